@@ -1,0 +1,45 @@
+# One place for every check, so a developer runs exactly what CI runs (.ci/run calls `make check`).
+# Assumes $(VENV) holds the project with its test extras:
+#   python3 -m venv .venv && .venv/bin/pip install -e '.[test]'
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTEST_ARGS ?=
+
+.PHONY: check lint typecheck test test-fast bench bench-quick snapshots-update
+
+# Runs all three even when one fails, so one run shows every problem; fails if any failed.
+check:
+	@fail=0; \
+	$(MAKE) --no-print-directory lint || fail=1; \
+	$(MAKE) --no-print-directory typecheck || fail=1; \
+	$(MAKE) --no-print-directory test || fail=1; \
+	if [ $$fail -ne 0 ]; then echo "make check: FAILED (see above)"; fi; \
+	exit $$fail
+
+lint:
+	$(BIN)/ruff check scaleout_tui tests bench
+
+typecheck:
+	$(BIN)/mypy scaleout_tui
+
+# pytest exits 5 when it collected no test. With a test suite in the repo that means the
+# collection broke (a bad testpaths, an import error swallowed): say so, and fail.
+test:
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure here"; fi; \
+	exit $$rc
+
+# Everything but the tests marked slow (the SIGKILL save test, long statistical runs).
+test-fast:
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench:
+	$(PY) bench/fastforward.py
+
+bench-quick:
+	$(PY) bench/fastforward.py --quick
+
+snapshots-update:
+	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
