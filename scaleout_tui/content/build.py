@@ -1,0 +1,117 @@
+"""The bridge from a level file to the engine: :class:`SimConfig` and :class:`Command`.
+
+Why a separate step: the level speaks a designer's units (milliseconds, knob ids, instance
+names) and the engine speaks seconds and objects. Converting in one place keeps both sides
+simple, and it is where a knob setting chosen by a player (``--set``, a policy file, the UI) is
+checked against the level before anything runs.
+
+Knob values override the start topology: the effective setting of a knob is the player's value,
+else its default (which the loader has checked equals the topology).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from scaleout_tui import texts
+from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.schema import Level
+from scaleout_tui.engine import (
+    Command,
+    FleetSpec,
+    InstanceType,
+    KindMix,
+    ScheduledFailure,
+    SimConfig,
+    Spike,
+    TrafficSpec,
+)
+
+__all__ = ["build_config", "commands_for", "knob_defaults", "load_catalog_default", "resolve_knobs"]
+
+
+def knob_defaults(level: Level) -> dict[str, str]:
+    """Each knob's default value, by knob id, in the level's order."""
+    return {k.id: k.default for k in level.knobs}
+
+
+def resolve_knobs(level: Level, knobs: Mapping[str, str]) -> dict[str, str]:
+    """The defaults overlaid with ``knobs``, after checking every id and value.
+
+    Raises :class:`LevelError` (path: the level id; field: ``knobs.<id>``) for an unknown knob or
+    a value outside its choices.
+    """
+    by_id = {k.id: k for k in level.knobs}
+    for knob_id, value in knobs.items():
+        knob = by_id.get(knob_id)
+        if knob is None:
+            raise LevelError(level.id, f"knobs.{knob_id}",
+                             texts.UNKNOWN_KNOB.format(got=knob_id, allowed=", ".join(by_id)))
+        if value not in knob.choices:
+            raise LevelError(level.id, f"knobs.{knob_id}",
+                             texts.BAD_KNOB_VALUE.format(got=value, allowed=", ".join(knob.choices)))
+    defaults = knob_defaults(level)
+    return {k: knobs.get(k, v) for k, v in defaults.items()}
+
+
+def commands_for(level: Level, knobs: Mapping[str, str]) -> list[Command]:
+    """The engine commands that set ``knobs`` (only those given, in the level's knob order)."""
+    resolve_knobs(level, knobs)
+    return [Command(k.param, knobs[k.id]) for k in level.knobs if k.id in knobs]
+
+
+def _itype(level: Level, catalog: Mapping[str, InstanceType], name: str, field: str) -> InstanceType:
+    try:
+        return catalog[name]
+    except KeyError:
+        raise LevelError(level.id, field, texts.NOT_IN_CATALOG.format(got=name)) from None
+
+
+def build_config(level: Level, catalog: Mapping[str, InstanceType],
+                 knobs: Mapping[str, str] | None = None) -> SimConfig:
+    """The engine configuration of ``level`` with ``knobs`` applied (defaults for the rest)."""
+    effective = resolve_knobs(level, knobs or {})
+    topo = level.topology
+    layout, web, db = topo.layout, topo.web_size, topo.db_size
+    web_field, db_field = "topology.web_size", "topology.db_size"
+    for knob in level.knobs:
+        value = effective[knob.id]
+        if knob.param == "web.size":
+            web, web_field = value, f"knobs.{knob.id}"
+        elif knob.param == "db.size":
+            db, db_field = value, f"knobs.{knob.id}"
+        elif knob.param == "layout":
+            layout = value
+    fleet = FleetSpec(
+        layout=layout,  # type: ignore[arg-type]  # checked against LAYOUTS by the loader
+        web_type=_itype(level, catalog, web, web_field),
+        db_type=None if db is None else _itype(level, catalog, db, db_field),
+        web_count=topo.web_count,
+    )
+    t = level.traffic
+    traffic = TrafficSpec(
+        curve=tuple((float(at), float(rps)) for at, rps in t.curve),
+        kinds=tuple(KindMix(k.name, k.weight, k.app_ms / 1000.0, k.db_ms / 1000.0, k.cv) for k in t.kinds),
+        users=t.users,
+        spikes=tuple(Spike(s.at, s.factor, s.rise_s, s.hold_s, s.fall_s, s.name) for s in t.spikes),
+        distribution=t.distribution,
+    )
+    e = level.engine
+    return SimConfig(
+        duration_s=float(level.duration_s),
+        traffic=traffic,
+        fleet=fleet,
+        catalog=dict(catalog),
+        tick_s=e.tick_s,
+        timeout_s=e.timeout_s,
+        rtt_s=e.rtt_ms / 1000.0,
+        queue_limit=e.queue_limit,
+        colocation_penalty=e.colocation_penalty,
+        resize_downtime_s=e.resize_downtime_s,
+        boot_s=e.boot_s,
+        restart_s=e.restart_s,
+        dispatch=e.dispatch,  # type: ignore[arg-type]  # checked against DISPATCHES by the loader
+        failures=tuple(ScheduledFailure(ev.at, ev.target, ev.repair_s, ev.kind)  # type: ignore[arg-type]
+                       for ev in level.events),
+    )

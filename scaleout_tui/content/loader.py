@@ -1,0 +1,232 @@
+"""Load and check level files: the schema first, then what a schema cannot say.
+
+Two passes, on purpose. msgspec checks shapes, types and ranges but stops at its first error;
+the semantic pass (:func:`validate_level`) checks meaning (references into the catalog, curves
+that go forward in time, knobs whose defaults match the start topology, stretch goals that are
+stricter than their targets) and reports *every* problem, so a designer fixes a file in one go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from scaleout_tui import texts
+from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.content.decode import Source, load_struct, read_text, show_number
+from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.locate import FieldPath
+from scaleout_tui.content.paths import find_level, list_levels
+from scaleout_tui.content.schema import (
+    DISPATCHES,
+    DISTRIBUTIONS,
+    EVENT_KINDS,
+    KNOB_PARAMS,
+    KNOB_TYPES,
+    LAYOUTS,
+    METRICS,
+    OPS,
+    Level,
+)
+from scaleout_tui.engine import InstanceType
+from scaleout_tui.engine.traffic import KINDS
+
+__all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
+
+_BOX = re.compile(r"^(web|db)-([1-9][0-9]*)$")
+
+
+def load_level(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType] | None = None) -> Level:
+    """Read, parse and fully check a level file. Raises the first :class:`LevelError`
+    (use :func:`validate_file` to get them all)."""
+    level, problems = _check_file(path, catalog)
+    if problems:
+        raise problems[0]
+    assert level is not None
+    return level
+
+
+def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, InstanceType] | None = None,
+                stem: str | None = None) -> Level:
+    """Like :func:`load_level`, from text in memory; ``stem`` (if given) must equal the id."""
+    src = Source(path, text)
+    level = load_struct(src, Level, "level")
+    problems = validate_level(level, _catalog(catalog), src, stem=stem)
+    if problems:
+        raise problems[0]
+    return level
+
+
+def validate_file(path: str | os.PathLike[str],
+                  catalog: Mapping[str, InstanceType] | None = None) -> list[LevelError]:
+    """Every problem of a level file; an empty list means it is valid. Never raises for a bad
+    file: unreadable, binary, malformed and huge files come back as one problem each."""
+    return _check_file(path, catalog)[1]
+
+
+def _check_file(path: str | os.PathLike[str],
+                catalog: Mapping[str, InstanceType] | None) -> tuple[Level | None, list[LevelError]]:
+    try:
+        src = read_text(path)
+        level = load_struct(src, Level, "level")
+        cat = _catalog(catalog)
+    except LevelError as e:
+        return None, [e]
+    return level, validate_level(level, cat, src, stem=Path(path).stem)
+
+
+def _catalog(catalog: Mapping[str, InstanceType] | None) -> Mapping[str, InstanceType]:
+    return load_catalog_default() if catalog is None else catalog
+
+
+def validate_level(level: Level, catalog: Mapping[str, InstanceType], source: Source | None = None,
+                   *, stem: str | None = None) -> list[LevelError]:
+    """The semantic problems of a schema-valid level, in file order.
+
+    ``source`` gives the file name and text for line numbers (default: the level id, no lines);
+    ``stem`` is the file name without ``.toml``, which the id must equal.
+    """
+    src = source or Source(level.id)
+    return [src.error(where, message) for where, message in _problems(level, catalog, stem)]
+
+
+def _one_of(got: str, allowed: tuple[str, ...] | list[str]) -> str:
+    return texts.NOT_ONE_OF.format(got=got, allowed=", ".join(allowed))
+
+
+def _not_a_type(name: str, catalog: Mapping[str, InstanceType]) -> str:
+    return texts.NOT_A_TYPE.format(got=name, allowed=", ".join(catalog))
+
+
+def _problems(level: Level, catalog: Mapping[str, InstanceType],
+              stem: str | None) -> Iterator[tuple[FieldPath, str]]:
+    if stem is not None and level.id != stem:
+        yield ("id",), texts.ID_NOT_STEM.format(stem=stem, got=level.id)
+
+    if level.engine.dispatch not in DISPATCHES:
+        yield ("engine", "dispatch"), _one_of(level.engine.dispatch, DISPATCHES)
+
+    topo = level.topology
+    if topo.layout not in LAYOUTS:
+        yield ("topology", "layout"), _one_of(topo.layout, LAYOUTS)
+    if topo.web_size not in catalog:
+        yield ("topology", "web_size"), _not_a_type(topo.web_size, catalog)
+    if topo.db_size is not None and topo.db_size not in catalog:
+        yield ("topology", "db_size"), _not_a_type(topo.db_size, catalog)
+
+    yield from _traffic_problems(level)
+    yield from _knob_problems(level, catalog)
+    yield from _event_problems(level)
+    yield from _objective_problems(level)
+
+
+def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    t = level.traffic
+    if t.distribution not in DISTRIBUTIONS:
+        yield ("traffic", "distribution"), _one_of(t.distribution, DISTRIBUTIONS)
+    if t.curve[0][0] != 0:
+        yield ("traffic", "curve", 0), texts.CURVE_START.format(got=show_number(t.curve[0][0]))
+    for i in range(1, len(t.curve)):
+        if t.curve[i][0] <= t.curve[i - 1][0]:
+            yield ("traffic", "curve", i), texts.CURVE_ORDER.format(got=show_number(t.curve[i][0]),
+                                                                    before=show_number(t.curve[i - 1][0]))
+    for i, s in enumerate(t.spikes):
+        if s.at >= level.duration_s:
+            yield ("traffic", "spikes", i, "at"), texts.AFTER_END.format(got=show_number(s.at),
+                                                                         end=show_number(level.duration_s))
+    seen: dict[str, int] = {}
+    for i, k in enumerate(t.kinds):
+        if k.name not in KINDS:
+            yield ("traffic", "kinds", i, "name"), _one_of(k.name, KINDS)
+        elif k.name in seen:
+            yield ("traffic", "kinds", i, "name"), texts.DUPLICATE.format(
+                got=k.name, first=f"traffic.kinds[{seen[k.name]}]")
+        seen.setdefault(k.name, i)
+
+
+def _start_value(level: Level, param: str) -> tuple[str, str]:
+    """What the start topology says for a knob's parameter: (field name, value)."""
+    topo = level.topology
+    if param == "web.size":
+        return "topology.web_size", topo.web_size
+    if param == "db.size":
+        if topo.db_size is None:
+            return "topology.web_size", topo.web_size
+        return "topology.db_size", topo.db_size
+    return "topology.layout", topo.layout
+
+
+def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterator[tuple[FieldPath, str]]:
+    ids: dict[str, int] = {}
+    params: dict[str, str] = {}
+    for i, k in enumerate(level.knobs):
+        if k.id in ids:
+            yield ("knobs", i, "id"), texts.DUPLICATE.format(got=k.id, first=f"knobs[{ids[k.id]}]")
+        ids.setdefault(k.id, i)
+        if k.type not in KNOB_TYPES:
+            yield ("knobs", i, "type"), _one_of(k.type, KNOB_TYPES)
+        if k.param not in KNOB_PARAMS:
+            yield ("knobs", i, "param"), _one_of(k.param, KNOB_PARAMS)
+            continue
+        if k.param in params:
+            yield ("knobs", i, "param"), texts.KNOB_TWICE.format(param=k.param, other=params[k.param])
+        params.setdefault(k.param, k.id)
+        firsts: dict[str, int] = {}
+        for j, c in enumerate(k.choices):
+            where: FieldPath = ("knobs", i, "choices", j)
+            if c in firsts:
+                yield where, texts.DUPLICATE.format(got=c, first=f"knobs[{i}].choices[{firsts[c]}]")
+            firsts.setdefault(c, j)
+            if k.param.endswith(".size") and c not in catalog:
+                yield where, _not_a_type(c, catalog)
+            elif k.param == "layout" and c not in LAYOUTS:
+                yield where, _one_of(c, LAYOUTS)
+        if k.default not in k.choices:
+            yield ("knobs", i, "default"), _one_of(k.default, k.choices)
+            continue
+        field, start = _start_value(level, k.param)
+        start_valid = start in LAYOUTS if k.param == "layout" else start in catalog
+        if start_valid and k.default != start:  # an invalid start is reported once, above
+            yield ("knobs", i, "default"), texts.KNOB_DEFAULT_MISMATCH.format(got=k.default, field=field,
+                                                                               start=start)
+
+
+def _boxes_at_start(level: Level) -> list[str]:
+    """Box names that exist, or can come to exist through a layout knob, in this level."""
+    names = [f"web-{n}" for n in range(1, level.topology.web_count + 1)]
+    can_split = level.topology.layout == "two-tier" or any(
+        k.param == "layout" and "two-tier" in k.choices for k in level.knobs)
+    return [*names, "db-1"] if can_split else names
+
+
+def _event_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    boxes = _boxes_at_start(level)
+    for i, e in enumerate(level.events):
+        if e.kind not in EVENT_KINDS:
+            yield ("events", i, "kind"), _one_of(e.kind, EVENT_KINDS)
+        if e.at >= level.duration_s:
+            yield ("events", i, "at"), texts.AFTER_END.format(got=show_number(e.at),
+                                                              end=show_number(level.duration_s))
+        if e.target in ("web", "db"):
+            continue
+        if not _BOX.match(e.target) or e.target not in boxes:
+            yield ("events", i, "target"), texts.DANGLING_BOX.format(
+                got=e.target, what=", ".join(["web", "db", *boxes]))
+
+
+def _objective_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    ids: dict[str, int] = {}
+    for i, o in enumerate(level.objectives):
+        if o.id in ids:
+            yield ("objectives", i, "id"), texts.DUPLICATE.format(got=o.id, first=f"objectives[{ids[o.id]}]")
+        ids.setdefault(o.id, i)
+        if o.metric not in METRICS:
+            yield ("objectives", i, "metric"), _one_of(o.metric, METRICS)
+        if o.op not in OPS:
+            yield ("objectives", i, "op"), _one_of(o.op, OPS)
+        elif o.stretch is not None and (o.stretch > o.target if o.op == "<=" else o.stretch < o.target):
+            yield ("objectives", i, "stretch"), texts.STRETCH_LOOSER.format(
+                stretch=show_number(o.stretch), target=show_number(o.target), op=o.op)
+

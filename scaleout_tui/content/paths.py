@@ -1,0 +1,85 @@
+"""Where the game's data lives, installed or not.
+
+Levels and assets sit at the repository root (designers edit them as data, not code). The wheel
+force-includes them as ``scaleout_tui/levels`` and ``scaleout_tui/assets`` (see pyproject.toml),
+so the installed game looks next to its package first and a source checkout or editable install
+falls back to the repository root. No ``importlib.resources`` here: the files are plain files in
+both cases, and a ``Path`` is what the loaders, the CLI and the error messages all want.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import scaleout_tui
+from scaleout_tui import texts
+from scaleout_tui.content.errors import LevelError
+
+if TYPE_CHECKING:
+    from scaleout_tui.content.schema import Level
+
+_PACKAGE = Path(scaleout_tui.__file__).resolve().parent
+
+
+def _data_dir(name: str) -> Path:
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+def levels_dir() -> Path:
+    """The folder of the shipped level files."""
+    return _data_dir("levels")
+
+
+def assets_dir() -> Path:
+    """The folder of the shipped data files (the instance catalog, traces, ...)."""
+    return _data_dir("assets")
+
+
+def level_ids(directory: Path | None = None) -> list[str]:
+    """The ids of the level files in ``directory`` (default: :func:`levels_dir`), sorted."""
+    folder = directory or levels_dir()
+    try:
+        return sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+    except OSError:
+        return []
+
+
+def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Path:
+    """The file of a level given by id (``01-single-server``) or by path.
+
+    A reference that names an existing file, ends in ``.toml`` or contains a path separator is a
+    path; anything else is an id looked up in ``directory`` (default: :func:`levels_dir`).
+    Raises :class:`LevelError` listing the known ids when there is no such level.
+    """
+    text = os.fspath(ref)
+    as_path = Path(text)
+    looks_like_path = text.endswith(".toml") or os.sep in text or (os.altsep or os.sep) in text
+    if looks_like_path or as_path.is_file():
+        if not as_path.is_file():
+            raise LevelError(text, "", texts.NO_SUCH_FILE if not as_path.exists() else texts.NOT_A_FILE)
+        return as_path
+    folder = directory or levels_dir()
+    candidate = folder / f"{text}.toml"
+    if candidate.is_file():
+        return candidate
+    known = level_ids(folder)
+    message = (texts.UNKNOWN_LEVEL.format(known=", ".join(known)) if known
+               else texts.UNKNOWN_LEVEL_NONE.format(path=folder))
+    raise LevelError(text, "", message)
+
+
+def list_levels(directory: Path | None = None) -> list[Level]:
+    """Every level in ``directory`` (default: :func:`levels_dir`), fully validated, sorted by
+    ``order`` (then id). Raises :class:`LevelError` for the first invalid file.
+
+    The loader is imported here, not at the top, because it imports this module for
+    :func:`find_level`; keeping locations free of loading logic avoids the cycle.
+    """
+    from scaleout_tui.content.loader import load_level
+
+    folder = directory or levels_dir()
+    levels = [load_level(folder / f"{i}.toml") for i in level_ids(folder)]
+    return sorted(levels, key=lambda lv: (lv.order, lv.id))

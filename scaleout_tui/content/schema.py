@@ -1,0 +1,200 @@
+"""The level file format, version 1, as typed msgspec Structs.
+
+Why Structs with ``forbid_unknown_fields``: a typo in a level (``timout_s``) must fail loudly
+instead of silently falling back to a default and making a level play differently from what its
+designer meant. Every float is bounded on both sides, because msgspec accepts ``nan`` and
+``inf`` on an unbounded float and either would poison the simulation quietly.
+
+Fields whose value is one of a fixed set of words (``layout``, ``op``, ``metric`` ...) are plain
+``str`` here and are checked in :mod:`scaleout_tui.content.loader`: msgspec stops at its first
+error, whereas the semantic pass reports every problem at once and can list the allowed words.
+
+The documentation of this format is ``docs/level-format.md``; keep both in step.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from msgspec import Meta, Struct, field
+
+FORMAT_VERSION: Final = 1
+
+#: Every metric an objective may name. The game layer (``scaleout_tui.game.scoring``) computes
+#: each of them from a finished run.
+METRICS: Final[tuple[str, ...]] = (
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
+    "latency_mean_ms",
+    "error_rate_pct",
+    "availability_pct",
+    "cost",
+    "cost_per_hour",
+    "throughput_rps",
+    "peak_instances",
+    "outage_s",
+)
+
+#: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``).
+KNOB_PARAMS: Final[tuple[str, ...]] = ("web.size", "db.size", "layout")
+#: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
+KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
+LAYOUTS: Final[tuple[str, ...]] = ("single", "two-tier")
+DISPATCHES: Final[tuple[str, ...]] = ("random", "round_robin")
+DISTRIBUTIONS: Final[tuple[str, ...]] = ("lognormal", "exponential")
+OPS: Final[tuple[str, ...]] = ("<=", ">=")
+EVENT_KINDS: Final[tuple[str, ...]] = ("crash",)
+
+MAX_DURATION_S: Final = 86_400.0
+
+# Patterns double as keys for friendlier messages in ``decode`` (see ``PATTERN_MESSAGES`` there).
+LEVEL_ID_PATTERN: Final = r"^[0-9]{2}-[a-z0-9-]+$"
+NAME_PATTERN: Final = r"^[a-z][a-z0-9_]*$"
+NOT_BLANK_PATTERN: Final = r"\S"
+
+Text = Annotated[str, Meta(pattern=NOT_BLANK_PATTERN)]
+Name = Annotated[str, Meta(pattern=NAME_PATTERN)]
+Seconds = Annotated[float, Meta(ge=0, le=MAX_DURATION_S)]
+Millis = Annotated[float, Meta(ge=0, le=60_000)]
+# Objective thresholds only need to be finite; the bound is far beyond any real metric.
+Threshold = Annotated[float, Meta(ge=-1e15, le=1e15)]
+CurvePoint = tuple[Seconds, Annotated[float, Meta(ge=0, le=1e6)]]
+
+
+class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """Base of every table: unknown keys are errors; values are immutable once loaded."""
+
+
+class Briefing(_Strict):
+    text: Text
+    facts: tuple[Text, ...] = ()
+
+
+class EngineParams(_Strict):
+    """Simulation constants; the defaults are the engine's and suit most levels."""
+
+    tick_s: Annotated[float, Meta(ge=0.01, le=1.0)] = 0.1
+    timeout_s: Annotated[float, Meta(ge=0.1, le=3600.0)] = 30.0
+    queue_limit: Annotated[int, Meta(ge=1, le=100_000)] = 511
+    colocation_penalty: Annotated[float, Meta(ge=1.0, le=5.0)] = 1.0
+    resize_downtime_s: Annotated[float, Meta(ge=0, le=3600.0)] = 90.0
+    boot_s: Annotated[float, Meta(ge=0, le=3600.0)] = 60.0
+    restart_s: Annotated[float, Meta(ge=0, le=3600.0)] = 10.0
+    rtt_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.5
+    dispatch: str = "random"
+
+
+class Topology(_Strict):
+    layout: str
+    web_size: str
+    db_size: str | None = None
+    web_count: Annotated[int, Meta(ge=1, le=64)] = 1
+
+
+class Spike(_Strict):
+    at: Seconds
+    factor: Annotated[float, Meta(ge=0.01, le=1000.0)]
+    rise_s: Seconds = 30.0
+    hold_s: Seconds = 300.0
+    fall_s: Seconds = 60.0
+    name: Text = "spike"
+
+
+class RequestKind(_Strict):
+    name: str
+    weight: Annotated[float, Meta(gt=0, le=1e6)]
+    app_ms: Millis
+    db_ms: Millis = 0.0
+    cv: Annotated[float, Meta(ge=0, le=10.0)] = 1.0
+
+
+class Traffic(_Strict):
+    users: Annotated[int, Meta(ge=1, le=10_000_000)]
+    curve: Annotated[tuple[CurvePoint, ...], Meta(min_length=1)]
+    kinds: Annotated[tuple[RequestKind, ...], Meta(min_length=1)]
+    distribution: str = "lognormal"
+    spikes: tuple[Spike, ...] = ()
+
+
+class Knob(_Strict):
+    id: Name
+    label: Text
+    param: str
+    choices: Annotated[tuple[Text, ...], Meta(min_length=1)]
+    default: str
+    type: str = "choice"
+    help: str = ""
+
+
+class Event(_Strict):
+    at: Seconds
+    kind: str
+    target: Text
+    repair_s: Seconds
+    note: str = ""
+
+
+class Objective(_Strict):
+    id: Name
+    label: Text
+    metric: str
+    op: str
+    target: Threshold
+    stretch: Threshold | None = None
+
+
+class Hint(_Strict):
+    text: Text
+
+
+class Level(_Strict):
+    """One level, as written in its file. Build the engine's config with
+    :func:`scaleout_tui.content.build.build_config`."""
+
+    format: int
+    id: Annotated[str, Meta(pattern=LEVEL_ID_PATTERN)]
+    order: Annotated[int, Meta(ge=1, le=99)]
+    title: Text
+    subtitle: Text
+    concepts: Annotated[tuple[Text, ...], Meta(min_length=1)]
+    duration_s: Annotated[float, Meta(ge=60, le=MAX_DURATION_S)]
+    briefing: Briefing
+    topology: Topology
+    traffic: Traffic
+    knobs: Annotated[tuple[Knob, ...], Meta(min_length=1)]
+    objectives: Annotated[tuple[Objective, ...], Meta(min_length=1)]
+    engine: EngineParams = field(default_factory=EngineParams)
+    events: tuple[Event, ...] = ()
+    hints: tuple[Hint, ...] = ()
+
+    def knob(self, knob_id: str) -> Knob | None:
+        """The knob with this id, or ``None``."""
+        return next((k for k in self.knobs if k.id == knob_id), None)
+
+
+# ---- the instance catalog (assets/instance_types.toml) -------------------------------------------
+class InstanceTypeEntry(_Strict):
+    name: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    vcpus: Annotated[int, Meta(ge=1, le=1024)]
+    memory_gb: Annotated[float, Meta(gt=0, le=100_000.0)]
+    speed: Annotated[float, Meta(gt=0, le=10.0)]
+    price_per_hour: Annotated[float, Meta(ge=0, le=10_000.0)]
+
+
+class CatalogFile(_Strict):
+    format: int
+    types: Annotated[tuple[InstanceTypeEntry, ...], Meta(min_length=1)]
+
+
+# ---- policy files (scaleout run --policy, tests/solutions/) --------------------------------------
+class PolicyChange(_Strict):
+    at: Seconds
+    knob: str
+    value: Any  # checked against the level's choices, with a message naming the knob
+
+
+class PolicyFile(_Strict):
+    format: int
+    knobs: dict[str, Any] = field(default_factory=dict)
+    changes: tuple[PolicyChange, ...] = ()
