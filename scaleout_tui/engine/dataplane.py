@@ -67,23 +67,26 @@ class Flight:
 
     @classmethod
     def empty(cls) -> Flight:
-        f = {}
+        f: dict[str, npt.NDArray[np.generic]] = {}
         for fld in fields(cls):
             dtype = {"cause": np.int8, "kind": np.int8, "at_db": np.bool_,
                      "rid": np.int64, "box": np.int64, "user": np.int64}.get(fld.name, np.float64)
             f[fld.name] = np.empty(0, dtype=dtype)
-        return cls(**f)
+        return cls(**f)  # type: ignore[arg-type]
 
     def extend(self, other: Flight) -> None:
-        for fld in fields(self):
-            setattr(self, fld.name, np.concatenate((getattr(self, fld.name), getattr(other, fld.name))))
+        for name in FLIGHT_FIELDS:
+            setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
 
     def take(self, mask: npt.NDArray[np.bool_]) -> Flight:
-        return Flight(**{fld.name: getattr(self, fld.name)[mask] for fld in fields(self)})
+        return Flight(*[getattr(self, name)[mask] for name in FLIGHT_FIELDS])
 
     @property
     def size(self) -> int:
         return int(self.rid.size)
+
+
+FLIGHT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Flight))
 
 
 @dataclass(slots=True)
@@ -123,6 +126,12 @@ class DataPlane:
         self.resolved_ok = 0
         self.resolved_err = 0
         self.wasted_work = 0.0
+        # Optional per-request record of resolved requests (rid, arrival, done, cause):
+        # off in play, on in tests that compare against a per-request reference.
+        self.trace: list[tuple[I64, F64, F64, npt.NDArray[np.int8]]] | None = None
+        self._tables_key: tuple[tuple[str, str, str], ...] = ()
+        self._tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64, I64] = (
+            np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0), np.zeros(0, np.int64))
 
     # ---- control-plane hooks ------------------------------------------------------
     def add_box(self, box: Box, now: float) -> None:
@@ -167,13 +176,29 @@ class DataPlane:
         self._resolve(t1)
         backlog1 = self.bank.backlog(t1)
         busy = np.maximum(backlog0 + added - backlog1, 0.0)
-        cap = np.array([b.itype.vcpus * (t1 - t0) if b.accepting else 0.0 for b in self.boxes])
+        acc_tab = self._box_tables()[0]
+        cap = np.where(acc_tab, self.bank.workers * (t1 - t0), 0.0)
         m.record_servers(busy, cap, self.bank.waiting(t1).astype(float))
-        m.record_cost(sum(b.itype.price_per_hour for b in self.boxes if b.billed) * (t1 - t0) / 3600.0)
+        billed = [b for b in self.boxes if b.billed]
+        m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
+        m.record_instances(len(billed))
+
+    def _box_tables(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64]:
+        """Per-box lookup arrays, rebuilt only when some box changed."""
+        key = tuple((b.state, b.role, b.itype.name) for b in self.boxes)
+        if key != self._tables_key:
+            self._tables_key = key
+            self._tables = (
+                np.array([b.accepting for b in self.boxes]),
+                np.array([b.role == "app+db" for b in self.boxes]),
+                np.array([b.itype.speed for b in self.boxes]),
+                np.asarray([b.index for b in self.boxes if b.serves_web], dtype=np.int64),
+            )
+        return self._tables[0], self._tables[1], self._tables[2]
 
     def _pick(self, n: int) -> I64:
-        web = [b.index for b in self.boxes if b.serves_web]
-        targets = np.asarray(web, dtype=np.int64)
+        self._box_tables()
+        targets = self._tables[3]
         if self.dispatch == "round_robin":
             pick = targets[(self.rr + np.arange(n)) % targets.size]
             self.rr = (self.rr + n) % targets.size
@@ -185,9 +210,10 @@ class DataPlane:
         rid = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
         self.next_id += n
         box = self._pick(n)
-        accepting = np.array([b.accepting for b in self.boxes])[box]
-        colocated = np.array([b.role == "app+db" for b in self.boxes])[box]
-        speed = np.array([b.itype.speed for b in self.boxes])[box]
+        acc_tab, coloc_tab, speed_tab = self._box_tables()
+        accepting = acc_tab[box]
+        colocated = coloc_tab[box]
+        speed = speed_tab[box]
         has_db = arr.db_s > 0
         to_db = has_db & ~colocated & (self.db_box is not None)
         demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s) / speed
@@ -271,6 +297,8 @@ class DataPlane:
         errs = np.bincount(cause[~ok], minlength=len(ERROR_CAUSES))
         for c, cnt in enumerate(errs):
             self.metrics.record_errors(c, int(cnt))
+        if self.trace is not None:
+            self.trace.append((f.rid[done], f.arrival[done], f.done[done], cause))
         self.resolved_ok += int(ok.sum())
         self.resolved_err += int((~ok).sum())
         self.flight = f.take(~done)

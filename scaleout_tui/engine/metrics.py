@@ -32,8 +32,22 @@ ERROR_CAUSES: tuple[str, ...] = (
 )
 
 
+SERIES: tuple[str, ...] = (
+    "t", "rps_in", "rps_out", "p50_ms", "p95_ms", "p99_ms", "error_pct", "cpu_max_pct",
+    "cost_per_hour", "instances", "queue_max",
+)
+
+
 def bucket_of(latency_s: F64) -> npt.NDArray[np.int64]:
-    return np.searchsorted(EDGES, latency_s, side="right")
+    """Bucket index: 0 below ``LO_S``, then ``PER_DECADE`` per decade, last = overflow.
+
+    Computed with a logarithm rather than a search: a tick's thousands of latencies
+    are bucketed in one vectorised pass. Values that land on an edge within rounding
+    may fall one bucket either side, which is far below the bucket's own width.
+    """
+    with np.errstate(divide="ignore"):
+        b = np.floor(np.log10(np.maximum(latency_s, 1e-300) / LO_S) * PER_DECADE) + 1
+    return np.clip(b, 0, N_BUCKETS - 1).astype(np.int64)
 
 
 def percentile(hist: npt.NDArray[np.int64], q: float) -> float:
@@ -75,6 +89,7 @@ class Window:
     queue: F64 = field(init=False)
     cost: float = 0.0
     ticks: int = 0
+    instances_max: int = 0
 
     def __post_init__(self) -> None:
         self.busy = np.zeros(self.n_servers)
@@ -96,6 +111,9 @@ class Metrics:
         self.completed = 0
         self.latency_sum = 0.0
         self.cost = 0.0
+        self.peak_instances = 0
+        # Per-window series for charts, appended as windows close (cheap to read).
+        self.series: dict[str, list[float]] = {k: [] for k in SERIES}
 
     def grow(self, n_servers: int) -> None:
         """Make room for boxes added mid-run (they read as idle in earlier windows)."""
@@ -113,6 +131,7 @@ class Metrics:
         """Close every window that ends at or before ``now``."""
         while self.current.t0 + self.window_s <= now + 1e-9:
             self.windows.append(self.current)
+            self._append_series(self.current)
             self.current = Window(self.current.t0 + self.window_s, self.window_s, self.n_servers)
 
     def record_arrivals(self, n: int) -> None:
@@ -142,6 +161,26 @@ class Metrics:
         w.capacity += capacity
         w.queue += queue
         w.ticks += 1
+
+    def record_instances(self, n: int) -> None:
+        self.current.instances_max = max(self.current.instances_max, n)
+        self.peak_instances = max(self.peak_instances, n)
+
+    def _append_series(self, w: Window) -> None:
+        s = self.series
+        resolved = w.completed + int(w.errors.sum())
+        s["t"].append(w.t0 + w.length)
+        s["rps_in"].append(w.arrived / w.length)
+        s["rps_out"].append(w.completed / w.length)
+        s["p50_ms"].append(percentile(w.hist, 0.50) * 1000)
+        s["p95_ms"].append(percentile(w.hist, 0.95) * 1000)
+        s["p99_ms"].append(percentile(w.hist, 0.99) * 1000)
+        s["error_pct"].append(100.0 * int(w.errors.sum()) / resolved if resolved else 0.0)
+        util = np.divide(w.busy, w.capacity, out=np.zeros_like(w.busy), where=w.capacity > 0)
+        s["cpu_max_pct"].append(100.0 * float(util.max()) if util.size else 0.0)
+        s["cost_per_hour"].append(w.cost * 3600.0 / w.length)
+        s["instances"].append(float(w.instances_max))
+        s["queue_max"].append(float(w.queue.max()) / w.ticks if w.ticks and w.queue.size else 0.0)
 
     def record_cost(self, dollars: float) -> None:
         self.cost += dollars

@@ -18,6 +18,7 @@ answers that in O(1) per request.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,11 @@ import numpy.typing as npt
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+
+
+# Below this many requests per NumPy round, the plain loop is faster (measured: a
+# round costs about as much as a dozen loop steps).
+LOOP_BREAK_EVEN = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +136,68 @@ class WorkerBank:
             empty = np.empty(0)
             return Served(np.zeros(0, dtype=np.bool_), empty, empty.copy())
         order, rank = group_ranks(server, self.n)
+        rounds = int(rank.max()) + 1
+        if n <= LOOP_BREAK_EVEN * rounds:
+            return self._offer_loop(arrival, server, service)
         if self.width == 1:
             fast = self._offer_lindley(arrival, server, service, order, rank)
             if fast is not None:
                 return fast
-        return self._offer_rounds(arrival, server, service, rank)
+        return self._offer_rounds(arrival, server, service, order, rank)
 
-    def _offer_rounds(self, arrival: F64, server: I64, service: F64, rank: I64) -> Served:
+    def _offer_loop(self, arrival: F64, server: I64, service: F64) -> Served:
+        """The same recursion, one request at a time in plain Python.
+
+        For a batch spread over few servers (one box in level 1), a NumPy round costs
+        more than the handful of requests it serves; this path wins there. It performs
+        the identical floating-point operations, so both paths agree exactly.
+        """
+        n = arrival.size
+        start = np.full(n, np.nan)
+        accepted = np.zeros(n, dtype=np.bool_)
+        heaps: dict[int, list[float]] = {}
+        recent, qlim, ring = self.recent, self.queue_limit, self.ring_pos
+        a_l, s_l, d_l = arrival.tolist(), server.tolist(), service.tolist()
+        for i in range(n):
+            srv = s_l[i]
+            h = heaps.get(srv)
+            if h is None:
+                h = self.free_at[srv].tolist()
+                heapq.heapify(h)
+                heaps[srv] = h
+            a = a_l[i]
+            slot = int(ring[srv] % qlim[srv])
+            if recent[srv, slot] > a:
+                continue
+            st = a if a > h[0] else h[0]
+            heapq.heapreplace(h, st + d_l[i])
+            recent[srv, slot] = st
+            ring[srv] += 1
+            accepted[i] = True
+            start[i] = st
+        for srv, h in heaps.items():
+            self.free_at[srv] = h
+        return Served(accepted, start, start + service)
+
+    def _limit_cannot_bind(self, arrival: F64, server: I64, order: I64, rank: I64) -> bool:
+        """True when no request of the batch can find its queue full.
+
+        A request sees at most (requests waiting when the batch began) + (its rank in
+        the batch) ahead of it, so if that stays under the limit for every request the
+        limit checks can be skipped for the whole batch.
+        """
+        waiting0 = np.count_nonzero(self.recent > float(arrival[0]), axis=1)
+        seg = server[order]
+        return not bool(np.any(rank[order] + waiting0[seg] >= self.queue_limit[seg]))
+
+    def _remember_starts(self, server: I64, rank: I64, start: F64) -> None:
+        """Write a batch's start times into the per-server rings (no overflow possible)."""
+        ring = self.ring_pos
+        slots = (ring[server] + rank) % self.queue_limit[server]
+        self.recent[server, slots] = start
+        ring += np.bincount(server, minlength=self.n)
+
+    def _offer_rounds(self, arrival: F64, server: I64, service: F64, order: I64, rank: I64) -> Served:
         n = arrival.size
         by_rank = np.argsort(rank, kind="stable")
         counts = np.bincount(rank)
@@ -145,37 +206,37 @@ class WorkerBank:
         s_all = server[by_rank]
         d_all = service[by_rank]
         st_all = np.full(n, np.nan)
-        ok_all = np.zeros(n, dtype=np.bool_)
+        ok_all = np.ones(n, dtype=np.bool_)
         free_at, recent, qlim, ring = self.free_at, self.recent, self.queue_limit, self.ring_pos
-        single = self.width == 1
-        col0 = np.zeros(int(counts[0]), dtype=np.int64)
+        check = not self._limit_cannot_bind(arrival, server, order, rank)
         rowsel = np.arange(int(counts[0]))
         for k in range(counts.size):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
             srv = s_all[lo:hi]
             a = a_all[lo:hi]
-            m = hi - lo
-            if single:
-                j = col0[:m]
-                earliest = free_at[srv, 0]
-            else:
-                rows = free_at[srv]
-                j = rows.argmin(axis=1)
-                earliest = rows[rowsel[:m], j]
+            rows = free_at[srv]
+            j = rows.argmin(axis=1)
+            st = np.maximum(a, rows[rowsel[: hi - lo], j])
+            if not check:
+                free_at[srv, j] = st + d_all[lo:hi]
+                st_all[lo:hi] = st
+                continue
             pos = ring[srv]
             slot = pos % qlim[srv]
             # Q-th most recent accepted start still in the future -> queue is full.
             ok = recent[srv, slot] <= a
-            st = np.maximum(a, earliest)
             if not ok.all():
-                srv, j, st, slot, pos, a = srv[ok], j[ok], st[ok], slot[ok], pos[ok], a[ok]
+                srv, j, st, slot, pos = srv[ok], j[ok], st[ok], slot[ok], pos[ok]
                 free_at[srv, j] = st + d_all[lo:hi][ok]
+                st_all[lo:hi][ok] = st
             else:
                 free_at[srv, j] = st + d_all[lo:hi]
+                st_all[lo:hi] = st
             recent[srv, slot] = st
             ring[srv] = pos + 1
             ok_all[lo:hi] = ok
-            st_all[lo:hi][ok] = st
+        if not check:
+            self._remember_starts(s_all, np.sort(rank), st_all)
         accepted = np.empty(n, dtype=np.bool_)
         accepted[by_rank] = ok_all
         start = np.empty(n)
@@ -194,12 +255,10 @@ class WorkerBank:
         Returns ``None`` when a queue limit might bind, so the caller falls back to the
         exact round loop.
         """
-        qlim = self.queue_limit
-        t0 = float(arrival[0])
-        waiting0 = np.count_nonzero(self.recent > t0, axis=1)
-        seg = server[order]
-        if np.any(rank[order] + waiting0[seg] >= qlim[seg]):
+        if not self._limit_cannot_bind(arrival, server, order, rank):
             return None
+        t0 = float(arrival[0])
+        seg = server[order]
         a = arrival[order] - t0
         s = service[order]
         d0 = np.maximum(self.free_at[seg, 0] - t0, -np.inf)
@@ -223,8 +282,5 @@ class WorkerBank:
         # Book-keeping the round loop would have done: worker free times and the ring.
         last = np.flatnonzero(np.r_[first[1:], True])
         self.free_at[seg[last], 0] = finish_sorted[last]
-        ring = self.ring_pos
-        slots = (ring[seg] + rank[order]) % qlim[seg]
-        self.recent[seg, slots] = start_sorted
-        np.add.at(ring, seg, 1)
+        self._remember_starts(seg, rank[order], start_sorted)
         return Served(np.ones(arrival.size, dtype=np.bool_), start, start + service)

@@ -23,7 +23,7 @@ import simpy
 
 from scaleout_tui.engine.dataplane import ArrivalSource, DataPlane
 from scaleout_tui.engine.events import LogEntry, Severity
-from scaleout_tui.engine.fleet import Box
+from scaleout_tui.engine.fleet import Box, Role
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.metrics import Metrics
 from scaleout_tui.engine.rng import stream
@@ -103,7 +103,7 @@ class Simulation:
         self.boxes: list[Box] = []
         self._pending_boxes: list[Box] = []
         fl = cfg.fleet
-        role = "app+db" if fl.layout == "single" else "web"
+        role: Role = "app+db" if fl.layout == "single" else "web"
         for i in range(fl.web_count):
             self.boxes.append(Box(f"web-{i + 1}", role, fl.web_type, len(self.boxes)))
         db_type = fl.db_type or fl.web_type
@@ -257,11 +257,12 @@ class Simulation:
             pending = Box("db-new", "db", self.db_type, -1, "booting", self.env.now)
             self._pending_boxes.append(pending)
             yield self.env.timeout(self.config.boot_s)
-            self._pending_boxes.remove(pending)
         web = self.role_box("web")
         self._set_state(web, "stopping")
         self._emit("app_restart", "warn", box=web.name, down_s=self.config.restart_s)
         yield self.env.timeout(self.config.restart_s)
+        if pending is not None:
+            self._pending_boxes.remove(pending)
         self._relayout(layout, self.env.now)
         self.data.restart_box(web, self.env.now)
         self._set_state(web, "running")
@@ -279,7 +280,7 @@ class Simulation:
         self._set_state(box, "crashed")
         self._emit("crash", "error", box=box.name, lost=lost, repair_s=f.repair_s)
         yield self.env.timeout(f.repair_s)
-        if box.state == "crashed":
+        if box.state == "crashed":  # type: ignore[comparison-overlap]  # state changes across the yield
             self.data.restart_box(box, self.env.now)
             self._set_state(box, "running")
             self._emit("recovered", "good", box=box.name)

@@ -1,0 +1,133 @@
+"""Frozen views of a running simulation, for the UI and the debrief.
+
+The UI never touches live engine objects: each frame it asks for a
+:class:`Snapshot`, a plain immutable value, and renders it. That keeps the engine free
+to advance in another thread or process later, and makes screens testable with
+hand-made snapshots.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.engine.metrics import ERROR_CAUSES, N_BUCKETS, percentile
+from scaleout_tui.engine.simulation import Simulation
+
+GAUGE_WINDOWS = 5  # gauges average the last 5 one-second windows: readable, still live
+
+
+@dataclass(frozen=True, slots=True)
+class BoxView:
+    name: str
+    role: str
+    itype: str
+    vcpus: int
+    state: str
+    since: float
+    cpu_pct: float       # over the gauge span; 0 when not running
+    queue: int           # requests accepted and waiting for a worker
+    busy_workers: int
+    price_per_hour: float
+
+
+@dataclass(frozen=True, slots=True)
+class Gauges:
+    """The last few seconds, as a dashboard shows them."""
+
+    span_s: float
+    rps_in: float
+    rps_out: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    error_pct: float
+    errors: tuple[tuple[str, int], ...]
+    cost_per_hour: float
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    arrived: int
+    completed: int
+    failed: int
+    in_flight: int
+    errors: tuple[tuple[str, int], ...]
+    cost: float
+    instances: int
+    peak_instances: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    t: float
+    duration: float
+    finished: bool
+    layout: str
+    boxes: tuple[BoxView, ...]
+    pending: tuple[str, ...]          # boxes being provisioned, e.g. "db-new (booting)"
+    gauges: Gauges
+    totals: Totals
+    series: dict[str, tuple[float, ...]]
+    log: tuple[LogEntry, ...]
+
+
+def _nan0(x: float) -> float:
+    return 0.0 if math.isnan(x) else x
+
+
+def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> Snapshot:
+    """Freeze the state of ``sim`` now."""
+    m = sim.metrics
+    wins = m.windows[-GAUGE_WINDOWS:]
+    span = sum(w.length for w in wins) or 1.0
+    hist = np.zeros(N_BUCKETS, np.int64)
+    errs = np.zeros(len(ERROR_CAUSES), np.int64)
+    arrived = completed = 0
+    cost = 0.0
+    busy = np.zeros(len(sim.boxes))
+    cap = np.zeros(len(sim.boxes))
+    for w in wins:
+        hist += w.hist
+        errs += w.errors
+        arrived += w.arrived
+        completed += w.completed
+        cost += w.cost
+        busy[: w.busy.size] += w.busy
+        cap[: w.capacity.size] += w.capacity
+    resolved = completed + int(errs.sum())
+    gauges = Gauges(
+        span_s=span,
+        rps_in=arrived / span,
+        rps_out=completed / span,
+        p50_ms=_nan0(percentile(hist, 0.50) * 1000),
+        p95_ms=_nan0(percentile(hist, 0.95) * 1000),
+        p99_ms=_nan0(percentile(hist, 0.99) * 1000),
+        error_pct=100.0 * int(errs.sum()) / resolved if resolved else 0.0,
+        errors=tuple((c, int(n)) for c, n in zip(ERROR_CAUSES, errs, strict=True)),
+        cost_per_hour=cost * 3600.0 / span,
+    )
+    waiting = sim.data.bank.waiting(sim.now)
+    busy_w = sim.data.bank.busy_workers(sim.now)
+    boxes = []
+    for b in sim.boxes:
+        if b.state == "terminated":
+            continue
+        util = busy[b.index] / cap[b.index] if cap[b.index] > 0 else 0.0
+        boxes.append(BoxView(b.name, b.role, b.itype.name, b.itype.vcpus, b.state, b.since,
+                             float(100.0 * min(util, 1.0)), int(waiting[b.index]) if b.accepting else 0,
+                             int(busy_w[b.index]) if b.accepting else 0, b.itype.price_per_hour))
+    totals = Totals(
+        arrived=m.arrived, completed=m.completed, failed=int(m.total_errors.sum()),
+        in_flight=sim.data.in_flight,
+        errors=tuple((c, int(n)) for c, n in zip(ERROR_CAUSES, m.total_errors, strict=True)),
+        cost=m.cost, instances=sum(1 for b in sim.boxes if b.billed) + len(sim._pending_boxes),
+        peak_instances=m.peak_instances,
+    )
+    series = {k: tuple(v[-series_points:]) for k, v in m.series.items()}
+    return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
+                    tuple(f"{b.name} ({b.state})" for b in sim._pending_boxes), gauges, totals,
+                    series, tuple(sim.log[-log_entries:]))
