@@ -71,8 +71,8 @@ class LineIndex:
             if m := _ARRAY_HEADER.match(line):
                 name = split_key(m.group(1))
                 # a new parent entry restarts the numbering of arrays nested under it
-                for key in [k for k in counts if len(k) > len(name) and k[: len(name)] == name]:
-                    del counts[key]
+                for nested in [k for k in counts if len(k) > len(name) and k[: len(name)] == name]:
+                    del counts[nested]
                 counts[name] = counts.get(name, -1) + 1
                 table = (*self._resolve(name, counts), counts[name])
                 self.where.setdefault(table, i + 1)

@@ -63,15 +63,17 @@ CurvePoint = tuple[Seconds, Annotated[float, Meta(ge=0, le=1e6)]]
 
 
 class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    """Base of every table: unknown keys are errors; values are immutable once loaded."""
+    """Base of every table: unknown keys are errors; values are immutable once loaded.
+
+    Subclasses repeat ``frozen=True`` only for type checkers, which do not inherit it."""
 
 
-class Briefing(_Strict):
+class Briefing(_Strict, frozen=True):
     text: Text
     facts: tuple[Text, ...] = ()
 
 
-class EngineParams(_Strict):
+class EngineParams(_Strict, frozen=True):
     """Simulation constants; the defaults are the engine's and suit most levels."""
 
     tick_s: Annotated[float, Meta(ge=0.01, le=1.0)] = 0.1
@@ -85,14 +87,14 @@ class EngineParams(_Strict):
     dispatch: str = "random"
 
 
-class Topology(_Strict):
+class Topology(_Strict, frozen=True):
     layout: str
     web_size: str
     db_size: str | None = None
     web_count: Annotated[int, Meta(ge=1, le=64)] = 1
 
 
-class Spike(_Strict):
+class Spike(_Strict, frozen=True):
     at: Seconds
     factor: Annotated[float, Meta(ge=0.01, le=1000.0)]
     rise_s: Seconds = 30.0
@@ -101,7 +103,7 @@ class Spike(_Strict):
     name: Text = "spike"
 
 
-class RequestKind(_Strict):
+class RequestKind(_Strict, frozen=True):
     name: str
     weight: Annotated[float, Meta(gt=0, le=1e6)]
     app_ms: Millis
@@ -109,7 +111,7 @@ class RequestKind(_Strict):
     cv: Annotated[float, Meta(ge=0, le=10.0)] = 1.0
 
 
-class Traffic(_Strict):
+class Traffic(_Strict, frozen=True):
     users: Annotated[int, Meta(ge=1, le=10_000_000)]
     curve: Annotated[tuple[CurvePoint, ...], Meta(min_length=1)]
     kinds: Annotated[tuple[RequestKind, ...], Meta(min_length=1)]
@@ -117,7 +119,7 @@ class Traffic(_Strict):
     spikes: tuple[Spike, ...] = ()
 
 
-class Knob(_Strict):
+class Knob(_Strict, frozen=True):
     id: Name
     label: Text
     param: str
@@ -127,7 +129,7 @@ class Knob(_Strict):
     help: str = ""
 
 
-class Event(_Strict):
+class Event(_Strict, frozen=True):
     at: Seconds
     kind: str
     target: Text
@@ -135,7 +137,7 @@ class Event(_Strict):
     note: str = ""
 
 
-class Objective(_Strict):
+class Objective(_Strict, frozen=True):
     id: Name
     label: Text
     metric: str
@@ -144,11 +146,11 @@ class Objective(_Strict):
     stretch: Threshold | None = None
 
 
-class Hint(_Strict):
+class Hint(_Strict, frozen=True):
     text: Text
 
 
-class Level(_Strict):
+class Level(_Strict, frozen=True):
     """One level, as written in its file. Build the engine's config with
     :func:`scaleout_tui.content.build.build_config`."""
 
@@ -174,7 +176,7 @@ class Level(_Strict):
 
 
 # ---- the instance catalog (assets/instance_types.toml) -------------------------------------------
-class InstanceTypeEntry(_Strict):
+class InstanceTypeEntry(_Strict, frozen=True):
     name: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     vcpus: Annotated[int, Meta(ge=1, le=1024)]
     memory_gb: Annotated[float, Meta(gt=0, le=100_000.0)]
@@ -182,19 +184,19 @@ class InstanceTypeEntry(_Strict):
     price_per_hour: Annotated[float, Meta(ge=0, le=10_000.0)]
 
 
-class CatalogFile(_Strict):
+class CatalogFile(_Strict, frozen=True):
     format: int
     types: Annotated[tuple[InstanceTypeEntry, ...], Meta(min_length=1)]
 
 
 # ---- policy files (scaleout run --policy, tests/solutions/) --------------------------------------
-class PolicyChange(_Strict):
+class PolicyChange(_Strict, frozen=True):
     at: Seconds
     knob: str
     value: Any  # checked against the level's choices, with a message naming the knob
 
 
-class PolicyFile(_Strict):
+class PolicyFile(_Strict, frozen=True):
     format: int
     knobs: dict[str, Any] = field(default_factory=dict)
     changes: tuple[PolicyChange, ...] = ()
