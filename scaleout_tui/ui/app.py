@@ -1,0 +1,138 @@
+"""The Textual application: one factory for the game and its tests, and the screen flow.
+
+Flow: the campaign map is the base screen and never leaves the stack. Opening a level
+pushes its briefing; Start *replaces* the briefing with the play screen, the end of the
+run replaces play with the debrief, and Retry / Next replace the debrief in turn. So
+"back to the map" is always "pop everything above the base", whatever happened.
+
+Why one factory (:func:`make_app`): the command line and the tests must build the very
+same app; the only differences are where progress is stored and whether the clock is
+driven by a timer (the game) or by the test (``manual_clock=True``: no timers at all,
+so screenshots do not depend on wall time).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from scaleout_tui.content.schema import Level
+from scaleout_tui.game.session import Result, Session
+from scaleout_tui.persistence.progress import Progress
+from scaleout_tui.ui import texts
+from scaleout_tui.ui.campaign import Content, load_content
+from scaleout_tui.ui.commands import GameCommands
+from scaleout_tui.ui.screens.briefing import BriefingScreen
+from scaleout_tui.ui.screens.campaign import CampaignScreen
+from scaleout_tui.ui.screens.debrief import DebriefScreen
+from scaleout_tui.ui.screens.help import HelpScreen
+from scaleout_tui.ui.screens.play import DEFAULT_SPEED, PlayScreen
+from scaleout_tui.ui.screens.too_small import TooSmallScreen, too_small
+
+
+class ScaleoutApp(App[int]):
+    """The game. Build it with :func:`make_app`."""
+
+    CSS_PATH = "scaleout.tcss"
+    TITLE = texts.APP_TITLE
+    SUB_TITLE = texts.APP_SUBTITLE
+    COMMANDS = App.COMMANDS | {GameCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", texts.KEY_HELP),
+        Binding("question_mark", "help", texts.KEY_HELP, show=False),
+        Binding("ctrl+q", "quit", texts.KEY_QUIT, priority=True),
+    ]
+
+    def __init__(self, content: Content, progress: Progress, notice: str | None = None, *,
+                 manual_clock: bool = False, seed: int = 1) -> None:
+        super().__init__()
+        self.content = content
+        self.progress = progress
+        self.notice = notice
+        self.manual_clock = manual_clock
+        self.seed = seed
+        self._mounted = False
+
+    def get_default_screen(self) -> Screen[None]:
+        return CampaignScreen()
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        if self.notice:
+            self.notify(self.notice, title=texts.PROGRESS_NOTICE_TITLE, severity="warning", timeout=20)
+        if self.content.errors:
+            self.notify(texts.LEVELS_BROKEN.format(errors="; ".join(self.content.errors)),
+                        severity="error", timeout=20)
+        self.check_size(*self.size)
+
+    # ---- too small ----------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        if self._mounted:
+            self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        """Cover everything with the size notice below the minimum; uncover above it."""
+        top = self.screen
+        if too_small(width, height):
+            if isinstance(top, TooSmallScreen):
+                top.show_size(width, height)
+            else:
+                self.push_screen(TooSmallScreen(width, height))
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing may open over the size notice: it would be laid out in a window too small for it.
+        return not (action in ("help", "command_palette") and isinstance(self.screen, TooSmallScreen))
+
+    # ---- screen flow --------------------------------------------------------------------
+    def open_briefing(self, level: Level, *, replace: bool = False) -> None:
+        screen = BriefingScreen(level)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def start_level(self, level: Level, *, speed_index: int = DEFAULT_SPEED) -> None:
+        """Replace the top screen (briefing, play or debrief) with a fresh run of ``level``."""
+        self.switch_screen(PlayScreen(level, self.content.catalog, seed=self.seed,
+                                      manual_clock=self.manual_clock, speed_index=speed_index))
+
+    def show_debrief(self, session: Session, result: Result) -> None:
+        self.switch_screen(DebriefScreen(session, result))
+
+    def back_to_map(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen | TooSmallScreen):
+            self.push_screen(HelpScreen())
+
+
+def make_app(*, progress_path: Path | str | None = None, manual_clock: bool = False,
+             content: Content | None = None, seed: int = 1) -> ScaleoutApp:
+    """The one way to build the game. ``progress_path=None`` means the default location
+    (``$SCALEOUT_HOME`` or the user-data folder); ``manual_clock=True`` is for tests."""
+    progress, notice = Progress.load(progress_path)
+    return ScaleoutApp(content if content is not None else load_content(), progress, notice,
+                       manual_clock=manual_clock, seed=seed)
+
+
+def run_app() -> int:
+    """Run the game in this terminal; the process exit code."""
+    from scaleout_tui.content.errors import LevelError
+
+    try:
+        app = make_app()
+    except (LevelError, OSError) as e:
+        print(f"scaleout: {e}", file=sys.stderr)
+        return 1
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,50 @@
+"""Game commands in the command palette (Ctrl+P): every key's action, findable by name.
+
+Why a provider rather than only keys: a player who forgot that ``4`` means "max speed"
+can type "speed" and see every choice with its key. The commands offered depend on the
+screen the palette was opened over: clock commands only make sense on the play screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from scaleout_tui.ui import texts
+from scaleout_tui.ui.screens.campaign import CampaignScreen
+from scaleout_tui.ui.screens.play import PlayScreen
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+class GameCommands(Provider):
+    def commands(self) -> list[Command]:
+        """(name, help, callback) for the screen the palette was opened over."""
+        screen = self.screen
+        app = self.app
+        out: list[Command] = []
+        if isinstance(screen, PlayScreen):
+            out.append((texts.CMD_PAUSE, texts.CMD_PAUSE_HELP, screen.action_toggle_pause))
+            for i, name in enumerate(texts.SPEED_NAMES):
+                out.append((texts.CMD_SPEED.format(name=name),
+                            texts.CMD_SPEED_HELP.format(name=name, key=i + 1),
+                            partial(screen.action_speed, i)))
+            out.append((texts.CMD_RESTART, texts.CMD_RESTART_HELP, screen.action_restart))
+            out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, screen.action_leave))
+        elif not isinstance(screen, CampaignScreen):
+            out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, getattr(app, "back_to_map", lambda: None)))
+        out.append((texts.CMD_HELP, texts.CMD_HELP_HELP, getattr(app, "action_help", lambda: None)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)

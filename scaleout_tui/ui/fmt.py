@@ -1,0 +1,57 @@
+"""Numbers as a player reads them: units, sensible precision, no ``nan``.
+
+Why here and not in the game layer: this is presentation only (how many digits fit a
+gauge), never a rule of the simulation. Objective metrics are named by the content
+schema; each maps to one unit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scaleout_tui.ui import texts
+
+_UNITS: dict[str, str] = {
+    "latency_p50_ms": "ms",
+    "latency_p95_ms": "ms",
+    "latency_p99_ms": "ms",
+    "latency_mean_ms": "ms",
+    "error_rate_pct": "pct",
+    "availability_pct": "pct",
+    "cost": "dollars",
+    "cost_per_hour": "dollars_per_hour",
+    "throughput_rps": "rps",
+    "peak_instances": "count",
+    "outage_s": "seconds",
+}
+
+
+def ms(v: float) -> str:
+    """Milliseconds, switching to seconds past 10 s so a gauge stays short."""
+    if not math.isfinite(v):
+        return "–"
+    if v >= 10_000:
+        return texts.SECONDS_FROM_MS.format(v=v / 1000)
+    return texts.MS.format(v=v)
+
+
+def metric(name: str, v: float) -> str:
+    """A metric value with its unit, e.g. ``metric("latency_p95_ms", 212.4) == "212 ms"``."""
+    if not math.isfinite(v):
+        return "–"
+    unit = _UNITS.get(name, "count")
+    if unit == "ms":
+        return ms(v)
+    template = {
+        "pct": texts.PCT,
+        "dollars": texts.DOLLARS,
+        "dollars_per_hour": texts.DOLLARS_PER_HOUR,
+        "rps": texts.RPS,
+        "seconds": texts.SECONDS,
+    }.get(unit, texts.COUNT)
+    return template.format(v=v)
+
+
+def op(symbol: str) -> str:
+    """The comparison as a reader writes it."""
+    return {"<=": "≤", ">=": "≥"}.get(symbol, symbol)

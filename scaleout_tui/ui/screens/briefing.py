@@ -1,0 +1,98 @@
+"""The briefing: the situation, real-world facts, the objectives and the knobs, then Start.
+
+A player should start a level knowing what "winning" means in numbers and what they are
+allowed to change, so the objectives are listed with their targets and stretch targets,
+and each knob with its choices described the way the policy panel will show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from scaleout_tui.content.schema import Level
+from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.game.texts import clock
+from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.widgets.policy import choice_label
+
+if TYPE_CHECKING:
+    from scaleout_tui.ui.app import ScaleoutApp
+
+
+def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Text:
+    """Everything above the buttons, as one text (it scrolls as a whole on small screens)."""
+    out = Text()
+    out.append(level.subtitle + "\n", style="italic")
+    out.append("\n" + texts.BRIEFING_SITUATION + "\n", style="bold underline")
+    out.append(level.briefing.text.strip() + "\n")
+    if level.briefing.facts:
+        out.append("\n" + texts.BRIEFING_FACTS + "\n", style="bold underline")
+        for fact in level.briefing.facts:
+            out.append(" • " + fact.strip() + "\n")
+    out.append("\n" + texts.BRIEFING_OBJECTIVES + "\n", style="bold underline")
+    for o in level.objectives:
+        out.append(" • ")
+        out.append(texts.BRIEFING_OBJECTIVE.format(label=o.label, op=fmt.op(o.op),
+                                                   target=fmt.metric(o.metric, o.target)))
+        if o.stretch is not None:
+            stretch = fmt.metric(o.metric, o.stretch)
+            out.append(texts.BRIEFING_STRETCH.format(op=fmt.op(o.op), stretch=stretch), style="yellow")
+        out.append("\n")
+    out.append(texts.BRIEFING_DURATION.format(clock=clock(level.duration_s)) + "\n", style="dim")
+    out.append("\n" + texts.BRIEFING_KNOBS + "\n", style="bold underline")
+    for k in level.knobs:
+        out.append(" • ")
+        out.append(k.label, style="bold")
+        out.append(f" (now {choice_label(k, k.default, catalog)})\n")
+        if k.help:
+            out.append("   " + k.help.strip() + "\n", style="dim")
+        for c in k.choices:
+            out.append("   – " + choice_label(k, c, catalog) + "\n")
+    return out
+
+
+class BriefingScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "start", texts.KEY_START),
+        Binding("escape", "back", texts.KEY_BACK),
+    ]
+
+    app: ScaleoutApp
+
+    def __init__(self, level: Level) -> None:
+        super().__init__()
+        self.level = level
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(texts.BRIEFING_HEADING.format(order=self.level.order, title=self.level.title),
+                          style="bold"), id="briefing-title")
+        with VerticalScroll(id="briefing-scroll"):
+            yield Static(briefing_text(self.level, self.app.content.catalog), id="briefing-text")
+        with Horizontal(id="briefing-buttons"):
+            yield Button(texts.BRIEFING_START, id="start", variant="success")
+            yield Button(texts.BRIEFING_BACK, id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start":
+            self.action_start()
+        else:
+            self.action_back()
+
+    def action_start(self) -> None:
+        self.app.start_level(self.level)
+
+    def action_back(self) -> None:
+        self.app.back_to_map()

@@ -1,0 +1,248 @@
+"""The play screen: the live simulation, its gauges and charts, and the policy panel.
+
+The screen owns one :class:`~scaleout_tui.game.session.Session` and one
+:class:`~scaleout_tui.ui.clock.GameClock`. It never computes a rule of the simulation:
+each refresh it takes a frozen snapshot and hands parts of it to widgets that redraw
+only when their part changed; each knob change goes straight to the session.
+
+Two ways to drive the clock:
+
+- **normal**: a timer defined *here*, and only here, fires about 20 times a second and
+  advances the session by speed × elapsed wall time; the view refreshes at about 4 Hz.
+  (Textual runs ``on_mount`` for every class in the MRO, so an interval set in a base
+  class would keep ticking on wall time under subclasses and tests; it is deliberately
+  not factored out.) The timer does nothing once the screen is detached (a callback can
+  still be queued during teardown, when queries raise ``NoMatches``) or while another
+  screen (help, a question, the size notice) covers it, so the game pauses under them.
+- **manual** (tests, snapshots): no timer at all. A test calls :meth:`PlayScreen.advance`,
+  which advances the session and refreshes the view synchronously, then awaits
+  ``pilot.pause()``. Nothing depends on wall time, so screenshots are identical run after run.
+
+A run starts paused: changes made before the clock starts are free (a resize later
+costs downtime), so the player gets to read the board and set the policy first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Select
+
+from scaleout_tui.content.schema import Level
+from scaleout_tui.engine import CommandError
+from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.game.session import Session
+from scaleout_tui.ui import texts
+from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, run_max
+from scaleout_tui.ui.screens.confirm import ConfirmScreen
+from scaleout_tui.ui.widgets.charts import SeriesChart
+from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
+from scaleout_tui.ui.widgets.eventlog import EventLog
+from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
+from scaleout_tui.ui.widgets.objectives import ObjectivesView
+from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.topology import TopologyData, TopologyView
+
+if TYPE_CHECKING:
+    from scaleout_tui.ui.app import ScaleoutApp
+
+#: The speed a run starts at (10×: a ten-minute level plays in about a minute).
+DEFAULT_SPEED = 1
+
+
+class PlayScreen(Screen[None]):
+    # Space and the digits are priority bindings so they work even while a drop-down of the
+    # policy panel has focus (a Select would otherwise take Space to open itself).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", texts.KEY_PAUSE, priority=True),
+        *[Binding(str(i + 1), f"speed({i})", texts.KEY_SPEED.format(name=name), priority=True,
+                  show=False) for i, name in enumerate(texts.SPEED_NAMES)],
+        Binding("r", "restart", texts.KEY_RESTART),
+        Binding("escape", "leave", texts.KEY_MAP),
+    ]
+
+    app: ScaleoutApp
+
+    def __init__(self, level: Level, catalog: Mapping[str, InstanceType], *, seed: int = 1,
+                 manual_clock: bool = False, speed_index: int = DEFAULT_SPEED) -> None:
+        super().__init__()
+        self.level = level
+        self.catalog = catalog
+        self.seed = seed
+        self.session = Session(level, catalog, seed)
+        self.clock = GameClock(speed_index=speed_index, paused=True)
+        self.manual_clock = manual_clock
+        self._clock_timer: Timer | None = None
+        self._ended = False
+        self._last_wall: float | None = None
+        self._last_refresh = 0.0
+        self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
+
+    # ---- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clockbar")
+        with Horizontal(id="play-body"):
+            with Vertical(id="play-left"):
+                topo = TopologyView(id="topology", classes="panel")
+                topo.border_title = texts.PANEL_TOPOLOGY
+                yield topo
+                gauges = GaugesView(id="gauges", classes="panel")
+                gauges.border_title = texts.PANEL_GAUGES.format(span=5)
+                yield gauges
+                with Horizontal(id="charts"):
+                    lat = SeriesChart(id="chart-latency", classes="panel")
+                    lat.border_title = texts.PANEL_CHART_LATENCY
+                    yield lat
+                    rps = SeriesChart(id="chart-rps", classes="panel")
+                    rps.border_title = texts.PANEL_CHART_RPS
+                    yield rps
+            with Vertical(id="play-right"):
+                policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog, id="policy")
+                policy.add_class("panel")
+                policy.border_title = texts.PANEL_POLICY
+                yield policy
+                objectives = ObjectivesView(id="objectives", classes="panel")
+                objectives.border_title = texts.PANEL_OBJECTIVES
+                yield objectives
+                log = EventLog(id="log", classes="panel")
+                log.border_title = texts.PANEL_LOG
+                yield log
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        if not self.manual_clock:
+            self._clock_timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="play-clock")
+
+    def on_unmount(self) -> None:
+        self._stop_timer()
+
+    def _stop_timer(self) -> None:
+        if self._clock_timer is not None:
+            self._clock_timer.stop()
+            self._clock_timer = None
+
+    # ---- the clock ----------------------------------------------------------------------
+    def _on_tick(self) -> None:
+        """One wall-clock callback: advance the session, refresh the view at about 4 Hz."""
+        if self._ended or not self.is_attached:
+            return
+        now = time.perf_counter()
+        last, self._last_wall = self._last_wall, now
+        if not self.is_current or self.clock.paused:
+            return
+        elapsed = now - last if last is not None else 0.0
+        if self.clock.speed is None:
+            run_max(self.session.advance, lambda: self.session.finished, time.perf_counter)
+        else:
+            owed = self.clock.owed(elapsed)
+            if owed > 0:
+                before = self.session.now
+                self.session.advance(owed)
+                self.clock.paid(self.session.now - before)
+        try:
+            if self.session.finished:
+                self._finish()
+            elif now - self._last_refresh >= REFRESH_INTERVAL:
+                self._last_refresh = now
+                self.refresh_view()
+        except NoMatches:
+            # The screen is being torn down between the check above and the query.
+            self._stop_timer()
+
+    def advance(self, seconds: float) -> None:
+        """Advance the simulation by ``seconds`` and refresh the view now (tests, manual clock).
+
+        Works whether or not the clock is paused: pausing is about wall time, and a manual
+        clock has none.
+        """
+        if self._ended:
+            return
+        self.session.advance(seconds)
+        if self.session.finished:
+            self._finish()
+        else:
+            self.refresh_view()
+
+    def _finish(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self._stop_timer()
+        self.refresh_view()
+        self.app.show_debrief(self.session, self.session.result())
+
+    # ---- the view -----------------------------------------------------------------------
+    def clock_data(self) -> ClockData:
+        return ClockData(
+            level=texts.CLOCK_LEVEL.format(order=self.level.order, title=self.level.title),
+            t=self.session.now, duration=self.session.level.duration_s, paused=self.clock.paused,
+            speed=texts.SPEED_NAMES[self.clock.speed_index], finished=self.session.finished)
+
+    def refresh_view(self) -> None:
+        """Hand each widget its part of a fresh snapshot; unchanged parts do not redraw."""
+        snap = self.session.snapshot()
+        self.query_one(ClockBar).data = self.clock_data()
+        self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
+        gauges = self.query_one(GaugesView)
+        gauges.data = GaugeData(snap.gauges, snap.totals)
+        gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
+        s = snap.series
+        t = s.get("t", ())
+        self.query_one("#chart-latency", SeriesChart).show(
+            t, [(s.get("p95_ms", ()), "yellow", "max")], snap.duration,
+            self._p95_target)
+        rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
+        self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
+        self.query_one(ObjectivesView).objectives = self.session.result().objectives
+        self.query_one(EventLog).entries = snap.log
+
+    # ---- knobs --------------------------------------------------------------------------
+    @on(Select.Changed)
+    def _knob_changed(self, event: Select.Changed) -> None:
+        knob_id = PolicyPanel.knob_of(event.select)
+        if knob_id is None or event.value is Select.NULL or self._ended:
+            return
+        event.stop()
+        value = str(event.value)
+        if self.session.knobs.get(knob_id) == value:
+            return
+        try:
+            self.session.set_knob(knob_id, value)
+        except CommandError as e:
+            self.notify(texts.KNOB_REFUSED.format(reason=e), severity="error")
+            self.query_one(PolicyPanel).show_values(self.session.knobs)
+            return
+        self.refresh_view()
+
+    # ---- actions ------------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        if self._ended:
+            return
+        self.clock.toggle_pause()
+        self._last_wall = None
+        self.query_one(ClockBar).data = self.clock_data()
+
+    def action_speed(self, index: int) -> None:
+        if 0 <= index < len(SPEEDS):
+            self.clock.set_speed(index)
+            self.query_one(ClockBar).data = self.clock_data()
+
+    def action_restart(self) -> None:
+        self.app.start_level(self.level, speed_index=self.clock.speed_index)
+
+    def action_leave(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.back_to_map()
+
+        self.app.push_screen(ConfirmScreen(texts.CONFIRM_LEAVE), answer)

@@ -1,0 +1,227 @@
+"""Every string the game's screens show: titles, labels, key names, help, notices.
+
+Why one module: wording is part of the game (a player learns from it), so it is reviewed
+in one place, and a translation can replace this module without touching layout code.
+Sentences that come from the simulation (event log lines, debrief sentences) are the
+game layer's (``scaleout_tui.game.texts``); this module only frames them.
+Templates use ``str.format`` with named fields.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "scaleout"
+APP_SUBTITLE = "from one box to an autoscaled fleet"
+
+# ---- the campaign as planned (CURRICULUM.md): shown even before a level's file exists -----------
+PLANNED_LEVELS: tuple[str, ...] = (
+    "Single server",
+    "Two tiers",
+    "Load balancer + health checks",
+    "Session sharing",
+    "Shared storage",
+    "Master / replica DB",
+    "Sharding",
+    "Autoscaling",
+)
+
+# ---- campaign map -------------------------------------------------------------------------------
+MAP_TITLE = "Campaign"
+MAP_HINT = "↑/↓ choose a level · Enter open its briefing · F1 help · Ctrl+Q quit"
+MAP_ROW = "{order}. {title}"
+MAP_LOCKED = "locked"
+MAP_SOON = "coming soon"
+MAP_BROKEN = "level file has errors"
+MAP_DETAIL_LOCKED = "Win level {prev} to unlock this one."
+MAP_DETAIL_SOON = "This level is not written yet."
+MAP_DETAIL_BROKEN = "This level's file could not be loaded:\n{error}"
+MAP_DETAIL_CONCEPTS = "Teaches: {concepts}"
+MAP_DETAIL_PLAYS = "Played {plays} time(s); best {stars}."
+MAP_TOTAL = "{stars} of {max} stars"
+STAR_ON = "★"
+STAR_OFF = "☆"
+LEVELS_BROKEN = "Some level files could not be loaded: {errors}"
+
+# ---- briefing -----------------------------------------------------------------------------------
+BRIEFING_HEADING = "Level {order}: {title}"
+BRIEFING_SITUATION = "The situation"
+BRIEFING_FACTS = "In the real world"
+BRIEFING_OBJECTIVES = "Objectives (all must be met to win)"
+BRIEFING_KNOBS = "What you can change"
+BRIEFING_DURATION = "The run lasts {clock} of simulated time."
+BRIEFING_OBJECTIVE = "{label}: {op} {target}"
+BRIEFING_STRETCH = " (★★★ at {op} {stretch})"
+BRIEFING_KNOB = "{label} (now {default}): {choices}"
+BRIEFING_START = "Start (Enter)"
+BRIEFING_BACK = "Back (Esc)"
+
+# ---- play ---------------------------------------------------------------------------------------
+PANEL_TOPOLOGY = "Topology"
+PANEL_GAUGES = "Live (last {span:.0f} s)"
+PANEL_CHART_LATENCY = "[yellow]p95 latency[/] ms, [red]target[/]"
+PANEL_CHART_RPS = "requests/s [cyan]in[/] [green]out[/]"
+PANEL_POLICY = "Policy"
+PANEL_OBJECTIVES = "Objectives so far"
+PANEL_LOG = "Event log"
+
+CLIENTS = "clients"
+ARROW = "──▶"
+BOX_TYPE = "{itype} · {vcpus} vCPU"
+BOX_CPU = "CPU"
+BOX_QUEUE = "queue {queue}"
+BOX_BUSY = "busy {busy}/{vcpus}"
+PENDING = "+ {what}"
+
+STATES: dict[str, str] = {
+    "running": "● running",
+    "booting": "◌ booting",
+    "stopping": "◐ stopping",
+    "stopped": "○ stopped",
+    "crashed": "✖ crashed",
+    "terminated": "terminated",
+}
+
+GAUGE_RPS = "RPS"
+GAUGE_RPS_VALUE = "{rps_in:,.0f} in · {rps_out:,.0f} out"
+GAUGE_LATENCY = "latency"
+GAUGE_LATENCY_VALUE = "p50 {p50} · p95 {p95} · p99 {p99}"
+GAUGE_ERRORS = "errors"
+GAUGE_ERRORS_VALUE = "{pct:.1f} %"
+GAUGE_ERRORS_NONE = "none"
+GAUGE_INSTANCES = "instances"
+GAUGE_INSTANCES_VALUE = "{n} (peak {peak})"
+GAUGE_COST = "cost"
+GAUGE_COST_VALUE = "${cost:,.2f} so far · ${rate:,.3f}/h"
+GAUGE_REQUESTS = "requests"
+GAUGE_REQUESTS_VALUE = "{arrived:,} arrived · {failed:,} failed"
+
+#: Short error-cause names for the gauges, where the game layer's long ones do not fit.
+CAUSES_SHORT: dict[str, str] = {
+    "refused": "refused",
+    "queue_full": "503 queue full",
+    "timeout": "timeout",
+    "reset": "reset",
+    "db_down": "500 DB down",
+}
+
+CLOCK_RUNNING = "▶ {speed}"
+CLOCK_PAUSED = "❚❚ paused"
+CLOCK_FINISHED = "■ finished"
+CLOCK_TIME = "{now} / {duration}"
+CLOCK_LEVEL = "{order}. {title}"
+SPEED_NAMES: tuple[str, ...] = ("1×", "10×", "60×", "max")
+
+OBJ_ON_TRACK = "✓"
+OBJ_OFF_TRACK = "✗"
+OBJ_LINE = "{mark} {label}: {value} ({op} {target})"
+
+KNOB_INSTANCE = "{name} · {vcpus} vCPU · ${price:.3f}/h"
+LAYOUTS: dict[str, str] = {
+    "single": "one box: app + database",
+    "two-tier": "web box + database box",
+}
+KNOB_REFUSED = "Not changed: {reason}"
+
+CONFIRM_LEAVE = "Leave this run and go back to the map? The run will not be recorded."
+CONFIRM_RESTART = "Restart this level from the beginning?"
+CONFIRM_YES = "Yes (y)"
+CONFIRM_NO = "No (n)"
+
+# ---- units --------------------------------------------------------------------------------------
+MS = "{v:,.0f} ms"
+SECONDS_FROM_MS = "{v:,.1f} s"
+PCT = "{v:.2f} %"
+DOLLARS = "${v:,.2f}"
+DOLLARS_PER_HOUR = "${v:,.3f}/h"
+RPS = "{v:,.0f} req/s"
+COUNT = "{v:,.0f}"
+SECONDS = "{v:,.0f} s"
+
+# ---- debrief ------------------------------------------------------------------------------------
+DEBRIEF_WON = "Level won"
+DEBRIEF_LOST = "Level lost"
+DEBRIEF_OBJECTIVES = "Objectives"
+DEBRIEF_WHY = "What happened"
+DEBRIEF_MET = "met"
+DEBRIEF_MISSED = "missed"
+DEBRIEF_STRETCH = "★ stretch met"
+DEBRIEF_ROW = "{label}"
+DEBRIEF_TARGET = "target {op} {target}"
+DEBRIEF_RETRY = "Retry (r)"
+DEBRIEF_NEXT = "Next level (n)"
+DEBRIEF_MAP = "Map (m)"
+DEBRIEF_SAVED = "Progress saved."
+DEBRIEF_SAVE_FAILED = "Could not save progress: {error}"
+DEBRIEF_UNLOCKED = "Unlocked: {title}"
+DEBRIEF_BEST = "A new best for this level."
+
+# ---- too small ----------------------------------------------------------------------------------
+TOO_SMALL = "Make the terminal bigger: the game needs {need_w}×{need_h}, this one is {w}×{h}."
+
+# ---- help ---------------------------------------------------------------------------------------
+HELP_TITLE = "How to play"
+HELP_CLOSE = "Close (Esc)"
+HELP_TEXT = """\
+## The game
+
+You run a web service. Each level starts with a real scaling problem: the traffic grows, a box
+runs out of CPU, a server dies. You watch it happen on a live simulation of every request, then
+change the **policy** (the instance size, where the database lives, ...) until the objectives
+are met: latency, errors, cost.
+
+A level is won when every objective is met at the end of the run. Stretch targets earn more
+stars (★★★). Winning a level unlocks the next one.
+
+## Reading the play screen
+
+- **Topology**: each box with its instance type, state, CPU use and queue. A full CPU bar
+  means every core is busy and new requests wait in the queue.
+- **Live**: requests per second in and out, latency percentiles (p95: 95 % of requests were
+  faster than this), errors by cause, instances and cost.
+- **Charts**: p95 latency and traffic over the simulated time.
+- **Event log**: what happened and when (resizes, crashes, your own changes).
+- **Objectives so far**: each objective on the run so far, green when on track.
+
+Changes cost what they cost in reality: resizing a running box stops it for a while. Changing
+before the clock starts is free.
+
+## Keys
+
+| key | what it does |
+|---|---|
+| Space | pause / resume the clock |
+| 1 2 3 4 | speed 1×, 10×, 60×, as fast as possible |
+| Tab | move between the policy settings; Enter opens one |
+| r | restart the level |
+| Esc | back to the map (asks first) |
+| Ctrl+P | command palette: every command by name |
+| F1 or ? | this help |
+| Ctrl+Q | quit |
+"""
+
+# ---- footer and command palette -----------------------------------------------------------------
+KEY_HELP = "Help"
+KEY_QUIT = "Quit"
+KEY_OPEN = "Open"
+KEY_START = "Start"
+KEY_BACK = "Back"
+KEY_PAUSE = "Pause/resume"
+KEY_SPEED = "Speed {name}"
+KEY_RESTART = "Restart"
+KEY_MAP = "Map"
+KEY_RETRY = "Retry"
+KEY_NEXT = "Next"
+KEY_YES = "Yes"
+KEY_NO = "No"
+
+CMD_PAUSE = "Pause or resume the clock"
+CMD_PAUSE_HELP = "Stop or restart simulated time (Space)"
+CMD_SPEED = "Speed: {name}"
+CMD_SPEED_HELP = "Run simulated time at {name} (key {key})"
+CMD_RESTART = "Restart level"
+CMD_RESTART_HELP = "Start this level again from 00:00 (r)"
+CMD_MAP = "Back to the map"
+CMD_MAP_HELP = "Leave the current screen for the campaign map"
+CMD_HELP = "Open help"
+CMD_HELP_HELP = "Controls and how the game works (F1)"
+
+PROGRESS_NOTICE_TITLE = "Saved progress"

@@ -1,0 +1,52 @@
+"""The event log: the newest entries that fit, oldest at the top, coloured by severity.
+
+Why not ``RichLog``: it wraps each line once, at the width it had when written, so a
+resize leaves old lines cut or ragged. This widget keeps the entries and wraps them at
+render time for the current size, showing the last lines that fit, so the newest event
+is always visible at the bottom of the panel.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.game.texts import clock, describe
+
+SEVERITY_STYLES: dict[str, str] = {
+    "info": "",
+    "warn": "yellow",
+    "error": "bold red",
+    "good": "green",
+}
+
+
+def entry_text(entry: LogEntry) -> Text:
+    """``"03:12 web-1 crashed: ..."`` with the time dimmed and the message coloured."""
+    line = Text(clock(entry.t) + " ", style="dim")
+    line.append(describe(entry), style=SEVERITY_STYLES.get(entry.severity, ""))
+    return line
+
+
+def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Console) -> Text:
+    """The last ``height`` wrapped lines of ``entries`` at ``width`` cells."""
+    if width <= 0 or height <= 0:
+        return Text()
+    lines: list[Text] = []
+    # Only the newest `height` entries can be visible: each takes at least one line.
+    for entry in entries[-height:]:
+        lines.extend(entry_text(entry).wrap(console, width))
+    return Text("\n").join(lines[-height:])
+
+
+class EventLog(Widget):
+    """Redraws when a new entry arrives (entries are compared by content)."""
+
+    entries: reactive[tuple[LogEntry, ...]] = reactive(())
+
+    def render(self) -> Text:
+        width, height = self.content_size
+        return log_text(self.entries, width, height, self.app.console)

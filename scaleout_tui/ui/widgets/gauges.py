@@ -1,0 +1,78 @@
+"""Live gauges: traffic, latency percentiles, errors by cause, instances and cost.
+
+The numbers come from the snapshot's gauges (the last few one-second windows) and
+totals (the whole run so far); this module only lays them out. Colour thresholds are
+presentation hints, not verdicts: the objectives panel shows the level's own targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from scaleout_tui.engine.snapshot import Gauges, Totals
+from scaleout_tui.ui import fmt, texts
+
+
+@dataclass(frozen=True, slots=True)
+class GaugeData:
+    gauges: Gauges | None = None
+    totals: Totals | None = None
+
+
+def _latency_style(v: float) -> str:
+    if v >= 1000:
+        return "bold red"
+    if v >= 300:
+        return "yellow"
+    return "green"
+
+
+def error_causes(errors: tuple[tuple[str, int], ...]) -> str:
+    """``"503 queue full 12, timeout 3"``: the causes that happened, most frequent first."""
+    seen = sorted(((n, c) for c, n in errors if n), reverse=True)
+    return ", ".join(f"{texts.CAUSES_SHORT.get(c, c)} {n:,}" for n, c in seen)
+
+
+def gauges_table(data: GaugeData) -> Table:
+    """A two-column grid: what, then its value."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    g, tot = data.gauges, data.totals
+    if g is None or tot is None:
+        return grid
+    grid.add_row(texts.GAUGE_RPS, texts.GAUGE_RPS_VALUE.format(rps_in=g.rps_in, rps_out=g.rps_out))
+    lat = Text()
+    for i, (name, v) in enumerate((("p50", g.p50_ms), ("p95", g.p95_ms), ("p99", g.p99_ms))):
+        if i:
+            lat.append(" · ", style="dim")
+        lat.append(f"{name} ")
+        lat.append(fmt.ms(v), style=_latency_style(v))
+    grid.add_row(texts.GAUGE_LATENCY, lat)
+    if g.error_pct > 0:
+        err = Text(texts.GAUGE_ERRORS_VALUE.format(pct=g.error_pct),
+                   style="bold red" if g.error_pct >= 1 else "yellow")
+        causes = error_causes(g.errors)
+        if causes:
+            err.append(f" ({causes})")
+    else:
+        err = Text(texts.GAUGE_ERRORS_NONE, style="green")
+    grid.add_row(texts.GAUGE_ERRORS, err)
+    grid.add_row(texts.GAUGE_INSTANCES,
+                 texts.GAUGE_INSTANCES_VALUE.format(n=tot.instances, peak=tot.peak_instances))
+    grid.add_row(texts.GAUGE_COST, texts.GAUGE_COST_VALUE.format(cost=tot.cost, rate=g.cost_per_hour))
+    return grid
+
+
+class GaugesView(Widget):
+    """Redraws only when the gauges or totals change."""
+
+    data: reactive[GaugeData] = reactive(GaugeData())
+
+    def render(self) -> Table:
+        return gauges_table(self.data)

@@ -1,0 +1,76 @@
+"""The policy panel: one drop-down per knob of the level, with the knob's help text.
+
+Why it only posts what the player chose: whether a change is allowed right now (a box
+that is already stopped cannot be resized again) is a rule of the simulation, so the
+screen hands the choice to the session and, if the session refuses, calls
+:meth:`PolicyPanel.show_values` to put the drop-down back to the value really in force.
+
+Choices are labelled with what a player needs to compare them: an instance type's
+vCPUs and price, a layout's meaning in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Label, Select, Static
+
+from scaleout_tui.content.schema import Knob
+from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.ui import texts
+
+
+def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -> str:
+    """How a choice reads in the drop-down: ``m5.xlarge · 4 vCPU · $0.192/h``."""
+    if knob.param.endswith(".size") and choice in catalog:
+        it = catalog[choice]
+        return texts.KNOB_INSTANCE.format(name=it.name, vcpus=it.vcpus, price=it.price_per_hour)
+    if knob.param == "layout":
+        return texts.LAYOUTS.get(choice, choice)
+    return choice
+
+
+def select_id(knob_id: str) -> str:
+    return f"knob-{knob_id}"
+
+
+class PolicyPanel(VerticalScroll, can_focus=False):
+    """Label, drop-down and help for each knob, in the level's order."""
+
+    def __init__(self, knobs: tuple[Knob, ...], values: Mapping[str, str],
+                 catalog: Mapping[str, InstanceType], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._knobs = knobs
+        self._values = dict(values)
+        self._catalog = catalog
+
+    def compose(self) -> ComposeResult:
+        for knob in self._knobs:
+            yield Label(knob.label, classes="knob-label")
+            yield Select(
+                [(choice_label(knob, c, self._catalog), c) for c in knob.choices],
+                value=self._values.get(knob.id, knob.default),
+                allow_blank=False,
+                compact=True,
+                id=select_id(knob.id),
+                classes="knob",
+            )
+            if knob.help:
+                yield Static(knob.help, classes="knob-help")
+
+    @staticmethod
+    def knob_of(select: Select[Any]) -> str | None:
+        """The knob id a drop-down belongs to, or ``None`` for a foreign Select."""
+        sid = select.id or ""
+        return sid.removeprefix("knob-") if sid.startswith("knob-") else None
+
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Make every drop-down show the value in force (after a refused change)."""
+        for knob in self._knobs:
+            value = values.get(knob.id)
+            select = self.query_one(f"#{select_id(knob.id)}", Select)
+            if value is not None and select.value != value:
+                select.value = value

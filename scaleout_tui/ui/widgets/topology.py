@@ -1,0 +1,139 @@
+"""The topology diagram: clients → web tier → database tier, one card per box.
+
+Why a pure function plus a thin widget (as Textual's own Sparkline does): the drawing
+depends only on the boxes and the width, so it can be unit-tested on plain values, and
+the widget only decides *when* to redraw (when the boxes' view changed).
+
+A card shows what a player needs to read a box's health at a glance: its instance type
+and size, its state in colour, a CPU bar, and its queue. The role decides the column,
+so the same code draws one box (app + DB together), two tiers, or later a fleet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from scaleout_tui.engine.snapshot import BoxView
+from scaleout_tui.ui import texts
+
+STATE_STYLES: dict[str, str] = {
+    "running": "bold green",
+    "booting": "bold cyan",
+    "stopping": "bold yellow",
+    "stopped": "yellow",
+    "crashed": "bold red",
+    "terminated": "dim",
+}
+
+CARD_MIN = 18
+CARD_MAX = 30
+CARD_LINES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class TopologyData:
+    """What the diagram depends on: equal data means an identical drawing."""
+
+    boxes: tuple[BoxView, ...]
+    pending: tuple[str, ...] = ()
+
+
+def cpu_style(pct: float) -> str:
+    """Green with headroom, yellow when getting busy, red when the cores are saturated."""
+    if pct >= 90:
+        return "red"
+    if pct >= 70:
+        return "yellow"
+    return "green"
+
+
+def bar(pct: float, width: int) -> Text:
+    """A horizontal bar of ``pct`` percent over ``width`` cells, with eighth-cell precision."""
+    width = max(width, 0)
+    pct = min(max(pct, 0.0), 100.0)
+    eighths = round(pct / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    body = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+    text = Text(body, style=cpu_style(pct))
+    text.append("·" * (width - len(body)), style="dim")
+    return text
+
+
+def _line(content: Text, inner: int) -> Text:
+    content = content.copy()
+    content.truncate(inner, overflow="ellipsis", pad=True)
+    return Text.assemble(("│", "dim"), content, ("│", "dim"))
+
+
+def card(box: BoxView, width: int) -> list[Text]:
+    """The lines of one box's card, each exactly ``width`` cells wide."""
+    inner = max(width - 2, 4)
+    title = f" {box.name} · {box.role} "
+    if len(title) > inner:
+        title = f" {box.name} "
+    top = Text.assemble(("┌", "dim"), (title[:inner], "bold"), ("─" * max(inner - len(title), 0), "dim"),
+                        ("┐", "dim"))
+    state = Text(texts.STATES.get(box.state, box.state), style=STATE_STYLES.get(box.state, ""))
+    pct = f" {box.cpu_pct:3.0f}%"
+    label = texts.BOX_CPU + " "
+    cpu = Text(label)
+    cpu.append_text(bar(box.cpu_pct, max(inner - len(label) - len(pct), 1)))
+    cpu.append(pct, style=cpu_style(box.cpu_pct))
+    queue = Text(texts.BOX_QUEUE.format(queue=f"{box.queue:,}"),
+                 style="bold red" if box.queue > 10 * box.vcpus else "")
+    queue.append(" · " + texts.BOX_BUSY.format(busy=box.busy_workers, vcpus=box.vcpus), style="dim")
+    return [
+        top,
+        _line(Text(texts.BOX_TYPE.format(itype=box.itype, vcpus=box.vcpus)), inner),
+        _line(state, inner),
+        _line(cpu, inner),
+        _line(queue, inner),
+        Text.assemble(("└" + "─" * inner + "┘", "dim")),
+    ]
+
+
+def _tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
+    web = [b for b in boxes if b.role != "db"]
+    db = [b for b in boxes if b.role == "db"]
+    return [tier for tier in (web, db) if tier]
+
+
+def topology(data: TopologyData, width: int) -> Text:
+    """The whole diagram at ``width`` cells: clients, then one column per tier."""
+    tiers = _tiers(data.boxes)
+    lead = Text(texts.CLIENTS + " ", style="bold")
+    arrow = Text(texts.ARROW + " ", style="dim")
+    gaps = len(lead) + len(arrow) * len(tiers)
+    n = max(len(tiers), 1)
+    card_w = max(CARD_MIN, min(CARD_MAX, (width - gaps) // n))
+    columns = [[line for box in tier for line in card(box, card_w)] for tier in tiers]
+    height = max((len(c) for c in columns), default=0)
+    out = Text(no_wrap=True, overflow="crop")
+    for row in range(height):
+        line = Text(no_wrap=True)
+        middle = row == 2
+        line.append_text(lead if middle else Text(" " * len(lead)))
+        for col in columns:
+            line.append_text(arrow if middle else Text(" " * len(arrow)))
+            line.append_text(col[row] if row < len(col) else Text(" " * card_w))
+        if row:
+            out.append("\n")
+        out.append_text(line)
+    for what in data.pending:
+        out.append("\n")
+        out.append(" " * len(lead) + texts.PENDING.format(what=what), style="cyan")
+    return out
+
+
+class TopologyView(Widget):
+    """Redraws only when the boxes' view changes (frozen values compare by content)."""
+
+    data: reactive[TopologyData] = reactive(TopologyData(()), layout=True)
+
+    def render(self) -> Text:
+        return topology(self.data, self.size.width or 80)
