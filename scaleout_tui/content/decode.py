@@ -165,6 +165,8 @@ def explain(msg: str, data: Any, root: type) -> tuple[FieldPath, str]:
             return path, texts.NOT_FINITE.format(got=got)
         template = _BOUND_MESSAGES[mm.group(1)]
         return path, template.format(bound=_show_number(mm.group(2)), got=_show(got))
+    if body == "Number out of range":
+        return path, texts.OUT_OF_RANGE.format(got=_show(got))
     if mm := re.fullmatch(r"Expected `(array|object)` of length >= (\d+)", body):
         return path, texts.MIN_ITEMS.format(n=mm.group(2))
     if re.fullmatch(r"Expected `str` of length >= 1", body):

@@ -199,3 +199,10 @@ def test_request_kinds_come_from_the_engine() -> None:
 
     for kind in KINDS:
         assert loads_level(MINIMAL.replace('name = "page"', f'name = "{kind}"')).traffic.kinds[0].name == kind
+
+
+def test_a_number_too_big_for_a_float_is_out_of_range() -> None:
+    with pytest.raises(LevelError) as info:
+        loads_level(MINIMAL.replace("duration_s = 120", "duration_s = " + "9" * 400))
+    assert info.value.field == "duration_s"
+    assert "out of range" in info.value.message
