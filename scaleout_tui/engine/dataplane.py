@@ -55,22 +55,18 @@ class Flight:
 
     rid: I64
     arrival: F64
-    deadline: F64
     box: I64
-    web_start: F64
     done: F64        # response time at the client; inf while unknown
     cause: npt.NDArray[np.int8]   # OK, or an error cause; meaningful once resolve_at is set
     resolve_at: F64  # when the client learns the outcome
     at_db: npt.NDArray[np.bool_]
-    user: I64
-    kind: npt.NDArray[np.int8]
 
     @classmethod
     def empty(cls) -> Flight:
         f: dict[str, npt.NDArray[np.generic]] = {}
         for fld in fields(cls):
-            dtype = {"cause": np.int8, "kind": np.int8, "at_db": np.bool_,
-                     "rid": np.int64, "box": np.int64, "user": np.int64}.get(fld.name, np.float64)
+            dtype = {"cause": np.int8, "at_db": np.bool_, "rid": np.int64,
+                     "box": np.int64}.get(fld.name, np.float64)
             f[fld.name] = np.empty(0, dtype=dtype)
         return cls(**f)  # type: ignore[arg-type]
 
@@ -129,7 +125,7 @@ class DataPlane:
         # Optional per-request record of resolved requests (rid, arrival, done, cause):
         # off in play, on in tests that compare against a per-request reference.
         self.trace: list[tuple[I64, F64, F64, npt.NDArray[np.int8]]] | None = None
-        self._tables_key: tuple[tuple[str, str, str], ...] = ()
+        self._tables_stale = True
         self._tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64, I64] = (
             np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0), np.zeros(0, np.int64))
 
@@ -137,15 +133,18 @@ class DataPlane:
     def add_box(self, box: Box, now: float) -> None:
         idx = self.bank.add_server(box.itype.vcpus, self.queue_limit, now)
         assert idx == box.index
+        self.touch()
         self.metrics.grow(len(self.boxes))
 
     def restart_box(self, box: Box, now: float) -> None:
         """The box comes (back) up empty, with its current instance type."""
         self.bank.reset_server(box.index, now, workers=box.itype.vcpus)
+        self.touch()
 
     def kill_box(self, box: Box, now: float) -> int:
         """The box died at ``now``: everything the client awaits from it fails."""
         self.bank.reset_server(box.index, now)
+        self.touch()
         f = self.flight
         pending = f.resolve_at > now
         if box.role == "db":
@@ -183,11 +182,14 @@ class DataPlane:
         m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
         m.record_instances(len(billed))
 
+    def touch(self) -> None:
+        """A box changed state, role or size: rebuild the lookup tables next tick."""
+        self._tables_stale = True
+
     def _box_tables(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64]:
-        """Per-box lookup arrays, rebuilt only when some box changed."""
-        key = tuple((b.state, b.role, b.itype.name) for b in self.boxes)
-        if key != self._tables_key:
-            self._tables_key = key
+        """Per-box lookup arrays, rebuilt only when the control plane changed a box."""
+        if self._tables_stale:
+            self._tables_stale = False
             self._tables = (
                 np.array([b.accepting for b in self.boxes]),
                 np.array([b.role == "app+db" for b in self.boxes]),
@@ -220,14 +222,12 @@ class DataPlane:
         added = np.zeros(self.bank.n)
         cause = np.full(n, OK, dtype=np.int8)
         cause[~accepting] = CAUSE["refused"]
-        start = np.full(n, np.nan)
         done = np.full(n, np.inf)
         acc = np.flatnonzero(accepting)
         if acc.size:
             served = self.bank.offer(arr.t[acc], box[acc], demand[acc])
             got = acc[served.accepted]
             cause[acc[~served.accepted]] = CAUSE["queue_full"]
-            start[got] = served.start[served.accepted]
             fin = served.finish[served.accepted]
             np.add.at(added, box[got], demand[got])
             direct = ~to_db[got]
@@ -242,8 +242,7 @@ class DataPlane:
         deadline = arr.t + self.timeout_s
         resolve_at = np.where(failed, arr.t, np.minimum(done, deadline))
         cause = np.where(~failed & (done > deadline), np.int8(CAUSE["timeout"]), cause).astype(np.int8)
-        self.flight.extend(Flight(rid, arr.t, deadline, box, start, done, cause, resolve_at,
-                                  np.zeros(n, np.bool_), arr.user, arr.kind))
+        self.flight.extend(Flight(rid, arr.t, box, done, cause, resolve_at, np.zeros(n, np.bool_)))
         return added
 
     def _db_stage(self, t1: float) -> F64:
@@ -277,12 +276,14 @@ class DataPlane:
         fin_l = fin[live]
         acc_l = served.accepted[live]
         f.at_db[p] = True
-        open_ = f.resolve_at[p] >= f.deadline[p]  # still waiting (not timed out, not failed)
+        deadline = f.arrival[p] + self.timeout_s
+        open_ = f.resolve_at[p] >= deadline  # still waiting (not timed out, not failed)
         p, fin_l, acc_l, tl = p[open_], fin_l[open_], acc_l[open_], t[live][open_]
+        deadline = deadline[open_]
         f.done[p] = np.where(acc_l, fin_l, tl)
-        late = acc_l & (fin_l > f.deadline[p])
+        late = acc_l & (fin_l > deadline)
         f.cause[p] = np.where(acc_l, np.where(late, CAUSE["timeout"], OK), CAUSE["queue_full"])
-        f.resolve_at[p] = np.where(acc_l, np.minimum(fin_l, f.deadline[p]), tl)
+        f.resolve_at[p] = np.where(acc_l, np.minimum(fin_l, deadline), tl)
         return added
 
     def _resolve(self, t1: float) -> None:

@@ -50,7 +50,9 @@ def group_ranks(servers: I64, n_servers: int) -> tuple[I64, I64]:
     group); ``rank[i]`` is how many earlier requests of the batch went to the same
     server as request ``i``.
     """
-    order = np.argsort(servers, kind="stable")
+    # int16 keys let NumPy's stable sort use a radix sort: O(n) for a tick's batch
+    key = servers.astype(np.int16) if n_servers < 2**15 else servers
+    order = np.argsort(key, kind="stable")
     counts = np.bincount(servers, minlength=n_servers)
     first = np.concatenate(([0], np.cumsum(counts)[:-1]))
     rank = np.empty(servers.size, dtype=np.int64)

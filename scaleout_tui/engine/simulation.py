@@ -224,6 +224,7 @@ class Simulation:
     def _set_state(self, box: Box, state: str) -> None:
         box.state = state  # type: ignore[assignment]
         box.since = self.env.now
+        self.data.touch()
 
     def _set_layout(self, layout: Layout) -> None:
         if layout == self.layout:
@@ -247,6 +248,7 @@ class Simulation:
             web.role = "app+db"
         self.layout = layout
         self.data.db_box = self._db_index()
+        self.data.touch()
 
     def _migrate(self, layout: Layout) -> Generator[simpy.Event, Any, None]:
         """Split or merge the database: boot a DB box (billed from boot), copy, and

@@ -1,0 +1,91 @@
+"""The debrief: why the run went the way it did, told in the run's own numbers.
+
+A player who lost should read *which* mechanism failed them (CPU saturation and
+queueing, a full accept queue, downtime from a resize, a single point of failure) and
+by how much, not a generic "try again". Each line is chosen by a measured condition.
+"""
+
+from __future__ import annotations
+
+from scaleout_tui.engine.simulation import Simulation
+from scaleout_tui.game import texts
+from scaleout_tui.game.scoring import errors_by_cause, saturation
+from scaleout_tui.game.session import Result
+
+
+def lesson(sim: Simulation, result: Result) -> dict[str, float | str]:
+    """The level's teaching metrics, for the report's ``lesson`` block."""
+    sat = saturation(sim)
+    hot = sat[0] if sat else None
+    errs = errors_by_cause(sim)
+    resizes = [e for e in sim.log if e.code == "resize_start"]
+    db = [s for s in sat if s.box.startswith("db")]
+    return {
+        "layout": sim.layout,
+        "hottest_box": hot.box if hot else "",
+        "peak_cpu_pct": round(hot.peak_cpu_pct, 2) if hot else 0.0,
+        "seconds_cpu_over_90": hot.seconds_over_90 if hot else 0.0,
+        "peak_queue": round(hot.peak_queue, 2) if hot else 0.0,
+        "db_peak_cpu_pct": round(db[0].peak_cpu_pct, 2) if db else 0.0,
+        "resizes": len(resizes),
+        "resize_downtime_s": float(sum(float(e.params["down_s"]) for e in resizes)),
+        "refused": errs["refused"],
+        "queue_full": errs["queue_full"],
+        "timeouts": errs["timeout"],
+        "outage_s": result.metrics["outage_s"],
+    }
+
+
+def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -> list[str]:
+    """Sentences explaining the outcome, most important first."""
+    lines: list[str] = []
+    missed = [o for o in result.objectives if not o.met]
+    if result.won:
+        lines.append(texts.DEBRIEF["won"].format(stars=result.stars))
+    else:
+        lines.append(texts.DEBRIEF["lost"].format(missed=len(missed), total=len(result.objectives)))
+    m = sim.metrics
+    resolved = m.completed + int(m.total_errors.sum()) or 1
+    sat = saturation(sim)
+    if sat:
+        hot = sat[0]
+        if hot.seconds_over_90 >= 10:
+            vcpus = next(b.itype.vcpus for b in sim.boxes if b.name == hot.box)
+            mean_s = m.latency_sum / m.completed if m.completed else 0.0
+            wait_ms = 1000.0 * hot.peak_queue * mean_s / max(vcpus, 1)
+            lines.append(texts.DEBRIEF["cpu_saturated"].format(
+                box=hot.box, peak=hot.peak_cpu_pct, secs=hot.seconds_over_90,
+                queue=hot.peak_queue, wait_ms=wait_ms))
+        else:
+            lines.append(texts.DEBRIEF["cpu_fine"].format(box=hot.box, peak=hot.peak_cpu_pct))
+    errs = errors_by_cause(sim)
+    cfg = sim.config
+    if errs["queue_full"]:
+        lines.append(texts.DEBRIEF["queue_full"].format(
+            n=errs["queue_full"], pct=100 * errs["queue_full"] / resolved, limit=cfg.queue_limit))
+    if errs["timeout"]:
+        lines.append(texts.DEBRIEF["timeouts"].format(
+            n=errs["timeout"], pct=100 * errs["timeout"] / resolved, timeout=cfg.timeout_s))
+    if errs["refused"]:
+        lines.append(texts.DEBRIEF["refused"].format(n=errs["refused"], pct=100 * errs["refused"] / resolved))
+    if any(e.code == "resize_start" for e in sim.log):
+        lines.append(texts.DEBRIEF["resize_cost"].format(down=cfg.resize_downtime_s))
+    if errs["reset"]:
+        lines.append(texts.DEBRIEF["reset"].format(n=errs["reset"]))
+    if errs["db_down"]:
+        lines.append(texts.DEBRIEF["db_down"].format(n=errs["db_down"]))
+    if result.metrics["outage_s"] > 0:
+        lines.append(texts.DEBRIEF["outage"].format(secs=result.metrics["outage_s"]))
+    if sim.layout == "single" and cfg.colocation_penalty > 1.0 and any(
+            o.metric.startswith("latency") and not o.met for o in result.objectives):
+        lines.append(texts.DEBRIEF["colocated"])
+    db = [s for s in sat if s.box.startswith("db")]
+    if sim.layout == "two-tier" and db:
+        lines.append(texts.DEBRIEF["split"].format(db_cpu=db[0].peak_cpu_pct))
+    cost = result.metrics["cost"]
+    rate = result.metrics["cost_per_hour"]
+    if cost_target is not None and cost > cost_target:
+        lines.append(texts.DEBRIEF["cost_high"].format(cost=cost, rate=rate, target=cost_target))
+    else:
+        lines.append(texts.DEBRIEF["cost_ok"].format(cost=cost, rate=rate))
+    return lines

@@ -1,0 +1,76 @@
+"""From a finished (or running) simulation to the numbers objectives are judged on.
+
+Every metric a level may name (``scaleout_tui.content.schema.METRICS``) is computed
+here and nowhere else, so the CLI report, the debrief and the UI agree to the digit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from scaleout_tui.engine.metrics import ERROR_CAUSES, percentile
+from scaleout_tui.engine.simulation import Simulation
+
+OUTAGE_ERROR_PCT = 50.0  # a window where half the requests fail counts as "down"
+
+
+def run_metrics(sim: Simulation) -> dict[str, float]:
+    """All objective metrics of the run so far."""
+    m = sim.metrics
+    failed = int(m.total_errors.sum())
+    resolved = m.completed + failed
+    elapsed = max(sim.now, 1e-9)
+    err = np.asarray(m.series["error_pct"])
+    return {
+        "latency_p50_ms": _ms(percentile(m.total_hist, 0.50)),
+        "latency_p95_ms": _ms(percentile(m.total_hist, 0.95)),
+        "latency_p99_ms": _ms(percentile(m.total_hist, 0.99)),
+        "latency_mean_ms": _ms(m.latency_sum / m.completed) if m.completed else 0.0,
+        "error_rate_pct": 100.0 * failed / resolved if resolved else 0.0,
+        "availability_pct": 100.0 * m.completed / resolved if resolved else 100.0,
+        "cost": m.cost,
+        "cost_per_hour": m.cost * 3600.0 / elapsed,
+        "throughput_rps": m.completed / elapsed,
+        "peak_instances": float(m.peak_instances),
+        "outage_s": float(np.count_nonzero(err >= OUTAGE_ERROR_PCT)) * m.window_s,
+    }
+
+
+def _ms(seconds: float) -> float:
+    return 0.0 if math.isnan(seconds) else seconds * 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Saturation:
+    """Where and when the fleet ran out of CPU: the heart of levels 1 and 2."""
+
+    box: str
+    peak_cpu_pct: float
+    seconds_over_90: float
+    peak_queue: float
+
+
+def saturation(sim: Simulation) -> list[Saturation]:
+    """Per box, how hot it ran. Boxes are listed hottest first."""
+    m = sim.metrics
+    out = []
+    for b in sim.boxes:
+        util = []
+        queue = []
+        for w in m.windows:
+            if b.index < w.capacity.size and w.capacity[b.index] > 0:
+                util.append(w.busy[b.index] / w.capacity[b.index])
+                queue.append(w.queue[b.index] / max(w.ticks, 1))
+        if not util:
+            continue
+        u = np.asarray(util)
+        out.append(Saturation(b.name, 100.0 * float(u.max()), float(np.count_nonzero(u >= 0.9)) * m.window_s,
+                              float(max(queue))))
+    return sorted(out, key=lambda s: -s.peak_cpu_pct)
+
+
+def errors_by_cause(sim: Simulation) -> dict[str, int]:
+    return {c: int(n) for c, n in zip(ERROR_CAUSES, sim.metrics.total_errors, strict=True)}

@@ -1,0 +1,143 @@
+"""A game session: one level, one seed, the knobs the player turns, and the verdict.
+
+The session is the only thing the UI and the CLI talk to. It owns the simulation,
+applies knob changes (immediately, or at a scheduled time from a policy file),
+remembers every change with its time (that list plus the seed *is* the recording),
+and judges the objectives when the clock runs out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scaleout_tui.content.build import build_config, knob_defaults
+from scaleout_tui.content.schema import Level
+from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.engine.simulation import Command, CommandError, Simulation
+from scaleout_tui.engine.snapshot import Snapshot, take
+from scaleout_tui.game.scoring import errors_by_cause, run_metrics
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    id: str
+    label: str
+    metric: str
+    op: str
+    target: float
+    stretch: float | None
+    value: float
+    met: bool
+    stretch_met: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    won: bool
+    stars: int
+    objectives: tuple[ObjectiveResult, ...]
+    metrics: dict[str, float]
+
+
+def meets(value: float, op: str, target: float) -> bool:
+    if math.isnan(value):
+        return False
+    return value <= target if op == "<=" else value >= target
+
+
+def stars_for(won: bool, objectives: Sequence[ObjectiveResult]) -> int:
+    """0 when lost; 1 for a win; 2 when at least half the stretch goals are met, 3 for all.
+
+    Levels without stretch goals give 3 stars for any win.
+    """
+    if not won:
+        return 0
+    stretch = [o for o in objectives if o.stretch is not None]
+    if not stretch:
+        return 3
+    met = sum(o.stretch_met for o in stretch)
+    if met == len(stretch):
+        return 3
+    return 2 if met * 2 >= len(stretch) else 1
+
+
+@dataclass
+class Session:
+    level: Level
+    catalog: Mapping[str, InstanceType]
+    seed: int = 1
+    knobs: dict[str, str] = field(default_factory=dict)
+    changes: Sequence[tuple[float, str, str]] = ()
+    history: list[tuple[float, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.knobs = {**knob_defaults(self.level), **self.knobs}
+        for k, v in self.knobs.items():
+            self._knob(k, v)  # validates ids and values before anything runs
+        self.sim = Simulation(build_config(self.level, self.catalog, self.knobs), self.seed)
+        self._pending = sorted(self.changes, key=lambda c: c[0])
+
+    # ---- knobs ------------------------------------------------------------------------
+    def _knob(self, knob_id: str, value: str):  # type: ignore[no-untyped-def]
+        for k in self.level.knobs:
+            if k.id == knob_id:
+                if value not in k.choices:
+                    raise CommandError(f"{k.label}: {value!r} is not one of {', '.join(k.choices)}")
+                return k
+        raise CommandError(f"this level has no setting {knob_id!r}")
+
+    def set_knob(self, knob_id: str, value: str) -> None:
+        """Change a knob now. Raises :class:`CommandError` with a player-facing reason."""
+        knob = self._knob(knob_id, value)
+        if self.knobs.get(knob_id) == value:
+            return
+        self.sim.apply(Command(knob.param, value))
+        self.knobs[knob_id] = value
+        self.history.append((self.sim.now, knob_id, value))
+        self.sim._emit("knob", "info", label=knob.label, value=value)
+
+    # ---- time -------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.sim.now
+
+    @property
+    def finished(self) -> bool:
+        return self.sim.finished
+
+    def advance(self, seconds: float) -> None:
+        """Advance the clock, applying scheduled changes at the first tick at or after
+        their time."""
+        end = min(self.sim.now + seconds, self.sim.config.duration_s)
+        while self.sim.now < end - 1e-9:
+            while self._pending and self._pending[0][0] <= self.sim.now + 1e-9:
+                _, knob, value = self._pending.pop(0)
+                try:
+                    self.set_knob(knob, value)
+                except CommandError as e:
+                    self.sim._emit("command_failed", "warn", reason=str(e))
+            self.sim.step()
+
+    def run(self) -> Result:
+        self.advance(self.sim.config.duration_s)
+        return self.result()
+
+    def snapshot(self) -> Snapshot:
+        return take(self.sim)
+
+    # ---- verdict ----------------------------------------------------------------------
+    def result(self) -> Result:
+        values = run_metrics(self.sim)
+        objs = []
+        for o in self.level.objectives:
+            v = values[o.metric]
+            objs.append(ObjectiveResult(o.id, o.label, o.metric, o.op, o.target, o.stretch, v,
+                                        meets(v, o.op, o.target),
+                                        o.stretch is not None and meets(v, o.op, o.stretch)))
+        won = all(o.met for o in objs)
+        return Result(won, stars_for(won, objs), tuple(objs), values)
+
+    def errors(self) -> dict[str, int]:
+        return errors_by_cause(self.sim)
