@@ -126,8 +126,10 @@ class DataPlane:
         # off in play, on in tests that compare against a per-request reference.
         self.trace: list[tuple[I64, F64, F64, npt.NDArray[np.int8]]] | None = None
         self._tables_stale = True
-        self._tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64, I64] = (
-            np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0), np.zeros(0, np.int64))
+        self._tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64, I64,
+                            npt.NDArray[np.bool_]] = (
+            np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0), np.zeros(0, np.int64),
+            np.zeros(0, np.bool_))
 
     # ---- control-plane hooks ------------------------------------------------------
     def add_box(self, box: Box, now: float) -> None:
@@ -175,8 +177,8 @@ class DataPlane:
         self._resolve(t1)
         backlog1 = self.bank.backlog(t1)
         busy = np.maximum(backlog0 + added - backlog1, 0.0)
-        acc_tab = self._box_tables()[0]
-        cap = np.where(acc_tab, self.bank.workers * (t1 - t0), 0.0)
+        self._box_tables()
+        cap = np.where(self._tables[4], self.bank.workers * (t1 - t0), 0.0)
         m.record_servers(busy, cap, self.bank.waiting(t1).astype(float))
         billed = [b for b in self.boxes if b.billed]
         m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
@@ -195,6 +197,8 @@ class DataPlane:
                 np.array([b.role == "app+db" for b in self.boxes]),
                 np.array([b.itype.speed for b in self.boxes]),
                 np.asarray([b.index for b in self.boxes if b.serves_web], dtype=np.int64),
+                # powered: its cores work (a stopping box still finishes what it holds)
+                np.array([b.state in ("running", "stopping") for b in self.boxes]),
             )
         return self._tables[0], self._tables[1], self._tables[2]
 

@@ -1,7 +1,8 @@
 """Boxes (instances) and their life cycle.
 
-A box is billed while it is booting or running, serves only while running, and
-refuses connections otherwise. The states mirror a cloud instance's: ``booting``
+A box is billed while it is booting, running, stopping or crashed (a crashed instance
+is still up while it reboots), serves only while running, and refuses connections
+otherwise. The states mirror a cloud instance's: ``booting``
 (pending plus OS and app start), ``running``, ``stopping`` (graceful: finishes what it
 holds, refuses new work), ``stopped`` (a resize in progress: not billed), ``crashed``
 (port closed, in-flight work lost) and ``terminated``.
@@ -17,7 +18,7 @@ from scaleout_tui.engine.instance import InstanceType
 BoxState = Literal["booting", "running", "stopping", "stopped", "crashed", "terminated"]
 Role = Literal["app+db", "web", "db"]
 
-BILLED: frozenset[str] = frozenset({"booting", "running", "stopping"})
+BILLED: frozenset[str] = frozenset({"booting", "running", "stopping", "crashed"})
 
 
 @dataclass(slots=True)

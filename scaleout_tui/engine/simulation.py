@@ -99,6 +99,7 @@ class Simulation:
         cfg = self.config
         self.env = simpy.Environment()
         self.now = 0.0
+        self._tick_no = 0
         self.layout: Layout = cfg.fleet.layout
         self.boxes: list[Box] = []
         self._pending_boxes: list[Box] = []
@@ -153,9 +154,12 @@ class Simulation:
     def step(self) -> None:
         """Advance one tick (shorter at the very end of the run)."""
         t0 = self.now
-        t1 = min(t0 + self.config.tick_s, self.config.duration_s)
+        # Tick edges are k * tick_s, computed afresh each time: summing 0.2 s steps
+        # drifts off the 1-s window edges within minutes.
+        t1 = min(round((self._tick_no + 1) * self.config.tick_s, 9), self.config.duration_s)
         if t1 <= t0:
             return
+        self._tick_no += 1
         self.env.run(until=t1)
         self.data.tick(t0, t1)
         extra = self.extra_cost_rate()

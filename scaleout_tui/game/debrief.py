@@ -50,12 +50,10 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     if sat:
         hot = sat[0]
         if hot.seconds_over_90 >= 10:
-            vcpus = next(b.itype.vcpus for b in sim.boxes if b.name == hot.box)
-            mean_s = m.latency_sum / m.completed if m.completed else 0.0
-            wait_ms = 1000.0 * hot.peak_queue * mean_s / max(vcpus, 1)
+            p95 = [v for v in m.series["p95_ms"] if v == v]  # drop empty windows (nan)
             lines.append(texts.DEBRIEF["cpu_saturated"].format(
                 box=hot.box, peak=hot.peak_cpu_pct, secs=hot.seconds_over_90,
-                queue=hot.peak_queue, wait_ms=wait_ms))
+                queue=hot.peak_queue, p95_ms=max(p95, default=0.0)))
         else:
             lines.append(texts.DEBRIEF["cpu_fine"].format(box=hot.box, peak=hot.peak_cpu_pct))
     errs = errors_by_cause(sim)

@@ -56,7 +56,7 @@ DEBRIEF: dict[str, str] = {
     "cpu_saturated": (
         "The {box} box ran at {peak:.0f} % CPU for {secs:.0f} s of the run. Once every "
         "core is busy, new requests queue: at the worst moment about {queue:.0f} were "
-        "waiting, so each waited {wait_ms:.0f} ms before any work began."
+        "waiting and p95 latency reached {p95_ms:.0f} ms."
     ),
     "cpu_fine": "CPU peaked at {peak:.0f} % on {box}: there was headroom all run.",
     "queue_full": (
@@ -68,8 +68,8 @@ DEBRIEF: dict[str, str] = {
         "their work, but nobody was waiting for the answer any more."
     ),
     "refused": (
-        "{n} requests ({pct:.1f} %) were refused while a box was down (stopped for a "
-        "resize, booting, or crashed)."
+        "{n} requests ({pct:.1f} %) were refused while a box was down: nothing listens on "
+        "a box that is stopped for a resize, restarting, or crashed."
     ),
     "resize_cost": (
         "Resizing needs a stop and a start: {down:.0f} s of downtime each time. Choose the "

@@ -164,3 +164,16 @@ def test_migration_boots_a_db_box_then_restarts_the_app():
     assert [b.name for b in sim.live_boxes] == ["web-1", "db-1"]
     # the new box is billed from boot: 2 boxes from t=50 on
     assert sim.metrics.cost == pytest.approx(0.1 * 50 / 3600 + 2 * 0.1 * 250 / 3600, rel=1e-6)
+
+
+def test_cpu_utilisation_never_exceeds_capacity_through_crashes_and_resizes():
+    cfg = config(steady(400.0, 0.01, 0.004, dist="lognormal"), vcpus=2, duration=300, queue_limit=200,
+                 timeout_s=2.0, tick_s=0.2, failures=(ScheduledFailure(100.0, "web", 7.3),))
+    sim = Simulation(cfg, seed=2)
+    sim.advance(150.1)
+    sim.apply(Command("web.size", "big"))
+    sim.run()
+    assert any(e.code == "resize_done" for e in sim.log)
+    for w in sim.metrics.windows:
+        assert w.t0 == pytest.approx(round(w.t0))  # windows stay on whole seconds
+        assert np.all(w.busy <= w.capacity * (1 + 1e-9) + 1e-12)
