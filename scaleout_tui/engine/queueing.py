@@ -140,43 +140,62 @@ class WorkerBank:
         order, rank = group_ranks(server, self.n)
         rounds = int(rank.max()) + 1
         if n <= LOOP_BREAK_EVEN * rounds:
-            return self._offer_loop(arrival, server, service)
+            return self._offer_loop(arrival, server, service, order, rank)
         if self.width == 1:
             fast = self._offer_lindley(arrival, server, service, order, rank)
             if fast is not None:
                 return fast
         return self._offer_rounds(arrival, server, service, order, rank)
 
-    def _offer_loop(self, arrival: F64, server: I64, service: F64) -> Served:
+    def _offer_loop(self, arrival: F64, server: I64, service: F64, order: I64, rank: I64) -> Served:
         """The same recursion, one request at a time in plain Python.
 
         For a batch spread over few servers (one box in level 1), a NumPy round costs
         more than the handful of requests it serves; this path wins there. It performs
-        the identical floating-point operations, so both paths agree exactly.
+        the identical floating-point operations, so both paths agree exactly. When the
+        queue limit provably cannot bind (the usual case) the loop skips the limit
+        checks and the ring is updated in one vectorised step afterwards.
         """
         n = arrival.size
-        start = np.full(n, np.nan)
-        accepted = np.zeros(n, dtype=np.bool_)
-        heaps: dict[int, list[float]] = {}
-        recent, qlim, ring = self.recent, self.queue_limit, self.ring_pos
         a_l, s_l, d_l = arrival.tolist(), server.tolist(), service.tolist()
-        for i in range(n):
-            srv = s_l[i]
-            h = heaps.get(srv)
-            if h is None:
-                h = self.free_at[srv].tolist()
-                heapq.heapify(h)
-                heaps[srv] = h
-            a = a_l[i]
-            slot = int(ring[srv] % qlim[srv])
-            if recent[srv, slot] > a:
-                continue
-            st = a if a > h[0] else h[0]
-            heapq.heapreplace(h, st + d_l[i])
-            recent[srv, slot] = st
-            ring[srv] += 1
-            accepted[i] = True
-            start[i] = st
+        heaps: dict[int, list[float]] = {}
+        for srv in set(s_l):
+            h = self.free_at[srv].tolist()
+            heapq.heapify(h)
+            heaps[srv] = h
+        replace = heapq.heapreplace
+        if self._limit_cannot_bind(arrival, server, order, rank):
+            starts: list[float] = []
+            push = starts.append
+            for a, srv, d in zip(a_l, s_l, d_l, strict=True):
+                h = heaps[srv]
+                h0 = h[0]
+                st = a if a > h0 else h0
+                replace(h, st + d)
+                push(st)
+            start = np.asarray(starts)
+            self._remember_starts(server, rank, start)
+            accepted = np.ones(n, dtype=np.bool_)
+        else:
+            start = np.full(n, np.nan)
+            accepted = np.zeros(n, dtype=np.bool_)
+            recent = self.recent
+            ring = self.ring_pos.tolist()
+            qlim = self.queue_limit.tolist()
+            for i in range(n):
+                srv = s_l[i]
+                h = heaps[srv]
+                a = a_l[i]
+                slot = ring[srv] % qlim[srv]
+                if recent[srv, slot] > a:  # Q-th most recent accepted start not reached
+                    continue
+                st = a if a > h[0] else h[0]
+                replace(h, st + d_l[i])
+                recent[srv, slot] = st
+                ring[srv] += 1
+                accepted[i] = True
+                start[i] = st
+            self.ring_pos[:] = ring
         for srv, h in heaps.items():
             self.free_at[srv] = h
         return Served(accepted, start, start + service)

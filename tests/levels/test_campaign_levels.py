@@ -1,0 +1,49 @@
+"""Every shipped level is valid, its starting set-up loses and its reference solution wins.
+
+The reference solutions live in ``tests/solutions/<level-id>.toml`` (never in the level
+file, so a player cannot read the answer out of the game's data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaleout_tui.content.loader import validate_file
+from scaleout_tui.content.paths import level_ids, levels_dir
+from scaleout_tui.game.headless import run_level
+
+SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+SEEDS = range(1, 11)
+LEVELS = level_ids()
+
+
+def test_the_campaign_ships_its_levels():
+    assert LEVELS[:2] == ["01-single-server", "02-two-tiers"]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_level_file_is_valid(level):
+    assert validate_file(levels_dir() / f"{level}.toml") == []
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_has_a_reference_solution(level):
+    assert (SOLUTIONS / f"{level}.toml").is_file()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_starting_setup_loses(level, seed):
+    report = run_level(level, seed=seed)
+    assert report["won"] is False
+    assert report["stars"] == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_reference_solution_wins(level, seed):
+    report = run_level(level, seed=seed, policy_path=SOLUTIONS / f"{level}.toml")
+    assert report["won"] is True, [o for o in report["objectives"] if not o["met"]]
+    assert report["stars"] >= 1
