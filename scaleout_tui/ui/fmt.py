@@ -55,3 +55,14 @@ def metric(name: str, v: float) -> str:
 def op(symbol: str) -> str:
     """The comparison as a reader writes it."""
     return {"<=": "≤", ">=": "≥"}.get(symbol, symbol)
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph, keeping blank lines between paragraphs.
+
+    Level files wrap their prose at about 90 columns for the editor's sake; shown in a
+    narrower panel those breaks would cut lines in odd places, so the terminal re-wraps.
+    """
+    paragraphs = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+                  for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,36 +29,49 @@ if TYPE_CHECKING:
     from scaleout_tui.ui.app import ScaleoutApp
 
 
-def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Text:
-    """Everything above the buttons, as one text (it scrolls as a whole on small screens)."""
-    out = Text()
-    out.append(level.subtitle + "\n", style="italic")
-    out.append("\n" + texts.BRIEFING_SITUATION + "\n", style="bold underline")
-    out.append(level.briefing.text.strip() + "\n")
+def _section(title: str) -> Text:
+    return Text("\n" + title, style="bold underline")
+
+
+def _bullets(rows: list[Text]) -> Table:
+    """Bulleted rows whose wrapped lines hang under the text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for row in rows:
+        grid.add_row(" •", row)
+    return grid
+
+
+def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
+    """Everything above the buttons, as one renderable (it scrolls as a whole on small screens)."""
+    parts: list[RenderableType] = [Text(level.subtitle, style="italic")]
+    parts += [_section(texts.BRIEFING_SITUATION), Text(fmt.reflow(level.briefing.text))]
     if level.briefing.facts:
-        out.append("\n" + texts.BRIEFING_FACTS + "\n", style="bold underline")
-        for fact in level.briefing.facts:
-            out.append(" • " + fact.strip() + "\n")
-    out.append("\n" + texts.BRIEFING_OBJECTIVES + "\n", style="bold underline")
+        facts = [Text(fmt.reflow(f)) for f in level.briefing.facts]
+        parts += [_section(texts.BRIEFING_FACTS), _bullets(facts)]
+    objectives = []
     for o in level.objectives:
-        out.append(" • ")
-        out.append(texts.BRIEFING_OBJECTIVE.format(label=o.label, op=fmt.op(o.op),
+        row = Text(texts.BRIEFING_OBJECTIVE.format(label=o.label, op=fmt.op(o.op),
                                                    target=fmt.metric(o.metric, o.target)))
         if o.stretch is not None:
             stretch = fmt.metric(o.metric, o.stretch)
-            out.append(texts.BRIEFING_STRETCH.format(op=fmt.op(o.op), stretch=stretch), style="yellow")
-        out.append("\n")
-    out.append(texts.BRIEFING_DURATION.format(clock=clock(level.duration_s)) + "\n", style="dim")
-    out.append("\n" + texts.BRIEFING_KNOBS + "\n", style="bold underline")
+            row.append(texts.BRIEFING_STRETCH.format(op=fmt.op(o.op), stretch=stretch), style="yellow")
+        objectives.append(row)
+    parts += [_section(texts.BRIEFING_OBJECTIVES), _bullets(objectives),
+              Text(texts.BRIEFING_DURATION.format(clock=clock(level.duration_s)), style="dim")]
+    knobs = []
     for k in level.knobs:
-        out.append(" • ")
-        out.append(k.label, style="bold")
-        out.append(f" (now {choice_label(k, k.default, catalog)})\n")
+        row = Text()
+        row.append(k.label, style="bold")
+        row.append(texts.BRIEFING_KNOB_NOW.format(value=choice_label(k, k.default, catalog)))
         if k.help:
-            out.append("   " + k.help.strip() + "\n", style="dim")
+            row.append("\n" + fmt.reflow(k.help), style="dim")
         for c in k.choices:
-            out.append("   – " + choice_label(k, c, catalog) + "\n")
-    return out
+            row.append("\n  – " + choice_label(k, c, catalog))
+        knobs.append(row)
+    parts += [_section(texts.BRIEFING_KNOBS), _bullets(knobs)]
+    return Group(*parts)
 
 
 class BriefingScreen(Screen[None]):

@@ -2,14 +2,16 @@
 
 Every planned level is listed, written or not, so a player sees where the campaign goes
 (scale up, then two tiers, then a balancer ... then autoscaling) from the first screen.
-Rows that cannot be opened are disabled in the list; the detail panel says why (locked:
-win the previous level; coming soon: not written yet).
+Rows that cannot be opened can still be highlighted, so the player can read what comes
+next; the detail panel and a notice on Enter say why (locked: win the previous level;
+coming soon: not written yet).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -20,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from scaleout_tui.ui import texts
+from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Slot, slots, stars_text
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ def slot_prompt(slot: Slot) -> Table:
     elif not slot.unlocked:
         status = Text(texts.MAP_LOCKED, style="dim italic")
     else:
-        status = Text(stars_text(slot.stars), style="bold yellow" if slot.stars else "dim")
+        status = Text(stars_text(slot.stars), style="bold yellow")
     row = Table.grid(expand=True, padding=(0, 1))
     row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     row.add_column(no_wrap=True, justify="right")
@@ -44,21 +46,30 @@ def slot_prompt(slot: Slot) -> Table:
     return row
 
 
-def slot_detail(slot: Slot) -> Text:
-    """The panel beside the list: what the level is about and how to open it."""
-    out = Text()
-    out.append(texts.MAP_ROW.format(order=slot.order, title=slot.title), style="bold")
+def slot_detail(slot: Slot) -> Group:
+    """The panel beside the list: what the level is about, how far the player got, and
+    (for a level that cannot be opened yet) why."""
+    title = texts.MAP_ROW.format(order=slot.order, title=slot.title)
+    parts: list[RenderableType] = [Text(title, style="bold")]
     lv = slot.level
     if lv is None:
-        out.append("\n\n" + texts.MAP_DETAIL_SOON, style="dim")
-        return out
-    out.append("\n" + lv.subtitle, style="italic")
-    out.append("\n\n" + texts.MAP_DETAIL_CONCEPTS.format(concepts=", ".join(lv.concepts)))
+        parts.append(Text("\n" + texts.MAP_DETAIL_SOON, style="dim"))
+        return Group(*parts)
+    parts.append(Text(lv.subtitle, style="italic"))
     if not slot.unlocked:
-        out.append("\n\n" + texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), style="yellow")
+        parts.append(Text("\n" + texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), style="bold yellow"))
     elif slot.plays:
-        out.append("\n\n" + texts.MAP_DETAIL_PLAYS.format(plays=slot.plays, stars=stars_text(slot.stars)))
-    return out
+        plays = texts.MAP_DETAIL_PLAYS.format(plays=slot.plays, stars=stars_text(slot.stars))
+        parts.append(Text("\n" + plays, style="yellow"))
+    parts.append(Text("\n" + texts.MAP_DETAIL_CONCEPTS, style="bold"))
+    concepts = Table.grid(padding=(0, 1))
+    concepts.add_column(no_wrap=True)
+    concepts.add_column(ratio=1)
+    for c in lv.concepts:
+        concepts.add_row(" •", c)
+    parts.append(concepts)
+    parts.append(Text("\n" + fmt.reflow(lv.briefing.text), style="dim"))
+    return Group(*parts)
 
 
 class CampaignScreen(Screen[None]):
@@ -73,6 +84,7 @@ class CampaignScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._slots: list[Slot] = []
+        self._furthest: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble((texts.APP_TITLE, "bold"), "  ", (texts.APP_SUBTITLE, "italic")),
@@ -98,12 +110,15 @@ class CampaignScreen(Screen[None]):
         lst = self.query_one("#map-list", OptionList)
         keep = lst.highlighted
         lst.clear_options()
-        lst.add_options([Option(slot_prompt(s), id=str(s.order), disabled=not s.playable)
-                         for s in self._slots])
-        if keep is None or keep >= len(self._slots) or not self._slots[keep].playable:
-            playable = [i for i, s in enumerate(self._slots) if s.playable]
-            # Start on the furthest level the player can open: the one to play next.
-            keep = playable[-1] if playable else None
+        # Rows that cannot be opened stay selectable, so the player can read what comes next.
+        lst.add_options([Option(slot_prompt(s), id=str(s.order)) for s in self._slots])
+        playable = [i for i, s in enumerate(self._slots) if s.playable]
+        furthest = playable[-1] if playable else None
+        if keep is None or keep >= len(self._slots) or furthest != self._furthest:
+            # Start on the furthest level the player can open (the one to play next), and move
+            # there again when a win has just unlocked a new one.
+            keep = furthest
+        self._furthest = furthest
         lst.highlighted = keep
         total = sum(s.stars for s in self._slots)
         self.query_one("#map-total", Static).update(
@@ -136,3 +151,7 @@ class CampaignScreen(Screen[None]):
         slot = self._slots[index]
         if slot.playable and slot.level is not None:
             self.app.open_briefing(slot.level)
+        elif slot.level is None:
+            self.notify(texts.MAP_DETAIL_SOON, severity="warning")
+        else:
+            self.notify(texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), severity="warning")

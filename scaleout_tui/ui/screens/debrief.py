@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -55,12 +56,14 @@ def objectives_table(result: Result) -> Table:
     return table
 
 
-def why_text(sentences: list[str]) -> Text:
-    out = Text()
-    out.append(texts.DEBRIEF_WHY + "\n", style="bold underline")
-    for s in sentences:
-        out.append(" • " + s + "\n")
-    return out
+def bullets(heading_text: str, items: list[str], style: str = "") -> Group:
+    """A heading and a bulleted list whose wrapped lines hang under the text, not the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for item in items:
+        grid.add_row(" •", Text(item, style=style))
+    return Group(Text(heading_text, style="bold underline"), grid, Text(""))
 
 
 class DebriefScreen(Screen[None]):
@@ -86,10 +89,15 @@ class DebriefScreen(Screen[None]):
         return self.app.content.next_level(self.level.id) if self.result.won else None
 
     def compose(self) -> ComposeResult:
-        yield Static(heading(self.level, self.result), id="debrief-title")
+        title = Static(heading(self.level, self.result), id="debrief-title")
+        title.add_class("-won" if self.result.won else "-lost")
+        yield title
         with VerticalScroll(id="debrief-scroll"):
             yield Static(objectives_table(self.result), id="debrief-objectives")
-            yield Static(why_text(list(self.report["debrief"])), id="debrief-why")
+            yield Static(bullets(texts.DEBRIEF_WHY, list(self.report["debrief"])), id="debrief-why")
+            if not self.result.won and self.level.hints:
+                yield Static(bullets(texts.DEBRIEF_HINTS, [h.text for h in self.level.hints], "italic"),
+                             id="debrief-hints")
         with Horizontal(id="debrief-buttons"):
             yield Button(texts.DEBRIEF_RETRY, id="retry")
             nxt = Button(texts.DEBRIEF_NEXT, id="next", variant="success")

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
@@ -70,6 +70,10 @@ class PlayScreen(Screen[None]):
         Binding("escape", "leave", texts.KEY_MAP),
     ]
 
+    #: From 150 columns the topology and the gauges sit side by side and a CPU chart joins the
+    #: other two (see scaleout.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012 (typed by Screen)
+
     app: ScaleoutApp
 
     def __init__(self, level: Level, catalog: Mapping[str, InstanceType], *, seed: int = 1,
@@ -92,12 +96,13 @@ class PlayScreen(Screen[None]):
         yield ClockBar(id="clockbar")
         with Horizontal(id="play-body"):
             with Vertical(id="play-left"):
-                topo = TopologyView(id="topology", classes="panel")
-                topo.border_title = texts.PANEL_TOPOLOGY
-                yield topo
-                gauges = GaugesView(id="gauges", classes="panel")
-                gauges.border_title = texts.PANEL_GAUGES.format(span=5)
-                yield gauges
+                with Container(id="overview"):
+                    topo = TopologyView(id="topology", classes="panel")
+                    topo.border_title = texts.PANEL_TOPOLOGY
+                    yield topo
+                    gauges = GaugesView(id="gauges", classes="panel")
+                    gauges.border_title = texts.PANEL_GAUGES.format(span=5)
+                    yield gauges
                 with Horizontal(id="charts"):
                     lat = SeriesChart(id="chart-latency", classes="panel")
                     lat.border_title = texts.PANEL_CHART_LATENCY
@@ -105,6 +110,9 @@ class PlayScreen(Screen[None]):
                     rps = SeriesChart(id="chart-rps", classes="panel")
                     rps.border_title = texts.PANEL_CHART_RPS
                     yield rps
+                    cpu = SeriesChart(id="chart-cpu", classes="panel")
+                    cpu.border_title = texts.PANEL_CHART_CPU
+                    yield cpu
             with Vertical(id="play-right"):
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog, id="policy")
                 policy.add_class("panel")
@@ -138,7 +146,7 @@ class PlayScreen(Screen[None]):
             return
         now = time.perf_counter()
         last, self._last_wall = self._last_wall, now
-        if not self.is_current or self.clock.paused:
+        if not self.is_active or self.clock.paused:
             return
         elapsed = now - last if last is not None else 0.0
         if self.clock.speed is None:
@@ -203,6 +211,9 @@ class PlayScreen(Screen[None]):
             self._p95_target)
         rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
         self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
+        cpu = self.query_one("#chart-cpu", SeriesChart)
+        if cpu.display:
+            cpu.show(t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log
 

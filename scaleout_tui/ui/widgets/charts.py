@@ -63,11 +63,12 @@ class SeriesChart(PlotWidget, can_focus=False):
         self.margin_left = 7
 
     def show(self, t: Sequence[float], lines: Sequence[Line], duration_s: float,
-             reference: float | None = None) -> None:
+             reference: float | None = None, ceiling: float | None = None) -> None:
         """Plot ``lines`` against ``t`` (seconds) if anything changed since the last call;
-        ``reference`` is a target drawn as a dim red horizontal line."""
+        ``reference`` is a target drawn as a red horizontal line; ``ceiling`` fixes the top
+        of the y axis (100 for a percentage), otherwise it follows the data."""
         width = max(self.size.width, 10)
-        key = (len(t), t[-1] if t else None, width, duration_s, reference, tuple(
+        key = (len(t), t[-1] if t else None, width, duration_s, reference, ceiling, tuple(
             (len(v), v[-1] if v else None, style) for v, style, _ in lines))
         if key == self._key:
             return
@@ -90,4 +91,6 @@ class SeriesChart(PlotWidget, can_focus=False):
             self.plot([start / 60.0, end / 60.0], [reference, reference], line_style="red",
                       hires_mode=HiResMode.BRAILLE)
             top = max(top, reference)
+        if ceiling is not None:
+            top = ceiling / 1.1
         self.set_ylimits(0.0, top * 1.1 if top > 0 else 1.0)

@@ -7,6 +7,7 @@ far", which is why the panel's title says "so far".
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -15,18 +16,24 @@ from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.ui import fmt, texts
 
 
-def objectives_text(objectives: tuple[ObjectiveResult, ...]) -> Text:
-    """One line per objective: mark, label, value and target, green when met, red when not."""
-    out = Text()
-    for i, o in enumerate(objectives):
-        if i:
-            out.append("\n")
+def objectives_table(objectives: tuple[ObjectiveResult, ...]) -> Table:
+    """One row per objective: mark, label, value, target; green when met, red when not.
+
+    A grid rather than sentences so that at 80 columns each objective stays on one line
+    (a long label is cut with an ellipsis; the numbers never are).
+    """
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True, style="dim")
+    for o in objectives:
         style = "green" if o.met else "red"
-        out.append(texts.OBJ_ON_TRACK if o.met else texts.OBJ_OFF_TRACK, style=f"bold {style}")
-        out.append(f" {o.label}: ")
-        out.append(fmt.metric(o.metric, o.value), style=f"bold {style}")
-        out.append(f" ({fmt.op(o.op)} {fmt.metric(o.metric, o.target)})", style="dim")
-    return out
+        grid.add_row(Text(texts.OBJ_ON_TRACK if o.met else texts.OBJ_OFF_TRACK, style=f"bold {style}"),
+                     o.label,
+                     Text(fmt.metric(o.metric, o.value), style=f"bold {style}"),
+                     f"{fmt.op(o.op)} {fmt.metric(o.metric, o.target)}")
+    return grid
 
 
 class ObjectivesView(Widget):
@@ -34,5 +41,5 @@ class ObjectivesView(Widget):
 
     objectives: reactive[tuple[ObjectiveResult, ...]] = reactive((), layout=True)
 
-    def render(self) -> Text:
-        return objectives_text(self.objectives)
+    def render(self) -> Table:
+        return objectives_table(self.objectives)

@@ -1,0 +1,75 @@
+"""Shared helpers for the UI tests.
+
+Every test that builds the app points ``SCALEOUT_HOME`` at a temporary folder, so no test
+reads or writes a real player's progress, and builds the app with ``manual_clock=True``:
+no timer runs, the test advances simulated time itself (``PlayScreen.advance``), and
+nothing on screen depends on wall time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from scaleout_tui.content import load_policy
+from scaleout_tui.persistence.progress import HOME_ENV
+from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.screens.play import PlayScreen
+
+LEVEL_1 = "01-single-server"
+LEVEL_2 = "02-two-tiers"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an ``async def`` test in a fresh event loop (the project has no pytest-asyncio).
+
+    ``functools.wraps`` keeps the signature, so pytest still sees and injects the fixtures.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(fn(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    yield tmp_path
+
+
+@pytest.fixture
+def app(home: Path) -> ScaleoutApp:
+    return make_app(manual_clock=True)
+
+
+def solution_knobs(level_id: str) -> dict[str, str]:
+    """The knob values of a level's reference solution (tests/solutions/), as the lead wrote them."""
+    from scaleout_tui.content import find_level, load_level
+
+    level = load_level(find_level(level_id))
+    policy = load_policy(REPO / "tests" / "solutions" / f"{level_id}.toml", level)
+    return {k: str(v) for k, v in policy.knobs.items()}
+
+
+async def open_level(pilot: Pilot[int], level_id: str = LEVEL_1) -> PlayScreen:
+    """From the map: highlight the level, open its briefing, start it. Returns the play screen."""
+    app = pilot.app
+    assert isinstance(app, ScaleoutApp)
+    ids = app.content.ordered_ids
+    await pilot.press("home", *["down"] * ids.index(level_id), "enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, PlayScreen), f"expected the play screen, got {screen!r}"
+    assert screen.level.id == level_id
+    return screen

@@ -1,0 +1,240 @@
+"""Playing the game through the keyboard, as a player would, with the clock stepped by the test.
+
+Each test builds the app with ``manual_clock=True`` (no timers) and a temporary
+``SCALEOUT_HOME``; after stepping simulated time with ``PlayScreen.advance`` it awaits
+``pilot.pause()`` so the screen has processed the resulting messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import Select
+
+from scaleout_tui.persistence.progress import Progress
+from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.commands import GameCommands
+from scaleout_tui.ui.screens.campaign import CampaignScreen
+from scaleout_tui.ui.screens.confirm import ConfirmScreen
+from scaleout_tui.ui.screens.debrief import DebriefScreen
+from scaleout_tui.ui.screens.help import HelpScreen
+from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.screens.too_small import TooSmallScreen
+from scaleout_tui.ui.widgets.eventlog import EventLog
+from scaleout_tui.ui.widgets.topology import TopologyView
+from tests.ui.conftest import LEVEL_1, LEVEL_2, async_test, open_level, solution_knobs
+
+
+async def choose(pilot, select: Select[str], value: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``value`` in a drop-down with the keyboard: focus, open, move, confirm."""
+    options = [v for _, v in select._options]
+    steps = options.index(value) - options.index(select.value)
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*(["down"] * steps if steps >= 0 else ["up"] * -steps), "enter")
+    await pilot.pause()
+
+
+@async_test
+async def test_win_level_1_with_the_reference_size_and_unlock_level_2(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    knobs = solution_knobs(LEVEL_1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot)
+        assert play.session.now == 0.0
+        for knob_id, value in knobs.items():
+            await choose(pilot, play.query_one(f"#knob-{knob_id}", Select), value)
+        assert play.session.knobs == {**play.session.knobs, **knobs}
+        # Chosen before the clock started: the box is already that size, with no downtime.
+        assert play.session.snapshot().boxes[0].itype == knobs["size"]
+
+        while not play.session.finished:
+            play.advance(300.0)
+            await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert debrief.result.won and debrief.result.stars >= 1
+        assert "Level won" in str(debrief.query_one("#debrief-title").render())
+
+    saved, notice = Progress.load(home / "progress.json")
+    assert notice is None
+    assert saved.won(LEVEL_1) and saved.stars(LEVEL_1) >= 1
+    assert saved.is_unlocked(LEVEL_2, [LEVEL_1, LEVEL_2])
+
+
+@async_test
+async def test_after_a_win_the_map_opens_level_2(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    if app.content.level(LEVEL_2) is None:
+        pytest.skip("level 2 is not written yet")
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot)
+        for knob_id, value in solution_knobs(LEVEL_1).items():
+            play.session.set_knob(knob_id, value)
+        play.advance(play.level.duration_s)
+        await pilot.pause()
+        await pilot.press("n")  # next level: its briefing
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.level.id == LEVEL_2
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, CampaignScreen)
+        assert app.screen._slots[1].playable
+
+
+@async_test
+async def test_a_knob_change_shows_within_one_simulated_second(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot)
+        play.advance(30.0)
+        await pilot.pause()
+        select = play.query_one("#knob-size", Select)
+        await choose(pilot, select, "m5.xlarge")
+        changed_at = play.session.now
+        play.advance(1.0)
+        await pilot.pause()
+        snap = play.session.snapshot()
+        assert snap.t - changed_at <= 1.0 + 1e-9
+        # While the clock runs a resize is a stop and a start: the box says so, and so does the log.
+        assert snap.boxes[0].state == "stopping"
+        codes = [e.code for e in snap.log]
+        assert "knob" in codes and "resize_start" in codes
+        assert "stopping" in str(play.query_one(TopologyView).render())
+        assert "stopping to resize" in str(play.query_one(EventLog).render())
+
+        # A second resize while the box is down is refused by the session: the drop-down goes back.
+        select.value = "m5.2xlarge"
+        await pilot.pause()
+        assert select.value == "m5.xlarge" and play.session.knobs["size"] == "m5.xlarge"
+
+
+@async_test
+async def test_a_change_before_the_clock_starts_is_immediate(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot)
+        await choose(pilot, play.query_one("#knob-size", Select), "m5.4xlarge")
+        assert "m5.4xlarge" in str(play.query_one(TopologyView).render())
+        play.advance(1.0)
+        await pilot.pause()
+        assert play.session.snapshot().boxes[0].state == "running"
+
+
+@pytest.mark.parametrize("size", [(10, 5), (40, 12), (79, 23)])
+@async_test
+async def test_tiny_terminals_show_the_size_notice_and_never_raise(home: Path, size: tuple[int, int]) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        notice = str(app.screen.query_one("#too-small-notice").render())
+        assert "80×24" in notice and f"{size[0]}×{size[1]}" in notice
+        await pilot.press("enter", "f1", "question_mark", "space", "down", "escape")
+        assert isinstance(app.screen, TooSmallScreen)
+
+        # Growing the terminal uncovers the map; shrinking it during a run covers the run again.
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert isinstance(app.screen, CampaignScreen)
+        play = await open_level(pilot)
+        play.advance(60.0)
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        play.advance(60.0)  # the run underneath keeps rendering at the tiny size without errors
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen is play
+
+
+@async_test
+async def test_escape_asks_before_leaving_a_run(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is play
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, CampaignScreen)
+        assert len(app.screen_stack) == 1
+
+
+@async_test
+async def test_keys_pause_speed_restart_and_help(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        assert play.clock.paused  # a run starts paused: choices made now are free
+        await pilot.press("space", "3")
+        assert not play.clock.paused and play.clock.speed == 60.0
+        await pilot.press("4")
+        assert play.clock.speed is None
+        play.advance(120.0)
+        await pilot.press("r")
+        await pilot.pause()
+        fresh = app.screen
+        assert isinstance(fresh, PlayScreen) and fresh is not play and fresh.session.now == 0.0
+        assert fresh.clock.speed_index == 3  # a restart keeps the chosen speed
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is fresh
+
+
+@async_test
+async def test_command_palette_offers_the_game_commands(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        provider = GameCommands(play)
+        names = [name for name, _, _ in provider.commands()]
+        assert any("Pause" in n for n in names) and any("max" in n for n in names)
+        assert any("Restart" in n for n in names) and any("help" in n.lower() for n in names)
+        hits = [hit async for hit in provider.search("speed 60")]
+        assert hits
+        hits[0].command()
+        assert play.clock.speed == 60.0
+        map_provider = GameCommands(app.screen_stack[0])
+        assert [n for n, _, _ in map_provider.commands()] == [names[-1]]  # only help on the map
+
+
+@async_test
+async def test_the_real_clock_runs_and_stops_with_its_screen(home: Path) -> None:
+    """The one test with the wall-clock timer: time moves only while the run is unpaused and
+    visible, and leaving the screen stops the timer (no callback after unmount)."""
+    app: ScaleoutApp = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        await asyncio.sleep(0.2)
+        assert play.session.now == 0.0  # starts paused
+        await pilot.press("space", "3")
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if play.session.now > 0:
+                break
+        assert play.session.now > 0
+        await pilot.press("f1")
+        await pilot.pause()
+        frozen = play.session.now
+        await asyncio.sleep(0.2)
+        assert play.session.now == frozen  # covered by help: the game waits
+        await pilot.press("escape")
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, CampaignScreen)
+        assert play._clock_timer is None
+        await asyncio.sleep(0.2)

@@ -1,0 +1,180 @@
+"""The pure parts of the UI: clock arithmetic, chart binning, drawings, campaign rows.
+
+These need no terminal, so they pin behaviour precisely (a 1× clock that ran at 2× was the
+bug that motivated :class:`GameClock`'s debt) and run in milliseconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.engine.snapshot import BoxView
+from scaleout_tui.ui import fmt
+from scaleout_tui.ui.clock import MAX_ELAPSED, GameClock, run_max
+from scaleout_tui.ui.screens.too_small import notice, too_small
+from scaleout_tui.ui.widgets.charts import bin_series
+from scaleout_tui.ui.widgets.eventlog import log_text
+from scaleout_tui.ui.widgets.topology import TopologyData, bar, topology
+
+
+def plain(text: object, width: int = 120) -> str:
+    console = Console(width=width, record=True, color_system=None)
+    console.print(text)
+    return console.export_text()
+
+
+# ---- clock ------------------------------------------------------------------------------------
+class FakeSim:
+    """Advances in whole ticks, like the engine: asking for 0.05 s runs a 0.1 s tick."""
+
+    def __init__(self, tick: float = 0.1, duration: float = 600.0) -> None:
+        self.now = 0.0
+        self.tick = tick
+        self.duration = duration
+
+    def advance(self, seconds: float) -> None:
+        end = min(self.now + seconds, self.duration)
+        while self.now < end - 1e-9:
+            self.now = min(self.now + self.tick, self.duration)
+
+
+@pytest.mark.parametrize("speed_index,speed", [(0, 1.0), (1, 10.0), (2, 60.0)])
+def test_clock_speed_is_exact_on_average_despite_whole_ticks(speed_index: int, speed: float) -> None:
+    clock = GameClock(speed_index=speed_index)
+    sim = FakeSim()
+    for _ in range(200):  # 10 wall seconds of 20 Hz callbacks
+        owed = clock.owed(0.05)
+        if owed > 0:
+            before = sim.now
+            sim.advance(owed)
+            clock.paid(sim.now - before)
+    assert sim.now == pytest.approx(10 * speed, abs=0.1 + 1e-9)
+
+
+def test_clock_paused_owes_nothing_and_late_callbacks_are_capped() -> None:
+    clock = GameClock(speed_index=2, paused=True)
+    assert clock.owed(1.0) == 0.0
+    clock.toggle_pause()
+    assert clock.owed(30.0) == pytest.approx(60.0 * MAX_ELAPSED)
+
+
+def test_clock_ignores_unknown_speed() -> None:
+    clock = GameClock(speed_index=1)
+    clock.set_speed(9)
+    assert clock.speed_index == 1
+    clock.set_speed(3)
+    assert clock.speed is None
+    assert clock.owed(0.05) == 0.0  # "max" is driven by run_max, not by debt
+
+
+def test_run_max_spends_its_budget_and_always_makes_progress() -> None:
+    sim = FakeSim(duration=100.0)
+    fake_time = iter(np.arange(0.0, 10.0, 0.01))  # each call to now() is 10 ms later
+    steps = run_max(sim.advance, lambda: sim.now >= sim.duration, lambda: float(next(fake_time)),
+                    budget=0.035, step=1.0)
+    assert steps == 4 and sim.now == pytest.approx(4.0)
+    slow = iter([0.0, 1.0])
+    assert run_max(sim.advance, lambda: False, lambda: next(slow), budget=0.035) == 1
+
+
+# ---- charts -----------------------------------------------------------------------------------
+def test_bin_series_keeps_spikes_with_max_and_smooths_with_mean() -> None:
+    t = np.arange(1, 601, dtype=float)
+    y = np.full(600, 10.0)
+    y[299] = 1000.0
+    xs, ys = bin_series(t, y, 0.0, 600.0, 60, "max")
+    assert len(xs) == 60 and ys.max() == 1000.0
+    xs, ys = bin_series(t, y, 0.0, 600.0, 60, "mean")
+    assert ys.max() == pytest.approx(109.0)
+
+
+def test_bin_series_drops_empty_bins_and_non_finite_values() -> None:
+    _xs, ys = bin_series([1.0, 2.0, float("nan")], [5.0, float("inf"), 3.0], 0.0, 600.0, 100)
+    assert list(ys) == [5.0]
+    assert bin_series([], [], 0.0, 600.0, 100)[0].size == 0
+
+
+# ---- drawings ---------------------------------------------------------------------------------
+def box(name: str = "web-1", role: str = "app+db", state: str = "running", cpu: float = 50.0,
+        queue: int = 0) -> BoxView:
+    return BoxView(name, role, "m5.large", 2, state, 0.0, cpu, queue, 1, 0.096)
+
+
+def test_topology_draws_one_column_per_tier() -> None:
+    single = plain(topology(TopologyData((box(),)), 80))
+    assert "clients" in single and "web-1 · app+db" in single and "m5.large · 2 vCPU" in single
+    two = plain(topology(TopologyData((box(role="web"), box("db-1", "db", "crashed"))), 80))
+    line = next(ln for ln in two.splitlines() if "clients" in ln)
+    assert line.count("──▶") == 2
+    assert "✖ crashed" in two
+
+
+def test_topology_never_raises_at_tiny_widths() -> None:
+    for width in (0, 1, 5, 20):
+        topology(TopologyData((box(), box("db-1", "db")), ("db-new (booting)",)), width)
+
+
+def test_bar_is_exactly_its_width() -> None:
+    for pct in (0.0, 33.3, 99.9, 100.0, 150.0, -5.0):
+        assert len(bar(pct, 12)) == 12
+
+
+def test_log_text_shows_the_newest_lines_that_fit() -> None:
+    entries = tuple(LogEntry(float(i), "knob", "info", {"label": "Size", "value": f"v{i}"})
+                    for i in range(50))
+    text = log_text(entries, 40, 3, Console(width=40))
+    assert "v49" in text.plain and "v46" not in text.plain
+    assert log_text(entries, 0, 0, Console()).plain == ""
+
+
+# ---- formatting and size ----------------------------------------------------------------------
+def test_metric_units() -> None:
+    assert fmt.metric("latency_p95_ms", 212.4) == "212 ms"
+    assert fmt.metric("latency_p95_ms", 15_000) == "15.0 s"
+    assert fmt.metric("error_rate_pct", 0.5) == "0.50 %"
+    assert fmt.metric("cost", 1.5) == "$1.50"
+    assert fmt.metric("latency_p95_ms", float("nan")) == "–"
+    assert fmt.op("<=") == "≤"
+
+
+def test_too_small_threshold_and_notice() -> None:
+    assert too_small(79, 24) and too_small(80, 23) and not too_small(80, 24)
+    assert "80×24" in notice(10, 5) and "10×5" in notice(10, 5)
+
+
+# ---- campaign rows ----------------------------------------------------------------------------
+def test_slots_list_every_planned_level_and_follow_progress(tmp_path: Path) -> None:
+    import msgspec
+
+    from scaleout_tui.content import load_catalog_default, load_level
+    from scaleout_tui.persistence.progress import Progress
+    from scaleout_tui.ui.campaign import Content, slots, stars_text
+
+    catalog = load_catalog_default()
+    fixture = Path(__file__).resolve().parents[1] / "content" / "fixtures" / "99-good.toml"
+    base = load_level(fixture, catalog)
+    one = msgspec.structs.replace(base, id="01-a", order=1, title="A")
+    two = msgspec.structs.replace(base, id="02-b", order=2, title="B")
+    content = Content((one, two), catalog)
+    progress, _ = Progress.load(tmp_path / "progress.json")
+
+    rows = slots(content, progress)
+    assert [r.order for r in rows] == list(range(1, 9))
+    assert rows[0].playable and not rows[1].playable and rows[1].level is not None
+    assert rows[2].level is None and rows[2].title == "Load balancer + health checks"
+
+    progress.record("01-a", True, 2, {})
+    rows = slots(content, progress)
+    assert rows[1].playable and rows[0].stars == 2
+    assert stars_text(2) == "★★☆"
+    assert content.next_level("01-a") == two and content.next_level("02-b") is None
+
+
+def test_reflow_joins_lines_but_keeps_paragraphs() -> None:
+    text = "\nOne box\nserves all.\n\nThen it  \nfills up.\n"
+    assert fmt.reflow(text) == "One box serves all.\n\nThen it fills up."
