@@ -130,8 +130,9 @@ class WorkerBank:
 
         Requests must be given in arrival order. Returns, per request, whether the
         queue accepted it and its start and finish times (``nan`` when refused).
-        Single-worker servers take a closed-form path (below) whenever the queue
-        limit provably cannot bind; everything else takes the exact round loop.
+        Three exact paths: a plain loop for batches on few servers, contiguous
+        "prefix" rounds when the queue limit cannot bind, and checked rounds when it
+        can. All perform the same floating-point operations in the same order.
         """
         n = arrival.size
         if n == 0:
@@ -141,11 +142,9 @@ class WorkerBank:
         rounds = int(rank.max()) + 1
         if n <= LOOP_BREAK_EVEN * rounds:
             return self._offer_loop(arrival, server, service, order, rank)
-        if self.width == 1:
-            fast = self._offer_lindley(arrival, server, service, order, rank)
-            if fast is not None:
-                return fast
-        return self._offer_rounds(arrival, server, service, order, rank)
+        if self._limit_cannot_bind(arrival, server, order, rank):
+            return self._offer_prefix_rounds(arrival, server, service, rank)
+        return self._offer_rounds(arrival, server, service, rank)
 
     def _offer_loop(self, arrival: F64, server: I64, service: F64, order: I64, rank: I64) -> Served:
         """The same recursion, one request at a time in plain Python.
@@ -218,7 +217,72 @@ class WorkerBank:
         self.recent[server, slots] = start
         ring += np.bincount(server, minlength=self.n)
 
-    def _offer_rounds(self, arrival: F64, server: I64, service: F64, order: I64, rank: I64) -> Served:
+    def _offer_prefix_rounds(self, arrival: F64, server: I64, service: F64, rank: I64) -> Served:
+        """Rounds over servers, laid out so every round reads contiguous memory.
+
+        Servers are ordered by how many requests they got this batch (most first), so
+        the servers still busy in round ``k`` are always a prefix of that order. Each
+        round is then a handful of NumPy operations on slices: no index gathers. Rows
+        of worker free times are kept sorted for two-worker boxes (the earliest free
+        worker is column 0); wider boxes take an ``argmin``. Only used when the queue
+        limit cannot bind, so every request is accepted.
+        """
+        n = arrival.size
+        counts = np.bincount(server, minlength=self.n)
+        perm = np.argsort(-counts, kind="stable")
+        cp = counts[perm]
+        n_act = int(np.count_nonzero(cp))
+        perm, cp = perm[:n_act], cp[:n_act]
+        pos = np.empty(self.n, dtype=np.int64)
+        pos[perm] = np.arange(n_act)
+        rounds = int(cp[0])
+        p = pos[server]
+        a_m = np.empty((rounds, n_act))
+        d_m = np.empty((rounds, n_act))
+        a_m[rank, p] = arrival
+        d_m[rank, p] = service
+        s_m = np.empty((rounds, n_act))
+        # servers still busy in round k: the first m[k] of the order
+        m = np.searchsorted(-cp, -np.arange(1, rounds + 1), side="right")
+        width = self.width
+        f = self.free_at[perm]
+        if width == 1:
+            lo = f[:, 0].copy()
+            for k in range(rounds):
+                mk = m[k]
+                st = np.maximum(a_m[k, :mk], lo[:mk])
+                lo[:mk] = st + d_m[k, :mk]
+                s_m[k, :mk] = st
+            f[:, 0] = lo
+        elif width == 2:
+            lo = f.min(axis=1)
+            hi = f.max(axis=1)
+            for k in range(rounds):
+                mk = m[k]
+                st = np.maximum(a_m[k, :mk], lo[:mk])
+                fin = st + d_m[k, :mk]
+                h = hi[:mk]
+                lo[:mk] = np.minimum(h, fin)
+                hi[:mk] = np.maximum(h, fin)
+                s_m[k, :mk] = st
+            f[:, 0] = lo
+            f[:, 1] = hi
+        else:
+            ar = np.arange(n_act)
+            for k in range(rounds):
+                mk = m[k]
+                rows = f[:mk]
+                j = rows.argmin(axis=1)
+                st = np.maximum(a_m[k, :mk], rows[ar[:mk], j])
+                f[ar[:mk], j] = st + d_m[k, :mk]
+                s_m[k, :mk] = st
+        self.free_at[perm] = f
+        start = s_m[rank, p]
+        self._remember_starts(server, rank, start)
+        return Served(np.ones(n, dtype=np.bool_), start, start + service)
+
+    def _offer_rounds(self, arrival: F64, server: I64, service: F64, rank: I64) -> Served:
+        """Rounds with the queue-limit check on every request (overload: the limit binds)."""
         n = arrival.size
         by_rank = np.argsort(rank, kind="stable")
         counts = np.bincount(rank)
@@ -229,7 +293,6 @@ class WorkerBank:
         st_all = np.full(n, np.nan)
         ok_all = np.ones(n, dtype=np.bool_)
         free_at, recent, qlim, ring = self.free_at, self.recent, self.queue_limit, self.ring_pos
-        check = not self._limit_cannot_bind(arrival, server, order, rank)
         rowsel = np.arange(int(counts[0]))
         for k in range(counts.size):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
@@ -238,10 +301,6 @@ class WorkerBank:
             rows = free_at[srv]
             j = rows.argmin(axis=1)
             st = np.maximum(a, rows[rowsel[: hi - lo], j])
-            if not check:
-                free_at[srv, j] = st + d_all[lo:hi]
-                st_all[lo:hi] = st
-                continue
             pos = ring[srv]
             slot = pos % qlim[srv]
             # Q-th most recent accepted start still in the future -> queue is full.
@@ -256,52 +315,8 @@ class WorkerBank:
             recent[srv, slot] = st
             ring[srv] = pos + 1
             ok_all[lo:hi] = ok
-        if not check:
-            self._remember_starts(s_all, np.sort(rank), st_all)
         accepted = np.empty(n, dtype=np.bool_)
         accepted[by_rank] = ok_all
         start = np.empty(n)
         start[by_rank] = st_all
         return Served(accepted, start, start + service)
-
-    def _offer_lindley(self, arrival: F64, server: I64, service: F64,
-                       order: I64, rank: I64) -> Served | None:
-        """Closed-form FIFO for single-worker servers (Lindley's recursion, vectorised).
-
-        With one worker, ``D_n = max(a_n, D_{n-1}) + s_n`` unrolls to
-        ``D_n = C_n + max(D_0, max_{k<=n}(a_k - C_{k-1}))`` where ``C`` is the running
-        sum of service times: a cumulative maximum, which NumPy does in one pass.
-        Per-server segments are kept apart by adding a per-segment offset larger than
-        any value's range, so one ``maximum.accumulate`` serves every server.
-        Returns ``None`` when a queue limit might bind, so the caller falls back to the
-        exact round loop.
-        """
-        if not self._limit_cannot_bind(arrival, server, order, rank):
-            return None
-        t0 = float(arrival[0])
-        seg = server[order]
-        a = arrival[order] - t0
-        s = service[order]
-        d0 = np.maximum(self.free_at[seg, 0] - t0, -np.inf)
-        csum = np.cumsum(s)
-        first = rank[order] == 0
-        seg_base = np.where(first, csum - s, 0.0)
-        seg_base = np.maximum.accumulate(np.where(first, seg_base, -np.inf))
-        c_incl = csum - seg_base
-        c_excl = c_incl - s
-        x = np.maximum(a - c_excl, d0)
-        lo, hi = float(x.min()), float(x.max())
-        span = hi - lo + 1.0
-        big = 2.0 ** np.ceil(np.log2(span))
-        segid = np.cumsum(first) - 1
-        shifted = (x - lo) + segid * big
-        runmax = np.maximum.accumulate(shifted) - segid * big + lo
-        finish_sorted = c_incl + runmax + t0
-        start_sorted = finish_sorted - s
-        start = np.empty_like(start_sorted)
-        start[order] = start_sorted
-        # Book-keeping the round loop would have done: worker free times and the ring.
-        last = np.flatnonzero(np.r_[first[1:], True])
-        self.free_at[seg[last], 0] = finish_sorted[last]
-        self._remember_starts(seg, rank[order], start_sorted)
-        return Served(np.ones(arrival.size, dtype=np.bool_), start, start + service)
