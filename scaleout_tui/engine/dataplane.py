@@ -3,22 +3,28 @@
 Per tick ``[t0, t1)``:
 
 1. the traffic source samples the arrivals;
-2. the dispatcher picks a web box for each (refused if that box is not running);
-3. the web boxes' FIFO queues (:mod:`queueing`) give each request a start and finish;
+2. the balancer (or, without one, the client itself) picks a web box for each: refused
+   if that box is not running, no answer if its app hangs, a fast 500 if it errors;
+3. the app decides what it can before doing work: a logged-in user whose session this
+   box cannot see gets the login page (``session_lost``); a download of a file this
+   box cannot see gets a 404 (``not_found``);
+4. the web boxes' FIFO queues (:mod:`queueing`) give each request a start and finish;
    a full accept queue answers 503 at once;
-4. requests that need the database leave the web box for the DB box one LAN round
-   trip later and queue there (a second stage); on a one-box layout the database
-   work is part of the same CPU visit instead;
-5. the client side resolves every request: success when its response arrives before
+5. requests then visit the downstream stages they need, in order: the shared session
+   store, then the database, each a queue on its own box one LAN round trip away (on a
+   one-box layout the database work is part of the web visit instead); talking to
+   shared file storage adds its latency;
+6. the client side resolves every request: success when its response arrives before
    the client's timeout, otherwise a timeout at the deadline. The servers still do the
    work of requests the client gave up on, as real servers do, which is why overload
    collapses goodput instead of merely slowing it.
 
 Requests wait in two buffers between ticks: ``flight`` (the client's view: not yet
-answered) and ``dbq`` (sent to the DB, not yet arrived there). Ordering at the DB is
-exact: a request enters the DB stage only in the tick in which it arrives there, and
-no later request can arrive at the DB earlier, because later requests reach the web
-tier only after ``t1``.
+answered) and ``transit`` (on the way to a downstream stage). Ordering at a stage is
+exact: a request enters a stage only in the tick in which it arrives there, and no
+later request can arrive there earlier, because later requests reach the web tier
+only after ``t1``. Health probes are the one exception: they are served at their own
+time, ahead of requests of the same tick that arrived before them (≤ one tick).
 
 The tandem model releases the web worker while the request waits on the DB (like an
 async app server). A thread-per-request app would hold it; that refinement changes
@@ -27,22 +33,35 @@ the web tier's utilisation, not the DB's, and is left for a later level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.balancer import Balancer
 from scaleout_tui.engine.fleet import Box
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
+from scaleout_tui.engine.sessions import SessionStore
+from scaleout_tui.engine.storage import FileStore
 from scaleout_tui.engine.traffic import Arrivals
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
 
 OK = -1
 CAUSE = {name: i for i, name in enumerate(ERROR_CAUSES)}
+FAST_ANSWER_S = 0.002  # an error page or a 404 costs the app next to nothing
+
+# Downstream stages, in the order a request visits them.
+STAGES: tuple[str, ...] = ("session", "db")
+STAGE_DOWN = (CAUSE["store_down"], CAUSE["db_down"])
+WEB = -1  # stage_now of a request still at (or answered by) its web box
+
+FAULTS = {"none": 0, "hang": 1, "error": 2, "slow": 0}
 
 
 class ArrivalSource(Protocol):
@@ -55,17 +74,17 @@ class Flight:
 
     rid: I64
     arrival: F64
-    box: I64
+    box: I64         # web box, -1 if none
     done: F64        # response time at the client; inf while unknown
     cause: npt.NDArray[np.int8]   # OK, or an error cause; meaningful once resolve_at is set
     resolve_at: F64  # when the client learns the outcome
-    at_db: npt.NDArray[np.bool_]
+    stage_now: npt.NDArray[np.int8]  # WEB, or the downstream stage last entered
 
     @classmethod
     def empty(cls) -> Flight:
         f: dict[str, npt.NDArray[np.generic]] = {}
         for fld in fields(cls):
-            dtype = {"cause": np.int8, "at_db": np.bool_, "rid": np.int64,
+            dtype = {"cause": np.int8, "stage_now": np.int8, "rid": np.int64,
                      "box": np.int64}.get(fld.name, np.float64)
             f[fld.name] = np.empty(0, dtype=dtype)
         return cls(**f)  # type: ignore[arg-type]
@@ -74,7 +93,7 @@ class Flight:
         for name in FLIGHT_FIELDS:
             setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
 
-    def take(self, mask: npt.NDArray[np.bool_]) -> Flight:
+    def take(self, mask: B) -> Flight:
         return Flight(*[getattr(self, name)[mask] for name in FLIGHT_FIELDS])
 
     @property
@@ -86,16 +105,51 @@ FLIGHT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Flight))
 
 
 @dataclass(slots=True)
-class DbQueue:
-    """Requests on their way to the database: id, arrival there and demand."""
+class Transit:
+    """Requests between stages: id, arrival at their next stage, which one, and the
+    demand each stage still has to do for them (columns follow ``STAGES``)."""
 
     rid: I64
     t: F64
-    demand: F64
+    stage: npt.NDArray[np.int8]
+    demand: npt.NDArray[np.float64]
 
     @classmethod
-    def empty(cls) -> DbQueue:
-        return cls(np.empty(0, np.int64), np.empty(0), np.empty(0))
+    def empty(cls) -> Transit:
+        return cls(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8), np.empty((0, len(STAGES))))
+
+    def add(self, rid: I64, t: F64, stage: npt.NDArray[np.int8], demand: F64) -> None:
+        self.rid = np.concatenate((self.rid, rid))
+        self.t = np.concatenate((self.t, t))
+        self.stage = np.concatenate((self.stage, stage))
+        self.demand = np.concatenate((self.demand, demand))
+
+    def keep(self, mask: B) -> None:
+        self.rid, self.t, self.stage, self.demand = (
+            self.rid[mask], self.t[mask], self.stage[mask], self.demand[mask])
+
+
+def next_stage(demand: F64, after: int) -> npt.NDArray[np.int8]:
+    """The first stage after ``after`` with work to do, or ``len(STAGES)`` for none."""
+    s = len(STAGES)
+    cols = np.arange(s)
+    todo = (demand > 0) & (cols[None, :] > after)
+    return np.where(todo.any(axis=1), todo.argmax(axis=1), s).astype(np.int8)
+
+
+@dataclass(slots=True)
+class Tables:
+    """Per-box lookup arrays, rebuilt only when the control plane changes a box."""
+
+    accepting: B
+    colocated: B
+    speed: F64
+    slow: F64
+    fault: npt.NDArray[np.int8]
+    powered: B
+    rotation: I64      # web boxes the balancer may pick now
+    registered: I64    # web boxes registered (in rotation or not)
+    all_well: bool     # every box accepting, no app faults: the common case, skips checks
 
 
 class DataPlane:
@@ -115,26 +169,46 @@ class DataPlane:
         self.rng = rng
         self.bank = WorkerBank([b.itype.vcpus for b in boxes], [queue_limit] * len(boxes))
         self.flight = Flight.empty()
-        self.dbq = DbQueue.empty()
+        self.transit = Transit.empty()
         self.next_id = 0
         self.rr = 0
-        self.db_box: int | None = None
+        self.stage_box: list[int | None] = [None] * len(STAGES)
+        self.balancer: Balancer | None = None
+        self.lb_up = True
+        self.port_ok = True
+        self.sessions: SessionStore | None = None
+        self.files: FileStore | None = None
+        self.rotation_fn: Callable[[], tuple[list[int], list[int]]] | None = None
+        self.dispatched = np.zeros(len(boxes), dtype=np.int64)
         self.resolved_ok = 0
         self.resolved_err = 0
-        self.wasted_work = 0.0
         # Optional per-request record of resolved requests (rid, arrival, done, cause):
         # off in play, on in tests that compare against a per-request reference.
         self.trace: list[tuple[I64, F64, F64, npt.NDArray[np.int8]]] | None = None
-        self._tables_stale = True
-        self._tables: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64, I64,
-                            npt.NDArray[np.bool_]] = (
-            np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0), np.zeros(0, np.int64),
-            np.zeros(0, np.bool_))
+        self._stale = True
+        self._t: Tables | None = None
+        self._backlog0 = np.zeros(len(boxes))
+        self._probe_work = np.zeros(len(boxes))
+
+    @property
+    def db_box(self) -> int | None:
+        return self.stage_box[STAGES.index("db")]
+
+    @db_box.setter
+    def db_box(self, idx: int | None) -> None:
+        self.stage_box[STAGES.index("db")] = idx
 
     # ---- control-plane hooks ------------------------------------------------------
+    def touch(self) -> None:
+        """A box changed state, role, size, fault or health: rebuild the tables."""
+        self._stale = True
+
     def add_box(self, box: Box, now: float) -> None:
         idx = self.bank.add_server(box.itype.vcpus, self.queue_limit, now)
         assert idx == box.index
+        self.dispatched = np.append(self.dispatched, 0)
+        self._backlog0 = np.append(self._backlog0, 0.0)
+        self._probe_work = np.append(self._probe_work, 0.0)
         self.touch()
         self.metrics.grow(len(self.boxes))
 
@@ -149,62 +223,85 @@ class DataPlane:
         self.touch()
         f = self.flight
         pending = f.resolve_at > now
-        if box.role == "db":
-            hit = pending & f.at_db & (f.done > now)
-            cause = CAUSE["db_down"]
+        if box.index in self.stage_box:
+            k = self.stage_box.index(box.index)
+            hit = pending & (f.stage_now == k) & (f.done > now)
+            cause = STAGE_DOWN[k]
         else:
             hit = pending & (f.box == box.index) & (f.done > now)
             cause = CAUSE["reset"]
-            # the request dies with its web box: it will never reach the database
-            if self.dbq.rid.size:
-                dead = np.isin(self.dbq.rid, f.rid[hit]) & (self.dbq.t > now)
-                self.dbq = DbQueue(self.dbq.rid[~dead], self.dbq.t[~dead], self.dbq.demand[~dead])
+            # the request dies with its web box: it will never reach a later stage
+            if self.transit.rid.size:
+                dead = np.isin(self.transit.rid, f.rid[hit]) & (self.transit.t > now)
+                self.transit.keep(~dead)
+            if self.sessions is not None and self.sessions.spec.store == "local":
+                self.sessions.drop_box(box.index)
         f.cause[hit] = cause
         f.resolve_at[hit] = now
         f.done[hit] = now
         return int(hit.sum())
 
+    def probe(self, box: Box, t: float, demand: float) -> float:
+        """A health probe served at ``t``; returns its response time."""
+        fin = self.bank.occupy(box.index, t, demand)
+        self._probe_work[box.index] += demand
+        return fin - t + 2 * self.rtt_s
+
+    def tables(self) -> Tables:
+        if self._stale or self._t is None:
+            self._stale = False
+            bs = self.boxes
+            if self.rotation_fn is not None:
+                rot, reg = self.rotation_fn()
+            else:
+                reg = [b.index for b in bs if b.serves_web]
+                rot = reg
+            accepting = np.array([b.accepting for b in bs])
+            faults = np.array([FAULTS[b.fault] for b in bs], dtype=np.int8)
+            self._t = Tables(
+                accepting=accepting,
+                colocated=np.array([b.role == "app+db" for b in bs]),
+                speed=np.array([b.itype.speed for b in bs]),
+                slow=np.array([b.slow_factor for b in bs]),
+                fault=faults,
+                # powered: its cores work (a stopping box still finishes what it holds)
+                powered=np.array([b.state in ("running", "stopping") for b in bs]),
+                rotation=np.asarray(rot, dtype=np.int64),
+                registered=np.asarray(reg, dtype=np.int64),
+                all_well=bool(accepting.all() and not faults.any() and self.port_ok),
+            )
+        return self._t
+
     # ---- one tick -------------------------------------------------------------------
     def tick(self, t0: float, t1: float) -> None:
         m = self.metrics
-        backlog0 = self.bank.backlog(t0)
         arr = self.source.sample(t0, t1)
         m.record_arrivals(arr.size)
-        added = np.zeros(self.bank.n)
+        added = self._probe_work.copy()
         if arr.size:
             added += self._web_stage(arr)
-        added += self._db_stage(t1)
+        added += self._stages(t1)
         self._resolve(t1)
         backlog1 = self.bank.backlog(t1)
-        busy = np.maximum(backlog0 + added - backlog1, 0.0)
-        self._box_tables()
-        cap = np.where(self._tables[4], self.bank.workers * (t1 - t0), 0.0)
-        m.record_servers(busy, cap, self.bank.waiting(t1).astype(float))
+        n = backlog1.size
+        busy = np.maximum(self._backlog0[:n] + added - backlog1, 0.0)
+        tb = self.tables()
+        cap = np.where(tb.powered, self.bank.workers * (t1 - t0), 0.0)
+        m.record_servers(np.minimum(busy, cap), cap, self.bank.waiting(t1).astype(float))
         billed = [b for b in self.boxes if b.billed]
         m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
-        m.record_instances(len(billed))
+        m.record_instances(sum(1 for b in billed if b.role != "lb"))
+        self._backlog0 = backlog1
+        self._probe_work[:] = 0.0
 
-    def touch(self) -> None:
-        """A box changed state, role or size: rebuild the lookup tables next tick."""
-        self._tables_stale = True
-
-    def _box_tables(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], F64]:
-        """Per-box lookup arrays, rebuilt only when the control plane changed a box."""
-        if self._tables_stale:
-            self._tables_stale = False
-            self._tables = (
-                np.array([b.accepting for b in self.boxes]),
-                np.array([b.role == "app+db" for b in self.boxes]),
-                np.array([b.itype.speed for b in self.boxes]),
-                np.asarray([b.index for b in self.boxes if b.serves_web], dtype=np.int64),
-                # powered: its cores work (a stopping box still finishes what it holds)
-                np.array([b.state in ("running", "stopping") for b in self.boxes]),
-            )
-        return self._tables[0], self._tables[1], self._tables[2]
-
-    def _pick(self, n: int) -> I64:
-        self._box_tables()
-        targets = self._tables[3]
+    def _pick(self, arr: Arrivals, tb: Tables) -> I64:
+        n = arr.size
+        if self.balancer is not None:
+            outstanding = np.bincount(self.flight.box[self.flight.box >= 0], minlength=self.bank.n)
+            return self.balancer.route(arr.t, arr.user, tb.rotation, tb.registered, outstanding)
+        targets = tb.registered
+        if targets.size == 0:
+            return np.full(n, -1, dtype=np.int64)
         if self.dispatch == "round_robin":
             pick = targets[(self.rr + np.arange(n)) % targets.size]
             self.rr = (self.rr + n) % targets.size
@@ -213,81 +310,143 @@ class DataPlane:
 
     def _web_stage(self, arr: Arrivals) -> F64:
         n = arr.size
+        tb = self.tables()
         rid = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
         self.next_id += n
-        box = self._pick(n)
-        acc_tab, coloc_tab, speed_tab = self._box_tables()
-        accepting = acc_tab[box]
-        colocated = coloc_tab[box]
-        speed = speed_tab[box]
-        has_db = arr.db_s > 0
-        to_db = has_db & ~colocated & (self.db_box is not None)
-        demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s) / speed
         added = np.zeros(self.bank.n)
         cause = np.full(n, OK, dtype=np.int8)
-        cause[~accepting] = CAUSE["refused"]
         done = np.full(n, np.inf)
-        acc = np.flatnonzero(accepting)
+        if self.balancer is not None and not self.lb_up:
+            box = np.full(n, -1, dtype=np.int64)
+            cause[:] = CAUSE["lb_down"]
+        else:
+            box = self._pick(arr, tb)
+            cause[box < 0] = CAUSE["no_target"]
+        has_box = box >= 0
+        if has_box.all():
+            bx = box
+            self.dispatched += np.bincount(box, minlength=self.bank.n)
+        else:
+            bx = np.where(has_box, box, 0)
+            self.dispatched += np.bincount(box[has_box], minlength=self.bank.n)
+        live = has_box & (cause == OK)
+        if not tb.all_well:
+            refused = live & (~tb.accepting[bx] | (not self.port_ok))
+            cause[refused] = CAUSE["refused"]
+            live &= ~refused
+            fault = tb.fault[bx]
+            err = live & (fault == FAULTS["error"])
+            cause[err] = CAUSE["http_500"]
+            done[err] = arr.t[err] + FAST_ANSWER_S
+            live &= ~err
+            hung = live & (fault == FAULTS["hang"])  # accepted, never answered: client times out
+            live &= ~hung
+        uses_store = np.zeros(n, dtype=np.bool_)
+        if self.sessions is not None:
+            idx = np.flatnonzero(live)
+            lost, uses = self.sessions.check(arr.t[idx], arr.user[idx], arr.kind[idx], box[idx])
+            cause[idx[lost]] = CAUSE["session_lost"]
+            done[idx[lost]] = arr.t[idx[lost]] + FAST_ANSWER_S
+            uses_store[idx] = uses
+            live[idx[lost]] = False
+        extra: F64 | None = None
+        if self.files is not None:
+            idx = np.flatnonzero(live)
+            missing = self.files.apply(arr.t[idx], arr.user[idx], arr.kind[idx], box[idx])
+            cause[idx[missing]] = CAUSE["not_found"]
+            done[idx[missing]] = arr.t[idx[missing]] + FAST_ANSWER_S
+            live[idx[missing]] = False
+            extra = self.files.latency(arr.kind, self.rng)
+        colocated = tb.colocated[bx]
+        db_here = colocated | (self.db_box is None)
+        demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s)
+        demand = demand * tb.slow[bx] / tb.speed[bx]
+        acc = np.flatnonzero(live)
         if acc.size:
             served = self.bank.offer(arr.t[acc], box[acc], demand[acc])
             got = acc[served.accepted]
             cause[acc[~served.accepted]] = CAUSE["queue_full"]
             fin = served.finish[served.accepted]
-            np.add.at(added, box[got], demand[got])
-            direct = ~to_db[got]
+            if extra is not None:
+                fin = fin + extra[got]
+            added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
+            if self.stage_box == [None] * len(STAGES):
+                done[got] = fin + self.rtt_s
+                got = got[:0]
+                fin = fin[:0]
+            stage_dem = np.zeros((got.size, len(STAGES)))
+            if self.stage_box[0] is not None:
+                store_speed = self.boxes[self.stage_box[0]].itype.speed
+                stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s / store_speed
+                                           if self.sessions else 0.0, 0.0)
+            if self.db_box is not None:
+                db_speed = self.boxes[self.db_box].itype.speed
+                stage_dem[:, 1] = np.where(db_here[got], 0.0, arr.db_s[got] / db_speed)
+            nxt = next_stage(stage_dem, -1)
+            direct = nxt == len(STAGES)
             done[got[direct]] = fin[direct] + self.rtt_s
-            via = got[~direct]
-            if via.size:
-                dbs = self.boxes[self.db_box].itype.speed if self.db_box is not None else 1.0
-                self.dbq = DbQueue(np.concatenate((self.dbq.rid, rid[via])),
-                                   np.concatenate((self.dbq.t, fin[~direct] + self.rtt_s)),
-                                   np.concatenate((self.dbq.demand, arr.db_s[via] / dbs)))
+            via = ~direct
+            if via.any():
+                self.transit.add(rid[got[via]], fin[via] + self.rtt_s, nxt[via], stage_dem[via])
         failed = cause != OK
         deadline = arr.t + self.timeout_s
-        resolve_at = np.where(failed, arr.t, np.minimum(done, deadline))
-        cause = np.where(~failed & (done > deadline), np.int8(CAUSE["timeout"]), cause).astype(np.int8)
-        self.flight.extend(Flight(rid, arr.t, box, done, cause, resolve_at, np.zeros(n, np.bool_)))
+        resolve_at = np.minimum(done, deadline)
+        late = done > deadline
+        if failed.any():
+            # failures are known at once: when answered (finite done) or at arrival
+            resolve_at = np.where(failed, np.where(np.isinf(done), arr.t, done), resolve_at)
+            late &= ~failed
+        cause[late] = CAUSE["timeout"]
+        self.flight.extend(Flight(rid, arr.t, box, done, cause, resolve_at,
+                                  np.full(n, WEB, dtype=np.int8)))
         return added
 
-    def _db_stage(self, t1: float) -> F64:
+    def _stages(self, t1: float) -> F64:
         added = np.zeros(self.bank.n)
-        q = self.dbq
-        if q.rid.size == 0 or self.db_box is None:
-            return added
-        now_mask = q.t < t1
-        if not now_mask.any():
-            return added
-        o = np.argsort(q.t[now_mask], kind="stable")
-        rid, t, dem = q.rid[now_mask][o], q.t[now_mask][o], q.demand[now_mask][o]
-        self.dbq = DbQueue(q.rid[~now_mask], q.t[~now_mask], q.demand[~now_mask])
-        f = self.flight
-        pos = np.searchsorted(f.rid, rid)
-        live = (pos < f.size)
-        live[live] = f.rid[pos[live]] == rid[live]
-        db = self.boxes[self.db_box]
-        if not db.accepting:
-            p = pos[live]
-            open_ = f.resolve_at[p] > t[live]
-            p = p[open_]
-            f.cause[p] = CAUSE["db_down"]
-            f.resolve_at[p] = t[live][open_]
-            f.done[p] = t[live][open_]
-            return added
-        served = self.bank.offer(t, np.full(t.size, self.db_box, dtype=np.int64), dem)
-        added[self.db_box] = float(dem[served.accepted].sum())
-        fin = np.where(served.accepted, served.finish + self.rtt_s, np.inf)
-        p = pos[live]
-        fin_l = fin[live]
-        acc_l = served.accepted[live]
-        f.at_db[p] = True
-        deadline = f.arrival[p] + self.timeout_s
-        open_ = f.resolve_at[p] >= deadline  # still waiting (not timed out, not failed)
-        p, fin_l, acc_l, tl = p[open_], fin_l[open_], acc_l[open_], t[live][open_]
-        deadline = deadline[open_]
-        f.done[p] = np.where(acc_l, fin_l, tl)
-        late = acc_l & (fin_l > deadline)
-        f.cause[p] = np.where(acc_l, np.where(late, CAUSE["timeout"], OK), CAUSE["queue_full"])
-        f.resolve_at[p] = np.where(acc_l, np.minimum(fin_l, deadline), tl)
+        for k in range(len(STAGES)):
+            tr = self.transit
+            if tr.rid.size == 0:
+                break
+            here = (tr.stage == k) & (tr.t < t1)
+            if not here.any():
+                continue
+            o = np.argsort(tr.t[here], kind="stable")
+            rid, t = tr.rid[here][o], tr.t[here][o]
+            dem = tr.demand[here][o]
+            tr.keep(~here)
+            f = self.flight
+            pos = np.searchsorted(f.rid, rid)
+            alive = pos < f.size
+            alive[alive] = f.rid[pos[alive]] == rid[alive]
+            # still awaited by the client (not timed out, not failed)?
+            alive[alive] = f.resolve_at[pos[alive]] >= f.arrival[pos[alive]] + self.timeout_s
+            rid, t, dem, pos = rid[alive], t[alive], dem[alive], pos[alive]
+            if rid.size == 0:
+                continue
+            sb = self.stage_box[k]
+            f.stage_now[pos] = k
+            if sb is None or not self.boxes[sb].accepting:
+                f.cause[pos] = STAGE_DOWN[k]
+                f.resolve_at[pos] = t
+                f.done[pos] = t
+                continue
+            served = self.bank.offer(t, np.full(t.size, sb, dtype=np.int64), dem[:, k])
+            ok = served.accepted
+            added[sb] += float(dem[ok, k].sum())
+            f.cause[pos[~ok]] = CAUSE["queue_full"]
+            f.resolve_at[pos[~ok]] = t[~ok]
+            f.done[pos[~ok]] = t[~ok]
+            pos, rid, fin, dem = pos[ok], rid[ok], served.finish[ok] + self.rtt_s, dem[ok]
+            nxt = next_stage(dem, k)
+            last = nxt == len(STAGES)
+            p = pos[last]
+            f.done[p] = fin[last]
+            deadline = f.arrival[p] + self.timeout_s
+            late = fin[last] > deadline
+            f.cause[p] = np.where(late, CAUSE["timeout"], OK)
+            f.resolve_at[p] = np.minimum(fin[last], deadline)
+            if (~last).any():
+                tr.add(rid[~last], fin[~last], nxt[~last], dem[~last])
         return added
 
     def _resolve(self, t1: float) -> None:

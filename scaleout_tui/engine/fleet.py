@@ -5,7 +5,9 @@ is still up while it reboots), serves only while running, and refuses connection
 otherwise. The states mirror a cloud instance's: ``booting``
 (pending plus OS and app start), ``running``, ``stopping`` (graceful: finishes what it
 holds, refuses new work), ``stopped`` (a resize in progress: not billed), ``crashed``
-(port closed, in-flight work lost) and ``terminated``.
+(port closed, in-flight work lost) and ``terminated``. A running box may also carry an
+application fault (hang, error, slow): the failure modes a health check must tell
+apart from a crash.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Literal
 from scaleout_tui.engine.instance import InstanceType
 
 BoxState = Literal["booting", "running", "stopping", "stopped", "crashed", "terminated"]
-Role = Literal["app+db", "web", "db"]
+Role = Literal["app+db", "web", "db", "lb", "session"]
+Fault = Literal["none", "hang", "error", "slow"]
 
 BILLED: frozenset[str] = frozenset({"booting", "running", "stopping", "crashed"})
 
@@ -31,6 +34,10 @@ class Box:
     index: int
     state: BoxState = "running"
     since: float = 0.0
+    # An injected application fault: the box runs, but its app misbehaves.
+    # hang: port open, no answer; error: fast 500s; slow: service time x slow_factor.
+    fault: Fault = "none"
+    slow_factor: float = 1.0
 
     @property
     def accepting(self) -> bool:

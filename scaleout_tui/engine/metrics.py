@@ -29,6 +29,12 @@ ERROR_CAUSES: tuple[str, ...] = (
     "timeout",      # client gave up waiting
     "reset",        # box died while the request was in flight
     "db_down",      # app answered 500: database unreachable
+    "http_500",     # the app itself answered 500
+    "no_target",    # the balancer had no target registered: 503
+    "lb_down",      # the balancer itself was down
+    "session_lost",  # logged-in user landed where their session is not: "please log in"
+    "store_down",   # the shared session store was unreachable
+    "not_found",    # a download found no file: 404
 )
 
 

@@ -111,6 +111,18 @@ class WorkerBank:
         self.reset_server(self.n - 1, now, workers, queue_limit)
         return self.n - 1
 
+    def occupy(self, s: int, t: float, demand: float) -> float:
+        """Serve one out-of-band request (a health probe) on server ``s``; its finish time.
+
+        Probes bypass the accept-queue bookkeeping: they are few, and keeping the
+        ring's start times in order matters more than counting them in it.
+        """
+        row = self.free_at[s]
+        j = int(row.argmin())
+        start = max(t, float(row[j]))
+        row[j] = start + demand
+        return start + demand
+
     def waiting(self, now: float) -> npt.NDArray[np.int64]:
         """Requests queued (accepted, not started) per server at ``now``; capped at the limit."""
         return np.count_nonzero(self.recent > now, axis=1)

@@ -1,11 +1,11 @@
 """The simulation: a SimPy control plane steering a NumPy data plane.
 
-Control-plane events (a box crashes, a resize finishes, a migration cuts over) are
-SimPy processes with exact timing. The data plane moves the requests of each tick in
-bulk (:mod:`dataplane`). :meth:`Simulation.step` first runs every control event
-before the end of the tick, then the data plane over the tick, so a state change
-takes effect within one tick (50-100 ms of simulated time): well below anything a
-real operator or health check could notice.
+Control-plane events (a box crashes, a health probe answers, a resize finishes, a
+migration cuts over) are SimPy processes with exact timing. The data plane moves the
+requests of each tick in bulk (:mod:`dataplane`). :meth:`Simulation.step` first runs
+every control event before the end of the tick, then the data plane over the tick, so
+a state change takes effect within one tick (0.1-0.2 s of simulated time): well below
+anything a real operator or health check could notice.
 
 Player commands are applied at tick boundaries and logged with their time, which is
 all a replay needs: the seed, the level, and the timed commands.
@@ -15,32 +15,40 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import simpy
 
+from scaleout_tui.engine.balancer import ALGORITHMS, Balancer, BalancerSpec
 from scaleout_tui.engine.dataplane import ArrivalSource, DataPlane
 from scaleout_tui.engine.events import LogEntry, Severity
 from scaleout_tui.engine.fleet import Box, Role
+from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
+from scaleout_tui.engine.healthcheck import PATH_COST_S, HealthChecker, HealthCheckSpec
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.metrics import Metrics
 from scaleout_tui.engine.rng import stream
+from scaleout_tui.engine.sessions import SessionSpec, SessionStore
+from scaleout_tui.engine.storage import MODES as STORAGE_MODES
+from scaleout_tui.engine.storage import FileStore, StorageSpec
 from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
 
 Layout = Literal["single", "two-tier"]
+FAILURE_KINDS: tuple[str, ...] = ("crash", "hang", "error", "slow")
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduledFailure:
-    """A scripted failure: ``target`` is a box name, or ``db`` / ``web`` for the box
-    that currently holds that role."""
+    """A scripted failure: ``target`` is a box name, or ``db`` / ``web`` / ``lb`` /
+    ``session`` for the box that currently holds that role."""
 
     at: float
     target: str
     repair_s: float
-    kind: Literal["crash"] = "crash"
+    kind: str = "crash"
+    factor: float = 5.0  # for "slow": service time multiplier
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +78,19 @@ class SimConfig:
     restart_s: float = 10.0
     dispatch: Literal["random", "round_robin"] = "random"
     failures: tuple[ScheduledFailure, ...] = ()
+    balancer: BalancerSpec | None = None
+    health: HealthCheckSpec | None = None
+    sessions: SessionSpec | None = None
+    storage: StorageSpec | None = None
+    deregistration_delay_s: float = 300.0
+    aux_type: str | None = None  # instance type of balancer and session-store boxes
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A change of one setting. ``param`` is an engine parameter path:
-    ``web.size``, ``db.size`` or ``layout``."""
+    """A change of one setting or an action. ``param`` is an engine parameter path
+    (``web.size``, ``lb.algorithm``, ``health.interval_s``, ``inject.crash`` ...);
+    ``value`` comes as text from a level's knob or a player's action."""
 
     param: str
     value: str | float | int
@@ -83,6 +98,18 @@ class Command:
 
 class CommandError(ValueError):
     """A command the engine cannot carry out, with a reason fit to show a player."""
+
+
+@dataclass
+class FailureRecord:
+    """One injected failure and how long the balancer took to notice it."""
+
+    box: str
+    kind: str
+    at: float
+    dispatched_at_start: int
+    detected_at: float | None = None
+    requests_until_detected: int | None = None
 
 
 @dataclass
@@ -103,22 +130,66 @@ class Simulation:
         self.layout: Layout = cfg.fleet.layout
         self.boxes: list[Box] = []
         self._pending_boxes: list[Box] = []
+        self.failures: list[FailureRecord] = []
         fl = cfg.fleet
         role: Role = "app+db" if fl.layout == "single" else "web"
-        for i in range(fl.web_count):
-            self.boxes.append(Box(f"web-{i + 1}", role, fl.web_type, len(self.boxes)))
-        db_type = fl.db_type or fl.web_type
-        self.db_type = db_type
+        self.web_type = fl.web_type
+        for _ in range(fl.web_count):
+            self._new_box("web", role, fl.web_type)
+        self.db_type = fl.db_type or fl.web_type
         if fl.layout == "two-tier":
-            self.boxes.append(Box("db-1", "db", db_type, len(self.boxes)))
+            self._new_box("db", "db", self.db_type)
         self.metrics = Metrics(len(self.boxes), cfg.window_s)
         src = self.source or TrafficSource(cfg.traffic, self.seed)
         self.data = DataPlane(src, self.boxes, self.metrics, cfg.queue_limit, cfg.timeout_s,
                               cfg.rtt_s, cfg.colocation_penalty, cfg.dispatch,
                               stream(self.seed, "dispatch"))
-        self.data.db_box = self._db_index()
+        self.data.db_box = self._role_index("db")
+        users = cfg.traffic.users
+        self.balancer_spec = cfg.balancer
+        self.health: HealthChecker | None = None
+        self.registered: list[str] = [b.name for b in self.boxes if b.serves_web]
+        if cfg.balancer is not None:
+            for _ in range(cfg.balancer.count):
+                self._add_live_box("lb", "lb", self.aux_type)
+            self.data.balancer = Balancer(cfg.balancer, users, stream(self.seed, "balancer"))
+            self.data.port_ok = cfg.balancer.target_port == 8080
+            self.health = HealthChecker(self, cfg.health or HealthCheckSpec(kind="none"),
+                                        stream(self.seed, "healthcheck"))
+            for b in self.boxes:
+                if b.serves_web:
+                    self.health.register(b)
+            self.data.rotation_fn = self._rotation
+        if cfg.sessions is not None:
+            self.data.sessions = SessionStore(cfg.sessions, users)
+            if cfg.sessions.store == "shared":
+                box = self._add_live_box("cache", "session", self.aux_type)
+                self.data.stage_box[0] = box.index
+        if cfg.storage is not None:
+            self.data.files = FileStore(cfg.storage, users)
+        self._lb_failover_until = -1.0
         for f in cfg.failures:
             self.env.process(self._scripted_failure(f))
+
+    # ---- building the fleet ---------------------------------------------------------
+    @property
+    def aux_type(self) -> InstanceType:
+        name = self.config.aux_type
+        if name and name in self.config.catalog:
+            return self.config.catalog[name]
+        return min(self.config.catalog.values(), key=lambda t: t.price_per_hour)
+
+    def _new_box(self, prefix: str, role: Role, itype: InstanceType) -> Box:
+        n = sum(1 for b in self.boxes if b.name.startswith(prefix + "-")) + 1
+        box = Box(f"{prefix}-{n}", role, itype, len(self.boxes), "running", self.env.now)
+        self.boxes.append(box)
+        return box
+
+    def _add_live_box(self, prefix: str, role: Role, itype: InstanceType) -> Box:
+        box = self._new_box(prefix, role, itype)
+        if hasattr(self, "data"):
+            self.data.add_box(box, self.env.now)
+        return box
 
     # ---- queries ---------------------------------------------------------------------
     def box(self, name: str) -> Box:
@@ -127,20 +198,27 @@ class Simulation:
                 return b
         raise CommandError(f"no box named {name!r}")
 
-    def _db_index(self) -> int | None:
+    def _role_index(self, role: str) -> int | None:
         for b in self.boxes:
-            if b.role == "db" and b.state != "terminated":
+            if b.role == role and b.state != "terminated":
                 return b.index
         return None
 
     def role_box(self, role: str) -> Box:
-        """The live box currently doing ``role`` (``web`` or ``db``)."""
+        """The live box currently doing ``role`` (``web``, ``db``, ``lb``, ``session``)."""
         if role == "db" and self.layout == "single":
             role = "web"
         for b in self.boxes:
             if b.state != "terminated" and (b.role == role or (role == "web" and b.role == "app+db")):
                 return b
         raise CommandError(f"no box has the role {role!r}")
+
+    def _rotation(self) -> tuple[list[int], list[int]]:
+        """(in rotation, registered) web boxes, as the balancer sees them."""
+        reg = [b for b in self.boxes if b.name in self.registered and b.state != "terminated"]
+        if self.health is None:
+            return [b.index for b in reg], [b.index for b in reg]
+        return [b.index for b in reg if self.health.in_rotation(b)], [b.index for b in reg]
 
     @property
     def finished(self) -> bool:
@@ -161,6 +239,7 @@ class Simulation:
             return
         self._tick_no += 1
         self.env.run(until=t1)
+        self.data.lb_up = self._lb_serving(t0)
         self.data.tick(t0, t1)
         extra = self.extra_cost_rate()
         if extra:
@@ -177,30 +256,184 @@ class Simulation:
     def run(self) -> None:
         self.advance(self.config.duration_s)
 
+    def _lb_serving(self, t: float) -> bool:
+        lbs = [b for b in self.boxes if b.role == "lb" and b.state != "terminated"]
+        if not lbs:
+            return True
+        return any(b.accepting for b in lbs) and t >= self._lb_failover_until
+
     # ---- commands ---------------------------------------------------------------------
     def apply(self, cmd: Command) -> None:
         """Carry out a player's change now. Before the clock starts it just configures;
         afterwards it costs what it costs in reality (a stop, a boot, a restart)."""
-        if cmd.param in ("web.size", "db.size"):
-            itype = self.config.catalog.get(str(cmd.value))
-            if itype is None:
-                raise CommandError(f"unknown instance type {cmd.value!r}")
-            target = self.role_box("web" if cmd.param == "web.size" else "db")
-            if cmd.param == "db.size" and target.role != "db":
-                self.db_type = itype
-                self.commands.append((self.now, cmd))
-                return
-            self._resize(target, itype)
-        elif cmd.param == "layout":
-            if cmd.value not in ("single", "two-tier"):
-                raise CommandError(f"unknown layout {cmd.value!r}")
-            self._set_layout(str(cmd.value))  # type: ignore[arg-type]
-        else:
-            raise CommandError(f"unknown setting {cmd.param!r}")
+        param, value = cmd.param, cmd.value
+        group = param.split(".", 1)[0]
+        handler = {
+            "web": self._apply_web, "db": self._apply_db, "layout": self._apply_layout,
+            "lb": self._apply_lb, "health": self._apply_health, "session": self._apply_session,
+            "storage": self._apply_storage, "inject": self._apply_inject, "repair": self._apply_repair,
+        }.get(group)
+        if handler is None:
+            raise CommandError(f"unknown setting {param!r}")
+        handler(param, value)
         self.commands.append((self.now, cmd))
 
+    def _apply_web(self, param: str, value: str | float | int) -> None:
+        if param == "web.size":
+            itype = self._itype(value)
+            self.web_type = itype
+            for b in [b for b in self.boxes if b.serves_web]:
+                self._resize(b, itype)
+        elif param == "web.count":
+            self._set_web_count(self._int(param, value, 1, 64))
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+
+    def _apply_db(self, param: str, value: str | float | int) -> None:
+        if param != "db.size":
+            raise CommandError(f"unknown setting {param!r}")
+        itype = self._itype(value)
+        self.db_type = itype
+        if self.layout == "two-tier":
+            self._resize(self.role_box("db"), itype)
+
+    def _apply_layout(self, param: str, value: str | float | int) -> None:
+        if value not in ("single", "two-tier"):
+            raise CommandError(f"unknown layout {value!r}")
+        self._set_layout(str(value))  # type: ignore[arg-type]
+
+    def _apply_lb(self, param: str, value: str | float | int) -> None:
+        spec = self.balancer_spec
+        if spec is None or self.data.balancer is None:
+            raise CommandError("there is no load balancer in this level")
+        if param == "lb.algorithm":
+            if value not in ALGORITHMS:
+                raise CommandError(f"unknown algorithm {value!r}")
+            spec = replace(spec, algorithm=str(value))
+        elif param == "lb.sticky":
+            spec = replace(spec, sticky=self._flag(value))
+        elif param == "lb.target_port":
+            spec = replace(spec, target_port=self._int(param, value, 1, 65535))
+            self.data.port_ok = spec.target_port == 8080
+        elif param == "lb.count":
+            spec = replace(spec, count=self._int(param, value, 1, 2))
+            self._set_lb_count(spec.count)
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+        self.balancer_spec = spec
+        self.data.balancer.spec = spec
+        self.data.touch()
+
+    def _apply_health(self, param: str, value: str | float | int) -> None:
+        if self.health is None:
+            raise CommandError("there are no health checks in this level")
+        spec = self.health.spec
+        key = param.split(".", 1)[1]
+        if key == "kind":
+            if value not in CHECK_KINDS:
+                raise CommandError(f"unknown check kind {value!r}")
+            spec = replace(spec, kind=str(value))
+        elif key == "path":
+            if value not in PATH_COST_S:
+                raise CommandError(f"unknown check path {value!r}")
+            spec = replace(spec, path=str(value))
+        elif key == "interval_s":
+            spec = replace(spec, interval_s=self._num(param, value, 1.0, 300.0))
+        elif key == "timeout_s":
+            spec = replace(spec, timeout_s=self._num(param, value, 1.0, 300.0))
+        elif key == "healthy_threshold":
+            spec = replace(spec, healthy_threshold=self._int(param, value, 1, 10))
+        elif key == "unhealthy_threshold":
+            spec = replace(spec, unhealthy_threshold=self._int(param, value, 1, 10))
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+        self.health.reconfigure(spec)
+        self.data.touch()
+
+    def _apply_session(self, param: str, value: str | float | int) -> None:
+        store = self.data.sessions
+        if store is None or param != "session.store":
+            raise CommandError(f"unknown setting {param!r}")
+        if value not in ("local", "shared"):
+            raise CommandError(f"unknown session store {value!r}")
+        if value == store.spec.store:
+            return
+        if value == "shared":
+            self.env.process(self._provision_store())
+        else:
+            cache = self.data.stage_box[0]
+            if cache is not None:
+                self._set_state(self.boxes[cache], "terminated")
+            self.data.stage_box[0] = None
+            self._switch_store("local")
+
+    def _apply_storage(self, param: str, value: str | float | int) -> None:
+        files = self.data.files
+        if files is None:
+            raise CommandError("there is no file storage in this level")
+        if param == "storage.mode":
+            if value not in STORAGE_MODES:
+                raise CommandError(f"unknown storage {value!r}")
+            files.spec = replace(files.spec, mode=str(value))
+        elif param == "storage.nfs_cache_s":
+            files.spec = replace(files.spec, nfs_cache_s=self._num(param, value, 0.0, 600.0))
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+
+    def _apply_inject(self, param: str, value: str | float | int) -> None:
+        kind = param.split(".", 1)[1]
+        if kind not in FAILURE_KINDS:
+            raise CommandError(f"unknown failure {kind!r}")
+        box = self._target(str(value))
+        self.env.process(self._fail(box, kind, None, 5.0))
+
+    def _apply_repair(self, param: str, value: str | float | int) -> None:
+        box = self._target(str(value))
+        self.env.process(self._repair(box))
+
+    # ---- parsing ----------------------------------------------------------------------
+    def _itype(self, value: str | float | int) -> InstanceType:
+        itype = self.config.catalog.get(str(value))
+        if itype is None:
+            raise CommandError(f"unknown instance type {value!r}")
+        return itype
+
+    @staticmethod
+    def _num(param: str, value: str | float | int, lo: float, hi: float) -> float:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise CommandError(f"{param}: {value!r} is not a number") from None
+        if not lo <= x <= hi:
+            raise CommandError(f"{param}: {x:g} is outside {lo:g}..{hi:g}")
+        return x
+
+    @classmethod
+    def _int(cls, param: str, value: str | float | int, lo: int, hi: int) -> int:
+        x = cls._num(param, value, lo, hi)
+        if x != int(x):
+            raise CommandError(f"{param}: {x:g} is not a whole number")
+        return int(x)
+
+    @staticmethod
+    def _flag(value: str | float | int) -> bool:
+        if str(value).lower() in ("on", "true", "1", "yes"):
+            return True
+        if str(value).lower() in ("off", "false", "0", "no"):
+            return False
+        raise CommandError(f"{value!r} is not on or off")
+
+    def _target(self, name: str) -> Box:
+        return self.role_box(name) if name in ("db", "web", "lb", "session") else self.box(name)
+
+    # ---- control-plane processes --------------------------------------------------------
     def _emit(self, code: str, severity: Severity = "info", **params: str | float | int) -> None:
         self.log.append(LogEntry(self.env.now, code, severity, dict(params)))
+
+    def _set_state(self, box: Box, state: str) -> None:
+        box.state = state  # type: ignore[assignment]
+        box.since = self.env.now
+        self.data.touch()
 
     def _resize(self, box: Box, itype: InstanceType) -> None:
         if itype == box.itype:
@@ -225,11 +458,6 @@ class Simulation:
         self._set_state(box, "running")
         self._emit("resize_done", "good", box=box.name, new=itype.name, vcpus=itype.vcpus)
 
-    def _set_state(self, box: Box, state: str) -> None:
-        box.state = state  # type: ignore[assignment]
-        box.since = self.env.now
-        self.data.touch()
-
     def _set_layout(self, layout: Layout) -> None:
         if layout == self.layout:
             return
@@ -239,19 +467,18 @@ class Simulation:
         self.env.process(self._migrate(layout))
 
     def _relayout(self, layout: Layout, now: float) -> None:
-        web = self.role_box("web")
+        webs = [b for b in self.boxes if b.serves_web]
         if layout == "two-tier":
-            web.role = "web"
-            db = Box(f"db-{sum(b.role == 'db' for b in self.boxes) + 1}", "db", self.db_type,
-                     len(self.boxes), "running", now)
-            self.boxes.append(db)
-            self.data.add_box(db, now)
+            for w in webs:
+                w.role = "web"
+            self._add_live_box("db", "db", self.db_type)
         else:
             db = self.role_box("db")
             db.state = "terminated"
-            web.role = "app+db"
+            for w in webs:
+                w.role = "app+db"
         self.layout = layout
-        self.data.db_box = self._db_index()
+        self.data.db_box = self._role_index("db")
         self.data.touch()
 
     def _migrate(self, layout: Layout) -> Generator[simpy.Event, Any, None]:
@@ -263,33 +490,151 @@ class Simulation:
             pending = Box("db-new", "db", self.db_type, -1, "booting", self.env.now)
             self._pending_boxes.append(pending)
             yield self.env.timeout(self.config.boot_s)
-        web = self.role_box("web")
-        self._set_state(web, "stopping")
-        self._emit("app_restart", "warn", box=web.name, down_s=self.config.restart_s)
+        webs = [b for b in self.boxes if b.serves_web and b.state == "running"]
+        for web in webs:
+            self._set_state(web, "stopping")
+            self._emit("app_restart", "warn", box=web.name, down_s=self.config.restart_s)
         yield self.env.timeout(self.config.restart_s)
         if pending is not None:
             self._pending_boxes.remove(pending)
         self._relayout(layout, self.env.now)
-        self.data.restart_box(web, self.env.now)
-        self._set_state(web, "running")
+        for web in webs:
+            self.data.restart_box(web, self.env.now)
+            self._set_state(web, "running")
         self._emit("migrate_done", "good", layout=layout)
+
+    def _set_web_count(self, n: int) -> None:
+        live = [b for b in self.boxes if b.serves_web and b.name in self.registered]
+        role: Role = "app+db" if self.layout == "single" else "web"
+        if self.now == 0.0:
+            while len(live) < n:
+                box = self._add_live_box("web", role, self.web_type)
+                self._register(box, "healthy")
+                live.append(box)
+            while len(live) > n:
+                box = live.pop()
+                self.registered.remove(box.name)
+                self._set_state(box, "terminated")
+            return
+        for _ in range(n - len(live)):
+            self.env.process(self._launch_web(role))
+        for box in live[n:][::-1] if n < len(live) else []:
+            self.env.process(self._drain(box))
+
+    def _register(self, box: Box, status: str) -> None:
+        self.registered.append(box.name)
+        if self.health is not None:
+            self.health.register(box, status)
+        self.data.touch()
+
+    def _launch_web(self, role: Role) -> Generator[simpy.Event, Any, None]:
+        pending = Box("web-new", role, self.web_type, -1, "booting", self.env.now)
+        self._pending_boxes.append(pending)
+        self._emit("launch", "info", boot_s=self.config.boot_s)
+        yield self.env.timeout(self.config.boot_s)
+        self._pending_boxes.remove(pending)
+        box = self._add_live_box("web", role, self.web_type)
+        # a new target must pass a check before it gets traffic
+        self._register(box, "unhealthy" if self.health and self.health.spec.kind != "none" else "healthy")
+        if self.health is not None and self.health.spec.kind != "none":
+            self.health.health[box.name].passes = 0
+            self.health.health[box.name].status = "initial"
+        self._emit("launched", "good", box=box.name)
+
+    def _drain(self, box: Box) -> Generator[simpy.Event, Any, None]:
+        delay = self.config.deregistration_delay_s
+        if self.health is not None and box.name in self.health.health:
+            self.health.health[box.name].status = "draining"
+        self.data.touch()
+        self._emit("draining", "info", box=box.name, delay_s=delay)
+        yield self.env.timeout(delay)
+        if box.name in self.registered:
+            self.registered.remove(box.name)
+        self._set_state(box, "terminated")
+        self._emit("terminated", "info", box=box.name)
+
+    def _set_lb_count(self, n: int) -> None:
+        lbs = [b for b in self.boxes if b.role == "lb" and b.state != "terminated"]
+        while len(lbs) < n:
+            lbs.append(self._add_live_box("lb", "lb", self.aux_type))
+        while len(lbs) > n:
+            self._set_state(lbs.pop(), "terminated")
+
+    def _provision_store(self) -> Generator[simpy.Event, Any, None]:
+        boot = self.config.boot_s if self.now > 0 else 0.0
+        if boot:
+            pending = Box("cache-new", "session", self.aux_type, -1, "booting", self.env.now)
+            self._pending_boxes.append(pending)
+            self._emit("store_boot", "info", boot_s=boot)
+            yield self.env.timeout(boot)
+            self._pending_boxes.remove(pending)
+        box = self._add_live_box("cache", "session", self.aux_type)
+        self.data.stage_box[0] = box.index
+        self._switch_store("shared")
+
+    def _switch_store(self, store: str) -> None:
+        """Sessions do not move between stores: everyone logged in must log in again."""
+        sessions = self.data.sessions
+        assert sessions is not None
+        sessions.spec = replace(sessions.spec, store=store)
+        had = sessions.active(self.env.now)
+        sessions.owner[:] = -3 if had else -1  # DESTROYED: next request finds it gone
+        self._emit("store_switched", "warn", store=store, sessions=had)
+
+    def on_health_change(self, box: Box, healthy: bool, reason: str, count: int) -> None:
+        """Called by the health checker when a target enters or leaves rotation."""
+        self.data.touch()
+        if healthy:
+            self._emit("target_healthy", "good", box=box.name, passes=count, reason=reason)
+            return
+        self._emit("target_unhealthy", "error", box=box.name, fails=count, reason=reason)
+        for rec in self.failures:
+            if rec.box == box.name and rec.detected_at is None:
+                rec.detected_at = self.env.now
+                rec.requests_until_detected = int(self.data.dispatched[box.index]) - rec.dispatched_at_start
 
     def _scripted_failure(self, f: ScheduledFailure) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(f.at)
         try:
-            box = self.role_box(f.target) if f.target in ("db", "web") else self.box(f.target)
+            box = self._target(f.target)
         except CommandError:
             return
+        yield from self._fail(box, f.kind, f.repair_s, f.factor)
+
+    def _fail(self, box: Box, kind: str, repair_s: float | None,
+              factor: float) -> Generator[simpy.Event, Any, None]:
         if box.state not in ("running", "stopping"):
             return
-        lost = self.data.kill_box(box, self.env.now)
-        self._set_state(box, "crashed")
-        self._emit("crash", "error", box=box.name, lost=lost, repair_s=f.repair_s)
-        yield self.env.timeout(f.repair_s)
-        if box.state == "crashed":  # type: ignore[comparison-overlap]  # state changes across the yield
+        sent = int(self.data.dispatched[box.index])
+        self.failures.append(FailureRecord(box.name, kind, self.env.now, sent))
+        if kind == "crash":
+            lost = self.data.kill_box(box, self.env.now)
+            self._set_state(box, "crashed")
+            if box.role == "lb":
+                self._lb_failover_until = self.env.now + (self.balancer_spec.failover_s
+                                                          if self.balancer_spec else 0.0)
+            self._emit("crash", "error", box=box.name, lost=lost, repair_s=repair_s or 0)
+        else:
+            box.fault = kind  # type: ignore[assignment]
+            box.slow_factor = factor if kind == "slow" else 1.0
+            self.data.touch()
+            self._emit("fault_" + kind, "error", box=box.name, repair_s=repair_s or 0, factor=factor)
+        if repair_s is None:
+            return
+        yield self.env.timeout(repair_s)
+        yield from self._repair(box)
+
+    def _repair(self, box: Box) -> Generator[simpy.Event, Any, None]:
+        if box.state == "crashed":
             self.data.restart_box(box, self.env.now)
             self._set_state(box, "running")
             self._emit("recovered", "good", box=box.name)
+        elif box.fault != "none":
+            box.fault = "none"
+            box.slow_factor = 1.0
+            self.data.touch()
+            self._emit("recovered", "good", box=box.name)
+        yield self.env.timeout(0)
 
     # ---- cost of boxes that are not yet in the fleet -------------------------------
     def extra_cost_rate(self) -> float:
@@ -304,5 +649,5 @@ class Simulation:
         h.update(m.total_hist.tobytes())
         h.update(m.total_errors.tobytes())
         for b in self.boxes:
-            h.update(f"{b.name}:{b.state}:{b.itype.name}".encode())
+            h.update(f"{b.name}:{b.state}:{b.itype.name}:{b.fault}".encode())
         return h.hexdigest()

@@ -1,0 +1,132 @@
+"""The load balancer: one address for clients, many targets behind it.
+
+Algorithms, as real balancers name them:
+
+* ``round_robin`` (HAProxy ``roundrobin``, nginx default, ALB default): targets in
+  turn, 0 → 1 → 2 → 0 over the targets currently in rotation;
+* ``least_conn`` (HAProxy ``leastconn``, nginx ``least_conn``, ALB
+  ``least_outstanding_requests``): the target with the fewest requests in flight;
+* ``random``: uniform choice (HAProxy ``random``);
+* ``ip_hash`` (nginx ``ip_hash``, HAProxy ``source``): a hash of the client picks the
+  target, so a client keeps its target while the set of targets stays the same;
+* ``dns``: no balancer box at all, DNS round robin. Each client resolves the name once
+  and caches the answer for the TTL, *including dead addresses*: DNS does not health
+  check, so a client holding a dead address keeps failing until its cache expires.
+
+Sticky sessions (an ``AWSALB``-style cookie, 86,400 s by default) sit on top of any
+algorithm: a client with a valid cookie goes back to the same target while that target
+is in rotation.
+
+When every registered target is unhealthy the balancer *fails open* (as ALB does):
+it routes to all of them rather than to none, on the theory that the health check
+may be what is wrong.
+
+Least-connections counts the requests in flight at the start of each tick plus those
+it assigned during the tick; completions inside one tick (≤ 0.2 s) are not seen until
+the next. A real balancer sees them at once; the difference is a fraction of one
+request per target.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn", "random", "ip_hash", "dns")
+APP_PORT = 8080  # what the web boxes listen on
+
+
+@dataclass(frozen=True, slots=True)
+class BalancerSpec:
+    algorithm: str = "round_robin"
+    sticky: bool = False
+    sticky_ttl_s: float = 86_400.0
+    dns_ttl_s: float = 60.0
+    count: int = 1               # balancer nodes: 2 = active/passive pair
+    failover_s: float = 3.0      # VRRP-style takeover by the passive node
+    listen_port: int = 80
+    target_port: int = APP_PORT  # a mismatch with the app's port refuses everything
+
+
+def _mix(user: I64) -> npt.NDArray[np.uint64]:
+    """A fixed integer hash (Knuth's multiplicative) so ``ip_hash`` is deterministic."""
+    return (user.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+
+
+class Balancer:
+    """Picks a target for every request of a tick."""
+
+    def __init__(self, spec: BalancerSpec, users: int, rng: np.random.Generator) -> None:
+        self.spec = spec
+        self.rng = rng
+        self.rr = 0
+        self.cookie = np.full(users, -1, dtype=np.int64)
+        self.cookie_until = np.zeros(users)
+        self.dns_addr = np.full(users, -1, dtype=np.int64)
+        self.dns_until = np.zeros(users)
+        self.dns_rr = 0
+
+    def route(self, t: F64, user: I64, rotation: I64, registered: I64, outstanding: I64) -> I64:
+        """The box index for each request; ``-1`` when there is nowhere to send it."""
+        n = t.size
+        if registered.size == 0:
+            return np.full(n, -1, dtype=np.int64)
+        if self.spec.algorithm == "dns":
+            return self._dns(t, user, registered)
+        targets = rotation if rotation.size else registered  # fail open
+        pick = self._algorithm(user, targets, outstanding)
+        if self.spec.sticky:
+            pick = self._sticky(t, user, targets, pick)
+        return pick
+
+    def _algorithm(self, user: I64, targets: I64, outstanding: I64) -> I64:
+        n = user.size
+        k = targets.size
+        alg = self.spec.algorithm
+        if alg == "round_robin":
+            pick = targets[(self.rr + np.arange(n)) % k]
+            self.rr = (self.rr + n) % k
+            return pick
+        if alg == "random":
+            return targets[self.rng.integers(0, k, n)]
+        if alg == "ip_hash":
+            return targets[(_mix(user) % np.uint64(k)).astype(np.int64)]
+        if alg == "least_conn":
+            heap = [(int(outstanding[b]), i) for i, b in enumerate(targets.tolist())]
+            heapq.heapify(heap)
+            out = np.empty(n, dtype=np.int64)
+            for r in range(n):
+                c, i = heap[0]
+                out[r] = i
+                heapq.heapreplace(heap, (c + 1, i))
+            return targets[out]
+        raise ValueError(f"unknown balancing algorithm {alg!r}")
+
+    def _sticky(self, t: F64, user: I64, targets: I64, pick: I64) -> I64:
+        has = (self.cookie[user] >= 0) & (self.cookie_until[user] > t)
+        valid = has & np.isin(self.cookie[user], targets)
+        out = np.where(valid, self.cookie[user], pick)
+        new = ~valid
+        self.cookie[user[new]] = out[new]
+        self.cookie_until[user[new]] = t[new] + self.spec.sticky_ttl_s
+        return out
+
+    def _dns(self, t: F64, user: I64, registered: I64) -> I64:
+        k = registered.size
+        stale = (self.dns_addr[user] < 0) | (self.dns_until[user] <= t)
+        if stale.any():
+            # first request of each stale client in this tick resolves; others reuse it
+            idx = np.flatnonzero(stale)
+            _, first = np.unique(user[idx], return_index=True)
+            res = idx[np.sort(first)]
+            answers = (self.dns_rr + np.arange(res.size)) % k
+            self.dns_rr = (self.dns_rr + res.size) % k
+            self.dns_addr[user[res]] = answers
+            self.dns_until[user[res]] = t[res] + self.spec.dns_ttl_s
+        return registered[np.minimum(self.dns_addr[user], k - 1)]

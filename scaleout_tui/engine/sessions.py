@@ -1,0 +1,108 @@
+"""Login sessions, and where they live.
+
+A session is created by a login on the box that served it. Where it is *kept* decides
+whether the next request finds it:
+
+* ``local`` (framework default: in the app's memory or on its disk): only that box
+  knows it. A later request from the same user that lands on another box finds no
+  session and the user is asked to log in again (counted as ``session_lost``). A box
+  that dies takes its sessions with it.
+* ``shared`` (a Redis-like store every box asks): every box sees every session, at the
+  price of a small round trip per request, the store's own capacity, and a new single
+  point of failure (requests that need a session fail while it is down).
+
+Sticky sessions are not a store: they are the balancer's cookie keeping a user on the
+box that holds the session (see :mod:`balancer`).
+
+TTLs: connect-redis keeps a session 86,400 s by default, Spring Session 1,800 s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from scaleout_tui.engine.traffic import KINDS
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+NONE = -1      # no session
+SHARED = -2    # in the shared store
+DESTROYED = -3  # was on a box that died: the next request discovers it
+
+LOGIN = KINDS.index("login")
+NEEDS_SESSION = frozenset(KINDS.index(k) for k in ("page", "write", "upload", "download"))
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    store: str = "local"          # local | shared
+    ttl_s: float = 1_800.0
+    store_op_s: float = 0.0001    # CPU per store operation on the store box
+
+
+class SessionStore:
+    def __init__(self, spec: SessionSpec, users: int) -> None:
+        self.spec = spec
+        self.owner = np.full(users, NONE, dtype=np.int64)
+        self.expires = np.zeros(users)
+        self.created = 0
+        self.lost = 0
+        self._needs = np.zeros(len(KINDS), dtype=np.bool_)
+        self._needs[list(NEEDS_SESSION)] = True
+
+    def check(self, t: F64, user: I64, kind: npt.NDArray[np.int8], box: I64) -> tuple[
+            npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Apply a tick's requests in order. Returns ``(lost, uses_store)`` masks.
+
+        ``lost``: the user had a session but this box cannot see it. ``uses_store``:
+        the request reads or writes the shared store (logins, and requests of
+        logged-in users).
+        """
+        n = t.size
+        lost = np.zeros(n, dtype=np.bool_)
+        uses = np.zeros(n, dtype=np.bool_)
+        if n == 0:
+            return lost, uses
+        shared = self.spec.store == "shared"
+        owner, expires = self.owner, self.expires
+        ttl = self.spec.ttl_s
+        t_l, u_l, k_l, b_l = t.tolist(), user.tolist(), kind.tolist(), box.tolist()
+        needs = self._needs
+        for i in range(n):
+            u = u_l[i]
+            k = k_l[i]
+            if k == LOGIN:
+                owner[u] = SHARED if shared else b_l[i]
+                expires[u] = t_l[i] + ttl
+                self.created += 1
+                uses[i] = shared
+            elif needs[k]:
+                o = owner[u]
+                if o == NONE:
+                    continue
+                if expires[u] <= t_l[i]:
+                    owner[u] = NONE
+                    continue
+                if o == SHARED:
+                    uses[i] = True
+                    expires[u] = t_l[i] + ttl  # sliding expiry, as session stores do
+                elif o != b_l[i]:
+                    lost[i] = True
+                    owner[u] = NONE
+                else:
+                    expires[u] = t_l[i] + ttl
+        self.lost += int(lost.sum())
+        return lost, uses
+
+    def drop_box(self, box: int) -> int:
+        """A box died: the sessions it kept locally are gone."""
+        hit = self.owner == box
+        self.owner[hit] = DESTROYED
+        return int(hit.sum())
+
+    def active(self, now: float) -> int:
+        return int(np.count_nonzero((self.owner != NONE) & (self.expires > now)))
