@@ -35,6 +35,14 @@ def ms(v: float) -> str:
     return texts.MS.format(v=v)
 
 
+def ms_short(v: float) -> str:
+    """Milliseconds with no space before the unit (``473ms``, ``1.2s``): three of them must
+    fit one gauge line at 80 columns."""
+    if not math.isfinite(v):
+        return "–"
+    return f"{v / 1000:.1f}s" if v >= 1000 else f"{v:.0f}ms"
+
+
 def metric(name: str, v: float) -> str:
     """A metric value with its unit, e.g. ``metric("latency_p95_ms", 212.4) == "212 ms"``."""
     if not math.isfinite(v):

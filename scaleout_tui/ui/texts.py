@@ -61,13 +61,16 @@ PANEL_CHART_CPU = "[magenta]CPU %[/] of the busiest box"
 PANEL_POLICY = "Policy"
 PANEL_OBJECTIVES = "Objectives so far"
 PANEL_LOG = "Event log"
+LOG_EMPTY = "Nothing has happened yet: your changes, resizes and failures will show here."
 
 CLIENTS = "clients"
-ARROW = "──▶"
+ARROW = "─▶"
 BOX_TYPE = "{itype} · {vcpus} vCPU"
 BOX_CPU = "CPU"
 BOX_QUEUE = "queue {queue}"
 BOX_BUSY = "busy {busy}/{vcpus}"
+BOX_QUEUE_SHORT = "q {queue}"
+BOX_BUSY_SHORT = "{busy}/{vcpus} busy"
 PENDING = "+ {what}"
 
 STATES: dict[str, str] = {
@@ -112,7 +115,7 @@ SPEED_NAMES: tuple[str, ...] = ("1×", "10×", "60×", "max")
 OBJ_ON_TRACK = "✓"
 OBJ_OFF_TRACK = "✗"
 
-KNOB_INSTANCE = "{name}  {vcpus} vCPU  ${price:.3f}/h"
+KNOB_INSTANCE = "{name} {vcpus} vCPU ${price:.3f}/h"
 LAYOUTS: dict[str, str] = {
     "single": "one box: app + database",
     "two-tier": "web box + database box",

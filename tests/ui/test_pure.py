@@ -110,7 +110,7 @@ def test_topology_draws_one_column_per_tier() -> None:
     assert "clients" in single and "web-1 · app+db" in single and "m5.large · 2 vCPU" in single
     two = plain(topology(TopologyData((box(role="web"), box("db-1", "db", "crashed"))), 80))
     line = next(ln for ln in two.splitlines() if "clients" in ln)
-    assert line.count("──▶") == 2
+    assert line.count("─▶") == 2
     assert "✖ crashed" in two
 
 
@@ -130,6 +130,7 @@ def test_log_text_shows_the_newest_lines_that_fit() -> None:
     text = log_text(entries, 40, 3, Console(width=40))
     assert "v49" in text.plain and "v46" not in text.plain
     assert log_text(entries, 0, 0, Console()).plain == ""
+    assert "Nothing has happened" in log_text((), 40, 3, Console()).plain
 
 
 # ---- formatting and size ----------------------------------------------------------------------
@@ -178,3 +179,34 @@ def test_slots_list_every_planned_level_and_follow_progress(tmp_path: Path) -> N
 def test_reflow_joins_lines_but_keeps_paragraphs() -> None:
     text = "\nOne box\nserves all.\n\nThen it  \nfills up.\n"
     assert fmt.reflow(text) == "One box serves all.\n\nThen it fills up."
+
+
+def test_nice_ticks_cover_the_top_with_few_round_steps() -> None:
+    from scaleout_tui.ui.widgets.charts import nice_ticks
+
+    assert nice_ticks(440, 4) == [0, 200, 400, 600]
+    assert nice_ticks(420, 3) == [0, 250, 500]
+    assert nice_ticks(100, 6) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(0, 3) == [0, 0.5, 1.0]  # an empty chart still gets an axis
+    for top in (0.3, 7.0, 95.0, 1234.0, 98765.0):
+        for n in (2, 3, 5, 9):
+            ticks = nice_ticks(top, n)
+            assert len(ticks) <= n and ticks[-1] >= top and ticks[0] == 0
+    assert fmt.ms_short(473.4) == "473ms" and fmt.ms_short(1234) == "1.2s"
+
+
+def test_two_tiers_fit_the_left_column_at_80_columns() -> None:
+    drawing = topology(TopologyData((box(role="web"), box("db-1", "db"))), 45)
+    lines = plain(drawing, 45).splitlines()
+    assert all(len(ln.rstrip()) <= 45 for ln in lines)
+    assert len(lines) == 6  # no wrapping: one row per card line
+    assert "db-1" in lines[0] and "m5.large" in lines[1]
+
+
+def test_log_text_never_shows_half_an_entry() -> None:
+    long = LogEntry(1.0, "knob", "info", {"label": "A setting with a long name", "value": "x" * 30})
+    short = LogEntry(2.0, "knob", "info", {"label": "B", "value": "y"})
+    text = log_text((long, short), 30, 2, Console(width=30)).plain
+    assert "A setting" not in text and "B to y" in text
+    only_long = log_text((long,), 30, 1, Console(width=30)).plain
+    assert only_long and "\n" not in only_long

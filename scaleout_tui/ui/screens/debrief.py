@@ -39,9 +39,9 @@ def heading(level: Level, result: Result) -> Text:
     return out
 
 
-def objectives_table(result: Result) -> Table:
-    table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
-    table.add_column(texts.DEBRIEF_OBJECTIVES, ratio=3)
+def objectives_table(result: Result) -> Group:
+    table = Table.grid(expand=True, padding=(0, 1))
+    table.add_column(ratio=3)
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True, style="dim")
     table.add_column("", no_wrap=True)
@@ -53,7 +53,7 @@ def objectives_table(result: Result) -> Table:
         table.add_row(o.label, Text(fmt.metric(o.metric, o.value), style="bold"),
                       texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.metric(o.metric, o.target)),
                       verdict)
-    return table
+    return Group(Text(texts.DEBRIEF_OBJECTIVES, style="bold underline"), table, Text(""))
 
 
 def bullets(heading_text: str, items: list[str], style: str = "") -> Group:

@@ -73,6 +73,8 @@ class PlayScreen(Screen[None]):
     #: From 150 columns the topology and the gauges sit side by side and a CPU chart joins the
     #: other two (see scaleout.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012 (typed by Screen)
+    #: Below 36 rows only the focused knob shows its help text (the briefing has them all).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 (typed by Screen)
 
     app: ScaleoutApp
 

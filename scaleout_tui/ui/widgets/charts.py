@@ -13,6 +13,7 @@ horizontal reference line, so "am I under 300 ms?" is read off the chart directl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -48,6 +49,22 @@ def bin_series(t: Sequence[float], y: Sequence[float], t0: float, t1: float, bin
     centres = t0 + (np.arange(bins) + 0.5) * (t1 - t0) / bins
     used = counts > 0
     return centres[used], vals[used]
+
+
+def nice_ticks(top: float, max_ticks: int) -> list[float]:
+    """Ticks 0, s, 2s ... up to the first one at or above ``top``, with s = 1, 2 or 5 × 10^k
+    and at most ``max_ticks`` ticks. The last tick becomes the top of the axis, so every
+    label sits on a real row (a short plot with eight labels put them on approximate rows:
+    a 300 ms target line appeared beside the "350" label)."""
+    top = top if top > 0 else 1.0
+    max_ticks = max(max_ticks, 2)
+    power = 10.0 ** math.floor(math.log10(top / (max_ticks - 1)))
+    for mult in (1.0, 2.0, 2.5, 5.0, 10.0, 20.0):
+        step = mult * power
+        if math.ceil(top / step) + 1 <= max_ticks:
+            break
+    n = math.ceil(top / step - 1e-9)
+    return [i * step for i in range(n + 1)]
 
 
 class SeriesChart(PlotWidget, can_focus=False):
@@ -92,5 +109,13 @@ class SeriesChart(PlotWidget, can_focus=False):
                       hires_mode=HiResMode.BRAILLE)
             top = max(top, reference)
         if ceiling is not None:
-            top = ceiling / 1.1
-        self.set_ylimits(0.0, top * 1.1 if top > 0 else 1.0)
+            top = ceiling
+        # Rows of the plotting area: the widget minus its top rule, the margins and the frame.
+        rows = self.size.height - 1 - self.margin_top - self.margin_bottom - 2
+        ticks = nice_ticks(top * 1.05 if ceiling is None else top, max(2, min(7, rows // 3 + 1)))
+        self.set_ylimits(0.0, ticks[-1])
+        if reference is not None:
+            # Label the target itself, and drop round ticks so close that they would share its row.
+            row = ticks[-1] / max(rows, 1)
+            ticks = sorted([t for t in ticks if abs(t - reference) >= 1.5 * row] + [reference])
+        self.set_yticks(ticks)

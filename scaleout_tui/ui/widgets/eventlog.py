@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.game.texts import clock, describe
+from scaleout_tui.ui import texts
 
 SEVERITY_STYLES: dict[str, str] = {
     "info": "",
@@ -32,14 +33,26 @@ def entry_text(entry: LogEntry) -> Text:
 
 
 def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Console) -> Text:
-    """The last ``height`` wrapped lines of ``entries`` at ``width`` cells."""
+    """The newest whole entries that fit ``height`` lines at ``width`` cells, oldest first.
+
+    An entry is shown whole or not at all (a half entry at the top reads as nonsense),
+    except when the newest alone is taller than the panel: then its last lines are shown.
+    """
     if width <= 0 or height <= 0:
         return Text()
-    lines: list[Text] = []
-    # Only the newest `height` entries can be visible: each takes at least one line.
-    for entry in entries[-height:]:
-        lines.extend(entry_text(entry).wrap(console, width))
-    return Text("\n").join(lines[-height:])
+    if not entries:
+        return Text(texts.LOG_EMPTY, style="dim italic")
+    blocks: list[list[Text]] = []
+    used = 0
+    for entry in reversed(entries):
+        wrapped = list(entry_text(entry).wrap(console, width))
+        if used + len(wrapped) > height:
+            if not blocks:
+                blocks.append(wrapped[-height:])
+            break
+        blocks.append(wrapped)
+        used += len(wrapped)
+    return Text("\n").join(line for block in reversed(blocks) for line in block)
 
 
 class EventLog(Widget):

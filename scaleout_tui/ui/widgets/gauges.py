@@ -50,9 +50,9 @@ def gauges_table(data: GaugeData) -> Table:
     lat = Text()
     for i, (name, v) in enumerate((("p50", g.p50_ms), ("p95", g.p95_ms), ("p99", g.p99_ms))):
         if i:
-            lat.append(" · ", style="dim")
-        lat.append(f"{name} ")
-        lat.append(fmt.ms(v), style=_latency_style(v))
+            lat.append("  ")
+        lat.append(f"{name} ", style="dim")
+        lat.append(fmt.ms_short(v), style=_latency_style(v))
     grid.add_row(texts.GAUGE_LATENCY, lat)
     if g.error_pct > 0:
         err = Text(texts.GAUGE_ERRORS_VALUE.format(pct=g.error_pct),

@@ -15,19 +15,25 @@ from collections.abc import Mapping
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Select, Static
 
 from scaleout_tui.content.schema import Knob
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.ui import texts
+from scaleout_tui.ui.fmt import reflow
 
 
 def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -> str:
-    """How a choice reads in the drop-down: ``m5.xlarge · 4 vCPU · $0.192/h``."""
+    """How a choice reads in the drop-down: ``m5.xlarge    4 vCPU  $0.192/h``, padded so the
+    columns of all the knob's choices line up (the list is read as a price table)."""
     if knob.param.endswith(".size") and choice in catalog:
         it = catalog[choice]
-        return texts.KNOB_INSTANCE.format(name=it.name, vcpus=it.vcpus, price=it.price_per_hour)
+        sizes = [catalog[c] for c in knob.choices if c in catalog]
+        name_w = max(len(s.name) for s in sizes)
+        cpu_w = max(len(str(s.vcpus)) for s in sizes)
+        return texts.KNOB_INSTANCE.format(name=it.name.ljust(name_w), vcpus=str(it.vcpus).rjust(cpu_w),
+                                          price=it.price_per_hour)
     if knob.param == "layout":
         return texts.LAYOUTS.get(choice, choice)
     return choice
@@ -49,17 +55,23 @@ class PolicyPanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         for knob in self._knobs:
-            yield Label(knob.label, classes="knob-label")
-            yield Select(
-                [(choice_label(knob, c, self._catalog), c) for c in knob.choices],
-                value=self._values.get(knob.id, knob.default),
-                allow_blank=False,
-                compact=True,
-                id=select_id(knob.id),
-                classes="knob",
-            )
-            if knob.help:
-                yield Static(knob.help, classes="knob-help")
+            # One group per knob, so a short terminal can show the help of the focused knob
+            # only (``:focus-within`` in scaleout.tcss).
+            with Vertical(classes="knob-group"):
+                yield Label(knob.label, classes="knob-label")
+                select: Select[str] = Select(
+                    [(choice_label(knob, c, self._catalog), c) for c in knob.choices],
+                    value=self._values.get(knob.id, knob.default),
+                    allow_blank=False,
+                    compact=True,
+                    id=select_id(knob.id),
+                    classes="knob",
+                )
+                if knob.help:
+                    select.tooltip = knob.help
+                yield select
+                if knob.help:
+                    yield Static(reflow(knob.help), classes="knob-help")
 
     @staticmethod
     def knob_of(select: Select[Any]) -> str | None:

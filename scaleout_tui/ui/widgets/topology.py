@@ -30,8 +30,10 @@ STATE_STYLES: dict[str, str] = {
     "terminated": "dim",
 }
 
-CARD_MIN = 18
+CARD_MIN = 12
 CARD_MAX = 30
+#: Below this inner width a card uses its compact lines (two tiers must fit 80 columns).
+COMPACT_INNER = 20
 CARD_LINES = 6
 
 
@@ -71,8 +73,13 @@ def _line(content: Text, inner: int) -> Text:
 
 
 def card(box: BoxView, width: int) -> list[Text]:
-    """The lines of one box's card, each exactly ``width`` cells wide."""
+    """The lines of one box's card, each exactly ``width`` cells wide.
+
+    Narrow cards (two tiers side by side at 80 columns) drop words, not facts: the role
+    (its column already says it), "vCPU" (the busy/total count still shows the cores).
+    """
     inner = max(width - 2, 4)
+    compact = inner < COMPACT_INNER
     title = f" {box.name} · {box.role} "
     if len(title) > inner:
         title = f" {box.name} "
@@ -84,12 +91,18 @@ def card(box: BoxView, width: int) -> list[Text]:
     cpu = Text(label)
     cpu.append_text(bar(box.cpu_pct, max(inner - len(label) - len(pct), 1)))
     cpu.append(pct, style=cpu_style(box.cpu_pct))
-    queue = Text(texts.BOX_QUEUE.format(queue=f"{box.queue:,}"),
-                 style="bold red" if box.queue > 10 * box.vcpus else "")
-    queue.append(" · " + texts.BOX_BUSY.format(busy=box.busy_workers, vcpus=box.vcpus), style="dim")
+    hot = "bold red" if box.queue > 10 * box.vcpus else ""
+    if compact:
+        kind = Text(box.itype)
+        queue = Text(texts.BOX_QUEUE_SHORT.format(queue=f"{box.queue:,}"), style=hot)
+        queue.append(" " + texts.BOX_BUSY_SHORT.format(busy=box.busy_workers, vcpus=box.vcpus), style="dim")
+    else:
+        kind = Text(texts.BOX_TYPE.format(itype=box.itype, vcpus=box.vcpus))
+        queue = Text(texts.BOX_QUEUE.format(queue=f"{box.queue:,}"), style=hot)
+        queue.append(" · " + texts.BOX_BUSY.format(busy=box.busy_workers, vcpus=box.vcpus), style="dim")
     return [
         top,
-        _line(Text(texts.BOX_TYPE.format(itype=box.itype, vcpus=box.vcpus)), inner),
+        _line(kind, inner),
         _line(state, inner),
         _line(cpu, inner),
         _line(queue, inner),
