@@ -210,3 +210,12 @@ def test_log_text_never_shows_half_an_entry() -> None:
     assert "A setting" not in text and "B to y" in text
     only_long = log_text((long,), 30, 1, Console(width=30)).plain
     assert only_long and "\n" not in only_long
+
+
+def test_a_fleet_is_one_card_with_a_line_per_box() -> None:
+    fleet = tuple(box(f"web-{i}", "web", cpu=10.0 * i) for i in range(1, 6))
+    drawing = plain(topology(TopologyData((box("lb-1", "lb"), *fleet, box("db-1", "db"))), 80), 80)
+    lines = drawing.splitlines()
+    assert len(lines) == 7  # 5 boxes + the card's frame, not 5 stacked cards
+    assert "web ×5" in lines[0] and "lb-1" in lines[0] and "db-1" in lines[0]
+    assert lines[2].count("─▶") == 3

@@ -72,6 +72,12 @@ def _line(content: Text, inner: int) -> Text:
     return Text.assemble(("│", "dim"), content, ("│", "dim"))
 
 
+def _top(title: str, inner: int) -> Text:
+    """A card's top border with its title set into it."""
+    rule = "─" * max(inner - len(title), 0)
+    return Text.assemble(("┌", "dim"), (title, "bold"), (rule, "dim"), ("┐", "dim"))
+
+
 def card(box: BoxView, width: int) -> list[Text]:
     """The lines of one box's card, each exactly ``width`` cells wide.
 
@@ -83,8 +89,7 @@ def card(box: BoxView, width: int) -> list[Text]:
     title = f" {box.name} · {box.role} "
     if len(title) > inner:
         title = f" {box.name} "
-    top = Text.assemble(("┌", "dim"), (title[:inner], "bold"), ("─" * max(inner - len(title), 0), "dim"),
-                        ("┐", "dim"))
+    top = _top(title[:inner], inner)
     state = Text(texts.STATES.get(box.state, box.state), style=STATE_STYLES.get(box.state, ""))
     pct = f" {box.cpu_pct:3.0f}%"
     label = texts.BOX_CPU + " "
@@ -110,26 +115,54 @@ def card(box: BoxView, width: int) -> list[Text]:
     ]
 
 
-def _tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
-    web = [b for b in boxes if b.role != "db"]
-    db = [b for b in boxes if b.role == "db"]
-    return [tier for tier in (web, db) if tier]
+#: Columns left to right, by role: the entry point, the app servers, then what they call.
+TIER_ROLES: tuple[tuple[str, ...], ...] = (("lb",), ("web", "app+db"), ("session", "db"))
+
+
+def tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
+    """Boxes grouped into columns by role; an unknown role joins the app column."""
+    known = {role for group in TIER_ROLES for role in group}
+    columns = [[b for b in boxes if b.role in group or (group == ("web", "app+db") and b.role not in known)]
+               for group in TIER_ROLES]
+    return [c for c in columns if c]
+
+
+def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
+    """Several boxes of one tier as one card with a line each: a fleet of ten must not
+    push the charts off an 80×24 screen, and a line per box still shows which one is hot."""
+    inner = max(width - 2, 4)
+    roles = sorted({b.role for b in boxes})
+    title = f" {' / '.join(roles)} ×{len(boxes)} "[:inner]
+    lines = [_top(title, inner)]
+    name_w = max(len(b.name) for b in boxes)
+    for b in boxes:
+        row = Text(b.name.ljust(name_w) + " ")
+        row.append(texts.STATES.get(b.state, b.state)[:1], style=STATE_STYLES.get(b.state, ""))
+        pct = f" {b.cpu_pct:3.0f}%"
+        row.append(" ")
+        row.append_text(bar(b.cpu_pct, max(inner - len(row) - len(pct), 1)))
+        row.append(pct, style=cpu_style(b.cpu_pct))
+        lines.append(_line(row, inner))
+    lines.append(Text.assemble(("└" + "─" * inner + "┘", "dim")))
+    return lines
 
 
 def topology(data: TopologyData, width: int) -> Text:
     """The whole diagram at ``width`` cells: clients, then one column per tier."""
-    tiers = _tiers(data.boxes)
+    columns_of_boxes = tiers(data.boxes)
     lead = Text(texts.CLIENTS + " ", style="bold")
     arrow = Text(texts.ARROW + " ", style="dim")
-    gaps = len(lead) + len(arrow) * len(tiers)
-    n = max(len(tiers), 1)
+    gaps = len(lead) + len(arrow) * len(columns_of_boxes)
+    n = max(len(columns_of_boxes), 1)
     card_w = max(CARD_MIN, min(CARD_MAX, (width - gaps) // n))
-    columns = [[line for box in tier for line in card(box, card_w)] for tier in tiers]
+    columns = [card(tier[0], card_w) if len(tier) == 1 else fleet_card(tier, card_w)
+               for tier in columns_of_boxes]
     height = max((len(c) for c in columns), default=0)
+    arrow_row = min(2, max(height - 1, 0))
     out = Text(no_wrap=True, overflow="crop")
     for row in range(height):
         line = Text(no_wrap=True)
-        middle = row == 2
+        middle = row == arrow_row
         line.append_text(lead if middle else Text(" " * len(lead)))
         for col in columns:
             line.append_text(arrow if middle else Text(" " * len(arrow)))
