@@ -187,12 +187,13 @@ async def test_keys_pause_speed_restart_and_help(home: Path) -> None:
         fresh = app.screen
         assert isinstance(fresh, PlayScreen) and fresh is not play and fresh.session.now == 0.0
         assert fresh.clock.speed_index == 3  # a restart keeps the chosen speed
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is fresh
+        for key in ("f1", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is fresh
 
 
 @async_test
@@ -238,3 +239,33 @@ async def test_the_real_clock_runs_and_stops_with_its_screen(home: Path) -> None
         assert isinstance(app.screen, CampaignScreen)
         assert play._clock_timer is None
         await asyncio.sleep(0.2)
+
+
+@async_test
+async def test_a_corrupt_progress_file_is_reported_in_a_toast(home: Path) -> None:
+    (home / "progress.json").write_text("{not json", encoding="utf-8")
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("could not be read" in m for m in messages), messages
+        assert isinstance(app.screen, CampaignScreen)
+    assert list(home.glob("progress.json.corrupt-*"))
+
+
+@async_test
+async def test_on_a_short_terminal_only_the_focused_knob_shows_its_help(home: Path) -> None:
+    progress, _ = Progress.load()
+    progress.record(LEVEL_1, True, 3, {})
+    progress.save()
+    app = make_app(manual_clock=True)
+    if app.content.level(LEVEL_2) is None:
+        pytest.skip("level 2 is not written yet")
+    async with app.run_test(size=(80, 24)) as pilot:
+        play = await open_level(pilot, LEVEL_2)
+        helps = list(play.query(".knob-help"))
+        assert len(helps) == 3
+        for i in range(3):
+            assert [h.display for h in helps] == [j == i for j in range(3)]
+            await pilot.press("tab")
+            await pilot.pause()

@@ -73,19 +73,27 @@ class SeriesChart(PlotWidget, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, allow_pan_and_zoom=False)
         self._key: tuple[object, ...] | None = None
+        self._last_args: tuple[Sequence[float], Sequence[Line], float, float | None, float | None] | None
+        self._last_args = None
 
     def on_mount(self) -> None:
         self.margin_top = 0
         self.margin_bottom = 1
         self.margin_left = 7
 
+    def on_resize(self) -> None:
+        """Redraw for the new size even while the game is paused (no refresh would come)."""
+        if self._last_args is not None:
+            self.show(*self._last_args)
+
     def show(self, t: Sequence[float], lines: Sequence[Line], duration_s: float,
              reference: float | None = None, ceiling: float | None = None) -> None:
         """Plot ``lines`` against ``t`` (seconds) if anything changed since the last call;
         ``reference`` is a target drawn as a red horizontal line; ``ceiling`` fixes the top
         of the y axis (100 for a percentage), otherwise it follows the data."""
+        self._last_args = (t, lines, duration_s, reference, ceiling)
         width = max(self.size.width, 10)
-        key = (len(t), t[-1] if t else None, width, duration_s, reference, ceiling, tuple(
+        key = (len(t), t[-1] if t else None, self.size, duration_s, reference, ceiling, tuple(
             (len(v), v[-1] if v else None, style) for v, style, _ in lines))
         if key == self._key:
             return
@@ -117,5 +125,5 @@ class SeriesChart(PlotWidget, can_focus=False):
         if reference is not None:
             # Label the target itself, and drop round ticks so close that they would share its row.
             row = ticks[-1] / max(rows, 1)
-            ticks = sorted([t for t in ticks if abs(t - reference) >= 1.5 * row] + [reference])
+            ticks = sorted([t for t in ticks if t == 0 or abs(t - reference) >= 1.5 * row] + [reference])
         self.set_yticks(ticks)

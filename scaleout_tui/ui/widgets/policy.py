@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Select, Static
@@ -56,7 +57,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         for knob in self._knobs:
             # One group per knob, so a short terminal can show the help of the focused knob
-            # only (``:focus-within`` in scaleout.tcss).
+            # only (see on_descendant_focus).
             with Vertical(classes="knob-group"):
                 yield Label(knob.label, classes="knob-label")
                 select: Select[str] = Select(
@@ -72,6 +73,15 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 yield select
                 if knob.help:
                     yield Static(reflow(knob.help), classes="knob-help")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the knob group holding the focus (short terminals show only its help).
+
+        Done here rather than with ``:focus-within`` in CSS: Textual re-styles the focused
+        group itself but not the help text inside it, so the help would not appear.
+        """
+        for group in self.query(".knob-group"):
+            group.set_class(event.widget in group.walk_children(), "-active")
 
     @staticmethod
     def knob_of(select: Select[Any]) -> str | None:
