@@ -219,3 +219,11 @@ def test_a_fleet_is_one_card_with_a_line_per_box() -> None:
     assert len(lines) == 7  # 5 boxes + the card's frame, not 5 stacked cards
     assert "web ×5" in lines[0] and "lb-1" in lines[0] and "db-1" in lines[0]
     assert lines[2].count("─▶") == 3
+
+
+def test_minute_ticks_are_whole_minutes_and_few() -> None:
+    from scaleout_tui.ui.widgets.charts import minute_ticks
+
+    assert minute_ticks(0, 10, 11) == [float(m) for m in range(11)]
+    assert minute_ticks(0, 10, 3) == [0.0, 5.0, 10.0]
+    assert minute_ticks(2.5, 12.5, 3) == [5.0, 10.0]

@@ -67,6 +67,17 @@ def nice_ticks(top: float, max_ticks: int) -> list[float]:
     return [i * step for i in range(n + 1)]
 
 
+def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
+    """Whole-minute ticks in ``[start, end]`` at a step of 1, 2, 5, 10, 15, 30 or 60 minutes,
+    at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other."""
+    span = max(end - start, 1e-9)
+    for step in (1, 2, 5, 10, 15, 30, 60):
+        if span / step + 1 <= max(max_ticks, 2):
+            break
+    first = math.ceil(start / step - 1e-9) * step
+    return [float(m) for m in np.arange(first, end + 1e-9, step)]
+
+
 class SeriesChart(PlotWidget, can_focus=False):
     """A read-only time chart: x is simulated minutes, one or more lines share the y axis."""
 
@@ -104,6 +115,8 @@ class SeriesChart(PlotWidget, can_focus=False):
         start = max(0.0, (t[-1] if t else 0.0) - 600.0) if duration_s > 600.0 else 0.0
         end = start + min(duration_s, 600.0) if duration_s > 0 else 1.0
         self.set_xlimits(start / 60.0, end / 60.0)
+        # A tick label takes up to 3 cells; keep two cells between labels.
+        self.set_xticks(minute_ticks(start / 60.0, end / 60.0, (width - self.margin_left - 2) // 5))
         # Braille gives two dots per cell across the plot area (the width minus the margin).
         bins = max(2 * (width - self.margin_left - 2), 4)
         top = 0.0
