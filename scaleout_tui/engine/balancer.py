@@ -112,9 +112,14 @@ class Balancer:
         has = (self.cookie[user] >= 0) & (self.cookie_until[user] > t)
         valid = has & np.isin(self.cookie[user], targets)
         out = np.where(valid, self.cookie[user], pick)
-        new = ~valid
-        self.cookie[user[new]] = out[new]
-        self.cookie_until[user[new]] = t[new] + self.spec.sticky_ttl_s
+        new = np.flatnonzero(~valid)
+        if new.size:
+            # a client's first answer sets the cookie; its later requests in the same
+            # tick already carry it, so they all follow the first one's target
+            users, first, inverse = np.unique(user[new], return_index=True, return_inverse=True)
+            out[new] = pick[new[first]][inverse]
+            self.cookie[users] = pick[new[first]]
+            self.cookie_until[users] = t[new[first]] + self.spec.sticky_ttl_s
         return out
 
     def _dns(self, t: F64, user: I64, registered: I64) -> I64:
@@ -125,8 +130,9 @@ class Balancer:
             idx = np.flatnonzero(stale)
             _, first = np.unique(user[idx], return_index=True)
             res = idx[np.sort(first)]
-            answers = (self.dns_rr + np.arange(res.size)) % k
+            answers = registered[(self.dns_rr + np.arange(res.size)) % k]
             self.dns_rr = (self.dns_rr + res.size) % k
             self.dns_addr[user[res]] = answers
             self.dns_until[user[res]] = t[res] + self.spec.dns_ttl_s
-        return registered[np.minimum(self.dns_addr[user], k - 1)]
+        # the cached address, even if it has since been taken out of the DNS record
+        return self.dns_addr[user]

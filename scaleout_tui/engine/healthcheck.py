@@ -60,7 +60,7 @@ class HealthCheckSpec:
 class TargetHealth:
     """The balancer's view of one target."""
 
-    status: str = "healthy"   # healthy | unhealthy | draining
+    status: str = "healthy"   # initial | healthy | unhealthy | draining
     passes: int = 0           # consecutive
     fails: int = 0            # consecutive
     since: float = 0.0
@@ -148,14 +148,16 @@ class HealthChecker:
         if passed:
             h.passes += 1
             h.fails = 0
-            if h.status == "unhealthy" and h.passes >= spec.healthy_threshold:
+            # a new target ("initial") joins on its first pass, as an ALB target does
+            needed = 1 if h.status == "initial" else spec.healthy_threshold
+            if h.status in ("unhealthy", "initial") and h.passes >= needed:
                 h.status = "healthy"
                 h.since = self.sim.env.now
                 self.sim.on_health_change(box, True, reason, h.passes)
         else:
             h.fails += 1
             h.passes = 0
-            if h.status == "healthy" and h.fails >= spec.unhealthy_threshold:
+            if h.status in ("healthy", "initial") and h.fails >= spec.unhealthy_threshold:
                 h.status = "unhealthy"
                 h.since = self.sim.env.now
                 self.sim.on_health_change(box, False, reason, h.fails)

@@ -535,10 +535,8 @@ class Simulation:
         self._pending_boxes.remove(pending)
         box = self._add_live_box("web", role, self.web_type)
         # a new target must pass a check before it gets traffic
-        self._register(box, "unhealthy" if self.health and self.health.spec.kind != "none" else "healthy")
-        if self.health is not None and self.health.spec.kind != "none":
-            self.health.health[box.name].passes = 0
-            self.health.health[box.name].status = "initial"
+        checked = self.health is not None and self.health.spec.kind != "none"
+        self._register(box, "initial" if checked else "healthy")
         self._emit("launched", "good", box=box.name)
 
     def _drain(self, box: Box) -> Generator[simpy.Event, Any, None]:

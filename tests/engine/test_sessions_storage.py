@@ -1,0 +1,124 @@
+"""Session loss and missing files: exact small cases and whole runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.metrics import ERROR_CAUSES
+from scaleout_tui.engine.sessions import SessionSpec, SessionStore
+from scaleout_tui.engine.storage import FileStore, StorageSpec
+from scaleout_tui.engine.traffic import KINDS
+from tests.engine.helpers import config
+
+E = {name: i for i, name in enumerate(ERROR_CAUSES)}
+K = {name: np.int8(i) for i, name in enumerate(KINDS)}
+
+
+def reqs(*rows: tuple[float, int, str, int]):
+    t, u, k, b = zip(*rows, strict=True)
+    return np.array(t), np.array(u), np.array([K[x] for x in k], np.int8), np.array(b)
+
+
+def test_local_sessions_are_lost_on_another_box_and_shared_ones_are_not():
+    rows = [(0.0, 7, "login", 0), (1.0, 7, "page", 0), (2.0, 7, "page", 1), (3.0, 7, "page", 1),
+            (4.0, 8, "page", 1), (5.0, 8, "static", 0)]
+    local = SessionStore(SessionSpec("local"), users=10)
+    lost, uses = local.check(*reqs(*rows))
+    # logged in on box 0; fine on 0, lost on 1, then anonymous; user 8 never logged in
+    assert lost.tolist() == [False, False, True, False, False, False]
+    assert not uses.any()
+    shared = SessionStore(SessionSpec("shared"), users=10)
+    lost, uses = shared.check(*reqs(*rows))
+    assert not lost.any()
+    assert uses.tolist() == [True, True, True, True, False, False]
+
+
+def test_sessions_expire_after_their_ttl():
+    s = SessionStore(SessionSpec("local", ttl_s=100.0), users=5)
+    lost, _ = s.check(*reqs((0.0, 1, "login", 0), (50.0, 1, "page", 1), ))
+    assert lost.tolist() == [False, True]
+    s = SessionStore(SessionSpec("local", ttl_s=100.0), users=5)
+    lost, _ = s.check(*reqs((0.0, 1, "login", 0), (150.0, 1, "page", 1)))
+    assert lost.tolist() == [False, False]  # expired: the user is anonymous, nothing to lose
+
+
+def test_a_dead_box_takes_exactly_its_local_sessions():
+    s = SessionStore(SessionSpec("local"), users=10)
+    s.check(*reqs((0.0, 1, "login", 0), (0.1, 2, "login", 1), (0.2, 3, "login", 1)))
+    assert s.drop_box(1) == 2
+    lost, _ = s.check(*reqs((1.0, 1, "page", 0), (1.1, 2, "page", 0), (1.2, 3, "page", 0)))
+    assert lost.tolist() == [False, True, True]
+
+
+def test_local_disk_loses_files_nfs_delays_them_object_storage_never():
+    rows = [(0.0, 4, "upload", 0), (1.0, 4, "download", 1), (40.0, 4, "download", 1),
+            (41.0, 4, "download", 0), (42.0, 5, "download", 1)]
+    expect = {"local": [False, True, True, False, False], "nfs": [False, True, False, False, False],
+              "object": [False] * 5}
+    for mode, want in expect.items():
+        store = FileStore(StorageSpec(mode, nfs_cache_s=30.0), users=10)
+        assert store.apply(*reqs(*rows)).tolist() == want, mode
+
+
+def web_app(store: str = "local", sticky: bool = False, storage: str | None = None, failures=(), n=2):
+    kinds = (KindMix("login", 0.1, 0.005), KindMix("page", 0.6, 0.005), KindMix("upload", 0.1, 0.005),
+             KindMix("download", 0.1, 0.005), KindMix("static", 0.1, 0.001))
+    traffic = TrafficSpec(curve=((0.0, 100.0),), kinds=kinds, users=300)
+    return config(traffic, vcpus=2, web_count=n, duration=600,
+                  balancer=BalancerSpec("round_robin", sticky=sticky),
+                  health=HealthCheckSpec("L7", "/health", interval_s=5, timeout_s=2, unhealthy_threshold=2),
+                  sessions=SessionSpec(store), storage=StorageSpec(storage) if storage else None,
+                  failures=failures, timeout_s=10.0, tick_s=0.1)
+
+
+def test_round_robin_with_local_sessions_loses_them_a_shared_store_does_not():
+    local = Simulation(web_app("local"), seed=1)
+    shared = Simulation(web_app("shared"), seed=1)
+    local.run()
+    shared.run()
+    assert local.metrics.total_errors[E["session_lost"]] > 1000
+    assert shared.metrics.total_errors[E["session_lost"]] == 0
+    assert shared.metrics.total_errors.sum() == 0
+    # the store is a real box doing real work
+    cache = shared.box("cache-1")
+    assert sum(w.busy[cache.index] for w in shared.metrics.windows) > 0
+
+
+def test_sticky_sessions_lose_only_the_dead_boxs_sessions():
+    crash = (ScheduledFailure(300.0, "web-1", 60.0),)
+    sim = Simulation(web_app("local", sticky=True, failures=crash), seed=2)
+    sim.advance(299.9)
+    assert sim.metrics.total_errors[E["session_lost"]] == 0
+    assert sim.data.sessions is not None
+    on_web1 = int(np.count_nonzero(sim.data.sessions.owner == sim.box("web-1").index))
+    sim.run()
+    lost = int(sim.metrics.total_errors[E["session_lost"]])
+    assert 0 < lost <= on_web1 + 30  # the users whose session died (plus a few who logged in again there)
+    # and far fewer than without stickiness
+    plain = Simulation(web_app("local", failures=crash), seed=2)
+    plain.run()
+    assert lost < plain.metrics.total_errors[E["session_lost"]] / 10
+
+
+def test_the_shared_store_is_a_single_point_of_failure():
+    crash = (ScheduledFailure(200.0, "session", 30.0),)
+    sim = Simulation(web_app("shared", failures=crash), seed=3)
+    sim.run()
+    down = sim.metrics.total_errors[E["store_down"]]
+    assert down > 0.5 * 30 * 100 * 0.5  # most logged-in traffic for 30 s
+
+
+@pytest.mark.parametrize("mode,missing", [("local", True), ("nfs", True), ("object", False)])
+def test_files_not_found_by_storage(mode, missing):
+    sim = Simulation(web_app("shared", storage=mode), seed=4)
+    sim.run()
+    nf = int(sim.metrics.total_errors[E["not_found"]])
+    assert (nf > 0) == missing
+    if mode == "nfs":
+        local = Simulation(web_app("shared", storage="local"), seed=4)
+        local.run()
+        assert nf < local.metrics.total_errors[E["not_found"]]
