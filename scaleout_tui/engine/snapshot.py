@@ -32,6 +32,24 @@ class BoxView:
     queue: int           # requests accepted and waiting for a worker
     busy_workers: int
     price_per_hour: float
+    fault: str = "none"          # hang | error | slow | none
+    health: str = ""             # the balancer's view: initial | healthy | unhealthy | draining
+    passes: int = 0              # consecutive health-check passes
+    fails: int = 0               # consecutive health-check failures
+    last_check: str = ""         # reason of the last probe's result
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The shared parts of the architecture and their current settings."""
+
+    algorithm: str = ""          # "" = no balancer
+    sticky: bool = False
+    lb_serving: bool = True
+    check: str = ""              # e.g. "L7 GET /health every 10 s, 2 fails / 3 passes"
+    session_store: str = ""      # "" = no sessions in this level
+    sessions_active: int = 0
+    storage: str = ""            # "" = no file storage in this level
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,7 @@ class Snapshot:
     totals: Totals
     series: dict[str, tuple[float, ...]]
     log: tuple[LogEntry, ...]
+    services: Services = Services()
 
 
 def _nan0(x: float) -> float:
@@ -113,13 +132,17 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     waiting = sim.data.bank.waiting(sim.now)
     busy_w = sim.data.bank.busy_workers(sim.now)
     boxes = []
+    health = sim.health.health if sim.health is not None else {}
     for b in sim.boxes:
         if b.state == "terminated":
             continue
         util = busy[b.index] / cap[b.index] if cap[b.index] > 0 else 0.0
+        h = health.get(b.name)
         boxes.append(BoxView(b.name, b.role, b.itype.name, b.itype.vcpus, b.state, b.since,
                              float(100.0 * min(util, 1.0)), int(waiting[b.index]) if b.accepting else 0,
-                             int(busy_w[b.index]) if b.accepting else 0, b.itype.price_per_hour))
+                             int(busy_w[b.index]) if b.accepting else 0, b.itype.price_per_hour,
+                             b.fault, h.status if h else "", h.passes if h else 0, h.fails if h else 0,
+                             h.last_reason if h else ""))
     totals = Totals(
         arrived=m.arrived, completed=m.completed, failed=int(m.total_errors.sum()),
         in_flight=sim.data.in_flight,
@@ -130,4 +153,28 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     series = {k: tuple(v[-series_points:]) for k, v in m.series.items()}
     return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
                     tuple(f"{b.name} ({b.state})" for b in sim._pending_boxes), gauges, totals,
-                    series, tuple(sim.log[-log_entries:]))
+                    series, tuple(sim.log[-log_entries:]), services(sim))
+
+
+def services(sim: Simulation) -> Services:
+    lb = sim.balancer_spec
+    check = ""
+    if sim.health is not None:
+        c = sim.health.spec
+        if c.kind == "none":
+            check = "none"
+        else:
+            what = "TCP connect" if c.kind == "L4" else f"GET {c.path}"
+            check = (f"{c.kind} {what} every {c.interval_s:g} s, timeout {c.timeout_s:g} s, "
+                     f"out after {c.unhealthy_threshold} fails, in after {c.healthy_threshold} passes")
+    store = sim.data.sessions
+    files = sim.data.files
+    return Services(
+        algorithm=lb.algorithm if lb else "",
+        sticky=bool(lb and lb.sticky),
+        lb_serving=sim.data.lb_up,
+        check=check,
+        session_store=store.spec.store if store else "",
+        sessions_active=store.active(sim.now) if store else 0,
+        storage=files.spec.mode if files else "",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.game import texts
-from scaleout_tui.game.scoring import errors_by_cause, saturation
+from scaleout_tui.game.scoring import detection, errors_by_cause, health_check_cpu_pct, saturation
 from scaleout_tui.game.session import Result
 
 
@@ -33,7 +33,31 @@ def lesson(sim: Simulation, result: Result) -> dict[str, float | str]:
         "queue_full": errs["queue_full"],
         "timeouts": errs["timeout"],
         "outage_s": result.metrics["outage_s"],
+        **_mechanism_lesson(sim, result),
     }
+
+
+def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]:
+    """Teaching metrics of the balancer, session and storage levels (when present)."""
+    out: dict[str, float | str] = {}
+    errs = errors_by_cause(sim)
+    if sim.health is not None:
+        det = detection(sim)
+        out.update({
+            "detection_s": round(det.worst_s, 3),
+            "detection_mean_s": round(det.mean_s, 3),
+            "undetected_failures": det.undetected,
+            "requests_to_unhealthy": det.requests,
+            "health_check_cpu_share": round(health_check_cpu_pct(sim) / 100.0, 5),
+            "lb_down": errs["lb_down"],
+        })
+    if sim.data.sessions is not None:
+        out["sessions_lost"] = errs["session_lost"]
+        out["session_store_down"] = errs["store_down"]
+    if sim.data.files is not None:
+        out["files_not_found"] = errs["not_found"]
+        out["uploads"] = sim.data.files.uploads
+    return out
 
 
 def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -> list[str]:
@@ -80,10 +104,60 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     db = [s for s in sat if s.box.startswith("db")]
     if sim.layout == "two-tier" and db:
         lines.append(texts.DEBRIEF["split"].format(db_cpu=db[0].peak_cpu_pct))
+    lines.extend(_mechanism_lines(sim, resolved))
     cost = result.metrics["cost"]
     rate = result.metrics["cost_per_hour"]
     if cost_target is not None and cost > cost_target:
         lines.append(texts.DEBRIEF["cost_high"].format(cost=cost, rate=rate, target=cost_target))
     else:
         lines.append(texts.DEBRIEF["cost_ok"].format(cost=cost, rate=rate))
+    return lines
+
+
+def _mechanism_lines(sim: Simulation, resolved: int) -> list[str]:
+    d = texts.DEBRIEF
+    lines: list[str] = []
+    errs = errors_by_cause(sim)
+    if sim.health is not None:
+        kind = sim.health.spec.kind
+        for r in sim.failures:
+            if not r.box.startswith("web"):
+                continue
+            at = texts.clock(r.at)
+            if r.detected_at is not None:
+                lines.append(d["detected"].format(box=r.box, kind=r.kind, at=at, secs=r.detected_at - r.at,
+                                                  n=r.requests_until_detected or 0))
+            else:
+                box = next(b for b in sim.boxes if b.name == r.box)
+                n = int(sim.data.dispatched[box.index]) - r.dispatched_at_start
+                why = {"none": d["undetected_none"], "L4": d["undetected_l4"]}.get(kind, "")
+                line = d["undetected"].format(box=r.box, kind=r.kind, at=at, why=why, n=n)
+                lines.append(" ".join(line.split()))
+        pct = health_check_cpu_pct(sim)
+        if pct >= 2.0:
+            lines.append(d["check_cost"].format(pct=pct, path=sim.health.spec.path))
+        if errs["lb_down"]:
+            lines.append(d["lb_down"].format(n=errs["lb_down"]))
+    if errs["http_500"]:
+        lines.append(d["http_500"].format(n=errs["http_500"]))
+    store = sim.data.sessions
+    if store is not None:
+        lost = errs["session_lost"]
+        if lost and sim.balancer_spec is not None and sim.balancer_spec.sticky:
+            lines.append(d["sessions_sticky"].format(n=lost))
+        elif lost:
+            lines.append(d["sessions_lost"].format(n=lost, pct=100 * lost / resolved))
+        else:
+            lines.append(d["sessions_ok"])
+        if errs["store_down"]:
+            lines.append(d["store_down"].format(n=errs["store_down"]))
+    files = sim.data.files
+    if files is not None:
+        nf = errs["not_found"]
+        if nf and files.spec.mode == "nfs":
+            lines.append(d["not_found_nfs"].format(n=nf, cache=files.spec.nfs_cache_s))
+        elif nf:
+            lines.append(d["not_found_local"].format(n=nf))
+        else:
+            lines.append(d["files_ok"])
     return lines

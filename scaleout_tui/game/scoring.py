@@ -24,6 +24,8 @@ def run_metrics(sim: Simulation) -> dict[str, float]:
     resolved = m.completed + failed
     elapsed = max(sim.now, 1e-9)
     err = np.asarray(m.series["error_pct"])
+    errs = errors_by_cause(sim)
+    det = detection(sim)
     return {
         "latency_p50_ms": _ms(percentile(m.total_hist, 0.50)),
         "latency_p95_ms": _ms(percentile(m.total_hist, 0.95)),
@@ -36,7 +38,51 @@ def run_metrics(sim: Simulation) -> dict[str, float]:
         "throughput_rps": m.completed / elapsed,
         "peak_instances": float(m.peak_instances),
         "outage_s": float(np.count_nonzero(err >= OUTAGE_ERROR_PCT)) * m.window_s,
+        "sessions_lost": float(errs["session_lost"]),
+        "files_not_found": float(errs["not_found"]),
+        "detection_s": det.worst_s,
+        "requests_to_unhealthy": float(det.requests),
+        "health_check_cpu_pct": health_check_cpu_pct(sim),
+        "timeouts": float(errs["timeout"]),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """How long injected failures went unnoticed by the balancer."""
+
+    worst_s: float     # slowest detection; the time since failure if never detected
+    mean_s: float
+    requests: int      # requests sent to failed targets before they left rotation
+    undetected: int
+
+
+def detection(sim: Simulation) -> Detection:
+    recs = [r for r in sim.failures if r.box.startswith("web")]
+    if not recs:
+        return Detection(0.0, 0.0, 0, 0)
+    times = []
+    requests = 0
+    undetected = 0
+    for r in recs:
+        if r.detected_at is None:
+            undetected += 1
+            times.append(sim.now - r.at)
+            box = next(b for b in sim.boxes if b.name == r.box)
+            requests += int(sim.data.dispatched[box.index]) - r.dispatched_at_start
+        else:
+            times.append(r.detected_at - r.at)
+            requests += r.requests_until_detected or 0
+    return Detection(max(times), float(np.mean(times)), requests, undetected)
+
+
+def health_check_cpu_pct(sim: Simulation) -> float:
+    """Share of the web boxes' CPU spent answering health checks."""
+    if sim.health is None:
+        return 0.0
+    web = [b.index for b in sim.boxes if b.role in ("web", "app+db")]
+    busy = sum(float(w.busy[[i for i in web if i < w.busy.size]].sum()) for w in sim.metrics.windows)
+    return 100.0 * sim.health.check_work_s / busy if busy > 0 else 0.0
 
 
 def _ms(seconds: float) -> float:

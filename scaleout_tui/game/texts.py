@@ -18,6 +18,18 @@ EVENTS: dict[str, str] = {
     "crash": "{box} crashed: {lost} requests in flight lost; repair takes {repair_s:.0f} s",
     "recovered": "{box} is back up",
     "knob": "You set {label} to {value}",
+    "command_failed": "Could not apply a scheduled change: {reason}",
+    "target_unhealthy": "{box} failed {fails} checks in a row ({reason}) → out of rotation",
+    "target_healthy": "{box} passed {passes} checks in a row ({reason}) → back in rotation",
+    "fault_hang": "{box}: the app hangs (port open, no answers)",
+    "fault_error": "{box}: the app answers 500 to everything",
+    "fault_slow": "{box}: the app runs {factor:g}× slower",
+    "launch": "Launching a web box (boot {boot_s:.0f} s)",
+    "launched": "{box} booted; it joins after its first passing check",
+    "draining": "{box} draining for {delay_s:.0f} s before it stops",
+    "terminated": "{box} terminated",
+    "store_boot": "Booting the shared session store ({boot_s:.0f} s)",
+    "store_switched": "Sessions now live in the {store} store; {sessions} logged-in users must log in again",
     "spike": "Traffic event: {name} (×{factor:g})",
 }
 
@@ -27,6 +39,12 @@ CAUSES: dict[str, str] = {
     "timeout": "client timed out",
     "reset": "connection reset (box died)",
     "db_down": "500: database unreachable",
+    "http_500": "500 from the app",
+    "no_target": "503: no target registered",
+    "lb_down": "balancer down",
+    "session_lost": "session lost: asked to log in again",
+    "store_down": "session store unreachable",
+    "not_found": "404: file not on this box",
 }
 
 
@@ -95,5 +113,49 @@ DEBRIEF: dict[str, str] = {
         "the database box peaked at {db_cpu:.0f} % CPU."
     ),
 }
+
+DEBRIEF.update({
+    "detected": (
+        "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:.0f} s "
+        "({n} requests) until failed checks took it out of rotation."
+    ),
+    "undetected": (
+        "{box} failed ({kind}) at {at} and was never taken out of rotation: {why} "
+        "{n} requests were sent to it anyway."
+    ),
+    "undetected_l4": "an L4 check only sees that the port is open, not that the app answers.",
+    "undetected_none": "without health checks the balancer cannot know.",
+    "check_cost": (
+        "Health checks used {pct:.1f} % of the web boxes' CPU: every probe of {path} is a real "
+        "request. A light path that answers 200 from memory costs almost nothing."
+    ),
+    "lb_down": (
+        "{n} requests never got in because the balancer itself was down: one balancer is a single "
+        "point of failure; a second one takes over in seconds."
+    ),
+    "http_500": "{n} requests got a 500 from an app that was up but broken.",
+    "sessions_lost": (
+        "{n} requests from logged-in users ({pct:.1f} %) landed on a box that did not have their "
+        "session, and the user was asked to log in again. Sessions kept on one box are invisible "
+        "to the others."
+    ),
+    "sessions_sticky": (
+        "Sticky sessions kept users on their box, so only the users of a box that died lost their "
+        "sessions ({n}); but sticky users also make the load uneven."
+    ),
+    "sessions_ok": "No session was lost: every box could see every session.",
+    "store_down": (
+        "{n} requests failed while the shared session store was down: the store is now the single "
+        "point of failure."
+    ),
+    "not_found_local": (
+        "{n} downloads answered 404: the upload was saved on another box's local disk."
+    ),
+    "not_found_nfs": (
+        "{n} downloads answered 404 although the file existed: another box's NFS "
+        "attribute cache ({cache:.0f} s) did not show the new file yet."
+    ),
+    "files_ok": "Every download found its file.",
+})
 
 OBJECTIVE_LINE = "{label}: {value} (target {op} {target}) — {verdict}"
