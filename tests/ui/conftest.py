@@ -9,6 +9,7 @@ nothing on screen depends on wall time.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from textual.pilot import Pilot
 from scaleout_tui.content import load_policy
 from scaleout_tui.persistence.progress import HOME_ENV
 from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.screens.play import PlayScreen
 
 LEVEL_1 = "01-single-server"
@@ -49,6 +51,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def app(home: Path) -> ScaleoutApp:
     return make_app(manual_clock=True)
+
+
+def first_two_levels() -> Content:
+    """The content with levels 1 and 2 only: screenshots of the map must not change each
+    time a later level file is added (that is content news, not a UI regression)."""
+    content = load_content()
+    keep = tuple(lv for lv in content.levels if lv.id in (LEVEL_1, LEVEL_2))
+    return dataclasses.replace(content, levels=keep, errors=())
 
 
 def solution_knobs(level_id: str) -> dict[str, str]:
