@@ -23,6 +23,8 @@ _UNITS: dict[str, str] = {
     "throughput_rps": "rps",
     "peak_instances": "count",
     "outage_s": "seconds",
+    "detection_s": "seconds",
+    "health_check_cpu_pct": "pct",
 }
 
 

@@ -65,6 +65,7 @@ LOG_EMPTY = "Nothing has happened yet: your changes, resizes and failures will s
 
 CLIENTS = "clients"
 ARROW = "─▶"
+ARROW_SHORT = "▶"
 BOX_TYPE = "{itype} · {vcpus} vCPU"
 BOX_CPU = "CPU"
 BOX_QUEUE = "queue {queue}"
@@ -72,6 +73,12 @@ BOX_BUSY = "busy {busy}/{vcpus}"
 BOX_QUEUE_SHORT = "q {queue}"
 BOX_BUSY_SHORT = "{busy}/{vcpus} busy"
 PENDING = "+ {what}"
+SERVICE_LB = "balancer: {algorithm}"
+SERVICE_STICKY = ", sticky sessions"
+SERVICE_LB_DOWN = " (DOWN)"
+SERVICE_CHECK = "health check: {check}"
+SERVICE_SESSIONS = "sessions: {store} store, {n:,} logged in"
+SERVICE_FILES = "uploaded files: {mode}"
 
 STATES: dict[str, str] = {
     "running": "● running",
@@ -81,6 +88,16 @@ STATES: dict[str, str] = {
     "crashed": "✖ crashed",
     "terminated": "terminated",
 }
+
+#: The balancer's view of a box (BoxView.health): a mark for the fleet card, words for a card.
+HEALTH: dict[str, tuple[str, str]] = {
+    "healthy": ("✓", "in rotation"),
+    "unhealthy": ("✗", "out of rotation"),
+    "initial": ("…", "not checked yet"),
+    "draining": ("↓", "draining"),
+}
+#: An injected application fault (BoxView.fault), as shown on a box.
+FAULTS: dict[str, str] = {"hang": "hangs", "error": "answers 500", "slow": "slow"}
 
 GAUGE_RPS = "RPS"
 GAUGE_RPS_VALUE = "{rps_in:,.0f} in · {rps_out:,.0f} out"
@@ -103,6 +120,12 @@ CAUSES_SHORT: dict[str, str] = {
     "timeout": "timeout",
     "reset": "reset",
     "db_down": "500 DB down",
+    "http_500": "500 app",
+    "no_target": "503 no target",
+    "lb_down": "LB down",
+    "session_lost": "session lost",
+    "store_down": "store down",
+    "not_found": "404",
 }
 
 CLOCK_RUNNING = "▶ {speed}"

@@ -227,3 +227,14 @@ def test_minute_ticks_are_whole_minutes_and_few() -> None:
     assert minute_ticks(0, 10, 11) == [float(m) for m in range(11)]
     assert minute_ticks(0, 10, 3) == [0.0, 5.0, 10.0]
     assert minute_ticks(2.5, 12.5, 3) == [5.0, 10.0]
+
+
+def test_cards_show_the_balancers_view_and_faults() -> None:
+    from dataclasses import replace
+
+    out = replace(box("web-1", "web"), health="unhealthy")
+    hung = replace(box("web-2", "web"), fault="hang", health="healthy")
+    single = plain(topology(TopologyData((out,)), 80), 80)
+    assert "out of rotation" in single
+    fleet = plain(topology(TopologyData((out, hung)), 80), 80)
+    assert "✗" in fleet and "!" in fleet

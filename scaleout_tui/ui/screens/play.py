@@ -50,7 +50,7 @@ from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
 from scaleout_tui.ui.widgets.policy import PolicyPanel
-from scaleout_tui.ui.widgets.topology import TopologyData, TopologyView
+from scaleout_tui.ui.widgets.topology import ServicesView, TopologyData, TopologyView
 
 if TYPE_CHECKING:
     from scaleout_tui.ui.app import ScaleoutApp
@@ -99,9 +99,12 @@ class PlayScreen(Screen[None]):
         with Horizontal(id="play-body"):
             with Vertical(id="play-left"):
                 with Container(id="overview"):
-                    topo = TopologyView(id="topology", classes="panel")
-                    topo.border_title = texts.PANEL_TOPOLOGY
-                    yield topo
+                    with Vertical(id="topology-box", classes="panel") as topo:
+                        topo.border_title = texts.PANEL_TOPOLOGY
+                        yield TopologyView(id="topology")
+                        services = ServicesView(id="services")
+                        services.display = False
+                        yield services
                     gauges = GaugesView(id="gauges", classes="panel")
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
@@ -203,6 +206,7 @@ class PlayScreen(Screen[None]):
         snap = self.session.snapshot()
         self.query_one(ClockBar).data = self.clock_data()
         self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
+        self.query_one(ServicesView).services = snap.services
         gauges = self.query_one(GaugesView)
         gauges.data = GaugeData(snap.gauges, snap.totals)
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from scaleout_tui.engine.snapshot import BoxView
+from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.ui import texts
 
 STATE_STYLES: dict[str, str] = {
@@ -30,11 +30,21 @@ STATE_STYLES: dict[str, str] = {
     "terminated": "dim",
 }
 
+HEALTH_STYLES: dict[str, str] = {
+    "healthy": "green",
+    "unhealthy": "bold red",
+    "initial": "cyan",
+    "draining": "yellow",
+}
+
 CARD_MIN = 12
 CARD_MAX = 30
 #: Below this inner width a card uses its compact lines (two tiers must fit 80 columns).
 COMPACT_INNER = 20
 CARD_LINES = 6
+
+
+NO_SERVICES = Services()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,27 @@ class TopologyData:
 
     boxes: tuple[BoxView, ...]
     pending: tuple[str, ...] = ()
+
+
+def services_text(services: Services) -> Text:
+    """The shared parts under the diagram (balancer, health checks, session store, files),
+    empty for a level that has none of them. Wrapped, unlike the diagram: a health check
+    reads as a sentence."""
+    parts: list[str] = []
+    if services.algorithm:
+        lb = texts.SERVICE_LB.format(algorithm=services.algorithm)
+        if services.sticky:
+            lb += texts.SERVICE_STICKY
+        if not services.lb_serving:
+            lb += texts.SERVICE_LB_DOWN
+        parts.append(lb)
+    if services.check:
+        parts.append(texts.SERVICE_CHECK.format(check=services.check))
+    if services.session_store:
+        parts.append(texts.SERVICE_SESSIONS.format(store=services.session_store, n=services.sessions_active))
+    if services.storage:
+        parts.append(texts.SERVICE_FILES.format(mode=services.storage))
+    return Text("\n".join(parts), style="dim")
 
 
 def cpu_style(pct: float) -> str:
@@ -91,6 +122,11 @@ def card(box: BoxView, width: int) -> list[Text]:
         title = f" {box.name} "
     top = _top(title[:inner], inner)
     state = Text(texts.STATES.get(box.state, box.state), style=STATE_STYLES.get(box.state, ""))
+    if box.fault in texts.FAULTS:
+        state.append(" " + texts.FAULTS[box.fault], style="bold red")
+    elif box.health in texts.HEALTH:
+        mark, words = texts.HEALTH[box.health]
+        state.append(f" {mark}" if compact else f" {mark} {words}", style=HEALTH_STYLES[box.health])
     pct = f" {box.cpu_pct:3.0f}%"
     label = texts.BOX_CPU + " "
     cpu = Text(label)
@@ -138,9 +174,15 @@ def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
     for b in boxes:
         row = Text(b.name.ljust(name_w) + " ")
         row.append(texts.STATES.get(b.state, b.state)[:1], style=STATE_STYLES.get(b.state, ""))
+        if b.fault in texts.FAULTS:
+            row.append("!", style="bold red")
+        elif b.health in texts.HEALTH:
+            row.append(texts.HEALTH[b.health][0], style=HEALTH_STYLES[b.health])
         pct = f" {b.cpu_pct:3.0f}%"
-        row.append(" ")
-        row.append_text(bar(b.cpu_pct, max(inner - len(row) - len(pct), 1)))
+        room = inner - len(row) - 1 - len(pct)
+        if room >= 3:  # a bar too short to read is left out; the percentage stays
+            row.append(" ")
+            row.append_text(bar(b.cpu_pct, room))
         row.append(pct, style=cpu_style(b.cpu_pct))
         lines.append(_line(row, inner))
     lines.append(Text.assemble(("└" + "─" * inner + "┘", "dim")))
@@ -150,10 +192,14 @@ def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
 def topology(data: TopologyData, width: int) -> Text:
     """The whole diagram at ``width`` cells: clients, then one column per tier."""
     columns_of_boxes = tiers(data.boxes)
+    n = max(len(columns_of_boxes), 1)
     lead = Text(texts.CLIENTS + " ", style="bold")
     arrow = Text(texts.ARROW + " ", style="dim")
-    gaps = len(lead) + len(arrow) * len(columns_of_boxes)
-    n = max(len(columns_of_boxes), 1)
+    if len(lead) + len(arrow) * n + CARD_MIN * n > width:
+        # Three tiers at 80 columns: the arrows alone say where requests come from.
+        lead = Text("")
+        arrow = Text(texts.ARROW_SHORT + " ", style="dim")
+    gaps = len(lead) + len(arrow) * n
     card_w = max(CARD_MIN, min(CARD_MAX, (width - gaps) // n))
     columns = [card(tier[0], card_w) if len(tier) == 1 else fleet_card(tier, card_w)
                for tier in columns_of_boxes]
@@ -163,7 +209,8 @@ def topology(data: TopologyData, width: int) -> Text:
     for row in range(height):
         line = Text(no_wrap=True)
         middle = row == arrow_row
-        line.append_text(lead if middle else Text(" " * len(lead)))
+        if lead:
+            line.append_text(lead if middle else Text(" " * len(lead)))
         for col in columns:
             line.append_text(arrow if middle else Text(" " * len(arrow)))
             line.append_text(col[row] if row < len(col) else Text(" " * card_w))
@@ -183,3 +230,15 @@ class TopologyView(Widget):
 
     def render(self) -> Text:
         return topology(self.data, self.size.width or 80)
+
+
+class ServicesView(Widget):
+    """The shared services under the diagram; hidden when the level has none."""
+
+    services: reactive[Services] = reactive(NO_SERVICES, layout=True)
+
+    def watch_services(self, services: Services) -> None:
+        self.display = bool(services_text(services).plain)
+
+    def render(self) -> Text:
+        return services_text(self.services)
