@@ -104,7 +104,12 @@ class ScaleoutApp(App[int]):
         self.switch_screen(PlayScreen(level, self.content.catalog, seed=self.seed,
                                       manual_clock=self.manual_clock, speed_index=speed_index))
 
-    def show_debrief(self, session: Session, result: Result) -> None:
+    def show_debrief(self, session: Session, result: Result, play: Screen[None] | None = None) -> None:
+        """Replace the finished run's screen with its debrief. Anything still open above the
+        run (a question, the help, the size notice) is closed first, so the debrief replaces
+        the run and not the dialog."""
+        while play is not None and self.screen is not play and play in self.screen_stack:
+            self.pop_screen()
         self.switch_screen(DebriefScreen(session, result))
 
     def back_to_map(self) -> None:

@@ -269,3 +269,16 @@ async def test_on_a_short_terminal_only_the_focused_knob_shows_its_help(home: Pa
             assert [h.display for h in helps] == [j == i for j in range(3)]
             await pilot.press("tab")
             await pilot.pause()
+
+
+@async_test
+async def test_a_run_that_ends_under_a_dialog_still_lands_on_its_debrief(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        play.advance(play.level.duration_s)
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert [type(s) for s in app.screen_stack] == [CampaignScreen, DebriefScreen]

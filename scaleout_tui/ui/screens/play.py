@@ -192,7 +192,7 @@ class PlayScreen(Screen[None]):
         self._ended = True
         self._stop_timer()
         self.refresh_view()
-        self.app.show_debrief(self.session, self.session.result())
+        self.app.show_debrief(self.session, self.session.result(), self)
 
     # ---- the view -----------------------------------------------------------------------
     def clock_data(self) -> ClockData:
