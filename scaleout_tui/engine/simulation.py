@@ -110,6 +110,8 @@ class FailureRecord:
     dispatched_at_start: int
     detected_at: float | None = None
     requests_until_detected: int | None = None
+    repaired_at: float | None = None
+    requests_until_repaired: int | None = None
 
 
 @dataclass
@@ -258,8 +260,8 @@ class Simulation:
 
     def _lb_serving(self, t: float) -> bool:
         lbs = [b for b in self.boxes if b.role == "lb" and b.state != "terminated"]
-        if not lbs:
-            return True
+        if not lbs or (self.balancer_spec is not None and self.balancer_spec.algorithm == "dns"):
+            return True  # with DNS round robin clients connect straight to the web boxes
         return any(b.accepting for b in lbs) and t >= self._lb_failover_until
 
     # ---- commands ---------------------------------------------------------------------
@@ -623,6 +625,10 @@ class Simulation:
         yield from self._repair(box)
 
     def _repair(self, box: Box) -> Generator[simpy.Event, Any, None]:
+        for rec in self.failures:
+            if rec.box == box.name and rec.repaired_at is None:
+                rec.repaired_at = self.env.now
+                rec.requests_until_repaired = int(self.data.dispatched[box.index]) - rec.dispatched_at_start
         if box.state == "crashed":
             self.data.restart_box(box, self.env.now)
             self._set_state(box, "running")

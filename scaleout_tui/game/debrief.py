@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.game import texts
-from scaleout_tui.game.scoring import detection, errors_by_cause, health_check_cpu_pct, saturation
+from scaleout_tui.game.scoring import (
+    detection,
+    errors_by_cause,
+    health_check_cpu_pct,
+    saturation,
+    undetected_requests,
+)
 from scaleout_tui.game.session import Result
 
 
@@ -128,8 +134,7 @@ def _mechanism_lines(sim: Simulation, resolved: int) -> list[str]:
                 lines.append(d["detected"].format(box=r.box, kind=r.kind, at=at, secs=r.detected_at - r.at,
                                                   n=r.requests_until_detected or 0))
             else:
-                box = next(b for b in sim.boxes if b.name == r.box)
-                n = int(sim.data.dispatched[box.index]) - r.dispatched_at_start
+                n = undetected_requests(sim, r)
                 why = {"none": d["undetected_none"], "L4": d["undetected_l4"]}.get(kind, "")
                 line = d["undetected"].format(box=r.box, kind=r.kind, at=at, why=why, n=n)
                 lines.append(" ".join(line.split()))

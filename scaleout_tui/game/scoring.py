@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scaleout_tui.engine.metrics import ERROR_CAUSES, percentile
-from scaleout_tui.engine.simulation import Simulation
+from scaleout_tui.engine.simulation import FailureRecord, Simulation
 
 OUTAGE_ERROR_PCT = 50.0  # a window where half the requests fail counts as "down"
 
@@ -66,14 +66,22 @@ def detection(sim: Simulation) -> Detection:
     undetected = 0
     for r in recs:
         if r.detected_at is None:
+            # never noticed: it stayed in rotation for as long as it was broken
             undetected += 1
-            times.append(sim.now - r.at)
-            box = next(b for b in sim.boxes if b.name == r.box)
-            requests += int(sim.data.dispatched[box.index]) - r.dispatched_at_start
+            times.append((r.repaired_at if r.repaired_at is not None else sim.now) - r.at)
+            requests += undetected_requests(sim, r)
         else:
             times.append(r.detected_at - r.at)
             requests += r.requests_until_detected or 0
     return Detection(max(times), float(np.mean(times)), requests, undetected)
+
+
+def undetected_requests(sim: Simulation, r: FailureRecord) -> int:
+    """Requests sent to a broken target that was never taken out of rotation."""
+    if r.requests_until_repaired is not None:
+        return r.requests_until_repaired
+    box = next(b for b in sim.boxes if b.name == r.box)
+    return int(sim.data.dispatched[box.index]) - r.dispatched_at_start
 
 
 def health_check_cpu_pct(sim: Simulation) -> float:
