@@ -8,7 +8,7 @@ Layering: this package uses the engine's types (to build a :class:`~scaleout_tui
 and never imports the UI.
 """
 
-from scaleout_tui.content.build import build_config, commands_for, knob_defaults, resolve_knobs
+from scaleout_tui.content.build import build_config, commands_for, injections, knob_defaults, resolve_knobs
 from scaleout_tui.content.catalog import load_catalog, load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level, loads_level, validate_file, validate_level
@@ -18,7 +18,7 @@ from scaleout_tui.content.schema import FORMAT_VERSION, METRICS, Level
 
 __all__ = [
     "FORMAT_VERSION", "METRICS", "Level", "LevelError", "Policy", "assets_dir", "build_config",
-    "commands_for", "find_level", "knob_defaults", "level_ids", "levels_dir", "list_levels",
+    "commands_for", "find_level", "injections", "knob_defaults", "level_ids", "levels_dir", "list_levels",
     "load_catalog", "load_catalog_default", "load_level", "load_policy", "loads_level", "loads_policy",
     "resolve_knobs", "validate_file", "validate_level", "validate_policy_file",
 ]

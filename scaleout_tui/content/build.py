@@ -5,17 +5,22 @@ names) and the engine speaks seconds and objects. Converting in one place keeps 
 simple, and it is where a knob setting chosen by a player (``--set``, a policy file, the UI) is
 checked against the level before anything runs.
 
-Knob values override the start topology: the effective setting of a knob is the player's value,
-else its default (which the loader has checked equals the topology).
+Knob values override the level's start values: the effective setting of a knob is the player's
+value, else its default (which the loader has checked equals the start value). So a knob set
+before the clock starts configures the run from t=0, at no cost: the box count, the balancer,
+its health checks, the session store and file storage are built that way, not switched later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
 from scaleout_tui import texts
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.knobs import RULES, BadChoice, Value
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import (
     Command,
@@ -27,8 +32,21 @@ from scaleout_tui.engine import (
     Spike,
     TrafficSpec,
 )
+from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.sessions import SessionSpec
+from scaleout_tui.engine.storage import StorageSpec
 
-__all__ = ["build_config", "commands_for", "knob_defaults", "load_catalog_default", "resolve_knobs"]
+__all__ = ["build_config", "commands_for", "injections", "knob_defaults", "load_catalog_default",
+           "resolve_knobs"]
+
+# The engine's own default for a slow fault's multiplier, for events that do not set one.
+_SLOW_FACTOR = ScheduledFailure(0.0, "", 0.0).factor
+
+
+def injections(level: Level) -> tuple[str, ...]:
+    """The failure kinds the player may trigger from the game screen; empty for none."""
+    return level.injections
 
 
 def knob_defaults(level: Level) -> dict[str, str]:
@@ -68,10 +86,28 @@ def _itype(level: Level, catalog: Mapping[str, InstanceType], name: str, field: 
         raise LevelError(level.id, field, texts.NOT_IN_CATALOG.format(got=name)) from None
 
 
+def _overrides(level: Level, effective: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The typed values of the knobs in :data:`~scaleout_tui.content.knobs.RULES`, by the table
+    and key they override: ``{"balancer": {"sticky": True}, "topology": {"web_count": 4}}``."""
+    out: dict[str, dict[str, Any]] = {}
+    for knob in level.knobs:
+        rule = RULES.get(knob.param)
+        if rule is None:
+            continue
+        try:
+            value: Value = rule.read(effective[knob.id])
+        except BadChoice as e:  # the loader refuses such a level; only an unchecked one gets here
+            raise LevelError(level.id, f"knobs.{knob.id}", texts.BAD_CHOICE.format(
+                knob=knob.id, param=knob.param, got=effective[knob.id], reason=e)) from None
+        out.setdefault(rule.table, {})[rule.key] = value
+    return out
+
+
 def build_config(level: Level, catalog: Mapping[str, InstanceType],
                  knobs: Mapping[str, str] | None = None) -> SimConfig:
     """The engine configuration of ``level`` with ``knobs`` applied (defaults for the rest)."""
     effective = resolve_knobs(level, knobs or {})
+    over = _overrides(level, effective)
     topo = level.topology
     layout, web, db = topo.layout, topo.web_size, topo.db_size
     web_field, db_field = "topology.web_size", "topology.db_size"
@@ -87,7 +123,7 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         layout=layout,  # type: ignore[arg-type]  # checked against LAYOUTS by the loader
         web_type=_itype(level, catalog, web, web_field),
         db_type=None if db is None else _itype(level, catalog, db, db_field),
-        web_count=topo.web_count,
+        web_count=over.get("topology", {}).get("web_count", topo.web_count),
     )
     t = level.traffic
     traffic = TrafficSpec(
@@ -98,6 +134,9 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         distribution=t.distribution,
     )
     e = level.engine
+    if e.aux_size is not None:
+        _itype(level, catalog, e.aux_size, "engine.aux_size")
+    balancer, health = _balancer(level, over)
     return SimConfig(
         duration_s=float(level.duration_s),
         traffic=traffic,
@@ -112,6 +151,49 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         boot_s=e.boot_s,
         restart_s=e.restart_s,
         dispatch=e.dispatch,  # type: ignore[arg-type]  # checked against DISPATCHES by the loader
-        failures=tuple(ScheduledFailure(ev.at, ev.target, ev.repair_s, ev.kind)  # type: ignore[arg-type]
+        failures=tuple(ScheduledFailure(ev.at, ev.target, ev.repair_s, ev.kind,
+                                        _SLOW_FACTOR if ev.factor is None else ev.factor)
                        for ev in level.events),
+        balancer=balancer,
+        health=health,
+        sessions=_sessions(level, over),
+        storage=_storage(level, over),
+        deregistration_delay_s=e.deregistration_delay_s,
+        aux_type=e.aux_size,
     )
+
+
+def _balancer(level: Level, over: Mapping[str, Mapping[str, Any]]) -> tuple[
+        BalancerSpec | None, HealthCheckSpec | None]:
+    """The balancer and its health checks: the level's tables with the knobs' values on top.
+    Health checks exist only behind a balancer; a balancer without a ``[health_check]`` table
+    checks nothing (kind ``none``), like a bare nginx ``upstream``."""
+    b = level.balancer
+    if b is None:
+        return None, None
+    balancer = replace(BalancerSpec(
+        algorithm=b.algorithm, sticky=b.sticky, sticky_ttl_s=b.sticky_ttl_s, dns_ttl_s=b.dns_ttl_s,
+        count=b.count, failover_s=b.failover_s, listen_port=b.listen_port, target_port=b.target_port,
+    ), **over.get("balancer", {}))
+    h = level.health_check
+    if h is None:
+        return balancer, HealthCheckSpec(kind="none")
+    health = replace(HealthCheckSpec(
+        kind=h.kind, path=h.path, interval_s=h.interval_s, timeout_s=h.timeout_s,
+        healthy_threshold=h.healthy_threshold, unhealthy_threshold=h.unhealthy_threshold,
+    ), **over.get("health_check", {}))
+    return balancer, health
+
+
+def _sessions(level: Level, over: Mapping[str, Mapping[str, Any]]) -> SessionSpec | None:
+    s = level.sessions
+    if s is None:
+        return None
+    return replace(SessionSpec(store=s.store, ttl_s=s.ttl_s), **over.get("sessions", {}))
+
+
+def _storage(level: Level, over: Mapping[str, Mapping[str, Any]]) -> StorageSpec | None:
+    st = level.storage
+    if st is None:
+        return None
+    return replace(StorageSpec(mode=st.mode, nfs_cache_s=st.nfs_cache_s), **over.get("storage", {}))

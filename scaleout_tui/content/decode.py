@@ -153,6 +153,9 @@ def explain(msg: str, data: Any, root: type) -> tuple[FieldPath, str]:
     path = parse_field(where)
     if mm := re.fullmatch(r"Object contains unknown field `(.*)`", body):
         name = mm.group(1)
+        if path and name in _fields_at(root, ()):
+            # `injections = [...]` written after `[[knobs]]` lands in the last knob
+            return (*path, name), texts.UNKNOWN_KEY_TOP.format(key=name)
         close = difflib.get_close_matches(name, _fields_at(root, path), n=1)
         return (*path, name), (texts.UNKNOWN_KEY_HINT.format(hint=close[0]) if close else texts.UNKNOWN_KEY)
     if mm := re.fullmatch(r"Object missing required field `(.*)`", body):

@@ -9,7 +9,6 @@ stricter than their targets) and reports *every* problem, so a designer fixes a 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -17,25 +16,29 @@ from scaleout_tui import texts
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.decode import Source, load_struct, read_text, show_number
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.knobs import RULES, BadChoice, Value, show_value
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.paths import find_level, list_levels
 from scaleout_tui.content.schema import (
     DISPATCHES,
     DISTRIBUTIONS,
-    EVENT_KINDS,
     KNOB_PARAMS,
     KNOB_TYPES,
     LAYOUTS,
     METRICS,
     OPS,
+    SESSION_STORES,
     Level,
 )
 from scaleout_tui.engine import InstanceType
+from scaleout_tui.engine.balancer import ALGORITHMS
+from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
+from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.simulation import FAILURE_KINDS
+from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
 
 __all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
-
-_BOX = re.compile(r"^(web|db)-([1-9][0-9]*)$")
 
 
 def load_level(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType] | None = None) -> Level:
@@ -115,11 +118,43 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
         yield ("topology", "web_size"), _not_a_type(topo.web_size, catalog)
     if topo.db_size is not None and topo.db_size not in catalog:
         yield ("topology", "db_size"), _not_a_type(topo.db_size, catalog)
+    if level.engine.aux_size is not None and level.engine.aux_size not in catalog:
+        yield ("engine", "aux_size"), _not_a_type(level.engine.aux_size, catalog)
 
+    yield from _fleet_problems(level)
+    yield from _injection_problems(level)
     yield from _traffic_problems(level)
     yield from _knob_problems(level, catalog)
     yield from _event_problems(level)
     yield from _objective_problems(level)
+
+
+def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    """The optional tables: words from the engine's lists, and health checks need a balancer."""
+    if level.balancer is not None and level.balancer.algorithm not in ALGORITHMS:
+        yield ("balancer", "algorithm"), _one_of(level.balancer.algorithm, ALGORITHMS)
+    check = level.health_check
+    if check is not None:
+        if level.balancer is None:
+            yield ("health_check",), texts.HEALTH_WITHOUT_BALANCER
+        if check.kind not in CHECK_KINDS:
+            yield ("health_check", "kind"), _one_of(check.kind, CHECK_KINDS)
+        if check.path not in PATH_COST_S:
+            yield ("health_check", "path"), _one_of(check.path, tuple(PATH_COST_S))
+    if level.sessions is not None and level.sessions.store not in SESSION_STORES:
+        yield ("sessions", "store"), _one_of(level.sessions.store, SESSION_STORES)
+    if level.storage is not None and level.storage.mode not in STORAGE_MODES:
+        yield ("storage", "mode"), _one_of(level.storage.mode, STORAGE_MODES)
+
+
+def _injection_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    seen: dict[str, int] = {}
+    for i, kind in enumerate(level.injections):
+        if kind not in FAILURE_KINDS:
+            yield ("injections", i), _one_of(kind, FAILURE_KINDS)
+        elif kind in seen:
+            yield ("injections", i), texts.DUPLICATE.format(got=kind, first=f"injections[{seen[kind]}]")
+        seen.setdefault(kind, i)
 
 
 def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -147,7 +182,7 @@ def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
 
 
 def _start_value(level: Level, param: str) -> tuple[str, str]:
-    """What the start topology says for a knob's parameter: (field name, value)."""
+    """What the start topology says for a size or layout knob: (field name, value)."""
     topo = level.topology
     if param == "web.size":
         return "topology.web_size", topo.web_size
@@ -173,6 +208,9 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
         if k.param in params:
             yield ("knobs", i, "param"), texts.KNOB_TWICE.format(param=k.param, other=params[k.param])
         params.setdefault(k.param, k.id)
+        if k.param in RULES:
+            yield from _ruled_knob_problems(level, i)
+            continue
         firsts: dict[str, int] = {}
         for j, c in enumerate(k.choices):
             where: FieldPath = ("knobs", i, "choices", j)
@@ -190,30 +228,93 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
         start_valid = start in LAYOUTS if k.param == "layout" else start in catalog
         if start_valid and k.default != start:  # an invalid start is reported once, above
             yield ("knobs", i, "default"), texts.KNOB_DEFAULT_MISMATCH.format(got=k.default, field=field,
-                                                                               start=start)
+                                                                               start=repr(start))
 
 
-def _boxes_at_start(level: Level) -> list[str]:
-    """Box names that exist, or can come to exist through a layout knob, in this level."""
-    names = [f"web-{n}" for n in range(1, level.topology.web_count + 1)]
-    can_split = level.topology.layout == "two-tier" or any(
-        k.param == "layout" and "two-tier" in k.choices for k in level.knobs)
-    return [*names, "db-1"] if can_split else names
+def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:
+    """A knob of :data:`~scaleout_tui.content.knobs.RULES`: its tables exist, every choice reads
+    as a value in range (two spellings of one number are one choice), and the default equals
+    the level's own start value."""
+    k = level.knobs[i]
+    rule = RULES[k.param]
+    missing = [f"[{table}]" for table in rule.needs if getattr(level, table) is None]
+    if missing:
+        yield ("knobs", i, "param"), texts.KNOB_NEEDS.format(param=k.param, tables=" and ".join(missing))
+    firsts: dict[Value, int] = {}
+    for j, c in enumerate(k.choices):
+        where: FieldPath = ("knobs", i, "choices", j)
+        try:
+            value: Value = rule.read(c)
+        except BadChoice as e:
+            yield where, texts.BAD_CHOICE.format(knob=k.id, param=k.param, got=c, reason=e)
+            continue
+        if value in firsts:
+            yield where, texts.DUPLICATE.format(got=c, first=f"knobs[{i}].choices[{firsts[value]}]")
+        firsts.setdefault(value, j)
+    if k.default not in k.choices:
+        yield ("knobs", i, "default"), _one_of(k.default, k.choices)
+        return
+    start = rule.start(level)
+    if missing or start is None or not rule.start_is_valid(start):
+        return  # reported above: a missing table, or a start word that is not a word
+    try:
+        default = rule.read(k.default)
+    except BadChoice:
+        return  # reported as a bad choice
+    if default != start:
+        yield ("knobs", i, "default"), texts.KNOB_DEFAULT_MISMATCH.format(
+            got=k.default, field=rule.field, start=show_value(start))
+
+
+def _max_choice(level: Level, param: str, start: int) -> int:
+    """The largest whole number a ``param`` knob may set, and at least ``start``."""
+    rule = RULES[param]
+    most = start
+    for k in level.knobs:
+        if k.param != param:
+            continue
+        for c in k.choices:
+            try:
+                value = rule.read(c)
+            except BadChoice:
+                continue
+            most = max(most, int(value))
+    return most
+
+
+def _targets(level: Level) -> list[str]:
+    """Event targets: roles, then box names that exist at the start or can come to exist
+    through a knob set before the clock starts (the engine skips a target that is missing
+    when its event comes)."""
+    webs = _max_choice(level, "web.count", level.topology.web_count)
+    names = [f"web-{n}" for n in range(1, webs + 1)]
+    roles = ["web", "db"]
+    if level.topology.layout == "two-tier" or any(
+            k.param == "layout" and "two-tier" in k.choices for k in level.knobs):
+        names.append("db-1")
+    if level.balancer is not None:
+        roles.append("lb")
+        lbs = _max_choice(level, "lb.count", level.balancer.count)
+        names += [f"lb-{n}" for n in range(1, lbs + 1)]
+    if level.sessions is not None and (level.sessions.store == "shared" or any(
+            k.param == "session.store" and "shared" in k.choices for k in level.knobs)):
+        roles.append("session")
+        names.append("cache-1")
+    return roles + names
 
 
 def _event_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
-    boxes = _boxes_at_start(level)
+    targets = _targets(level)
     for i, e in enumerate(level.events):
-        if e.kind not in EVENT_KINDS:
-            yield ("events", i, "kind"), _one_of(e.kind, EVENT_KINDS)
+        if e.kind not in FAILURE_KINDS:
+            yield ("events", i, "kind"), _one_of(e.kind, FAILURE_KINDS)
+        elif e.factor is not None and e.kind != "slow":
+            yield ("events", i, "factor"), texts.FACTOR_NOT_SLOW.format(kind=e.kind)
         if e.at >= level.duration_s:
             yield ("events", i, "at"), texts.AFTER_END.format(got=show_number(e.at),
                                                               end=show_number(level.duration_s))
-        if e.target in ("web", "db"):
-            continue
-        if not _BOX.match(e.target) or e.target not in boxes:
-            yield ("events", i, "target"), texts.DANGLING_BOX.format(
-                got=e.target, what=", ".join(["web", "db", *boxes]))
+        if e.target not in targets:
+            yield ("events", i, "target"), texts.DANGLING_BOX.format(got=e.target, what=", ".join(targets))
 
 
 def _objective_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:

@@ -34,17 +34,36 @@ METRICS: Final[tuple[str, ...]] = (
     "throughput_rps",
     "peak_instances",
     "outage_s",
+    "sessions_lost",
+    "files_not_found",
+    "detection_s",
+    "requests_to_unhealthy",
+    "health_check_cpu_pct",
+    "timeouts",
 )
 
-#: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``).
-KNOB_PARAMS: Final[tuple[str, ...]] = ("web.size", "db.size", "layout")
+#: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
+#: reads its choices, and which start value it must agree with, is in ``scaleout_tui.content.knobs``.
+KNOB_PARAMS: Final[tuple[str, ...]] = (
+    "web.size", "db.size", "layout", "web.count",
+    "lb.algorithm", "lb.sticky", "lb.count", "lb.target_port",
+    "health.kind", "health.path", "health.interval_s", "health.timeout_s",
+    "health.healthy_threshold", "health.unhealthy_threshold",
+    "session.store", "storage.mode", "storage.nfs_cache_s",
+)
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
 LAYOUTS: Final[tuple[str, ...]] = ("single", "two-tier")
 DISPATCHES: Final[tuple[str, ...]] = ("random", "round_robin")
 DISTRIBUTIONS: Final[tuple[str, ...]] = ("lognormal", "exponential")
 OPS: Final[tuple[str, ...]] = ("<=", ">=")
-EVENT_KINDS: Final[tuple[str, ...]] = ("crash",)
+# The engine has no constant for these two; its ``Simulation._apply_session`` and ``_flag`` accept
+# these words (``_flag`` accepts more spellings, but a level offers exactly one per state).
+SESSION_STORES: Final[tuple[str, ...]] = ("local", "shared")
+FLAGS: Final[tuple[str, ...]] = ("on", "off")
+# Event kinds, balancing algorithms, health-check kinds and paths, and storage modes are the
+# engine's own constants (``FAILURE_KINDS``, ``ALGORITHMS`` ...): the loader checks against them
+# directly, so a kind the engine learns is a kind levels may use.
 
 MAX_DURATION_S: Final = 86_400.0
 
@@ -59,6 +78,8 @@ Seconds = Annotated[float, Meta(ge=0, le=MAX_DURATION_S)]
 Millis = Annotated[float, Meta(ge=0, le=60_000)]
 # Objective thresholds only need to be finite; the bound is far beyond any real metric.
 Threshold = Annotated[float, Meta(ge=-1e15, le=1e15)]
+Port = Annotated[int, Meta(ge=1, le=65_535)]
+MAX_TTL_S: Final = 604_800.0  # a week: longer than any run, so "never expires" in practice
 CurvePoint = tuple[Seconds, Annotated[float, Meta(ge=0, le=1e6)]]
 
 
@@ -85,6 +106,10 @@ class EngineParams(_Strict, frozen=True):
     restart_s: Annotated[float, Meta(ge=0, le=3600.0)] = 10.0
     rtt_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.5
     dispatch: str = "random"
+    deregistration_delay_s: Annotated[float, Meta(ge=0, le=3600.0)] = 300.0
+    #: instance type of the balancer and session-store boxes; without it the engine takes the
+    #: cheapest type in the catalog
+    aux_size: str | None = None
 
 
 class Topology(_Strict, frozen=True):
@@ -92,6 +117,41 @@ class Topology(_Strict, frozen=True):
     web_size: str
     db_size: str | None = None
     web_count: Annotated[int, Meta(ge=1, le=64)] = 1
+
+
+class Balancer(_Strict, frozen=True):
+    """A load balancer in front of the web boxes. Defaults are the engine's ``BalancerSpec``
+    (which are AWS ALB's where it has one: round robin, a one-day sticky cookie)."""
+
+    algorithm: str = "round_robin"
+    sticky: bool = False
+    sticky_ttl_s: Annotated[float, Meta(ge=1, le=MAX_TTL_S)] = 86_400.0
+    dns_ttl_s: Annotated[float, Meta(ge=0, le=86_400.0)] = 60.0
+    count: Annotated[int, Meta(ge=1, le=2)] = 1
+    failover_s: Annotated[float, Meta(ge=0, le=600.0)] = 3.0
+    listen_port: Port = 80
+    target_port: Port = 8080
+
+
+class HealthCheck(_Strict, frozen=True):
+    """How the balancer probes its targets; defaults are the engine's (ALB's)."""
+
+    kind: str = "L7"
+    path: str = "/health"
+    interval_s: Annotated[float, Meta(ge=1, le=300.0)] = 30.0
+    timeout_s: Annotated[float, Meta(ge=1, le=300.0)] = 5.0
+    healthy_threshold: Annotated[int, Meta(ge=1, le=10)] = 5
+    unhealthy_threshold: Annotated[int, Meta(ge=1, le=10)] = 2
+
+
+class Sessions(_Strict, frozen=True):
+    store: str = "local"
+    ttl_s: Annotated[float, Meta(ge=1, le=MAX_TTL_S)] = 1_800.0
+
+
+class Storage(_Strict, frozen=True):
+    mode: str = "local"
+    nfs_cache_s: Annotated[float, Meta(ge=0, le=600.0)] = 30.0
 
 
 class Spike(_Strict, frozen=True):
@@ -134,6 +194,9 @@ class Event(_Strict, frozen=True):
     kind: str
     target: Text
     repair_s: Seconds
+    #: service-time multiplier of a ``slow`` fault; ``None`` (not written) means the engine's
+    #: default. Only ``slow`` reads it, so the loader refuses it on other kinds.
+    factor: Annotated[float, Meta(ge=1, le=100.0)] | None = None
     note: str = ""
 
 
@@ -167,6 +230,12 @@ class Level(_Strict, frozen=True):
     knobs: Annotated[tuple[Knob, ...], Meta(min_length=1)]
     objectives: Annotated[tuple[Objective, ...], Meta(min_length=1)]
     engine: EngineParams = field(default_factory=EngineParams)
+    balancer: Balancer | None = None
+    health_check: HealthCheck | None = None
+    sessions: Sessions | None = None
+    storage: Storage | None = None
+    #: failure kinds the player may trigger from the game screen (none: the UI offers no faults)
+    injections: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
     hints: tuple[Hint, ...] = ()
 
