@@ -1,8 +1,12 @@
 """The broken-level corpus and what each file must report (shared by content and CLI tests).
 
-Every file in ``broken/`` is a copy of ``fixtures/99-good.toml`` with one thing wrong (except
-``33-three-problems``), named so that its id matches its file name: the only problem reported is
-the one the file is about. ``10 MB`` is generated at test time rather than committed.
+Every file in ``broken/`` is a copy of a valid fixture with one thing wrong, named so that its id
+matches its file name: the only problem reported is the one the file is about (``33`` has three
+wrongs; in ``57`` and ``60`` one wrong shows at two places). Files 01-35 copy
+``fixtures/99-good.toml``; from 37 on they break the scale-out keys, most of them in a copy of
+``fixtures/98-balanced.toml``, some by adding one scale-out key to ``99-good`` (a health check
+or a balancer knob where there is no balancer). ``10 MB`` is generated at test time rather than
+committed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 BROKEN = HERE / "broken"
 GOOD = HERE / "fixtures" / "99-good.toml"
+BALANCED = HERE / "fixtures" / "98-balanced.toml"
 
 # file stem -> (field of the first problem, number of problems, a fragment of the first message, line)
 # field "" means the file as a whole (syntax, encoding, size); line None means "cannot be told".
@@ -51,6 +56,44 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
     "33-three-problems": ("traffic.kinds[1].name", 3, "'video' is not one of", 59),
     "34-unknown-key-in-array-table": ("traffic.kinds[1].cpu_ms", 1, "unknown key", 62),
     "35-not-a-number-in-curve": ("traffic.curve[1][1]", 1, "expected a number, got a string", 39),
+    # ---- the scale-out keys -------------------------------------------------------------------
+    "37-health-check-without-balancer": ("health_check", 1, "health checks need a [balancer] table", 51),
+    "38-bad-algorithm": ("balancer.algorithm", 1,
+                         "'fastest' is not one of: round_robin, least_conn, random, ip_hash, dns", 29),
+    "39-sticky-not-bool": ("balancer.sticky", 1, "expected true or false, got a string", 30),
+    "40-balancer-count-3": ("balancer.count", 1, "must be at most 2 (got 3)", 33),
+    "41-port-zero": ("balancer.listen_port", 1, "must be at least 1 (got 0)", 35),
+    "42-interval-zero": ("health_check.interval_s", 1, "must be at least 1 (got 0)", 41),
+    "43-unknown-health-path": ("health_check.path", 1, "'/status' is not one of: /, /health", 40),
+    "44-bad-session-store": ("sessions.store", 1, "'redis' is not one of: local, shared", 47),
+    "45-bad-storage-mode": ("storage.mode", 1, "'s3' is not one of: local, nfs, object", 51),
+    "46-unknown-injection": ("injections[2]", 1, "'reboot' is not one of: crash, hang, error, slow", 11),
+    "47-duplicate-injection": ("injections[2]", 1, "'crash' is used twice (first at injections[0])", 11),
+    "48-slow-factor-zero": ("events[1].factor", 1, "must be at least 1 (got 0)", 197),
+    "49-event-target-lb-without-balancer": ("events[0].target", 1,
+                                            "'lb' names no box of this level; a target is one of: "
+                                            "web, db, web-1, db-1", 89),
+    "50-knob-lb-algorithm-without-balancer": ("knobs[3].param", 1, "lb.algorithm needs [balancer]", 89),
+    "51-knob-default-mismatch-algorithm": ("knobs[2].default", 1, "default 'least_conn' differs from "
+                                           "the start setup (balancer.algorithm = 'round_robin')", 101),
+    "52-web-count-choice-zero": ("knobs[1].choices[2]", 1,
+                                 "knob 'servers' (web.count): '0' is not a whole number from 1 to 64", 93),
+    "53-interval-choice-not-a-number": ("knobs[8].choices[1]", 1, "knob 'interval' (health.interval_s): "
+                                        "'abc' is not a number from 1 to 300", 142),
+    "54-factor-on-a-crash": ("events[3].factor", 1, "only a 'slow' event reads factor", 210),
+    "55-unknown-aux-size": ("engine.aux_size", 1, "'t9.tiny' is not an instance type", 20),
+    "56-event-target-lb-3": ("events[3].target", 1, "'lb-3' names no box", 210),
+    "57-cache-target-without-shared-store": ("events[4].target", 2, "'cache-1' names no box", 216),
+    "58-sticky-choice-yes": ("knobs[3].choices[2]", 1,
+                             "knob 'sticky' (lb.sticky): 'yes' is not one of: on, off", 107),
+    "59-threshold-choice-out-of-range": ("knobs[11].choices[2]", 1,
+                                         "knob 'unhealthy' (health.unhealthy_threshold): "
+                                         "'11' is not a whole number from 1 to 10", 163),
+    "60-storage-knob-without-storage": ("knobs[13].param", 2, "storage.mode needs [storage]", 172),
+    "61-deregistration-delay-too-long": ("engine.deregistration_delay_s", 1,
+                                         "must be at most 3600 (got 4000)", 19),
+    "62-injections-after-a-table": ("knobs[14].injections", 1, "`injections` is a top-level key", 185),
+    "63-sticky-default-mismatch": ("knobs[3].default", 1, "(balancer.sticky = true)", 108),
 }
 
 HUGE_BYTES = 10 * 1024 * 1024
