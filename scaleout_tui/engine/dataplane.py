@@ -44,7 +44,9 @@ from scaleout_tui.engine.balancer import Balancer
 from scaleout_tui.engine.fleet import Box
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
+from scaleout_tui.engine.replication import Replication, is_write
 from scaleout_tui.engine.sessions import SessionStore
+from scaleout_tui.engine.shardrouter import BROADCAST, ShardRouter
 from scaleout_tui.engine.storage import FileStore
 from scaleout_tui.engine.traffic import Arrivals
 
@@ -79,13 +81,14 @@ class Flight:
     cause: npt.NDArray[np.int8]   # OK, or an error cause; meaningful once resolve_at is set
     resolve_at: F64  # when the client learns the outcome
     stage_now: npt.NDArray[np.int8]  # WEB, or the downstream stage last entered
+    dbbox: I64       # database box of its query once it reaches the DB stage, else -1
 
     @classmethod
     def empty(cls) -> Flight:
         f: dict[str, npt.NDArray[np.generic]] = {}
         for fld in fields(cls):
             dtype = {"cause": np.int8, "stage_now": np.int8, "rid": np.int64,
-                     "box": np.int64}.get(fld.name, np.float64)
+                     "box": np.int64, "dbbox": np.int64}.get(fld.name, np.float64)
             f[fld.name] = np.empty(0, dtype=dtype)
         return cls(**f)  # type: ignore[arg-type]
 
@@ -113,20 +116,29 @@ class Transit:
     t: F64
     stage: npt.NDArray[np.int8]
     demand: npt.NDArray[np.float64]
+    dbbox: I64       # the database box this request's query goes to
+    user: I64
+    write: B
 
     @classmethod
     def empty(cls) -> Transit:
-        return cls(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8), np.empty((0, len(STAGES))))
+        return cls(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8), np.empty((0, len(STAGES))),
+                   np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.bool_))
 
-    def add(self, rid: I64, t: F64, stage: npt.NDArray[np.int8], demand: F64) -> None:
-        self.rid = np.concatenate((self.rid, rid))
-        self.t = np.concatenate((self.t, t))
-        self.stage = np.concatenate((self.stage, stage))
-        self.demand = np.concatenate((self.demand, demand))
+    def add(self, other: Transit) -> None:
+        for name in TRANSIT_FIELDS:
+            setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
+
+    def take(self, sel: B | I64) -> Transit:
+        """The rows picked by a mask or by indices."""
+        return Transit(*[getattr(self, name)[sel] for name in TRANSIT_FIELDS])
 
     def keep(self, mask: B) -> None:
-        self.rid, self.t, self.stage, self.demand = (
-            self.rid[mask], self.t[mask], self.stage[mask], self.demand[mask])
+        for name in TRANSIT_FIELDS:
+            setattr(self, name, getattr(self, name)[mask])
+
+
+TRANSIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Transit))
 
 
 def next_stage(demand: F64, after: int) -> npt.NDArray[np.int8]:
@@ -178,6 +190,8 @@ class DataPlane:
         self.port_ok = True
         self.sessions: SessionStore | None = None
         self.files: FileStore | None = None
+        self.replication: Replication | None = None
+        self.shards: ShardRouter | None = None
         self.rotation_fn: Callable[[], tuple[list[int], list[int]]] | None = None
         self.dispatched = np.zeros(len(boxes), dtype=np.int64)
         self.resolved_ok = 0
@@ -223,7 +237,11 @@ class DataPlane:
         self.touch()
         f = self.flight
         pending = f.resolve_at > now
-        if box.index in self.stage_box:
+        if box.role in ("db", "replica"):
+            k = STAGES.index("db")
+            hit = pending & (f.stage_now == k) & (f.dbbox == box.index) & (f.done > now)
+            cause = STAGE_DOWN[k]
+        elif box.index in self.stage_box:
             k = self.stage_box.index(box.index)
             hit = pending & (f.stage_now == k) & (f.done > now)
             cause = STAGE_DOWN[k]
@@ -375,19 +393,22 @@ class DataPlane:
                 got = got[:0]
                 fin = fin[:0]
             stage_dem = np.zeros((got.size, len(STAGES)))
-            if self.stage_box[0] is not None:
-                store_speed = self.boxes[self.stage_box[0]].itype.speed
-                stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s / store_speed
-                                           if self.sessions else 0.0, 0.0)
+            if self.stage_box[0] is not None and self.sessions is not None:
+                # demands are at speed 1: each stage divides by its own box's speed
+                stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s, 0.0)
+            write = is_write(arr.kind[got])
+            dbbox = np.full(got.size, -1, dtype=np.int64)
             if self.db_box is not None:
-                db_speed = self.boxes[self.db_box].itype.speed
-                stage_dem[:, 1] = np.where(db_here[got], 0.0, arr.db_s[got] / db_speed)
+                needs_db = ~db_here[got] & (arr.db_s[got] > 0)
+                dbbox = self._db_targets(arr.t[got], arr.user[got], write)
+                stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
             nxt = next_stage(stage_dem, -1)
             direct = nxt == len(STAGES)
             done[got[direct]] = fin[direct] + self.rtt_s
             via = ~direct
             if via.any():
-                self.transit.add(rid[got[via]], fin[via] + self.rtt_s, nxt[via], stage_dem[via])
+                self._enter_transit(Transit(rid[got[via]], fin[via] + self.rtt_s, nxt[via], stage_dem[via],
+                                            dbbox[via], arr.user[got[via]], write[via]))
         failed = cause != OK
         deadline = arr.t + self.timeout_s
         resolve_at = np.minimum(done, deadline)
@@ -398,11 +419,39 @@ class DataPlane:
             late &= ~failed
         cause[late] = CAUSE["timeout"]
         self.flight.extend(Flight(rid, arr.t, box, done, cause, resolve_at,
-                                  np.full(n, WEB, dtype=np.int8)))
+                                  np.full(n, WEB, dtype=np.int8), np.full(n, -1, dtype=np.int64)))
         return added
+
+    def _db_targets(self, t: F64, user: I64, write: B) -> I64:
+        """The database box for each query: the master, a replica, a shard, or
+        ``BROADCAST`` for a range query that must ask every shard."""
+        master = self.db_box
+        assert master is not None
+        if self.shards is not None and self.shards.n > 1:
+            pos = self.shards.route(t, user, write)
+            boxes = np.asarray(self.shards.boxes, dtype=np.int64)
+            return np.where(pos >= 0, boxes[np.maximum(pos, 0)], BROADCAST)
+        if self.replication is not None:
+            live = [r for r in self.replication.replicas if self.boxes[r].accepting]
+            reads = self.replication.route_reads(t, user, master, live)
+            return np.where(write, master, reads)
+        return np.full(t.size, master, dtype=np.int64)
+
+    def _enter_transit(self, tr: Transit) -> None:
+        """Queue requests for their next stage; a broadcast query becomes one leg per shard."""
+        fan = tr.dbbox == BROADCAST
+        if fan.any() and self.shards is not None:
+            legs = tr.take(fan)
+            k = self.shards.n
+            rep = Transit(*[np.repeat(getattr(legs, name), k, axis=0) for name in TRANSIT_FIELDS])
+            rep.dbbox = np.tile(np.asarray(self.shards.boxes, dtype=np.int64), legs.rid.size)
+            tr = tr.take(~fan)
+            tr.add(rep)
+        self.transit.add(tr)
 
     def _stages(self, t1: float) -> F64:
         added = np.zeros(self.bank.n)
+        tb = self.tables()
         for k in range(len(STAGES)):
             tr = self.transit
             if tr.rid.size == 0:
@@ -410,44 +459,90 @@ class DataPlane:
             here = (tr.stage == k) & (tr.t < t1)
             if not here.any():
                 continue
-            o = np.argsort(tr.t[here], kind="stable")
-            rid, t = tr.rid[here][o], tr.t[here][o]
-            dem = tr.demand[here][o]
+            batch = tr.take(here)
             tr.keep(~here)
+            o = np.argsort(batch.t, kind="stable")
+            batch = batch.take(o)
             f = self.flight
-            pos = np.searchsorted(f.rid, rid)
+            pos = np.searchsorted(f.rid, batch.rid)
             alive = pos < f.size
-            alive[alive] = f.rid[pos[alive]] == rid[alive]
+            alive[alive] = f.rid[pos[alive]] == batch.rid[alive]
             # still awaited by the client (not timed out, not failed)?
             alive[alive] = f.resolve_at[pos[alive]] >= f.arrival[pos[alive]] + self.timeout_s
-            rid, t, dem, pos = rid[alive], t[alive], dem[alive], pos[alive]
-            if rid.size == 0:
+            batch, pos = batch.take(alive), pos[alive]
+            if batch.rid.size == 0:
                 continue
-            sb = self.stage_box[k]
+            box = batch.dbbox if STAGES[k] == "db" else np.full(batch.rid.size, self.stage_box[k] or -1)
             f.stage_now[pos] = k
-            if sb is None or not self.boxes[sb].accepting:
-                f.cause[pos] = STAGE_DOWN[k]
-                f.resolve_at[pos] = t
-                f.done[pos] = t
+            if STAGES[k] == "db":
+                f.dbbox[pos] = box
+            up = (box >= 0) & tb.accepting[np.maximum(box, 0)]
+            t = batch.t
+            fin = np.full(t.size, np.inf)
+            ok = np.zeros(t.size, dtype=np.bool_)
+            if up.any():
+                u = np.flatnonzero(up)
+                speed = tb.speed[box[u]]
+                work = batch.demand[u, k] / speed
+                served = self.bank.offer(t[u], box[u], work)
+                ok[u] = served.accepted
+                fin[u] = served.finish + self.rtt_s
+                added += np.bincount(box[u][served.accepted], weights=work[served.accepted],
+                                     minlength=self.bank.n)
+                if STAGES[k] == "db" and self.replication is not None:
+                    self._replicate(batch, box, u[served.accepted], served.finish[served.accepted], tb)
+            # a request fails if any of its legs failed; it is done when its last leg is
+            fail_t = t  # a leg's failure is known on its arrival at the stage
+            rid_u, first, inv = np.unique(batch.rid, return_index=True, return_inverse=True)
+            all_ok = np.ones(rid_u.size, dtype=np.bool_)
+            np.logical_and.at(all_ok, inv, ok)
+            last_fin = np.full(rid_u.size, -np.inf)
+            np.maximum.at(last_fin, inv, fin)
+            why = np.where(~up, STAGE_DOWN[k], CAUSE["queue_full"]).astype(np.int8)
+            bad_cause = np.full(rid_u.size, OK, dtype=np.int8)
+            bad_t = np.full(rid_u.size, np.inf)
+            np.minimum.at(bad_t, inv, np.where(ok, np.inf, fail_t))
+            bad_leg = ~ok
+            bad_cause[inv[bad_leg]] = why[bad_leg]
+            p = pos[first]
+            failed = ~all_ok
+            f.cause[p[failed]] = bad_cause[failed]
+            f.resolve_at[p[failed]] = bad_t[failed]
+            f.done[p[failed]] = bad_t[failed]
+            good = np.flatnonzero(all_ok)
+            if good.size == 0:
                 continue
-            served = self.bank.offer(t, np.full(t.size, sb, dtype=np.int64), dem[:, k])
-            ok = served.accepted
-            added[sb] += float(dem[ok, k].sum())
-            f.cause[pos[~ok]] = CAUSE["queue_full"]
-            f.resolve_at[pos[~ok]] = t[~ok]
-            f.done[pos[~ok]] = t[~ok]
-            pos, rid, fin, dem = pos[ok], rid[ok], served.finish[ok] + self.rtt_s, dem[ok]
-            nxt = next_stage(dem, k)
+            rep = batch.take(first[good])
+            rep.t = last_fin[good]
+            nxt = next_stage(rep.demand, k)
             last = nxt == len(STAGES)
-            p = pos[last]
-            f.done[p] = fin[last]
-            deadline = f.arrival[p] + self.timeout_s
-            late = fin[last] > deadline
-            f.cause[p] = np.where(late, CAUSE["timeout"], OK)
-            f.resolve_at[p] = np.minimum(fin[last], deadline)
+            pl = p[good][last]
+            fl = rep.t[last]
+            f.done[pl] = fl
+            deadline = f.arrival[pl] + self.timeout_s
+            f.cause[pl] = np.where(fl > deadline, CAUSE["timeout"], OK)
+            f.resolve_at[pl] = np.minimum(fl, deadline)
             if (~last).any():
-                tr.add(rid[~last], fin[~last], nxt[~last], dem[~last])
+                onward = rep.take(~last)
+                onward.stage = nxt[~last]
+                self._enter_transit(onward)
         return added
+
+    def _replicate(self, batch: Transit, box: I64, idx: I64, finish: F64, tb: Tables) -> None:
+        """Writes just committed on the master ship to the replicas; reads served by a
+        replica are checked for staleness against the reader's own latest write."""
+        rep = self.replication
+        assert rep is not None
+        master = self.db_box
+        w = idx[batch.write[idx] & (box[idx] == master)]
+        if w.size:
+            fin_w = finish[np.isin(idx, w)]
+            o = np.argsort(fin_w, kind="stable")
+            speeds = [float(tb.speed[r]) for r in rep.replicas]
+            rep.commit(fin_w[o], batch.user[w][o], batch.demand[w, STAGES.index("db")][o], speeds, self.rtt_s)
+        r = idx[~batch.write[idx] & (box[idx] != master)]
+        if r.size:
+            rep.check_stale(batch.t[r], batch.user[r], box[r])
 
     def _resolve(self, t1: float) -> None:
         f = self.flight

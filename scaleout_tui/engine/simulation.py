@@ -29,8 +29,11 @@ from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S, HealthChecker, HealthCheckSpec
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.metrics import Metrics
+from scaleout_tui.engine.replication import ROUTINGS, Replication, ReplicationSpec
 from scaleout_tui.engine.rng import stream
 from scaleout_tui.engine.sessions import SessionSpec, SessionStore
+from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
+from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.storage import FileStore, StorageSpec
 from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
@@ -84,6 +87,8 @@ class SimConfig:
     storage: StorageSpec | None = None
     deregistration_delay_s: float = 300.0
     aux_type: str | None = None  # instance type of balancer and session-store boxes
+    replication: ReplicationSpec | None = None
+    sharding: ShardingSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +174,17 @@ class Simulation:
                 self.data.stage_box[0] = box.index
         if cfg.storage is not None:
             self.data.files = FileStore(cfg.storage, users)
+        self.lag_ms: list[float] = []  # worst replica lag, one sample per second
+        if cfg.replication is not None and fl.layout == "two-tier":
+            self.data.replication = Replication(cfg.replication, users, stream(self.seed, "replication"))
+            for _ in range(cfg.replication.replicas):
+                self._add_replica()
+        if cfg.sharding is not None and fl.layout == "two-tier":
+            router = ShardRouter(cfg.sharding, users, stream(self.seed, "shards"))
+            router.add_shard(self.role_box("db").index)
+            for _ in range(cfg.sharding.shards - 1):
+                router.add_shard(self._add_live_box("db", "db", self.db_type).index)
+            self.data.shards = router
         self._lb_failover_until = -1.0
         for f in cfg.failures:
             self.env.process(self._scripted_failure(f))
@@ -247,7 +263,12 @@ class Simulation:
         if extra:
             self.metrics.record_cost(extra * (t1 - t0) / 3600.0)
         self.now = t1
+        closed = len(self.metrics.windows)
         self.metrics.roll(t1)
+        rep = self.data.replication
+        if rep is not None and len(self.metrics.windows) > closed:
+            self.lag_ms.append(1000.0 * max(rep.lag(t1), default=0.0))
+            rep.trim(t1)
 
     def advance(self, seconds: float) -> None:
         """Advance by ``seconds`` of simulated time, or to the end of the run."""
@@ -292,12 +313,129 @@ class Simulation:
             raise CommandError(f"unknown setting {param!r}")
 
     def _apply_db(self, param: str, value: str | float | int) -> None:
+        rep = self.data.replication
+        if param == "db.replicas":
+            if rep is None:
+                raise CommandError("this level has no replication")
+            self._set_replicas(self._int(param, value, 0, 5))
+            return
+        if param == "db.read_routing":
+            if rep is None:
+                raise CommandError("this level has no replication")
+            if value not in ROUTINGS:
+                raise CommandError(f"unknown read routing {value!r}")
+            rep.spec = replace(rep.spec, read_routing=str(value))
+            return
+        if param in ("db.shards", "db.shard_key"):
+            self._apply_shards(param, value)
+            return
         if param != "db.size":
             raise CommandError(f"unknown setting {param!r}")
         itype = self._itype(value)
         self.db_type = itype
         if self.layout == "two-tier":
             self._resize(self.role_box("db"), itype)
+
+    def _apply_shards(self, param: str, value: str | float | int) -> None:
+        router = self.data.shards
+        if router is None:
+            raise CommandError("this level has no sharding")
+        if param == "db.shard_key":
+            if value not in SHARD_KEYS:
+                raise CommandError(f"unknown shard key {value!r}")
+            if self.now > 0:
+                raise CommandError("a new shard key means copying every record: "
+                                   "choose it before the clock starts")
+            router.spec = replace(router.spec, key=str(value))
+            return
+        n = self._int(param, value, 1, 8)
+        if n < router.n:
+            raise CommandError("merging shards is not supported: shards only grow")
+        if n == router.n:
+            return
+        if self.now == 0.0:
+            while router.n < n:
+                router.add_shard(self._add_live_box("db", "db", self.db_type).index)
+            return
+        self.env.process(self._add_shards(n - router.n))
+
+    def _add_shards(self, k: int) -> Generator[simpy.Event, Any, None]:
+        """Boot the new shards, then move chunks to them while every shard pays for it."""
+        router = self.data.shards
+        assert router is not None
+        pending = [Box("db-new", "db", self.db_type, -1, "booting", self.env.now) for _ in range(k)]
+        self._pending_boxes.extend(pending)
+        self._emit("shard_boot", "info", n=k, boot_s=self.config.boot_s)
+        yield self.env.timeout(self.config.boot_s)
+        for p in pending:
+            self._pending_boxes.remove(p)
+        before = router.n
+        for _ in range(k):
+            router.add_shard(self._add_live_box("db", "db", self.db_type).index)
+        move_s = router.spec.move_s_per_shard * k
+        router.moving = (self.env.now, self.env.now + move_s)
+        router.moving_from = before
+        self._emit("chunks_moving", "warn", shards=router.n, move_s=move_s)
+        end = self.env.now + move_s
+        while self.env.now < end:
+            for b in router.boxes:
+                box = self.boxes[b]
+                if box.accepting:
+                    self.data.probe(box, self.env.now, router.spec.move_load)
+            yield self.env.timeout(1.0)
+        router.moving = None
+        self._emit("chunks_moved", "good", shards=router.n)
+
+    def _add_replica(self) -> Box:
+        rep = self.data.replication
+        assert rep is not None
+        box = self._add_live_box("replica", "replica", self.db_type)
+        rep.add_replica(box.index, self.env.now)
+        return box
+
+    def _set_replicas(self, n: int) -> None:
+        rep = self.data.replication
+        assert rep is not None
+        have = len(rep.replicas)
+        if self.now == 0.0 or n < have:
+            while len(rep.replicas) < n:
+                self._add_replica()
+            while len(rep.replicas) > n:
+                box = self.boxes[rep.replicas[-1]]
+                rep.remove_replica(box.index)
+                self._set_state(box, "terminated")
+            return
+        for _ in range(n - have):
+            self.env.process(self._launch_replica())
+
+    def _launch_replica(self) -> Generator[simpy.Event, Any, None]:
+        """A replica boots from the master's latest snapshot and then follows it."""
+        pending = Box("replica-new", "replica", self.db_type, -1, "booting", self.env.now)
+        self._pending_boxes.append(pending)
+        self._emit("replica_boot", "info", boot_s=self.config.boot_s)
+        yield self.env.timeout(self.config.boot_s)
+        self._pending_boxes.remove(pending)
+        box = self._add_replica()
+        self._emit("replica_ready", "good", box=box.name)
+
+    def _failover(self, master: Box, failed_at: float) -> Generator[simpy.Event, Any, None]:
+        """Promote the most caught-up replica after the failover time."""
+        rep = self.data.replication
+        assert rep is not None
+        spec = rep.spec
+        self._emit("failover_wait", "warn", box=master.name, failover_s=spec.failover_s)
+        yield self.env.timeout(spec.failover_s)
+        best = rep.best_replica(self.env.now)
+        if best is None:
+            return
+        lost = rep.lost_on_promotion(best, failed_at, self.env.now)
+        rep.remove_replica(best)
+        new = self.boxes[best]
+        new.role = "db"
+        self._set_state(master, "terminated")
+        self.data.db_box = best
+        self.data.touch()
+        self._emit("promoted", "error" if lost else "good", box=new.name, old=master.name, lost=lost)
 
     def _apply_layout(self, param: str, value: str | float | int) -> None:
         if value not in ("single", "two-tier"):
@@ -426,7 +564,7 @@ class Simulation:
         raise CommandError(f"{value!r} is not on or off")
 
     def _target(self, name: str) -> Box:
-        return self.role_box(name) if name in ("db", "web", "lb", "session") else self.box(name)
+        return self.role_box(name) if name in ("db", "web", "lb", "session", "replica") else self.box(name)
 
     # ---- control-plane processes --------------------------------------------------------
     def _emit(self, code: str, severity: Severity = "info", **params: str | float | int) -> None:
@@ -613,6 +751,11 @@ class Simulation:
             if box.role == "lb":
                 self._lb_failover_until = self.env.now + (self.balancer_spec.failover_s
                                                           if self.balancer_spec else 0.0)
+            rep = self.data.replication
+            if box.role == "db" and rep is not None and rep.replicas:
+                self.env.process(self._failover(box, self.env.now))
+            if box.role == "replica" and rep is not None:
+                pass  # reads stop going to it at once; it rejoins on repair
             self._emit("crash", "error", box=box.name, lost=lost, repair_s=repair_s or 0)
         else:
             box.fault = kind  # type: ignore[assignment]

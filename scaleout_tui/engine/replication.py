@@ -1,0 +1,164 @@
+"""Master/replica replication: writes on one box, copies everywhere else, a little later.
+
+The master commits every write. Each replica receives the stream of committed writes
+and *replays it on a single thread* (MySQL's classic SQL thread, PostgreSQL's startup
+process): however many cores the replica has, it applies writes one at a time. So a
+replica's lag, the age of the oldest write it has not yet applied, stays near the
+network round trip while writes arrive slower than one thread applies them, grows
+without bound while they arrive faster (a write burst), and drains afterwards at
+``1 - ρ`` seconds per second, where ``ρ`` is the apply thread's utilisation.
+
+A read served by a replica that has not yet applied the reading user's own latest
+write returns the old data: a *stale read* ("I posted a comment and it vanished").
+Routing a user's reads to the master for a few seconds after they write
+(read-your-writes) removes exactly those.
+
+When the master dies, a replica is promoted after a failover time. The promotion cuts
+the replica's backlog: writes the master had committed that the promoted replica had
+not applied by then are gone for good. That is data loss, and no amount of later
+capacity brings it back. A longer failover lets the replica catch up (less loss) at
+the price of a longer stretch without writes: the trade-off every failover tool makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from scaleout_tui.engine.traffic import KINDS
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+WRITE_KINDS = frozenset(KINDS.index(k) for k in ("write", "upload"))
+ROUTINGS: tuple[str, ...] = ("master", "replicas", "read_your_writes")
+
+
+def apply_serially(free_at: float, arrive: F64, work: F64) -> F64:
+    """Finish times of writes replayed one at a time, in order (an unbounded FIFO queue
+    with one worker): ``D_n = max(a_n, D_{n-1}) + s_n``, unrolled into a running
+    maximum so a whole batch is a few NumPy passes. A relay log has no length limit."""
+    c = np.cumsum(work)
+    return c + np.maximum.accumulate(np.maximum(arrive - (c - work), free_at))
+
+
+def is_write(kind: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    return np.isin(kind, list(WRITE_KINDS))
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationSpec:
+    replicas: int = 0
+    read_routing: str = "master"
+    ryw_window_s: float = 5.0
+    apply_factor: float = 1.0     # replay work per write, relative to the master's work
+    failover_s: float = 30.0      # time to notice a dead master and promote a replica
+
+
+class Replication:
+    """The replicas' apply threads and what each replica has applied so far."""
+
+    def __init__(self, spec: ReplicationSpec, users: int, rng: np.random.Generator) -> None:
+        self.spec = spec
+        self.users = users
+        self.rng = rng
+        self.replicas: list[int] = []          # box indices, in promotion order
+        self.free_at: list[float] = []         # per replica: when its apply thread is free
+        self.applied: list[F64] = []           # per replica: when each user's last write applied
+        self.commits: list[F64] = []           # per replica: commit times of recent writes
+        self.finishes: list[F64] = []          # per replica: their apply finish times
+        self.last_commit = np.full(users, -np.inf)
+        self.stale_reads = 0
+        self.writes_lost = 0
+        self.writes = 0
+
+    def add_replica(self, box: int, now: float) -> None:
+        self.replicas.append(box)
+        self.free_at.append(now)
+        # a new replica starts from a snapshot of the master: everything so far applied
+        self.applied.append(np.full(self.users, -np.inf))
+        self.commits.append(np.empty(0))
+        self.finishes.append(np.empty(0))
+
+    def remove_replica(self, box: int) -> int:
+        """Drop a replica (failed or promoted); returns its position."""
+        i = self.replicas.index(box)
+        self.replicas.pop(i)
+        self.applied.pop(i)
+        self.commits.pop(i)
+        self.finishes.pop(i)
+        self.free_at.pop(i)
+        return i
+
+    def route_reads(self, t: F64, user: I64, master: int, live: list[int]) -> I64:
+        """Which box serves each read."""
+        n = t.size
+        routing = self.spec.read_routing
+        if routing == "master" or not live:
+            return np.full(n, master, dtype=np.int64)
+        pick = np.asarray(live, dtype=np.int64)[self.rng.integers(0, len(live), n)]
+        if routing == "read_your_writes":
+            recent = t - self.last_commit[user] < self.spec.ryw_window_s
+            pick = np.where(recent, master, pick)
+        return pick
+
+    def commit(self, t: F64, user: I64, demand: F64, speeds: list[float], rtt: float) -> None:
+        """Writes committed on the master at ``t`` (sorted): ship them to every replica."""
+        if t.size == 0:
+            return
+        self.writes += int(t.size)
+        self.last_commit[user] = t
+        for i in range(len(self.replicas)):
+            work = demand * self.spec.apply_factor / speeds[i]
+            fin = apply_serially(self.free_at[i], t + rtt, work)
+            self.free_at[i] = float(fin[-1])
+            self.applied[i][user] = fin
+            self.commits[i] = np.concatenate((self.commits[i], t))
+            self.finishes[i] = np.concatenate((self.finishes[i], fin))
+
+    def check_stale(self, t: F64, user: I64, box: I64) -> npt.NDArray[np.bool_]:
+        """Reads (at their arrival on ``box``) that miss the user's own latest write."""
+        stale = np.zeros(t.size, dtype=np.bool_)
+        for i, r in enumerate(self.replicas):
+            on = box == r
+            if on.any():
+                u = user[on]
+                stale[on] = (self.last_commit[u] <= t[on]) & (self.applied[i][u] > t[on])
+        self.stale_reads += int(stale.sum())
+        return stale
+
+    def lag(self, now: float) -> list[float]:
+        """Seconds behind the master, per replica: age of the oldest unapplied write."""
+        out = []
+        for i in range(len(self.replicas)):
+            pending = self.finishes[i] > now
+            out.append(float(now - self.commits[i][pending].min()) if pending.any() else 0.0)
+        return out
+
+    def unapplied(self, now: float) -> list[int]:
+        """Writes each replica has received or is owed but not yet applied."""
+        return [int(np.count_nonzero(f > now)) for f in self.finishes]
+
+    def trim(self, now: float) -> None:
+        """Forget writes applied long ago (they can no longer be lost or lag)."""
+        for i in range(len(self.replicas)):
+            keep = self.finishes[i] > now - 1.0
+            self.commits[i] = self.commits[i][keep]
+            self.finishes[i] = self.finishes[i][keep]
+
+    def best_replica(self, now: float) -> int | None:
+        """The replica with the least unapplied work: the one to promote."""
+        if not self.replicas:
+            return None
+        backlog = [int(np.count_nonzero(f > now)) for f in self.finishes]
+        return self.replicas[int(np.argmin(backlog))]
+
+    def lost_on_promotion(self, box: int, failed_at: float, promoted_at: float) -> int:
+        """Writes committed before the master died that ``box`` had not applied when it
+        was promoted."""
+        i = self.replicas.index(box)
+        lost = int(np.count_nonzero((self.commits[i] <= failed_at) & (self.finishes[i] > promoted_at)))
+        self.writes_lost += lost
+        return lost
