@@ -37,6 +37,8 @@ class BoxView:
     passes: int = 0              # consecutive health-check passes
     fails: int = 0               # consecutive health-check failures
     last_check: str = ""         # reason of the last probe's result
+    lag_ms: float = 0.0          # replicas: how far behind the master
+    shard_share: float = -1.0    # shards: share of inserts so far (-1: not a shard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,10 @@ class Services:
     session_store: str = ""      # "" = no sessions in this level
     sessions_active: int = 0
     storage: str = ""            # "" = no file storage in this level
+    read_routing: str = ""       # "" = no replicas in this level
+    shard_key: str = ""          # "" = no sharding in this level
+    stale_reads: int = 0
+    writes_lost: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,10 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     busy_w = sim.data.bank.busy_workers(sim.now)
     boxes = []
     health = sim.health.health if sim.health is not None else {}
+    rep = sim.data.replication
+    lags = dict(zip(rep.replicas, rep.lag(sim.now), strict=True)) if rep else {}
+    shards = sim.data.shards
+    shares = dict(zip(shards.boxes, shards.share(), strict=True)) if shards and shards.n > 1 else {}
     for b in sim.boxes:
         if b.state == "terminated":
             continue
@@ -142,7 +152,8 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
                              float(100.0 * min(util, 1.0)), int(waiting[b.index]) if b.accepting else 0,
                              int(busy_w[b.index]) if b.accepting else 0, b.itype.price_per_hour,
                              b.fault, h.status if h else "", h.passes if h else 0, h.fails if h else 0,
-                             h.last_reason if h else ""))
+                             h.last_reason if h else "", 1000.0 * lags.get(b.index, 0.0),
+                             shares.get(b.index, -1.0)))
     totals = Totals(
         arrived=m.arrived, completed=m.completed, failed=int(m.total_errors.sum()),
         in_flight=sim.data.in_flight,
@@ -169,6 +180,8 @@ def services(sim: Simulation) -> Services:
                      f"out after {c.unhealthy_threshold} fails, in after {c.healthy_threshold} passes")
     store = sim.data.sessions
     files = sim.data.files
+    rep = sim.data.replication
+    shards = sim.data.shards
     return Services(
         algorithm=lb.algorithm if lb else "",
         sticky=bool(lb and lb.sticky),
@@ -177,4 +190,8 @@ def services(sim: Simulation) -> Services:
         session_store=store.spec.store if store else "",
         sessions_active=store.active(sim.now) if store else 0,
         storage=files.spec.mode if files else "",
+        read_routing=rep.spec.read_routing if rep else "",
+        shard_key=shards.spec.key if shards else "",
+        stale_reads=rep.stale_reads if rep else 0,
+        writes_lost=rep.writes_lost if rep else 0,
     )

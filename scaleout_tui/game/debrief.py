@@ -7,6 +7,9 @@ by how much, not a generic "try again". Each line is chosen by a measured condit
 
 from __future__ import annotations
 
+import numpy as np
+
+from scaleout_tui.engine.shardrouter import place
 from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.game import texts
 from scaleout_tui.game.scoring import (
@@ -63,7 +66,34 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
     if sim.data.files is not None:
         out["files_not_found"] = errs["not_found"]
         out["uploads"] = sim.data.files.uploads
+    rep = sim.data.replication
+    if rep is not None:
+        out.update({
+            "stale_reads": rep.stale_reads,
+            "replication_lag_ms_p95": round(result.metrics["replication_lag_ms_p95"], 3),
+            "replication_lag_ms_max": round(max(sim.lag_ms, default=0.0), 3),
+            "writes_lost": rep.writes_lost,
+            "writes": rep.writes,
+            "read_routing": rep.spec.read_routing,
+            "replicas": len(rep.replicas),
+        })
+    shards = sim.data.shards
+    if shards is not None:
+        share = [round(x, 4) for x in shards.share()]
+        out.update({
+            "shard_key": shards.spec.key,
+            "shards": shards.n,
+            "shard_share": share,  # type: ignore[dict-item]
+            "max_shard_share": max(share, default=0.0),
+            "demo_60_records": demo_60(shards.spec.key),  # type: ignore[dict-item]
+        })
     return out
+
+
+def demo_60(key: str) -> list[int]:
+    """The tutorials' demonstration: 60 records with ids 0..59 written over 3 shards."""
+    ids = np.arange(60)
+    return [int(x) for x in np.bincount(place(ids, 3, key, 60), minlength=3)]
 
 
 def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -> list[str]:
@@ -156,6 +186,26 @@ def _mechanism_lines(sim: Simulation, resolved: int) -> list[str]:
             lines.append(d["sessions_ok"])
         if errs["store_down"]:
             lines.append(d["store_down"].format(n=errs["store_down"]))
+    rep = sim.data.replication
+    if rep is not None:
+        lag = max(sim.lag_ms, default=0.0)
+        if rep.stale_reads:
+            lines.append(d["stale"].format(n=rep.stale_reads, lag=lag))
+        elif rep.replicas and rep.spec.read_routing != "master":
+            lines.append(d["no_stale"].format(routing=rep.spec.read_routing))
+        if rep.writes_lost:
+            lines.append(d["writes_lost"].format(n=rep.writes_lost))
+        if lag > 1000:
+            lines.append(d["lag"].format(lag=lag / 1000.0))
+    shards = sim.data.shards
+    if shards is not None and shards.n > 1:
+        share = shards.share()
+        top = max(share, default=0.0)
+        lines.append(d["shards"].format(n=shards.n, key=shards.spec.key,
+                                        shares=" / ".join(f"{100 * x:.0f} %" for x in share),
+                                        demo=" / ".join(str(x) for x in demo_60(shards.spec.key))))
+        if top >= 0.6:
+            lines.append(d["hot_shard"].format(pct=100 * top))
     files = sim.data.files
     if files is not None:
         nf = errs["not_found"]

@@ -44,6 +44,20 @@ def run_metrics(sim: Simulation) -> dict[str, float]:
         "requests_to_unhealthy": float(det.requests),
         "health_check_cpu_pct": health_check_cpu_pct(sim),
         "timeouts": float(errs["timeout"]),
+        **data_metrics(sim),
+    }
+
+
+def data_metrics(sim: Simulation) -> dict[str, float]:
+    """Replication and sharding numbers (zero when the level has neither)."""
+    rep = sim.data.replication
+    shards = sim.data.shards
+    lag = np.asarray(sim.lag_ms) if sim.lag_ms else np.zeros(1)
+    return {
+        "stale_reads": float(rep.stale_reads) if rep else 0.0,
+        "writes_lost": float(rep.writes_lost) if rep else 0.0,
+        "replication_lag_ms_p95": float(np.percentile(lag, 95)),
+        "max_shard_share_pct": 100.0 * max(shards.share(), default=0.0) if shards else 0.0,
     }
 
 

@@ -30,6 +30,13 @@ EVENTS: dict[str, str] = {
     "terminated": "{box} terminated",
     "store_boot": "Booting the shared session store ({boot_s:.0f} s)",
     "store_switched": "Sessions now live in the {store} store; {sessions} logged-in users must log in again",
+    "replica_boot": "Booting a replica from the master's snapshot ({boot_s:.0f} s)",
+    "replica_ready": "{box} follows the master",
+    "failover_wait": "{box} (master) is down: promoting a replica in {failover_s:.0f} s",
+    "promoted": "{box} promoted to master; {lost} writes it had not applied are lost",
+    "shard_boot": "Booting {n} new shard(s) ({boot_s:.0f} s)",
+    "chunks_moving": "Moving chunks to {shards} shards over {move_s:.0f} s (extra load on every shard)",
+    "chunks_moved": "Chunks balanced over {shards} shards",
     "spike": "Traffic event: {name} (×{factor:g})",
 }
 
@@ -156,6 +163,28 @@ DEBRIEF.update({
         "attribute cache ({cache:.0f} s) did not show the new file yet."
     ),
     "files_ok": "Every download found its file.",
+    "stale": (
+        "{n} reads returned stale data: a replica had not yet applied the reader's own write "
+        "(worst lag {lag:.0f} ms). Reading your own writes from the master for a few seconds "
+        "removes exactly these."
+    ),
+    "no_stale": "No read was stale with {routing} routing.",
+    "writes_lost": (
+        "{n} committed writes were LOST when a replica was promoted before it had applied them. "
+        "A server can be rebuilt; lost data cannot."
+    ),
+    "lag": (
+        "Replication lag reached {lag:.1f} s: each replica applies writes on one thread, so a write "
+        "burst faster than one thread can replay piles up."
+    ),
+    "shards": (
+        "{n} shards keyed by {key} took {shares} of the inserts. (The tutorials' demo: 60 records "
+        "over 3 shards by this key land {demo}.)"
+    ),
+    "hot_shard": (
+        "One shard took {pct:.0f} % of the inserts: a monotonically increasing key sends every new "
+        "record to the shard that owns the top of the range."
+    ),
 })
 
 OBJECTIVE_LINE = "{label}: {value} (target {op} {target}) — {verdict}"
