@@ -79,6 +79,23 @@ SERVICE_LB_DOWN = " (DOWN)"
 SERVICE_CHECK = "health check: {check}"
 SERVICE_SESSIONS = "sessions: {store} store, {n:,} logged in"
 SERVICE_FILES = "uploaded files: {mode}"
+#: The same facts as chips, for a short terminal where each line of the board counts.
+SERVICE_LB_SHORT = "LB {algorithm}"
+SERVICE_STICKY_SHORT = " sticky"
+SERVICE_LB_DOWN_SHORT = " DOWN"
+SERVICE_CHECK_SHORT = "{kind} {what} every {every}"
+SERVICE_CHECK_L4 = "TCP"
+SERVICE_CHECK_L7 = "GET {path}"
+SERVICE_THRESHOLDS_SHORT = "out at {out}✗, in at {into}✓"
+SERVICE_NO_CHECK = "no health checks"
+SERVICE_SESSIONS_SHORT = "{n:,} sessions ({store})"
+SERVICE_FILES_SHORT = "files: {mode}"
+
+#: The balancer's targets, one row each (tall terminals): the checks behind each mark.
+TARGETS_HEAD = ("target", "box", "balancer", "checks in a row", "last check")
+TARGET_PASSED = "{n:,} passed"
+TARGET_FAILED = "{n:,} failed"
+TARGET_NOT_CHECKED = "–"
 
 STATES: dict[str, str] = {
     "running": "● running",
@@ -108,6 +125,7 @@ GAUGE_ERRORS_VALUE = "{pct:.1f} %"
 GAUGE_ERRORS_NONE = "none"
 GAUGE_INSTANCES = "instances"
 GAUGE_INSTANCES_VALUE = "{n} (peak {peak})"
+GAUGE_INSTANCES_NOW = "{n}"
 GAUGE_COST = "cost"
 GAUGE_COST_VALUE = "${cost:,.2f} so far · ${rate:,.3f}/h"
 GAUGE_REQUESTS = "requests"

@@ -50,7 +50,7 @@ from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
 from scaleout_tui.ui.widgets.policy import PolicyPanel
-from scaleout_tui.ui.widgets.topology import ServicesView, TopologyData, TopologyView
+from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
 if TYPE_CHECKING:
     from scaleout_tui.ui.app import ScaleoutApp
@@ -75,6 +75,11 @@ class PlayScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012 (typed by Screen)
     #: Below 36 rows only the focused knob shows its help text (the briefing has them all).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 (typed by Screen)
+
+    #: The first knob is focused in on_mount instead. Textual's auto-focus happens at compose
+    #: time and scrolls the focused drop-down to the centre, animated, before the layout is
+    #: final: on a short terminal the policy panel opened scrolled by a row, its first label hidden.
+    AUTO_FOCUS = ""
 
     app: ScaleoutApp
 
@@ -105,6 +110,7 @@ class PlayScreen(Screen[None]):
                         services = ServicesView(id="services")
                         services.display = False
                         yield services
+                        yield TargetsView(id="targets", classes="-empty")
                     gauges = GaugesView(id="gauges", classes="panel")
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
@@ -132,6 +138,9 @@ class PlayScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        selects = self.query(Select)
+        if selects:
+            selects.first().focus(scroll_visible=False)
         self.refresh_view()
         if not self.manual_clock:
             self._clock_timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="play-clock")
@@ -207,6 +216,7 @@ class PlayScreen(Screen[None]):
         self.query_one(ClockBar).data = self.clock_data()
         self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
         self.query_one(ServicesView).services = snap.services
+        self.query_one(TargetsView).boxes = snap.boxes
         gauges = self.query_one(GaugesView)
         gauges.data = GaugeData(snap.gauges, snap.totals)
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
@@ -217,9 +227,10 @@ class PlayScreen(Screen[None]):
             self._p95_target)
         rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
         self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
-        cpu = self.query_one("#chart-cpu", SeriesChart)
-        if cpu.display:
-            cpu.show(t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
+        # Drawn even while hidden (narrow layout): the breakpoint that shows it is applied after
+        # the first refresh, and a chart never given its data showed a bare 0..1 axis at 00:00.
+        self.query_one("#chart-cpu", SeriesChart).show(
+            t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log
 

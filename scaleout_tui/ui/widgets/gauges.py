@@ -38,6 +38,19 @@ def error_causes(errors: tuple[tuple[str, int], ...]) -> str:
     return ", ".join(f"{texts.CAUSES_SHORT.get(c, c)} {n:,}" for n, c in seen)
 
 
+def instances_text(tot: Totals) -> str:
+    """``"4 (peak 6)"``, or just ``"4"`` while the peak says nothing more.
+
+    The peak is taken when a one-second window closes, so at 00:00 it is still 0 while boxes
+    already run; and the engine counts the balancer nodes in the current number but not in
+    the peak. A peak at or below the current count adds nothing (and "6 (peak 4)" reads as a
+    bug), so it is shown only once it is higher.
+    """
+    if tot.peak_instances > tot.instances:
+        return texts.GAUGE_INSTANCES_VALUE.format(n=tot.instances, peak=tot.peak_instances)
+    return texts.GAUGE_INSTANCES_NOW.format(n=tot.instances)
+
+
 def gauges_table(data: GaugeData) -> Table:
     """A two-column grid: what, then its value."""
     grid = Table.grid(padding=(0, 1))
@@ -63,8 +76,7 @@ def gauges_table(data: GaugeData) -> Table:
     else:
         err = Text(texts.GAUGE_ERRORS_NONE, style="green")
     grid.add_row(texts.GAUGE_ERRORS, err)
-    grid.add_row(texts.GAUGE_INSTANCES,
-                 texts.GAUGE_INSTANCES_VALUE.format(n=tot.instances, peak=tot.peak_instances))
+    grid.add_row(texts.GAUGE_INSTANCES, instances_text(tot))
     grid.add_row(texts.GAUGE_COST, texts.GAUGE_COST_VALUE.format(cost=tot.cost, rate=g.cost_per_hour))
     return grid
 
