@@ -2,7 +2,8 @@
 
 Why a provider rather than only keys: a player who forgot that ``4`` means "max speed"
 can type "speed" and see every choice with its key. The commands offered depend on the
-screen the palette was opened over: clock commands only make sense on the play screen.
+screen the palette was opened over: clock commands only make sense on the play screen, and
+the failure drill's ("Crash web-2", "Repair web-2") only in a level that allows it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,21 @@ from scaleout_tui.ui.screens.play import PlayScreen
 Command = tuple[str, str, Callable[[], object]]
 
 
+def drill_commands(screen: PlayScreen) -> list[Command]:
+    """"Crash web-2", "Repair web-2" ...: the level's failure kinds on each web box now."""
+    out: list[Command] = []
+    targets = screen.drill_targets()
+    for box in targets:
+        for kind in screen.injections:
+            name = texts.CMD_INJECT.get(kind, kind + " {box}").format(box=box)
+            what = texts.DRILL_KIND_HELP.get(kind, kind)
+            out.append((name, texts.CMD_INJECT_HELP.format(what=what), partial(screen.inject, kind, box)))
+    for box in targets:
+        out.append((texts.CMD_REPAIR.format(box=box), texts.CMD_REPAIR_HELP.format(box=box),
+                    partial(screen.repair, box)))
+    return out
+
+
 class GameCommands(Provider):
     def commands(self) -> list[Command]:
         """(name, help, callback) for the screen the palette was opened over."""
@@ -32,6 +48,7 @@ class GameCommands(Provider):
                             texts.CMD_SPEED_HELP.format(name=name, key=i + 1),
                             partial(screen.action_speed, i)))
             out.append((texts.CMD_RESTART, texts.CMD_RESTART_HELP, screen.action_restart))
+            out.extend(drill_commands(screen))
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, screen.action_leave))
         elif not isinstance(screen, CampaignScreen):
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, getattr(app, "back_to_map", lambda: None)))

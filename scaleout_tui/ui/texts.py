@@ -163,6 +163,41 @@ LAYOUTS: dict[str, str] = {
 }
 KNOB_REFUSED = "Not changed: {reason}"
 
+# ---- failure drill (the player breaks a box on purpose) ------------------------------------------
+DRILL_LABEL = "Break a box"
+DRILL_HELP = ("Pick a web box and a failure, then Inject (i); Repair (u) fixes it. Watch how long "
+              "the balancer takes to notice, and what the users see meanwhile.")
+DRILL_TARGET_PROMPT = "which box?"
+DRILL_INJECT = "Inject (i)"
+DRILL_REPAIR = "Repair (u)"
+#: How each failure kind reads in the drop-down (short: the column is narrow).
+DRILL_KINDS: dict[str, str] = {
+    "crash": "crash",
+    "hang": "hang",
+    "error": "500 errors",
+    "slow": "slow",
+}
+#: What each kind does, for the command palette and tooltips.
+DRILL_KIND_HELP: dict[str, str] = {
+    "crash": "the box dies: its port closes",
+    "hang": "the app hangs: the port stays open, nothing answers",
+    "error": "the app answers 500 to everything",
+    "slow": "the app runs several times slower",
+}
+DRILL_NO_TARGET = "Choose a box to break first."
+DRILL_NO_KIND = "Choose a kind of failure first."
+DRILL_NO_REPAIR_TARGET = "Choose the box to repair first."
+DRILL_REFUSED = "Not done: {reason}"
+DRILL_SENT = "{kind} on {box}: sent."
+DRILL_SENT_PAUSED = "{kind} on {box}: happens when the clock runs (Space)."
+DRILL_REPAIR_SENT = "Repair of {box}: sent."
+DRILL_REPAIR_SENT_PAUSED = "Repair of {box}: happens when the clock runs (Space)."
+#: Stand-in refusals until the engine raises them itself (see scaleout_tui.ui.failures).
+DRILL_ALREADY_DOWN = "{box} is {state}: nothing left to break; repair it first"
+DRILL_ALREADY_FAULTY = "{box} already {fault}; repair it first"
+DRILL_NOT_BROKEN = "{box} is not broken"
+DRILL_NO_BOX = "no box named {box!r}"
+
 CONFIRM_LEAVE = "Leave this run and go back to the map? The run will not be recorded."
 CONFIRM_RESTART = "Restart this level from the beginning?"
 CONFIRM_YES = "Yes (y)"
@@ -217,7 +252,11 @@ stars (★★★). Winning a level unlocks the next one.
 ## Reading the play screen
 
 - **Topology**: each box with its instance type, state, CPU use and queue. A full CPU bar
-  means every core is busy and new requests wait in the queue.
+  means every core is busy and new requests wait in the queue. Behind a load balancer each
+  web box also shows the balancer's view of it: ✓ in rotation, ✗ out of rotation, … not
+  checked yet, ↓ draining; a red ! is an app that runs but is broken (hung, failing, slow).
+- **Break a box** (some levels): crash, hang or slow down a web box yourself and watch
+  whether, and how fast, the health checks take it out of rotation.
 - **Live**: requests per second in and out, latency percentiles (p95: 95 % of requests were
   faster than this), errors by cause, instances and cost.
 - **Charts**: p95 latency and traffic over the simulated time.
@@ -234,6 +273,7 @@ before the clock starts is free.
 | Space | pause / resume the clock |
 | 1 2 3 4 | speed 1×, 10×, 60×, as fast as possible |
 | Tab | move between the policy settings; Enter opens one |
+| i / u | inject the failure chosen under "Break a box" / repair that box (levels that allow it) |
 | r | restart the level |
 | Esc | back to the map (asks first) |
 | Ctrl+P | command palette: every command by name |
@@ -251,6 +291,8 @@ KEY_PAUSE = "Pause/resume"
 KEY_SPEED = "Speed {name}"
 KEY_RESTART = "Restart"
 KEY_MAP = "Map"
+KEY_INJECT = "Inject"
+KEY_REPAIR = "Repair"
 KEY_RETRY = "Retry"
 KEY_NEXT = "Next"
 KEY_YES = "Yes"
@@ -264,6 +306,15 @@ CMD_RESTART = "Restart level"
 CMD_RESTART_HELP = "Start this level again from 00:00 (r)"
 CMD_MAP = "Back to the map"
 CMD_MAP_HELP = "Leave the current screen for the campaign map"
+CMD_INJECT: dict[str, str] = {
+    "crash": "Crash {box}",
+    "hang": "Hang {box}",
+    "error": "Make {box} answer 500",
+    "slow": "Slow down {box}",
+}
+CMD_INJECT_HELP = "Failure drill: {what}"
+CMD_REPAIR = "Repair {box}"
+CMD_REPAIR_HELP = "Undo a failure on {box}: restart it or fix its app"
 CMD_HELP = "Open help"
 CMD_HELP_HELP = "Controls and how the game works (F1)"
 

@@ -20,6 +20,11 @@ Two ways to drive the clock:
 
 A run starts paused: changes made before the clock starts are free (a resize later
 costs downtime), so the player gets to read the board and set the policy first.
+
+In a level with ``injections`` the player can also break a web box (the failure drill in
+the policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
+:meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which turn any refusal into a toast:
+a wrong choice must never cost the player their run.
 """
 
 from __future__ import annotations
@@ -35,17 +40,19 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Select
+from textual.widgets import Button, Footer, Select
 
+from scaleout_tui.content import injections
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import CommandError
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.session import Session
-from scaleout_tui.ui import texts
+from scaleout_tui.ui import failures, texts
 from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, run_max
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
+from scaleout_tui.ui.widgets.drill import FailureDrill
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
@@ -66,6 +73,9 @@ class PlayScreen(Screen[None]):
         Binding("space", "toggle_pause", texts.KEY_PAUSE, priority=True),
         *[Binding(str(i + 1), f"speed({i})", texts.KEY_SPEED.format(name=name), priority=True,
                   show=False) for i, name in enumerate(texts.SPEED_NAMES)],
+        # Not in the footer (it has no room left at 80 columns): the drill's buttons show the keys.
+        Binding("i", "inject", texts.KEY_INJECT, show=False),
+        Binding("u", "repair", texts.KEY_REPAIR, show=False),
         Binding("r", "restart", texts.KEY_RESTART),
         Binding("escape", "leave", texts.KEY_MAP),
     ]
@@ -97,6 +107,8 @@ class PlayScreen(Screen[None]):
         self._last_wall: float | None = None
         self._last_refresh = 0.0
         self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
+        #: The failure kinds the player may inject here (empty: no drill, no keys, no commands).
+        self.injections: tuple[str, ...] = injections(level)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -125,7 +137,8 @@ class PlayScreen(Screen[None]):
                     cpu.border_title = texts.PANEL_CHART_CPU
                     yield cpu
             with Vertical(id="play-right"):
-                policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog, id="policy")
+                policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
+                                     injections=self.injections, targets=self.drill_targets(), id="policy")
                 policy.add_class("panel")
                 policy.border_title = texts.PANEL_POLICY
                 yield policy
@@ -233,6 +246,8 @@ class PlayScreen(Screen[None]):
             t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log
+        if self.injections:
+            self.query_one(FailureDrill).set_targets(failures.targets(snap.boxes))
 
     # ---- knobs --------------------------------------------------------------------------
     @on(Select.Changed)
@@ -251,6 +266,75 @@ class PlayScreen(Screen[None]):
             self.query_one(PolicyPanel).show_values(self.session.knobs)
             return
         self.refresh_view()
+
+    # ---- failure drill ------------------------------------------------------------------
+    def drill_targets(self) -> tuple[str, ...]:
+        """The boxes a player may break now (none in a level without injections)."""
+        return failures.targets(self.session.snapshot().boxes) if self.injections else ()
+
+    def inject(self, kind: str, box: str) -> None:
+        """Break ``box`` with ``kind``; a refusal becomes a toast with the reason."""
+        if self._ended:
+            return
+        if kind not in self.injections:
+            # The palette and the drill only offer the level's kinds; this guards other callers.
+            self.notify(texts.DRILL_NO_KIND, severity="warning")
+            return
+        try:
+            failures.inject(self.session, kind, box)
+        except CommandError as e:
+            self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
+            return
+        sent = texts.DRILL_SENT_PAUSED if self.clock.paused else texts.DRILL_SENT
+        self.notify(sent.format(kind=texts.DRILL_KINDS.get(kind, kind).capitalize(), box=box))
+        self.refresh_view()
+
+    def repair(self, box: str) -> None:
+        """Undo a failure of ``box``; a refusal becomes a toast with the reason."""
+        if self._ended:
+            return
+        try:
+            failures.repair(self.session, box)
+        except CommandError as e:
+            self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
+            return
+        sent = texts.DRILL_REPAIR_SENT_PAUSED if self.clock.paused else texts.DRILL_REPAIR_SENT
+        self.notify(sent.format(box=box))
+        self.refresh_view()
+
+    def action_inject(self) -> None:
+        """Inject the failure chosen in the drill (key ``i``, the Inject button)."""
+        drill = self.query_one(FailureDrill)
+        if drill.target is None:
+            self.notify(texts.DRILL_NO_TARGET, severity="warning")
+        elif drill.kind is None:
+            self.notify(texts.DRILL_NO_KIND, severity="warning")
+        else:
+            self.inject(drill.kind, drill.target)
+
+    def action_repair(self) -> None:
+        """Repair the box chosen in the drill (key ``u``, the Repair button)."""
+        target = self.query_one(FailureDrill).target
+        if target is None:
+            self.notify(texts.DRILL_NO_REPAIR_TARGET, severity="warning")
+        else:
+            self.repair(target)
+
+    @on(Button.Pressed, "#drill-inject")
+    def _inject_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_inject()
+
+    @on(Button.Pressed, "#drill-repair")
+    def _repair_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_repair()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A level without injections has no drill: its keys are neither shown nor active.
+        if action in ("inject", "repair"):
+            return bool(self.injections) and not self._ended
+        return True
 
     # ---- actions ------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:

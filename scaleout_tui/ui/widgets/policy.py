@@ -7,11 +7,15 @@ screen hands the choice to the session and, if the session refuses, calls
 
 Choices are labelled with what a player needs to compare them: an instance type's
 vCPUs and price, a layout's meaning in words.
+
+A level that lets the player break boxes gets the failure drill at the end of the panel
+(:class:`~scaleout_tui.ui.widgets.drill.FailureDrill`), as one more group: Tab reaches it
+like any knob, and a short terminal shows its help only while it has the focus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from textual import events
@@ -23,6 +27,7 @@ from scaleout_tui.content.schema import Knob
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.fmt import reflow
+from scaleout_tui.ui.widgets.drill import FailureDrill
 
 
 def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -> str:
@@ -45,14 +50,17 @@ def select_id(knob_id: str) -> str:
 
 
 class PolicyPanel(VerticalScroll, can_focus=False):
-    """Label, drop-down and help for each knob, in the level's order."""
+    """Label, drop-down and help for each knob, in the level's order; then the drill."""
 
     def __init__(self, knobs: tuple[Knob, ...], values: Mapping[str, str],
-                 catalog: Mapping[str, InstanceType], *, id: str | None = None) -> None:
+                 catalog: Mapping[str, InstanceType], *, injections: Sequence[str] = (),
+                 targets: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(id=id)
         self._knobs = knobs
         self._values = dict(values)
         self._catalog = catalog
+        self._injections = tuple(injections)
+        self._targets = tuple(targets)
 
     def compose(self) -> ComposeResult:
         for knob in self._knobs:
@@ -73,6 +81,8 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 yield select
                 if knob.help:
                     yield Static(reflow(knob.help), classes="knob-help")
+        if self._injections:
+            yield FailureDrill(self._injections, self._targets, id="drill", classes="knob-group")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the knob group holding the focus (short terminals show only its help).
