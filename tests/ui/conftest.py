@@ -19,13 +19,17 @@ import pytest
 from textual.pilot import Pilot
 
 from scaleout_tui.content import load_policy
-from scaleout_tui.persistence.progress import HOME_ENV
+from scaleout_tui.persistence.progress import HOME_ENV, Progress
 from scaleout_tui.ui.app import ScaleoutApp, make_app
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.widgets.policy import PolicyPanel
 
 LEVEL_1 = "01-single-server"
 LEVEL_2 = "02-two-tiers"
+LEVEL_3 = "03-load-balancer"
+LEVEL_4 = "04-sessions"
+LEVEL_5 = "05-shared-storage"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -83,3 +87,28 @@ async def open_level(pilot: Pilot[int], level_id: str = LEVEL_1) -> PlayScreen:
     assert isinstance(screen, PlayScreen), f"expected the play screen, got {screen!r}"
     assert screen.level.id == level_id
     return screen
+
+
+def unlock_through(level_id: str) -> None:
+    """Record a win of every level before ``level_id`` in the progress file of the current
+    ``SCALEOUT_HOME`` (the ``home`` fixture's), so the map lets the test open it."""
+    ids = load_content().ordered_ids
+    if level_id not in ids:
+        pytest.skip(f"level {level_id} is not written yet")
+    progress, _ = Progress.load()
+    for earlier in ids[: ids.index(level_id)]:
+        progress.record(earlier, True, 3, {})
+    progress.save()
+
+
+async def play_at(pilot: Pilot[int], level_id: str, seconds: float,
+                  knobs: dict[str, str] | None = None) -> PlayScreen:
+    """Open ``level_id``, set ``knobs`` before the clock starts (as a player would on the
+    paused board), then run the manual clock for ``seconds``."""
+    play = await open_level(pilot, level_id)
+    for knob_id, value in (knobs or {}).items():
+        play.session.set_knob(knob_id, value)
+    play.query_one(PolicyPanel).show_values(play.session.knobs)
+    play.advance(seconds)
+    await pilot.pause()
+    return play

@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import Button, Select
 
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui.app import ScaleoutApp, make_app
@@ -24,7 +24,16 @@ from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.screens.too_small import TooSmallScreen
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.topology import TopologyView
-from tests.ui.conftest import LEVEL_1, LEVEL_2, async_test, open_level, solution_knobs
+from tests.ui.conftest import (
+    LEVEL_1,
+    LEVEL_2,
+    LEVEL_3,
+    async_test,
+    open_level,
+    play_at,
+    solution_knobs,
+    unlock_through,
+)
 
 
 async def choose(pilot, select: Select[str], value: str) -> None:  # type: ignore[no-untyped-def]
@@ -282,3 +291,94 @@ async def test_a_run_that_ends_under_a_dialog_still_lands_on_its_debrief(home: P
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
         assert [type(s) for s in app.screen_stack] == [CampaignScreen, DebriefScreen]
+
+
+# ---- failure drill (levels with injections) ---------------------------------------------------
+def log_lines(play: PlayScreen) -> list[str]:
+    from scaleout_tui.game.texts import describe
+
+    return [describe(e) for e in play.session.snapshot().log]
+
+
+def toasts(app: ScaleoutApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@async_test
+async def test_a_crash_injected_from_the_drill_leaves_and_rejoins_the_rotation(home: Path) -> None:
+    unlock_through(LEVEL_3)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        # The reference checks (L7 every 5 s), and well before the level's own scripted hang at 500 s.
+        play = await play_at(pilot, LEVEL_3, 60.0, solution_knobs(LEVEL_3))
+        await choose(pilot, play.query_one("#drill-target", Select), "web-2")
+        await choose(pilot, play.query_one("#drill-kind", Select), "crash")
+        await pilot.press("i")
+        await pilot.pause()
+        play.advance(20.0)
+        await pilot.pause()
+        web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
+        assert web2.state == "crashed" and web2.health == "unhealthy"
+        assert any(ln.startswith("web-2") and "out of rotation" in ln for ln in log_lines(play))
+        assert "out of rotation" in str(play.query_one(EventLog).render())
+
+        # Repair with the button this time; the box must pass its checks again before it rejoins.
+        play.query_one("#drill-repair", Button).press()
+        await pilot.pause()
+        play.advance(40.0)
+        await pilot.pause()
+        web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
+        assert web2.state == "running" and web2.health == "healthy"
+        assert any(ln.startswith("web-2") and "back in rotation" in ln for ln in log_lines(play))
+        assert "back in rotation" in str(play.query_one(EventLog).render())
+        assert not any("Not done" in t for t in toasts(app))
+
+
+@async_test
+async def test_bad_drill_input_is_a_toast_never_a_traceback(home: Path) -> None:
+    unlock_through(LEVEL_3)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        play = await play_at(pilot, LEVEL_3, 10.0)
+        await pilot.press("i")  # nothing selected yet
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Choose a box to break first." in toasts(app)
+        assert "Choose the box to repair first." in toasts(app)
+
+        play.repair("web-1")  # not broken
+        play.inject("crash", "web-9")  # no such box (refused by the engine itself)
+        play.inject("crash", "web-1")
+        play.advance(1.0)
+        play.inject("hang", "web-1")  # already down
+        await pilot.pause()
+        messages = toasts(app)
+        assert any("web-1 is not broken" in m for m in messages), messages
+        assert any("web-9" in m for m in messages), messages
+        assert any("web-1 is crashed" in m for m in messages), messages
+        assert isinstance(app.screen, PlayScreen)
+
+
+@async_test
+async def test_the_palette_offers_the_drill_only_where_the_level_allows_it(home: Path) -> None:
+    unlock_through(LEVEL_3)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot, LEVEL_3)
+        names = [name for name, _, _ in GameCommands(play).commands()]
+        assert "Crash web-2" in names and "Repair web-2" in names and "Hang web-1" in names
+        hits = [hit async for hit in GameCommands(play).search("crash web-3")]
+        hits[0].command()
+        play.advance(1.0)
+        await pilot.pause()
+        assert next(b for b in play.session.snapshot().boxes if b.name == "web-3").state == "crashed"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+
+        play = await open_level(pilot, LEVEL_1)
+        names = [name for name, _, _ in GameCommands(play).commands()]
+        assert not any(n.startswith(("Crash", "Repair")) for n in names)
+        assert not play.query("#drill")
+        await pilot.press("i")  # no drill, no key: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)

@@ -238,3 +238,106 @@ def test_cards_show_the_balancers_view_and_faults() -> None:
     assert "out of rotation" in single
     fleet = plain(topology(TopologyData((out, hung)), 80), 80)
     assert "✗" in fleet and "!" in fleet
+
+
+# ---- balancer health, services, failure drill --------------------------------------------------
+def test_three_tiers_at_80_columns_show_both_marks_and_the_cpu_of_every_web_box() -> None:
+    from dataclasses import replace
+
+    web = [replace(box(f"web-{i}", "web", cpu=60.0), health="healthy", passes=9) for i in (1, 3)]
+    dead = replace(box("web-2", "web", "crashed", cpu=0.0), health="healthy", passes=40)
+    lbs = (box("lb-1", "lb", cpu=0.0), box("lb-2", "lb", cpu=0.0))
+    drawing = plain(topology(TopologyData((*lbs, web[0], dead, web[1], box("db-1", "db"))), 45), 45)
+    lines = drawing.splitlines()
+    assert all(len(ln.rstrip()) <= 45 for ln in lines), drawing
+    assert "…" not in drawing  # every line chose a wording that fits
+    assert "web-1 ●✓ 60%" in drawing
+    assert "web-2 ✖✓  0%" in drawing  # dead, and the balancer does not know yet
+    assert "q 0 1/2 busy" in drawing
+
+
+def test_a_broken_app_shows_a_red_bang_next_to_the_balancers_view() -> None:
+    from dataclasses import replace
+
+    hung = replace(box("web-1", "web"), fault="hang", health="healthy")
+    fine = replace(box("web-2", "web"), health="unhealthy")
+    fleet = plain(topology(TopologyData((hung, fine)), 80), 80)
+    assert "web-1 !✓" in fleet and "web-2 ●✗" in fleet
+    single = plain(topology(TopologyData((hung,)), 80), 80)
+    assert "● running hangs ✓" in single
+
+
+def test_the_check_reads_back_as_short_chips_and_unknown_wording_stays_whole() -> None:
+    from scaleout_tui.ui.widgets.topology import check_chips
+
+    l7 = "L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes"
+    assert check_chips(l7) == ["L7 GET /health every 5 s", "out at 2✗, in at 3✓"]
+    l4 = "L4 TCP connect every 30 s, timeout 10 s, out after 3 fails, in after 3 passes"
+    assert check_chips(l4)[0] == "L4 TCP every 30 s"
+    assert check_chips("none") == ["no health checks"]
+    assert check_chips("something new") == ["something new"]
+
+
+def test_service_chips_pack_into_the_width_without_splitting_a_chip() -> None:
+    from scaleout_tui.engine.snapshot import Services
+    from scaleout_tui.ui.widgets.topology import services_text
+
+    services = Services("round_robin", False, True,
+                        "L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes",
+                        "shared", 5721, "local")
+    compact = services_text(services, 45, compact=True).plain.splitlines()
+    assert len(compact) == 3 and all(len(ln) <= 45 for ln in compact)
+    assert compact[0] == "LB round_robin · L7 GET /health every 5 s"
+    assert "5,721 sessions (shared)" in compact[1] and compact[2] == "files: local"
+    full = services_text(services).plain
+    assert "timeout 2 s" in full and "5,721 logged in" in full
+    assert services_text(Services()).plain == ""
+
+
+def test_the_targets_table_shows_the_streak_that_matters() -> None:
+    from dataclasses import replace
+
+    from scaleout_tui.ui.widgets.topology import targets_table
+
+    leaving = replace(box("web-1", "web", "crashed"), health="healthy", passes=0, fails=1,
+                      last_check="connection refused")
+    back = replace(box("web-2", "web"), health="unhealthy", passes=2, last_check="HTTP 200 in 1 ms")
+    text = plain(targets_table((leaving, back, box("db-1", "db"))), 100)
+    assert "1 failed" in text and "connection refused" in text
+    assert "2 passed" in text and "out of rotation" in text
+    assert "db-1" not in text
+    assert targets_table((box(),)) is None
+
+
+def test_the_instance_gauge_shows_a_peak_only_above_the_current_count() -> None:
+    from scaleout_tui.engine.snapshot import Totals
+    from scaleout_tui.ui.widgets.gauges import instances_text
+
+    def totals(n: int, peak: int) -> Totals:
+        return Totals(0, 0, 0, 0, (), 0.0, n, peak)
+
+    assert instances_text(totals(3, 0)) == "3"  # at 00:00, before the first window closes
+    assert instances_text(totals(6, 4)) == "6"
+    assert instances_text(totals(2, 5)) == "2 (peak 5)"
+
+
+def test_the_drill_refuses_what_the_engine_would_silently_ignore() -> None:
+    from dataclasses import replace
+
+    from scaleout_tui.engine import CommandError
+    from scaleout_tui.ui.failures import check_inject, check_repair, targets
+
+    boxes = (box("lb-1", "lb"), box("web-1", "web"), box("web-2", "web", "crashed"),
+             replace(box("web-3", "web"), fault="slow"), box("db-1", "db"))
+    assert targets(boxes) == ("web-1", "web-2", "web-3")
+    check_inject(boxes, "crash", "web-1")
+    check_repair(boxes, "web-2")
+    check_repair(boxes, "web-3")
+    with pytest.raises(CommandError, match="web-2 is crashed"):
+        check_inject(boxes, "hang", "web-2")
+    with pytest.raises(CommandError, match="web-3 already slow"):
+        check_inject(boxes, "crash", "web-3")
+    with pytest.raises(CommandError, match="web-1 is not broken"):
+        check_repair(boxes, "web-1")
+    with pytest.raises(CommandError, match="no box named 'web-7'"):
+        check_inject(boxes, "crash", "web-7")
