@@ -165,6 +165,8 @@ KNOB_REFUSED = "Not changed: {reason}"
 
 # ---- failure drill (the player breaks a box on purpose) ------------------------------------------
 DRILL_LABEL = "Break a box"
+BRIEFING_DRILL = ("During the run, break a web box yourself (i) and repair it (u), to see how fast the "
+                  "health checks notice and what users see meanwhile:")
 DRILL_HELP = ("Pick a web box and a failure, then Inject (i); Repair (u) fixes it. Watch how long "
               "the balancer takes to notice, and what the users see meanwhile.")
 DRILL_TARGET_PROMPT = "which box?"

@@ -341,3 +341,18 @@ def test_the_drill_refuses_what_the_engine_would_silently_ignore() -> None:
         check_repair(boxes, "web-1")
     with pytest.raises(CommandError, match="no box named 'web-7'"):
         check_inject(boxes, "crash", "web-7")
+
+
+def test_the_briefing_lists_the_drill_only_for_a_level_that_has_one() -> None:
+    from scaleout_tui.content import LevelError, find_level, load_catalog_default, load_level
+    from scaleout_tui.ui.screens.briefing import briefing_text
+
+    catalog = load_catalog_default()
+    for level_id, drill in (("01-single-server", False), ("03-load-balancer", True)):
+        try:
+            level = load_level(find_level(level_id), catalog)
+        except LevelError:  # a level not written yet
+            pytest.skip(f"{level_id} is not available")
+        text = plain(briefing_text(level, catalog))
+        assert ("Break a box" in text) is drill
+        assert ("hang: the app hangs" in text) is drill

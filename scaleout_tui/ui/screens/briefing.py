@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from scaleout_tui.content import injections
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.texts import clock
@@ -69,6 +70,14 @@ def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
             row.append("\n" + fmt.reflow(k.help), style="dim")
         for c in k.choices:
             row.append("\n  – " + choice_label(k, c, catalog))
+        knobs.append(row)
+    drill = injections(level)
+    if drill:
+        # The drill is something to do, like a knob: listed with them, so nobody discovers it late.
+        row = Text(texts.DRILL_LABEL, style="bold")
+        row.append("\n" + texts.BRIEFING_DRILL, style="dim")
+        for kind in drill:
+            row.append(f"\n  – {texts.DRILL_KINDS.get(kind, kind)}: {texts.DRILL_KIND_HELP.get(kind, kind)}")
         knobs.append(row)
     parts += [_section(texts.BRIEFING_KNOBS), _bullets(knobs)]
     return Group(*parts)
