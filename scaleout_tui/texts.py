@@ -127,6 +127,12 @@ CHOICE_WORDS = "is not one of: {allowed}"
 CHOICE_WHOLE = "is not a whole number from {lo} to {hi}"
 CHOICE_NUMBER = "is not a number from {lo} to {hi}"
 HEALTH_WITHOUT_BALANCER = "health checks need a [balancer] table: the balancer is what runs them"
+NEEDS_TWO_TIER = "[{table}] needs a two-tier layout (topology.layout = 'two-tier', or a layout knob " \
+                 "offering it): {why}"
+REPLICAS_NEED_DB_BOX = "replicas copy a database box of its own"
+SHARDS_NEED_DB_BOX = "shards are database boxes of their own"
+SHARDING_AND_REPLICATION = "[sharding] and [replication] cannot be combined in format 1; a level uses one " \
+                           "or the other"
 FACTOR_NOT_SLOW = "only a 'slow' event reads factor (this one is {kind!r})"
 STRETCH_LOOSER = "stretch {stretch} must be at least as strict as target {target} (op {op})"
 UNKNOWN_KNOB = "this level has no knob {got!r}; its knobs: {allowed}"

@@ -8,7 +8,8 @@ checked against the level before anything runs.
 Knob values override the level's start values: the effective setting of a knob is the player's
 value, else its default (which the loader has checked equals the start value). So a knob set
 before the clock starts configures the run from t=0, at no cost: the box count, the balancer,
-its health checks, the session store and file storage are built that way, not switched later.
+its health checks, the session store, file storage, the replicas and the shards are built that
+way, not switched later.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from scaleout_tui.engine import (
 )
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
+from scaleout_tui.engine.shardrouter import ShardingSpec
 from scaleout_tui.engine.storage import StorageSpec
 
 __all__ = ["build_config", "commands_for", "injections", "knob_defaults", "load_catalog_default",
@@ -160,6 +163,8 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         storage=_storage(level, over),
         deregistration_delay_s=e.deregistration_delay_s,
         aux_type=e.aux_size,
+        replication=_replication(level, over),
+        sharding=_sharding(level, over),
     )
 
 
@@ -197,3 +202,23 @@ def _storage(level: Level, over: Mapping[str, Mapping[str, Any]]) -> StorageSpec
     if st is None:
         return None
     return replace(StorageSpec(mode=st.mode, nfs_cache_s=st.nfs_cache_s), **over.get("storage", {}))
+
+
+def _replication(level: Level, over: Mapping[str, Mapping[str, Any]]) -> ReplicationSpec | None:
+    r = level.replication
+    if r is None:
+        return None
+    return replace(ReplicationSpec(
+        replicas=r.replicas, read_routing=r.read_routing, ryw_window_s=r.ryw_window_s,
+        apply_factor=r.apply_factor, failover_s=r.failover_s,
+    ), **over.get("replication", {}))
+
+
+def _sharding(level: Level, over: Mapping[str, Mapping[str, Any]]) -> ShardingSpec | None:
+    sh = level.sharding
+    if sh is None:
+        return None
+    return replace(ShardingSpec(
+        shards=sh.shards, key=sh.key, range_query_share=sh.range_query_share,
+        move_s_per_shard=sh.move_s_per_shard, move_load=sh.move_load,
+    ), **over.get("sharding", {}))

@@ -35,13 +35,17 @@ from scaleout_tui.content.schema import (
     Balancer,
     HealthCheck,
     Level,
+    Replication,
     Sessions,
+    Sharding,
     Storage,
     Topology,
 )
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.replication import ROUTINGS
+from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 
 Value = str | bool | int | float
@@ -53,7 +57,7 @@ _NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
 
 _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "topology": Topology, "balancer": Balancer, "health_check": HealthCheck, "sessions": Sessions,
-    "storage": Storage,
+    "storage": Storage, "replication": Replication, "sharding": Sharding,
 }
 
 
@@ -123,6 +127,10 @@ RULES: Final[dict[str, KnobRule]] = {
     "session.store": KnobRule("sessions.store", ("sessions",), SESSION_STORES),
     "storage.mode": KnobRule("storage.mode", ("storage",), STORAGE_MODES),
     "storage.nfs_cache_s": KnobRule("storage.nfs_cache_s", ("storage",)),
+    "db.replicas": KnobRule("replication.replicas", ("replication",)),
+    "db.read_routing": KnobRule("replication.read_routing", ("replication",), ROUTINGS),
+    "db.shards": KnobRule("sharding.shards", ("sharding",)),
+    "db.shard_key": KnobRule("sharding.key", ("sharding",), SHARD_KEYS),
 }
 
 

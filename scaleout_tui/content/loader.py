@@ -34,6 +34,8 @@ from scaleout_tui.engine import InstanceType
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.replication import ROUTINGS
+from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.simulation import FAILURE_KINDS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
@@ -129,8 +131,16 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
     yield from _objective_problems(level)
 
 
+def _can_be_two_tier(level: Level) -> bool:
+    """The level starts two-tier, or a layout knob can make it so before the clock starts."""
+    return level.topology.layout == "two-tier" or any(
+        k.param == "layout" and "two-tier" in k.choices for k in level.knobs)
+
+
 def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
-    """The optional tables: words from the engine's lists, and health checks need a balancer."""
+    """The optional tables: words from the engine's lists, health checks need a balancer, and
+    the database tables need a database box of its own (the engine ignores them otherwise, so a
+    level would teach replicas that never appear)."""
     if level.balancer is not None and level.balancer.algorithm not in ALGORITHMS:
         yield ("balancer", "algorithm"), _one_of(level.balancer.algorithm, ALGORITHMS)
     check = level.health_check
@@ -145,6 +155,21 @@ def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         yield ("sessions", "store"), _one_of(level.sessions.store, SESSION_STORES)
     if level.storage is not None and level.storage.mode not in STORAGE_MODES:
         yield ("storage", "mode"), _one_of(level.storage.mode, STORAGE_MODES)
+    rep, shard = level.replication, level.sharding
+    if rep is not None:
+        if not _can_be_two_tier(level):
+            yield ("replication",), texts.NEEDS_TWO_TIER.format(table="replication",
+                                                                why=texts.REPLICAS_NEED_DB_BOX)
+        if rep.read_routing not in ROUTINGS:
+            yield ("replication", "read_routing"), _one_of(rep.read_routing, ROUTINGS)
+    if shard is not None:
+        if rep is not None:
+            # the engine has no model of sharded replicas yet; refuse rather than half-build it
+            yield ("sharding",), texts.SHARDING_AND_REPLICATION
+        elif not _can_be_two_tier(level):
+            yield ("sharding",), texts.NEEDS_TWO_TIER.format(table="sharding", why=texts.SHARDS_NEED_DB_BOX)
+        if shard.key not in SHARD_KEYS:
+            yield ("sharding", "key"), _one_of(shard.key, SHARD_KEYS)
 
 
 def _injection_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -289,8 +314,10 @@ def _targets(level: Level) -> list[str]:
     webs = _max_choice(level, "web.count", level.topology.web_count)
     names = [f"web-{n}" for n in range(1, webs + 1)]
     roles = ["web", "db"]
-    if level.topology.layout == "two-tier" or any(
-            k.param == "layout" and "two-tier" in k.choices for k in level.knobs):
+    if level.sharding is not None:  # the first shard is the db-1 box every two-tier level has
+        dbs = _max_choice(level, "db.shards", level.sharding.shards)
+        names += [f"db-{n}" for n in range(1, dbs + 1)]
+    elif _can_be_two_tier(level):
         names.append("db-1")
     if level.balancer is not None:
         roles.append("lb")
@@ -300,6 +327,11 @@ def _targets(level: Level) -> list[str]:
             k.param == "session.store" and "shared" in k.choices for k in level.knobs)):
         roles.append("session")
         names.append("cache-1")
+    if level.replication is not None:
+        replicas = _max_choice(level, "db.replicas", level.replication.replicas)
+        if replicas:
+            roles.append("replica")
+            names += [f"replica-{n}" for n in range(1, replicas + 1)]
     return roles + names
 
 

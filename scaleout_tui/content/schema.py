@@ -40,6 +40,10 @@ METRICS: Final[tuple[str, ...]] = (
     "requests_to_unhealthy",
     "health_check_cpu_pct",
     "timeouts",
+    "stale_reads",
+    "writes_lost",
+    "replication_lag_ms_p95",
+    "max_shard_share_pct",
 )
 
 #: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
@@ -50,6 +54,7 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "health.kind", "health.path", "health.interval_s", "health.timeout_s",
     "health.healthy_threshold", "health.unhealthy_threshold",
     "session.store", "storage.mode", "storage.nfs_cache_s",
+    "db.replicas", "db.read_routing", "db.shards", "db.shard_key",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -61,9 +66,10 @@ OPS: Final[tuple[str, ...]] = ("<=", ">=")
 # these words (``_flag`` accepts more spellings, but a level offers exactly one per state).
 SESSION_STORES: Final[tuple[str, ...]] = ("local", "shared")
 FLAGS: Final[tuple[str, ...]] = ("on", "off")
-# Event kinds, balancing algorithms, health-check kinds and paths, and storage modes are the
-# engine's own constants (``FAILURE_KINDS``, ``ALGORITHMS`` ...): the loader checks against them
-# directly, so a kind the engine learns is a kind levels may use.
+# Event kinds, balancing algorithms, health-check kinds and paths, storage modes, read routings and
+# shard keys are the engine's own constants (``FAILURE_KINDS``, ``ALGORITHMS``, ``ROUTINGS``,
+# ``KEYS`` ...): the loader checks against them directly, so a kind the engine learns is a kind
+# levels may use.
 
 MAX_DURATION_S: Final = 86_400.0
 
@@ -154,6 +160,36 @@ class Storage(_Strict, frozen=True):
     nfs_cache_s: Annotated[float, Meta(ge=0, le=600.0)] = 30.0
 
 
+class Replication(_Strict, frozen=True):
+    """Read replicas of the database box; defaults are the engine's ``ReplicationSpec``.
+
+    Only a two-tier layout has a database box of its own to copy, so the loader refuses this
+    table where the level can never be two-tier."""
+
+    replicas: Annotated[int, Meta(ge=0, le=5)] = 0
+    read_routing: str = "master"
+    #: after a write, the writer's reads go to the master for this long (``read_your_writes``)
+    ryw_window_s: Annotated[float, Meta(ge=0, le=3600.0)] = 5.0
+    #: a replica's replay work per write relative to the master's (0: free, 1: the same)
+    apply_factor: Annotated[float, Meta(ge=0, le=10.0)] = 1.0
+    #: time to promote a replica when the master dies
+    failover_s: Annotated[float, Meta(ge=0, le=3600.0)] = 30.0
+
+
+class Sharding(_Strict, frozen=True):
+    """The database split by a shard key over several masters; defaults are the engine's
+    ``ShardingSpec``. Two-tier only, like :class:`Replication`, and not together with it in
+    format 1 (the engine models a sharded cluster without replicas)."""
+
+    shards: Annotated[int, Meta(ge=1, le=8)] = 1
+    key: str = "user_hash"
+    #: share of reads that scan a key range (scatter-gather under a hashed key)
+    range_query_share: Annotated[float, Meta(ge=0, le=1.0)] = 0.0
+    move_s_per_shard: Seconds = 300.0
+    #: extra load on every shard involved while chunks move (worker-seconds per second)
+    move_load: Annotated[float, Meta(ge=0, le=64.0)] = 0.3
+
+
 class Spike(_Strict, frozen=True):
     at: Seconds
     factor: Annotated[float, Meta(ge=0.01, le=1000.0)]
@@ -234,6 +270,8 @@ class Level(_Strict, frozen=True):
     health_check: HealthCheck | None = None
     sessions: Sessions | None = None
     storage: Storage | None = None
+    replication: Replication | None = None
+    sharding: Sharding | None = None
     #: failure kinds the player may trigger from the game screen (none: the UI offers no faults)
     injections: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()

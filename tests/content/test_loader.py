@@ -166,7 +166,8 @@ def test_metrics_constant() -> None:
     assert METRICS == ("latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_mean_ms",
                        "error_rate_pct", "availability_pct", "cost", "cost_per_hour", "throughput_rps",
                        "peak_instances", "outage_s", "sessions_lost", "files_not_found", "detection_s",
-                       "requests_to_unhealthy", "health_check_cpu_pct", "timeouts")
+                       "requests_to_unhealthy", "health_check_cpu_pct", "timeouts", "stale_reads",
+                       "writes_lost", "replication_lag_ms_p95", "max_shard_share_pct")
 
 
 def test_every_metric_is_accepted() -> None:
