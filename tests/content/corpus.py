@@ -5,8 +5,10 @@ matches its file name: the only problem reported is the one the file is about (`
 wrongs; in ``57`` and ``60`` one wrong shows at two places). Files 01-35 copy
 ``fixtures/99-good.toml``; from 37 on they break the scale-out keys, most of them in a copy of
 ``fixtures/98-balanced.toml``, some by adding one scale-out key to ``99-good`` (a health check
-or a balancer knob where there is no balancer). ``10 MB`` is generated at test time rather than
-committed.
+or a balancer knob where there is no balancer). From 64 on they break the database keys, in a copy
+of ``fixtures/97-replicated.toml`` or ``fixtures/96-sharded.toml``, or by adding one replication
+key to ``99-good`` (71, 77); for these the fragment is the whole message. ``10 MB`` is generated at
+test time rather than committed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ HERE = Path(__file__).parent
 BROKEN = HERE / "broken"
 GOOD = HERE / "fixtures" / "99-good.toml"
 BALANCED = HERE / "fixtures" / "98-balanced.toml"
+REPLICATED = HERE / "fixtures" / "97-replicated.toml"
+SHARDED = HERE / "fixtures" / "96-sharded.toml"
+#: the first file of the database keys, whose expected fragment is the exact message
+FIRST_DATABASE = 64
 
 # file stem -> (field of the first problem, number of problems, a fragment of the first message, line)
 # field "" means the file as a whole (syntax, encoding, size); line None means "cannot be told".
@@ -94,6 +100,38 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
                                          "must be at most 3600 (got 4000)", 19),
     "62-injections-after-a-table": ("knobs[14].injections", 1, "`injections` is a top-level key", 185),
     "63-sticky-default-mismatch": ("knobs[3].default", 1, "(balancer.sticky = true)", 108),
+    # ---- the database keys (replication, sharding): exact messages ------------------------------
+    "64-replication-without-two-tier": ("replication", 1, "[replication] needs a two-tier layout "
+                                        "(topology.layout = 'two-tier', or a layout knob offering it): "
+                                        "replicas copy a database box of its own", 26),
+    "65-replicas-6": ("replication.replicas", 1, "must be at most 5 (got 6)", 27),
+    "66-unknown-read-routing": ("replication.read_routing", 1,
+                                "'nearest' is not one of: master, replicas, read_your_writes", 28),
+    "67-sharding-with-replication": ("sharding", 1, "[sharding] and [replication] cannot be combined in "
+                                     "format 1; a level uses one or the other", 33),
+    "68-shards-zero": ("sharding.shards", 1, "must be at least 1 (got 0)", 26),
+    "69-unknown-shard-key": ("sharding.key", 1, "'order_id' is not one of: user_hash, user_range, created_at",
+                             27),
+    "70-range-query-share-over-1": ("sharding.range_query_share", 1, "must be at most 1 (got 1.5)", 28),
+    "71-replicas-knob-without-replication": ("knobs[3].param", 1,
+                                             "db.replicas needs [replication] in this level", 89),
+    "72-shard-key-default-mismatch": ("knobs[2].default", 1, "default 'user_hash' differs from the start "
+                                      "setup (sharding.key = 'user_range'); the level would start on a "
+                                      "different setup than it says", 67),
+    "73-event-target-replica-3": ("events[0].target", 1, "'replica-3' names no box of this level; a "
+                                  "target is one of: web, db, replica, web-1, web-2, db-1, replica-1, "
+                                  "replica-2", 74),
+    "74-shards-choice-9": ("knobs[1].choices[3]", 1,
+                           "knob 'shards' (db.shards): '9' is not a whole number from 1 to 8", 59),
+    "75-sharding-without-two-tier": ("sharding", 1, "[sharding] needs a two-tier layout (topology.layout = "
+                                     "'two-tier', or a layout knob offering it): shards are database "
+                                     "boxes of their own", 25),
+    "76-event-target-db-5": ("events[1].target", 1, "'db-5' names no box of this level; a target is one "
+                             "of: web, db, web-1, web-2, db-1, db-2, db-3, db-4", 79),
+    "77-replica-target-without-replicas": ("events[0].target", 1, "'replica' names no box of this level; a "
+                                           "target is one of: web, db, web-1, db-1", 92),
+    "78-read-routing-choice-unknown": ("knobs[2].choices[1]", 1, "knob 'reads' (db.read_routing): 'nearest' "
+                                       "is not one of: master, replicas, read_your_writes", 67),
 }
 
 HUGE_BYTES = 10 * 1024 * 1024
