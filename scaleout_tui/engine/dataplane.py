@@ -308,7 +308,6 @@ class DataPlane:
         m.record_servers(np.minimum(busy, cap), cap, self.bank.waiting(t1).astype(float))
         billed = [b for b in self.boxes if b.billed]
         m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
-        m.record_instances(sum(1 for b in billed if b.role != "lb"))
         self._backlog0 = backlog1
         self._probe_work[:] = 0.0
 
@@ -427,11 +426,12 @@ class DataPlane:
         ``BROADCAST`` for a range query that must ask every shard."""
         master = self.db_box
         assert master is not None
-        if self.shards is not None and self.shards.n > 1:
+        if self.shards is not None:
             pos = self.shards.route(t, user, write)
             boxes = np.asarray(self.shards.boxes, dtype=np.int64)
             return np.where(pos >= 0, boxes[np.maximum(pos, 0)], BROADCAST)
         if self.replication is not None:
+            self.replication.mark_writers(t[write], user[write])
             live = [r for r in self.replication.replicas if self.boxes[r].accepting]
             reads = self.replication.route_reads(t, user, master, live)
             return np.where(write, master, reads)
@@ -486,7 +486,7 @@ class DataPlane:
                 work = batch.demand[u, k] / speed
                 served = self.bank.offer(t[u], box[u], work)
                 ok[u] = served.accepted
-                fin[u] = served.finish + self.rtt_s
+                fin[u] = np.where(served.accepted, served.finish + self.rtt_s, np.inf)
                 added += np.bincount(box[u][served.accepted], weights=work[served.accepted],
                                      minlength=self.bank.n)
                 if STAGES[k] == "db" and self.replication is not None:

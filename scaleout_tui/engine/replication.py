@@ -70,6 +70,7 @@ class Replication:
         self.commits: list[F64] = []           # per replica: commit times of recent writes
         self.finishes: list[F64] = []          # per replica: their apply finish times
         self.last_commit = np.full(users, -np.inf)
+        self.last_write_sent = np.full(users, -np.inf)  # when the user last *sent* a write
         self.stale_reads = 0
         self.writes_lost = 0
         self.writes = 0
@@ -92,6 +93,12 @@ class Replication:
         self.free_at.pop(i)
         return i
 
+    def mark_writers(self, t: F64, user: I64) -> None:
+        """Remember when each user last sent a write: read-your-writes keys off the
+        request, as a session flag set by the write would, not off the commit (a read
+        sent right behind a write must not slip to a replica before the write commits)."""
+        self.last_write_sent[user] = np.maximum(self.last_write_sent[user], t)
+
     def route_reads(self, t: F64, user: I64, master: int, live: list[int]) -> I64:
         """Which box serves each read."""
         n = t.size
@@ -100,7 +107,7 @@ class Replication:
             return np.full(n, master, dtype=np.int64)
         pick = np.asarray(live, dtype=np.int64)[self.rng.integers(0, len(live), n)]
         if routing == "read_your_writes":
-            recent = t - self.last_commit[user] < self.spec.ryw_window_s
+            recent = t - self.last_write_sent[user] < self.spec.ryw_window_s
             pick = np.where(recent, master, pick)
         return pick
 

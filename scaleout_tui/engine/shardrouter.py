@@ -107,5 +107,6 @@ class ShardRouter:
         return shard
 
     def share(self) -> list[float]:
+        """Each shard's share of the inserts so far (one shard: all of them)."""
         total = int(self.inserts.sum())
         return [float(x) / total if total else 0.0 for x in self.inserts]

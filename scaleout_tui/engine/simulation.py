@@ -117,6 +117,7 @@ class FailureRecord:
     requests_until_detected: int | None = None
     repaired_at: float | None = None
     requests_until_repaired: int | None = None
+    scripted: bool = True  # False for a failure the player injected as a drill
 
 
 @dataclass
@@ -262,6 +263,7 @@ class Simulation:
         extra = self.extra_cost_rate()
         if extra:
             self.metrics.record_cost(extra * (t1 - t0) / 3600.0)
+        self.metrics.record_instances(self.instance_count())
         self.now = t1
         closed = len(self.metrics.windows)
         self.metrics.roll(t1)
@@ -521,15 +523,22 @@ class Simulation:
             raise CommandError(f"unknown setting {param!r}")
 
     def _apply_inject(self, param: str, value: str | float | int) -> None:
+        """A failure the player injects: it happens now and lasts until repaired."""
         kind = param.split(".", 1)[1]
         if kind not in FAILURE_KINDS:
             raise CommandError(f"unknown failure {kind!r}")
         box = self._target(str(value))
-        self.env.process(self._fail(box, kind, None, 5.0))
+        if box.state != "running":
+            raise CommandError(f"{box.name} is {box.state}: nothing to break")
+        if box.fault != "none":
+            raise CommandError(f"{box.name} is already broken ({box.fault}); repair it first")
+        self._break(box, kind, None, 5.0, scripted=False)
 
     def _apply_repair(self, param: str, value: str | float | int) -> None:
         box = self._target(str(value))
-        self.env.process(self._repair(box))
+        if box.state != "crashed" and box.fault == "none":
+            raise CommandError(f"{box.name} is not broken")
+        self._fix(box)
 
     # ---- parsing ----------------------------------------------------------------------
     def _itype(self, value: str | float | int) -> InstanceType:
@@ -743,8 +752,17 @@ class Simulation:
               factor: float) -> Generator[simpy.Event, Any, None]:
         if box.state not in ("running", "stopping"):
             return
+        self._break(box, kind, repair_s, factor, scripted=True)
+        if repair_s is None:
+            return
+        yield self.env.timeout(repair_s)
+        self._fix(box)
+
+    def _break(self, box: Box, kind: str, repair_s: float | None, factor: float, scripted: bool) -> None:
+        """The failure itself, at ``env.now``: a crash closes the port and loses what the
+        box held; the other kinds leave it running with a misbehaving app."""
         sent = int(self.data.dispatched[box.index])
-        self.failures.append(FailureRecord(box.name, kind, self.env.now, sent))
+        self.failures.append(FailureRecord(box.name, kind, self.env.now, sent, scripted=scripted))
         if kind == "crash":
             lost = self.data.kill_box(box, self.env.now)
             self._set_state(box, "crashed")
@@ -754,20 +772,14 @@ class Simulation:
             rep = self.data.replication
             if box.role == "db" and rep is not None and rep.replicas:
                 self.env.process(self._failover(box, self.env.now))
-            if box.role == "replica" and rep is not None:
-                pass  # reads stop going to it at once; it rejoins on repair
             self._emit("crash", "error", box=box.name, lost=lost, repair_s=repair_s or 0)
         else:
             box.fault = kind  # type: ignore[assignment]
             box.slow_factor = factor if kind == "slow" else 1.0
             self.data.touch()
             self._emit("fault_" + kind, "error", box=box.name, repair_s=repair_s or 0, factor=factor)
-        if repair_s is None:
-            return
-        yield self.env.timeout(repair_s)
-        yield from self._repair(box)
 
-    def _repair(self, box: Box) -> Generator[simpy.Event, Any, None]:
+    def _fix(self, box: Box) -> None:
         for rec in self.failures:
             if rec.box == box.name and rec.repaired_at is None:
                 rec.repaired_at = self.env.now
@@ -781,7 +793,11 @@ class Simulation:
             box.slow_factor = 1.0
             self.data.touch()
             self._emit("recovered", "good", box=box.name)
-        yield self.env.timeout(0)
+
+    def instance_count(self) -> int:
+        """Boxes you pay for that do the work (balancer nodes are counted apart), plus
+        those still booting: the number an autoscaling group would report."""
+        return sum(1 for b in self.boxes if b.billed and b.role != "lb") + len(self._pending_boxes)
 
     # ---- cost of boxes that are not yet in the fleet -------------------------------
     def extra_cost_rate(self) -> float:

@@ -49,6 +49,12 @@ class Services:
     sticky: bool = False
     lb_serving: bool = True
     check: str = ""              # e.g. "L7 GET /health every 10 s, 2 fails / 3 passes"
+    check_kind: str = ""         # "" (no balancer), none, L4, L7
+    check_path: str = ""
+    check_interval_s: float = 0.0
+    check_timeout_s: float = 0.0
+    check_healthy: int = 0       # passes to come back
+    check_unhealthy: int = 0     # failures to go out
     session_store: str = ""      # "" = no sessions in this level
     sessions_active: int = 0
     storage: str = ""            # "" = no file storage in this level
@@ -158,7 +164,7 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
         arrived=m.arrived, completed=m.completed, failed=int(m.total_errors.sum()),
         in_flight=sim.data.in_flight,
         errors=tuple((c, int(n)) for c, n in zip(ERROR_CAUSES, m.total_errors, strict=True)),
-        cost=m.cost, instances=sum(1 for b in sim.boxes if b.billed) + len(sim._pending_boxes),
+        cost=m.cost, instances=sim.instance_count(),
         peak_instances=m.peak_instances,
     )
     series = {k: tuple(v[-series_points:]) for k, v in m.series.items()}
@@ -170,8 +176,8 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
 def services(sim: Simulation) -> Services:
     lb = sim.balancer_spec
     check = ""
-    if sim.health is not None:
-        c = sim.health.spec
+    c = sim.health.spec if sim.health is not None else None
+    if c is not None:
         if c.kind == "none":
             check = "none"
         else:
@@ -183,6 +189,12 @@ def services(sim: Simulation) -> Services:
     rep = sim.data.replication
     shards = sim.data.shards
     return Services(
+        check_kind=c.kind if c else "",
+        check_path=c.path if c else "",
+        check_interval_s=c.interval_s if c else 0.0,
+        check_timeout_s=c.timeout_s if c else 0.0,
+        check_healthy=c.healthy_threshold if c else 0,
+        check_unhealthy=c.unhealthy_threshold if c else 0,
         algorithm=lb.algorithm if lb else "",
         sticky=bool(lb and lb.sticky),
         lb_serving=sim.data.lb_up,

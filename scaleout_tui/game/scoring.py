@@ -72,7 +72,8 @@ class Detection:
 
 
 def detection(sim: Simulation) -> Detection:
-    recs = [r for r in sim.failures if r.box.startswith("web")]
+    # scripted failures only: a failure the player injects is a drill, not the exam
+    recs = [r for r in sim.failures if r.box.startswith("web") and r.scripted]
     if not recs:
         return Detection(0.0, 0.0, 0, 0)
     times = []

@@ -98,6 +98,20 @@ class Session:
         self.history.append((self.sim.now, knob_id, value))
         self.sim._emit("knob", "info", label=knob.label, value=value)
 
+    # ---- drills -------------------------------------------------------------------------
+    def inject(self, kind: str, box: str) -> None:
+        """Break a box now, as a drill (``crash``, ``hang``, ``error`` or ``slow``); it stays
+        broken until :meth:`repair`. Raises :class:`CommandError` with a reason."""
+        if kind not in self.level.injections:
+            raise CommandError(f"this level does not allow a {kind} drill")
+        self.sim.apply(Command(f"inject.{kind}", box))
+        self.history.append((self.sim.now, f"inject.{kind}", box))
+
+    def repair(self, box: str) -> None:
+        """Repair a box broken by a drill (or by the script, ahead of time)."""
+        self.sim.apply(Command("repair", box))
+        self.history.append((self.sim.now, "repair", box))
+
     # ---- time -------------------------------------------------------------------------
     @property
     def now(self) -> float:

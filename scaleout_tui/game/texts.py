@@ -15,15 +15,15 @@ EVENTS: dict[str, str] = {
     "migrate_start": "Moving the database to its own box: booting it ({boot_s:.0f} s)",
     "app_restart": "{box}: restarting the app with the new database address ({down_s:.0f} s)",
     "migrate_done": "Layout is now {layout}",
-    "crash": "{box} crashed: {lost} requests in flight lost; repair takes {repair_s:.0f} s",
+    "crash": "{box} crashed: {lost_requests} in flight lost; {repair}",
     "recovered": "{box} is back up",
     "knob": "You set {label} to {value}",
     "command_failed": "Could not apply a scheduled change: {reason}",
     "target_unhealthy": "{box} failed {fails} checks in a row ({reason}) → out of rotation",
     "target_healthy": "{box} passed {passes} checks in a row ({reason}) → back in rotation",
-    "fault_hang": "{box}: the app hangs (port open, no answers)",
-    "fault_error": "{box}: the app answers 500 to everything",
-    "fault_slow": "{box}: the app runs {factor:g}× slower",
+    "fault_hang": "{box}: the app hangs (port open, no answers); {repair}",
+    "fault_error": "{box}: the app answers 500 to everything; {repair}",
+    "fault_slow": "{box}: the app runs {factor:g}× slower; {repair}",
     "launch": "Launching a web box (boot {boot_s:.0f} s)",
     "launched": "{box} booted; it joins after its first passing check",
     "draining": "{box} draining for {delay_s:.0f} s before it stops",
@@ -55,11 +55,26 @@ CAUSES: dict[str, str] = {
 }
 
 
+REPAIR_IN = "repair takes {secs:.0f} s"
+UNTIL_REPAIRED = "until repaired"
+
+
+def plural(n: int | float | str, one: str, many: str) -> str:
+    """``1 request`` / ``2 requests``."""
+    return f"{n} {one if str(n) == '1' else many}"
+
+
 def describe(entry: LogEntry) -> str:
     """The log line for an engine event."""
     template = EVENTS.get(entry.code, entry.code)
+    params: dict[str, object] = dict(entry.params)
+    if "repair_s" in params:
+        secs = float(params["repair_s"])  # type: ignore[arg-type]
+        params["repair"] = REPAIR_IN.format(secs=secs) if secs > 0 else UNTIL_REPAIRED
+    if "lost" in params:
+        params["lost_requests"] = plural(params["lost"], "request", "requests")  # type: ignore[arg-type]
     try:
-        return template.format(**entry.params)
+        return template.format(**params)
     except (KeyError, ValueError, IndexError):
         return f"{entry.code} {entry.params}"
 

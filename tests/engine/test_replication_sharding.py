@@ -42,7 +42,7 @@ def test_with_zero_lag_there_are_no_stale_reads():
 
 def test_read_your_writes_sends_a_writers_reads_to_the_master_for_the_window():
     r = repl(routing="read_your_writes")
-    r.commit(np.array([10.0]), np.array([3]), np.array([0.01]), [1.0], rtt=0.0)
+    r.mark_writers(np.array([10.0]), np.array([3]))
     users = np.array([3, 3, 4])
     t = np.array([12.0, 16.0, 12.0])
     boxes = r.route_reads(t, users, master=1, live=[10])
