@@ -162,6 +162,8 @@ class Tables:
     rotation: I64      # web boxes the balancer may pick now
     registered: I64    # web boxes registered (in rotation or not)
     all_well: bool     # every box accepting, no app faults: the common case, skips checks
+    price_billed: float  # $/h of the boxes billed now
+    working: int       # billed boxes that are not balancer nodes
 
 
 class DataPlane:
@@ -287,6 +289,8 @@ class DataPlane:
                 rotation=np.asarray(rot, dtype=np.int64),
                 registered=np.asarray(reg, dtype=np.int64),
                 all_well=bool(accepting.all() and not faults.any() and self.port_ok),
+                price_billed=sum(b.itype.price_per_hour for b in bs if b.billed),
+                working=sum(1 for b in bs if b.billed and b.role != "lb"),
             )
         return self._t
 
@@ -306,8 +310,7 @@ class DataPlane:
         tb = self.tables()
         cap = np.where(tb.powered, self.bank.workers * (t1 - t0), 0.0)
         m.record_servers(np.minimum(busy, cap), cap, self.bank.waiting(t1).astype(float))
-        billed = [b for b in self.boxes if b.billed]
-        m.record_cost(sum(b.itype.price_per_hour for b in billed) * (t1 - t0) / 3600.0)
+        m.record_cost(tb.price_billed * (t1 - t0) / 3600.0)
         self._backlog0 = backlog1
         self._probe_work[:] = 0.0
 
@@ -395,9 +398,10 @@ class DataPlane:
             if self.stage_box[0] is not None and self.sessions is not None:
                 # demands are at speed 1: each stage divides by its own box's speed
                 stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s, 0.0)
-            write = is_write(arr.kind[got])
+            write = np.zeros(got.size, dtype=np.bool_)
             dbbox = np.full(got.size, -1, dtype=np.int64)
             if self.db_box is not None:
+                write = is_write(arr.kind[got])
                 needs_db = ~db_here[got] & (arr.db_s[got] > 0)
                 dbbox = self._db_targets(arr.t[got], arr.user[got], write)
                 stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)

@@ -44,8 +44,12 @@ def apply_serially(free_at: float, arrive: F64, work: F64) -> F64:
     return c + np.maximum.accumulate(np.maximum(arrive - (c - work), free_at))
 
 
+_WRITE_TABLE = np.array([i in WRITE_KINDS for i in range(len(KINDS))])
+
+
 def is_write(kind: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
-    return np.isin(kind, list(WRITE_KINDS))
+    """Which requests change data (a table lookup: this runs on every request)."""
+    return _WRITE_TABLE[kind]
 
 
 @dataclass(frozen=True, slots=True)

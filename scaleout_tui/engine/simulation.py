@@ -797,7 +797,7 @@ class Simulation:
     def instance_count(self) -> int:
         """Boxes you pay for that do the work (balancer nodes are counted apart), plus
         those still booting: the number an autoscaling group would report."""
-        return sum(1 for b in self.boxes if b.billed and b.role != "lb") + len(self._pending_boxes)
+        return self.data.tables().working + len(self._pending_boxes)
 
     # ---- cost of boxes that are not yet in the fleet -------------------------------
     def extra_cost_rate(self) -> float:
