@@ -333,6 +333,9 @@ class DataPlane:
         tb = self.tables()
         rid = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
         self.next_id += n
+        issued = getattr(self.source, "issued", None)
+        if issued is not None:  # closed-loop clients need to know their requests' ids
+            issued(rid)
         added = np.zeros(self.bank.n)
         cause = np.full(n, OK, dtype=np.int8)
         done = np.full(n, np.inf)
@@ -562,6 +565,9 @@ class DataPlane:
             self.metrics.record_errors(c, int(cnt))
         if self.trace is not None:
             self.trace.append((f.rid[done], f.arrival[done], f.done[done], cause))
+        resolved = getattr(self.source, "resolved", None)
+        if resolved is not None:
+            resolved(f.rid[done], f.resolve_at[done])
         self.resolved_ok += int(ok.sum())
         self.resolved_err += int((~ok).sum())
         self.flight = f.take(~done)

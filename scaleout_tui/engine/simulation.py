@@ -21,7 +21,9 @@ from typing import Any, Literal
 import numpy as np
 import simpy
 
+from scaleout_tui.engine.autoscaler import AutoScaler, ScalingSpec
 from scaleout_tui.engine.balancer import ALGORITHMS, Balancer, BalancerSpec
+from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
 from scaleout_tui.engine.dataplane import ArrivalSource, DataPlane
 from scaleout_tui.engine.events import LogEntry, Severity
 from scaleout_tui.engine.fleet import Box, Role
@@ -89,6 +91,8 @@ class SimConfig:
     aux_type: str | None = None  # instance type of balancer and session-store boxes
     replication: ReplicationSpec | None = None
     sharding: ShardingSpec | None = None
+    scaling: ScalingSpec | None = None
+    load_tests: tuple[LoadTest, ...] = ()  # closed-loop clients instead of the open curve
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,8 @@ class Simulation:
         if fl.layout == "two-tier":
             self._new_box("db", "db", self.db_type)
         self.metrics = Metrics(len(self.boxes), cfg.window_s)
+        if self.source is None and cfg.load_tests:
+            self.source = ClosedLoopSource(cfg.load_tests, self.seed)
         src = self.source or TrafficSource(cfg.traffic, self.seed)
         self.data = DataPlane(src, self.boxes, self.metrics, cfg.queue_limit, cfg.timeout_s,
                               cfg.rtt_s, cfg.colocation_penalty, cfg.dispatch,
@@ -187,6 +193,10 @@ class Simulation:
                 router.add_shard(self._add_live_box("db", "db", self.db_type).index)
             self.data.shards = router
         self._lb_failover_until = -1.0
+        self.autoscaler: AutoScaler | None = None
+        if cfg.scaling is not None:
+            self.autoscaler = AutoScaler(self, cfg.scaling, stream(self.seed, "autoscaler"))
+            self.autoscaler.start()
         for f in cfg.failures:
             self.env.process(self._scripted_failure(f))
 
@@ -676,13 +686,16 @@ class Simulation:
             self.health.register(box, status)
         self.data.touch()
 
-    def _launch_web(self, role: Role) -> Generator[simpy.Event, Any, None]:
+    def _launch_web(self, role: Role, boot_s: float | None = None) -> Generator[simpy.Event, Any, None]:
+        boot = self.config.boot_s if boot_s is None else boot_s
         pending = Box("web-new", role, self.web_type, -1, "booting", self.env.now)
         self._pending_boxes.append(pending)
-        self._emit("launch", "info", boot_s=self.config.boot_s)
-        yield self.env.timeout(self.config.boot_s)
+        self._emit("launch", "info", boot_s=boot)
+        yield self.env.timeout(boot)
         self._pending_boxes.remove(pending)
         box = self._add_live_box("web", role, self.web_type)
+        if self.autoscaler is not None:
+            self.autoscaler.launched_at[box.name] = self.env.now
         # a new target must pass a check before it gets traffic
         checked = self.health is not None and self.health.spec.kind != "none"
         self._register(box, "initial" if checked else "healthy")
@@ -699,6 +712,35 @@ class Simulation:
             self.registered.remove(box.name)
         self._set_state(box, "terminated")
         self._emit("terminated", "info", box=box.name)
+
+    # ---- the auto scaling group's hands -------------------------------------------
+    def emit_scaling(self, old: int, new: int, cause: str) -> None:
+        self._emit("scale_out" if new > old else "scale_in", "info", old=old, new=new, cause=cause)
+
+    def resize_fleet(self, n: int) -> None:
+        """Launch or drain web boxes until ``n`` are in service or on their way."""
+        assert self.autoscaler is not None
+        serving = [b for b in self.autoscaler.in_service()]
+        booting = sum(1 for b in self._pending_boxes if b.name == "web-new")
+        current = len(serving) + booting
+        role: Role = "app+db" if self.layout == "single" else "web"
+        for _ in range(n - current):
+            self.env.process(self._launch_web(role, self.autoscaler.boot_time()))
+        if n < current:
+            # newest first: the longest-running boxes keep their warm caches
+            newest = sorted(serving, key=lambda b: -b.index)[: current - n]
+            for box in newest:
+                self.env.process(self._drain(box))
+
+    def replace_instance(self, box: Box) -> None:
+        """Terminate an unhealthy instance and launch its replacement."""
+        if box.name in self.registered:
+            self.registered.remove(box.name)
+        self._set_state(box, "terminated")
+        self._emit("replaced", "warn", box=box.name)
+        assert self.autoscaler is not None
+        role: Role = "app+db" if self.layout == "single" else "web"
+        self.env.process(self._launch_web(role, self.autoscaler.boot_time()))
 
     def _set_lb_count(self, n: int) -> None:
         lbs = [b for b in self.boxes if b.role == "lb" and b.state != "terminated"]

@@ -1,0 +1,160 @@
+"""The auto scaling group against hand-computed cases and the tutorials' experiment."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine.autoscaler import AutoScaler, ScalingSpec, ScheduledAction
+from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.closedloop import LoadTest
+from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from tests.engine.helpers import config, steady
+
+TUTORIAL = ScalingSpec(min_size=1, max_size=3, desired=1, policy="simple", period_s=60,
+                       evaluation_periods=1, datapoints_to_alarm=1, scale_out_cpu=10, scale_in_cpu=5,
+                       cooldown_s=300, boot_min_s=30, boot_max_s=90)
+
+
+def group(scaling: ScalingSpec, traffic: TrafficSpec | None = None, load: tuple[LoadTest, ...] = (),
+          duration: float = 900, failures=(), **kw: object) -> Simulation:
+    cfg = config(traffic or steady(0.0001, 0.01), vcpus=1, web_count=scaling.desired, duration=duration,
+                 balancer=BalancerSpec("round_robin"),
+                 health=HealthCheckSpec("L7", "/health", interval_s=10, timeout_s=5, healthy_threshold=2,
+                                        unhealthy_threshold=2),
+                 scaling=scaling, load_tests=load, deregistration_delay_s=30.0, failures=failures,
+                 timeout_s=30.0, tick_s=0.1, **kw)
+    return Simulation(cfg, seed=kw.pop("seed", 1) if "seed" in kw else 1)
+
+
+def test_the_tutorials_experiment_ab_c100_t180_adds_one_instance_then_removes_it():
+    load = (LoadTest(start=30.0, concurrency=100, duration_s=180.0),)
+    sim = group(TUTORIAL, load=load, duration=900)
+    sim.run()
+    assert sim.autoscaler is not None
+    hist = sim.autoscaler.history
+    outs = [h for h in hist if h.new > h.old]
+    ins = [h for h in hist if h.new < h.old]
+    assert len(outs) == 1 and outs[0].old == 1 and outs[0].new == 2
+    assert 60.0 <= outs[0].t <= 120.0 + 0.01  # the first 60-s period that saw the load
+    assert len(ins) == 1 and ins[0].new == 1
+    stopped = 30.0 + 180.0
+    assert 60.0 <= ins[0].t - stopped <= 240.0  # "a couple of minutes after the load stops"
+    assert "CPU" in outs[0].cause and "≥ 10" in outs[0].cause
+
+
+def test_ab_c10_n10_never_scales():
+    load = (LoadTest(start=30.0, concurrency=10, requests=10),)
+    sim = group(TUTORIAL, load=load, duration=600)
+    sim.run()
+    assert sim.autoscaler is not None and sim.autoscaler.history == []
+    assert max(v for _, v in sim.autoscaler.datapoints) < 10.0
+    assert sim.metrics.completed == 10
+
+
+def test_closed_loop_load_saturates_a_box_at_its_capacity():
+    # 20 clients against one 1-worker box at 10 ms a request: throughput is the box's
+    # capacity (100/s), and a response waits behind the other clients' requests: at most
+    # N / X = 200 ms. (A client sends again from the next tick, so a little less.)
+    page = KindMix("page", 1.0, 0.010, cv=0.0)
+    load = (LoadTest(start=0.0, concurrency=20, duration_s=300.0, kind=page),)
+    sim = group(ScalingSpec(policy="none"), load=load, duration=300)
+    sim.run()
+    x = sim.metrics.completed / 300.0
+    r = sim.metrics.latency_sum / sim.metrics.completed
+    assert x == pytest.approx(100.0, rel=0.03)
+    assert 0.1 < r <= 20 / x + 0.001
+    light = group(ScalingSpec(policy="none"), load=(LoadTest(0.0, 2, 300.0, kind=page),), duration=300)
+    light.run()
+    # two clients never queue behind each other much: the box idles between their requests
+    assert light.metrics.latency_sum / light.metrics.completed < 0.02
+
+
+def test_a_simple_policy_does_not_scale_again_inside_its_cooldown():
+    busy = TrafficSpec(curve=((0.0, 500.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="simple", cooldown_s=300, boot_min_s=30,
+                       boot_max_s=30)
+    sim = group(spec, traffic=busy, duration=1300)
+    sim.run()
+    assert sim.autoscaler is not None
+    times = [h.t for h in sim.autoscaler.history if h.new > h.old]
+    assert len(times) >= 3
+    assert all(b - a >= 300.0 for a, b in itertools.pairwise(times))
+    assert times[0] == pytest.approx(60.0)
+
+
+def test_hpa_formula_and_tolerance():
+    spec = ScalingSpec(policy="hpa", target_cpu=60.0)
+    hpa = AutoScaler(sim=None, spec=spec, rng=np.random.default_rng(0))  # type: ignore[arg-type]
+    assert hpa.hpa_desired(4, 90.0) == 6          # ceil(4 * 90/60)
+    assert hpa.hpa_desired(3, 61.0) == 3          # within the 0.1 tolerance
+    assert hpa.hpa_desired(3, 66.1) == math.ceil(3 * 66.1 / 60)  # just outside it
+    assert hpa.hpa_desired(10, 6.0) == 1
+
+
+def test_hpa_scales_down_only_after_the_stabilisation_window():
+    # high load for 400 s, then almost none: scale-down waits out the 300 s window
+    page = (KindMix("page", 1.0, 0.01),)
+    traffic = TrafficSpec(curve=((0.0, 300.0), (400.0, 300.0), (400.1, 1.0)), kinds=page)
+    spec = ScalingSpec(min_size=1, max_size=8, desired=2, policy="hpa", target_cpu=50.0, boot_min_s=20,
+                       boot_max_s=20)
+    sim = group(spec, traffic=traffic, duration=1000)
+    sim.run()
+    assert sim.autoscaler is not None
+    hist = sim.autoscaler.history
+    peak = max(h.new for h in hist if h.t < 400.0)
+    # the load drops at 400 s; the recommendation falls to 1 at once, but for 300 s the
+    # fleet only shrinks to the highest recommendation made within the window
+    early = [h.new for h in hist if 400.0 <= h.t < 400.0 + 285.0]
+    assert all(n >= 3 for n in early), early
+    assert peak >= 5 and sim.autoscaler.desired == 1
+    low = next(h for h in hist if h.new <= 2 and h.t > 400.0)
+    assert low.t >= 400.0 + 285.0
+    ups = [h for h in sim.autoscaler.history if h.new > h.old]
+    assert ups and ups[0].t <= 30.0 + 0.01
+
+
+def test_instances_warming_up_do_not_count_towards_the_metric():
+    spec = ScalingSpec(min_size=1, max_size=4, desired=1, policy="none", warmup_s=120.0)
+    sim = group(spec, traffic=TrafficSpec(curve=((0.0, 60.0),), kinds=(KindMix("page", 1.0, 0.01),)),
+                duration=400, boot_s=10.0)
+    sim.advance(50)
+    sim.apply(Command("web.count", 2))
+    sim.advance(100)  # the new box launched at 60 and is in service, still warming up
+    assert sim.autoscaler is not None
+    assert len(sim.autoscaler.in_service()) == 2
+    sim.autoscaler.launched_at["web-2"] = 60.0
+    only_old = sim.autoscaler.average_cpu(30)
+    web1 = sim.box("web-1").index
+    wins = sim.metrics.windows[-30:]
+    expect = 100 * sum(w.busy[web1] for w in wins) / sum(w.capacity[web1] for w in wins)
+    assert only_old == pytest.approx(expect)
+
+
+def test_a_scheduled_action_fires_at_its_exact_time_despite_the_cooldown():
+    spec = ScalingSpec(min_size=1, max_size=6, desired=1, policy="simple", cooldown_s=10_000,
+                       scheduled=(ScheduledAction(at=300.0, min_size=4, desired=4),))
+    sim = group(spec, duration=500)
+    sim.autoscaler.cooldown_until = 10_000  # type: ignore[union-attr]
+    sim.run()
+    assert sim.autoscaler is not None
+    change = [h for h in sim.autoscaler.history if h.cause == "scheduled action"]
+    assert change and change[0].t == 300.0 and change[0].new == 4
+    assert sum(1 for b in sim.boxes if b.serves_web and b.state == "running") == 4
+
+
+def test_a_failed_instance_is_replaced_after_the_grace_period():
+    spec = ScalingSpec(min_size=2, max_size=2, desired=2, policy="none", health_check_grace_s=300.0,
+                       boot_min_s=40, boot_max_s=40)
+    hang = (ScheduledFailure(100.0, "web-1", 10_000.0, kind="hang"),)
+    sim = group(spec, traffic=steady(20.0, 0.01), duration=600, failures=hang)
+    sim.run()
+    assert sim.autoscaler is not None
+    repl = [h for h in sim.autoscaler.history if h.cause.startswith("replace unhealthy web-1")]
+    assert repl and 300.0 <= repl[0].t <= 300.0 + 5.0 + 0.01  # unhealthy at ~120, replaced once past grace
+    assert sim.box("web-3").state == "running"
+    assert len([b for b in sim.boxes if b.serves_web and b.state == "running"]) == 2
