@@ -13,6 +13,12 @@ What it models, with the defaults real systems use:
 * **Policies**:
   - *simple*: alarm → adjust by a fixed step, then a cooldown (AWS default 300 s) during
     which nothing else happens;
+  - *step*: the adjustment grows with the size of the breach (e.g. +1 at 0-20 points
+    over the threshold, +2 at 20-40, +3 beyond), with no cooldown: capacity still
+    warming up counts as already added, so a breach that lasts does not pile up launches;
+  - *target* (target tracking): keep the metric at a target: scale out when 3 periods in
+    a row are above it, in when 15 in a row are below 90 % of it, to
+    ``ceil(current × metric / target)``;
   - *hpa* (Kubernetes): every 15 s, ``desired = ceil(current × metric / target)``, no
     action within a 0.1 tolerance, and scale-down uses the highest recommendation of the
     last 300 s (stabilisation), so a dip does not shrink the fleet;
@@ -26,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
     from scaleout_tui.engine.fleet import Box
     from scaleout_tui.engine.simulation import Simulation
 
-POLICIES: tuple[str, ...] = ("none", "simple", "hpa")
+POLICIES: tuple[str, ...] = ("none", "simple", "step", "target", "hpa")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,9 @@ class ScalingSpec:
     step_out: int = 1
     step_in: int = 1
     cooldown_s: float = 300.0
-    # hpa
+    # step: (breach over scale_out_cpu in CPU points, adjustment), breach ascending
+    steps: tuple[tuple[float, int], ...] = ((0.0, 1), (20.0, 2), (40.0, 3))
+    # target tracking and hpa
     target_cpu: float = 60.0
     tolerance: float = 0.1
     sync_s: float = 15.0
@@ -94,17 +102,37 @@ class AutoScaler:
     cooldown_until: float = -1.0
     launched_at: dict[str, float] = field(default_factory=dict)
     _recommendations: list[tuple[float, int]] = field(default_factory=list)
+    _generation: int = 0
+    _step_until: float = -1.0   # step policy: launches still warming up
+    _step_target: int = 0
 
     def start(self) -> None:
         self.desired = self.spec.desired
-        env = self.sim.env
-        if self.spec.policy == "simple":
-            env.process(self._alarm_loop())
-        elif self.spec.policy == "hpa":
-            env.process(self._hpa_loop())
         for action in self.spec.scheduled:
-            env.process(self._scheduled(action))
-        env.process(self._health_loop())
+            self.sim.env.process(self._scheduled(action))
+        self.sim.env.process(self._health_loop())
+        self._start_policy()
+
+    def _start_policy(self) -> None:
+        env = self.sim.env
+        gen = self._generation
+        loop = {"simple": self._alarm_loop, "step": self._step_loop, "target": self._target_loop,
+                "hpa": self._hpa_loop}.get(self.spec.policy)
+        if loop is not None:
+            env.process(loop(gen))
+
+    def reconfigure(self, spec: ScalingSpec) -> None:
+        """New settings: the policy's loop restarts (its alarm history is kept)."""
+        self.spec = spec
+        self._generation += 1
+        self._start_policy()
+        self.set_desired(self.desired, "limits changed")
+
+    def add_schedule(self, action: ScheduledAction) -> None:
+        self.sim.env.process(self._scheduled(action, delay=max(action.at - self.sim.env.now, 0.0)))
+
+    def _live(self, gen: int) -> bool:
+        return gen == self._generation
 
     # ---- the metric ---------------------------------------------------------------
     def in_service(self) -> list[Box]:
@@ -139,13 +167,68 @@ class AutoScaler:
         self.desired = n
         self.sim.resize_fleet(n)
 
-    def _alarm_loop(self) -> Generator[simpy.Event, Any, None]:
-        spec = self.spec
+    def _datapoint(self, period_s: float) -> float:
+        cpu = self.average_cpu(period_s)
+        self.datapoints.append((self.sim.env.now, cpu))
+        return cpu
+
+    def capacity(self) -> int:
+        """In service plus on its way (booting): what a policy already counts on."""
+        booting = sum(1 for b in self.sim._pending_boxes if b.name == "web-new")
+        return len(self.in_service()) + booting
+
+    def _step_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
         env = self.sim.env
-        while True:
+        while self._live(gen):
+            spec = self.spec
             yield env.timeout(spec.period_s)
-            cpu = self.average_cpu(spec.period_s)
-            self.datapoints.append((env.now, cpu))
+            if not self._live(gen):
+                return
+            cpu = self._datapoint(spec.period_s)
+            last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
+            m, n = spec.datapoints_to_alarm, spec.evaluation_periods
+            if sum(v >= spec.scale_out_cpu for v in last) >= m:
+                breach = cpu - spec.scale_out_cpu
+                adj = max((a for lo, a in spec.steps if breach >= lo), default=spec.step_out)
+                want = self.capacity() + adj
+                if env.now < self._step_until and want <= self._step_target:
+                    continue  # capacity already on its way covers this breach
+                self._step_target = want
+                self._step_until = env.now + max(spec.warmup_s, spec.boot_max_s)
+                why = f"CPU {cpu:.0f} % is {breach:.0f} points over {spec.scale_out_cpu:g} %"
+                self.set_desired(want, f"{why} for {m} of {n} periods → +{adj}")
+            elif sum(v <= spec.scale_in_cpu for v in last) >= m:
+                self.set_desired(self.desired - spec.step_in,
+                                 f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m} of {n} periods")
+
+    def _target_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
+        env = self.sim.env
+        while self._live(gen):
+            spec = self.spec
+            yield env.timeout(spec.period_s)
+            if not self._live(gen):
+                return
+            cpu = self._datapoint(spec.period_s)
+            vals = [v for _, v in self.datapoints]
+            # the metric covers the boxes in service, so the formula scales *their* count
+            current = max(len(self.in_service()), 1)
+            want = math.ceil(current * cpu / spec.target_cpu)
+            if len(vals) >= 3 and all(v > spec.target_cpu for v in vals[-3:]) and want > self.desired:
+                self.set_desired(want, f"target tracking: CPU {cpu:.0f} % > {spec.target_cpu:g} % "
+                                       f"for 3 periods → {want}")
+            elif (len(vals) >= 15 and all(v < 0.9 * spec.target_cpu for v in vals[-15:])
+                  and want < self.desired):
+                self.set_desired(max(want, self.desired - spec.step_in),
+                                 f"target tracking: CPU below {0.9 * spec.target_cpu:g} % for 15 periods")
+
+    def _alarm_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
+        env = self.sim.env
+        while self._live(gen):
+            spec = self.spec
+            yield env.timeout(spec.period_s)
+            if not self._live(gen):
+                return
+            cpu = self._datapoint(spec.period_s)
             last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
             high = sum(v >= spec.scale_out_cpu for v in last) >= spec.datapoints_to_alarm
             low = sum(v <= spec.scale_in_cpu for v in last) >= spec.datapoints_to_alarm
@@ -172,11 +255,13 @@ class AutoScaler:
             return current
         return math.ceil(current * ratio)
 
-    def _hpa_loop(self) -> Generator[simpy.Event, Any, None]:
-        spec = self.spec
+    def _hpa_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
         env = self.sim.env
-        while True:
+        while self._live(gen):
+            spec = self.spec
             yield env.timeout(spec.sync_s)
+            if not self._live(gen):
+                return
             current = len(self.in_service()) or self.desired
             cpu = self.average_cpu(spec.sync_s)
             want = self.hpa_desired(current, cpu)
@@ -189,11 +274,10 @@ class AutoScaler:
             cause = f"HPA: CPU {cpu:.0f} % vs target {spec.target_cpu:g} % → {want}"
             self.set_desired(want, cause)
 
-    def _scheduled(self, a: ScheduledAction) -> Generator[simpy.Event, Any, None]:
-        yield self.sim.env.timeout(a.at)
+    def _scheduled(self, a: ScheduledAction, delay: float | None = None) -> Generator[simpy.Event, Any, None]:
+        yield self.sim.env.timeout(a.at if delay is None else delay)
         spec = self.spec
         if a.min_size is not None or a.max_size is not None:
-            from dataclasses import replace
             self.spec = replace(spec, min_size=a.min_size if a.min_size is not None else spec.min_size,
                                 max_size=a.max_size if a.max_size is not None else spec.max_size)
         target = a.desired if a.desired is not None else self.desired

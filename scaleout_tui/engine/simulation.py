@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import simpy
 
-from scaleout_tui.engine.autoscaler import AutoScaler, ScalingSpec
+from scaleout_tui.engine.autoscaler import POLICIES, AutoScaler, ScalingSpec, ScheduledAction
 from scaleout_tui.engine.balancer import ALGORITHMS, Balancer, BalancerSpec
 from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
 from scaleout_tui.engine.dataplane import ArrivalSource, DataPlane
@@ -41,6 +41,11 @@ from scaleout_tui.engine.storage import FileStore, StorageSpec
 from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
 
 Layout = Literal["single", "two-tier"]
+
+
+def texts_clock(t: float) -> str:
+    """mm:ss, for command errors (the engine keeps no other prose)."""
+    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
 FAILURE_KINDS: tuple[str, ...] = ("crash", "hang", "error", "slow")
 
 
@@ -182,6 +187,8 @@ class Simulation:
         if cfg.storage is not None:
             self.data.files = FileStore(cfg.storage, users)
         self.lag_ms: list[float] = []  # worst replica lag, one sample per second
+        # auto scaling capacity, one sample per second: desired, in service, booting
+        self.capacity: dict[str, list[float]] = {"desired": [], "in_service": [], "pending": []}
         if cfg.replication is not None and fl.layout == "two-tier":
             self.data.replication = Replication(cfg.replication, users, stream(self.seed, "replication"))
             for _ in range(cfg.replication.replicas):
@@ -277,6 +284,11 @@ class Simulation:
         self.now = t1
         closed = len(self.metrics.windows)
         self.metrics.roll(t1)
+        if self.autoscaler is not None and len(self.metrics.windows) > closed:
+            cap = self.capacity
+            cap["desired"].append(float(self.autoscaler.desired))
+            cap["in_service"].append(float(len(self.autoscaler.in_service())))
+            cap["pending"].append(float(sum(1 for b in self._pending_boxes if b.name == "web-new")))
         rep = self.data.replication
         if rep is not None and len(self.metrics.windows) > closed:
             self.lag_ms.append(1000.0 * max(rep.lag(t1), default=0.0))
@@ -307,6 +319,7 @@ class Simulation:
             "web": self._apply_web, "db": self._apply_db, "layout": self._apply_layout,
             "lb": self._apply_lb, "health": self._apply_health, "session": self._apply_session,
             "storage": self._apply_storage, "inject": self._apply_inject, "repair": self._apply_repair,
+            "asg": self._apply_asg,
         }.get(group)
         if handler is None:
             raise CommandError(f"unknown setting {param!r}")
@@ -529,6 +542,52 @@ class Simulation:
             files.spec = replace(files.spec, mode=str(value))
         elif param == "storage.nfs_cache_s":
             files.spec = replace(files.spec, nfs_cache_s=self._num(param, value, 0.0, 600.0))
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+
+    def _apply_asg(self, param: str, value: str | float | int) -> None:
+        """Auto scaling settings; like the console, a change applies at once."""
+        asg = self.autoscaler
+        if asg is None:
+            raise CommandError("there is no auto scaling group in this level")
+        key = param.split(".", 1)[1]
+        spec = asg.spec
+        if key == "policy":
+            if value not in POLICIES:
+                raise CommandError(f"unknown scaling policy {value!r}")
+            asg.reconfigure(replace(spec, policy=str(value)))
+        elif key in ("min_size", "max_size"):
+            n = self._int(param, value, 0, 64)
+            lo = n if key == "min_size" else spec.min_size
+            hi = n if key == "max_size" else spec.max_size
+            if lo > hi:
+                raise CommandError(f"min {lo} would exceed max {hi}")
+            asg.reconfigure(replace(spec, min_size=lo, max_size=hi))
+        elif key == "desired":
+            n = self._int(param, value, 0, 64)
+            if not spec.min_size <= n <= spec.max_size:
+                raise CommandError(f"desired {n} is outside min {spec.min_size}..max {spec.max_size}")
+            asg.set_desired(n, "set by hand")
+        elif key in ("scale_out_cpu", "scale_in_cpu", "target_cpu"):
+            x = self._num(param, value, 0.0, 100.0)
+            new = replace(spec, **{key: x})  # type: ignore[arg-type]
+            if new.scale_in_cpu >= new.scale_out_cpu:
+                raise CommandError("the scale-in threshold must stay below the scale-out threshold")
+            asg.reconfigure(new)
+        elif key in ("cooldown_s", "period_s", "warmup_s"):
+            x = self._num(param, value, 0.0 if key != "period_s" else 10.0, 86_400.0)
+            asg.reconfigure(replace(spec, **{key: x}))  # type: ignore[arg-type]
+        elif key == "schedule":
+            if value == "none":
+                return
+            try:
+                n_s, at_s = str(value).split("@")
+                n, at = int(n_s), float(at_s)
+            except ValueError:
+                raise CommandError(f"{value!r} is not DESIRED@SECONDS") from None
+            if at < self.now:
+                raise CommandError(f"{texts_clock(at)} has already passed")
+            asg.add_schedule(ScheduledAction(at=at, min_size=n, desired=n))
         else:
             raise CommandError(f"unknown setting {param!r}")
 

@@ -9,7 +9,7 @@ hand-made snapshots.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -104,6 +104,17 @@ class Snapshot:
     series: dict[str, tuple[float, ...]]
     log: tuple[LogEntry, ...]
     services: Services = Services()
+    # auto scaling: per-second desired / in_service / pending, and every capacity change
+    capacity: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    scaling: tuple[ScalingChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScalingChange:
+    t: float
+    old: int
+    new: int
+    cause: str
 
 
 def _nan0(x: float) -> float:
@@ -168,9 +179,12 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
         peak_instances=m.peak_instances,
     )
     series = {k: tuple(v[-series_points:]) for k, v in m.series.items()}
+    asg = sim.autoscaler
+    capacity = {k: tuple(v[-series_points:]) for k, v in sim.capacity.items()} if asg else {}
+    scaling = tuple(ScalingChange(c.t, c.old, c.new, c.cause) for c in asg.history) if asg else ()
     return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
                     tuple(f"{b.name} ({b.state})" for b in sim._pending_boxes), gauges, totals,
-                    series, tuple(sim.log[-log_entries:]), services(sim))
+                    series, tuple(sim.log[-log_entries:]), services(sim), capacity, scaling)
 
 
 def services(sim: Simulation) -> Services:

@@ -77,6 +77,18 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "read_routing": rep.spec.read_routing,
             "replicas": len(rep.replicas),
         })
+    asg = sim.autoscaler
+    if asg is not None:
+        m = result.metrics
+        out.update({
+            "scale_out_events": int(m["scale_out_events"]),
+            "scale_in_events": int(m["scale_in_events"]),
+            "time_to_first_scale_out_s": round(m["time_to_first_scale_out_s"], 3),
+            "slo_violation_s": m["slo_violation_s"],
+            "cost": round(m["cost"], 4),
+            "peak_instances": int(m["peak_instances"]),
+            "policy": asg.spec.policy,
+        })
     shards = sim.data.shards
     if shards is not None:
         share = [round(x, 4) for x in shards.share()]
@@ -140,7 +152,7 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     db = [s for s in sat if s.box.startswith("db")]
     if sim.layout == "two-tier" and db:
         lines.append(texts.DEBRIEF["split"].format(db_cpu=db[0].peak_cpu_pct))
-    lines.extend(_mechanism_lines(sim, resolved))
+    lines.extend(_mechanism_lines(sim, resolved, result))
     cost = result.metrics["cost"]
     rate = result.metrics["cost_per_hour"]
     if cost_target is not None and cost > cost_target:
@@ -150,7 +162,7 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     return lines
 
 
-def _mechanism_lines(sim: Simulation, resolved: int) -> list[str]:
+def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str]:
     d = texts.DEBRIEF
     lines: list[str] = []
     errs = errors_by_cause(sim)
@@ -197,6 +209,18 @@ def _mechanism_lines(sim: Simulation, resolved: int) -> list[str]:
             lines.append(d["writes_lost"].format(n=rep.writes_lost))
         if lag > 1000:
             lines.append(d["lag"].format(lag=lag / 1000.0))
+    asg = sim.autoscaler
+    if asg is not None:
+        outs = [c for c in asg.history if c.new > c.old]
+        ins = [c for c in asg.history if c.new < c.old]
+        lines.append(d["scaling"].format(outs=len(outs), ins=len(ins), policy=asg.spec.policy,
+                                         peak=sim.metrics.peak_instances))
+        if outs:
+            lines.append(d["first_out"].format(at=texts.clock(outs[0].t), cause=outs[0].cause,
+                                               boot=f"{asg.spec.boot_min_s:.0f}-{asg.spec.boot_max_s:.0f}"))
+        violation = result.metrics["slo_violation_s"]
+        if violation:
+            lines.append(d["slo_violation"].format(secs=f"{violation:.0f}"))
     shards = sim.data.shards
     if shards is not None and shards.n > 1:
         share = shards.share()

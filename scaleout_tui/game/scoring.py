@@ -17,7 +17,11 @@ from scaleout_tui.engine.simulation import FailureRecord, Simulation
 OUTAGE_ERROR_PCT = 50.0  # a window where half the requests fail counts as "down"
 
 
-def run_metrics(sim: Simulation) -> dict[str, float]:
+SLO_P95_MS = 300.0      # a second whose p95 is slower than this violates the SLO...
+SLO_ERROR_PCT = 1.0     # ...as does one where more than 1 % of requests fail
+
+
+def run_metrics(sim: Simulation, slo_p95_ms: float = SLO_P95_MS) -> dict[str, float]:
     """All objective metrics of the run so far."""
     m = sim.metrics
     failed = int(m.total_errors.sum())
@@ -45,6 +49,27 @@ def run_metrics(sim: Simulation) -> dict[str, float]:
         "health_check_cpu_pct": health_check_cpu_pct(sim),
         "timeouts": float(errs["timeout"]),
         **data_metrics(sim),
+        **scaling_metrics(sim, slo_p95_ms),
+    }
+
+
+def scaling_metrics(sim: Simulation, slo_p95_ms: float) -> dict[str, float]:
+    """Auto scaling numbers, and seconds in violation of the SLO (any level)."""
+    m = sim.metrics
+    p95 = np.nan_to_num(np.asarray(m.series["p95_ms"]), nan=0.0)
+    err = np.asarray(m.series["error_pct"])
+    violation = float(np.count_nonzero((p95 > slo_p95_ms) | (err > SLO_ERROR_PCT))) * m.window_s
+    asg = sim.autoscaler
+    if asg is None:
+        return {"scale_out_events": 0.0, "scale_in_events": 0.0, "time_to_first_scale_out_s": 0.0,
+                "slo_violation_s": violation}
+    outs = [c for c in asg.history if c.new > c.old]
+    ins = [c for c in asg.history if c.new < c.old]
+    return {
+        "scale_out_events": float(len(outs)),
+        "scale_in_events": float(len(ins)),
+        "time_to_first_scale_out_s": outs[0].t if outs else sim.now,
+        "slo_violation_s": violation,
     }
 
 

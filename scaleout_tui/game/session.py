@@ -17,7 +17,7 @@ from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.simulation import Command, CommandError, Simulation
 from scaleout_tui.engine.snapshot import Snapshot, take
-from scaleout_tui.game.scoring import errors_by_cause, run_metrics
+from scaleout_tui.game.scoring import SLO_P95_MS, errors_by_cause, run_metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +142,15 @@ class Session:
         return take(self.sim)
 
     # ---- verdict ----------------------------------------------------------------------
+    def slo_p95_ms(self) -> float:
+        """The level's own p95 target, if it has one, defines a second in violation."""
+        for o in self.level.objectives:
+            if o.metric == "latency_p95_ms" and o.op == "<=":
+                return float(o.target)
+        return SLO_P95_MS
+
     def result(self) -> Result:
-        values = run_metrics(self.sim)
+        values = run_metrics(self.sim, self.slo_p95_ms())
         objs = []
         for o in self.level.objectives:
             v = values[o.metric]

@@ -37,6 +37,9 @@ EVENTS: dict[str, str] = {
     "shard_boot": "Booting {n} new shard(s) ({boot_s:.0f} s)",
     "chunks_moving": "Moving chunks to {shards} shards over {move_s:.0f} s (extra load on every shard)",
     "chunks_moved": "Chunks balanced over {shards} shards",
+    "scale_out": "Scale out {old} → {new}: {cause}",
+    "scale_in": "Scale in {old} → {new}: {cause}",
+    "replaced": "{box} terminated as unhealthy; a replacement is launching",
     "spike": "Traffic event: {name} (×{factor:g})",
 }
 
@@ -195,6 +198,18 @@ DEBRIEF.update({
     "shards": (
         "{n} shards keyed by {key} took {shares} of the inserts. (The tutorials' demo: 60 records "
         "over 3 shards by this key land {demo}.)"
+    ),
+    "scaling": (
+        "The group scaled out {outs} time(s) and in {ins} time(s) with the {policy} policy, "
+        "peaking at {peak} instances."
+    ),
+    "first_out": (
+        "The first scale-out came at {at} ({cause}); each new instance then needed {boot} s to "
+        "boot before it could take traffic: scaling reacts, it does not foresee."
+    ),
+    "slo_violation": (
+        "For {secs} s the service missed its SLO (slow or failing): mostly while new capacity "
+        "was still booting. A scheduled scale-out before a known event avoids that."
     ),
     "hot_shard": (
         "One shard took {pct:.0f} % of the inserts: a monotonically increasing key sends every new "

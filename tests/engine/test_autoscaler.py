@@ -158,3 +158,52 @@ def test_a_failed_instance_is_replaced_after_the_grace_period():
     assert repl and 300.0 <= repl[0].t <= 300.0 + 5.0 + 0.01  # unhealthy at ~120, replaced once past grace
     assert sim.box("web-3").state == "running"
     assert len([b for b in sim.boxes if b.serves_web and b.state == "running"]) == 2
+
+
+def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
+    busy = TrafficSpec(curve=((0.0, 700.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
+                       steps=((0.0, 1), (20.0, 2), (40.0, 3)), boot_min_s=40, boot_max_s=40)
+    sim = group(spec, traffic=busy, duration=400)
+    sim.run()
+    assert sim.autoscaler is not None
+    first = sim.autoscaler.history[0]
+    assert first.t == pytest.approx(60.0) and first.new - first.old == 3  # 100 % is 50 points over
+    # the next period the boxes are still booting: no second launch for the same breach
+    assert all(h.t >= 60.0 + 40.0 for h in sim.autoscaler.history[1:])
+
+
+def test_target_tracking_converges_on_the_target():
+    steady_load = TrafficSpec(curve=((0.0, 240.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="target", target_cpu=60.0, boot_min_s=30,
+                       boot_max_s=30)
+    sim = group(spec, traffic=steady_load, duration=1800)
+    sim.run()
+    asg = sim.autoscaler
+    assert asg is not None
+    # scale-out needs 3 periods above target; scale-in needs 15 below 90 % of it, one box
+    # at a time, so the overshoot of the first minutes (the metric still remembers the
+    # saturated period) is taken back slowly
+    ins = [h for h in asg.history if h.new < h.old]
+    outs = [h for h in asg.history if h.new > h.old]
+    assert outs[0].t == pytest.approx(180.0)
+    before = [h for h in outs if h.t < ins[0].t]
+    assert ins and ins[0].t - before[-1].t >= 15 * 60.0 - 0.01
+    # 2.4 workers of demand at 60 % each needs ceil(2.4 / 0.6) = 4 boxes
+    assert asg.desired in (4, 5)
+    assert 45.0 <= asg.datapoints[-1][1] <= 70.0
+
+
+def test_group_settings_change_mid_run_and_bad_ones_are_refused():
+    sim = group(TUTORIAL, traffic=steady(5.0, 0.01), duration=300)
+    sim.advance(10)
+    sim.apply(Command("asg.desired", 3))
+    assert sim.autoscaler is not None and sim.autoscaler.desired == 3
+    with pytest.raises(Exception, match="outside"):
+        sim.apply(Command("asg.desired", 9))
+    with pytest.raises(Exception, match="below the scale-out"):
+        sim.apply(Command("asg.scale_in_cpu", 50))
+    sim.apply(Command("asg.schedule", "3@200"))
+    sim.run()
+    sched = [h for h in sim.autoscaler.history if h.cause == "scheduled action"]
+    assert len(sched) == 1 and sched[0].t == 200.0 and sched[0].new == 3
