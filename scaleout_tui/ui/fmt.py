@@ -25,6 +25,8 @@ _UNITS: dict[str, str] = {
     "outage_s": "seconds",
     "detection_s": "seconds",
     "health_check_cpu_pct": "pct",
+    "max_shard_share_pct": "pct",
+    "replication_lag_ms_p95": "ms",
 }
 
 
@@ -43,6 +45,20 @@ def ms_short(v: float) -> str:
     if not math.isfinite(v):
         return "–"
     return f"{v / 1000:.1f}s" if v >= 1000 else f"{v:.0f}ms"
+
+
+def lag_short(v: float) -> str:
+    """A replication lag in at most four cells (``24ms``, ``0.3s``, ``12s``): a replica's
+    line in the diagram's database column has no room for more at 80 columns. From 100 ms
+    on, tenths of a second read better than three-digit milliseconds anyway."""
+    if not math.isfinite(v):
+        return "–"
+    v = max(v, 0.0)
+    if v < 99.5:
+        return f"{v:.0f}ms"
+    if v < 9_950:
+        return f"{v / 1000:.1f}s"
+    return f"{v / 1000:.0f}s"
 
 
 def metric(name: str, v: float) -> str:

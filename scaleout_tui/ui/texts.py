@@ -90,6 +90,31 @@ SERVICE_THRESHOLDS_SHORT = "out at {out}✗, in at {into}✓"
 SERVICE_NO_CHECK = "no health checks"
 SERVICE_SESSIONS_SHORT = "{n:,} sessions ({store})"
 SERVICE_FILES_SHORT = "files: {mode}"
+SERVICE_EVERY = "{s:g} s"
+SERVICE_READS = "database reads: {routing}"
+SERVICE_SHARD_KEY = "shard key: {key}"
+SERVICE_STALE = "stale reads so far: {n:,}"
+SERVICE_LOST = "writes lost so far: {n:,}"
+SERVICE_READS_SHORT = "reads: {routing}"
+SERVICE_SHARD_KEY_SHORT = "shard key: {key}"
+SERVICE_STALE_SHORT = "{n:,} stale reads"
+SERVICE_LOST_SHORT = "{n:,} writes lost"
+
+#: The database column (levels 6-7): a card with a line per box, and a table on tall terminals.
+DB_TITLE_REPLICAS = "master + {n} replica{s}"
+DB_TITLE_SHARDS = "{n} shards"
+DB_TITLE_SHORT = "db ×{n}"
+DB_HEAD_CPU = "CPU"
+DB_HEAD_LAG = "lag"
+DB_HEAD_SHARE = "inserts"
+DB_HEAD_SHARE_SHORT = "ins."
+DB_NO_LAG = "–"
+DB_ROLE_MASTER = "master"
+DB_ROLE_REPLICA = "replica"
+DB_ROLE_SHARD = "shard"
+DB_TABLE_HEAD = ("database", "role", "box", "CPU", "queue")
+DB_TABLE_LAG = "behind the master"
+DB_TABLE_SHARE = "share of inserts"
 
 #: The balancer's targets, one row each (tall terminals): the checks behind each mark.
 TARGETS_HEAD = ("target", "box", "balancer", "checks in a row", "last check")
@@ -169,6 +194,11 @@ BRIEFING_DRILL = ("During the run, break a web box yourself (i) and repair it (u
                   "health checks notice and what users see meanwhile:")
 DRILL_HELP = ("Pick a web box and a failure, then Inject (i); Repair (u) fixes it. Watch how long "
               "the balancer takes to notice, and what the users see meanwhile.")
+#: The database levels also offer their database boxes (the master, replicas, shards).
+BRIEFING_DRILL_DATABASE = ("During the run, break a box yourself (i), the database ones included, and "
+                           "repair it (u): see what the others can still serve, and what is lost:")
+DRILL_HELP_DATABASE = ("Pick a box and a failure, then Inject (i); Repair (u) fixes it. Crash a "
+                       "database box to see what the others still serve, and what is lost.")
 DRILL_TARGET_PROMPT = "which box?"
 DRILL_INJECT = "Inject (i)"
 DRILL_REPAIR = "Repair (u)"
@@ -190,15 +220,11 @@ DRILL_NO_TARGET = "Choose a box to break first."
 DRILL_NO_KIND = "Choose a kind of failure first."
 DRILL_NO_REPAIR_TARGET = "Choose the box to repair first."
 DRILL_REFUSED = "Not done: {reason}"
-DRILL_SENT = "{kind} on {box}: sent."
-DRILL_SENT_PAUSED = "{kind} on {box}: happens when the clock runs (Space)."
-DRILL_REPAIR_SENT = "Repair of {box}: sent."
-DRILL_REPAIR_SENT_PAUSED = "Repair of {box}: happens when the clock runs (Space)."
-#: Stand-in refusals until the engine raises them itself (see scaleout_tui.ui.failures).
-DRILL_ALREADY_DOWN = "{box} is {state}: nothing left to break; repair it first"
-DRILL_ALREADY_FAULTY = "{box} already {fault}; repair it first"
-DRILL_NOT_BROKEN = "{box} is not broken"
-DRILL_NO_BOX = "no box named {box!r}"
+#: A drill happens at once (the board shows it even paused); paused, say how to watch what follows.
+DRILL_SENT = "{kind} on {box}: done."
+DRILL_SENT_PAUSED = "{kind} on {box}: done. Space runs the clock to see what follows."
+DRILL_REPAIR_SENT = "{box} repaired."
+DRILL_REPAIR_SENT_PAUSED = "{box} repaired. Space runs the clock to see what follows."
 
 CONFIRM_LEAVE = "Leave this run and go back to the map? The run will not be recorded."
 CONFIRM_RESTART = "Restart this level from the beginning?"

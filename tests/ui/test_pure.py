@@ -6,6 +6,7 @@ bug that motivated :class:`GameClock`'s debt) and run in milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from scaleout_tui.engine.events import LogEntry
-from scaleout_tui.engine.snapshot import BoxView
+from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.ui import fmt
 from scaleout_tui.ui.clock import MAX_ELAPSED, GameClock, run_max
 from scaleout_tui.ui.screens.too_small import notice, too_small
@@ -267,24 +268,31 @@ def test_a_broken_app_shows_a_red_bang_next_to_the_balancers_view() -> None:
     assert "● running hangs ✓" in single
 
 
-def test_the_check_reads_back_as_short_chips_and_unknown_wording_stays_whole() -> None:
+L7_CHECK = Services(check="L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes",
+                    check_kind="L7", check_path="/health", check_interval_s=5.0, check_timeout_s=2.0,
+                    check_healthy=3, check_unhealthy=2)
+
+
+def test_the_check_chips_come_from_the_structured_fields() -> None:
+    from scaleout_tui.engine.snapshot import Services
     from scaleout_tui.ui.widgets.topology import check_chips
 
-    l7 = "L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes"
-    assert check_chips(l7) == ["L7 GET /health every 5 s", "out at 2✗, in at 3✓"]
-    l4 = "L4 TCP connect every 30 s, timeout 10 s, out after 3 fails, in after 3 passes"
-    assert check_chips(l4)[0] == "L4 TCP every 30 s"
-    assert check_chips("none") == ["no health checks"]
-    assert check_chips("something new") == ["something new"]
+    assert check_chips(L7_CHECK) == ["L7 GET /health every 5 s", "out at 2✗, in at 3✓"]
+    l4 = Services(check_kind="L4", check_interval_s=30.0, check_healthy=3, check_unhealthy=3,
+                  check="a sentence that changed wording")
+    assert check_chips(l4) == ["L4 TCP every 30 s", "out at 3✗, in at 3✓"]
+    half = Services(check_kind="L7", check_path="/", check_interval_s=2.5)
+    assert check_chips(half)[0] == "L7 GET / every 2.5 s"
+    assert check_chips(Services(check="none", check_kind="none")) == ["no health checks"]
+    assert check_chips(Services()) == []
 
 
 def test_service_chips_pack_into_the_width_without_splitting_a_chip() -> None:
     from scaleout_tui.engine.snapshot import Services
     from scaleout_tui.ui.widgets.topology import services_text
 
-    services = Services("round_robin", False, True,
-                        "L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes",
-                        "shared", 5721, "local")
+    services = replace(L7_CHECK, algorithm="round_robin", session_store="shared", sessions_active=5721,
+                       storage="local")
     compact = services_text(services, 45, compact=True).plain.splitlines()
     assert len(compact) == 3 and all(len(ln) <= 45 for ln in compact)
     assert compact[0] == "LB round_robin · L7 GET /health every 5 s"
@@ -292,6 +300,23 @@ def test_service_chips_pack_into_the_width_without_splitting_a_chip() -> None:
     full = services_text(services).plain
     assert "timeout 2 s" in full and "5,721 logged in" in full
     assert services_text(Services()).plain == ""
+
+
+def test_the_database_chips_count_stale_reads_and_show_lost_writes_in_red() -> None:
+    from scaleout_tui.engine.snapshot import Services
+    from scaleout_tui.ui.widgets.topology import service_chips, services_text
+
+    fine = replace(L7_CHECK, algorithm="round_robin", read_routing="read_your_writes")
+    compact = services_text(fine, 45, compact=True).plain.splitlines()
+    assert compact == ["LB round_robin · L7 GET /health every 5 s",
+                       "out at 2✗, in at 3✓ · reads: read_your_writes",
+                       "0 stale reads · 0 writes lost"]
+    lost = next(c for c in service_chips(Services(read_routing="replicas", stale_reads=1234, writes_lost=7))
+                if "lost" in c.plain)
+    assert lost.plain == "7 writes lost" and "red" in str(lost.style)
+    assert "stale reads so far: 0 · writes lost so far: 0" in services_text(fine).plain
+    sharded = services_text(Services(shard_key="created_at"), 45, compact=True).plain
+    assert sharded == "shard key: created_at"  # no replication: no stale or lost counters
 
 
 def test_the_targets_table_shows_the_streak_that_matters() -> None:
@@ -321,26 +346,93 @@ def test_the_instance_gauge_shows_a_peak_only_above_the_current_count() -> None:
     assert instances_text(totals(2, 5)) == "2 (peak 5)"
 
 
-def test_the_drill_refuses_what_the_engine_would_silently_ignore() -> None:
-    from dataclasses import replace
+# ---- the database column (levels 6-7) ------------------------------------------------------------
+def db_box(name: str, role: str = "db", cpu: float = 30.0, lag: float = 0.0, share: float = -1.0,
+           state: str = "running") -> BoxView:
+    return BoxView(name, role, "m5.large", 2, state, 0.0, cpu, 0, 1, 0.096, lag_ms=lag, shard_share=share)
 
-    from scaleout_tui.engine import CommandError
-    from scaleout_tui.ui.failures import check_inject, check_repair, targets
 
-    boxes = (box("lb-1", "lb"), box("web-1", "web"), box("web-2", "web", "crashed"),
-             replace(box("web-3", "web"), fault="slow"), box("db-1", "db"))
-    assert targets(boxes) == ("web-1", "web-2", "web-3")
-    check_inject(boxes, "crash", "web-1")
-    check_repair(boxes, "web-2")
-    check_repair(boxes, "web-3")
-    with pytest.raises(CommandError, match="web-2 is crashed"):
-        check_inject(boxes, "hang", "web-2")
-    with pytest.raises(CommandError, match="web-3 already slow"):
-        check_inject(boxes, "crash", "web-3")
-    with pytest.raises(CommandError, match="web-1 is not broken"):
-        check_repair(boxes, "web-1")
-    with pytest.raises(CommandError, match="no box named 'web-7'"):
-        check_inject(boxes, "crash", "web-7")
+def test_lag_fits_four_cells_and_reads_in_the_unit_that_suits_it() -> None:
+    cases = {0.0: "0ms", 24.4: "24ms", 99.4: "99ms", 99.6: "0.1s", 850.0: "0.8s", 1234.0: "1.2s",
+             12_345.0: "12s", -11.0: "0ms", float("nan"): "–"}
+    for ms, text in cases.items():
+        assert fmt.lag_short(ms) == text
+        assert len(fmt.lag_short(ms)) <= 4
+
+
+def test_lag_and_share_colours() -> None:
+    from scaleout_tui.ui.widgets.database import lag_style, share_style
+
+    lags = [lag_style(ms) for ms in (24, 99, 100, 999, 1000)]
+    assert lags == ["green", "green", "yellow", "yellow", "bold red"]
+    assert share_style(1 / 3, 3) == "green" and share_style(0.5, 3) == "yellow"
+    assert share_style(1.0, 3) == "bold red"
+    assert share_style(0.5, 2) == "green" and share_style(1.0, 2) == "bold red"
+
+
+def test_a_replica_line_keeps_its_lag_when_the_card_narrows() -> None:
+    from scaleout_tui.ui.widgets.database import db_card
+
+    boxes = (db_box("db-1"), db_box("replica-1", "replica", 100.0, 1500.0),
+             db_box("replica-2", "replica", lag=24.0, state="crashed"))
+    for width, title in ((30, "master + 2 replicas"), (22, "master + 2 replicas"), (18, "db ×3")):
+        lines = [ln.plain for ln in db_card(boxes, width)]
+        assert all(len(ln) == width for ln in lines), lines
+        assert title in lines[0]
+        assert "lag" in lines[1] and "1.5s" in lines[3]
+        assert lines[2].rstrip("│").endswith("–") and lines[4].rstrip("│").endswith("–")  # master; crashed
+    wide = [ln.plain for ln in db_card(boxes, 30)]
+    assert "CPU" in wide[1] and "100%" in wide[3] and "█" in wide[3]  # a CPU bar when there is room
+    assert "100%" in db_card(boxes, 22)[3].plain  # 80 columns: the number, no bar
+    assert "%" not in db_card(boxes, 18)[3].plain  # narrower still: the CPU goes, the lag stays
+
+
+def test_shard_lines_show_a_share_bar_with_a_percentage() -> None:
+    from scaleout_tui.ui.widgets.database import db_card, want_inner
+
+    shards = (db_box("db-1", share=0.0, cpu=19), db_box("db-2", share=0.0),
+              db_box("db-3", share=1.0, cpu=100))
+    lines = [ln.plain for ln in db_card(shards, want_inner(shards) + 2)]
+    assert "3 shards" in lines[0] and "inserts" in lines[1]
+    assert lines[4] == "│db-3 ●100% ████ 100%│"
+    assert lines[2] == "│db-1 ● 19% ····   0%│"
+
+
+def test_the_database_column_gets_its_width_first_at_80_columns() -> None:
+    from scaleout_tui.ui.widgets.topology import column_widths
+
+    assert column_widths([6, 14, 22], 42) == [6, 14, 22]  # level 6 at 80×24: the balancer squeezed
+    assert column_widths([6, 14, 14], 42) == [14, 14, 14]  # levels 3-5: equal, as before
+    assert column_widths([6, 14, 22], 64) == [21, 21, 22]
+    assert column_widths([14, 14], 200) == [30, 30]
+    lb = tuple(replace(box(f"lb-{i}", "lb"), cpu_pct=0.0) for i in (1, 2))
+    web = tuple(replace(box(f"web-{i}", "web"), health="healthy") for i in (1, 2, 3, 4))
+    db = (db_box("db-1"), db_box("replica-1", "replica", lag=24.0), db_box("replica-2", "replica", lag=24.0))
+    text = plain(topology(TopologyData(lb + web + db), 45), 45)
+    assert "master + 2 replicas" in text and "replica-2 ● 30% 24ms" in text and "2 ●" in text
+    assert all(len(ln) <= 45 for ln in text.splitlines())
+
+
+def test_the_database_table_has_a_row_per_database_box() -> None:
+    from scaleout_tui.ui.widgets.database import database_table
+
+    rows = (box("web-1", "web"), db_box("replica-1", "replica", lag=1500.0), db_box("db-1"))
+    text = plain(database_table(rows), 100)
+    assert "behind the master" in text and "1,500 ms" in text
+    assert text.index("db-1") < text.index("replica-1") and "master" in text and "web-1" not in text
+    shards = (db_box("db-1", share=0.25), db_box("db-2", share=0.75))
+    assert " 75 %" in plain(database_table(shards), 100)
+    assert database_table((db_box("db-1"),)) is None
+    assert database_table((db_box("db-1", share=-1.0), box("web-1", "web"))) is None
+
+
+def test_the_drill_offers_the_database_only_in_a_database_level() -> None:
+    from scaleout_tui.ui.failures import DATABASE_ROLES, WEB_ROLES, targets
+
+    boxes = (box("lb-1", "lb"), box("web-1", "web"), box("web-2", "web", "crashed"), box("db-1", "db"),
+             box("replica-1", "replica"))
+    assert targets(boxes) == ("web-1", "web-2")
+    assert targets(boxes, WEB_ROLES + DATABASE_ROLES) == ("web-1", "web-2", "db-1", "replica-1")
 
 
 def test_the_briefing_lists_the_drill_only_for_a_level_that_has_one() -> None:

@@ -24,6 +24,7 @@ from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.failures import is_database_level
 from scaleout_tui.ui.widgets.policy import choice_label
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
     if drill:
         # The drill is something to do, like a knob: listed with them, so nobody discovers it late.
         row = Text(texts.DRILL_LABEL, style="bold")
-        row.append("\n" + texts.BRIEFING_DRILL, style="dim")
+        drill_text = texts.BRIEFING_DRILL_DATABASE if is_database_level(level) else texts.BRIEFING_DRILL
+        row.append("\n" + drill_text, style="dim")
         for kind in drill:
             row.append(f"\n  – {texts.DRILL_KINDS.get(kind, kind)}: {texts.DRILL_KIND_HELP.get(kind, kind)}")
         knobs.append(row)

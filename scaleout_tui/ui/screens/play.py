@@ -21,10 +21,11 @@ Two ways to drive the clock:
 A run starts paused: changes made before the clock starts are free (a resize later
 costs downtime), so the player gets to read the board and set the policy first.
 
-In a level with ``injections`` the player can also break a web box (the failure drill in
-the policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
-:meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which turn any refusal into a toast:
-a wrong choice must never cost the player their run.
+In a level with ``injections`` the player can also break a box (the failure drill in the
+policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
+:meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which call the session (the change
+shows at once, even paused) and turn any refusal into a toast with the game's reason: a
+wrong choice must never cost the player their run.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameC
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
+from scaleout_tui.ui.widgets.database import DatabaseView
 from scaleout_tui.ui.widgets.drill import FailureDrill
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
@@ -109,6 +111,8 @@ class PlayScreen(Screen[None]):
         self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
         #: The failure kinds the player may inject here (empty: no drill, no keys, no commands).
         self.injections: tuple[str, ...] = injections(level)
+        #: The roles the drill offers (web boxes; the database tier too in a database level).
+        self.drill_roles = failures.target_roles(level)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -123,6 +127,7 @@ class PlayScreen(Screen[None]):
                         services.display = False
                         yield services
                         yield TargetsView(id="targets", classes="-empty")
+                        yield DatabaseView(id="database", classes="-empty")
                     gauges = GaugesView(id="gauges", classes="panel")
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
@@ -137,8 +142,11 @@ class PlayScreen(Screen[None]):
                     cpu.border_title = texts.PANEL_CHART_CPU
                     yield cpu
             with Vertical(id="play-right"):
+                drill_help = (texts.DRILL_HELP_DATABASE if failures.is_database_level(self.level)
+                              else texts.DRILL_HELP)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
-                                     injections=self.injections, targets=self.drill_targets(), id="policy")
+                                     injections=self.injections, targets=self.drill_targets(),
+                                     drill_help=drill_help, id="policy")
                 policy.add_class("panel")
                 policy.border_title = texts.PANEL_POLICY
                 yield policy
@@ -230,6 +238,7 @@ class PlayScreen(Screen[None]):
         self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
         self.query_one(ServicesView).services = snap.services
         self.query_one(TargetsView).boxes = snap.boxes
+        self.query_one(DatabaseView).boxes = snap.boxes
         gauges = self.query_one(GaugesView)
         gauges.data = GaugeData(snap.gauges, snap.totals)
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
@@ -247,7 +256,7 @@ class PlayScreen(Screen[None]):
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log
         if self.injections:
-            self.query_one(FailureDrill).set_targets(failures.targets(snap.boxes))
+            self.query_one(FailureDrill).set_targets(failures.targets(snap.boxes, self.drill_roles))
 
     # ---- knobs --------------------------------------------------------------------------
     @on(Select.Changed)
@@ -270,18 +279,14 @@ class PlayScreen(Screen[None]):
     # ---- failure drill ------------------------------------------------------------------
     def drill_targets(self) -> tuple[str, ...]:
         """The boxes a player may break now (none in a level without injections)."""
-        return failures.targets(self.session.snapshot().boxes) if self.injections else ()
+        return failures.targets(self.session.snapshot().boxes, self.drill_roles) if self.injections else ()
 
     def inject(self, kind: str, box: str) -> None:
         """Break ``box`` with ``kind``; a refusal becomes a toast with the reason."""
         if self._ended:
             return
-        if kind not in self.injections:
-            # The palette and the drill only offer the level's kinds; this guards other callers.
-            self.notify(texts.DRILL_NO_KIND, severity="warning")
-            return
         try:
-            failures.inject(self.session, kind, box)
+            self.session.inject(kind, box)
         except CommandError as e:
             self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
             return
@@ -294,7 +299,7 @@ class PlayScreen(Screen[None]):
         if self._ended:
             return
         try:
-            failures.repair(self.session, box)
+            self.session.repair(box)
         except CommandError as e:
             self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
             return

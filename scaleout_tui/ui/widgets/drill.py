@@ -1,13 +1,14 @@
-"""The failure drill: pick a web box and a kind of failure, then break it or repair it.
+"""The failure drill: pick a box and a kind of failure, then break it or repair it.
 
 Why it lives in the policy panel: breaking a box is one more thing the player *does* to the
 system, next to the knobs, and the panel is already the place the keyboard goes (Tab). The
 widget only holds the choice; the play screen sends the command (``i`` / ``u``, the buttons
 or the command palette all end in the same two screen methods), so a refusal is handled once.
 
-The kinds offered are the level's own ``injections``; the boxes are the web boxes of the
-latest snapshot, refreshed only when their names change (setting a drop-down's options
-resets its selection, which must not happen under the player's cursor every frame).
+The kinds offered are the level's own ``injections``; the boxes are those of the latest
+snapshot that the level lets a player break (see :mod:`scaleout_tui.ui.failures`),
+refreshed only when their names change (setting a drop-down's options resets its
+selection, which must not happen under the player's cursor every frame).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from scaleout_tui.ui.fmt import reflow
 class FailureDrill(Vertical):
     """Target and kind drop-downs, then Inject and Repair buttons."""
 
-    def __init__(self, kinds: Sequence[str], targets: Sequence[str], *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, kinds: Sequence[str], targets: Sequence[str], *, help_text: str = texts.DRILL_HELP,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._kinds = tuple(kinds)
         self._targets = tuple(targets)
+        self._help = help_text
 
     def compose(self) -> ComposeResult:
         yield Label(texts.DRILL_LABEL, classes="knob-label")
@@ -45,7 +47,7 @@ class FailureDrill(Vertical):
         with Horizontal(classes="drill-row"):
             yield Button(texts.DRILL_INJECT, variant="error", compact=True, id="drill-inject")
             yield Button(texts.DRILL_REPAIR, variant="success", compact=True, id="drill-repair")
-        yield Static(reflow(texts.DRILL_HELP), classes="knob-help")
+        yield Static(reflow(self._help), classes="knob-help")
 
     @property
     def target(self) -> str | None:

@@ -41,10 +41,11 @@ def error_causes(errors: tuple[tuple[str, int], ...]) -> str:
 def instances_text(tot: Totals) -> str:
     """``"4 (peak 6)"``, or just ``"4"`` while the peak says nothing more.
 
-    The peak is taken when a one-second window closes, so at 00:00 it is still 0 while boxes
-    already run; and the engine counts the balancer nodes in the current number but not in
-    the peak. A peak at or below the current count adds nothing (and "6 (peak 4)" reads as a
-    bug), so it is shown only once it is higher.
+    Both count the same boxes (those doing the work, balancer nodes apart, plus those still
+    booting), but the peak is taken when a one-second window closes: at 00:00 it is still 0
+    while boxes already run, and a box launched this second is in the count before the peak.
+    A peak at or below the current count adds nothing (and "6 (peak 4)" reads as a bug), so
+    it is shown only once it is higher.
     """
     if tot.peak_instances > tot.instances:
         return texts.GAUGE_INSTANCES_VALUE.format(n=tot.instances, peak=tot.peak_instances)

@@ -54,13 +54,15 @@ class PolicyPanel(VerticalScroll, can_focus=False):
 
     def __init__(self, knobs: tuple[Knob, ...], values: Mapping[str, str],
                  catalog: Mapping[str, InstanceType], *, injections: Sequence[str] = (),
-                 targets: Sequence[str] = (), id: str | None = None) -> None:
+                 targets: Sequence[str] = (), drill_help: str = texts.DRILL_HELP,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self._knobs = knobs
         self._values = dict(values)
         self._catalog = catalog
         self._injections = tuple(injections)
         self._targets = tuple(targets)
+        self._drill_help = drill_help
 
     def compose(self) -> ComposeResult:
         for knob in self._knobs:
@@ -82,7 +84,8 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 if knob.help:
                     yield Static(reflow(knob.help), classes="knob-help")
         if self._injections:
-            yield FailureDrill(self._injections, self._targets, id="drill", classes="knob-group")
+            yield FailureDrill(self._injections, self._targets, help_text=self._drill_help, id="drill",
+                               classes="knob-group")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the knob group holding the focus (short terminals show only its help).

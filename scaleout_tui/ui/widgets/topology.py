@@ -17,11 +17,16 @@ its last check, the numbers behind the marks.
 
 Narrow cards degrade by choosing, line by line, the longest wording that fits
 (:func:`fit`), so a number is never cut in half by an ellipsis.
+
+A replicated or sharded database is drawn by :mod:`scaleout_tui.ui.widgets.database` as one
+card with a line per box. Its lines need more room than a web fleet's, so columns are no
+longer always equal: :func:`column_widths` gives a column that needs more than an equal share
+its need first, squeezing the balancer's fleet to its nodes' numbers and marks at 80 columns.
+Levels without such a database keep equal columns.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,22 +37,22 @@ from textual.widget import Widget
 
 from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.ui import texts
+from scaleout_tui.ui.widgets import database
+from scaleout_tui.ui.widgets.boxdraw import (
+    HEALTH_STYLES,
+    STATE_STYLES,
+    bar,
+    card_bottom,
+    card_top,
+    cpu_style,
+    fit,
+    framed,
+    health_mark,
+    pick_title,
+    state_mark,
+)
 
-STATE_STYLES: dict[str, str] = {
-    "running": "bold green",
-    "booting": "bold cyan",
-    "stopping": "bold yellow",
-    "stopped": "yellow",
-    "crashed": "bold red",
-    "terminated": "dim",
-}
-
-HEALTH_STYLES: dict[str, str] = {
-    "healthy": "green",
-    "unhealthy": "bold red",
-    "initial": "cyan",
-    "draining": "yellow",
-}
+__all__ = ["bar", "cpu_style", "fit", "state_mark"]  # re-exported: callers and tests import them here
 
 CARD_MIN = 12
 CARD_MAX = 30
@@ -67,28 +72,45 @@ class TopologyData:
     pending: tuple[str, ...] = ()
 
 
-_CHECK = re.compile(r"^(?P<kind>L[47]) (?:TCP connect|GET (?P<path>\S+)) every (?P<every>\S+ s), "
-                    r"timeout \S+ s, out after (?P<out>\d+) fails, in after (?P<into>\d+) passes$")
-
-
-def check_chips(check: str) -> list[str]:
-    """The health check as two short chips ("L7 GET /health every 5 s", "out at 2✗, in at 3✓").
-
-    The snapshot gives the check as one sentence; this reads it back with a pattern, and an
-    unknown wording is shown whole rather than guessed at.
-    """
-    if check == "none":
+def check_chips(services: Services) -> list[str]:
+    """The health check as two short chips ("L7 GET /health every 5 s", "out at 2✗, in at 3✓"),
+    from the snapshot's structured check fields; none in a level without a balancer."""
+    if services.check_kind == "none":
         return [texts.SERVICE_NO_CHECK]
-    m = _CHECK.match(check)
-    if m is None:
-        return [check]
-    what = texts.SERVICE_CHECK_L7.format(path=m["path"]) if m["path"] else texts.SERVICE_CHECK_L4
-    return [texts.SERVICE_CHECK_SHORT.format(kind=m["kind"], what=what, every=m["every"]),
-            texts.SERVICE_THRESHOLDS_SHORT.format(out=m["out"], into=m["into"])]
+    if services.check_kind not in ("L4", "L7"):
+        return []
+    what = (texts.SERVICE_CHECK_L7.format(path=services.check_path) if services.check_kind == "L7"
+            else texts.SERVICE_CHECK_L4)
+    every = texts.SERVICE_EVERY.format(s=services.check_interval_s)
+    return [texts.SERVICE_CHECK_SHORT.format(kind=services.check_kind, what=what, every=every),
+            texts.SERVICE_THRESHOLDS_SHORT.format(out=services.check_unhealthy, into=services.check_healthy)]
+
+
+def counter(template: str, n: int, alarm: str) -> Text:
+    """A run counter, in ``alarm`` colours once it is above zero (at zero it is good news, not
+    a warning)."""
+    return Text(template.format(n=n), style=alarm if n else "")
+
+
+def database_chips(services: Services) -> list[Text]:
+    """Read routing, shard key, and the counters of what went wrong with the data.
+
+    Writes lost are bold red: data loss is the one outcome no later fix undoes. Stale reads
+    are yellow: wrong for a moment, right again once the replica catches up.
+    """
+    chips: list[Text] = []
+    if services.read_routing:
+        chips.append(Text(texts.SERVICE_READS_SHORT.format(routing=services.read_routing)))
+    if services.shard_key:
+        chips.append(Text(texts.SERVICE_SHARD_KEY_SHORT.format(key=services.shard_key)))
+    if services.read_routing:
+        chips.append(counter(texts.SERVICE_STALE_SHORT, services.stale_reads, "yellow"))
+        chips.append(counter(texts.SERVICE_LOST_SHORT, services.writes_lost, "bold red"))
+    return chips
 
 
 def service_chips(services: Services) -> list[Text]:
-    """The shared parts as short chips, in the order a player asks about them."""
+    """The shared parts as short chips, in the order a request meets them."""
     chips: list[Text] = []
     if services.algorithm:
         lb = Text(texts.SERVICE_LB_SHORT.format(algorithm=services.algorithm))
@@ -97,13 +119,13 @@ def service_chips(services: Services) -> list[Text]:
         if not services.lb_serving:
             lb.append(texts.SERVICE_LB_DOWN_SHORT, style="bold red")
         chips.append(lb)
-    if services.check:
-        chips.extend(Text(c) for c in check_chips(services.check))
+    chips.extend(Text(c) for c in check_chips(services))
     if services.session_store:
         chips.append(Text(texts.SERVICE_SESSIONS_SHORT.format(store=services.session_store,
                                                               n=services.sessions_active)))
     if services.storage:
         chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=services.storage)))
+    chips.extend(database_chips(services))
     return chips
 
 
@@ -124,8 +146,8 @@ def pack(chips: Sequence[Text], width: int, sep: str = " · ") -> Text:
 
 
 def services_text(services: Services, width: int = 0, *, compact: bool = False) -> Text:
-    """The shared parts under the diagram (balancer, health checks, session store, files),
-    empty for a level that has none of them.
+    """The shared parts under the diagram (balancer, health checks, session store, files,
+    read routing and shard key, with the data counters), empty for a level that has none.
 
     Full sentences, one per line, when there is height to spare; ``compact`` packs short
     chips into ``width`` columns instead (an 80×24 screen has about two lines for them).
@@ -147,63 +169,16 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
                                                         n=services.sessions_active)))
     if services.storage:
         parts.append(Text(texts.SERVICE_FILES.format(mode=services.storage)))
+    if services.read_routing:
+        parts.append(Text(texts.SERVICE_READS.format(routing=services.read_routing)))
+    if services.shard_key:
+        parts.append(Text(texts.SERVICE_SHARD_KEY.format(key=services.shard_key)))
+    if services.read_routing:
+        data = counter(texts.SERVICE_STALE, services.stale_reads, "yellow")
+        data.append(" · ")
+        data.append_text(counter(texts.SERVICE_LOST, services.writes_lost, "bold red"))
+        parts.append(data)
     return Text("\n", style="dim").join(parts)
-
-
-def cpu_style(pct: float) -> str:
-    """Green with headroom, yellow when getting busy, red when the cores are saturated."""
-    if pct >= 90:
-        return "red"
-    if pct >= 70:
-        return "yellow"
-    return "green"
-
-
-def bar(pct: float, width: int) -> Text:
-    """A horizontal bar of ``pct`` percent over ``width`` cells, with eighth-cell precision."""
-    width = max(width, 0)
-    pct = min(max(pct, 0.0), 100.0)
-    eighths = round(pct / 100 * width * 8)
-    full, part = divmod(eighths, 8)
-    body = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
-    text = Text(body, style=cpu_style(pct))
-    text.append("·" * (width - len(body)), style="dim")
-    return text
-
-
-def _line(content: Text, inner: int) -> Text:
-    content = content.copy()
-    content.truncate(inner, overflow="ellipsis", pad=True)
-    return Text.assemble(("│", "dim"), content, ("│", "dim"))
-
-
-def _top(title: str, inner: int) -> Text:
-    """A card's top border with its title set into it."""
-    rule = "─" * max(inner - len(title), 0)
-    return Text.assemble(("┌", "dim"), (title, "bold"), (rule, "dim"), ("┐", "dim"))
-
-
-def fit(candidates: Sequence[Text], inner: int) -> Text:
-    """The first candidate that fits ``inner`` cells (longest wording first); else the last,
-    which the card's frame then cuts."""
-    for text in candidates:
-        if text.cell_len <= inner:
-            return text
-    return candidates[-1]
-
-
-def state_mark(box: BoxView) -> Text:
-    """One cell for what the box *is*: its state, or a red ``!`` for a running but broken app."""
-    if box.fault in texts.FAULTS and box.state in ("running", "stopping"):
-        return Text("!", style="bold red")
-    return Text(texts.STATES.get(box.state, box.state)[:1], style=STATE_STYLES.get(box.state, ""))
-
-
-def health_mark(box: BoxView) -> Text:
-    """One cell for what the balancer *thinks* of the box (empty without a balancer)."""
-    if box.health not in texts.HEALTH:
-        return Text()
-    return Text(texts.HEALTH[box.health][0], style=HEALTH_STYLES[box.health])
 
 
 def state_lines(box: BoxView) -> list[Text]:
@@ -232,7 +207,7 @@ def card(box: BoxView, width: int) -> list[Text]:
     title = f" {box.name} · {box.role} "
     if len(title) > inner:
         title = f" {box.name} "
-    top = _top(title[:inner], inner)
+    top = card_top(title[:inner], inner)
     pct = f" {box.cpu_pct:3.0f}%"
     label = texts.BOX_CPU + " "
     cpu = Text(label)
@@ -252,16 +227,16 @@ def card(box: BoxView, width: int) -> list[Text]:
     kinds = [Text(texts.BOX_TYPE.format(itype=box.itype, vcpus=box.vcpus)), Text(box.itype)]
     return [
         top,
-        _line(fit(kinds, inner), inner),
-        _line(fit(state_lines(box), inner), inner),
-        _line(cpu, inner),
-        _line(fit(queues, inner), inner),
-        Text.assemble(("└" + "─" * inner + "┘", "dim")),
+        framed(fit(kinds, inner), inner),
+        framed(fit(state_lines(box), inner), inner),
+        framed(cpu, inner),
+        framed(fit(queues, inner), inner),
+        card_bottom(inner),
     ]
 
 
 #: Columns left to right, by role: the entry point, the app servers, then what they call.
-TIER_ROLES: tuple[tuple[str, ...], ...] = (("lb",), ("web", "app+db"), ("session", "db"))
+TIER_ROLES: tuple[tuple[str, ...], ...] = (("lb",), ("web", "app+db"), ("session", "db", "replica"))
 
 
 def tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
@@ -272,19 +247,26 @@ def tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
     return [c for c in columns if c]
 
 
-def fleet_row(box: BoxView, inner: int, name_w: int) -> Text:
+def short_name(name: str) -> str:
+    """``lb-2`` → ``2``: in a squeezed fleet card the title already says the role."""
+    return name.rsplit("-", 1)[-1]
+
+
+def fleet_row(box: BoxView, inner: int, name_w: int, name: str | None = None) -> Text:
     """One box of a fleet: name, the two marks, then a CPU bar and percentage if they fit.
 
     What gives way first, in order: the bar (too short to read), the percentage's padding,
     the alignment of the name column; the percentage itself only when nothing else is left.
+    ``name`` replaces the box's name (a squeezed card shows only its number).
     """
+    name = box.name if name is None else name
     marks = Text.assemble(state_mark(box), health_mark(box))
-    fixed = len(box.name) + 1 + marks.cell_len
+    fixed = len(name) + 1 + marks.cell_len
     pct = f"{box.cpu_pct:3.0f}%"
-    pad = name_w - len(box.name)
+    pad = name_w - len(name)
     if inner - fixed - pad < len(pct.strip()):
         pad = max(0, inner - fixed - len(pct.strip()))
-    row = Text(box.name + " " * pad + " ")
+    row = Text(name + " " * pad + " ")
     row.append_text(marks)
     room = inner - row.cell_len
     if room < len(pct):
@@ -303,16 +285,22 @@ def fleet_row(box: BoxView, inner: int, name_w: int) -> Text:
 
 def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
     """Several boxes of one tier as one card with a line each: a fleet of ten must not
-    push the charts off an 80×24 screen, and a line per box still shows which one is hot."""
+    push the charts off an 80×24 screen, and a line per box still shows which one is hot.
+
+    Squeezed below a name and its marks (the balancer's column, when the database column
+    needs the room), a line shows the box's number only: "2 ●" under the title "lb"."""
     inner = max(width - 2, 4)
     roles = sorted({b.role for b in boxes})
     titles = [f" {' / '.join(roles)} ×{len(boxes)} ", f" {'/'.join(roles)} ×{len(boxes)} ",
               f" {'/'.join(roles)} ", f" ×{len(boxes)} "]
-    title = next((t for t in titles if len(t) <= inner), titles[-1][:inner])
-    lines = [_top(title, inner)]
-    name_w = max(len(b.name) for b in boxes)
-    lines.extend(_line(fleet_row(b, inner, name_w), inner) for b in boxes)
-    lines.append(Text.assemble(("└" + "─" * inner + "┘", "dim")))
+    lines = [card_top(pick_title(titles, inner), inner)]
+    marks_w = max(Text.assemble(state_mark(b), health_mark(b)).cell_len for b in boxes)
+    names = [b.name for b in boxes]
+    if max(len(n) for n in names) + 1 + marks_w > inner:
+        names = [short_name(n) for n in names]
+    name_w = max(len(n) for n in names)
+    lines.extend(framed(fleet_row(b, inner, name_w, n), inner) for b, n in zip(boxes, names, strict=True))
+    lines.append(card_bottom(inner))
     return lines
 
 
@@ -323,21 +311,68 @@ CONNECTORS: tuple[tuple[str, str], ...] = (
     ("", texts.ARROW_SHORT + " "),
     ("", texts.ARROW_SHORT),
 )
+#: A squeezed balancer column: " lb " over "1 ●" lines.
+SQUEEZED_LB = 6
+
+
+def column_floors(tier: Sequence[BoxView]) -> tuple[int, int]:
+    """(narrowest, wanted) card width of a column.
+
+    Most columns need CARD_COMFORT. A replicated or sharded database needs a line per box
+    with its lag or share (wider), and gives up nothing when it gets it. The balancer's fleet
+    can be squeezed to its nodes' numbers and marks: its nodes do no modelled work, so its
+    CPU line says little, and in the database levels it is background.
+    """
+    if database.is_cluster(tier):
+        return database.min_inner(tier) + 2, database.want_inner(tier) + 2
+    if len(tier) > 1 and all(b.role == "lb" for b in tier):
+        return SQUEEZED_LB, SQUEEZED_LB
+    return CARD_COMFORT, CARD_COMFORT
+
+
+def column_widths(floors: Sequence[int], total: int) -> list[int]:
+    """Card widths for ``total`` cells: as equal as the floors allow (water-filling).
+
+    A column whose floor is above an equal share gets its floor and the others share what
+    is left, so with every floor at or under an equal share (every level without a database
+    cluster) the cards are equal, as they always were.
+    """
+    n = len(floors)
+    widths = [0] * n
+    remaining, left = total, n
+    for i in sorted(range(n), key=lambda i: -floors[i]):
+        share = remaining // left
+        if floors[i] <= share:
+            break
+        widths[i] = floors[i]
+        remaining -= floors[i]
+        left -= 1
+    share = min(CARD_MAX, remaining // left if left else 0)
+    # Never under CARD_MIN (the frame then cuts), unless the floor itself is lower (squeezed).
+    return [w or max(min(floors[i], CARD_MIN), share) for i, w in enumerate(widths)]
 
 
 def topology(data: TopologyData, width: int) -> Text:
     """The whole diagram at ``width`` cells: clients, then one column per tier."""
     columns_of_boxes = tiers(data.boxes)
     n = max(len(columns_of_boxes), 1)
+    floors = [column_floors(t) for t in columns_of_boxes]
     for lead_s, arrow_s in CONNECTORS:
-        card_w = (width - len(lead_s) - len(arrow_s) * n) // n
-        if card_w >= CARD_COMFORT:
+        total = width - len(lead_s) - len(arrow_s) * n
+        if total // n >= CARD_COMFORT and sum(f[0] for f in floors) <= total:
             break
     lead = Text(lead_s, style="bold")
     arrow = Text(arrow_s, style="dim")
-    card_w = max(CARD_MIN, min(CARD_MAX, card_w))
-    columns = [card(tier[0], card_w) if len(tier) == 1 else fleet_card(tier, card_w)
-               for tier in columns_of_boxes]
+    wanted = [f[1] for f in floors]
+    widths = column_widths(wanted if sum(wanted) <= total else [f[0] for f in floors], total)
+    columns = []
+    for tier, card_w in zip(columns_of_boxes, widths, strict=True):
+        if len(tier) == 1:
+            columns.append(card(tier[0], card_w))
+        elif database.is_cluster(tier):
+            columns.append(database.db_card(tier, card_w))
+        else:
+            columns.append(fleet_card(tier, card_w))
     height = max((len(c) for c in columns), default=0)
     arrow_row = min(2, max(height - 1, 0))
     out = Text(no_wrap=True, overflow="crop")
@@ -346,7 +381,7 @@ def topology(data: TopologyData, width: int) -> Text:
         middle = row == arrow_row
         if lead:
             line.append_text(lead if middle else Text(" " * len(lead)))
-        for col in columns:
+        for col, card_w in zip(columns, widths, strict=True):
             line.append_text(arrow if middle else Text(" " * len(arrow)))
             line.append_text(col[row] if row < len(col) else Text(" " * card_w))
         if row:
