@@ -30,6 +30,8 @@ LEVEL_2 = "02-two-tiers"
 LEVEL_3 = "03-load-balancer"
 LEVEL_4 = "04-sessions"
 LEVEL_5 = "05-shared-storage"
+LEVEL_6 = "06-replicas"
+LEVEL_7 = "07-sharding"
 REPO = Path(__file__).resolve().parents[2]
 
 

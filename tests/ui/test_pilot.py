@@ -8,6 +8,7 @@ Each test builds the app with ``manual_clock=True`` (no timers) and a temporary
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ from tests.ui.conftest import (
     LEVEL_1,
     LEVEL_2,
     LEVEL_3,
+    LEVEL_6,
+    LEVEL_7,
     async_test,
     open_level,
     play_at,
@@ -382,3 +385,87 @@ async def test_the_palette_offers_the_drill_only_where_the_level_allows_it(home:
         await pilot.press("i")  # no drill, no key: nothing happens
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
+
+
+# ---- the database levels (6: replicas, 7: shards) ---------------------------------------------
+def shard_shares(play: PlayScreen) -> dict[str, int]:
+    """Each shard's share of inserts as the diagram prints it (the last "NN%" of its line)."""
+    drawing = str(play.query_one(TopologyView).render())
+    return {m[1]: int(m[2]) for m in re.finditer(r"(db-\d) [^\n]*?(\d+)%│[^\n]*$", drawing, re.M)}
+
+
+@async_test
+async def test_three_hashed_shards_take_a_third_of_the_inserts_each(home: Path) -> None:
+    unlock_through(LEVEL_7)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        play = await open_level(pilot, LEVEL_7)
+        shards, key = play.query_one("#knob-shards", Select), play.query_one("#knob-key", Select)
+        assert [v for _, v in shards._options] == ["1", "2", "3", "4"]
+        assert [v for _, v in key._options] == ["created_at", "user_hash", "user_range"]
+        await choose(pilot, shards, "3")
+        await choose(pilot, key, "user_hash")
+        assert play.session.knobs["shards"] == "3" and play.session.knobs["key"] == "user_hash"
+
+        play.advance(300.0)
+        await pilot.pause()
+        shares = shard_shares(play)
+        assert set(shares) == {"db-1", "db-2", "db-3"}, str(play.query_one(TopologyView).render())
+        assert all(28 <= v <= 39 for v in shares.values()), shares
+        assert "3 shards" in str(play.query_one(TopologyView).render())
+
+        # Once the clock runs, a new key would mean copying every record: refused, with the
+        # engine's reason in a toast, and the drop-down shows the key still in force.
+        await choose(pilot, key, "created_at")
+        assert any("copying every record" in t for t in toasts(app)), toasts(app)
+        assert key.value == "user_hash" and play.session.knobs["key"] == "user_hash"
+        await choose(pilot, shards, "2")
+        assert any("shards only grow" in t for t in toasts(app)), toasts(app)
+        assert shards.value == "3"
+        assert isinstance(app.screen, PlayScreen)
+
+
+@async_test
+async def test_two_replicas_and_the_master_dies_a_replica_is_promoted(home: Path) -> None:
+    unlock_through(LEVEL_6)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot, LEVEL_6)
+        await choose(pilot, play.query_one("#knob-replicas", Select), "2")
+        drawing = str(play.query_one(TopologyView).render())
+        assert "master + 2 replicas" in drawing and "replica-2" in drawing
+
+        while play.session.now < 1540.0:  # the master dies at 25:00; failover takes 30 s
+            play.advance(300.0 if play.session.now + 300.0 <= 1540.0 else 1540.0 - play.session.now)
+            await pilot.pause()
+        log = str(play.query_one(EventLog).render())
+        assert "db-1 (master) is down" in log and "replica-1 promoted to master" in log
+        drawing = str(play.query_one(TopologyView).render())
+        assert "master + 1 replica" in drawing and "db-1" not in drawing
+
+
+@async_test
+async def test_the_database_drill_crashes_a_replica_at_once_and_repairs_it(home: Path) -> None:
+    unlock_through(LEVEL_6)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        play = await play_at(pilot, LEVEL_6, 60.0, {"replicas": "2"})
+        names = [name for name, _, _ in GameCommands(play).commands()]
+        assert {"Crash web-1", "Crash db-1", "Crash replica-2", "Repair replica-2"} <= set(names)
+        assert not any(n.startswith("Hang") for n in names)  # the level allows crashes only
+        assert "lb-1" not in " ".join(names)
+
+        play.inject("crash", "replica-2")  # paused: it happens at once all the same
+        await pilot.pause()
+        state = {b.name: b.state for b in play.session.snapshot().boxes}
+        assert state["replica-2"] == "crashed"
+        assert any("replica-2: done" in t for t in toasts(app)), toasts(app)
+        assert ("inject.crash", "replica-2") in [(what, box) for _, what, box in play.session.history]
+        play.inject("crash", "replica-2")
+        await pilot.pause()
+        assert any("replica-2 is crashed" in t for t in toasts(app)), toasts(app)
+
+        play.repair("replica-2")
+        await pilot.pause()
+        assert {b.name: b.state for b in play.session.snapshot().boxes}["replica-2"] == "running"
+        assert any("replica-2 repaired" in t for t in toasts(app)), toasts(app)

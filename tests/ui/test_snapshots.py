@@ -4,7 +4,7 @@ Deterministic by construction: the app runs with ``manual_clock=True`` (no timer
 ``run_before`` steps the simulation itself, progress lives in a fresh temporary folder,
 nothing on these screens blinks (no text input is shown), and the map and levels 1-2 are
 taken from a campaign that holds levels 1 and 2 only, so adding a level file does not change
-their pictures. The scale-out levels (3-5) are shown at moments their lessons are visible.
+their pictures. The scale-out levels (3-7) are shown at moments their lessons are visible.
 Review a changed snapshot with ``pytest --snapshot-report`` before accepting it with
 ``--snapshot-update``.
 """
@@ -22,6 +22,8 @@ from tests.ui.conftest import (
     LEVEL_3,
     LEVEL_4,
     LEVEL_5,
+    LEVEL_6,
+    LEVEL_7,
     first_two_levels,
     open_level,
     play_at,
@@ -110,5 +112,54 @@ def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: 
     async def run_before(pilot: Pilot[int]) -> None:
         play = await play_at(pilot, LEVEL_5, 600.0)
         assert dict(play.session.snapshot().gauges.errors)["not_found"] > 0
+
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+
+
+# ---- the database levels: replicas and their lag, failover, shards --------------------------------
+REPLICAS = {"replicas": "2", "reads": "read_your_writes"}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                    size: tuple[int, int]) -> None:
+    """The reference policy (two replicas, read-your-writes) at 14:00, in the flash sale that
+    starts at 13:20: the master and both replicas busier, each replica's lag on its line."""
+    unlock_through(LEVEL_6)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        play = await play_at(pilot, LEVEL_6, 840.0, REPLICAS)
+        replicas = [b for b in play.session.snapshot().boxes if b.role == "replica"]
+        assert len(replicas) == 2 and all(b.lag_ms > 0 for b in replicas)
+
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                          size: tuple[int, int]) -> None:
+    """The same policy at 25:40: the master died at 25:00, replica-1 was promoted at 25:30
+    (the master's line, no lag) and replica-2 now follows it."""
+    unlock_through(LEVEL_6)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        play = await play_at(pilot, LEVEL_6, 1540.0, REPLICAS)
+        roles = {b.name: b.role for b in play.session.snapshot().boxes}
+        assert roles.get("replica-1") == "db" and "db-1" not in roles
+
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                    size: tuple[int, int]) -> None:
+    """Three shards keyed by created_at at 10:00: every insert has the newest key, so db-3
+    takes them all (a red bar at 100 %) while db-1 and db-2 idle."""
+    unlock_through(LEVEL_7)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        play = await play_at(pilot, LEVEL_7, 600.0, {"shards": "3", "key": "created_at"})
+        shares = sorted(b.shard_share for b in play.session.snapshot().boxes if b.role == "db")
+        assert shares[-1] > 0.9
 
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
