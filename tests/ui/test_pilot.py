@@ -469,3 +469,34 @@ async def test_the_database_drill_crashes_a_replica_at_once_and_repairs_it(home:
         await pilot.pause()
         assert {b.name: b.state for b in play.session.snapshot().boxes}["replica-2"] == "running"
         assert any("replica-2 repaired" in t for t in toasts(app)), toasts(app)
+
+
+@async_test
+async def test_a_long_briefing_and_debrief_scroll_with_the_keys_while_a_button_has_focus(home: Path) -> None:
+    unlock_through(LEVEL_6)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ids = app.content.ordered_ids
+        await pilot.press("home", *["down"] * ids.index(LEVEL_6), "enter")
+        await pilot.pause()
+        scroll = app.screen.query_one("#briefing-scroll")
+        assert scroll.max_scroll_y > 0 and app.screen.focused is not None
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("home", "pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+
+        await pilot.press("enter")  # still starts the level: the focused button keeps Enter
+        await pilot.pause()
+        play = app.screen
+        assert isinstance(play, PlayScreen)
+        play.advance(play.level.duration_s)
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        scroll = app.screen.query_one("#debrief-scroll")
+        assert scroll.max_scroll_y > 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert scroll.scroll_y == 2

@@ -25,6 +25,7 @@ from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.failures import is_database_level
+from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 from scaleout_tui.ui.widgets.policy import choice_label
 
 if TYPE_CHECKING:
@@ -89,9 +90,14 @@ class BriefingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", texts.KEY_START),
         Binding("escape", "back", texts.KEY_BACK),
+        *SCROLL_BINDINGS,
     ]
 
     app: ScaleoutApp
+
+    def action_scroll_text(self, how: str) -> None:
+        """Scroll the text while a button keeps the focus (see screens.scrolling)."""
+        scroll_text(self, "#briefing-scroll", how)
 
     def __init__(self, level: Level) -> None:
         super().__init__()

@@ -24,6 +24,7 @@ from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import stars_text
+from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 
 if TYPE_CHECKING:
     from scaleout_tui.ui.app import ScaleoutApp
@@ -71,9 +72,14 @@ class DebriefScreen(Screen[None]):
         Binding("r", "retry", texts.KEY_RETRY),
         Binding("n", "next", texts.KEY_NEXT),
         Binding("m,escape", "map", texts.KEY_MAP),
+        *SCROLL_BINDINGS,
     ]
 
     app: ScaleoutApp
+
+    def action_scroll_text(self, how: str) -> None:
+        """Scroll the text while a button keeps the focus (see screens.scrolling)."""
+        scroll_text(self, "#debrief-scroll", how)
 
     def __init__(self, session: Session, result: Result) -> None:
         super().__init__()
