@@ -134,6 +134,14 @@ def test_log_text_shows_the_newest_lines_that_fit() -> None:
     assert "Nothing has happened" in log_text((), 40, 3, Console()).plain
 
 
+def test_a_log_entry_taller_than_the_panel_shows_its_beginning() -> None:
+    long = LogEntry(1530.0, "promoted", "good", {"box": "replica-1", "old": "db-1", "lost": 0})
+    text = log_text((long,), 34, 2, Console(width=34)).plain
+    lines = text.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("25:30 replica-1 promoted")
+    assert lines[1].endswith("…") and len(lines[1]) <= 34
+
+
 # ---- formatting and size ----------------------------------------------------------------------
 def test_metric_units() -> None:
     assert fmt.metric("latency_p95_ms", 212.4) == "212 ms"

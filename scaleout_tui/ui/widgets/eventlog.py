@@ -32,11 +32,23 @@ def entry_text(entry: LogEntry) -> Text:
     return line
 
 
+def cut(lines: list[Text], width: int) -> list[Text]:
+    """``lines`` with an ellipsis at the end of the last one: more follows that did not fit."""
+    last = lines[-1].copy()
+    last.rstrip()
+    last.truncate(max(width - 1, 0))
+    last.append("…")
+    return [*lines[:-1], last]
+
+
 def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Console) -> Text:
     """The newest whole entries that fit ``height`` lines at ``width`` cells, oldest first.
 
     An entry is shown whole or not at all (a half entry at the top reads as nonsense),
-    except when the newest alone is taller than the panel: then its last lines are shown.
+    except when the newest alone is taller than the panel (two lines at 80×24): then its
+    *first* lines, ending in "…". They hold the time and what happened to which box
+    ("25:30 replica-1 promoted to"); its last lines alone ("master; 0 writes it had not
+    applied are lost") did not say which box.
     """
     if width <= 0 or height <= 0:
         return Text()
@@ -48,7 +60,7 @@ def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Co
         wrapped = list(entry_text(entry).wrap(console, width))
         if used + len(wrapped) > height:
             if not blocks:
-                blocks.append(wrapped[-height:])
+                blocks.append(cut(wrapped[:height], width))
             break
         blocks.append(wrapped)
         used += len(wrapped)
