@@ -500,3 +500,24 @@ async def test_a_long_briefing_and_debrief_scroll_with_the_keys_while_a_button_h
         await pilot.press("down", "down")
         await pilot.pause()
         assert scroll.scroll_y == 2
+
+
+@async_test
+async def test_after_a_resize_the_diagram_is_exactly_as_tall_as_its_drawing(home: Path) -> None:
+    """Paused, nothing redraws on its own: the heights must come from the new width (80×24 →
+    200×60 once left the diagram 12 rows tall for 6 lines)."""
+    from scaleout_tui.ui.widgets.topology import ServicesView, services_text, topology
+
+    unlock_through(LEVEL_7)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        play = await play_at(pilot, LEVEL_7, 300.0, {"shards": "3"})
+        diagram, services = play.query_one(TopologyView), play.query_one(ServicesView)
+        for size in ((200, 60), (120, 40), (80, 24), (200, 60), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            drawing = topology(diagram.data, diagram.size.width).plain.splitlines()
+            assert diagram.size.height == len(drawing), size
+            if play.has_class("-short"):
+                chips = services_text(services.services, services.size.width, compact=True)
+                assert services.size.height == len(chips.plain.splitlines()), size

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -424,13 +425,26 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
     return grid
 
 
+def line_count(text: Text) -> int:
+    return text.plain.count("\n") + 1 if text.plain else 0
+
+
 class TopologyView(Widget):
-    """Redraws only when the boxes' view changes (frozen values compare by content)."""
+    """Redraws only when the boxes' view changes (frozen values compare by content).
+
+    Its height is the drawing's own line count *at the width being laid out*. Textual's
+    default measures ``render()``, which draws at the widget's current size: during a resize
+    that is the old width, and after 80×24 → 200×60 the diagram kept a stale height of 12
+    rows for 6 lines until the next change of data (a paused game has none).
+    """
 
     data: reactive[TopologyData] = reactive(TopologyData(()), layout=True)
 
     def render(self) -> Text:
         return topology(self.data, self.size.width or 80)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return line_count(topology(self.data, width)) if width else 0
 
 
 class ServicesView(Widget):
@@ -445,6 +459,13 @@ class ServicesView(Widget):
     def render(self) -> Text:
         compact = self.screen.has_class("-short")
         return services_text(self.services, self.size.width, compact=compact)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Chips are packed for a width, so count them at the width being laid out (as the
+        diagram does); sentences are wrapped by Textual, which measures them itself."""
+        if self.screen.has_class("-short"):
+            return line_count(services_text(self.services, width, compact=True)) if width else 0
+        return super().get_content_height(container, viewport, width)
 
 
 class TargetsView(Widget):
