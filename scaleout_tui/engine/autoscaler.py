@@ -17,8 +17,8 @@ What it models, with the defaults real systems use:
     over the threshold, +2 at 20-40, +3 beyond), with no cooldown: capacity still
     warming up counts as already added, so a breach that lasts does not pile up launches;
   - *target* (target tracking): keep the metric at a target: scale out when 3 periods in
-    a row are above it, in when 15 in a row are below 90 % of it, to
-    ``ceil(current × metric / target)``;
+    a row are above it, in when 15 in a row are below 90 % of it (scale-in is kept
+    deliberately slow), in both cases to ``ceil(current × metric / target)``;
   - *hpa* (Kubernetes): every 15 s, ``desired = ceil(current × metric / target)``, no
     action within a 0.1 tolerance, and scale-down uses the highest recommendation of the
     last 300 s (stabilisation), so a dip does not shrink the fleet;
@@ -218,8 +218,8 @@ class AutoScaler:
                                        f"for 3 periods → {want}")
             elif (len(vals) >= 15 and all(v < 0.9 * spec.target_cpu for v in vals[-15:])
                   and want < self.desired):
-                self.set_desired(max(want, self.desired - spec.step_in),
-                                 f"target tracking: CPU below {0.9 * spec.target_cpu:g} % for 15 periods")
+                self.set_desired(want, f"target tracking: CPU below {0.9 * spec.target_cpu:g} % "
+                                       f"for 15 periods → {want}")
 
     def _alarm_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
         env = self.sim.env

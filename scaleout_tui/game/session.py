@@ -20,6 +20,11 @@ from scaleout_tui.engine.snapshot import Snapshot, take
 from scaleout_tui.game.scoring import SLO_P95_MS, errors_by_cause, run_metrics
 
 
+# Settings the simulation changes by itself (a scheduled action moves the group's
+# limits), so a knob's last value says nothing about the current one: always apply.
+SELF_CHANGING = frozenset({"asg.min_size", "asg.max_size", "asg.desired"})
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectiveResult:
     id: str
@@ -91,7 +96,7 @@ class Session:
     def set_knob(self, knob_id: str, value: str) -> None:
         """Change a knob now. Raises :class:`CommandError` with a player-facing reason."""
         knob = self._knob(knob_id, value)
-        if self.knobs.get(knob_id) == value:
+        if self.knobs.get(knob_id) == value and knob.param not in SELF_CHANGING:
             return
         self.sim.apply(Command(knob.param, value))
         self.knobs[knob_id] = value

@@ -181,9 +181,9 @@ def test_target_tracking_converges_on_the_target():
     sim.run()
     asg = sim.autoscaler
     assert asg is not None
-    # scale-out needs 3 periods above target; scale-in needs 15 below 90 % of it, one box
-    # at a time, so the overshoot of the first minutes (the metric still remembers the
-    # saturated period) is taken back slowly
+    # scale-out needs 3 periods above target; scale-in needs 15 below 90 % of it, so the
+    # overshoot of the first minutes (the metric still remembers the saturated period) is
+    # taken back only after a quarter of an hour
     ins = [h for h in asg.history if h.new < h.old]
     outs = [h for h in asg.history if h.new > h.old]
     assert outs[0].t == pytest.approx(180.0)
