@@ -283,8 +283,13 @@ stars (★★★). Winning a level unlocks the next one.
   means every core is busy and new requests wait in the queue. Behind a load balancer each
   web box also shows the balancer's view of it: ✓ in rotation, ✗ out of rotation, … not
   checked yet, ↓ draining; a red ! is an app that runs but is broken (hung, failing, slow).
+- **Database** (replicas and shards): a line per database box. A replica shows its **lag**,
+  how far behind the master it is (green under 100 ms, yellow under 1 s, red above); a
+  shard shows its **share of the inserts** so far. Under the diagram: the read routing or
+  shard key, stale reads, and writes lost (red: data that is gone for good).
 - **Break a box** (some levels): crash, hang or slow down a web box yourself and watch
-  whether, and how fast, the health checks take it out of rotation.
+  whether, and how fast, the health checks take it out of rotation; in the database levels,
+  crash a database box and watch what still works.
 - **Live**: requests per second in and out, latency percentiles (p95: 95 % of requests were
   faster than this), errors by cause, instances and cost.
 - **Charts**: p95 latency and traffic over the simulated time.
