@@ -85,8 +85,8 @@ def test_run_max_spends_its_budget_and_always_makes_progress() -> None:
 
 # ---- charts -----------------------------------------------------------------------------------
 def test_bin_series_keeps_spikes_with_max_and_smooths_with_mean() -> None:
-    t = np.arange(1, 601, dtype=float)
-    y = np.full(600, 10.0)
+    t = [float(i) for i in range(1, 601)]
+    y = [10.0] * 600
     y[299] = 1000.0
     xs, ys = bin_series(t, y, 0.0, 600.0, 60, "max")
     assert len(xs) == 60 and ys.max() == 1000.0
