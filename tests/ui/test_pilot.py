@@ -496,8 +496,11 @@ async def test_a_long_briefing_and_debrief_scroll_with_the_keys_while_a_button_h
 
         await pilot.press("enter")  # still starts the level: the focused button keeps Enter
         await pilot.pause()
-        play = app.screen
-        assert isinstance(play, PlayScreen)
+        assert isinstance(app.screen, PlayScreen) and app.screen.level.id == LEVEL_6
+        await pilot.press("escape", "y")
+        await pilot.pause()
+
+        play = await open_level(pilot, LEVEL_1)  # a short run to reach a debrief
         play.advance(play.level.duration_s)
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
