@@ -133,6 +133,27 @@ REPLICAS_NEED_DB_BOX = "replicas copy a database box of its own"
 SHARDS_NEED_DB_BOX = "shards are database boxes of their own"
 SHARDING_AND_REPLICATION = "[sharding] and [replication] cannot be combined in format 1; a level uses one " \
                            "or the other"
+CHOICE_SCHEDULE = "is not '{none}' or DESIRED@AT (DESIRED a whole number from {lo} to {hi}, AT seconds " \
+                  "from 0 to {end}; e.g. '6@1200')"
+SCHEDULE_AFTER_END = "is at {got} s, after the level ends ({end} s)"
+ASG_WITHOUT_BALANCER = "[autoscaling] needs a [balancer] table: instances join and leave the group through " \
+                       "the balancer"
+ASG_MIN_ABOVE_MAX = "min_size {lo} is above max_size {hi}"
+ASG_DESIRED_OUTSIDE = "desired {got} is outside min_size..max_size ({lo}..{hi})"
+ASG_WEB_COUNT = "desired {got} differs from topology.web_count ({count}): the group starts with the web " \
+                "boxes the level starts with"
+ASG_SCALE_IN = "scale_in_cpu {got} must be below scale_out_cpu ({out}): otherwise one reading can call " \
+               "for both"
+ASG_DATAPOINTS = "must be at most evaluation_periods ({n}) (got {got}): the alarm counts breaching " \
+                 "datapoints among the last evaluation_periods"
+ASG_BOOT = "must be at least boot_min_s ({lo}) (got {got})"
+ASG_STEPS_ORDER = "breach must increase (got {got} after {before})"
+ASG_SCHEDULED_NO_SIZE = "a scheduled action sets at least one of min_size, max_size, desired"
+ASG_SCHEDULED_MIN_ABOVE_MAX = "leaves min_size {lo} above max_size {hi}"
+ASG_SCHEDULED_DESIRED = "desired {got} is outside min_size..max_size ({lo}..{hi}) at {at} s"
+ASG_WEB_COUNT_KNOB = "web.count cannot be a knob with [autoscaling]: the group sets the count (use " \
+                     "asg.desired)"
+LOAD_TESTS_SPIKE = "a spike never comes with [[load_tests]]: load tests replace the open traffic"
 FACTOR_NOT_SLOW = "only a 'slow' event reads factor (this one is {kind!r})"
 STRETCH_LOOSER = "stretch {stretch} must be at least as strict as target {target} (op {op})"
 UNKNOWN_KNOB = "this level has no knob {got!r}; its knobs: {allowed}"

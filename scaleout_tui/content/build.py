@@ -8,8 +8,13 @@ checked against the level before anything runs.
 Knob values override the level's start values: the effective setting of a knob is the player's
 value, else its default (which the loader has checked equals the start value). So a knob set
 before the clock starts configures the run from t=0, at no cost: the box count, the balancer,
-its health checks, the session store, file storage, the replicas and the shards are built that
-way, not switched later.
+its health checks, the session store, file storage, the replicas, the shards and the auto scaling
+group are built that way, not switched later.
+
+The group's knobs can clash although each is in range (a minimum above the maximum): the group
+is checked after they are applied, by the loader's own rules, and refused naming the knob. As in
+the cloud, moving a limit past the desired size carries the desired size along, unless the
+player set that too.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from dataclasses import replace
 from typing import Any
 
 from scaleout_tui import texts
+from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value
+from scaleout_tui.content.locate import FieldPath, format_field
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import (
     Command,
@@ -33,7 +40,9 @@ from scaleout_tui.engine import (
     Spike,
     TrafficSpec,
 )
+from scaleout_tui.engine.autoscaler import ScalingSpec
 from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
@@ -45,6 +54,16 @@ __all__ = ["build_config", "commands_for", "injections", "knob_defaults", "load_
 
 # The engine's own default for a slow fault's multiplier, for events that do not set one.
 _SLOW_FACTOR = ScheduledFailure(0.0, "", 0.0).factor
+
+# For a group that breaks a rule once the knobs are applied: the knobs that can have caused it,
+# by the first part of the rule's field, most likely first. A rule no knob reaches (the steps,
+# the boot times) cannot break in a level the loader passed.
+_CULPRITS: dict[str, tuple[str, ...]] = {
+    "min_size": ("asg.min_size", "asg.max_size"),
+    "desired": ("asg.desired", "asg.min_size", "asg.max_size"),
+    "scale_in_cpu": ("asg.scale_in_cpu", "asg.scale_out_cpu"),
+    "scheduled": ("asg.schedule", "asg.min_size", "asg.max_size"),
+}
 
 
 def injections(level: Level) -> tuple[str, ...]:
@@ -122,11 +141,14 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
             db, db_field = value, f"knobs.{knob.id}"
         elif knob.param == "layout":
             layout = value
+    scaling = _scaling(level, over, effective)
     fleet = FleetSpec(
         layout=layout,  # type: ignore[arg-type]  # checked against LAYOUTS by the loader
         web_type=_itype(level, catalog, web, web_field),
         db_type=None if db is None else _itype(level, catalog, db, db_field),
-        web_count=over.get("topology", {}).get("web_count", topo.web_count),
+        # a group starts with its desired size (the loader has checked the level's two agree)
+        web_count=scaling.desired if scaling is not None else over.get("topology", {}).get(
+            "web_count", topo.web_count),
     )
     t = level.traffic
     traffic = TrafficSpec(
@@ -165,6 +187,9 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         aux_type=e.aux_size,
         replication=_replication(level, over),
         sharding=_sharding(level, over),
+        scaling=scaling,
+        load_tests=tuple(LoadTest(start=r.start, concurrency=r.concurrency, duration_s=r.duration_s,
+                                  requests=r.requests) for r in level.load_tests),
     )
 
 
@@ -222,3 +247,22 @@ def _sharding(level: Level, over: Mapping[str, Mapping[str, Any]]) -> ShardingSp
         shards=sh.shards, key=sh.key, range_query_share=sh.range_query_share,
         move_s_per_shard=sh.move_s_per_shard, move_load=sh.move_load,
     ), **over.get("sharding", {}))
+
+
+def _scaling(level: Level, over: Mapping[str, Mapping[str, Any]],
+             effective: Mapping[str, str]) -> ScalingSpec | None:
+    """The auto scaling group: the level's table with the knobs' values on top, checked as a
+    whole. Raises :class:`LevelError` naming the knob when the values clash."""
+    group = level.autoscaling
+    if group is None:
+        return None
+    spec = replace(scaling_spec(group), **over.get("autoscaling", {}))
+    changed = {k.param: k.id for k in level.knobs if effective[k.id] != k.default}
+    if "asg.desired" not in changed and spec.min_size <= spec.max_size:
+        # like the cloud's update of a group's limits: the desired size follows them
+        spec = replace(spec, desired=max(spec.min_size, min(spec.max_size, spec.desired)))
+    for where, message in group_problems(spec):
+        culprit = next((changed[p] for p in _CULPRITS.get(str(where[0]), ()) if p in changed), None)
+        path: FieldPath = ("autoscaling", *where)
+        raise LevelError(level.id, format_field(path) if culprit is None else f"knobs.{culprit}", message)
+    return spec

@@ -16,6 +16,11 @@ engine's own constants).
 ``web.size``, ``db.size`` and ``layout`` are not in this table: their choices are checked
 against the instance catalog and the layouts by the loader, as in the first version of the
 format.
+
+``asg.schedule`` is the one choice that is not a single value: ``"none"`` or ``"DESIRED@AT"``, a
+scheduled action that sets the group's desired and minimum size at a clock time. It reads to the
+engine's own ``ScheduledAction`` tuple, so its default is compared with the level's
+``[[autoscaling.scheduled]]`` entries exactly as the other defaults are with their fields.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Final, get_args, get_origin, get_type_hints
+from types import NoneType, UnionType
+from typing import Annotated, Final, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 
@@ -32,15 +38,18 @@ from scaleout_tui.content.decode import show_number
 from scaleout_tui.content.schema import (
     FLAGS,
     SESSION_STORES,
+    Autoscaling,
     Balancer,
     HealthCheck,
     Level,
     Replication,
+    ScheduledSizes,
     Sessions,
     Sharding,
     Storage,
     Topology,
 )
+from scaleout_tui.engine.autoscaler import POLICIES, ScheduledAction
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
@@ -48,16 +57,22 @@ from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 
-Value = str | bool | int | float
+#: what ``asg.schedule`` reads to: the group's scheduled actions (none, or one)
+Schedule = tuple[ScheduledAction, ...]
+Value = str | bool | int | float | Schedule
 
 # Plain decimals only: ``float()`` would also take "nan", "1e3", " 5" and "+5", none of which a
-# designer means as a choice shown to a player.
-_WHOLE = re.compile(r"^(?:0|[1-9][0-9]*)$")
+# designer means as a choice shown to a player. Whole numbers stop at 15 digits, far above any
+# range here: ``int()`` raises ValueError (not a clean message) on more than 4300.
+_WHOLE = re.compile(r"^(?:0|[1-9][0-9]{0,14})$")
 _NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+_SCHEDULE = re.compile(r"^(0|[1-9][0-9]{0,14})@((?:0|[1-9][0-9]*)(?:\.[0-9]+)?)$")
+NO_SCHEDULE: Final = "none"
 
 _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "topology": Topology, "balancer": Balancer, "health_check": HealthCheck, "sessions": Sessions,
-    "storage": Storage, "replication": Replication, "sharding": Sharding,
+    "storage": Storage, "replication": Replication, "sharding": Sharding, "autoscaling": Autoscaling,
+    "autoscaling.scheduled": ScheduledSizes,
 }
 
 
@@ -73,6 +88,8 @@ class KnobRule:
     field: str                  # "table.key": the start value the knob's default must equal
     needs: tuple[str, ...] = ()  # top-level tables the level must have
     words: tuple[str, ...] = ()  # for a string field: the allowed values
+    #: "table.key" whose annotation gives the type and range, when narrower than ``field``'s own
+    shape: str | None = None
 
     @property
     def table(self) -> str:
@@ -84,7 +101,7 @@ class KnobRule:
 
     def read(self, text: str) -> Value:
         """The typed value of a choice. Raises :class:`BadChoice`."""
-        kind, lo, hi = _shape(self.table, self.key)
+        kind, lo, hi = _shape(*(self.shape or self.field).rsplit(".", 1))
         if kind is bool:
             if text not in FLAGS:
                 raise BadChoice(texts.CHOICE_WORDS.format(allowed=", ".join(FLAGS)))
@@ -111,6 +128,33 @@ class KnobRule:
         return not self.words or start in self.words
 
 
+@dataclass(frozen=True)
+class ScheduleRule(KnobRule):
+    """``asg.schedule``: ``"none"``, or ``"DESIRED@AT"`` for one scheduled action that sets the
+    group's minimum and desired size to DESIRED at AT seconds (the tutorials' "six instances from
+    20:00"). Whether AT falls inside the level is the loader's check: a choice alone does not know
+    the level's length."""
+
+    def read(self, text: str) -> Value:
+        if text == NO_SCHEDULE:
+            return ()
+        m = _SCHEDULE.match(text)
+        _, lo_n, hi_n = _shape("autoscaling.scheduled", "desired")
+        _, lo_t, hi_t = _shape("autoscaling.scheduled", "at")
+        if m is None or not lo_n <= int(m.group(1)) <= hi_n or not lo_t <= float(m.group(2)) <= hi_t:
+            raise BadChoice(texts.CHOICE_SCHEDULE.format(none=NO_SCHEDULE, lo=show_number(lo_n),
+                                                         hi=show_number(hi_n), end=show_number(hi_t)))
+        n = int(m.group(1))
+        return (ScheduledAction(at=float(m.group(2)), min_size=n, desired=n),)
+
+    def start(self, level: Level) -> Value | None:
+        group = level.autoscaling
+        if group is None:
+            return None
+        return tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
+                     for a in group.scheduled)
+
+
 #: Every knob parameter beyond web.size, db.size and layout.
 RULES: Final[dict[str, KnobRule]] = {
     "web.count": KnobRule("topology.web_count"),
@@ -131,13 +175,29 @@ RULES: Final[dict[str, KnobRule]] = {
     "db.read_routing": KnobRule("replication.read_routing", ("replication",), ROUTINGS),
     "db.shards": KnobRule("sharding.shards", ("sharding",)),
     "db.shard_key": KnobRule("sharding.key", ("sharding",), SHARD_KEYS),
+    "asg.policy": KnobRule("autoscaling.policy", ("autoscaling",), POLICIES),
+    "asg.min_size": KnobRule("autoscaling.min_size", ("autoscaling",)),
+    "asg.max_size": KnobRule("autoscaling.max_size", ("autoscaling",)),
+    # the group's desired size is also the fleet at the start (``topology.web_count``), which has
+    # at least one web box: a knob may not start the level without one
+    "asg.desired": KnobRule("autoscaling.desired", ("autoscaling",), shape="topology.web_count"),
+    "asg.scale_out_cpu": KnobRule("autoscaling.scale_out_cpu", ("autoscaling",)),
+    "asg.scale_in_cpu": KnobRule("autoscaling.scale_in_cpu", ("autoscaling",)),
+    "asg.target_cpu": KnobRule("autoscaling.target_cpu", ("autoscaling",)),
+    "asg.cooldown_s": KnobRule("autoscaling.cooldown_s", ("autoscaling",)),
+    "asg.period_s": KnobRule("autoscaling.period_s", ("autoscaling",)),
+    "asg.warmup_s": KnobRule("autoscaling.warmup_s", ("autoscaling",)),
+    "asg.schedule": ScheduleRule("autoscaling.scheduled", ("autoscaling",)),
 }
 
 
 @cache
 def _shape(table: str, key: str) -> tuple[type, float, float]:
-    """(base type, lower bound, upper bound) of a schema field, from its annotation."""
+    """(base type, lower bound, upper bound) of a schema field, from its annotation (an optional
+    field's ``| None`` is left out)."""
     hint = get_type_hints(_TABLES[table], include_extras=True)[key]
+    if get_origin(hint) in (Union, UnionType):
+        hint = next(arg for arg in get_args(hint) if arg is not NoneType)
     lo, hi = float("-inf"), float("inf")
     if get_origin(hint) is Annotated:
         base, *metas = get_args(hint)
@@ -151,9 +211,18 @@ def _shape(table: str, key: str) -> tuple[type, float, float]:
 
 
 def show_value(value: Value) -> str:
-    """A start value as a TOML author wrote it: ``true``, ``30``, ``'round_robin'``."""
+    """A start value as a TOML author wrote it: ``true``, ``30``, ``'round_robin'``,
+    ``[{at = 1200, min_size = 6, desired = 6}]``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show_action(a) for a in value) + "]"
     return show_number(value)
+
+
+def _show_action(action: ScheduledAction) -> str:
+    sizes = [(k, getattr(action, k)) for k in ("min_size", "max_size", "desired")]
+    return "{" + ", ".join([f"at = {show_number(action.at)}"]
+                           + [f"{k} = {v}" for k, v in sizes if v is not None]) + "}"

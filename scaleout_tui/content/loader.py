@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from scaleout_tui import texts
+from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.decode import Source, load_struct, read_text, show_number
 from scaleout_tui.content.errors import LevelError
@@ -31,6 +32,7 @@ from scaleout_tui.content.schema import (
     Level,
 )
 from scaleout_tui.engine import InstanceType
+from scaleout_tui.engine.autoscaler import POLICIES
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
@@ -124,8 +126,10 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
         yield ("engine", "aux_size"), _not_a_type(level.engine.aux_size, catalog)
 
     yield from _fleet_problems(level)
+    yield from _scaling_problems(level)
     yield from _injection_problems(level)
     yield from _traffic_problems(level)
+    yield from _load_test_problems(level)
     yield from _knob_problems(level, catalog)
     yield from _event_problems(level)
     yield from _objective_problems(level)
@@ -172,6 +176,28 @@ def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("sharding", "key"), _one_of(shard.key, SHARD_KEYS)
 
 
+def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    """The auto scaling group: it registers its instances with a balancer, it starts with the
+    web boxes the level starts with, and its fields agree with each other (see
+    :mod:`scaleout_tui.content.asg`, which the build step applies to the player's knobs too)."""
+    group = level.autoscaling
+    if group is None:
+        return
+    if level.balancer is None:
+        yield ("autoscaling",), texts.ASG_WITHOUT_BALANCER
+    if group.policy not in POLICIES:
+        yield ("autoscaling", "policy"), _one_of(group.policy, POLICIES)
+    if group.desired != level.topology.web_count:
+        yield ("autoscaling", "desired"), texts.ASG_WEB_COUNT.format(got=group.desired,
+                                                                     count=level.topology.web_count)
+    for where, message in group_problems(scaling_spec(group)):
+        yield ("autoscaling", *where), message
+    for i, action in enumerate(group.scheduled):
+        if action.at >= level.duration_s:
+            yield ("autoscaling", "scheduled", i, "at"), texts.AFTER_END.format(
+                got=show_number(action.at), end=show_number(level.duration_s))
+
+
 def _injection_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
     seen: dict[str, int] = {}
     for i, kind in enumerate(level.injections):
@@ -193,7 +219,9 @@ def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("traffic", "curve", i), texts.CURVE_ORDER.format(got=show_number(t.curve[i][0]),
                                                                     before=show_number(t.curve[i - 1][0]))
     for i, s in enumerate(t.spikes):
-        if s.at >= level.duration_s:
+        if level.load_tests:  # the closed-loop clients are the whole load: nothing multiplies a curve
+            yield ("traffic", "spikes", i), texts.LOAD_TESTS_SPIKE
+        elif s.at >= level.duration_s:
             yield ("traffic", "spikes", i, "at"), texts.AFTER_END.format(got=show_number(s.at),
                                                                          end=show_number(level.duration_s))
     seen: dict[str, int] = {}
@@ -204,6 +232,13 @@ def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("traffic", "kinds", i, "name"), texts.DUPLICATE.format(
                 got=k.name, first=f"traffic.kinds[{seen[k.name]}]")
         seen.setdefault(k.name, i)
+
+
+def _load_test_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
+    for i, run in enumerate(level.load_tests):
+        if run.start >= level.duration_s:
+            yield ("load_tests", i, "start"), texts.AFTER_END.format(got=show_number(run.start),
+                                                                     end=show_number(level.duration_s))
 
 
 def _start_value(level: Level, param: str) -> tuple[str, str]:
@@ -265,6 +300,9 @@ def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]
     missing = [f"[{table}]" for table in rule.needs if getattr(level, table) is None]
     if missing:
         yield ("knobs", i, "param"), texts.KNOB_NEEDS.format(param=k.param, tables=" and ".join(missing))
+    elif k.param == "web.count" and level.autoscaling is not None:
+        # the group owns the count; two controls of one number would fight over it
+        yield ("knobs", i, "param"), texts.ASG_WEB_COUNT_KNOB
     firsts: dict[Value, int] = {}
     for j, c in enumerate(k.choices):
         where: FieldPath = ("knobs", i, "choices", j)
@@ -273,6 +311,11 @@ def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]
         except BadChoice as e:
             yield where, texts.BAD_CHOICE.format(knob=k.id, param=k.param, got=c, reason=e)
             continue
+        late = [a.at for a in value if a.at >= level.duration_s] if isinstance(value, tuple) else []
+        if late:  # a scheduled action (asg.schedule) the run would never reach
+            end = show_number(level.duration_s)
+            reason = texts.SCHEDULE_AFTER_END.format(got=show_number(late[0]), end=end)
+            yield where, texts.BAD_CHOICE.format(knob=k.id, param=k.param, got=c, reason=reason)
         if value in firsts:
             yield where, texts.DUPLICATE.format(got=c, first=f"knobs[{i}].choices[{firsts[value]}]")
         firsts.setdefault(value, j)
@@ -303,7 +346,8 @@ def _max_choice(level: Level, param: str, start: int) -> int:
                 value = rule.read(c)
             except BadChoice:
                 continue
-            most = max(most, int(value))
+            if isinstance(value, int):  # a count knob reads to whole numbers only
+                most = max(most, value)
     return most
 
 
@@ -312,6 +356,8 @@ def _targets(level: Level) -> list[str]:
     through a knob set before the clock starts (the engine skips a target that is missing
     when its event comes)."""
     webs = _max_choice(level, "web.count", level.topology.web_count)
+    if level.autoscaling is not None:  # a larger desired or minimum size starts more web boxes
+        webs = max(_max_choice(level, "asg.desired", webs), _max_choice(level, "asg.min_size", webs))
     names = [f"web-{n}" for n in range(1, webs + 1)]
     roles = ["web", "db"]
     if level.sharding is not None:  # the first shard is the db-1 box every two-tier level has

@@ -44,6 +44,10 @@ METRICS: Final[tuple[str, ...]] = (
     "writes_lost",
     "replication_lag_ms_p95",
     "max_shard_share_pct",
+    "scale_out_events",
+    "scale_in_events",
+    "time_to_first_scale_out_s",
+    "slo_violation_s",
 )
 
 #: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
@@ -55,6 +59,8 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "health.healthy_threshold", "health.unhealthy_threshold",
     "session.store", "storage.mode", "storage.nfs_cache_s",
     "db.replicas", "db.read_routing", "db.shards", "db.shard_key",
+    "asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu", "asg.scale_in_cpu",
+    "asg.target_cpu", "asg.cooldown_s", "asg.period_s", "asg.warmup_s", "asg.schedule",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -66,10 +72,10 @@ OPS: Final[tuple[str, ...]] = ("<=", ">=")
 # these words (``_flag`` accepts more spellings, but a level offers exactly one per state).
 SESSION_STORES: Final[tuple[str, ...]] = ("local", "shared")
 FLAGS: Final[tuple[str, ...]] = ("on", "off")
-# Event kinds, balancing algorithms, health-check kinds and paths, storage modes, read routings and
-# shard keys are the engine's own constants (``FAILURE_KINDS``, ``ALGORITHMS``, ``ROUTINGS``,
-# ``KEYS`` ...): the loader checks against them directly, so a kind the engine learns is a kind
-# levels may use.
+# Event kinds, balancing algorithms, health-check kinds and paths, storage modes, read routings,
+# shard keys and scaling policies are the engine's own constants (``FAILURE_KINDS``, ``ALGORITHMS``,
+# ``ROUTINGS``, ``KEYS``, ``POLICIES`` ...): the loader checks against them directly, so a kind the
+# engine learns is a kind levels may use.
 
 MAX_DURATION_S: Final = 86_400.0
 
@@ -85,6 +91,13 @@ Millis = Annotated[float, Meta(ge=0, le=60_000)]
 # Objective thresholds only need to be finite; the bound is far beyond any real metric.
 Threshold = Annotated[float, Meta(ge=-1e15, le=1e15)]
 Port = Annotated[int, Meta(ge=1, le=65_535)]
+#: a CPU utilisation in percent, as a cloud monitor reports it
+Percent = Annotated[float, Meta(ge=0, le=100.0)]
+#: an auto scaling group's size; 64 is the largest fleet a level may have (``topology.web_count``)
+GroupSize = Annotated[int, Meta(ge=0, le=64)]
+Adjustment = Annotated[int, Meta(ge=1, le=64)]
+#: one step of a step policy: (breach over ``scale_out_cpu`` in CPU points, instances to add)
+ScalingStep = tuple[Percent, Adjustment]
 MAX_TTL_S: Final = 604_800.0  # a week: longer than any run, so "never expires" in practice
 CurvePoint = tuple[Seconds, Annotated[float, Meta(ge=0, le=1e6)]]
 
@@ -190,6 +203,63 @@ class Sharding(_Strict, frozen=True):
     move_load: Annotated[float, Meta(ge=0, le=64.0)] = 0.3
 
 
+class ScheduledSizes(_Strict, frozen=True):
+    """A scheduled action: new group sizes at a clock time. Each size is optional (the group
+    keeps the others), but an action must set one; the loader says so."""
+
+    at: Seconds
+    min_size: GroupSize | None = None
+    max_size: GroupSize | None = None
+    desired: GroupSize | None = None
+
+
+class Autoscaling(_Strict, frozen=True):
+    """The web tier as an auto scaling group; defaults are the engine's ``ScalingSpec`` (which are
+    AWS's and Kubernetes' where they have one: a 300 s cooldown, HPA's 0.1 tolerance and 300 s
+    stabilisation window).
+
+    Instances join and leave through the balancer, so the loader refuses this table without a
+    ``[balancer]``. The sizes are checked against each other there too (``min_size <= desired <=
+    max_size``, ``desired == topology.web_count``): msgspec bounds one field at a time."""
+
+    min_size: GroupSize = 1
+    max_size: Annotated[int, Meta(ge=1, le=64)] = 4
+    desired: GroupSize = 1
+    policy: str = "simple"
+    # the metric and its alarms (simple and step policies; target tracking uses the period)
+    period_s: Annotated[float, Meta(ge=10, le=3600.0)] = 60.0
+    evaluation_periods: Annotated[int, Meta(ge=1, le=100)] = 1
+    datapoints_to_alarm: Annotated[int, Meta(ge=1, le=100)] = 1
+    scale_out_cpu: Percent = 10.0
+    scale_in_cpu: Percent = 5.0
+    step_out: Adjustment = 1
+    step_in: Adjustment = 1
+    cooldown_s: Seconds = 300.0
+    #: step policy: (breach in CPU points, adjustment), breach strictly increasing
+    steps: tuple[ScalingStep, ...] = ((0.0, 1), (20.0, 2), (40.0, 3))
+    # target tracking and hpa
+    target_cpu: Annotated[float, Meta(ge=1, le=100.0)] = 60.0
+    tolerance: Annotated[float, Meta(ge=0, le=1.0)] = 0.1
+    sync_s: Annotated[float, Meta(ge=1, le=600.0)] = 15.0
+    stabilization_s: Annotated[float, Meta(ge=0, le=3600.0)] = 300.0
+    # the launch template
+    boot_min_s: Annotated[float, Meta(ge=0, le=3600.0)] = 30.0
+    boot_max_s: Annotated[float, Meta(ge=0, le=3600.0)] = 90.0
+    warmup_s: Annotated[float, Meta(ge=0, le=3600.0)] = 0.0
+    health_check_grace_s: Seconds = 300.0
+    scheduled: tuple[ScheduledSizes, ...] = ()
+
+
+class LoadTestRun(_Strict, frozen=True):
+    """One ``ab -c CONCURRENCY -t DURATION_S -n REQUESTS`` run; defaults are the engine's
+    ``LoadTest`` (ab's own ``-t`` implies ``-n 50000``)."""
+
+    start: Seconds
+    concurrency: Annotated[int, Meta(ge=1, le=10_000)]
+    duration_s: Annotated[float, Meta(ge=1, le=MAX_DURATION_S)] = 50_000.0
+    requests: Annotated[int, Meta(ge=1, le=1_000_000_000)] = 50_000
+
+
 class Spike(_Strict, frozen=True):
     at: Seconds
     factor: Annotated[float, Meta(ge=0.01, le=1000.0)]
@@ -272,6 +342,9 @@ class Level(_Strict, frozen=True):
     storage: Storage | None = None
     replication: Replication | None = None
     sharding: Sharding | None = None
+    autoscaling: Autoscaling | None = None
+    #: closed-loop load tests; when present they replace the open traffic curve
+    load_tests: tuple[LoadTestRun, ...] = ()
     #: failure kinds the player may trigger from the game screen (none: the UI offers no faults)
     injections: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()

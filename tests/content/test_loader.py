@@ -167,7 +167,8 @@ def test_metrics_constant() -> None:
                        "error_rate_pct", "availability_pct", "cost", "cost_per_hour", "throughput_rps",
                        "peak_instances", "outage_s", "sessions_lost", "files_not_found", "detection_s",
                        "requests_to_unhealthy", "health_check_cpu_pct", "timeouts", "stale_reads",
-                       "writes_lost", "replication_lag_ms_p95", "max_shard_share_pct")
+                       "writes_lost", "replication_lag_ms_p95", "max_shard_share_pct", "scale_out_events",
+                       "scale_in_events", "time_to_first_scale_out_s", "slo_violation_s")
 
 
 def test_every_metric_is_accepted() -> None:

@@ -1,0 +1,83 @@
+"""The auto scaling group's rules across fields, shared by the loader and the build step.
+
+Why here and not in the schema: msgspec bounds one field at a time, while a group's sizes only
+make sense together (``min_size <= desired <= max_size``), and so do its thresholds and its
+scheduled actions, which change the sizes one after the other. The loader applies these rules to
+the level's ``[autoscaling]`` table; :func:`scaleout_tui.content.build.build_config` applies the
+same rules to the group after the player's knobs, because knobs that are each in range can still
+clash (a minimum above the maximum). One function for both means a group that validates is a
+group that builds, and the words of the two errors agree.
+
+The rules follow the cloud's own (AWS refuses a group whose desired capacity is outside its
+limits, and a scheduled action that would leave the minimum above the maximum).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scaleout_tui import texts
+from scaleout_tui.content.decode import show_number
+from scaleout_tui.content.locate import FieldPath
+from scaleout_tui.content.schema import Autoscaling
+from scaleout_tui.engine.autoscaler import ScalingSpec, ScheduledAction
+
+__all__ = ["group_problems", "scaling_spec"]
+
+
+def scaling_spec(table: Autoscaling) -> ScalingSpec:
+    """The engine's spec of an ``[autoscaling]`` table, field by field (no knobs applied)."""
+    return ScalingSpec(
+        min_size=table.min_size, max_size=table.max_size, desired=table.desired, policy=table.policy,
+        period_s=table.period_s, evaluation_periods=table.evaluation_periods,
+        datapoints_to_alarm=table.datapoints_to_alarm, scale_out_cpu=table.scale_out_cpu,
+        scale_in_cpu=table.scale_in_cpu, step_out=table.step_out, step_in=table.step_in,
+        cooldown_s=table.cooldown_s, steps=tuple((float(b), a) for b, a in table.steps),
+        target_cpu=table.target_cpu, tolerance=table.tolerance, sync_s=table.sync_s,
+        stabilization_s=table.stabilization_s, boot_min_s=table.boot_min_s, boot_max_s=table.boot_max_s,
+        warmup_s=table.warmup_s, health_check_grace_s=table.health_check_grace_s,
+        scheduled=tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
+                        for a in table.scheduled),
+    )
+
+
+def group_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
+    """Every rule ``spec`` breaks, as (path inside ``[autoscaling]``, message)."""
+    if spec.min_size > spec.max_size:
+        yield ("min_size",), texts.ASG_MIN_ABOVE_MAX.format(lo=spec.min_size, hi=spec.max_size)
+    elif not spec.min_size <= spec.desired <= spec.max_size:
+        yield ("desired",), texts.ASG_DESIRED_OUTSIDE.format(got=spec.desired, lo=spec.min_size,
+                                                             hi=spec.max_size)
+    if spec.datapoints_to_alarm > spec.evaluation_periods:
+        yield ("datapoints_to_alarm",), texts.ASG_DATAPOINTS.format(n=spec.evaluation_periods,
+                                                                    got=spec.datapoints_to_alarm)
+    if spec.scale_in_cpu >= spec.scale_out_cpu:
+        yield ("scale_in_cpu",), texts.ASG_SCALE_IN.format(got=show_number(spec.scale_in_cpu),
+                                                           out=show_number(spec.scale_out_cpu))
+    for i in range(1, len(spec.steps)):
+        if spec.steps[i][0] <= spec.steps[i - 1][0]:
+            yield ("steps", i), texts.ASG_STEPS_ORDER.format(got=show_number(spec.steps[i][0]),
+                                                             before=show_number(spec.steps[i - 1][0]))
+    if spec.boot_max_s < spec.boot_min_s:
+        yield ("boot_max_s",), texts.ASG_BOOT.format(lo=show_number(spec.boot_min_s),
+                                                     got=show_number(spec.boot_max_s))
+    yield from _schedule_problems(spec)
+
+
+def _schedule_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
+    """Scheduled actions run in time order (the engine starts them in file order, so actions at
+    one time run in file order), each on the limits the ones before it left."""
+    lo, hi = spec.min_size, spec.max_size
+    order = sorted(range(len(spec.scheduled)), key=lambda i: spec.scheduled[i].at)
+    for i in order:
+        a = spec.scheduled[i]
+        if a.min_size is None and a.max_size is None and a.desired is None:
+            yield ("scheduled", i), texts.ASG_SCHEDULED_NO_SIZE
+            continue
+        lo = lo if a.min_size is None else a.min_size
+        hi = hi if a.max_size is None else a.max_size
+        if lo > hi:
+            yield ("scheduled", i), texts.ASG_SCHEDULED_MIN_ABOVE_MAX.format(lo=lo, hi=hi)
+        elif a.desired is not None and not lo <= a.desired <= hi:
+            yield ("scheduled", i, "desired"), texts.ASG_SCHEDULED_DESIRED.format(
+                got=a.desired, lo=lo, hi=hi, at=show_number(a.at))
