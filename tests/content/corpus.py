@@ -7,8 +7,10 @@ wrongs; in ``57`` and ``60`` one wrong shows at two places). Files 01-35 copy
 ``fixtures/98-balanced.toml``, some by adding one scale-out key to ``99-good`` (a health check
 or a balancer knob where there is no balancer). From 64 on they break the database keys, in a copy
 of ``fixtures/97-replicated.toml`` or ``fixtures/96-sharded.toml``, or by adding one replication
-key to ``99-good`` (71, 77); for these the fragment is the whole message. ``10 MB`` is generated at
-test time rather than committed.
+key to ``99-good`` (71, 77); for these the fragment is the whole message. From 79 on they break the
+auto scaling keys and load tests, in a copy of one of the autoscaling fixtures (``95-asg-simple``
+... ``91-asg-scheduled``); their fragments are whole messages too. ``10 MB`` is generated at test
+time rather than committed.
 """
 
 from __future__ import annotations
@@ -21,8 +23,15 @@ GOOD = HERE / "fixtures" / "99-good.toml"
 BALANCED = HERE / "fixtures" / "98-balanced.toml"
 REPLICATED = HERE / "fixtures" / "97-replicated.toml"
 SHARDED = HERE / "fixtures" / "96-sharded.toml"
+ASG_SIMPLE = HERE / "fixtures" / "95-asg-simple.toml"
+ASG_STEP = HERE / "fixtures" / "94-asg-step.toml"
+ASG_TARGET = HERE / "fixtures" / "93-asg-target.toml"
+ASG_HPA = HERE / "fixtures" / "92-asg-hpa.toml"
+ASG_SCHEDULED = HERE / "fixtures" / "91-asg-scheduled.toml"
 #: the first file of the database keys, whose expected fragment is the exact message
 FIRST_DATABASE = 64
+#: the first file of the auto scaling keys (exact messages as well)
+FIRST_AUTOSCALING = 79
 
 # file stem -> (field of the first problem, number of problems, a fragment of the first message, line)
 # field "" means the file as a whole (syntax, encoding, size); line None means "cannot be told".
@@ -132,6 +141,45 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
                                            "target is one of: web, db, web-1, db-1", 92),
     "78-read-routing-choice-unknown": ("knobs[2].choices[1]", 1, "knob 'reads' (db.read_routing): 'nearest' "
                                        "is not one of: master, replicas, read_your_writes", 67),
+    # ---- the auto scaling keys and load tests: exact messages -----------------------------------
+    "79-autoscaling-without-balancer": ("autoscaling", 1,
+                                        "[autoscaling] needs a [balancer] table: instances join and leave "
+                                        "the group through the balancer", 23),
+    "80-min-above-max": ("autoscaling.min_size", 1, "min_size 2 is above max_size 1", 26),
+    "81-desired-outside-limits": ("autoscaling.desired", 1,
+                                  "desired 12 is outside min_size..max_size (2..10)", 28),
+    "82-web-count-not-desired": ("autoscaling.desired", 1,
+                                 "desired 2 differs from topology.web_count (3): the group starts with the "
+                                 "web boxes the level starts with", 28),
+    "83-unknown-policy": ("autoscaling.policy", 1,
+                          "'predictive' is not one of: none, simple, step, target, hpa", 27),
+    "84-scale-in-not-below-out": ("autoscaling.scale_in_cpu", 1,
+                                  "scale_in_cpu 60 must be below scale_out_cpu (60): otherwise one reading "
+                                  "can call for both", 34),
+    "85-datapoints-over-evaluation": ("autoscaling.datapoints_to_alarm", 1,
+                                      "must be at most evaluation_periods (3) (got 4): the alarm counts "
+                                      "breaching datapoints among the last evaluation_periods", 32),
+    "86-steps-not-increasing": ("autoscaling.steps[2]", 1, "breach must increase (got 15 after 30)", 39),
+    "87-boot-max-below-min": ("autoscaling.boot_max_s", 1, "must be at least boot_min_s (45) (got 30)", 38),
+    "88-scheduled-without-size": ("autoscaling.scheduled[1]", 1,
+                                  "a scheduled action sets at least one of min_size, max_size, desired", 46),
+    "89-scheduled-after-end": ("autoscaling.scheduled[2].at", 1,
+                               "at 1800 s is after the level ends (1800 s)", 51),
+    "90-schedule-choice-malformed": ("knobs[0].choices[2]", 1,
+                                     "knob 'schedule' (asg.schedule): '6@' is not 'none' or DESIRED@AT "
+                                     "(DESIRED a whole number from 0 to 64, AT seconds from 0 to 86400; "
+                                     "e.g. '6@1200')", 47),
+    "91-load-tests-concurrency-zero": ("load_tests[0].concurrency", 1, "must be at least 1 (got 0)", 60),
+    "92-schedule-default-mismatch": ("knobs[0].default", 1,
+                                     "default 'none' differs from the start setup (autoscaling.scheduled = "
+                                     "[{at = 1200, min_size = 6, desired = 6}]); the level would start on "
+                                     "a different setup than it says", 48),
+    "93-web-count-knob-with-autoscaling": ("knobs[0].param", 1,
+                                           "web.count cannot be a knob with [autoscaling]: the group sets "
+                                           "the count (use asg.desired)", 71),
+    "94-spike-with-load-tests": ("traffic.spikes[0]", 1,
+                                 "a spike never comes with [[load_tests]]: load tests replace the open "
+                                 "traffic", 53),
 }
 
 HUGE_BYTES = 10 * 1024 * 1024
