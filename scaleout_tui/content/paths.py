@@ -47,6 +47,11 @@ def level_ids(directory: Path | None = None) -> list[str]:
         return []
 
 
+def scenarios_dir() -> Path:
+    """Preset scenarios shipped with the game: run by id, not part of the campaign."""
+    return assets_dir() / "scenarios"
+
+
 def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Path:
     """The file of a level given by id (``01-single-server``) or by path.
 
@@ -65,6 +70,11 @@ def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Pa
     candidate = folder / f"{text}.toml"
     if candidate.is_file():
         return candidate
+    if directory is None:
+        # scenarios (sandbox presets such as the tutorials' experiment) run by id too
+        scenario = scenarios_dir() / f"{text}.toml"
+        if scenario.is_file():
+            return scenario
     known = level_ids(folder)
     message = (texts.UNKNOWN_LEVEL.format(known=", ".join(known)) if known
                else texts.UNKNOWN_LEVEL_NONE.format(path=folder))

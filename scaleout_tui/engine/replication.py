@@ -144,7 +144,8 @@ class Replication:
         """Seconds behind the master, per replica: age of the oldest unapplied write."""
         out = []
         for i in range(len(self.replicas)):
-            pending = self.finishes[i] > now
+            # committed by now (the master's finish may lie ahead of the clock) but not applied
+            pending = (self.finishes[i] > now) & (self.commits[i] <= now)
             out.append(float(now - self.commits[i][pending].min()) if pending.any() else 0.0)
         return out
 

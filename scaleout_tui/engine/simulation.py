@@ -601,6 +601,8 @@ class Simulation:
             raise CommandError(f"{box.name} is {box.state}: nothing to break")
         if box.fault != "none":
             raise CommandError(f"{box.name} is already broken ({box.fault}); repair it first")
+        if kind != "crash" and not box.serves_web:
+            raise CommandError(f"only a web box's app can {kind}; {box.name} can only crash")
         self._break(box, kind, None, 5.0, scripted=False)
 
     def _apply_repair(self, param: str, value: str | float | int) -> None:

@@ -62,6 +62,7 @@ class Services:
     shard_key: str = ""          # "" = no sharding in this level
     stale_reads: int = 0
     writes_lost: int = 0
+    chunks_moving: bool = False  # a chunk move to new shards is under way (extra load)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,7 @@ def services(sim: Simulation) -> Services:
         storage=files.spec.mode if files else "",
         read_routing=rep.spec.read_routing if rep else "",
         shard_key=shards.spec.key if shards else "",
+        chunks_moving=bool(shards and shards.moving is not None),
         stale_reads=rep.stale_reads if rep else 0,
         writes_lost=rep.writes_lost if rep else 0,
     )

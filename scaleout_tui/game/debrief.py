@@ -143,7 +143,11 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     if errs["reset"]:
         lines.append(texts.DEBRIEF["reset"].format(n=errs["reset"]))
     if errs["db_down"]:
-        lines.append(texts.DEBRIEF["db_down"].format(n=errs["db_down"]))
+        rep = sim.data.replication
+        if rep is not None and any(e.code == "promoted" for e in sim.log):
+            lines.append(texts.DEBRIEF["db_failover"].format(n=errs["db_down"], secs=rep.spec.failover_s))
+        else:
+            lines.append(texts.DEBRIEF["db_down"].format(n=errs["db_down"]))
     if result.metrics["outage_s"] > 0:
         lines.append(texts.DEBRIEF["outage"].format(secs=result.metrics["outage_s"]))
     if sim.layout == "single" and cfg.colocation_penalty > 1.0 and any(

@@ -19,7 +19,6 @@ from scaleout_tui.engine.simulation import Command, CommandError, Simulation
 from scaleout_tui.engine.snapshot import Snapshot, take
 from scaleout_tui.game.scoring import SLO_P95_MS, errors_by_cause, run_metrics
 
-
 # Settings the simulation changes by itself (a scheduled action moves the group's
 # limits), so a knob's last value says nothing about the current one: always apply.
 SELF_CHANGING = frozenset({"asg.min_size", "asg.max_size", "asg.desired"})

@@ -123,6 +123,10 @@ DEBRIEF: dict[str, str] = {
         "{n} requests failed with 500 because the database was unreachable: with one "
         "database box, its failure is everybody's failure (a single point of failure)."
     ),
+    "db_failover": (
+        "{n} requests failed while the master was down: for {secs:.0f} s, until a replica was "
+        "promoted, nothing could write (and reads sent to the master failed too)."
+    ),
     "outage": "The service was effectively down for {secs:.0f} s (half or more of requests failing).",
     "cost_high": (
         "It cost ${cost:.2f} (${rate:.3f}/h on average), over the ${target:.2f} budget: a "

@@ -47,3 +47,26 @@ def test_reference_solution_wins(level, seed):
     report = run_level(level, seed=seed, policy_path=SOLUTIONS / f"{level}.toml")
     assert report["won"] is True, [o for o in report["objectives"] if not o["met"]]
     assert report["stars"] >= 1
+
+
+def test_the_tutorials_experiment_ships_as_a_scenario():
+    """ab -c 100 -t 180 against one instance: one instance added under the load, and
+    removed a few minutes after the load stops (run it: ``scaleout run 90-ab-experiment``)."""
+    report = run_level("90-ab-experiment", seed=1)
+    lesson = report["lesson"]
+    assert report["won"] is True
+    assert lesson["scale_out_events"] == 1 and lesson["scale_in_events"] == 1
+    assert 60.0 <= lesson["time_to_first_scale_out_s"] <= 120.0
+    assert report["summary"]["errors"] == {k: 0 for k in report["summary"]["errors"]}
+    assert run_level("90-ab-experiment", seed=1, sets={"policy": "none"})["won"] is False
+
+
+@pytest.mark.parametrize("sets,fails", [
+    ({"policy": "none"}, "slo"),                  # a fleet fixed at its minimum misses the SLO
+    ({"min": "60"}, "cost"),                      # a fleet fixed at the maximum costs too much
+    ({}, "slo"),                                  # a naive policy reacts too late for the ad
+])
+def test_autoscaling_level_punishes_fixed_fleets_and_late_reaction(sets, fails):
+    report = run_level("08-autoscaling", seed=2, sets=sets)
+    missed = {o["id"] for o in report["objectives"] if not o["met"]}
+    assert report["won"] is False and fails in missed
