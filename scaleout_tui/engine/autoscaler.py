@@ -45,6 +45,11 @@ if TYPE_CHECKING:
 POLICIES: tuple[str, ...] = ("none", "simple", "step", "target", "hpa")
 
 
+def clock(t: float) -> str:
+    """mm:ss of simulated time, for the causes the history records."""
+    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class ScheduledAction:
     at: float
@@ -158,14 +163,16 @@ class AutoScaler:
         return 100.0 * busy / cap if cap > 0 else 0.0
 
     # ---- decisions ----------------------------------------------------------------
-    def set_desired(self, n: int, cause: str) -> None:
+    def set_desired(self, n: int, cause: str) -> bool:
+        """Clamp to the limits and act; returns whether the desired count changed."""
         n = max(self.spec.min_size, min(self.spec.max_size, n))
         if n == self.desired:
-            return
+            return False
         self.history.append(Change(self.sim.env.now, self.desired, n, cause))
         self.sim.emit_scaling(self.desired, n, cause)
         self.desired = n
         self.sim.resize_fleet(n)
+        return True
 
     def _datapoint(self, period_s: float) -> float:
         cpu = self.average_cpu(period_s)
@@ -235,17 +242,16 @@ class AutoScaler:
             if env.now < self.cooldown_until:
                 continue
             m, n = spec.datapoints_to_alarm, spec.evaluation_periods
+            until = clock(env.now + spec.cooldown_s)
             if high:
-                cause = f"CPU {cpu:.0f} % ≥ {spec.scale_out_cpu:g} % for {m} of {n} periods"
-                before = self.desired
-                self.set_desired(self.desired + spec.step_out, cause)
-                if self.desired != before:
+                cause = (f"CPU {cpu:.0f} % ≥ {spec.scale_out_cpu:g} % for {m} of {n} periods "
+                         f"→ +{spec.step_out}, cooldown until {until}")
+                if self.set_desired(self.desired + spec.step_out, cause):
                     self.cooldown_until = env.now + spec.cooldown_s
             elif low:
-                cause = f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m} of {n} periods"
-                before = self.desired
-                self.set_desired(self.desired - spec.step_in, cause)
-                if self.desired != before:
+                cause = (f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m} of {n} periods "
+                         f"→ -{spec.step_in}, cooldown until {until}")
+                if self.set_desired(self.desired - spec.step_in, cause):
                     self.cooldown_until = env.now + spec.cooldown_s
 
     def hpa_desired(self, current: int, metric: float) -> int:

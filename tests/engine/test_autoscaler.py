@@ -45,6 +45,8 @@ def test_the_tutorials_experiment_ab_c100_t180_adds_one_instance_then_removes_it
     stopped = 30.0 + 180.0
     assert 60.0 <= ins[0].t - stopped <= 240.0  # "a couple of minutes after the load stops"
     assert "CPU" in outs[0].cause and "≥ 10" in outs[0].cause
+    end = int(outs[0].t + 300)
+    assert outs[0].cause.endswith(f"→ +1, cooldown until {end // 60:02d}:{end % 60:02d}")
 
 
 def test_ab_c10_n10_never_scales():
