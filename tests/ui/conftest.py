@@ -32,6 +32,7 @@ LEVEL_4 = "04-sessions"
 LEVEL_5 = "05-shared-storage"
 LEVEL_6 = "06-replicas"
 LEVEL_7 = "07-sharding"
+LEVEL_8 = "08-autoscaling"
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -456,3 +456,32 @@ def test_the_briefing_lists_the_drill_only_for_a_level_that_has_one() -> None:
         text = plain(briefing_text(level, catalog))
         assert ("Break a box" in text) is drill
         assert ("hang: the app hangs" in text) is drill
+
+
+# ---- auto scaling: the scaling history and a big fleet -------------------------------------------
+def test_scaling_history_lists_newest_first_and_fits_one_line_when_short() -> None:
+    from scaleout_tui.engine.snapshot import ScalingChange
+    from scaleout_tui.ui.widgets.scaling import history_text
+
+    changes = (ScalingChange(900.0, 2, 3, "CPU 72 % ≥ 70 % for 1 of 1 periods"),
+               ScalingChange(1920.0, 3, 40, "scheduled action"))
+    table = history_text(changes, 60, 10).plain.splitlines()
+    assert table[1].startswith("32:00   3 → 40") and table[1].endswith("scheduled action")
+    assert table[2].startswith("15:00   2 → 3")
+    assert history_text(changes, 60, 2).plain.count("\n") == 1  # header + the newest only
+    line = history_text(changes, 24, 1).plain
+    assert "\n" not in line and line.startswith("Last scaling 32:00") and line.endswith("…")
+    assert history_text((), 40, 5).plain == "No capacity change yet."
+
+
+def test_a_fleet_past_ten_boxes_lists_those_worth_a_look_and_counts_the_rest() -> None:
+    from scaleout_tui.ui.widgets.topology import FLEET_MAX_ROWS, fleet_shown
+
+    fleet = [box(f"web-{i}", "web", cpu=10.0 + i) for i in range(1, 41)]
+    fleet[4] = box("web-5", "web", "booting", cpu=0.0)
+    shown = fleet_shown(fleet)
+    assert len(shown) == FLEET_MAX_ROWS - 1
+    assert shown[0].name == "web-5" and shown[-1].name == "web-40"  # fleet order kept
+    assert fleet_shown(fleet[:10]) == fleet[:10]
+    drawing = plain(topology(TopologyData(tuple(fleet)), 80), 80)
+    assert "+31 more" in drawing or "+31" in drawing

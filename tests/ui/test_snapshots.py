@@ -24,6 +24,7 @@ from tests.ui.conftest import (
     LEVEL_5,
     LEVEL_6,
     LEVEL_7,
+    LEVEL_8,
     first_two_levels,
     open_level,
     play_at,
@@ -161,5 +162,23 @@ def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  
         play = await play_at(pilot, LEVEL_7, 600.0, {"shards": "3", "key": "created_at"})
         shares = sorted(b.shard_share for b in play.session.snapshot().boxes if b.role == "db")
         assert shares[-1] > 0.9
+
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+
+
+# ---- auto scaling: the capacity chart and the scaling history -------------------------------------
+@pytest.mark.parametrize("size", SIZES)
+def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                          size: tuple[int, int]) -> None:
+    """The reference policy (target tracking, 40 instances scheduled at 32:00) at 34:00, in the
+    launch ad that starts at 33:20: the capacity chart jumps from a handful to 40 booted before
+    the crowd, and the history shows the scheduled action above the target-tracking changes."""
+    unlock_through(LEVEL_8)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
+        snap = play.session.snapshot()
+        assert snap.capacity["in_service"][-1] >= 40
+        assert any(c.cause == "scheduled action" for c in snap.scaling)
 
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)

@@ -59,6 +59,7 @@ from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
 from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
 if TYPE_CHECKING:
@@ -113,6 +114,9 @@ class PlayScreen(Screen[None]):
         self.injections: tuple[str, ...] = injections(level)
         #: The roles the drill offers (web boxes; the database tier too in a database level).
         self.drill_roles = failures.target_roles(level)
+        #: Whether the web tier is an auto scaling group: only then the capacity chart and the
+        #: scaling history exist on screen (levels without one look exactly as before).
+        self.has_group = level.autoscaling is not None
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -131,10 +135,15 @@ class PlayScreen(Screen[None]):
                     gauges = GaugesView(id="gauges", classes="panel")
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
-                with Horizontal(id="charts"):
+                with Horizontal(id="charts", classes="-asg" if self.has_group else ""):
                     lat = SeriesChart(id="chart-latency", classes="panel")
                     lat.border_title = texts.PANEL_CHART_LATENCY
                     yield lat
+                    # Only in a level with an auto scaling group (the stylesheet hides it
+                    # elsewhere): it takes the requests chart's place on a narrow screen.
+                    capacity = SeriesChart(id="chart-capacity", classes="panel")
+                    capacity.border_title = texts.PANEL_CHART_CAPACITY
+                    yield capacity
                     rps = SeriesChart(id="chart-rps", classes="panel")
                     rps.border_title = texts.PANEL_CHART_RPS
                     yield rps
@@ -153,6 +162,10 @@ class PlayScreen(Screen[None]):
                 objectives = ObjectivesView(id="objectives", classes="panel")
                 objectives.border_title = texts.PANEL_OBJECTIVES
                 yield objectives
+                scaling = ScalingHistory(id="scaling", classes="panel")
+                scaling.border_title = texts.PANEL_SCALING
+                scaling.display = self.has_group
+                yield scaling
                 log = EventLog(id="log", classes="panel")
                 log.border_title = texts.PANEL_LOG
                 yield log
@@ -253,6 +266,12 @@ class PlayScreen(Screen[None]):
         # the first refresh, and a chart never given its data showed a bare 0..1 axis at 00:00.
         self.query_one("#chart-cpu", SeriesChart).show(
             t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
+        if self.has_group:
+            cap = snap.capacity
+            lines = [(cap.get("desired", ()), "bright_blue", "mean"),
+                     (cap.get("in_service", ()), "green", "mean"), (cap.get("pending", ()), "yellow", "max")]
+            self.query_one("#chart-capacity", SeriesChart).show(t, lines, snap.duration)
+            self.query_one(ScalingHistory).changes = snap.scaling
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log
         if self.injections:

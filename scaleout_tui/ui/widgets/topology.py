@@ -284,7 +284,29 @@ def fleet_row(box: BoxView, inner: int, name_w: int, name: str | None = None) ->
     return row
 
 
-def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
+#: The most lines a fleet card gives its boxes. An auto scaling group of 40 drew 40 lines and
+#: pushed the charts off an 80×24 screen; past this, the card keeps the boxes worth a look.
+FLEET_MAX_ROWS = 10
+#: The same on a short terminal (the screen's ``-short`` class), so the charts keep their rows.
+FLEET_MAX_ROWS_SHORT = 6
+
+
+def fleet_shown(boxes: Sequence[BoxView], max_rows: int = FLEET_MAX_ROWS) -> list[BoxView]:
+    """The boxes a fleet card lists, in their order: all of them up to FLEET_MAX_ROWS, else
+    room for one summary line and, first, those not simply serving (booting, failing,
+    draining: what the player must see), then the busiest."""
+    if len(boxes) <= max_rows:
+        return list(boxes)
+
+    def calm(b: BoxView) -> bool:
+        return b.state == "running" and b.health in ("", "healthy") and b.fault not in texts.FAULTS
+
+    ranked = sorted(range(len(boxes)), key=lambda i: (calm(boxes[i]), -boxes[i].cpu_pct, i))
+    keep = sorted(ranked[: max(max_rows - 1, 1)])
+    return [boxes[i] for i in keep]
+
+
+def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_ROWS) -> list[Text]:
     """Several boxes of one tier as one card with a line each: a fleet of ten must not
     push the charts off an 80×24 screen, and a line per box still shows which one is hot.
 
@@ -300,7 +322,14 @@ def fleet_card(boxes: Sequence[BoxView], width: int) -> list[Text]:
     if max(len(n) for n in names) + 1 + marks_w > inner:
         names = [short_name(n) for n in names]
     name_w = max(len(n) for n in names)
-    lines.extend(framed(fleet_row(b, inner, name_w, n), inner) for b, n in zip(boxes, names, strict=True))
+    shown = fleet_shown(boxes, max_rows)
+    named = dict(zip((b.name for b in boxes), names, strict=True))
+    lines.extend(framed(fleet_row(b, inner, name_w, named[b.name]), inner) for b in shown)
+    if len(shown) < len(boxes):
+        rest = [b for b in boxes if b not in shown]
+        more = Text(texts.FLEET_MORE.format(n=len(rest), cpu=sum(b.cpu_pct for b in rest) / len(rest)),
+                    style="dim")
+        lines.append(framed(fit([more, Text(f"+{len(rest)}", style="dim")], inner), inner))
     lines.append(card_bottom(inner))
     return lines
 
@@ -353,7 +382,7 @@ def column_widths(floors: Sequence[int], total: int) -> list[int]:
     return [w or max(min(floors[i], CARD_MIN), share) for i, w in enumerate(widths)]
 
 
-def topology(data: TopologyData, width: int) -> Text:
+def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> Text:
     """The whole diagram at ``width`` cells: clients, then one column per tier."""
     columns_of_boxes = tiers(data.boxes)
     n = max(len(columns_of_boxes), 1)
@@ -373,7 +402,7 @@ def topology(data: TopologyData, width: int) -> Text:
         elif database.is_cluster(tier):
             columns.append(database.db_card(tier, card_w))
         else:
-            columns.append(fleet_card(tier, card_w))
+            columns.append(fleet_card(tier, card_w, max_rows))
     height = max((len(c) for c in columns), default=0)
     arrow_row = min(2, max(height - 1, 0))
     out = Text(no_wrap=True, overflow="crop")
@@ -401,9 +430,11 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
     The count shown is the streak that matters now: failures while checks fail (on the way
     out, or staying out), passes otherwise (on the way back in, or staying in).
     """
-    rows = [b for b in boxes if b.health in texts.HEALTH]
-    if not rows:
+    targets = [b for b in boxes if b.health in texts.HEALTH]
+    if not targets:
         return None
+    # A big group lists the same boxes as its card, plus a line for the rest.
+    rows = fleet_shown(targets)
     grid = Table.grid(padding=(0, 1), expand=True)
     for i, _ in enumerate(texts.TARGETS_HEAD):
         last = i == len(texts.TARGETS_HEAD) - 1
@@ -422,6 +453,9 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
         else:
             streak = Text(texts.TARGET_NOT_CHECKED, style="dim")  # before the first probe
         grid.add_row(b.name, state, view, streak, Text(b.last_check, style="dim"))
+    if len(rows) < len(targets):
+        rest = [b for b in targets if b not in rows]
+        grid.add_row(Text(texts.TARGETS_MORE.format(n=len(rest)), style="dim"))
     return grid
 
 
@@ -440,11 +474,14 @@ class TopologyView(Widget):
 
     data: reactive[TopologyData] = reactive(TopologyData(()), layout=True)
 
+    def max_rows(self) -> int:
+        return FLEET_MAX_ROWS_SHORT if self.screen.has_class("-short") else FLEET_MAX_ROWS
+
     def render(self) -> Text:
-        return topology(self.data, self.size.width or 80)
+        return topology(self.data, self.size.width or 80, self.max_rows())
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return line_count(topology(self.data, width)) if width else 0
+        return line_count(topology(self.data, width, self.max_rows())) if width else 0
 
 
 class ServicesView(Widget):
