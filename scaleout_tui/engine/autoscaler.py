@@ -31,7 +31,7 @@ What it models, with the defaults real systems use:
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -121,10 +121,13 @@ class AutoScaler:
     def _start_policy(self) -> None:
         env = self.sim.env
         gen = self._generation
-        loop = {"simple": self._alarm_loop, "step": self._step_loop, "target": self._target_loop,
-                "hpa": self._hpa_loop}.get(self.spec.policy)
-        if loop is not None:
-            env.process(loop(gen))
+        policy = self.spec.policy
+        if policy == "hpa":
+            env.process(self._every(gen, self.spec.sync_s, self._on_hpa, record=False))
+            return
+        act = {"simple": self._on_simple, "step": self._on_step, "target": self._on_target}.get(policy)
+        if act is not None:
+            env.process(self._every(gen, self.spec.period_s, act))
 
     def reconfigure(self, spec: ScalingSpec) -> None:
         """New settings: the policy's loop restarts (its alarm history is kept)."""
@@ -184,75 +187,75 @@ class AutoScaler:
         booting = sum(1 for b in self.sim._pending_boxes if b.name == "web-new")
         return len(self.in_service()) + booting
 
-    def _step_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
+    def _every(self, gen: int, period: float,
+               act: Callable[[float], None], record: bool = True) -> Generator[simpy.Event, Any, None]:
+        """Every ``period`` seconds, read the metric and let ``act`` decide, until the
+        policy is replaced (its generation changes)."""
         env = self.sim.env
         while self._live(gen):
-            spec = self.spec
-            yield env.timeout(spec.period_s)
+            yield env.timeout(period)
             if not self._live(gen):
                 return
-            cpu = self._datapoint(spec.period_s)
-            last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
-            m, n = spec.datapoints_to_alarm, spec.evaluation_periods
-            if sum(v >= spec.scale_out_cpu for v in last) >= m:
-                breach = cpu - spec.scale_out_cpu
-                adj = max((a for lo, a in spec.steps if breach >= lo), default=spec.step_out)
-                want = self.capacity() + adj
-                if env.now < self._step_until and want <= self._step_target:
-                    continue  # capacity already on its way covers this breach
-                self._step_target = want
-                self._step_until = env.now + max(spec.warmup_s, spec.boot_max_s)
-                why = f"CPU {cpu:.0f} % is {breach:.0f} points over {spec.scale_out_cpu:g} %"
-                self.set_desired(want, f"{why} for {m} of {n} periods → +{adj}")
-            elif sum(v <= spec.scale_in_cpu for v in last) >= m:
-                self.set_desired(self.desired - spec.step_in,
-                                 f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m} of {n} periods")
+            act(self._datapoint(period) if record else self.average_cpu(period))
 
-    def _target_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
-        env = self.sim.env
-        while self._live(gen):
-            spec = self.spec
-            yield env.timeout(spec.period_s)
-            if not self._live(gen):
-                return
-            cpu = self._datapoint(spec.period_s)
-            vals = [v for _, v in self.datapoints]
-            # the metric covers the boxes in service, so the formula scales *their* count
-            current = max(len(self.in_service()), 1)
-            want = math.ceil(current * cpu / spec.target_cpu)
-            if len(vals) >= 3 and all(v > spec.target_cpu for v in vals[-3:]) and want > self.desired:
-                self.set_desired(want, f"target tracking: CPU {cpu:.0f} % > {spec.target_cpu:g} % "
-                                       f"for 3 periods → {want}")
-            elif (len(vals) >= 15 and all(v < 0.9 * spec.target_cpu for v in vals[-15:])
-                  and want < self.desired):
-                self.set_desired(want, f"target tracking: CPU below {0.9 * spec.target_cpu:g} % "
-                                       f"for 15 periods → {want}")
+    def _alarms(self) -> tuple[bool, bool, str]:
+        """(scale-out alarm, scale-in alarm, "M of N") over the last N datapoints."""
+        spec = self.spec
+        last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
+        m = spec.datapoints_to_alarm
+        high = sum(v >= spec.scale_out_cpu for v in last) >= m
+        low = sum(v <= spec.scale_in_cpu for v in last) >= m
+        return high, low, f"{m} of {spec.evaluation_periods}"
 
-    def _alarm_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
-        env = self.sim.env
-        while self._live(gen):
-            spec = self.spec
-            yield env.timeout(spec.period_s)
-            if not self._live(gen):
-                return
-            cpu = self._datapoint(spec.period_s)
-            last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
-            high = sum(v >= spec.scale_out_cpu for v in last) >= spec.datapoints_to_alarm
-            low = sum(v <= spec.scale_in_cpu for v in last) >= spec.datapoints_to_alarm
-            if env.now < self.cooldown_until:
-                continue
-            m, n = spec.datapoints_to_alarm, spec.evaluation_periods
-            until = clock(env.now + spec.cooldown_s)
-            if high:
-                cause = (f"CPU {cpu:.0f} % ≥ {spec.scale_out_cpu:g} % for {m} of {n} periods "
-                         f"→ +{spec.step_out}, cooldown until {until}")
-                if self.set_desired(self.desired + spec.step_out, cause):
-                    self.cooldown_until = env.now + spec.cooldown_s
-            elif low:
-                cause = (f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m} of {n} periods "
-                         f"→ -{spec.step_in}, cooldown until {until}")
-                if self.set_desired(self.desired - spec.step_in, cause):
-                    self.cooldown_until = env.now + spec.cooldown_s
+    def _on_step(self, cpu: float) -> None:
+        spec = self.spec
+        now = self.sim.env.now
+        high, low, m_of_n = self._alarms()
+        if high:
+            breach = cpu - spec.scale_out_cpu
+            adj = max((a for lo, a in spec.steps if breach >= lo), default=spec.step_out)
+            want = self.capacity() + adj
+            if now < self._step_until and want <= self._step_target:
+                return  # capacity already on its way covers this breach
+            self._step_target = want
+            self._step_until = now + max(spec.warmup_s, spec.boot_max_s)
+            why = f"CPU {cpu:.0f} % is {breach:.0f} points over {spec.scale_out_cpu:g} %"
+            self.set_desired(want, f"{why} for {m_of_n} periods → +{adj}")
+        elif low:
+            self.set_desired(self.desired - spec.step_in,
+                             f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m_of_n} periods")
+
+    def _on_target(self, cpu: float) -> None:
+        spec = self.spec
+        vals = [v for _, v in self.datapoints]
+        # the metric covers the boxes in service, so the formula scales *their* count
+        current = max(len(self.in_service()), 1)
+        want = math.ceil(current * cpu / spec.target_cpu)
+        if len(vals) >= 3 and all(v > spec.target_cpu for v in vals[-3:]) and want > self.desired:
+            self.set_desired(want, f"target tracking: CPU {cpu:.0f} % > {spec.target_cpu:g} % "
+                                   f"for 3 periods → {want}")
+        elif (len(vals) >= 15 and all(v < 0.9 * spec.target_cpu for v in vals[-15:])
+              and want < self.desired):
+            self.set_desired(want, f"target tracking: CPU below {0.9 * spec.target_cpu:g} % "
+                                   f"for 15 periods → {want}")
+
+    def _on_simple(self, cpu: float) -> None:
+        spec = self.spec
+        now = self.sim.env.now
+        if now < self.cooldown_until:
+            return
+        high, low, m_of_n = self._alarms()
+        until = clock(now + spec.cooldown_s)
+        if high:
+            cause = (f"CPU {cpu:.0f} % ≥ {spec.scale_out_cpu:g} % for {m_of_n} periods "
+                     f"→ +{spec.step_out}, cooldown until {until}")
+            if self.set_desired(self.desired + spec.step_out, cause):
+                self.cooldown_until = now + spec.cooldown_s
+        elif low:
+            cause = (f"CPU {cpu:.0f} % ≤ {spec.scale_in_cpu:g} % for {m_of_n} periods "
+                     f"→ -{spec.step_in}, cooldown until {until}")
+            if self.set_desired(self.desired - spec.step_in, cause):
+                self.cooldown_until = now + spec.cooldown_s
 
     def hpa_desired(self, current: int, metric: float) -> int:
         """Kubernetes' rule: ceil(current × metric / target), unless within tolerance."""
@@ -261,24 +264,18 @@ class AutoScaler:
             return current
         return math.ceil(current * ratio)
 
-    def _hpa_loop(self, gen: int) -> Generator[simpy.Event, Any, None]:
-        env = self.sim.env
-        while self._live(gen):
-            spec = self.spec
-            yield env.timeout(spec.sync_s)
-            if not self._live(gen):
-                return
-            current = len(self.in_service()) or self.desired
-            cpu = self.average_cpu(spec.sync_s)
-            want = self.hpa_desired(current, cpu)
-            self._recommendations.append((env.now, want))
-            horizon = env.now - spec.stabilization_s
-            self._recommendations = [(t, r) for t, r in self._recommendations if t >= horizon]
-            if want < self.desired:
-                # scale down only to the highest recommendation of the window
-                want = max(r for _, r in self._recommendations)
-            cause = f"HPA: CPU {cpu:.0f} % vs target {spec.target_cpu:g} % → {want}"
-            self.set_desired(want, cause)
+    def _on_hpa(self, cpu: float) -> None:
+        spec = self.spec
+        now = self.sim.env.now
+        current = len(self.in_service()) or self.desired
+        want = self.hpa_desired(current, cpu)
+        self._recommendations.append((now, want))
+        horizon = now - spec.stabilization_s
+        self._recommendations = [(t, r) for t, r in self._recommendations if t >= horizon]
+        if want < self.desired:
+            # scale down only to the highest recommendation of the window
+            want = max(r for _, r in self._recommendations)
+        self.set_desired(want, f"HPA: CPU {cpu:.0f} % vs target {spec.target_cpu:g} % → {want}")
 
     def _scheduled(self, a: ScheduledAction, delay: float | None = None) -> Generator[simpy.Event, Any, None]:
         yield self.sim.env.timeout(a.at if delay is None else delay)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import simpy
 
-from scaleout_tui.engine.autoscaler import POLICIES, AutoScaler, ScalingSpec, ScheduledAction
+from scaleout_tui.engine.autoscaler import POLICIES, AutoScaler, ScalingSpec, ScheduledAction, clock
 from scaleout_tui.engine.balancer import ALGORITHMS, Balancer, BalancerSpec
 from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
 from scaleout_tui.engine.dataplane import ArrivalSource, DataPlane
@@ -42,10 +42,6 @@ from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
 
 Layout = Literal["single", "two-tier"]
 
-
-def texts_clock(t: float) -> str:
-    """mm:ss, for command errors (the engine keeps no other prose)."""
-    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
 FAILURE_KINDS: tuple[str, ...] = ("crash", "hang", "error", "slow")
 
 
@@ -586,7 +582,7 @@ class Simulation:
             except ValueError:
                 raise CommandError(f"{value!r} is not DESIRED@SECONDS") from None
             if at < self.now:
-                raise CommandError(f"{texts_clock(at)} has already passed")
+                raise CommandError(f"{clock(at)} has already passed")
             asg.add_schedule(ScheduledAction(at=at, min_size=n, desired=n))
         else:
             raise CommandError(f"unknown setting {param!r}")
