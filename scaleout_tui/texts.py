@@ -142,7 +142,7 @@ ASG_MIN_ABOVE_MAX = "min_size {lo} is above max_size {hi}"
 ASG_DESIRED_OUTSIDE = "desired {got} is outside min_size..max_size ({lo}..{hi})"
 ASG_WEB_COUNT = "desired {got} differs from topology.web_count ({count}): the group starts with the web " \
                 "boxes the level starts with"
-ASG_SCALE_IN = "scale_in_cpu {got} must be below scale_out_cpu ({out}): otherwise one reading can call " \
+ASG_SCALE_IN = "{field} {got} must be below {out_field} ({out}): otherwise one reading can call " \
                "for both"
 ASG_DATAPOINTS = "must be at most evaluation_periods ({n}) (got {got}): the alarm counts breaching " \
                  "datapoints among the last evaluation_periods"
@@ -155,6 +155,10 @@ ASG_WEB_COUNT_KNOB = "web.count cannot be a knob with [autoscaling]: the group s
                      "asg.desired)"
 LOAD_TESTS_SPIKE = "a spike never comes with [[load_tests]]: load tests replace the open traffic"
 FACTOR_NOT_SLOW = "only a 'slow' event reads factor (this one is {kind!r})"
+GOTCHA_NEEDS_APP = "a {kind!r} event needs an [app] table (how the app builds redirects and what a clone " \
+    "talks to)"
+CLONE_NEEDS_TWO_TIER = "a 'clone' event needs a two-tier layout: with one box there is no shared database " \
+    "for the clone to miss"
 STRETCH_LOOSER = "stretch {stretch} must be at least as strict as target {target} (op {op})"
 UNKNOWN_KNOB = "this level has no knob {got!r}; its knobs: {allowed}"
 BAD_KNOB_VALUE = "{got!r} is not one of this knob's choices: {allowed}"

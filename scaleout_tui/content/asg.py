@@ -36,6 +36,11 @@ def scaling_spec(table: Autoscaling) -> ScalingSpec:
         target_cpu=table.target_cpu, tolerance=table.tolerance, sync_s=table.sync_s,
         stabilization_s=table.stabilization_s, boot_min_s=table.boot_min_s, boot_max_s=table.boot_max_s,
         warmup_s=table.warmup_s, health_check_grace_s=table.health_check_grace_s,
+        metric=table.metric, scale_out_requests=table.scale_out_requests,
+        scale_in_requests=table.scale_in_requests, scale_out_latency_ms=table.scale_out_latency_ms,
+        scale_in_latency_ms=table.scale_in_latency_ms, target_requests=table.target_requests,
+        target_latency_ms=table.target_latency_ms, app_warmup_s=table.app_warmup_s,
+        cold_factor=table.cold_factor,
         scheduled=tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
                         for a in table.scheduled),
     )
@@ -51,9 +56,12 @@ def group_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
     if spec.datapoints_to_alarm > spec.evaluation_periods:
         yield ("datapoints_to_alarm",), texts.ASG_DATAPOINTS.format(n=spec.evaluation_periods,
                                                                     got=spec.datapoints_to_alarm)
-    if spec.scale_in_cpu >= spec.scale_out_cpu:
-        yield ("scale_in_cpu",), texts.ASG_SCALE_IN.format(got=show_number(spec.scale_in_cpu),
-                                                           out=show_number(spec.scale_out_cpu))
+    for kind in ("cpu", "requests", "latency_ms"):
+        low, high = getattr(spec, f"scale_in_{kind}"), getattr(spec, f"scale_out_{kind}")
+        if low >= high:
+            yield (f"scale_in_{kind}",), texts.ASG_SCALE_IN.format(
+                field=f"scale_in_{kind}", got=show_number(low), out_field=f"scale_out_{kind}",
+                out=show_number(high))
     for i in range(1, len(spec.steps)):
         if spec.steps[i][0] <= spec.steps[i - 1][0]:
             yield ("steps", i), texts.ASG_STEPS_ORDER.format(got=show_number(spec.steps[i][0]),

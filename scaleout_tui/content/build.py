@@ -47,6 +47,7 @@ from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
 from scaleout_tui.engine.shardrouter import ShardingSpec
+from scaleout_tui.engine.simulation import AppSpec
 from scaleout_tui.engine.storage import StorageSpec
 
 __all__ = ["build_config", "commands_for", "injections", "knob_defaults", "load_catalog_default",
@@ -188,6 +189,7 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         replication=_replication(level, over),
         sharding=_sharding(level, over),
         scaling=scaling,
+        app=_app(level, over),
         load_tests=tuple(LoadTest(start=r.start, concurrency=r.concurrency, duration_s=r.duration_s,
                                   requests=r.requests) for r in level.load_tests),
     )
@@ -220,6 +222,14 @@ def _sessions(level: Level, over: Mapping[str, Mapping[str, Any]]) -> SessionSpe
     if s is None:
         return None
     return replace(SessionSpec(store=s.store, ttl_s=s.ttl_s), **over.get("sessions", {}))
+
+
+def _app(level: Level, over: Mapping[str, Mapping[str, Any]]) -> AppSpec | None:
+    a = level.app
+    if a is None:
+        return None
+    return replace(AppSpec(redirect=a.redirect, clone_database=a.clone_database, pin_idle_s=a.pin_idle_s),
+                   **over.get("app", {}))
 
 
 def _storage(level: Level, over: Mapping[str, Mapping[str, Any]]) -> StorageSpec | None:

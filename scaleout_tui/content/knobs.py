@@ -38,6 +38,7 @@ from scaleout_tui.content.decode import show_number
 from scaleout_tui.content.schema import (
     FLAGS,
     SESSION_STORES,
+    App,
     Autoscaling,
     Balancer,
     HealthCheck,
@@ -49,12 +50,15 @@ from scaleout_tui.content.schema import (
     Storage,
     Topology,
 )
+from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler import POLICIES, ScheduledAction
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
+from scaleout_tui.engine.simulation import CLONE_DATABASES
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 
 #: what ``asg.schedule`` reads to: the group's scheduled actions (none, or one)
@@ -71,8 +75,8 @@ NO_SCHEDULE: Final = "none"
 
 _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "topology": Topology, "balancer": Balancer, "health_check": HealthCheck, "sessions": Sessions,
-    "storage": Storage, "replication": Replication, "sharding": Sharding, "autoscaling": Autoscaling,
-    "autoscaling.scheduled": ScheduledSizes,
+    "storage": Storage, "app": App, "replication": Replication, "sharding": Sharding,
+    "autoscaling": Autoscaling, "autoscaling.scheduled": ScheduledSizes,
 }
 
 
@@ -171,6 +175,8 @@ RULES: Final[dict[str, KnobRule]] = {
     "session.store": KnobRule("sessions.store", ("sessions",), SESSION_STORES),
     "storage.mode": KnobRule("storage.mode", ("storage",), STORAGE_MODES),
     "storage.nfs_cache_s": KnobRule("storage.nfs_cache_s", ("storage",)),
+    "app.redirect": KnobRule("app.redirect", ("app",), REDIRECT_MODES),
+    "app.clone_database": KnobRule("app.clone_database", ("app",), CLONE_DATABASES),
     "db.replicas": KnobRule("replication.replicas", ("replication",)),
     "db.read_routing": KnobRule("replication.read_routing", ("replication",), ROUTINGS),
     "db.shards": KnobRule("sharding.shards", ("sharding",)),
@@ -184,6 +190,9 @@ RULES: Final[dict[str, KnobRule]] = {
     "asg.scale_out_cpu": KnobRule("autoscaling.scale_out_cpu", ("autoscaling",)),
     "asg.scale_in_cpu": KnobRule("autoscaling.scale_in_cpu", ("autoscaling",)),
     "asg.target_cpu": KnobRule("autoscaling.target_cpu", ("autoscaling",)),
+    "asg.metric": KnobRule("autoscaling.metric", ("autoscaling",), SCALING_METRICS),
+    "asg.target_requests": KnobRule("autoscaling.target_requests", ("autoscaling",)),
+    "asg.target_latency_ms": KnobRule("autoscaling.target_latency_ms", ("autoscaling",)),
     "asg.cooldown_s": KnobRule("autoscaling.cooldown_s", ("autoscaling",)),
     "asg.period_s": KnobRule("autoscaling.period_s", ("autoscaling",)),
     "asg.warmup_s": KnobRule("autoscaling.warmup_s", ("autoscaling",)),

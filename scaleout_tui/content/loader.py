@@ -32,13 +32,15 @@ from scaleout_tui.content.schema import (
     Level,
 )
 from scaleout_tui.engine import InstanceType
+from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler import POLICIES
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
-from scaleout_tui.engine.simulation import FAILURE_KINDS
+from scaleout_tui.engine.simulation import CLONE_DATABASES, EVENT_KINDS, FAILURE_KINDS, GOTCHA_KINDS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
 
@@ -159,6 +161,12 @@ def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         yield ("sessions", "store"), _one_of(level.sessions.store, SESSION_STORES)
     if level.storage is not None and level.storage.mode not in STORAGE_MODES:
         yield ("storage", "mode"), _one_of(level.storage.mode, STORAGE_MODES)
+    app = level.app
+    if app is not None:
+        if app.redirect not in REDIRECT_MODES:
+            yield ("app", "redirect"), _one_of(app.redirect, REDIRECT_MODES)
+        if app.clone_database not in CLONE_DATABASES:
+            yield ("app", "clone_database"), _one_of(app.clone_database, CLONE_DATABASES)
     rep, shard = level.replication, level.sharding
     if rep is not None:
         if not _can_be_two_tier(level):
@@ -187,6 +195,8 @@ def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         yield ("autoscaling",), texts.ASG_WITHOUT_BALANCER
     if group.policy not in POLICIES:
         yield ("autoscaling", "policy"), _one_of(group.policy, POLICIES)
+    if group.metric not in SCALING_METRICS:
+        yield ("autoscaling", "metric"), _one_of(group.metric, SCALING_METRICS)
     if group.desired != level.topology.web_count:
         yield ("autoscaling", "desired"), texts.ASG_WEB_COUNT.format(got=group.desired,
                                                                      count=level.topology.web_count)
@@ -384,8 +394,12 @@ def _targets(level: Level) -> list[str]:
 def _event_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
     targets = _targets(level)
     for i, e in enumerate(level.events):
-        if e.kind not in FAILURE_KINDS:
-            yield ("events", i, "kind"), _one_of(e.kind, FAILURE_KINDS)
+        if e.kind not in EVENT_KINDS:
+            yield ("events", i, "kind"), _one_of(e.kind, EVENT_KINDS)
+        elif e.kind in GOTCHA_KINDS and level.app is None:
+            yield ("events", i, "kind"), texts.GOTCHA_NEEDS_APP.format(kind=e.kind)
+        elif e.kind == "clone" and not _can_be_two_tier(level):
+            yield ("events", i, "kind"), texts.CLONE_NEEDS_TWO_TIER
         elif e.factor is not None and e.kind != "slow":
             yield ("events", i, "factor"), texts.FACTOR_NOT_SLOW.format(kind=e.kind)
         if e.at >= level.duration_s:

@@ -48,6 +48,8 @@ METRICS: Final[tuple[str, ...]] = (
     "scale_in_events",
     "time_to_first_scale_out_s",
     "slo_violation_s",
+    "divergent_read_pct",
+    "requests_bypassing_lb",
 )
 
 #: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
@@ -57,10 +59,11 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "lb.algorithm", "lb.sticky", "lb.count", "lb.target_port",
     "health.kind", "health.path", "health.interval_s", "health.timeout_s",
     "health.healthy_threshold", "health.unhealthy_threshold",
-    "session.store", "storage.mode", "storage.nfs_cache_s",
+    "session.store", "storage.mode", "storage.nfs_cache_s", "app.redirect", "app.clone_database",
     "db.replicas", "db.read_routing", "db.shards", "db.shard_key",
     "asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu", "asg.scale_in_cpu",
     "asg.target_cpu", "asg.cooldown_s", "asg.period_s", "asg.warmup_s", "asg.schedule",
+    "asg.metric", "asg.target_requests", "asg.target_latency_ms",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -173,6 +176,15 @@ class Storage(_Strict, frozen=True):
     nfs_cache_s: Annotated[float, Meta(ge=0, le=600.0)] = 30.0
 
 
+class App(_Strict, frozen=True):
+    """How the application is configured on every box: the two ways a cloned server goes
+    wrong (``AppSpec`` in the engine). Needed by ``redirect`` and ``clone`` events."""
+
+    redirect: str = "base_url"
+    clone_database: str = "local"
+    pin_idle_s: Annotated[float, Meta(ge=1, le=MAX_TTL_S)] = 1_800.0
+
+
 class Replication(_Strict, frozen=True):
     """Read replicas of the database box; defaults are the engine's ``ReplicationSpec``.
 
@@ -230,8 +242,13 @@ class Autoscaling(_Strict, frozen=True):
     period_s: Annotated[float, Meta(ge=10, le=3600.0)] = 60.0
     evaluation_periods: Annotated[int, Meta(ge=1, le=100)] = 1
     datapoints_to_alarm: Annotated[int, Meta(ge=1, le=100)] = 1
+    metric: str = "cpu"
     scale_out_cpu: Percent = 10.0
     scale_in_cpu: Percent = 5.0
+    scale_out_requests: Annotated[float, Meta(ge=0, le=1e9)] = 1000.0
+    scale_in_requests: Annotated[float, Meta(ge=0, le=1e9)] = 300.0
+    scale_out_latency_ms: Annotated[float, Meta(ge=0, le=3_600_000.0)] = 250.0
+    scale_in_latency_ms: Annotated[float, Meta(ge=0, le=3_600_000.0)] = 50.0
     step_out: Adjustment = 1
     step_in: Adjustment = 1
     cooldown_s: Seconds = 300.0
@@ -239,6 +256,8 @@ class Autoscaling(_Strict, frozen=True):
     steps: tuple[ScalingStep, ...] = ((0.0, 1), (20.0, 2), (40.0, 3))
     # target tracking and hpa
     target_cpu: Annotated[float, Meta(ge=1, le=100.0)] = 60.0
+    target_requests: Annotated[float, Meta(ge=1, le=1e9)] = 1000.0
+    target_latency_ms: Annotated[float, Meta(ge=1, le=3_600_000.0)] = 200.0
     tolerance: Annotated[float, Meta(ge=0, le=1.0)] = 0.1
     sync_s: Annotated[float, Meta(ge=1, le=600.0)] = 15.0
     stabilization_s: Annotated[float, Meta(ge=0, le=3600.0)] = 300.0
@@ -246,6 +265,8 @@ class Autoscaling(_Strict, frozen=True):
     boot_min_s: Annotated[float, Meta(ge=0, le=3600.0)] = 30.0
     boot_max_s: Annotated[float, Meta(ge=0, le=3600.0)] = 90.0
     warmup_s: Annotated[float, Meta(ge=0, le=3600.0)] = 0.0
+    app_warmup_s: Annotated[float, Meta(ge=0, le=3600.0)] = 0.0
+    cold_factor: Annotated[float, Meta(ge=1, le=20.0)] = 1.0
     health_check_grace_s: Seconds = 300.0
     scheduled: tuple[ScheduledSizes, ...] = ()
 
@@ -340,6 +361,7 @@ class Level(_Strict, frozen=True):
     health_check: HealthCheck | None = None
     sessions: Sessions | None = None
     storage: Storage | None = None
+    app: App | None = None
     replication: Replication | None = None
     sharding: Sharding | None = None
     autoscaling: Autoscaling | None = None

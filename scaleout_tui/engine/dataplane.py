@@ -42,8 +42,10 @@ import numpy.typing as npt
 
 from scaleout_tui.engine.balancer import Balancer
 from scaleout_tui.engine.fleet import Box
+from scaleout_tui.engine.localdb import DataCopies
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
+from scaleout_tui.engine.redirects import Redirects
 from scaleout_tui.engine.replication import Replication, is_write
 from scaleout_tui.engine.sessions import SessionStore
 from scaleout_tui.engine.shardrouter import BROADCAST, ShardRouter
@@ -194,6 +196,8 @@ class DataPlane:
         self.files: FileStore | None = None
         self.replication: Replication | None = None
         self.shards: ShardRouter | None = None
+        self.redirects: Redirects | None = None
+        self.copies: DataCopies | None = None
         self.rotation_fn: Callable[[], tuple[list[int], list[int]]] | None = None
         self.dispatched = np.zeros(len(boxes), dtype=np.int64)
         self.resolved_ok = 0
@@ -203,6 +207,8 @@ class DataPlane:
         self.trace: list[tuple[I64, F64, F64, npt.NDArray[np.int8]]] | None = None
         self._stale = True
         self._t: Tables | None = None
+        self.clock = 0.0            # the tick being moved (for state that changes with time)
+        self._cold = False          # a box's app is cold: rebuild the tables every tick
         self._backlog0 = np.zeros(len(boxes))
         self._probe_work = np.zeros(len(boxes))
 
@@ -278,11 +284,14 @@ class DataPlane:
                 rot = reg
             accepting = np.array([b.accepting for b in bs])
             faults = np.array([FAULTS[b.fault] for b in bs], dtype=np.int8)
+            # a cold app's multiplier is read at the tick's start: piecewise constant per tick
+            cold = np.array([b.cold_multiplier(self.clock) for b in bs])
+            self._cold = bool((cold != 1.0).any())
             self._t = Tables(
                 accepting=accepting,
                 colocated=np.array([b.role == "app+db" for b in bs]),
                 speed=np.array([b.itype.speed for b in bs]),
-                slow=np.array([b.slow_factor for b in bs]),
+                slow=np.array([b.slow_factor for b in bs]) * cold,
                 fault=faults,
                 # powered: its cores work (a stopping box still finishes what it holds)
                 powered=np.array([b.state in ("running", "stopping") for b in bs]),
@@ -297,6 +306,9 @@ class DataPlane:
     # ---- one tick -------------------------------------------------------------------
     def tick(self, t0: float, t1: float) -> None:
         m = self.metrics
+        self.clock = t0
+        if self._cold:
+            self._stale = True
         arr = self.source.sample(t0, t1)
         m.record_arrivals(arr.size)
         added = self._probe_work.copy()
@@ -345,6 +357,11 @@ class DataPlane:
         else:
             box = self._pick(arr, tb)
             cause[box < 0] = CAUSE["no_target"]
+        bypass: B | None = None
+        if self.redirects is not None and self.redirects.active:
+            # users pinned by an absolute redirect talk to their box, not the balancer
+            bypass = self.redirects.route(arr.t, arr.user, arr.kind, box)
+            cause[bypass] = OK
         has_box = box >= 0
         if has_box.all():
             bx = box
@@ -364,6 +381,8 @@ class DataPlane:
             live &= ~err
             hung = live & (fault == FAULTS["hang"])  # accepted, never answered: client times out
             live &= ~hung
+            if bypass is not None and self.redirects is not None:
+                self.redirects.bypassed_failed += int((bypass & ~live).sum())
         uses_store = np.zeros(n, dtype=np.bool_)
         if self.sessions is not None:
             idx = np.flatnonzero(live)
@@ -393,6 +412,8 @@ class DataPlane:
             if extra is not None:
                 fin = fin + extra[got]
             added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
+            if self.copies is not None:
+                self.copies.apply(arr.user[got], arr.kind[got], box[got])
             if self.stage_box == [None] * len(STAGES):
                 done[got] = fin + self.rtt_s
                 got = got[:0]

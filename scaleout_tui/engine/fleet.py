@@ -7,7 +7,8 @@ otherwise. The states mirror a cloud instance's: ``booting``
 holds, refuses new work), ``stopped`` (a resize in progress: not billed), ``crashed``
 (port closed, in-flight work lost) and ``terminated``. A running box may also carry an
 application fault (hang, error, slow): the failure modes a health check must tell
-apart from a crash.
+apart from a crash. A newly launched app may also be *cold* for a while (see
+:meth:`Box.cold_multiplier`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ class Box:
     # hang: port open, no answer; error: fast 500s; slow: service time x slow_factor.
     fault: Fault = "none"
     slow_factor: float = 1.0
+    # A just-booted app is slow for a while (cold caches, JIT, empty pools): service
+    # times start at cold_factor x normal and fall linearly to normal over warm_s.
+    warm_from: float = 0.0
+    warm_s: float = 0.0
+    cold_factor: float = 1.0
+
+    def cold_multiplier(self, t: float) -> float:
+        """Service time multiplier of the app at time ``t`` (1 once warm)."""
+        if self.warm_s <= 0.0 or self.cold_factor == 1.0:
+            return 1.0
+        age = t - self.warm_from
+        if age >= self.warm_s:
+            return 1.0
+        return 1.0 + (self.cold_factor - 1.0) * (1.0 - max(age, 0.0) / self.warm_s)
 
     @property
     def accepting(self) -> bool:

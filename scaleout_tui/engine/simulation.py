@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import simpy
 
+from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler import POLICIES, AutoScaler, ScalingSpec, ScheduledAction, clock
 from scaleout_tui.engine.balancer import ALGORITHMS, Balancer, BalancerSpec
 from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
@@ -30,7 +31,10 @@ from scaleout_tui.engine.fleet import Box, Role
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S, HealthChecker, HealthCheckSpec
 from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.engine.localdb import DataCopies
 from scaleout_tui.engine.metrics import Metrics
+from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
+from scaleout_tui.engine.redirects import Redirects
 from scaleout_tui.engine.replication import ROUTINGS, Replication, ReplicationSpec
 from scaleout_tui.engine.rng import stream
 from scaleout_tui.engine.sessions import SessionSpec, SessionStore
@@ -43,6 +47,26 @@ from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
 Layout = Literal["single", "two-tier"]
 
 FAILURE_KINDS: tuple[str, ...] = ("crash", "hang", "error", "slow")
+# Scripted happenings that are not failures a health check could find: a box starts
+# redirecting to its own host name; a box is cloned from another's image.
+GOTCHA_KINDS: tuple[str, ...] = ("redirect", "clone")
+EVENT_KINDS: tuple[str, ...] = FAILURE_KINDS + GOTCHA_KINDS
+CLONE_DATABASES: tuple[str, ...] = ("local", "shared")
+
+
+@dataclass(frozen=True, slots=True)
+class AppSpec:
+    """How the application is configured, where cloning a server can go wrong.
+
+    ``redirect``: ``base_url`` builds redirect URLs from each box's configured base URL
+    (harmless while that is the shop's address; see :mod:`redirects`), ``relative``
+    sends a path only. ``clone_database``: what a box cloned from another's image talks
+    to, its image's own ``local`` database or the ``shared`` one (see :mod:`localdb`).
+    """
+
+    redirect: str = "base_url"
+    clone_database: str = "local"
+    pin_idle_s: float = 1_800.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +118,7 @@ class SimConfig:
     sharding: ShardingSpec | None = None
     scaling: ScalingSpec | None = None
     load_tests: tuple[LoadTest, ...] = ()  # closed-loop clients instead of the open curve
+    app: AppSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +207,11 @@ class Simulation:
                 self.data.stage_box[0] = box.index
         if cfg.storage is not None:
             self.data.files = FileStore(cfg.storage, users)
+        self.app = cfg.app
+        self.clones: list[str] = []
+        if cfg.app is not None:
+            self.data.redirects = Redirects(users, cfg.app.redirect, cfg.app.pin_idle_s)
+            self.data.copies = DataCopies(users)
         self.lag_ms: list[float] = []  # worst replica lag, one sample per second
         # auto scaling capacity, one sample per second: desired, in service, booting
         self.capacity: dict[str, list[float]] = {"desired": [], "in_service": [], "pending": []}
@@ -315,7 +345,7 @@ class Simulation:
             "web": self._apply_web, "db": self._apply_db, "layout": self._apply_layout,
             "lb": self._apply_lb, "health": self._apply_health, "session": self._apply_session,
             "storage": self._apply_storage, "inject": self._apply_inject, "repair": self._apply_repair,
-            "asg": self._apply_asg,
+            "asg": self._apply_asg, "app": self._apply_app,
         }.get(group)
         if handler is None:
             raise CommandError(f"unknown setting {param!r}")
@@ -541,6 +571,49 @@ class Simulation:
         else:
             raise CommandError(f"unknown setting {param!r}")
 
+    def _apply_app(self, param: str, value: str | float | int) -> None:
+        """The app's configuration on every box: a deploy, applied at once."""
+        app, redirects = self.app, self.data.redirects
+        if app is None or redirects is None:
+            raise CommandError(f"unknown setting {param!r}")
+        if param == "app.redirect":
+            if value not in REDIRECT_MODES:
+                raise CommandError(f"unknown redirect style {value!r}")
+            redirects.mode = str(value)
+            self.app = replace(app, redirect=str(value))
+        elif param == "app.clone_database":
+            if value not in CLONE_DATABASES:
+                raise CommandError(f"unknown clone database {value!r}")
+            self.app = replace(app, clone_database=str(value))
+            for name in self.clones:
+                box = self.box(name)
+                own = value == "local"
+                if (box.role == "app+db") != own:
+                    self._set_clone_role(box, own)
+                    if self.now > 0 and box.state == "running":
+                        self.env.process(self._restart_app(box))
+        else:
+            raise CommandError(f"unknown setting {param!r}")
+
+    def _set_clone_role(self, box: Box, own_database: bool) -> None:
+        copies = self.data.copies
+        assert copies is not None
+        box.role = "app+db" if own_database else "web"
+        if own_database:
+            copies.own_copy.add(box.index)
+        else:
+            copies.own_copy.discard(box.index)
+        self.data.touch()
+
+    def _restart_app(self, box: Box) -> Generator[simpy.Event, Any, None]:
+        """A configuration change needs the app restarted: a short outage on that box."""
+        self._set_state(box, "stopping")
+        self._emit("app_restart", "warn", box=box.name, down_s=self.config.restart_s)
+        yield self.env.timeout(self.config.restart_s)
+        if box.state == "stopping":
+            self.data.restart_box(box, self.env.now)
+            self._set_state(box, "running")
+
     def _apply_asg(self, param: str, value: str | float | int) -> None:
         """Auto scaling settings; like the console, a change applies at once."""
         asg = self.autoscaler
@@ -570,6 +643,12 @@ class Simulation:
             if new.scale_in_cpu >= new.scale_out_cpu:
                 raise CommandError("the scale-in threshold must stay below the scale-out threshold")
             asg.reconfigure(new)
+        elif key == "metric":
+            if value not in SCALING_METRICS:
+                raise CommandError(f"unknown scaling metric {value!r}")
+            asg.reconfigure(replace(spec, metric=str(value)))
+        elif key in ("target_requests", "target_latency_ms"):
+            asg.reconfigure(replace(spec, **{key: self._num(param, value, 1.0, 1e9)}))  # type: ignore[arg-type]
         elif key in ("cooldown_s", "period_s", "warmup_s"):
             x = self._num(param, value, 0.0 if key != "period_s" else 10.0, 86_400.0)
             asg.reconfigure(replace(spec, **{key: x}))  # type: ignore[arg-type]
@@ -603,7 +682,7 @@ class Simulation:
 
     def _apply_repair(self, param: str, value: str | float | int) -> None:
         box = self._target(str(value))
-        if box.state != "crashed" and box.fault == "none":
+        if box.state != "crashed" and box.fault == "none" and not self._redirects_to_self(box):
             raise CommandError(f"{box.name} is not broken")
         self._fix(box)
 
@@ -753,6 +832,9 @@ class Simulation:
         box = self._add_live_box("web", role, self.web_type)
         if self.autoscaler is not None:
             self.autoscaler.launched_at[box.name] = self.env.now
+            spec = self.autoscaler.spec
+            box.warm_from, box.warm_s, box.cold_factor = self.env.now, spec.app_warmup_s, spec.cold_factor
+            self.data.touch()
         # a new target must pass a check before it gets traffic
         checked = self.health is not None and self.health.spec.kind != "none"
         self._register(box, "initial" if checked else "healthy")
@@ -845,7 +927,51 @@ class Simulation:
             box = self._target(f.target)
         except CommandError:
             return
-        yield from self._fail(box, f.kind, f.repair_s, f.factor)
+        if f.kind == "clone":
+            self._clone(box)
+        elif f.kind == "redirect":
+            yield from self._misredirect(box, f.repair_s)
+        else:
+            yield from self._fail(box, f.kind, f.repair_s, f.factor)
+
+    # ---- the gotchas of cloning a server ----------------------------------------------
+    def _redirects_to_self(self, box: Box) -> bool:
+        r = self.data.redirects
+        return r is not None and box.index in r.self_redirecting
+
+    def _misredirect(self, box: Box, repair_s: float) -> Generator[simpy.Event, Any, None]:
+        """A hand-made config change gives ``box`` its own host name as base URL."""
+        r = self.data.redirects
+        if r is None or not box.serves_web:
+            return
+        r.self_redirecting.add(box.index)
+        self._emit("redirect_own_host", "warn", box=box.name, mode=r.mode, repair_s=repair_s)
+        yield self.env.timeout(repair_s)
+        self._unredirect(box)
+
+    def _unredirect(self, box: Box) -> None:
+        """The base URL is the shop's again. Users already pinned stay on the box's host
+        name until they go idle: their browsers are there now."""
+        r = self.data.redirects
+        if r is None or box.index not in r.self_redirecting:
+            return
+        r.self_redirecting.discard(box.index)
+        self._emit("redirect_fixed", "good", box=box.name,
+                   pinned=r.pinned_users(self.env.now).get(box.index, 0))
+
+    def _clone(self, source: Box) -> None:
+        """A web box cloned from ``source``'s disk image joins now, with whatever
+        database the clone setting says; it enters rotation after a passing check."""
+        if self.app is None or not source.serves_web or self.layout != "two-tier":
+            return
+        box = self._add_live_box("web", "web", source.itype)
+        self.clones.append(box.name)
+        own = self.app.clone_database == "local"
+        self._set_clone_role(box, own)
+        checked = self.health is not None and self.health.spec.kind != "none"
+        self._register(box, "initial" if checked else "healthy")
+        self._emit("clone_joined", "warn" if own else "good", box=box.name, source=source.name,
+                   database="local" if own else "shared")
 
     def _fail(self, box: Box, kind: str, repair_s: float | None,
               factor: float) -> Generator[simpy.Event, Any, None]:
@@ -879,6 +1005,10 @@ class Simulation:
             self._emit("fault_" + kind, "error", box=box.name, repair_s=repair_s or 0, factor=factor)
 
     def _fix(self, box: Box) -> None:
+        if self._redirects_to_self(box):
+            self._unredirect(box)
+            if box.state != "crashed" and box.fault == "none":
+                return
         for rec in self.failures:
             if rec.box == box.name and rec.repaired_at is None:
                 rec.repaired_at = self.env.now

@@ -63,6 +63,9 @@ class Services:
     stale_reads: int = 0
     writes_lost: int = 0
     chunks_moving: bool = False  # a chunk move to new shards is under way (extra load)
+    redirect: str = ""           # "" = the level does not model redirects; base_url | relative
+    pinned_users: int = 0        # users an absolute redirect keeps off the balancer right now
+    divergent_reads: int = 0     # reads served from another copy of the data than the user's last write
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,7 @@ def services(sim: Simulation) -> Services:
     files = sim.data.files
     rep = sim.data.replication
     shards = sim.data.shards
+    redirects = sim.data.redirects
     return Services(
         check_kind=c.kind if c else "",
         check_path=c.path if c else "",
@@ -222,4 +226,7 @@ def services(sim: Simulation) -> Services:
         chunks_moving=bool(shards and shards.moving is not None),
         stale_reads=rep.stale_reads if rep else 0,
         writes_lost=rep.writes_lost if rep else 0,
+        redirect=redirects.mode if redirects else "",
+        pinned_users=sum(redirects.pinned_users(sim.now).values()) if redirects and redirects.pins else 0,
+        divergent_reads=sim.data.copies.divergent_reads if sim.data.copies else 0,
     )

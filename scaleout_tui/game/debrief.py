@@ -66,6 +66,16 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
     if sim.data.files is not None:
         out["files_not_found"] = errs["not_found"]
         out["uploads"] = sim.data.files.uploads
+    copies, redirects = sim.data.copies, sim.data.redirects
+    if copies is not None and redirects is not None:
+        out.update({
+            "divergent_reads": copies.divergent_reads,
+            "divergent_read_pct": round(copies.divergent_pct(), 4),
+            "stranded_writes": copies.stranded_writes,
+            "users_pinned": redirects.pins,
+            "requests_bypassing_lb": redirects.bypassed,
+            "pinned_failed": pinned_failures(sim),
+        })
     rep = sim.data.replication
     if rep is not None:
         out.update({
@@ -234,6 +244,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
                                         demo=" / ".join(str(x) for x in demo_60(shards.spec.key))))
         if top >= 0.6:
             lines.append(d["hot_shard"].format(pct=100 * top))
+    lines.extend(_clone_lines(sim))
     files = sim.data.files
     if files is not None:
         nf = errs["not_found"]
@@ -243,4 +254,29 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             lines.append(d["not_found_local"].format(n=nf))
         else:
             lines.append(d["files_ok"])
+    return lines
+
+
+def pinned_failures(sim: Simulation) -> int:
+    """Requests of pinned users that failed: they could not be sent elsewhere."""
+    r = sim.data.redirects
+    return 0 if r is None else r.bypassed_failed
+
+
+def _clone_lines(sim: Simulation) -> list[str]:
+    d = texts.DEBRIEF
+    lines: list[str] = []
+    copies, redirects = sim.data.copies, sim.data.redirects
+    if copies is not None and sim.clones:
+        if copies.divergent_reads or copies.stranded_writes:
+            lines.append(d["divergent"].format(n=copies.divergent_reads, pct=copies.divergent_pct(),
+                                               boxes=", ".join(sim.clones), stranded=copies.stranded_writes))
+        else:
+            lines.append(d["clone_ok"].format(boxes=", ".join(sim.clones)))
+    if redirects is not None and any(e.code == "redirect_own_host" for e in sim.log):
+        if redirects.pins:
+            lines.append(d["pinned"].format(users=redirects.pins, n=redirects.bypassed,
+                                            failed=redirects.bypassed_failed))
+        else:
+            lines.append(d["redirect_ok"])
     return lines

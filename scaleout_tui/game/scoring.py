@@ -50,6 +50,17 @@ def run_metrics(sim: Simulation, slo_p95_ms: float = SLO_P95_MS) -> dict[str, fl
         "timeouts": float(errs["timeout"]),
         **data_metrics(sim),
         **scaling_metrics(sim, slo_p95_ms),
+        **clone_metrics(sim),
+    }
+
+
+def clone_metrics(sim: Simulation) -> dict[str, float]:
+    """The gotchas of cloning a box: reads that saw another copy's data, and requests that
+    bypassed the balancer because a redirect pinned their user to one box."""
+    copies, redirects = sim.data.copies, sim.data.redirects
+    return {
+        "divergent_read_pct": copies.divergent_pct() if copies is not None else 0.0,
+        "requests_bypassing_lb": float(redirects.bypassed) if redirects is not None else 0.0,
     }
 
 

@@ -41,6 +41,13 @@ EVENTS: dict[str, str] = {
     "scale_in": "Scale in {old} → {new}: {cause}",
     "replaced": "{box} terminated as unhealthy; a replacement is launching",
     "spike": "Traffic event: {name} (×{factor:g})",
+    "redirect_own_host": (
+        "{box}: a hand-made config change sets its base URL to its own host name; with {mode} "
+        "redirects, users who log in there are sent to https://{box}.shop.example/ and bypass the "
+        "balancer; {repair}"
+    ),
+    "redirect_fixed": "{box}: base URL is the shop's again ({pinned} users still on its host name)",
+    "clone_joined": "{box} joined, cloned from {source}'s disk image; its app uses the {database} database",
 }
 
 CAUSES: dict[str, str] = {
@@ -215,6 +222,22 @@ DEBRIEF.update({
         "For {secs} s the service missed its SLO (slow or failing): mostly while new capacity "
         "was still booting. A scheduled scale-out before a known event avoids that."
     ),
+    "divergent": (
+        "{boxes} kept a database of its own, so the data split in two: {n} reads ({pct:.1f} %) "
+        "showed a user data from the other copy (a missing order, an old cart), and {stranded} "
+        "writes went into a copy the rest of the shop never sees. Nothing failed and no check "
+        "turned red. A clone must point at the shared database."
+    ),
+    "clone_ok": (
+        "{boxes}, cloned from a disk image, was pointed at the shared database: one copy of the data."
+    ),
+    "pinned": (
+        "{users} logins were redirected to a box's own host name, and those users then talked to "
+        "that box directly: {n} requests bypassed the balancer, and {failed} of them failed "
+        "because the balancer could not steer them away from a broken box. Relative redirects "
+        "keep every request on the shop's address."
+    ),
+    "redirect_ok": "Redirects were relative, so no user left the balancer's address.",
     "hot_shard": (
         "One shard took {pct:.0f} % of the inserts: a monotonically increasing key sends every new "
         "record to the shard that owns the top of the range."

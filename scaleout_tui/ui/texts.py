@@ -107,6 +107,12 @@ SERVICE_READS_SHORT = "reads: {routing}"
 SERVICE_SHARD_KEY_SHORT = "shard key: {key}"
 SERVICE_STALE_SHORT = "{n:,} stale reads"
 SERVICE_LOST_SHORT = "{n:,} writes lost"
+SERVICE_REDIRECT = "login redirect: {mode}"
+SERVICE_PINNED = "users off the balancer: {n:,}"
+SERVICE_DIVERGENT = "reads from another copy: {n:,}"
+SERVICE_REDIRECT_SHORT = "redirect: {mode}"
+SERVICE_PINNED_SHORT = "{n:,} pinned"
+SERVICE_DIVERGENT_SHORT = "{n:,} split reads"
 
 #: The database column (levels 6-7): a card with a line per box, and a table on tall terminals.
 DB_TITLE_REPLICAS = "master + {n} replica{s}"

@@ -47,7 +47,7 @@ FIXTURES = (ASG_SIMPLE, ASG_STEP, ASG_TARGET, ASG_HPA, ASG_SCHEDULED)
 ASG = "[balancer]\n[autoscaling]\n"
 ASG_PARAMS = {"asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu",
               "asg.scale_in_cpu", "asg.target_cpu", "asg.cooldown_s", "asg.period_s", "asg.warmup_s",
-              "asg.schedule"}
+              "asg.schedule", "asg.metric", "asg.target_requests", "asg.target_latency_ms"}
 #: one scheduled action at 60 s that the knob syntax can say: "3@60"
 AT_60 = "[[autoscaling.scheduled]]\nat = 60\nmin_size = 3\ndesired = 3\n"
 NEW_METRICS = ("scale_out_events", "scale_in_events", "time_to_first_scale_out_s", "slo_violation_s")
@@ -454,6 +454,9 @@ def test_every_asg_param_has_a_rule() -> None:
         "asg.period_s": ("autoscaling.period_s", ("autoscaling",)),
         "asg.warmup_s": ("autoscaling.warmup_s", ("autoscaling",)),
         "asg.schedule": ("autoscaling.scheduled", ("autoscaling",)),
+        "asg.metric": ("autoscaling.metric", ("autoscaling",)),
+        "asg.target_requests": ("autoscaling.target_requests", ("autoscaling",)),
+        "asg.target_latency_ms": ("autoscaling.target_latency_ms", ("autoscaling",)),
     }
 
 

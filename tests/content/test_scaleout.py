@@ -59,10 +59,11 @@ def test_balanced_fixture_is_valid(level: Level) -> None:
     assert [e.factor for e in level.events] == [None, 8, None, None, None, None, None]
     # a knob for every parameter whose tables it has ([replication] and [sharding] exclude each
     # other, so their knobs are in 97-replicated and 96-sharded; the auto scaling knobs are in the
-    # autoscaling fixtures, 95-asg-simple onwards)
+    # autoscaling fixtures, 95-asg-simple onwards; the [app] knobs are in test_app_keys)
     usable = {p for p, rule in RULES.items() if all(getattr(level, t) is not None for t in rule.needs)}
     assert {k.param for k in level.knobs} == usable | {"web.size"}
-    assert set(RULES) - usable == {"db.replicas", "db.read_routing", "db.shards", "db.shard_key"} | {
+    assert set(RULES) - usable == {"db.replicas", "db.read_routing", "db.shards", "db.shard_key",
+                                   "app.redirect", "app.clone_database"} | {
         p for p in RULES if p.startswith("asg.")}
 
 
@@ -252,7 +253,7 @@ def test_every_failure_kind_is_an_event_kind(kind: str) -> None:
     ("slow", "0", "events[0].factor: must be at least 1 (got 0)"),
     ("slow", "101", "events[0].factor: must be at most 100 (got 101)"),
     ("hang", "3", "events[0].factor: only a 'slow' event reads factor (this one is 'hang')"),
-    ("reboot", "3", "events[0].kind: 'reboot' is not one of: crash, hang, error, slow"),
+    ("reboot", "3", "events[0].kind: 'reboot' is not one of: crash, hang, error, slow, redirect, clone"),
 ])
 def test_event_factor(kind: str, factor: str, expected: str | None) -> None:
     assert _problems(MINIMAL + _event("web", kind, f"factor = {factor}\n")) == ([] if expected is None

@@ -110,6 +110,17 @@ def database_chips(services: Services) -> list[Text]:
     return chips
 
 
+def app_chips(services: Services) -> list[Text]:
+    """The app's redirect style and the two silent counters of cloning gone wrong: users an
+    absolute redirect keeps off the balancer, and reads served from another copy of the data.
+    Both are yellow when above zero: nothing fails yet, but the shop is not what it seems."""
+    if not services.redirect:
+        return []
+    return [Text(texts.SERVICE_REDIRECT_SHORT.format(mode=services.redirect)),
+            counter(texts.SERVICE_PINNED_SHORT, services.pinned_users, "yellow"),
+            counter(texts.SERVICE_DIVERGENT_SHORT, services.divergent_reads, "yellow")]
+
+
 def service_chips(services: Services) -> list[Text]:
     """The shared parts as short chips, in the order a request meets them."""
     chips: list[Text] = []
@@ -126,6 +137,7 @@ def service_chips(services: Services) -> list[Text]:
                                                               n=services.sessions_active)))
     if services.storage:
         chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=services.storage)))
+    chips.extend(app_chips(services))
     chips.extend(database_chips(services))
     return chips
 
@@ -170,6 +182,13 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
                                                         n=services.sessions_active)))
     if services.storage:
         parts.append(Text(texts.SERVICE_FILES.format(mode=services.storage)))
+    if services.redirect:
+        app = Text(texts.SERVICE_REDIRECT.format(mode=services.redirect))
+        app.append(" · ")
+        app.append_text(counter(texts.SERVICE_PINNED, services.pinned_users, "yellow"))
+        app.append(" · ")
+        app.append_text(counter(texts.SERVICE_DIVERGENT, services.divergent_reads, "yellow"))
+        parts.append(app)
     if services.read_routing:
         parts.append(Text(texts.SERVICE_READS.format(routing=services.read_routing)))
     if services.shard_key:
