@@ -28,12 +28,15 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from scaleout_tui import texts
-from scaleout_tui.content.errors import LevelError
+
+if TYPE_CHECKING:
+    from scaleout_tui.content.errors import LevelError
 
 F64 = npt.NDArray[np.float64]
 
@@ -111,28 +114,36 @@ def write_series(series: RateSeries, path: str | os.PathLike[str]) -> None:
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _error(path: Path, message: str, line: int | None = None) -> LevelError:
+    # imported here: the content package reads series, so importing it at the top would make
+    # ``import scaleout_tui.traces`` first and ``import scaleout_tui.content`` first differ
+    from scaleout_tui.content.errors import LevelError
+
+    return LevelError(path, "", message, line)
+
+
 def read_series(path: str | os.PathLike[str]) -> RateSeries:
     """Read a ``scaleout-rate`` file. Raises :class:`LevelError` (file and line) on a bad one."""
     p = Path(path)
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise LevelError(p, "", texts.NO_SUCH_FILE) from None
+        raise _error(p, texts.NO_SUCH_FILE) from None
     except IsADirectoryError:
-        raise LevelError(p, "", texts.NOT_A_FILE) from None
+        raise _error(p, texts.NOT_A_FILE) from None
     except OSError as e:
-        raise LevelError(p, "", texts.UNREADABLE.format(reason=e.strerror or e)) from None
+        raise _error(p, texts.UNREADABLE.format(reason=e.strerror or e)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         at = raw.count(b"\n", 0, e.start) + 1
-        raise LevelError(p, "", texts.NOT_UTF8.format(byte=raw[e.start], offset=e.start), at) from None
+        raise _error(p, texts.NOT_UTF8.format(byte=raw[e.start], offset=e.start), at) from None
     lines = text.splitlines()
     head = lines[0].split() if lines else []
     if len(head) != 2 or head[0] != MAGIC:
-        raise LevelError(p, "", texts.SERIES_MAGIC.format(magic=MAGIC, version=VERSION), 1)
+        raise _error(p, texts.SERIES_MAGIC.format(magic=MAGIC, version=VERSION), 1)
     if head[1] != str(VERSION):
-        raise LevelError(p, "", texts.SERIES_VERSION.format(got=head[1], version=VERSION), 1)
+        raise _error(p, texts.SERIES_VERSION.format(got=head[1], version=VERSION), 1)
     values: list[float] = []
     notes: list[str] = []
     for no, line in enumerate(lines[1:], start=2):
@@ -147,10 +158,10 @@ def read_series(path: str | os.PathLike[str]) -> RateSeries:
         except ValueError:
             v = math.nan
         if not (math.isfinite(v) and 0 <= v <= MAX_RATE):
-            raise LevelError(p, "", texts.SERIES_BAD_VALUE.format(got=s[:40], most=f"{MAX_RATE:,.0f}"), no)
+            raise _error(p, texts.SERIES_BAD_VALUE.format(got=s[:40], most=f"{MAX_RATE:,.0f}"), no)
         values.append(v)
         if len(values) > MAX_SECONDS:
-            raise LevelError(p, "", texts.SERIES_TOO_LONG.format(most=MAX_SECONDS), no)
+            raise _error(p, texts.SERIES_TOO_LONG.format(most=MAX_SECONDS), no)
     if not values:
-        raise LevelError(p, "", texts.SERIES_EMPTY)
+        raise _error(p, texts.SERIES_EMPTY)
     return RateSeries(np.asarray(values, dtype=float), tuple(notes))
