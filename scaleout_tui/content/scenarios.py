@@ -62,7 +62,7 @@ def load_scenario_file(name: str) -> ScenarioFile:
 
 def _check(scenario: ScenarioFile, src: Source) -> None:
     if bool(scenario.shape) == (scenario.series is not None):
-        raise src.error("shape", texts.SCENARIO_SHAPE_OR_SERIES)
+        raise src.error("series" if scenario.shape else "shape", texts.SCENARIO_SHAPE_OR_SERIES)
     points = scenario.shape
     if points and points[0][0] != 0:
         raise src.error(("shape", 0), texts.SCENARIO_SHAPE_START.format(got=show_number(points[0][0])))

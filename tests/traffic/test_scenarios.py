@@ -181,3 +181,30 @@ def test_a_level_needs_a_curve_or_a_series_and_a_readable_series(tmp_path: Path)
 def test_shape_helpers() -> None:
     shape = Shape("x", ((0.0, 1.0), (10.0, 3.0))).at(100.0)
     assert shape.multiplier(np.asarray([50.0, 105.0, 500.0])).tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('format = 1\ndescription = "x"\nshape = [[5, 1]]\n', ":3: shape[0]: the shape starts at 0 s (got 5)"),
+    ('format = 1\ndescription = "x"\nshape = [\n  [0, 1],\n  [0, 2],\n]\n',
+     ":5: shape[1]: time must increase (got 0 after 0)"),
+    ('format = 1\ndescription = "x"\n', ": shape: a scenario has a shape or a series, exactly one of them"),
+    ('format = 1\ndescription = "x"\nshape = [[0, 1]]\nseries = { file = "a.rate" }\n',
+     ":4: series: a scenario has a shape or a series"),
+    ('format = 1\ndescription = "x"\nseries = { file = "gone.rate" }\n', ":3: series.file: "),
+    ('format = 1\ndescription = "x"\nshape = [[0, 1]]\nshpae = 1\n', ":4: shpae: unknown key"),
+])
+def test_a_broken_scenario_file_names_file_line_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          text: str, expected: str) -> None:
+    import scaleout_tui.content.scenarios as scenarios
+
+    monkeypatch.setattr(scenarios, "spikes_dir", lambda: tmp_path)
+    scenarios.load_scenario_file.cache_clear()
+    scenarios.load_scenario.cache_clear()
+    try:
+        (tmp_path / "bad.toml").write_text(text)
+        with pytest.raises(LevelError) as e:
+            load_scenario("bad")
+        assert str(e.value).startswith(f"{tmp_path / 'bad.toml'}{expected}")
+    finally:
+        scenarios.load_scenario_file.cache_clear()
+        scenarios.load_scenario.cache_clear()
