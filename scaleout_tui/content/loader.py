@@ -22,7 +22,13 @@ from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value, show_value
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.paths import find_level, list_levels
-from scaleout_tui.content.scenarios import STEADY, scenario_names, series_path, unknown_scenario
+from scaleout_tui.content.scenarios import (
+    STEADY,
+    scenario_names,
+    series_path,
+    unknown_scenario,
+    with_library_choices,
+)
 from scaleout_tui.content.schema import (
     DISPATCHES,
     DISTRIBUTIONS,
@@ -63,7 +69,7 @@ def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, Instance
                 stem: str | None = None) -> Level:
     """Like :func:`load_level`, from text in memory; ``stem`` (if given) must equal the id."""
     src = Source(path, text)
-    level = load_struct(src, Level, "level")
+    level = with_library_choices(load_struct(src, Level, "level"))
     problems = validate_level(level, _catalog(catalog), src, stem=stem)
     if problems:
         raise problems[0]
@@ -81,7 +87,7 @@ def _check_file(path: str | os.PathLike[str],
                 catalog: Mapping[str, InstanceType] | None) -> tuple[Level | None, list[LevelError]]:
     try:
         src = read_text(path)
-        level = load_struct(src, Level, "level")
+        level = with_library_choices(load_struct(src, Level, "level"))
         cat = _catalog(catalog)
     except LevelError as e:
         return None, [e]

@@ -101,16 +101,16 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from scaleout_tui.content.scenarios import load_scenario_file, scenario_names
+    from scaleout_tui.content.scenarios import describe, scenario_names, traces_dir
 
     names = scenario_names()
     width = max((len(n) for n in names), default=0)
     failed = False
     for name in names:
         try:
-            print(texts.SCENARIO_LINE.format(name=name.ljust(width),
-                                             description=load_scenario_file(name).description))
+            print(texts.SCENARIO_LINE.format(name=name.ljust(width), description=describe(name)))
         except LevelError as e:
             _err(e)
             failed = True
+    print(texts.TRACES_FOLDER.format(path=traces_dir()))
     return 1 if failed else 0
