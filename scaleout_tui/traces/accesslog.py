@@ -60,10 +60,6 @@ class ImportResult:
     def requests(self) -> int:
         return self.lines - self.junk
 
-    @property
-    def start(self) -> int:
-        return min(self.counts)
-
     def series(self, source: str) -> RateSeries:
         """The counts as a series from the first second with a request to the last."""
         first, last = min(self.counts), max(self.counts)
