@@ -4,8 +4,9 @@ Kept out of ``scaleout_tui.cli`` so the CLI module only registers the subcommand
 the CLI's (exit 0 success, 1 bad input said in one line per problem on stderr, 2 usage). Junk
 lines are reported (the first few by line number, then a total) but never fail an import.
 
-The progress bar is rich's, on stderr, and only when stderr is a terminal: a pipe or a CI log
-gets the summary lines alone.
+The progress bar is rich's, on stderr, and only when stderr is a terminal and the file is large
+enough to take a while (:data:`PROGRESS_MIN_BYTES`): a pipe or a CI log gets the summary lines
+alone, and a small file no flicker.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
+
+#: files below this size import in well under a second: no progress bar
+PROGRESS_MIN_BYTES = 1 << 20
 
 
 def _positive(text: str) -> float:
@@ -66,6 +70,8 @@ def _progress(path: Path) -> tuple[AbstractContextManager[Any], Callable[[int], 
     try:
         total = path.stat().st_size
     except OSError:
+        return nullcontext(), None
+    if total < PROGRESS_MIN_BYTES:
         return nullcontext(), None
     bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                    console=Console(stderr=True), transient=True)

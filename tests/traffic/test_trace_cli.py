@@ -3,6 +3,7 @@ per problem on stderr) and the sandbox level."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +112,18 @@ def test_an_imported_trace_is_a_scenario_the_sandbox_offers(home: Path,
     # hostile.log: [1, 0, 0, 3, 0, 4, 0, 0, 0, 1], mean 0.9; on the sandbox's 60 req/s
     rates = source.rate(np.arange(10.0)).tolist()
     assert rates == pytest.approx([60 * v / 0.9 for v in [1, 0, 0, 3, 0, 4, 0, 0, 0, 1]])
+
+
+def test_progress_bar_only_on_a_terminal_and_a_large_file(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.progress import Progress
+
+    from scaleout_tui.traces import command
+
+    big = tmp_path / "big.log"
+    big.write_bytes(HOSTILE.read_bytes() * (command.PROGRESS_MIN_BYTES // len(HOSTILE.read_bytes()) + 1))
+    assert command._progress(big)[1] is None  # pytest's stderr is no terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar, update = command._progress(big)
+    assert isinstance(bar, Progress) and update is not None
+    assert command._progress(HOSTILE)[1] is None  # small: no bar
