@@ -26,6 +26,7 @@ from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level, validate_file
 from scaleout_tui.content.paths import level_ids, levels_dir
 from scaleout_tui.engine import CommandError
+from scaleout_tui.traces.command import add_parser as add_trace_parser
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--policy", type=Path, metavar="FILE", help=texts.HELP_RUN_POLICY)
     run.add_argument("--json", action="store_true", help=texts.HELP_RUN_JSON)
     run.set_defaults(handler=_run)
+    add_trace_parser(sub)
     return parser
 
 

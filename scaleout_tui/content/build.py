@@ -29,6 +29,7 @@ from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value
 from scaleout_tui.content.locate import FieldPath, format_field
+from scaleout_tui.content.scenarios import base_series, load_scenario
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import (
     Command,
@@ -36,6 +37,7 @@ from scaleout_tui.engine import (
     InstanceType,
     KindMix,
     ScheduledFailure,
+    Shape,
     SimConfig,
     Spike,
     TrafficSpec,
@@ -152,12 +154,15 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
             "web_count", topo.web_count),
     )
     t = level.traffic
+    scenario, scenarios = _scenarios(level, effective)
     traffic = TrafficSpec(
-        curve=tuple((float(at), float(rps)) for at, rps in t.curve),
+        curve=(base_series(t.series).curve() if t.series is not None
+               else tuple((float(at), float(rps)) for at, rps in t.curve)),
         kinds=tuple(KindMix(k.name, k.weight, k.app_ms / 1000.0, k.db_ms / 1000.0, k.cv) for k in t.kinds),
         users=t.users,
         spikes=tuple(Spike(s.at, s.factor, s.rise_s, s.hold_s, s.fall_s, s.name) for s in t.spikes),
         distribution=t.distribution,
+        shape=scenario,
     )
     e = level.engine
     if e.aux_size is not None:
@@ -192,7 +197,22 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         app=_app(level, over),
         load_tests=tuple(LoadTest(start=r.start, concurrency=r.concurrency, duration_s=r.duration_s,
                                   requests=r.requests) for r in level.load_tests),
+        scenarios=scenarios,
     )
+
+
+def _scenarios(level: Level, effective: Mapping[str, str]) -> tuple[Shape | None, tuple[Shape, ...]]:
+    """The scenario the run starts with (the knob's value, else the level's ``traffic.scenario``)
+    and every scenario a ``traffic.scenario`` knob lets the player switch to."""
+    name = level.traffic.scenario
+    choices: tuple[str, ...] = ()
+    for knob in level.knobs:
+        if knob.param == "traffic.scenario":
+            name, choices = effective[knob.id], knob.choices
+    try:
+        return (None if name is None else load_scenario(name)), tuple(load_scenario(c) for c in choices)
+    except LevelError as e:  # the loader refuses such a level; only an unchecked one gets here
+        raise LevelError(level.id, "traffic.scenario", e.message) from None
 
 
 def _balancer(level: Level, over: Mapping[str, Mapping[str, Any]]) -> tuple[

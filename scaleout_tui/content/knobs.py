@@ -15,7 +15,8 @@ engine's own constants).
 
 ``web.size``, ``db.size`` and ``layout`` are not in this table: their choices are checked
 against the instance catalog and the layouts by the loader, as in the first version of the
-format.
+format. Nor is ``traffic.scenario``: its choices are names in the scenario library
+(:mod:`scaleout_tui.content.scenarios`).
 
 ``asg.schedule`` is the one choice that is not a single value: ``"none"`` or ``"DESIRED@AT"``, a
 scheduled action that sets the group's desired and minimum size at a clock time. It reads to the

@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import msgspec
+
 from scaleout_tui import texts
 from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
@@ -20,6 +22,13 @@ from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value, show_value
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.paths import find_level, list_levels
+from scaleout_tui.content.scenarios import (
+    STEADY,
+    scenario_names,
+    series_path,
+    unknown_scenario,
+    with_library_choices,
+)
 from scaleout_tui.content.schema import (
     DISPATCHES,
     DISTRIBUTIONS,
@@ -43,6 +52,7 @@ from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.simulation import CLONE_DATABASES, EVENT_KINDS, FAILURE_KINDS, GOTCHA_KINDS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
+from scaleout_tui.traces.series import read_series
 
 __all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
 
@@ -61,11 +71,11 @@ def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, Instance
                 stem: str | None = None) -> Level:
     """Like :func:`load_level`, from text in memory; ``stem`` (if given) must equal the id."""
     src = Source(path, text)
-    level = load_struct(src, Level, "level")
+    level = with_library_choices(load_struct(src, Level, "level"))
     problems = validate_level(level, _catalog(catalog), src, stem=stem)
     if problems:
         raise problems[0]
-    return level
+    return _with_series_path(level, src)
 
 
 def validate_file(path: str | os.PathLike[str],
@@ -79,11 +89,27 @@ def _check_file(path: str | os.PathLike[str],
                 catalog: Mapping[str, InstanceType] | None) -> tuple[Level | None, list[LevelError]]:
     try:
         src = read_text(path)
-        level = load_struct(src, Level, "level")
+        level = with_library_choices(load_struct(src, Level, "level"))
         cat = _catalog(catalog)
     except LevelError as e:
         return None, [e]
-    return level, validate_level(level, cat, src, stem=Path(path).stem)
+    problems = validate_level(level, cat, src, stem=Path(path).stem)
+    return (level if problems else _with_series_path(level, src)), problems
+
+
+def _base(src: Source) -> Path:
+    """The folder a level's relative file references start from: the level file's own."""
+    return Path(src.path).parent
+
+
+def _with_series_path(level: Level, src: Source) -> Level:
+    """The level with its ``[traffic.series]`` file as an absolute path, so building the run
+    later does not depend on where the level file was or on the working folder."""
+    series = level.traffic.series
+    if series is None:
+        return level
+    resolved = msgspec.structs.replace(series, file=str(series_path(series, _base(src)).absolute()))
+    return msgspec.structs.replace(level, traffic=msgspec.structs.replace(level.traffic, series=resolved))
 
 
 def _catalog(catalog: Mapping[str, InstanceType] | None) -> Mapping[str, InstanceType]:
@@ -98,7 +124,7 @@ def validate_level(level: Level, catalog: Mapping[str, InstanceType], source: So
     ``stem`` is the file name without ``.toml``, which the id must equal.
     """
     src = source or Source(level.id)
-    return [src.error(where, message) for where, message in _problems(level, catalog, stem)]
+    return [src.error(where, message) for where, message in _problems(level, catalog, stem, _base(src))]
 
 
 def _one_of(got: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -110,7 +136,7 @@ def _not_a_type(name: str, catalog: Mapping[str, InstanceType]) -> str:
 
 
 def _problems(level: Level, catalog: Mapping[str, InstanceType],
-              stem: str | None) -> Iterator[tuple[FieldPath, str]]:
+              stem: str | None, base: Path) -> Iterator[tuple[FieldPath, str]]:
     if stem is not None and level.id != stem:
         yield ("id",), texts.ID_NOT_STEM.format(stem=stem, got=level.id)
 
@@ -131,6 +157,7 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
     yield from _scaling_problems(level)
     yield from _injection_problems(level)
     yield from _traffic_problems(level)
+    yield from _scenario_problems(level, base)
     yield from _load_test_problems(level)
     yield from _knob_problems(level, catalog)
     yield from _event_problems(level)
@@ -222,7 +249,9 @@ def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
     t = level.traffic
     if t.distribution not in DISTRIBUTIONS:
         yield ("traffic", "distribution"), _one_of(t.distribution, DISTRIBUTIONS)
-    if t.curve[0][0] != 0:
+    if bool(t.curve) == (t.series is not None):
+        yield ("traffic", "series") if t.curve else ("traffic",), texts.CURVE_OR_SERIES
+    if t.curve and t.curve[0][0] != 0:
         yield ("traffic", "curve", 0), texts.CURVE_START.format(got=show_number(t.curve[0][0]))
     for i in range(1, len(t.curve)):
         if t.curve[i][0] <= t.curve[i - 1][0]:
@@ -242,6 +271,44 @@ def _traffic_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("traffic", "kinds", i, "name"), texts.DUPLICATE.format(
                 got=k.name, first=f"traffic.kinds[{seen[k.name]}]")
         seen.setdefault(k.name, i)
+
+
+def _scenario_problems(level: Level, base: Path) -> Iterator[tuple[FieldPath, str]]:
+    """A named scenario exists in the library, shapes open traffic only, and a rate series file
+    reads (its own problem, with its file and line, inside the message)."""
+    t = level.traffic
+    if t.scenario is not None:
+        if t.scenario not in scenario_names():
+            yield ("traffic", "scenario"), unknown_scenario(t.scenario)
+        elif level.load_tests:
+            yield ("traffic", "scenario"), texts.SCENARIO_WITH_LOAD_TESTS
+    if t.series is not None:
+        try:
+            read_series(series_path(t.series, base))
+        except LevelError as e:
+            yield ("traffic", "series", "file"), texts.SERIES_PROBLEM.format(problem=e)
+
+
+def _scenario_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:
+    """A ``traffic.scenario`` knob: every choice a library scenario, once; the default the
+    level's own scenario (``steady`` when it names none)."""
+    k = level.knobs[i]
+    known = scenario_names()
+    if level.load_tests:
+        yield ("knobs", i, "param"), texts.SCENARIO_WITH_LOAD_TESTS
+    firsts: dict[str, int] = {}
+    for j, c in enumerate(k.choices):
+        if c not in known:
+            yield ("knobs", i, "choices", j), unknown_scenario(c)
+        elif c in firsts:
+            first = f"knobs[{i}].choices[{firsts[c]}]"
+            yield ("knobs", i, "choices", j), texts.DUPLICATE.format(got=c, first=first)
+        firsts.setdefault(c, j)
+    start = level.traffic.scenario or STEADY
+    if k.default not in k.choices:
+        yield ("knobs", i, "default"), _one_of(k.default, k.choices)
+    elif k.default != start:
+        yield ("knobs", i, "default"), texts.SCENARIO_KNOB_DEFAULT.format(start=start, got=k.default)
 
 
 def _load_test_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -278,6 +345,9 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
         if k.param in params:
             yield ("knobs", i, "param"), texts.KNOB_TWICE.format(param=k.param, other=params[k.param])
         params.setdefault(k.param, k.id)
+        if k.param == "traffic.scenario":
+            yield from _scenario_knob_problems(level, i)
+            continue
         if k.param in RULES:
             yield from _ruled_knob_problems(level, i)
             continue

@@ -52,6 +52,16 @@ def scenarios_dir() -> Path:
     return assets_dir() / "scenarios"
 
 
+#: the sandbox's level id, and the short name ``scaleout run sandbox`` accepts for it
+SANDBOX_ID = "99-sandbox"
+SANDBOX_ALIAS = "sandbox"
+
+
+def sandbox_path() -> Path:
+    """The sandbox level file: every component, any traffic scenario, no budget."""
+    return scenarios_dir() / f"{SANDBOX_ID}.toml"
+
+
 def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Path:
     """The file of a level given by id (``01-single-server``) or by path.
 
@@ -72,7 +82,7 @@ def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Pa
         return candidate
     if directory is None:
         # scenarios (sandbox presets such as the tutorials' experiment) run by id too
-        scenario = scenarios_dir() / f"{text}.toml"
+        scenario = scenarios_dir() / f"{SANDBOX_ID if text == SANDBOX_ALIAS else text}.toml"
         if scenario.is_file():
             return scenario
     known = level_ids(folder)

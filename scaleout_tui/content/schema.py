@@ -63,7 +63,7 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "db.replicas", "db.read_routing", "db.shards", "db.shard_key",
     "asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu", "asg.scale_in_cpu",
     "asg.target_cpu", "asg.cooldown_s", "asg.period_s", "asg.warmup_s", "asg.schedule",
-    "asg.metric", "asg.target_requests", "asg.target_latency_ms",
+    "asg.metric", "asg.target_requests", "asg.target_latency_ms", "traffic.scenario",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -298,12 +298,30 @@ class RequestKind(_Strict, frozen=True):
     cv: Annotated[float, Meta(ge=0, le=10.0)] = 1.0
 
 
+#: how many trace seconds one run second plays (a day in 15 minutes is 96)
+Compress = Annotated[float, Meta(gt=0, le=100_000.0)]
+
+
+class TrafficSeries(_Strict, frozen=True):
+    """A per-second rate series (``scaleout-rate`` file, e.g. from ``scaleout trace import``) as
+    the base arrival curve, in place of ``curve``."""
+
+    #: relative to the level file's folder
+    file: Text
+    scale: Annotated[float, Meta(gt=0, le=1e6)] = 1.0
+    compress: Compress = 1.0
+
+
 class Traffic(_Strict, frozen=True):
     users: Annotated[int, Meta(ge=1, le=10_000_000)]
-    curve: Annotated[tuple[CurvePoint, ...], Meta(min_length=1)]
     kinds: Annotated[tuple[RequestKind, ...], Meta(min_length=1)]
+    #: the base rate; required unless ``series`` gives it (the loader checks one of them is there)
+    curve: Annotated[tuple[CurvePoint, ...], Meta(min_length=1)] = ()
     distribution: str = "lognormal"
     spikes: tuple[Spike, ...] = ()
+    #: a named shape from the scenario library (``assets/spikes``) multiplying the base rate
+    scenario: str | None = None
+    series: TrafficSeries | None = None
 
 
 class Knob(_Strict, frozen=True):
@@ -402,3 +420,25 @@ class PolicyFile(_Strict, frozen=True):
     format: int
     knobs: dict[str, Any] = field(default_factory=dict)
     changes: tuple[PolicyChange, ...] = ()
+
+
+# ---- the scenario library (assets/spikes/*.toml) -------------------------------------------------
+#: (seconds since the scenario starts, multiplier of the base rate)
+ShapePoint = tuple[Seconds, Annotated[float, Meta(ge=0, le=1000.0)]]
+
+
+class ScenarioSeries(_Strict, frozen=True):
+    """A rate series used as a shape: each second over the series' mean (mean 1)."""
+
+    #: relative to the scenario file's folder
+    file: Text
+    compress: Compress = 1.0
+
+
+class ScenarioFile(_Strict, frozen=True):
+    """One named traffic scenario; its name is its file name without ``.toml``."""
+
+    format: int
+    description: Text
+    shape: tuple[ShapePoint, ...] = ()
+    series: ScenarioSeries | None = None

@@ -13,9 +13,9 @@ from scaleout_tui.engine.simulation import (
     SimConfig,
     Simulation,
 )
-from scaleout_tui.engine.traffic import KindMix, Spike, TrafficSpec
+from scaleout_tui.engine.traffic import KindMix, Shape, Spike, TrafficSpec
 
 __all__ = [
     "Command", "CommandError", "FleetSpec", "InstanceType", "KindMix", "ScheduledFailure",
-    "SimConfig", "Simulation", "Spike", "TrafficSpec",
+    "Shape", "SimConfig", "Simulation", "Spike", "TrafficSpec",
 ]

@@ -42,7 +42,7 @@ from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.storage import FileStore, StorageSpec
-from scaleout_tui.engine.traffic import TrafficSource, TrafficSpec
+from scaleout_tui.engine.traffic import Shape, TrafficSource, TrafficSpec
 
 Layout = Literal["single", "two-tier"]
 
@@ -119,6 +119,8 @@ class SimConfig:
     scaling: ScalingSpec | None = None
     load_tests: tuple[LoadTest, ...] = ()  # closed-loop clients instead of the open curve
     app: AppSpec | None = None
+    #: scenarios the player may switch to while the clock runs (``traffic.scenario``), by name
+    scenarios: tuple[Shape, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,12 +347,23 @@ class Simulation:
             "web": self._apply_web, "db": self._apply_db, "layout": self._apply_layout,
             "lb": self._apply_lb, "health": self._apply_health, "session": self._apply_session,
             "storage": self._apply_storage, "inject": self._apply_inject, "repair": self._apply_repair,
-            "asg": self._apply_asg, "app": self._apply_app,
+            "asg": self._apply_asg, "app": self._apply_app, "traffic": self._apply_traffic,
         }.get(group)
         if handler is None:
             raise CommandError(f"unknown setting {param!r}")
         handler(param, value)
         self.commands.append((self.now, cmd))
+
+    def _apply_traffic(self, param: str, value: str | float | int) -> None:
+        """Switch the scenario: the new shape begins now (at t=0 before the clock starts)."""
+        if param != "traffic.scenario":
+            raise CommandError(f"unknown setting {param!r}")
+        shape = next((s for s in self.config.scenarios if s.name == value), None)
+        if shape is None:
+            raise CommandError(f"unknown traffic scenario {value!r}")
+        if not isinstance(self.data.source, TrafficSource):
+            raise CommandError("load tests drive this level: there is no traffic curve to shape")
+        self.data.source.set_shape(shape.at(self.now))
 
     def _apply_web(self, param: str, value: str | float | int) -> None:
         if param == "web.size":

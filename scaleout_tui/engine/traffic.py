@@ -8,11 +8,17 @@ upload, download, static) and its CPU demands on the app and on the database.
 Demands are lognormal (real service times are right-skewed) with a mean and a
 coefficient of variation; ``exponential`` exists so the engine can be checked against
 M/M/c theory.
+
+A *scenario* (:class:`Shape`) is a named multiplier of the base curve over time (a flash
+crowd, a diurnal day, an imported access log's shape). It is kept apart from the curve so the
+player can switch scenarios while the clock runs: the new shape starts at the moment of the
+switch. Curves and shapes may have thousands of points (a per-second series), so the source
+keeps them as arrays and finds the knots of a tick by binary search.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +52,30 @@ class Spike:
 
 
 @dataclass(frozen=True, slots=True)
+class Shape:
+    """A scenario: a piecewise-linear multiplier of the base rate, ``points`` of (seconds since
+    ``start``, multiplier). Before ``start`` it is 1 (the base rate); after its last point it
+    keeps the last multiplier."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+    start: float = 0.0
+
+    def at(self, start: float) -> Shape:
+        """The same shape beginning at ``start`` (run seconds)."""
+        return Shape(self.name, self.points, start)
+
+    def times(self) -> F64:
+        return np.asarray([p[0] for p in self.points], dtype=float) + self.start
+
+    def values(self) -> F64:
+        return np.asarray([p[1] for p in self.points], dtype=float)
+
+    def multiplier(self, t: F64) -> F64:
+        return np.interp(t, self.times(), self.values(), left=1.0)
+
+
+@dataclass(frozen=True, slots=True)
 class KindMix:
     """How often a kind of request occurs and what it costs (seconds at speed 1)."""
 
@@ -65,6 +95,8 @@ class TrafficSpec:
     users: int = 1000
     spikes: tuple[Spike, ...] = ()
     distribution: str = "lognormal"  # or "exponential"
+    #: the scenario that multiplies the curve (``None``: the curve as it is)
+    shape: Shape | None = None
 
     def rate(self, t: F64) -> F64:
         """Requests per second offered at times ``t``."""
@@ -73,12 +105,16 @@ class TrafficSpec:
         r = np.interp(t, ts, rs)
         for s in self.spikes:
             r = r * s.multiplier(t)
+        if self.shape is not None:
+            r = r * self.shape.multiplier(t)
         return r
 
     def knots(self) -> F64:
         pts = [p[0] for p in self.curve]
         for s in self.spikes:
             pts.extend(s.knots())
+        if self.shape is not None:
+            pts.extend(self.shape.times().tolist())
         return np.asarray(sorted(pts), dtype=float)
 
 
@@ -106,11 +142,11 @@ class TrafficSource:
     _knots: F64 = field(init=False)
 
     def __post_init__(self) -> None:
+        self._set_spec(self.spec)
         self._rng_t = stream(self.seed, "traffic.arrivals")
         self._rng_u = stream(self.seed, "traffic.users")
         self._rng_k = stream(self.seed, "traffic.kinds")
         self._rng_d = stream(self.seed, "traffic.demand")
-        self._knots = self.spec.knots()
         kinds = self.spec.kinds
         w = np.asarray([k.weight for k in kinds], dtype=float)
         self._cum = np.cumsum(w / w.sum())
@@ -120,15 +156,40 @@ class TrafficSource:
         cv = np.asarray([k.cv for k in kinds])
         self._sigma = np.sqrt(np.log1p(cv**2))
 
+    def _set_spec(self, spec: TrafficSpec) -> None:
+        """Adopt ``spec`` and cache its curve and shape as arrays (a series has thousands of
+        points; rebuilding them every tick would dominate a run)."""
+        self.spec = spec
+        self._knots = spec.knots()
+        self._curve_t = np.asarray([p[0] for p in spec.curve], dtype=float)
+        self._curve_r = np.asarray([p[1] for p in spec.curve], dtype=float)
+        shape = spec.shape
+        self._shape = None if shape is None else (shape.times(), shape.values())
+
+    def set_shape(self, shape: Shape | None) -> None:
+        """Switch the scenario from now on (``shape.start`` says when it begins)."""
+        self._set_spec(replace(self.spec, shape=shape))
+
+    def rate(self, t: F64) -> F64:
+        """Requests per second offered at times ``t`` (:meth:`TrafficSpec.rate`, from the cache)."""
+        r = np.interp(t, self._curve_t, self._curve_r)
+        for s in self.spec.spikes:
+            r = r * s.multiplier(t)
+        if self._shape is not None:
+            r = r * np.interp(t, self._shape[0], self._shape[1], left=1.0)
+        return r
+
     def rate_span(self, t0: float, t1: float) -> tuple[float, bool]:
         """Peak rate over ``[t0, t1]`` and whether the rate is constant there.
 
         The curve is piecewise linear, so its extremes over the tick lie on the tick's
         ends or on a knot inside it.
         """
-        inside = self._knots[(self._knots > t0) & (self._knots < t1)]
+        lo, hi = np.searchsorted(self._knots, [t0, t1], side="right")
+        inside = self._knots[lo:hi]
+        inside = inside[(inside > t0) & (inside < t1)]
         pts = np.concatenate(([t0, t1], inside))
-        r = self.spec.rate(pts)
+        r = self.rate(pts)
         peak = float(r.max())
         return peak, bool(float(r.min()) == peak)
 
@@ -141,7 +202,7 @@ class TrafficSource:
         cum = np.cumsum(gaps)
         t = t0 + (cum[:-1] / cum[-1]) * (t1 - t0)
         if n and not constant:
-            keep = self._rng_t.random(n) * peak < self.spec.rate(t)
+            keep = self._rng_t.random(n) * peak < self.rate(t)
             t = t[keep]
         n = t.size
         user = self._rng_u.integers(0, self.spec.users, n)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scaleout_tui.content import LevelError, level_ids, levels_dir, load_catalog_default, load_level
+from scaleout_tui.content.paths import sandbox_path
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.persistence.progress import Progress
@@ -48,6 +49,8 @@ class Content:
     levels: tuple[Level, ...]
     catalog: Mapping[str, InstanceType]
     errors: tuple[str, ...] = ()
+    #: the sandbox level (every component, any traffic scenario), outside the campaign's order
+    sandbox: Level | None = None
 
     @property
     def ordered_ids(self) -> list[str]:
@@ -80,7 +83,12 @@ def load_content() -> Content:
         except LevelError as e:
             errors.append(str(e))
     levels.sort(key=lambda lv: (lv.order, lv.id))
-    return Content(tuple(levels), catalog, tuple(errors))
+    sandbox: Level | None = None
+    try:
+        sandbox = load_level(sandbox_path(), catalog)
+    except LevelError as e:  # the campaign still plays without it
+        errors.append(str(e))
+    return Content(tuple(levels), catalog, tuple(errors), sandbox)
 
 
 def slots(content: Content, progress: Progress, planned: Sequence[str] = texts.PLANNED_LEVELS) -> list[Slot]:

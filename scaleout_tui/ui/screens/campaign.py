@@ -26,6 +26,7 @@ from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Slot, slots, stars_text
 
 if TYPE_CHECKING:
+    from scaleout_tui.content.schema import Level
     from scaleout_tui.ui.app import ScaleoutApp
 
 
@@ -46,10 +47,10 @@ def slot_prompt(slot: Slot) -> Table:
     return row
 
 
-def slot_detail(slot: Slot) -> Group:
+def slot_detail(slot: Slot, title: str | None = None) -> Group:
     """The panel beside the list: what the level is about, how far the player got, and
-    (for a level that cannot be opened yet) why."""
-    title = texts.MAP_ROW.format(order=slot.order, title=slot.title)
+    (for a level that cannot be opened yet) why. ``title`` replaces the numbered one."""
+    title = title or texts.MAP_ROW.format(order=slot.order, title=slot.title)
     parts: list[RenderableType] = [Text(title, style="bold")]
     lv = slot.level
     if lv is None:
@@ -70,6 +71,19 @@ def slot_detail(slot: Slot) -> Group:
     parts.append(concepts)
     parts.append(Text("\n" + fmt.reflow(lv.briefing.text), style="dim"))
     return Group(*parts)
+
+
+#: the option id of the sandbox row, below the campaign's levels
+SANDBOX_OPTION = "sandbox"
+
+
+def sandbox_prompt() -> Table:
+    """The sandbox's row: its name on the left, "free play" on the right."""
+    row = Table.grid(expand=True, padding=(0, 1))
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_column(no_wrap=True, justify="right")
+    row.add_row(Text(texts.MAP_SANDBOX, style="bold"), Text(texts.MAP_SANDBOX_STATUS, style="italic cyan"))
+    return row
 
 
 class CampaignScreen(Screen[None]):
@@ -112,9 +126,11 @@ class CampaignScreen(Screen[None]):
         lst.clear_options()
         # Rows that cannot be opened stay selectable, so the player can read what comes next.
         lst.add_options([Option(slot_prompt(s), id=str(s.order)) for s in self._slots])
+        if self.app.content.sandbox is not None:
+            lst.add_option(Option(sandbox_prompt(), id=SANDBOX_OPTION))
         playable = [i for i, s in enumerate(self._slots) if s.playable]
         furthest = playable[-1] if playable else None
-        if keep is None or keep >= len(self._slots) or furthest != self._furthest:
+        if keep is None or keep >= lst.option_count or furthest != self._furthest:
             # Start on the furthest level the player can open (the one to play next), and move
             # there again when a win has just unlocked a new one.
             keep = furthest
@@ -128,6 +144,11 @@ class CampaignScreen(Screen[None]):
 
     def _show_detail(self, index: int | None) -> None:
         detail = self.query_one("#map-detail", Static)
+        sandbox = self._sandbox(index)
+        if sandbox is not None:
+            sandbox_slot = Slot(sandbox.order, sandbox.title, sandbox, None, True, 0, 0)
+            detail.update(slot_detail(sandbox_slot, texts.MAP_SANDBOX))
+            return
         if index is None or not 0 <= index < len(self._slots):
             detail.update("")
             return
@@ -145,7 +166,17 @@ class CampaignScreen(Screen[None]):
     def action_open(self) -> None:
         self._open(self.query_one("#map-list", OptionList).highlighted)
 
+    def _sandbox(self, index: int | None) -> Level | None:
+        """The sandbox level if ``index`` is its row."""
+        if index is None or index != len(self._slots):
+            return None
+        return self.app.content.sandbox
+
     def _open(self, index: int | None) -> None:
+        sandbox = self._sandbox(index)
+        if sandbox is not None:
+            self.app.open_briefing(sandbox)
+            return
         if index is None or not 0 <= index < len(self._slots):
             return
         slot = self._slots[index]

@@ -1,0 +1,67 @@
+"""The sandbox from the campaign map: the row is there, it opens, and it runs any scenario.
+
+The snapshots show the sandbox's play screen two minutes into a flash crowd chosen on the
+paused board (as a player would), at the minimum size and a large one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from scaleout_tui.engine.traffic import TrafficSource
+from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.screens.briefing import BriefingScreen
+from scaleout_tui.ui.screens.campaign import SANDBOX_OPTION
+from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.widgets.policy import PolicyPanel
+from tests.ui.conftest import async_test
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+
+
+async def open_sandbox(pilot: Pilot[int], scenario: str | None = None, seconds: float = 0.0) -> PlayScreen:
+    """From the map: the last row, its briefing, start; pick ``scenario`` before the clock runs."""
+    await pilot.press("end", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BriefingScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    play = pilot.app.screen
+    assert isinstance(play, PlayScreen)
+    if scenario is not None:
+        play.session.set_knob("traffic", scenario)
+        play.query_one(PolicyPanel).show_values(play.session.knobs)
+    if seconds:
+        play.advance(seconds)
+    await pilot.pause()
+    return play
+
+
+@async_test
+async def test_the_map_opens_the_sandbox_and_it_runs_a_scenario(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one("#map-list", OptionList)
+        last = options.get_option_at_index(options.option_count - 1)
+        assert last.id == SANDBOX_OPTION
+        play = await open_sandbox(pilot, "flash-crowd", 120.0)
+        assert play.level.id == "99-sandbox"
+        assert play.session.now == pytest.approx(120.0)
+        source = play.session.sim.data.source
+        assert isinstance(source, TrafficSource)
+        assert source.rate(np.asarray([30.0, 120.0])).tolist() == [60, 600]  # ten times from 90 s
+        assert play.session.sim.metrics.arrived > 60 * 120
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sandbox_in_a_flash_crowd(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[int]) -> None:
+        await open_sandbox(pilot, "flash-crowd", 120.0)
+
+    app: ScaleoutApp = make_app(manual_clock=True)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
