@@ -958,7 +958,9 @@ class Simulation:
         if r is None or not box.serves_web:
             return
         r.self_redirecting.add(box.index)
-        self._emit("redirect_own_host", "warn", box=box.name, mode=r.mode, repair_s=repair_s)
+        harmless = r.mode == "relative"
+        self._emit("redirect_own_host_harmless" if harmless else "redirect_own_host",
+                   "info" if harmless else "warn", box=box.name, repair_s=repair_s)
         yield self.env.timeout(repair_s)
         self._unredirect(box)
 

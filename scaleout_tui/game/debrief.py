@@ -273,7 +273,7 @@ def _clone_lines(sim: Simulation) -> list[str]:
                                                boxes=", ".join(sim.clones), stranded=copies.stranded_writes))
         else:
             lines.append(d["clone_ok"].format(boxes=", ".join(sim.clones)))
-    if redirects is not None and any(e.code == "redirect_own_host" for e in sim.log):
+    if redirects is not None and any(e.code.startswith("redirect_own_host") for e in sim.log):
         if redirects.pins:
             lines.append(d["pinned"].format(users=redirects.pins, n=redirects.bypassed,
                                             failed=redirects.bypassed_failed))

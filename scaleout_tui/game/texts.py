@@ -19,8 +19,8 @@ EVENTS: dict[str, str] = {
     "recovered": "{box} is back up",
     "knob": "You set {label} to {value}",
     "command_failed": "Could not apply a scheduled change: {reason}",
-    "target_unhealthy": "{box} failed {fails} checks in a row ({reason}) → out of rotation",
-    "target_healthy": "{box} passed {passes} checks in a row ({reason}) → back in rotation",
+    "target_unhealthy": "{box} failed {checks} in a row ({reason}) → out of rotation",
+    "target_healthy": "{box} passed {checks} in a row ({reason}) → back in rotation",
     "fault_hang": "{box}: the app hangs (port open, no answers); {repair}",
     "fault_error": "{box}: the app answers 500 to everything; {repair}",
     "fault_slow": "{box}: the app runs {factor:g}× slower; {repair}",
@@ -42,9 +42,12 @@ EVENTS: dict[str, str] = {
     "replaced": "{box} terminated as unhealthy; a replacement is launching",
     "spike": "Traffic event: {name} (×{factor:g})",
     "redirect_own_host": (
-        "{box}: a hand-made config change sets its base URL to its own host name; with {mode} "
-        "redirects, users who log in there are sent to https://{box}.shop.example/ and bypass the "
-        "balancer; {repair}"
+        "{box}: a hand-made config change sets its base URL to its own host name: users who log in "
+        "there are redirected to https://{box}.shop.example/ and bypass the balancer; {repair}"
+    ),
+    "redirect_own_host_harmless": (
+        "{box}: a hand-made config change sets its base URL to its own host name; redirects are "
+        "relative, so browsers stay on the shop's address"
     ),
     "redirect_fixed": "{box}: base URL is the shop's again ({pinned} users still on its host name)",
     "clone_joined": "{box} joined, cloned from {source}'s disk image; its app uses the {database} database",
@@ -81,6 +84,9 @@ def describe(entry: LogEntry) -> str:
     if "repair_s" in params:
         secs = float(params["repair_s"])  # type: ignore[arg-type]
         params["repair"] = REPAIR_IN.format(secs=secs) if secs > 0 else UNTIL_REPAIRED
+    for key in ("passes", "fails"):
+        if key in params:
+            params["checks"] = plural(params[key], "check", "checks")  # type: ignore[arg-type]
     if "lost" in params:
         params["lost_requests"] = plural(params["lost"], "request", "requests")  # type: ignore[arg-type]
     try:
