@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", type=_seeds, metavar="SEEDS", help=texts.HELP_RUN_SEEDS)
     run.add_argument("--jobs", type=_jobs, metavar="N", help=texts.HELP_RUN_JOBS)
     run.set_defaults(handler=_run, parser=run)
+
+    replay = sub.add_parser("replay", help=texts.HELP_REPLAY, description=texts.HELP_REPLAY)
+    replay.add_argument("file", type=Path, metavar="FILE", help=texts.HELP_REPLAY_FILE)
+    replay.add_argument("--compare", type=Path, metavar="FILE", help=texts.HELP_REPLAY_COMPARE)
+    replay.set_defaults(handler=_replay_screen)
     return parser
 
 
@@ -110,13 +115,14 @@ def _one_line(text: str) -> str:
 # ---- play ----------------------------------------------------------------------------------------
 def _play(args: argparse.Namespace) -> int:
     try:
-        from scaleout_tui.ui.app import run_app
+        from scaleout_tui.ui.app import run_app, run_replay_app
     except ModuleNotFoundError as e:
         if e.name in ("scaleout_tui.ui", "scaleout_tui.ui.app", "textual"):
             _err(texts.NO_UI.format(name=e.name))
             return 1
         raise
-    code = run_app()
+    replays = getattr(args, "replays", None)  # set by `scaleout replay`
+    code = run_app() if replays is None else run_replay_app(*replays)
     return code if isinstance(code, int) else 0
 
 
@@ -369,3 +375,17 @@ def format_grade(grade: dict[str, Any]) -> list[str]:
                                       for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
     return lines
 
+
+def _replay_screen(args: argparse.Namespace) -> int:
+    """Check the recordings headless (a bad file is one line, before any screen opens), then
+    open the game on them."""
+    from scaleout_tui.recording import RecordingError, open_replay
+
+    try:
+        replay = open_replay(args.file)
+        other = open_replay(args.compare) if args.compare is not None else None
+    except RecordingError as e:
+        _err(e)
+        return 1
+    args.replays = (replay, other)
+    return _play(args)
