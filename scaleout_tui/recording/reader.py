@@ -53,12 +53,13 @@ class Recording:
 _PATH_RE = re.compile(r"\$\.?(\S*)")
 
 
-def _field_error(path: Path, number: int, err: msgspec.ValidationError) -> RecordingError:
-    """``Expected `float`, got `str` - at `$.t``` → ``rec.jsonl:7: t: expected `float`, got `str```"""
+def _field_error(path: Path, number: int, err: msgspec.ValidationError, kind: object) -> RecordingError:
+    """``Expected `float`, got `str` - at `$.t``` → ``rec.jsonl:7: t: expected `float`, got `str```;
+    a problem with the line as a whole is named by its type (``header: object missing …``)."""
     msg = str(err)
     reason, _, where = msg.partition(" - at ")
     m = _PATH_RE.search(where.strip("`"))
-    name = (m.group(1) if m else "") or "line"
+    name = (m.group(1) if m else "") or (kind if isinstance(kind, str) else "line")
     reason = reason[:1].lower() + reason[1:]
     return RecordingError(texts.REC_FIELD.format(path=path, line=number, field=name, reason=reason))
 
@@ -101,7 +102,7 @@ def read_recording(path: Path | str, *, check_game: bool = True) -> Recording:
         try:
             line = msgspec.convert(obj, type=Line)
         except msgspec.ValidationError as e:
-            raise _field_error(path, number, e) from None
+            raise _field_error(path, number, e, obj.get("type")) from None
         if rec is None:
             assert isinstance(line, Header)
             if check_game and line.game != scaleout_tui.__version__:

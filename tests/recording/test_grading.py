@@ -108,3 +108,12 @@ def test_an_unwritable_recording_is_one_line(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err.splitlines()
     where = tmp_path / "file" / "run.jsonl"
     assert len(err) == 1 and err[0].startswith(f"{where}: cannot write the recording")
+
+
+def test_the_replay_screen_refuses_a_bad_recording_before_opening(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type":"header","format":1,"game":"0.1.0"}\n')
+    assert main(["replay", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{bad}:1: header: object missing required field `level`"]
