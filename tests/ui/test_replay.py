@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from scaleout_tui.game.headless import report
 from scaleout_tui.recording import open_replay, read_recording
@@ -21,6 +22,7 @@ from scaleout_tui.ui.screens.pick import RecordingPicker
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
 from scaleout_tui.ui.widgets.clockbar import ClockBar
+from scaleout_tui.ui.widgets.policy import PolicyPanel
 from tests.ui.conftest import async_test, first_two_levels, open_level
 
 
@@ -175,3 +177,31 @@ async def test_a_broken_recording_from_the_map_is_a_notice(home: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, ReplayScreen)
         assert any("recording format 9 is newer" in str(n.message) for n in app._notifications)
+
+
+@async_test
+async def test_the_policy_panel_following_the_recording_never_changes_it(home: Path, tmp_path: Path) -> None:
+    """A recording with a resize at 60 s. The drop-down follows the recording as the replay
+    moves, and each move posts a Changed event; one handled late (after a scrub back) carries a
+    value that is not the session's. Such an event must never reach the replayed session."""
+    from scaleout_tui.recording.headless import run_recorded
+
+    policy = tmp_path / "policy.toml"
+    policy.write_text('format = 1\n[knobs]\nsize = "m5.large"\n'
+                      '[[changes]]\nat = 60\nknob = "size"\nvalue = "m5.xlarge"\n')
+    path = tmp_path / "resize.jsonl"
+    run_recorded("01-single-server", path, 1, {}, policy)
+    app = game()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_recording(pilot, path)
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert screen.session.knobs["size"] == "m5.xlarge"
+        select = screen.query_one(PolicyPanel).query_one(Select)
+        select.value = "m5.large"  # what a late event from before the resize would say
+        await pilot.pause()
+        assert screen.session.knobs["size"] == "m5.xlarge"
+        assert screen.session.history == [(60.0, "size", "m5.xlarge")]
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.replay.mismatches == []

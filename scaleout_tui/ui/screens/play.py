@@ -110,6 +110,8 @@ class PlayScreen(Screen[None]):
         self.session = session if session is not None else Session(level, catalog, seed)
         #: Every run is recorded (see :mod:`scaleout_tui.ui.recordings`); a replay is not.
         self.recorder = recorder
+        #: A replay shows the policy but takes no change from it (see ReplayScreen).
+        self.read_only = False
         self._record_error: str | None = None
         if recorder is None and record:
             try:
@@ -301,7 +303,7 @@ class PlayScreen(Screen[None]):
     @on(Select.Changed)
     def _knob_changed(self, event: Select.Changed) -> None:
         knob_id = PolicyPanel.knob_of(event.select)
-        if knob_id is None or event.value is Select.NULL or self._ended:
+        if knob_id is None or event.value is Select.NULL or self._ended or self.read_only:
             return
         event.stop()
         value = str(event.value)

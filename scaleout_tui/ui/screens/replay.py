@@ -56,6 +56,9 @@ class ReplayScreen(ScrubControls, PlayScreen):
                          manual_clock=manual_clock, speed_index=speed_index, session=replay.session,
                          record=False)
         self.replay = replay
+        # The drop-downs follow the recording (show_values); the Changed events that causes must
+        # never be taken as the player's changes, or the replay would go another way.
+        self.read_only = True
         self.scrubber = Scrubber([replay])
         self._shown_knobs: dict[str, str] = {}
         self._told_end = False
