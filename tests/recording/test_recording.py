@@ -76,12 +76,15 @@ def replay_of(path: Path, level: Level, level_path: Path) -> Replay:
 def test_every_level_replays_to_the_same_bytes_and_checksums(tmp_path: Path, level_id: str) -> None:
     level, level_path = short_level(level_id)
     probe = Session(level, load_catalog_default(), 3, *solution(level))
-    knob, value = a_live_command(probe)
+    commands = [(61.0, *a_live_command(probe))]
+    if level.injections:  # a failure drill and its repair, where the level offers one
+        box = probe.sim.role_box("web").name
+        commands += [(90.0, f"inject.{level.injections[0]}", box), (150.0, "repair", box)]
     path = tmp_path / "run.jsonl"
-    original, _ = record(level, level_path, path, seed=3, commands=[(61.0, knob, value)])
+    original, _ = record(level, level_path, path, seed=3, commands=commands)
 
     rec = read_recording(path)
-    assert [(c.t, c.name, c.value) for _, c in rec.commands] == [(61.0, knob, value)]
+    assert [(c.t, c.name, c.value) for _, c in rec.commands] == commands
     assert len(rec.checkpoints) == SHORT_S / rec.header.checkpoint_s
     replay = replay_of(path, level, level_path)
     replayed = replay.run()
