@@ -53,12 +53,16 @@ class Recorder:
 
     ``prior`` lines (already encoded, without newlines) are written after the header: a take-over
     copies the commands and checkpoints of the run it continues. Raises ``OSError`` if the file
-    cannot be created.
+    cannot be created. A write that fails later (a full disk) raises too, unless ``strict`` is
+    off: then recording stops, :attr:`error` says why, and the run goes on (the game must not
+    die because its recording cannot be written).
     """
 
     def __init__(self, path: Path | str, header: Header, prior: list[str] | None = None,
-                 next_checkpoint: float | None = None) -> None:
+                 next_checkpoint: float | None = None, *, strict: bool = True) -> None:
         self.path = Path(path)
+        self.strict = strict
+        self.error: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8", newline="\n")
         self.header = header
@@ -72,8 +76,15 @@ class Recorder:
     def _write(self, text: str) -> None:
         if self._file is None:
             return
-        self._file.write(text + "\n")
-        self._file.flush()
+        try:
+            self._file.write(text + "\n")
+            self._file.flush()
+        except OSError as e:
+            if self.strict:
+                raise
+            self.error = e.strerror or str(e)
+            self.close()
+            return
         self.lines += 1
 
     # ---- SessionListener --------------------------------------------------------------------
@@ -98,8 +109,12 @@ class Recorder:
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            file, self._file = self._file, None
+            try:
+                file.close()
+            except OSError:
+                if self.strict:
+                    raise
 
     @property
     def closed(self) -> bool:

@@ -8,6 +8,7 @@ name within a level is also sorted by time.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,10 @@ def level_file(level: Level) -> Path:
 def start(session: Session, kind: str = "play") -> Recorder:
     """Start recording ``session`` (before its first tick) into a new file; the recorder is
     attached to the session. Raises ``OSError`` or the content layer's error when the file
-    cannot be written or the level's file cannot be found."""
-    recorder = Recorder(new_path(session.level.id, kind), header_for(session, level_file(session.level)))
+    cannot be created or the level's file cannot be found; a later write error only stops the
+    recording (``recorder.error``)."""
+    recorder = Recorder(new_path(session.level.id, kind), header_for(session, level_file(session.level)),
+                        strict=False)
     session.listeners.append(recorder)
     return recorder
 
@@ -71,3 +74,12 @@ def listing(level_id: str | None = None) -> list[Listed]:
         if level_id is None or level == level_id:
             out.append(Listed(p, level, p.stat().st_size))
     return out
+
+
+def discard_if_unplayed(recorder: Recorder, session: Session) -> None:
+    """Close ``recorder``; if the run never started (the player looked at the board and left),
+    remove its file: a recording of nothing is clutter in the list."""
+    recorder.close()
+    if session.now <= 0.0 and not session.history:
+        with contextlib.suppress(OSError):
+            recorder.path.unlink()

@@ -327,3 +327,30 @@ def test_a_run_killed_mid_write_keeps_every_complete_line(tmp_path: Path) -> Non
     replay = open_replay(path)
     replay.seek(replay.end)
     assert replay.mismatches == [] and replay.checksums_matched == len(rec.checkpoints)
+
+
+class FullDisk:
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_a_write_that_fails_later_raises_or_stops_recording(tmp_path: Path, strict: bool) -> None:
+    level, level_path = short_level("01-single-server")
+    session = Session(level, load_catalog_default())
+    recorder = Recorder(tmp_path / "run.jsonl", header_for(session, level_path), strict=strict)
+    recorder._file = FullDisk()  # type: ignore[assignment]  # the disk fills up after the header
+    if strict:
+        with pytest.raises(OSError):
+            recorder.command(1.0, "size", "m5.xlarge")
+        return
+    recorder.command(1.0, "size", "m5.xlarge")
+    assert recorder.error == "No space left on device" and recorder.closed
+    recorder.command(2.0, "size", "m5.large")  # later lines are dropped quietly
+    assert read_recording(tmp_path / "run.jsonl").lines == 1

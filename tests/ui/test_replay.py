@@ -205,3 +205,14 @@ async def test_the_policy_panel_following_the_recording_never_changes_it(home: P
         await pilot.press("end")
         await pilot.pause()
         assert screen.replay.mismatches == []
+
+
+@async_test
+async def test_a_run_left_before_it_started_leaves_no_recording(home: Path) -> None:
+    app = game()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_level(pilot)
+        assert len(recordings.listing()) == 1  # recording from the start...
+        await pilot.press("escape", "y")
+        await pilot.pause()
+    assert recordings.listing() == []  # ...but nothing happened, so nothing is kept

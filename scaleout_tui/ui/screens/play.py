@@ -199,7 +199,8 @@ class PlayScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_timer()
         if self.recorder is not None:
-            self.recorder.close()  # a run left unfinished keeps its lines, without a report
+            # a run left unfinished keeps its lines, without a report; one never started, nothing
+            recordings.discard_if_unplayed(self.recorder, self.session)
 
     def _stop_timer(self) -> None:
         if self._clock_timer is not None:
@@ -257,6 +258,8 @@ class PlayScreen(Screen[None]):
         result = self.session.result()
         if self.recorder is not None:
             self.recorder.finish(report(self.session, result))
+            if self.recorder.error:
+                self.notify(texts.REC_NOT_RECORDING.format(reason=self.recorder.error), severity="warning")
         self.app.show_debrief(self.session, result, self)
 
     # ---- the view -----------------------------------------------------------------------
