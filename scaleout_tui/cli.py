@@ -115,14 +115,19 @@ def _one_line(text: str) -> str:
 # ---- play ----------------------------------------------------------------------------------------
 def _play(args: argparse.Namespace) -> int:
     try:
-        from scaleout_tui.ui.app import run_app, run_replay_app
+        from scaleout_tui.ui.app import run_app
     except ModuleNotFoundError as e:
         if e.name in ("scaleout_tui.ui", "scaleout_tui.ui.app", "textual"):
             _err(texts.NO_UI.format(name=e.name))
             return 1
         raise
     replays = getattr(args, "replays", None)  # set by `scaleout replay`
-    code = run_app() if replays is None else run_replay_app(*replays)
+    if replays is None:
+        code = run_app()
+    else:
+        from scaleout_tui.ui.app import run_replay_app
+
+        code = run_replay_app(*replays)
     return code if isinstance(code, int) else 0
 
 

@@ -117,3 +117,28 @@ def test_the_replay_screen_refuses_a_bad_recording_before_opening(tmp_path: Path
     assert main(["replay", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [f"{bad}:1: header: object missing required field `level`"]
+
+
+def test_the_replay_command_opens_the_game_on_both_recordings(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from scaleout_tui.recording.headless import run_recorded
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path, size in ((a, "m5.large"), (b, "m5.xlarge")):
+        run_recorded(str(REPO / "levels" / "01-single-server.toml"), path, 1, {"size": size})
+    opened: list[tuple[str, str | None]] = []
+    module = types.ModuleType("scaleout_tui.ui.app")
+
+    def run_replay_app(replay, other=None) -> int:  # type: ignore[no-untyped-def]
+        opened.append((replay.recording.path.name, other.recording.path.name if other else None))
+        return 0
+
+    module.run_app = lambda: 0  # type: ignore[attr-defined]
+    module.run_replay_app = run_replay_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "scaleout_tui.ui.app", module)
+    assert main(["replay", str(a)]) == 0
+    assert main(["replay", str(a), "--compare", str(b)]) == 0
+    assert opened == [("a.jsonl", None), ("a.jsonl", "b.jsonl")]
