@@ -85,13 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     run = sub.add_parser("run", help=texts.HELP_RUN, description=texts.HELP_RUN)
-    run.add_argument("level", metavar="LEVEL", help=texts.HELP_RUN_LEVEL)
+    run.add_argument("level", metavar="LEVEL", nargs="?", help=texts.HELP_RUN_LEVEL)
     run.add_argument("--seed", type=_seed, default=1, metavar="N", help=texts.HELP_RUN_SEED)
     run.add_argument("--set", dest="sets", type=_knob_setting, action="append", default=[],
                      metavar="KNOB=VALUE", help=texts.HELP_RUN_SET)
     run.add_argument("--policy", type=Path, metavar="FILE", help=texts.HELP_RUN_POLICY)
     run.add_argument("--json", action="store_true", help=texts.HELP_RUN_JSON)
-    run.set_defaults(handler=_run)
+    run.add_argument("--record", type=Path, metavar="FILE", help=texts.HELP_RUN_RECORD)
+    run.add_argument("--replay", type=Path, metavar="FILE", help=texts.HELP_RUN_REPLAY)
+    run.add_argument("--seeds", type=_seeds, metavar="SEEDS", help=texts.HELP_RUN_SEEDS)
+    run.add_argument("--jobs", type=_jobs, metavar="N", help=texts.HELP_RUN_JOBS)
+    run.set_defaults(handler=_run, parser=run)
+
+    replay = sub.add_parser("replay", help=texts.HELP_REPLAY, description=texts.HELP_REPLAY)
+    replay.add_argument("file", type=Path, metavar="FILE", help=texts.HELP_REPLAY_FILE)
+    replay.add_argument("--compare", type=Path, metavar="FILE", help=texts.HELP_REPLAY_COMPARE)
+    replay.set_defaults(handler=_replay_screen)
     add_trace_parser(sub)
     return parser
 
@@ -114,7 +123,13 @@ def _play(args: argparse.Namespace) -> int:
             _err(texts.NO_UI.format(name=e.name))
             return 1
         raise
-    code = run_app()
+    replays = getattr(args, "replays", None)  # set by `scaleout replay`
+    if replays is None:
+        code = run_app()
+    else:
+        from scaleout_tui.ui.app import run_replay_app
+
+        code = run_replay_app(*replays)
     return code if isinstance(code, int) else 0
 
 
@@ -179,6 +194,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 # ---- run -----------------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> int:
+    problem = _run_usage(args)
+    if problem:
+        args.parser.print_usage(sys.stderr)
+        _err(f"{args.parser.prog}: error: {problem}")
+        return 2
+    if args.replay is not None:
+        return _run_replay(args)
+    if args.seeds is not None:
+        return _grade(args)
     try:
         from scaleout_tui.game.headless import run_level
     except ModuleNotFoundError as e:
@@ -188,19 +212,33 @@ def _run(args: argparse.Namespace) -> int:
         raise
     sets = dict(args.sets)
     try:
-        report = run_level(args.level, args.seed, sets, args.policy)
-    except LevelError as e:
-        _err(e)
+        if args.record is not None:
+            from scaleout_tui.recording.headless import run_recorded
+
+            report = run_recorded(args.level, args.record, args.seed, sets, args.policy)
+        else:
+            report = run_level(args.level, args.seed, sets, args.policy)
+    except (LevelError, CommandError) as e:
+        _content_error(e)
         return 1
-    except CommandError as e:
-        _err(texts.RUN_REFUSED.format(reason=e))
+    except OSError as e:
+        _err(texts.REC_CANNOT_WRITE.format(path=args.record, reason=e.strerror or e))
         return 1
-    if args.json:
+    _print(report, args.json, format_report)
+    return 0
+
+
+def _content_error(e: LevelError | CommandError) -> None:
+    _err(e if isinstance(e, LevelError) else texts.RUN_REFUSED.format(reason=e))
+
+
+def _print(report: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
+    """A report on stdout: as indented JSON (the contract) or as the lines a person reads."""
+    if as_json:
         print(json.dumps(report, indent=2))
     else:
-        for line in format_report(report):
+        for line in lines(report):
             print(line)
-    return 0
 
 
 def format_report(report: dict[str, Any]) -> list[str]:
@@ -254,3 +292,107 @@ def _n(x: Any) -> str:
     if abs(x) >= 1:
         return f"{x:.2f}"
     return f"{x:.3g}"
+
+
+# ---- recordings, replays and grading (issue 6) ---------------------------------------------------
+def _seeds(text: str) -> list[int]:
+    from scaleout_tui.game.grading import parse_seeds
+
+    try:
+        return parse_seeds(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(texts.BAD_SEEDS.format(arg=text)) from None
+
+
+def _jobs(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(texts.BAD_JOBS.format(arg=text))
+    return int(text)
+
+
+def _run_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with this combination of ``run`` options, if anything."""
+    if args.replay is not None:
+        if args.level is not None:
+            return texts.RUN_REPLAY_AND_LEVEL
+        if args.sets or args.policy or args.record or args.seeds or args.jobs or args.seed != 1:
+            return texts.RUN_REPLAY_OPTIONS
+        return None
+    if args.level is None:
+        return texts.RUN_NEEDS_LEVEL
+    if args.seeds is not None:
+        for option, given in (("--record", args.record is not None), ("--seed", args.seed != 1)):
+            if given:
+                return texts.RUN_SEEDS_AND.format(option=option)
+    return None
+
+
+def _run_replay(args: argparse.Namespace) -> int:
+    from scaleout_tui.recording import RecordingError
+    from scaleout_tui.recording.headless import replay_file
+
+    try:
+        replay, report = replay_file(args.replay)
+    except RecordingError as e:
+        _err(e)
+        return 1
+    rec = replay.recording
+    if rec.cut:
+        _err(rec.cut)
+    for m in replay.mismatches:
+        _err(m.message)
+    _print(report, args.json, format_report)
+    if not args.json:
+        if rec.report is None:
+            print(texts.REC_NO_REPORT.format(path=rec.path, t=_n(replay.now),
+                                             checks=replay.checksums_matched))
+        elif not replay.mismatches:
+            print(texts.REC_REPLAYED.format(path=rec.path, commands=replay.commands_applied,
+                                            checks=replay.checksums_matched))
+    return 1 if replay.mismatches else 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from scaleout_tui.game.grading import run_seeds, summarize
+
+    try:
+        reports = run_seeds(args.level, args.seeds, dict(args.sets), args.policy, args.jobs)
+    except (LevelError, CommandError) as e:
+        _content_error(e)
+        return 1
+    _print(summarize(reports, str(args.policy) if args.policy else None), args.json, format_grade)
+    return 0
+
+
+def format_grade(grade: dict[str, Any]) -> list[str]:
+    """The summary table of a grade: one row per objective."""
+    seeds = grade["seeds"]
+    shown = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else \
+        ",".join(str(s) for s in seeds)
+    lines = [texts.GRADE_HEAD.format(level=grade["level"], runs=grade["runs"], seeds=shown,
+                                     policy=grade["policy"] or texts.GRADE_NO_POLICY,
+                                     wins=f"{grade['wins']}/{grade['runs']}")]
+    rows = [list(texts.GRADE_COLUMNS)]
+    for o in grade["objectives"]:
+        rows.append([o["label"], f"{o['op']} {_n(o['target'])}", _n(o["median"]), _n(o["worst"]),
+                     f"{o['met']}/{grade['runs']}"])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        lines.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                      for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    return lines
+
+
+def _replay_screen(args: argparse.Namespace) -> int:
+    """Check the recordings headless (a bad file is one line, before any screen opens), then
+    open the game on them."""
+    from scaleout_tui.recording import RecordingError, open_replay
+
+    try:
+        replay = open_replay(args.file)
+        other = open_replay(args.compare) if args.compare is not None else None
+    except RecordingError as e:
+        _err(e)
+        return 1
+    args.replays = (replay, other)
+    return _play(args)

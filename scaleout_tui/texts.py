@@ -200,3 +200,48 @@ SCENARIO_WITH_LOAD_TESTS = "a scenario shapes the open traffic, which [[load_tes
 SCENARIO_KNOB_DEFAULT = "must equal traffic.scenario ({start!r}; 'steady' when not set), got {got!r}"
 TRACE_DESCRIPTION = "imported trace {path}: {seconds:,} s, mean {mean:.3g} req/s, peak {peak:.3g} req/s"
 TRACES_FOLDER = "imported traces: any NAME.rate in {path} is a scenario too"
+
+# ---- recordings, replays and grading (issue 6) ---------------------------------------------------
+HELP_RUN_RECORD = "write the run as a recording (JSON Lines) to FILE"
+HELP_RUN_REPLAY = "replay a recording instead of a level, check every checksum and the report"
+HELP_RUN_SEEDS = "grade: run these seeds (e.g. 1-20 or 1,3,5) in parallel and print a summary"
+HELP_RUN_JOBS = "grade with at most N worker processes (default: one per CPU core)"
+HELP_REPLAY = "open a recording in the game's replay screen"
+HELP_REPLAY_FILE = "a recording written by the game or by `scaleout run --record`"
+HELP_REPLAY_COMPARE = "a second recording of the same level to compare with"
+BAD_SEEDS = "{arg!r} is not a seed list: use a range such as 1-20 or a list such as 1,3,5 " \
+            "(seeds are whole numbers from 0)"
+BAD_JOBS = "{arg!r} is not a number of workers (a whole number from 1)"
+RUN_NEEDS_LEVEL = "give a LEVEL, or --replay FILE"
+RUN_REPLAY_AND_LEVEL = "--replay plays the recording's own level: give LEVEL or --replay, not both"
+RUN_REPLAY_OPTIONS = "--replay takes only --json: the recording fixes the level, seed and commands"
+RUN_SEEDS_AND = "--seeds grades many runs: it cannot be combined with {option}"
+REC_CANNOT_READ = "{path}: cannot read the recording ({reason})"
+REC_CANNOT_WRITE = "{path}: cannot write the recording ({reason})"
+REC_EMPTY = "{path}: empty file, not a recording"
+REC_NOT_JSON = "{path}:{line}: not a JSON object ({reason})"
+REC_FIELD = "{path}:{line}: {field}: {reason}"
+REC_FIRST_NOT_HEADER = "{path}:1: the first line must be the header (type 'header'), found {got!r}"
+REC_SECOND_HEADER = "{path}:{line}: a second header: one recording holds one run"
+REC_AFTER_REPORT = "{path}:{line}: a line after the final report"
+REC_FUTURE_FORMAT = "{path}:1: format: recording format {got} is newer than this game reads ({known}); " \
+                    "update scaleout to replay it"
+REC_OLD_FORMAT = "{path}:1: format: recording format {got} is not one this game reads ({known})"
+REC_OTHER_GAME = "{path}:1: game: recorded by scaleout {got}, this is scaleout {have}; the simulation " \
+                 "may differ, so it is not replayed"
+REC_LEVEL_CHANGED = "{path}:1: level_sha256: the level file {level} has changed since the recording " \
+                    "was made, so it is not replayed"
+REC_NO_LEVEL = "{path}:1: level: {reason}"
+REC_CUT = "{path}:{line}: last line cut short; {kept} lines kept"
+REC_TIME_BACKWARDS = "{path}:{line}: t: {t} is before the line above ({before})"
+REC_COMMAND_REFUSED = "{path}:{line}: the recorded command {name}={value!r} was refused on replay: {reason}"
+REC_CHECKSUM = "{path}:{line}: checksum differs at t={t}: the replay went another way"
+REC_CHECKPOINT_MISSED = "{path}:{line}: no tick ended at t={t}: the replay went another way"
+REC_REPORT_DIFFERS = "{path}:{line}: the replayed report differs from the recorded one at {where}"
+REC_NO_REPORT = "{path}: no final report (the run was stopped early); replayed to t={t} and checked " \
+                "{checks} checksums"
+REC_REPLAYED = "{path}: replayed {commands} commands, {checks} checksums match, the report matches"
+GRADE_HEAD = "{level}: {runs} seeds ({seeds}), policy {policy}: {wins} won"
+GRADE_COLUMNS = ("objective", "target", "median", "worst", "met")
+GRADE_NO_POLICY = "none"
+GRADE_RUN_FAILED = "seed {seed}: {reason}"

@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEADLESS = ("scaleout_tui.engine", "scaleout_tui.content", "scaleout_tui.game", "scaleout_tui.persistence")
+HEADLESS = ("scaleout_tui.engine", "scaleout_tui.content", "scaleout_tui.game", "scaleout_tui.persistence",
+            "scaleout_tui.recording")
 FORBIDDEN = ("textual", "rich")
 
 PROBE = """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from scaleout_tui.content.build import build_config, knob_defaults
 from scaleout_tui.content.schema import Level
@@ -67,6 +68,19 @@ def stars_for(won: bool, objectives: Sequence[ObjectiveResult]) -> int:
     return 2 if met * 2 >= len(stretch) else 1
 
 
+class SessionListener(Protocol):
+    """Told of what happens to a session: how a recorder (``scaleout_tui.recording``) follows a
+    run without the session knowing about files.
+
+    ``command`` hears every command given from outside (a player, a take-over, a replay), after
+    it succeeded; the changes of the session's own schedule (a policy file's timed changes) are
+    not commands: they are part of how the run was set up. ``ticked`` comes after every tick."""
+
+    def command(self, t: float, name: str, value: str) -> None: ...
+
+    def ticked(self, session: Session) -> None: ...
+
+
 @dataclass
 class Session:
     level: Level
@@ -75,13 +89,32 @@ class Session:
     knobs: dict[str, str] = field(default_factory=dict)
     changes: Sequence[tuple[float, str, str]] = ()
     history: list[tuple[float, str, str]] = field(default_factory=list)
+    listeners: list[SessionListener] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.knobs = {**knob_defaults(self.level), **self.knobs}
         for k, v in self.knobs.items():
             self._knob(k, v)  # validates ids and values before anything runs
+        #: The knob values the run started with (a recording's header holds them).
+        self.start_knobs = dict(self.knobs)
         self.sim = Simulation(build_config(self.level, self.catalog, self.knobs), self.seed)
         self._pending = sorted(self.changes, key=lambda c: c[0])
+        self._scheduled = False
+
+    def _did(self, name: str, value: str) -> None:
+        self.history.append((self.sim.now, name, value))
+        if not self._scheduled:
+            for listener in self.listeners:
+                listener.command(self.sim.now, name, value)
+
+    @property
+    def schedule(self) -> list[tuple[float, str, str]]:
+        """The timed changes of the session's own schedule still to come."""
+        return list(self._pending)
+
+    def drop_schedule(self) -> None:
+        """Forget the timed changes still to come: a player who takes a run over drives it."""
+        self._pending = []
 
     # ---- knobs ------------------------------------------------------------------------
     def _knob(self, knob_id: str, value: str):  # type: ignore[no-untyped-def]
@@ -99,8 +132,8 @@ class Session:
             return
         self.sim.apply(Command(knob.param, value))
         self.knobs[knob_id] = value
-        self.history.append((self.sim.now, knob_id, value))
         self.sim._emit("knob", "info", label=knob.label, value=value)
+        self._did(knob_id, value)
 
     # ---- drills -------------------------------------------------------------------------
     def inject(self, kind: str, box: str) -> None:
@@ -109,12 +142,12 @@ class Session:
         if kind not in self.level.injections:
             raise CommandError(f"this level does not allow a {kind} drill")
         self.sim.apply(Command(f"inject.{kind}", box))
-        self.history.append((self.sim.now, f"inject.{kind}", box))
+        self._did(f"inject.{kind}", box)
 
     def repair(self, box: str) -> None:
         """Repair a box broken by a drill (or by the script, ahead of time)."""
         self.sim.apply(Command("repair", box))
-        self.history.append((self.sim.now, "repair", box))
+        self._did("repair", box)
 
     # ---- time -------------------------------------------------------------------------
     @property
@@ -132,11 +165,16 @@ class Session:
         while self.sim.now < end - 1e-9:
             while self._pending and self._pending[0][0] <= self.sim.now + 1e-9:
                 _, knob, value = self._pending.pop(0)
+                self._scheduled = True
                 try:
                     self.set_knob(knob, value)
                 except CommandError as e:
                     self.sim._emit("command_failed", "warn", reason=str(e))
+                finally:
+                    self._scheduled = False
             self.sim.step()
+            for listener in self.listeners:
+                listener.ticked(self)
 
     def run(self) -> Result:
         self.advance(self.sim.config.duration_s)

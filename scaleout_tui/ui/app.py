@@ -25,6 +25,7 @@ from textual.screen import Screen
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
+from scaleout_tui.recording import Replay
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.commands import GameCommands
@@ -120,6 +121,27 @@ class ScaleoutApp(App[int]):
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):
             self.push_screen(HelpScreen())
 
+    # ---- replays (issue 6) -----------------------------------------------------------------
+    def show_replay(self, replay: Replay, other: Replay | None = None) -> None:
+        """Open a recording over the map (and, given ``other``, its comparison with it)."""
+        from scaleout_tui.ui.screens.compare import CompareScreen
+        from scaleout_tui.ui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(replay, manual_clock=self.manual_clock))
+        if other is not None:
+            self.push_screen(CompareScreen(replay, other, manual_clock=self.manual_clock))
+
+    def load_replay(self, path: Path | str) -> None:
+        """Open the recording at ``path``; one that cannot be replayed is a notice, not a crash."""
+        from scaleout_tui.recording import RecordingError, open_replay
+
+        try:
+            replay = open_replay(path, self.content.catalog)
+        except RecordingError as e:
+            self.notify(str(e), severity="error", timeout=15)
+            return
+        self.show_replay(replay)
+
 
 def make_app(*, progress_path: Path | str | None = None, manual_clock: bool = False,
              content: Content | None = None, seed: int = 1) -> ScaleoutApp:
@@ -139,5 +161,19 @@ def run_app() -> int:
     except (LevelError, OSError) as e:
         print(f"scaleout: {e}", file=sys.stderr)
         return 1
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)
+
+
+def run_replay_app(replay: Replay, other: Replay | None = None) -> int:
+    """``scaleout replay FILE [--compare FILE]``: the game, opened on the recording."""
+    from scaleout_tui.content.errors import LevelError
+
+    try:
+        app = make_app()
+    except (LevelError, OSError) as e:
+        print(f"scaleout: {e}", file=sys.stderr)
+        return 1
+    app.call_later(app.show_replay, replay, other)
     result = app.run()
     return result if isinstance(result, int) else (app.return_code or 0)

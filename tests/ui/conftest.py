@@ -115,3 +115,7 @@ async def play_at(pilot: Pilot[int], level_id: str, seconds: float,
     play.advance(seconds)
     await pilot.pause()
     return play
+
+
+# ---- recordings (issue 6): a fixture shared by the replay tests --------------------------------
+from tests.ui.replays import level_1_recordings  # noqa: E402, F401

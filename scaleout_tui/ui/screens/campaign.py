@@ -9,6 +9,7 @@ coming soon: not written yet).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
@@ -91,6 +92,7 @@ class CampaignScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", texts.KEY_OPEN),
+        Binding("l", "load_replay", texts.KEY_LOAD_REPLAY),
     ]
 
     app: ScaleoutApp
@@ -186,3 +188,13 @@ class CampaignScreen(Screen[None]):
             self.notify(texts.MAP_DETAIL_SOON, severity="warning")
         else:
             self.notify(texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), severity="warning")
+
+    def action_load_replay(self) -> None:
+        """Choose one of the recorded runs and open it in the replay screen."""
+        from scaleout_tui.ui.screens.pick import RecordingPicker
+
+        def chosen(path: object) -> None:
+            if isinstance(path, Path):
+                self.app.load_replay(path)
+
+        self.app.push_screen(RecordingPicker(), chosen)

@@ -47,8 +47,10 @@ from scaleout_tui.content import injections
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import CommandError
 from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
-from scaleout_tui.ui import failures, texts
+from scaleout_tui.recording import Recorder
+from scaleout_tui.ui import failures, recordings, texts
 from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, run_max
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
@@ -97,12 +99,25 @@ class PlayScreen(Screen[None]):
     app: ScaleoutApp
 
     def __init__(self, level: Level, catalog: Mapping[str, InstanceType], *, seed: int = 1,
-                 manual_clock: bool = False, speed_index: int = DEFAULT_SPEED) -> None:
+                 manual_clock: bool = False, speed_index: int = DEFAULT_SPEED,
+                 session: Session | None = None, recorder: Recorder | None = None,
+                 record: bool = True) -> None:
         super().__init__()
         self.level = level
         self.catalog = catalog
         self.seed = seed
-        self.session = Session(level, catalog, seed)
+        #: A run taken over from a replay comes with its session and its recorder (already attached).
+        self.session = session if session is not None else Session(level, catalog, seed)
+        #: Every run is recorded (see :mod:`scaleout_tui.ui.recordings`); a replay is not.
+        self.recorder = recorder
+        #: A replay shows the policy but takes no change from it (see ReplayScreen).
+        self.read_only = False
+        self._record_error: str | None = None
+        if recorder is None and record:
+            try:
+                self.recorder = recordings.start(self.session)
+            except (OSError, ValueError) as e:  # a folder that cannot be written; a level not on disk
+                self._record_error = str(e)
         self.clock = GameClock(speed_index=speed_index, paused=True)
         self.manual_clock = manual_clock
         self._clock_timer: Timer | None = None
@@ -176,11 +191,16 @@ class PlayScreen(Screen[None]):
         if selects:
             selects.first().focus(scroll_visible=False)
         self.refresh_view()
+        if self._record_error:
+            self.notify(texts.REC_NOT_RECORDING.format(reason=self._record_error), severity="warning")
         if not self.manual_clock:
             self._clock_timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="play-clock")
 
     def on_unmount(self) -> None:
         self._stop_timer()
+        if self.recorder is not None:
+            # a run left unfinished keeps its lines, without a report; one never started, nothing
+            recordings.discard_if_unplayed(self.recorder, self.session)
 
     def _stop_timer(self) -> None:
         if self._clock_timer is not None:
@@ -235,7 +255,12 @@ class PlayScreen(Screen[None]):
         self._ended = True
         self._stop_timer()
         self.refresh_view()
-        self.app.show_debrief(self.session, self.session.result(), self)
+        result = self.session.result()
+        if self.recorder is not None:
+            self.recorder.finish(report(self.session, result))
+            if self.recorder.error:
+                self.notify(texts.REC_NOT_RECORDING.format(reason=self.recorder.error), severity="warning")
+        self.app.show_debrief(self.session, result, self)
 
     # ---- the view -----------------------------------------------------------------------
     def clock_data(self) -> ClockData:
@@ -281,7 +306,7 @@ class PlayScreen(Screen[None]):
     @on(Select.Changed)
     def _knob_changed(self, event: Select.Changed) -> None:
         knob_id = PolicyPanel.knob_of(event.select)
-        if knob_id is None or event.value is Select.NULL or self._ended:
+        if knob_id is None or event.value is Select.NULL or self._ended or self.read_only:
             return
         event.stop()
         value = str(event.value)
@@ -367,11 +392,18 @@ class PlayScreen(Screen[None]):
         self.clock.toggle_pause()
         self._last_wall = None
         self.query_one(ClockBar).data = self.clock_data()
+        self._record_speed()
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):
             self.clock.set_speed(index)
             self.query_one(ClockBar).data = self.clock_data()
+            self._record_speed()
+
+    def _record_speed(self) -> None:
+        if self.recorder is not None and not self._ended:
+            speed = texts.SPEED_PAUSED if self.clock.paused else texts.SPEED_NAMES[self.clock.speed_index]
+            self.recorder.speed(self.session.now, speed)
 
     def action_restart(self) -> None:
         self.app.start_level(self.level, speed_index=self.clock.speed_index)

@@ -1,0 +1,88 @@
+"""Grading: one policy over many seeds, run in parallel, summed up per objective.
+
+Why many seeds: one seed is one night of traffic; a policy that wins on seed 1 may lose on a
+burstier one. A grade is the number of wins, and per objective the median and the *worst* value
+over the seeds (worst in the objective's own direction: the highest latency, the lowest success).
+
+Why processes and spawn: the simulation is pure Python and NumPy, so threads would share one
+interpreter lock; a process pool uses every core. The worker is a module-level function given
+only plain data (paths and strings), so it works with the ``spawn`` start method (macOS, Windows,
+and here too, so a worker never inherits a half-initialised state from a fork).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from scaleout_tui.game.headless import run_level
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``1-20`` → 1..20, ``1,3,5`` → [1, 3, 5], and mixes (``1-3,7``). Raises ``ValueError``."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        lo, sep, hi = part.partition("-")
+        if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()):
+            raise ValueError(text)
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if last < first or last - first > 100_000:
+            raise ValueError(text)
+        seeds.extend(range(first, last + 1))
+    if not seeds:
+        raise ValueError(text)
+    return list(dict.fromkeys(seeds))
+
+
+def _one(args: tuple[str, int, dict[str, str], str | None]) -> dict[str, Any]:
+    level_ref, seed, sets, policy = args
+    return run_level(level_ref, seed, sets, Path(policy) if policy else None)
+
+
+def run_seeds(level_ref: str, seeds: Sequence[int], sets: dict[str, str] | None = None,
+              policy_path: Path | None = None, jobs: int | None = None) -> list[dict[str, Any]]:
+    """The reports of ``seeds``, in the order given. ``jobs=1`` runs them here, one after the
+    other; otherwise a pool of ``jobs`` processes (default: one per core, at most one per seed).
+    A worker's error (a bad level or policy) is raised here."""
+    work = [(level_ref, s, dict(sets or {}), str(policy_path) if policy_path else None) for s in seeds]
+    jobs = min(jobs or os.cpu_count() or 1, len(work))
+    if jobs <= 1:
+        return [_one(w) for w in work]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_one, work))
+
+
+def _worst(values: list[float], op: str) -> float:
+    return max(values) if op == "<=" else min(values)
+
+
+def summarize(reports: Sequence[dict[str, Any]], policy: str | None = None) -> dict[str, Any]:
+    """The grade of a set of run reports (same level): wins, stars, and per objective the
+    median and worst value and on how many seeds it was met."""
+    first = reports[0]
+    objectives = []
+    for i, o in enumerate(first["objectives"]):
+        values = [float(r["objectives"][i]["value"]) for r in reports]
+        objectives.append({
+            "id": o["id"], "label": o["label"], "metric": o["metric"], "op": o["op"], "target": o["target"],
+            "median": round(statistics.median(values), 3), "worst": round(_worst(values, o["op"]), 3),
+            "met": sum(bool(r["objectives"][i]["met"]) for r in reports),
+        })
+    return {
+        "level": first["level"],
+        "policy": policy,
+        "seeds": [r["seed"] for r in reports],
+        "runs": len(reports),
+        "wins": sum(bool(r["won"]) for r in reports),
+        "stars": {"median": statistics.median(r["stars"] for r in reports),
+                  "worst": min(r["stars"] for r in reports)},
+        "objectives": objectives,
+        "per_seed": [{"seed": r["seed"], "won": r["won"], "stars": r["stars"],
+                      "values": {o["id"]: o["value"] for o in r["objectives"]}} for r in reports],
+    }

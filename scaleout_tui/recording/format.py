@@ -1,0 +1,78 @@
+"""The lines of a recording (format 1), one JSON object per line, told apart by ``type``.
+
+::
+
+    {"type":"header","format":1,"game":"0.1.0","level":"03-load-balancer","level_sha256":"…",
+     "seed":1,"tick_s":0.5,"knobs":{…},"schedule":[[600.0,"web_size","m5.xlarge"]],"checkpoint_s":10.0}
+    {"type":"command","t":120.5,"name":"web_count","value":"3"}
+    {"type":"speed","t":130.0,"speed":"60×"}
+    {"type":"checkpoint","t":10.0,"digest":"9f2c…"}
+    {"type":"report","report":{…the `scaleout run --json` report…}}
+
+Why JSON Lines: a line is written and flushed as soon as it happens, so a crash or a kill loses at
+most the line being written, and a reader can keep every complete line before it. Why the level's
+hash and the game's version: the same seed and commands replay exactly only on the same level file
+and the same engine; anything else is refused rather than replayed wrongly.
+
+Commands are named as :class:`~scaleout_tui.game.session.Session` names them: a knob id
+(``web_size``), ``inject.KIND`` with the box as value, or ``repair``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+#: The format this game writes and reads. Raise it when a line's meaning changes.
+FORMAT = 1
+#: Simulated seconds between two checksums. A digest costs about 10 µs, so this is about the
+#: size of the file (a 30-minute level: 180 lines), not about speed.
+CHECKPOINT_S = 10.0
+
+
+class _Line(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, frozen=True, kw_only=True):
+    pass
+
+
+class Header(_Line, tag="header", frozen=True, kw_only=True):
+    format: int
+    game: str
+    level: str
+    level_sha256: str
+    #: where the level file was read from (a replay looks there first, then up the id)
+    level_file: str | None = None
+    seed: int
+    tick_s: float
+    knobs: dict[str, str]
+    schedule: list[tuple[float, str, str]] = []
+    checkpoint_s: float = CHECKPOINT_S
+    #: Set when this run took another one over: that recording's file name and the time.
+    taken_over_from: str | None = None
+    taken_over_at: float | None = None
+
+
+class CommandLine(_Line, tag="command", frozen=True, kw_only=True):
+    t: float
+    name: str
+    value: str
+
+
+class SpeedLine(_Line, tag="speed", frozen=True, kw_only=True):
+    """A speed change in the game (``1×``, ``10×``, ``60×``, ``max``, ``paused``): it changes
+    nothing in the simulation, but a replay can play at the speeds the player chose."""
+
+    t: float
+    speed: str
+
+
+class Checkpoint(_Line, tag="checkpoint", frozen=True, kw_only=True):
+    t: float
+    digest: str
+
+
+class ReportLine(_Line, tag="report", frozen=True, kw_only=True):
+    report: dict[str, Any]
+
+
+Line = Header | CommandLine | SpeedLine | Checkpoint | ReportLine

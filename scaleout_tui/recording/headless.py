@@ -1,0 +1,40 @@
+"""``scaleout run --record`` and ``scaleout run --replay``: the recording side of headless runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scaleout_tui.content.loader import load_level
+from scaleout_tui.content.paths import find_level
+from scaleout_tui.game.headless import make_session, report
+from scaleout_tui.recording.replay import Replay, open_replay
+from scaleout_tui.recording.writer import Recorder, header_for
+
+
+def run_recorded(level_ref: str, record: Path, seed: int = 1, sets: dict[str, str] | None = None,
+                 policy_path: Path | None = None) -> dict[str, Any]:
+    """:func:`~scaleout_tui.game.headless.run_level`, writing the run to ``record`` as it goes.
+    Raises the content layer's errors on bad input (before the file is created) and ``OSError``
+    when the file cannot be written."""
+    level_path = find_level(level_ref)
+    level = load_level(level_path)
+    session = make_session(level, seed, sets or {}, policy_path)
+    recorder = Recorder(record, header_for(session, level_path))
+    session.listeners.append(recorder)
+    try:
+        result = report(session, session.run())
+        recorder.finish(result)
+    finally:
+        recorder.close()
+    return result
+
+
+def replay_file(path: Path | str) -> tuple[Replay, dict[str, Any]]:
+    """Replay a recording to its end. Raises :class:`RecordingError` when it cannot be replayed;
+    divergences are in ``replay.mismatches``."""
+    replay = open_replay(path)
+    if replay.recording.report is None:
+        replay.seek(replay.end)
+        return replay, report(replay.session, replay.session.result())
+    return replay, replay.run()

@@ -1,0 +1,167 @@
+"""Two recorded runs of one level side by side, on the same charts, at the same simulated time.
+
+Why the same charts rather than two play screens: the question a comparison answers is "where
+did the runs part ways, and by how much", which the eye reads from two lines on one axis, not
+from two panels with their own scales. So each chart draws run A and run B in two colours; beside
+them, each objective's value so far for both runs, and the commands each run was given (the
+cause of the difference). Time moves for both together, with the replay screen's keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from scaleout_tui.game.session import ObjectiveResult
+from scaleout_tui.game.texts import clock
+from scaleout_tui.recording import Replay
+from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.clock import TICK_INTERVAL, GameClock
+from scaleout_tui.ui.screens.play import DEFAULT_SPEED
+from scaleout_tui.ui.screens.scrubbing import ScrubControls
+from scaleout_tui.ui.scrub import Scrubber
+from scaleout_tui.ui.widgets.charts import Line, SeriesChart
+from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
+
+#: (chart id, title, series key, how to bin, colour of A, colour of B)
+CHARTS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("cmp-latency", texts.PANEL_COMPARE_LATENCY, "p95_ms", "max", "yellow", "cyan"),
+    ("cmp-served", texts.PANEL_COMPARE_SERVED, "rps_out", "mean", "green", "magenta"),
+    ("cmp-cpu", texts.PANEL_COMPARE_CPU, "cpu_max_pct", "max", "red", "bright_blue"),
+)
+
+
+def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult]) -> Table:
+    """Objective, target, and each run's value so far, green when met, red when not."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    for _ in range(3):
+        table.add_column(no_wrap=True, justify="right")
+    table.add_row(*[Text(c, style="bold") for c in texts.COMPARE_COLUMNS])
+    for oa, ob in zip(a, b, strict=False):
+        def value(o: ObjectiveResult) -> Text:
+            return Text(fmt.metric(o.metric, o.value), style="green" if o.met else "red")
+
+        table.add_row(oa.label, f"{fmt.op(oa.op)} {fmt.metric(oa.metric, oa.target)}", value(oa), value(ob))
+    return table
+
+
+def commands_text(label: str, start: dict[str, str], history: Sequence[tuple[float, str, str]],
+                  limit: int) -> Group:
+    """One run's settings at the start (those that differ from the other run's) and its latest
+    commands, newest last."""
+    lines: list[RenderableType] = [Text(label, style="bold")]
+    for name, value in start.items():
+        lines.append(Text(" " + texts.COMPARE_START.format(name=name, value=value), no_wrap=True,
+                          overflow="ellipsis"))
+    shown = list(history)[-limit:] if limit > 0 else []
+    if not history and not start:
+        lines.append(Text(" " + texts.COMPARE_NO_COMMANDS, style="dim"))
+    for t, name, value in shown:
+        lines.append(Text(" " + texts.COMPARE_COMMAND.format(t=clock(t), name=name, value=value),
+                          no_wrap=True, overflow="ellipsis"))
+    return Group(*lines)
+
+
+class CompareScreen(ScrubControls):
+    #: From 150 columns the side panel gets wider (see scaleout.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]  # noqa: RUF012 (typed by Screen)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", texts.KEY_PAUSE, priority=True),
+        *[Binding(str(i + 1), f"speed({i})", texts.KEY_SPEED.format(name=name), show=False)
+          for i, name in enumerate(texts.SPEED_NAMES)],
+        Binding("escape", "back", texts.KEY_BACK),
+    ]
+
+    def __init__(self, a: Replay, b: Replay, *, manual_clock: bool = False,
+                 speed_index: int = DEFAULT_SPEED) -> None:
+        super().__init__()
+        self.a, self.b = a, b
+        self.level = a.level
+        self.scrubber = Scrubber([a, b])
+        self.clock = GameClock(speed_index=speed_index, paused=True)
+        self.manual_clock = manual_clock
+        self._timer: Timer | None = None
+        self._last_wall: float | None = None
+        self._last_refresh = 0.0
+        self._p95_target = next((o.target for o in self.level.objectives
+                                 if o.metric == "latency_p95_ms"), None)
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clockbar")
+        ra, rb = self.a.recording, self.b.recording
+        a_text = texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed)
+        b_text = texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed)
+        runs = Text.assemble((a_text, "yellow"), "   ", (b_text, "cyan"))
+        yield Static(runs, id="compare-runs")
+        with Horizontal(id="compare-body"):
+            with Vertical(id="compare-charts"):
+                for chart_id, title, *_ in CHARTS:
+                    chart = SeriesChart(id=chart_id, classes="panel")
+                    chart.border_title = title
+                    yield chart
+            with Vertical(id="compare-side"):
+                objectives = Static(id="compare-objectives", classes="panel")
+                objectives.border_title = texts.PANEL_COMPARE_OBJECTIVES
+                yield objectives
+                commands = Static(id="compare-commands", classes="panel")
+                commands.border_title = texts.PANEL_COMPARE_COMMANDS
+                yield commands
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.manual_clock:
+            self.scrubber.finish()
+        self.refresh_view()
+        if not self.manual_clock:
+            self._timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="compare-clock")
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # ---- the view -------------------------------------------------------------------------
+    def clock_data(self) -> ClockData:
+        target = self.scrubber.target
+        speed = texts.SPEED_NAMES[self.clock.speed_index] if target is None else \
+            texts.REPLAY_SEEKING.format(t=clock(target))
+        return ClockData(level=texts.COMPARE_TITLE.format(order=self.level.order, title=self.level.title),
+                         t=self.scrubber.now, duration=self.level.duration_s,
+                         paused=self.clock.paused and target is None, speed=speed,
+                         finished=self.scrubber.at_end and target is None)
+
+    def refresh_view(self) -> None:
+        if self.scrubber.at_end and not self.clock.paused:
+            self.clock.toggle_pause()
+        sa, sb = self.a.session.snapshot(), self.b.session.snapshot()
+        self.query_one(ClockBar).data = self.clock_data()
+        t = sa.series.get("t", ())
+        for chart_id, _, key, how, colour_a, colour_b in CHARTS:
+            lines: list[Line] = [(sa.series.get(key, ()), colour_a, how),
+                                 (sb.series.get(key, ()), colour_b, how)]
+            reference = self._p95_target if key == "p95_ms" else None
+            ceiling = 100.0 if key == "cpu_max_pct" else None
+            self.query_one(f"#{chart_id}", SeriesChart).show(t, lines, sa.duration, reference, ceiling)
+        self.query_one("#compare-objectives", Static).update(
+            objectives_table(self.a.session.result().objectives, self.b.session.result().objectives))
+        box = self.query_one("#compare-commands", Static)
+        ka, kb = self.a.recording.header.knobs, self.b.recording.header.knobs
+        start_a = {k: v for k, v in ka.items() if kb.get(k) != v}
+        start_b = {k: v for k, v in kb.items() if ka.get(k) != v}
+        rows = max(1, (box.size.height - 3 - len(start_a) - len(start_b)) // 2)
+        box.update(Group(commands_text("A", start_a, self.a.session.history, rows),
+                         commands_text("B", start_b, self.b.session.history, rows)))
+
+    # ---- actions --------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,64 @@
+"""Screenshots of the replay and compare screens at 80×24 and 200×60.
+
+Level 1 recorded twice (a small box and a big one, :mod:`tests.ui.replays`), shown at 25:00:
+three minutes after the spike at 22:00, where the small box's latency is off the chart and the
+big one's is not. Manual clock, files with fixed names, a fresh ``SCALEOUT_HOME``: the pictures
+are the same on every run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from scaleout_tui.recording import open_replay
+from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.screens.compare import CompareScreen
+from scaleout_tui.ui.screens.replay import ReplayScreen
+from tests.ui.conftest import first_two_levels
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+MOMENT_S = 1500.0
+
+
+def game() -> ScaleoutApp:
+    return make_app(manual_clock=True, content=first_two_levels())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                              level_1_recordings: tuple[Path, Path]) -> None:
+    small, _ = level_1_recordings
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        assert isinstance(app, ScaleoutApp)
+        app.show_replay(open_replay(small))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        screen.seek(MOMENT_S)
+        await pilot.pause()
+
+    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                   size: tuple[int, int],
+                                                   level_1_recordings: tuple[Path, Path]) -> None:
+    small, large = level_1_recordings
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        assert isinstance(app, ScaleoutApp)
+        a = open_replay(small)
+        a.seek(MOMENT_S)
+        app.show_replay(a, open_replay(large))
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.b.now == MOMENT_S
+
+    assert snap_compare(game(), terminal_size=size, run_before=run_before)
