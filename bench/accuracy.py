@@ -124,6 +124,7 @@ class Row:
     se_sim: float
     n_bank: int
     mean_bank: float
+    se_bank: float
     p99_wait: float
     se_p99: float
     p_wait: float
@@ -135,7 +136,8 @@ def measure(c: int, rho: float, requests: int, seed: int) -> Row:
     resp = simulated_responses(c, rho, requests, seed)
     waits, bank_resp = bank_waits(c, rho, requests, seed)
     return Row(c, rho, resp.size, float(resp.mean()), batch_se(resp, "mean"), waits.size,
-               float(bank_resp.mean()), float(np.quantile(waits, 0.99)), batch_se(waits, "p99"),
+               float(bank_resp.mean()), batch_se(bank_resp, "mean"),
+               float(np.quantile(waits, 0.99)), batch_se(waits, "p99"),
                float(np.count_nonzero(waits > 0) / waits.size), time.perf_counter() - t0)
 
 
@@ -157,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{'err':>7} {'±se':>6} | {'wall s':>6}")
     print(head)
     print("-" * len(head))
-    worst_mean = worst_p99 = 0.0
+    worst_sim = worst_bank = worst_p99 = 0.0
+    bank_ses = 0.0
     for i, (c, rho) in enumerate(POINTS):
         # A seed of its own per point: with one seed, every row drew the same random numbers
         # (scaled), so every row erred the same way (all eight WorkerBank means came out high).
@@ -170,12 +173,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{r.mean_bank * 1e3:>10.4f} {pct(r.mean_bank, mean_th):>7} | "
               f"{p99_th * 1e3:>11.4f} {r.p99_wait * 1e3:>10.4f} {pct(r.p99_wait, p99_th):>7} "
               f"{se_p99:>6} | {r.wall_s:>6.1f}")
-        worst_mean = max(worst_mean, abs(r.mean_sim / mean_th - 1), abs(r.mean_bank / mean_th - 1))
+        worst_sim = max(worst_sim, abs(r.mean_sim / mean_th - 1))
+        if abs(r.mean_bank / mean_th - 1) > worst_bank:
+            worst_bank = abs(r.mean_bank / mean_th - 1)
+            bank_ses = abs(r.mean_bank - mean_th) / r.se_bank
         if p99_th:
             worst_p99 = max(worst_p99, abs(r.p99_wait / p99_th - 1))
-    print(f"\nworst mean response error {worst_mean * 100:.2f} % (budget 1 %): "
-          f"{'within' if worst_mean <= 0.01 else 'OVER'}; "
-          f"worst p99 wait error {worst_p99 * 100:.2f} % (budget 10 %): "
+    print(f"\nmean response, whole engine (Simulation): worst error {worst_sim * 100:.2f} % (budget 1 %): "
+          f"{'within' if worst_sim <= 0.01 else 'OVER'}")
+    print(f"mean response, the queue alone (WorkerBank): worst error {worst_bank * 100:.2f} % "
+          f"({bank_ses:.1f} standard errors): {'within' if worst_bank <= 0.01 else 'OVER'}")
+    print(f"p99 wait (WorkerBank): worst error {worst_p99 * 100:.2f} % (budget 10 %): "
           f"{'within' if worst_p99 <= 0.10 else 'OVER'}")
     print("(where P(wait) < 1 % the p99 wait is 0 in theory, an atom's edge that sampling straddles; "
           "those rows are judged by P(wait), theory against 'got')")
