@@ -14,8 +14,11 @@ Budgets (issue 7):
    handed to every widget, charts redrawn) plus the screen paints that follow it before the
    next refresh (Textual's compositor rendering the widgets that changed).
 3. **Only what changed redraws; charts throttle in fast-forward**: over the same wall-clock
-   window at 1× and at max, how often each panel was repainted and how often each chart
-   re-plotted its data.
+   window at 1× and at max, how often each chart re-plotted its data, how often each panel's
+   content was rendered again (``render()``: only when its data changed), and how often the
+   compositor asked each panel for its lines (``render_lines``, mostly from the panel's cache:
+   Textual 8 crops a partial update to the bounding box of everything that changed, so the
+   clock bar at the top and a chart at the bottom make it walk the whole screen).
 4. **First frame**: from starting ``python -m scaleout_tui`` in a 200×60 pseudo-terminal to
    the campaign map on it, at most 1 s.
 5. **Key press**: with the clock running at 60×, a key (space: pause, then resume) answers
@@ -78,6 +81,7 @@ class Meter:
     refreshes: list[tuple[float, float]] = field(default_factory=list)  # (start, duration)
     paints: list[tuple[float, float]] = field(default_factory=list)
     repaints: Counter[str] = field(default_factory=Counter)
+    renders: Counter[str] = field(default_factory=Counter)
     plots: Counter[str] = field(default_factory=Counter)
     on: bool = False
 
@@ -85,6 +89,7 @@ class Meter:
         self.refreshes.clear()
         self.paints.clear()
         self.repaints.clear()
+        self.renders.clear()
         self.plots.clear()
 
 
@@ -138,6 +143,7 @@ def instrumented(meter: Meter) -> Iterator[None]:
     wrap(PlayScreen, "refresh_view", timed(lambda: meter.refreshes))
     wrap(Screen, "_on_timer_update", timed(lambda: meter.paints))
     wrap(Widget, "render_lines", counted(lambda: meter.repaints))
+    wrap(Widget, "_render", counted(lambda: meter.renders))
     wrap(PlotWidget, "clear", counted(lambda: meter.plots))  # SeriesChart.show clears before re-plotting
     try:
         yield
@@ -383,7 +389,10 @@ def report_redraws(level_id: str, window_s: float, home: Path, meter: Meter) -> 
               f"{len(w.meter.refreshes) / w.wall_s:.1f} refreshes/s, "
               f"{len(w.meter.paints) / w.wall_s:.1f} paints/s")
         print(f"      chart re-plots per s: {plots}")
-        print(f"      repaints per s by panel: {per_s}")
+        by_count = sorted(w.meter.renders.items(), key=lambda kv: -kv[1])
+        renders = {k: round(v / w.wall_s, 1) for k, v in by_count if k in PANELS}
+        print(f"      content re-rendered per s (render()), by panel: {renders}")
+        print(f"      composited per s (render_lines), by panel: {per_s}")
 
 
 def main(argv: list[str] | None = None) -> int:
