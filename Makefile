@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: check lint typecheck test test-fast bench bench-quick snapshots-update
+.PHONY: check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-all snapshots-update
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -40,6 +40,18 @@ bench:
 
 bench-quick:
 	$(PY) bench/fastforward.py --quick
+
+# The UI's budgets: the simulation's share under the screen, refresh cost, what redraws,
+# first frame, key answers (about 2 minutes).
+bench-ui:
+	$(PY) bench/ui.py
+
+# Mean response and p99 wait against Erlang C, 10^6 requests per point (about 1 minute).
+bench-accuracy:
+	$(PY) bench/accuracy.py
+
+# Every bench, one after the other, each printing its figures.
+bench-all: bench bench-accuracy bench-ui
 
 snapshots-update:
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""The ``scaleout`` command: play (default), levels, validate, run.
+"""The ``scaleout`` command: play (default), levels, validate, run, serve.
 
 This is a stable contract (DESIGN.md, "Command line"): tests and graders rely on the exit codes
 and on one problem per line. Exit codes: 0 success (``run`` returns 0 whether the level was won
@@ -7,7 +7,7 @@ refuses, said in one line on stderr); 2 usage errors (argparse's own convention)
 
 Why the heavy imports are inside the handlers: ``scaleout levels`` and ``scaleout validate`` must
 start fast and work on a machine where the UI cannot load, so Textual is imported only by
-``play``, and the game layer only by ``run``.
+``play``, the game layer only by ``run``, and the web server only by ``serve``.
 """
 
 from __future__ import annotations
@@ -60,6 +60,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(texts.BAD_PORT.format(arg=text))
+    return value
+
+
 def _knob_setting(text: str) -> tuple[str, str]:
     knob, sep, value = text.partition("=")
     if not sep or not knob.strip() or not value.strip():
@@ -102,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--compare", type=Path, metavar="FILE", help=texts.HELP_REPLAY_COMPARE)
     replay.set_defaults(handler=_replay_screen)
     add_trace_parser(sub)
+
+    serve = sub.add_parser("serve", help=texts.HELP_SERVE, description=texts.HELP_SERVE)
+    serve.add_argument("--host", default="127.0.0.1", metavar="H", help=texts.HELP_SERVE_HOST)
+    serve.add_argument("--port", type=_port, default=8000, metavar="P", help=texts.HELP_SERVE_PORT)
+    serve.set_defaults(handler=_serve)
     return parser
 
 
@@ -396,3 +411,20 @@ def _replay_screen(args: argparse.Namespace) -> int:
         return 1
     args.replays = (replay, other)
     return _play(args)
+
+
+# ---- serve ---------------------------------------------------------------------------------------
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from scaleout_tui.serve import serve
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] in ("scaleout_tui", "textual_serve", "aiohttp", "aiohttp_jinja2"):
+            _err(texts.NO_SERVE.format(name=e.name))
+            return 1
+        raise
+    try:
+        serve(args.host, args.port)
+    except OSError as e:
+        _err(texts.SERVE_CANNOT_LISTEN.format(host=args.host, port=args.port, reason=e.strerror or e))
+        return 1
+    return 0

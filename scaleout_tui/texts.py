@@ -245,3 +245,17 @@ GRADE_HEAD = "{level}: {runs} seeds ({seeds}), policy {policy}: {wins} won"
 GRADE_COLUMNS = ("objective", "target", "median", "worst", "met")
 GRADE_NO_POLICY = "none"
 GRADE_RUN_FAILED = "seed {seed}: {reason}"
+
+# ---- play in a browser (scaleout serve) ---------------------------------------------------------
+HELP_SERVE = "serve the game to web browsers, one game per browser tab (no password: see --host)"
+HELP_SERVE_HOST = "address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 opens it " \
+                  "to every network this machine is on)"
+HELP_SERVE_PORT = "port to listen on (default: 8000)"
+BAD_PORT = "a port is a whole number from 1 to 65535, got {arg!r}"
+SERVE_TITLE = "scaleout"
+SERVE_LISTENING = "scaleout: serving the game on {url} (open it in a browser; Ctrl+C stops)"
+SERVE_EXPOSED = "warning: listening on {host}, so anyone who can reach this machine on port {port} " \
+                "can play, with no password, and each browser tab starts a game process here; " \
+                "--host 127.0.0.1 keeps it to this machine"
+SERVE_CANNOT_LISTEN = "cannot listen on {host} port {port}: {reason}"
+NO_SERVE = "playing in a browser is not available in this install ({name} is missing)"

@@ -8,7 +8,9 @@ only when their part changed; each knob change goes straight to the session.
 Two ways to drive the clock:
 
 - **normal**: a timer defined *here*, and only here, fires about 20 times a second and
-  advances the session by speed × elapsed wall time; the view refreshes at about 4 Hz.
+  advances the session by speed × elapsed wall time; the view refreshes at about 4 Hz,
+  and in those refreshes the charts take turns: one chart re-plots per refresh (see
+  :meth:`PlayScreen.chart_turn`), so each chart redraws about once a second.
   (Textual runs ``on_mount`` for every class in the MRO, so an interval set in a base
   class would keep ticking on wall time under subclasses and tests; it is deliberately
   not factored out.) The timer does nothing once the screen is detached (a callback can
@@ -51,7 +53,7 @@ from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
 from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
-from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, run_max
+from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, max_budget, run_max
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -69,6 +71,8 @@ if TYPE_CHECKING:
 
 #: The speed a run starts at (10×: a ten-minute level plays in about a minute).
 DEFAULT_SPEED = 1
+#: The charts, in the order they take turns to re-plot in the timer's refreshes.
+CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-cpu")
 
 
 class PlayScreen(Screen[None]):
@@ -123,6 +127,8 @@ class PlayScreen(Screen[None]):
         self._clock_timer: Timer | None = None
         self._ended = False
         self._last_wall: float | None = None
+        #: When the last slice at "max" ended: the time since went to the screen (or waiting).
+        self._max_slice_end: float | None = None
         self._last_refresh = 0.0
         self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
         #: The failure kinds the player may inject here (empty: no drill, no keys, no commands).
@@ -132,6 +138,7 @@ class PlayScreen(Screen[None]):
         #: Whether the web tier is an auto scaling group: only then the capacity chart and the
         #: scaling history exist on screen (levels without one look exactly as before).
         self.has_group = level.autoscaling is not None
+        self._chart_turn = -1
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -215,11 +222,16 @@ class PlayScreen(Screen[None]):
         now = time.perf_counter()
         last, self._last_wall = self._last_wall, now
         if not self.is_active or self.clock.paused:
+            self._max_slice_end = None
             return
         elapsed = now - last if last is not None else 0.0
         if self.clock.speed is None:
-            run_max(self.session.advance, lambda: self.session.finished, time.perf_counter)
+            others = now - self._max_slice_end if self._max_slice_end is not None else 0.0
+            run_max(self.session.advance, lambda: self.session.finished, time.perf_counter,
+                    budget=max_budget(others))
+            self._max_slice_end = time.perf_counter()
         else:
+            self._max_slice_end = None
             owed = self.clock.owed(elapsed)
             if owed > 0:
                 before = self.session.now
@@ -230,7 +242,7 @@ class PlayScreen(Screen[None]):
                 self._finish()
             elif now - self._last_refresh >= REFRESH_INTERVAL:
                 self._last_refresh = now
-                self.refresh_view()
+                self.refresh_view(charts=self.chart_turn())
         except NoMatches:
             # The screen is being torn down between the check above and the query.
             self._stop_timer()
@@ -269,8 +281,28 @@ class PlayScreen(Screen[None]):
             t=self.session.now, duration=self.session.level.duration_s, paused=self.clock.paused,
             speed=texts.SPEED_NAMES[self.clock.speed_index], finished=self.session.finished)
 
-    def refresh_view(self) -> None:
-        """Hand each widget its part of a fresh snapshot; unchanged parts do not redraw."""
+    def chart_turn(self) -> tuple[str, ...]:
+        """The one chart that re-plots in this refresh of the clock: the visible charts in turn.
+
+        Why: re-plotting a chart and painting it is the dearest part of a refresh (about
+        30 ms each at 200×60 on a slow machine). In fast-forward every chart has new data at
+        every refresh, so all of them re-plotting 4 times a second took most of the time the
+        simulation should have had, and held keys back. In turn, each chart still redraws
+        about once a second, which at 1× is as often as its data changes (once per simulated
+        second). A hidden chart (a narrow screen) gives up its turn; it is drawn again from
+        its last data when it shows (:meth:`SeriesChart.on_resize`) and rejoins the turns.
+        """
+        ids = [c for c in CHARTS if (c != "chart-capacity" or self.has_group)]
+        shown = [c for c in ids if self.query_one(f"#{c}", SeriesChart).display] or ids
+        self._chart_turn = (self._chart_turn + 1) % len(shown)
+        return (shown[self._chart_turn],)
+
+    def refresh_view(self, charts: tuple[str, ...] = CHARTS) -> None:
+        """Hand each widget its part of a fresh snapshot; unchanged parts do not redraw.
+
+        ``charts`` are the charts that re-plot (all by default: after a knob change, a
+        failure, in tests); the clock's own refreshes pass one at a time (:meth:`chart_turn`).
+        """
         snap = self.session.snapshot()
         self.query_one(ClockBar).data = self.clock_data()
         self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
@@ -282,20 +314,25 @@ class PlayScreen(Screen[None]):
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
         s = snap.series
         t = s.get("t", ())
-        self.query_one("#chart-latency", SeriesChart).show(
-            t, [(s.get("p95_ms", ()), "yellow", "max")], snap.duration,
-            self._p95_target)
-        rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
-        self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
+        if "chart-latency" in charts:
+            self.query_one("#chart-latency", SeriesChart).show(
+                t, [(s.get("p95_ms", ()), "yellow", "max")], snap.duration,
+                self._p95_target)
+        if "chart-rps" in charts:
+            rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
+            self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
         # Drawn even while hidden (narrow layout): the breakpoint that shows it is applied after
         # the first refresh, and a chart never given its data showed a bare 0..1 axis at 00:00.
-        self.query_one("#chart-cpu", SeriesChart).show(
-            t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
+        if "chart-cpu" in charts:
+            self.query_one("#chart-cpu", SeriesChart).show(
+                t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
         if self.has_group:
-            cap = snap.capacity
-            lines = [(cap.get("desired", ()), "bright_blue", "mean"),
-                     (cap.get("in_service", ()), "green", "mean"), (cap.get("pending", ()), "yellow", "max")]
-            self.query_one("#chart-capacity", SeriesChart).show(t, lines, snap.duration)
+            if "chart-capacity" in charts:
+                cap = snap.capacity
+                lines = [(cap.get("desired", ()), "bright_blue", "mean"),
+                         (cap.get("in_service", ()), "green", "mean"),
+                         (cap.get("pending", ()), "yellow", "max")]
+                self.query_one("#chart-capacity", SeriesChart).show(t, lines, snap.duration)
             self.query_one(ScalingHistory).changes = snap.scaling
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
         self.query_one(EventLog).entries = snap.log

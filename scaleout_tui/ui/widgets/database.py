@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from scaleout_tui.engine.snapshot import BoxView
 from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.widgets.autoheight import FitsContent
 from scaleout_tui.ui.widgets.boxdraw import (
     STATE_STYLES,
     bar,
@@ -281,14 +281,15 @@ def database_table(boxes: Sequence[BoxView]) -> Table | None:
     return grid
 
 
-class DatabaseView(Widget):
+class DatabaseView(FitsContent):
     """The database table (tall terminals only, see scaleout.tcss); hidden while the tier is
     a single database. Redraws when a box's view changes."""
 
-    boxes: reactive[tuple[BoxView, ...]] = reactive((), layout=True)
+    boxes: reactive[tuple[BoxView, ...]] = reactive(())
 
     def watch_boxes(self, boxes: tuple[BoxView, ...]) -> None:
         self.set_class(database_table(boxes) is None, "-empty")
+        self.fit_height()
 
     def render(self) -> Table | Text:
         table = database_table(self.boxes)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.widgets.autoheight import FitsContent
 
 
 def objectives_table(objectives: tuple[ObjectiveResult, ...]) -> Table:
@@ -36,10 +36,13 @@ def objectives_table(objectives: tuple[ObjectiveResult, ...]) -> Table:
     return grid
 
 
-class ObjectivesView(Widget):
+class ObjectivesView(FitsContent):
     """Redraws only when a value or a verdict changes."""
 
-    objectives: reactive[tuple[ObjectiveResult, ...]] = reactive((), layout=True)
+    objectives: reactive[tuple[ObjectiveResult, ...]] = reactive(())
+
+    def watch_objectives(self) -> None:
+        self.fit_height()
 
     def render(self) -> Table:
         return objectives_table(self.objectives)

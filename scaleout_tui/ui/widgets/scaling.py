@@ -12,11 +12,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from scaleout_tui.engine.snapshot import ScalingChange
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import texts
+from scaleout_tui.ui.widgets.autoheight import FitsContent
 
 
 def change_style(change: ScalingChange) -> str:
@@ -58,10 +58,13 @@ def history_text(changes: tuple[ScalingChange, ...], width: int, height: int) ->
     return Text("\n").join(lines)
 
 
-class ScalingHistory(Widget):
+class ScalingHistory(FitsContent):
     """Redraws when a change arrives; as tall as its rows (the stylesheet caps it)."""
 
-    changes: reactive[tuple[ScalingChange, ...]] = reactive((), layout=True)
+    changes: reactive[tuple[ScalingChange, ...]] = reactive(())
+
+    def watch_changes(self) -> None:
+        self.fit_height()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 + len(self.changes) if self.changes else 1

@@ -34,11 +34,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.widgets import database
+from scaleout_tui.ui.widgets.autoheight import FitsContent
 from scaleout_tui.ui.widgets.boxdraw import (
     HEALTH_STYLES,
     STATE_STYLES,
@@ -482,7 +482,7 @@ def line_count(text: Text) -> int:
     return text.plain.count("\n") + 1 if text.plain else 0
 
 
-class TopologyView(Widget):
+class TopologyView(FitsContent):
     """Redraws only when the boxes' view changes (frozen values compare by content).
 
     Its height is the drawing's own line count *at the width being laid out*. Textual's
@@ -491,7 +491,10 @@ class TopologyView(Widget):
     rows for 6 lines until the next change of data (a paused game has none).
     """
 
-    data: reactive[TopologyData] = reactive(TopologyData(()), layout=True)
+    data: reactive[TopologyData] = reactive(TopologyData(()))
+
+    def watch_data(self) -> None:
+        self.fit_height()
 
     def max_rows(self) -> int:
         return FLEET_MAX_ROWS_SHORT if self.screen.has_class("-short") else FLEET_MAX_ROWS
@@ -503,14 +506,15 @@ class TopologyView(Widget):
         return line_count(topology(self.data, width, self.max_rows())) if width else 0
 
 
-class ServicesView(Widget):
+class ServicesView(FitsContent):
     """The shared services under the diagram; hidden when the level has none. Short chips on
     a short terminal (the screen's ``-short`` class), sentences otherwise."""
 
-    services: reactive[Services] = reactive(NO_SERVICES, layout=True)
+    services: reactive[Services] = reactive(NO_SERVICES)
 
     def watch_services(self, services: Services) -> None:
         self.display = bool(services_text(services).plain)
+        self.fit_height()
 
     def render(self) -> Text:
         compact = self.screen.has_class("-short")
@@ -524,14 +528,15 @@ class ServicesView(Widget):
         return super().get_content_height(container, viewport, width)
 
 
-class TargetsView(Widget):
+class TargetsView(FitsContent):
     """The targets table under the services (tall terminals only, see scaleout.tcss); hidden
     in a level without a balancer. Redraws when a box's view changes."""
 
-    boxes: reactive[tuple[BoxView, ...]] = reactive((), layout=True)
+    boxes: reactive[tuple[BoxView, ...]] = reactive(())
 
     def watch_boxes(self, boxes: tuple[BoxView, ...]) -> None:
         self.set_class(targets_table(boxes) is None, "-empty")
+        self.fit_height()
 
     def render(self) -> Table | Text:
         table = targets_table(self.boxes)
