@@ -140,7 +140,8 @@ class CompareScreen(ScrubControls):
                          paused=self.clock.paused and target is None, speed=speed,
                          finished=self.scrubber.at_end and target is None)
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, charts: tuple[str, ...] = ()) -> None:
+        # (``charts`` is the play screen's turn-taking; the comparison redraws both runs together)
         if self.scrubber.at_end and not self.clock.paused:
             self.clock.toggle_pause()
         sa, sb = self.a.session.snapshot(), self.b.session.snapshot()

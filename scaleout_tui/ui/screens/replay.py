@@ -23,7 +23,7 @@ from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Recording, RecordingError, Replay, open_replay
 from scaleout_tui.ui import recordings, texts
 from scaleout_tui.ui.campaign import stars_text
-from scaleout_tui.ui.screens.play import DEFAULT_SPEED, PlayScreen
+from scaleout_tui.ui.screens.play import CHARTS, DEFAULT_SPEED, PlayScreen
 from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -93,8 +93,8 @@ class ReplayScreen(ScrubControls, PlayScreen):
             t=self.session.now, duration=self.session.level.duration_s,
             paused=self.clock.paused and target is None, speed=speed, finished=at_end)
 
-    def refresh_view(self) -> None:
-        super().refresh_view()
+    def refresh_view(self, charts: tuple[str, ...] = CHARTS) -> None:
+        super().refresh_view(charts)
         if self.session.knobs != self._shown_knobs:
             self._shown_knobs = dict(self.session.knobs)
             self.query_one(PolicyPanel).show_values(self.session.knobs)
