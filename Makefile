@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: check lint typecheck test test-fast bench bench-quick snapshots-update
+.PHONY: check lint typecheck test test-fast bench bench-quick snapshots-update soak
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -43,3 +43,8 @@ bench-quick:
 
 snapshots-update:
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
+
+# One simulated hour of level 08 at 60× with the UI running headless: RSS at start, every 10
+# simulated minutes and at the end (about a minute of wall time).
+soak:
+	$(PY) bench/soak.py
