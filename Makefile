@@ -44,7 +44,7 @@ bench-quick:
 snapshots-update:
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
 
-# One simulated hour of level 08 at 60× with the UI running headless: RSS at start, every 10
-# simulated minutes and at the end (about a minute of wall time).
+# One simulated hour of level 08 at 60× with the UI running headless, three times in a row: RSS at
+# the start, every 10 simulated minutes and at the end of each run (about four minutes of wall time).
 soak:
 	$(PY) bench/soak.py

@@ -25,10 +25,9 @@ from textual.screen import Screen
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
-from scaleout_tui.ui import texts
+from scaleout_tui.ui import texts, textual_fixes
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.commands import GameCommands
-from scaleout_tui.ui.filters import safe_filters
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
@@ -53,7 +52,8 @@ class ScaleoutApp(App[int]):
     def __init__(self, content: Content, progress: Progress, notice: str | None = None, *,
                  manual_clock: bool = False, seed: int = 1) -> None:
         super().__init__()
-        self._filters = safe_filters(self._filters)  # NO_COLOR: see scaleout_tui/ui/filters.py
+        textual_fixes.install()  # see scaleout_tui/ui/textual_fixes.py
+        self._filters = textual_fixes.safe_filters(self._filters)
         self.content = content
         self.progress = progress
         self.notice = notice

@@ -2,7 +2,7 @@
 
 Why: with ``NO_COLOR`` Textual greys every colour, so a state told apart by colour alone (a
 crashed box, a missed objective, the line of a chart) must still be told apart by its text or
-its shade. Before the game's own filter (``scaleout_tui/ui/filters.py``) this screen crashed as
+its shade. Before the game's own filter (``scaleout_tui/ui/textual_fixes.py``) this screen crashed as
 soon as the charts drew. Same determinism as ``test_snapshots.py``: manual clock, levels 1-2.
 """
 
