@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import gc
 import os
 import resource
@@ -62,9 +63,20 @@ def rss_mb() -> float:
         return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
 
 
-def sample() -> float:
+def _malloc_trim() -> bool:
+    """Ask glibc to hand freed heap pages back to the system; False where there is no glibc."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+def sample() -> tuple[float, float]:
+    """(RSS, RSS after malloc_trim) in MB, after a garbage collection. The second figure tells
+    memory still held from memory the allocator keeps for reuse (RSS rarely shrinks by itself)."""
     gc.collect()
-    return rss_mb()
+    rss = rss_mb()
+    return rss, (rss_mb() if _malloc_trim() else rss)
 
 
 def unlock_all_before(level_id: str, ids: list[str]) -> None:
@@ -95,7 +107,7 @@ def engine_record_mb(level_id: str) -> float:
 
 async def play_once(pilot: Pilot[int], run: int, minutes: float) -> tuple[float, float] | None:
     """Start the clock at 60× on the play screen now showing; sample RSS until the run ends.
-    Returns (RSS at its start, RSS at its end)."""
+    Returns (RSS at its start, RSS at its end after malloc_trim)."""
     app = pilot.app
     play = app.screen
     if not isinstance(play, PlayScreen):
@@ -105,26 +117,27 @@ async def play_once(pilot: Pilot[int], run: int, minutes: float) -> tuple[float,
     end = min(session.level.duration_s, minutes * 60.0)
     await pilot.press("space", SPEED_KEY)
     await asyncio.sleep(1.0)  # first frames and the clock's first ticks
-    start_rss, start_wall, start_sim = sample(), time.perf_counter(), session.now
-    print(f"run {run}: {'sim time':>9} {'wall s':>7} {'RSS MB':>8} {'growth MB':>10}")
-    print(f"       {_clock(start_sim):>9} {0.0:7.1f} {start_rss:8.1f} {0.0:10.1f}")
+    (start_rss, start_trim), start_wall, start_sim = sample(), time.perf_counter(), session.now
+    print(f"run {run}: {'sim time':>9} {'wall s':>7} {'RSS MB':>8} {'growth MB':>10} {'trimmed MB':>11}")
+    print(f"       {_clock(start_sim):>9} {0.0:7.1f} {start_rss:8.1f} {0.0:10.1f} {start_trim:11.1f}")
     next_sample = start_sim + SAMPLE_EVERY_S
     while session.now < end - 1e-9 and not session.finished:
         await asyncio.sleep(0.2)
         if session.now >= next_sample:
-            rss = sample()
+            rss, trimmed = sample()
             print(f"       {_clock(session.now):>9} {time.perf_counter() - start_wall:7.1f} {rss:8.1f} "
-                  f"{rss - start_rss:10.1f}", flush=True)
+                  f"{rss - start_rss:10.1f} {trimmed:11.1f}", flush=True)
             next_sample += SAMPLE_EVERY_S
     await pilot.pause()
-    rss = sample()
+    rss, trimmed = sample()
     wall = time.perf_counter() - start_wall
     played = session.now - start_sim
-    print(f"       {_clock(session.now):>9} {wall:7.1f} {rss:8.1f} {rss - start_rss:10.1f}")
+    print(f"       {_clock(session.now):>9} {wall:7.1f} {rss:8.1f} {rss - start_rss:10.1f} {trimmed:11.1f}")
     print(f"run {run}: start RSS {start_rss:.1f} MB, end RSS {rss:.1f} MB, growth {rss - start_rss:+.1f} MB "
-          f"over {played:.0f} simulated s in {wall:.0f} wall s ({played / wall:.1f}× real time); "
-          f"screen at the end: {type(app.screen).__name__}")
-    return start_rss, rss
+          f"(after malloc_trim: {start_trim:.1f} -> {trimmed:.1f} MB) over {played:.0f} simulated s in "
+          f"{wall:.0f} wall s ({played / wall:.1f}× real time); screen at the end: "
+          f"{type(app.screen).__name__}")
+    return start_rss, trimmed
 
 
 async def soak(minutes: float, runs: int) -> int:
@@ -153,7 +166,7 @@ async def soak(minutes: float, runs: int) -> int:
                 return 1
             figures.append(got)
     first_start = figures[0][0]
-    print(f"overall: start RSS {first_start:.1f} MB, end RSS {figures[-1][1]:.1f} MB; end of each run: "
+    print(f"overall: start RSS {first_start:.1f} MB; at the end of each run, after malloc_trim: "
           + ", ".join(f"{end:.1f}" for _, end in figures) + " MB")
     print(f"the engine's own record of one full run (tracemalloc, no UI): {engine_record_mb(LEVEL):.1f} MB")
     return 0

@@ -138,8 +138,9 @@ def _write(folder: Path, stem: str, data: bytes) -> Path:
     return path
 
 
-def check_loader(path: Path) -> list[LevelError]:
-    """validate_file and load_level agree, and every problem names the file and a field or line."""
+def check_loader(path: Path, compare_load: bool = True) -> list[LevelError]:
+    """Every problem names the file and a field or line, and (``compare_load``) load_level raises
+    the first of them; an accepted file builds an engine that runs."""
     problems = validate_file(path, _CATALOG)
     for p in problems:
         assert isinstance(p, LevelError), repr(p)
@@ -148,11 +149,11 @@ def check_loader(path: Path) -> list[LevelError]:
         assert text.startswith(str(path)), text
         assert p.field or p.line is not None, f"names neither a field nor a line: {text}"
         assert "Traceback" not in text and "unexpected error" not in text, text
-    if problems:
+    if problems and compare_load:
         with pytest.raises(LevelError) as info:
             load_level(path, _CATALOG)
         assert info.value == problems[0]
-    else:
+    elif not problems:
         # accepted: it must build into an engine that runs
         level = load_level(path, _CATALOG)
         Simulation(build_config(level, _CATALOG), seed=1).advance(2.0)
@@ -173,11 +174,11 @@ def check_cli(path: Path, problems: list[LevelError]) -> None:
         assert lines == [cli_texts.VALID.format(path=path)]
 
 
-def _run(stem: str, data: bytes) -> None:
+def _run(stem: str, data: bytes, compare_load: bool = True) -> None:
     """Both ways in: the loader's API, then the command line on the same file."""
     with tempfile.TemporaryDirectory(prefix="scaleout-fuzz-") as folder:
         path = _write(Path(folder), stem, data)
-        problems = check_loader(path)
+        problems = check_loader(path, compare_load)
         event("refused" if problems else "accepted")
         check_cli(path, problems)
 
@@ -201,4 +202,4 @@ def test_mutated_levels_quick(case: tuple[str, bytes]) -> None:
 @_profile(FULL)
 @given(mutated_levels())
 def test_mutated_levels_10k(case: tuple[str, bytes]) -> None:
-    _run(*case)
+    _run(*case, compare_load=False)  # the quick test compares load_level; here speed matters

@@ -4,7 +4,7 @@ Why random command sequences: the tests next to each mechanism check what a care
 A real player (or a classroom) presses anything at any time: resizes a box that is booting,
 shrinks a group below its minimum, crashes the database and repairs it twice, turns sticky
 sessions on in a level without a balancer. Each example takes a real level (shortened to at most
-60 s of simulated time, so examples stay tiny), draws a sequence of timed commands from the
+45 s of simulated time, so examples stay tiny), draws a sequence of timed commands from the
 engine's own vocabulary (every knob choice of the level, every knob parameter with in- and
 out-of-range values, failure drills on the boxes that exist at that moment, repairs) and checks
 after each command:
@@ -102,7 +102,7 @@ def plays(draw: st.DrawFn) -> Play:
     )
     steps = draw(st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0, 3.0, 7.5, 15.0, 30.0]), command),
                           max_size=12))
-    return Play(level_id, draw(st.integers(0, 2**31)), draw(st.sampled_from([10, 20, 30, 60])),
+    return Play(level_id, draw(st.integers(0, 2**31)), draw(st.sampled_from([10, 20, 30, 45])),
                 tuple((wait, param, value) for wait, (param, value) in steps))
 
 
