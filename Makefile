@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-all snapshots-update
+.PHONY: check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-all snapshots-update soak
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -51,7 +51,12 @@ bench-accuracy:
 	$(PY) bench/accuracy.py
 
 # Every bench, one after the other, each printing its figures.
-bench-all: bench bench-accuracy bench-ui
+bench-all: bench bench-accuracy bench-ui soak
 
 snapshots-update:
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
+
+# One simulated hour of level 08 at 60× with the UI running headless, three times in a row: RSS at
+# the start, every 10 simulated minutes and at the end of each run (about four minutes of wall time).
+soak:
+	$(PY) bench/soak.py

@@ -192,6 +192,8 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15:
+        return format(value, ".15g")  # 1e+15, not 1000000000000000.0
     if isinstance(value, str):
         return repr(value)
     text = repr(value)

@@ -26,7 +26,7 @@ from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.recording import Replay
-from scaleout_tui.ui import texts
+from scaleout_tui.ui import texts, textual_fixes
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.commands import GameCommands
 from scaleout_tui.ui.screens.briefing import BriefingScreen
@@ -53,6 +53,8 @@ class ScaleoutApp(App[int]):
     def __init__(self, content: Content, progress: Progress, notice: str | None = None, *,
                  manual_clock: bool = False, seed: int = 1) -> None:
         super().__init__()
+        textual_fixes.install()  # see scaleout_tui/ui/textual_fixes.py
+        self._filters = textual_fixes.safe_filters(self._filters)
         self.content = content
         self.progress = progress
         self.notice = notice

@@ -9,8 +9,10 @@ or a balancer knob where there is no balancer). From 64 on they break the databa
 of ``fixtures/97-replicated.toml`` or ``fixtures/96-sharded.toml``, or by adding one replication
 key to ``99-good`` (71, 77); for these the fragment is the whole message. From 79 on they break the
 auto scaling keys and load tests, in a copy of one of the autoscaling fixtures (``95-asg-simple``
-... ``91-asg-scheduled``); their fragments are whole messages too. ``10 MB`` is generated at test
-time rather than committed.
+... ``91-asg-scheduled``); their fragments are whole messages too. From 95 on, hostile inputs the
+categories above missed (a key written twice, a duplicate objective id, a float that overflows to
+inf, a whole number past 64 bits, a UTF-16 file), copies of ``99-good``. ``10 MB`` is generated at
+test time rather than committed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ ASG_SCHEDULED = HERE / "fixtures" / "91-asg-scheduled.toml"
 FIRST_DATABASE = 64
 #: the first file of the auto scaling keys (exact messages as well)
 FIRST_AUTOSCALING = 79
+#: the first of the hostile-input files that follow the auto scaling ones
+FIRST_HOSTILE = 95
 
 # file stem -> (field of the first problem, number of problems, a fragment of the first message, line)
 # field "" means the file as a whole (syntax, encoding, size); line None means "cannot be told".
@@ -180,6 +184,13 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
     "94-spike-with-load-tests": ("traffic.spikes[0]", 1,
                                  "a spike never comes with [[load_tests]]: load tests replace the open "
                                  "traffic", 53),
+    # ---- hostile inputs -------------------------------------------------------------------------
+    "95-duplicate-key": ("", 1, "invalid TOML: Cannot overwrite a value", 6),
+    "96-duplicate-objective-id": ("objectives[1].id", 1, "'p95' is used twice (first at objectives[0])", 102),
+    "97-float-overflow": ("engine.timeout_s", 1, "must be a finite number (got inf)", 19),
+    "98-int64-overflow": ("engine.queue_limit", 1, "must be at most 100000 (got 99999999999999999999999)",
+                          20),
+    "99-utf16": ("", 1, "not UTF-8 text (byte 0xff at offset 0)", 1),
 }
 
 HUGE_BYTES = 10 * 1024 * 1024
