@@ -64,7 +64,7 @@ from scaleout_tui.game.session import Session
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.campaign import load_content
-from scaleout_tui.ui.clock import MAX_STEP, REFRESH_INTERVAL, SPEEDS
+from scaleout_tui.ui.clock import MAX_STEP, REFRESH_INTERVAL, SPEEDS, refresh_interval
 from scaleout_tui.ui.screens.play import PlayScreen
 
 SIZE = (200, 60)
@@ -374,8 +374,8 @@ def report_share(level_id: str, sim_s: float, home: Path, meter: Meter) -> None:
           f"(budget >= 80 %); per CPU second {statistics.median(cpu_shares) * 100:.0f} %")
     print(f"  [2] {len(costs)} refreshes at max: refresh_view mean {ms(statistics.mean(own))}; with the "
           f"paints it caused: median {ms(statistics.median(costs))}, p95 {ms(pctl(costs, 0.95))}, "
-          f"max {ms(max(costs))}; median = {statistics.median(costs) / REFRESH_INTERVAL * 100:.0f} % of "
-          f"the period (budget 25 %)")
+          f"max {ms(max(costs))}; median = {statistics.median(costs) / refresh_interval(None) * 100:.0f} "
+          f"% of the period at max, {ms(refresh_interval(None))} (budget 25 %)")
 
 
 def report_redraws(level_id: str, window_s: float, home: Path, meter: Meter) -> None:

@@ -23,6 +23,10 @@ SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 60.0, None)
 TICK_INTERVAL = 1 / 20
 #: Wall seconds between view refreshes: about 4 Hz leaves the CPU to the simulation (DESIGN.md).
 REFRESH_INTERVAL = 0.25
+#: Wall seconds between view refreshes at "max": in fast-forward nobody reads a number that
+#: changes four times a second, and every refresh of a big screen is CPU the simulation loses
+#: (``bench/ui.py`` [1]); two a second keep the dashboard moving and halve that cost.
+REFRESH_INTERVAL_MAX = 0.5
 #: At "max", the compute each callback may spend advancing the simulation, in wall seconds
 #: (at least: see :func:`max_budget`).
 MAX_BUDGET = 0.035
@@ -77,6 +81,11 @@ class GameClock:
 
     def reset(self) -> None:
         self.debt = 0.0
+
+
+def refresh_interval(speed: float | None) -> float:
+    """Wall seconds between view refreshes at this speed (``None``: max)."""
+    return REFRESH_INTERVAL_MAX if speed is None else REFRESH_INTERVAL
 
 
 def max_budget(others: float) -> float:

@@ -53,7 +53,7 @@ from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
 from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
-from scaleout_tui.ui.clock import REFRESH_INTERVAL, SPEEDS, TICK_INTERVAL, GameClock, max_budget, run_max
+from scaleout_tui.ui.clock import SPEEDS, TICK_INTERVAL, GameClock, max_budget, refresh_interval, run_max
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -240,7 +240,7 @@ class PlayScreen(Screen[None]):
         try:
             if self.session.finished:
                 self._finish()
-            elif now - self._last_refresh >= REFRESH_INTERVAL:
+            elif now - self._last_refresh >= refresh_interval(self.clock.speed):
                 self._last_refresh = now
                 self.refresh_view(charts=self.chart_turn())
         except NoMatches:
