@@ -20,6 +20,14 @@ LO_S = 1e-4
 DECADES = 7
 PER_DECADE = 40
 N_BUCKETS = DECADES * PER_DECADE + 2  # underflow, ..., overflow
+#: Closed windows keep their latency histogram this long; older ones give it up. A histogram is
+#: 2.3 KB and only the gauges read one (the last few seconds); an hour of windows kept 8 MB of
+#: them for nothing (``bench/soak.py``). The per-window p50/p95/p99 are in the series already.
+HIST_KEPT = 60
+#: What a released histogram is: empty, so a late reader fails loudly (a shape mismatch)
+#: instead of silently reading zeros.
+RELEASED = np.zeros(0, np.int64)
+RELEASED.flags.writeable = False
 EDGES = LO_S * 10.0 ** (np.arange(DECADES * PER_DECADE + 1) / PER_DECADE)
 
 # Why a request failed. Later levels add causes; the order is part of the digest.
@@ -138,6 +146,8 @@ class Metrics:
         while self.current.t0 + self.window_s <= now + 1e-9:
             self.windows.append(self.current)
             self._append_series(self.current)
+            if len(self.windows) > HIST_KEPT:
+                self.windows[-HIST_KEPT - 1].hist = RELEASED
             self.current = Window(self.current.t0 + self.window_s, self.window_s, self.n_servers)
 
     def record_arrivals(self, n: int) -> None:

@@ -177,3 +177,18 @@ def test_cpu_utilisation_never_exceeds_capacity_through_crashes_and_resizes():
     for w in sim.metrics.windows:
         assert w.t0 == pytest.approx(round(w.t0))  # windows stay on whole seconds
         assert np.all(w.busy <= w.capacity * (1 + 1e-9) + 1e-12)
+
+
+def test_old_windows_give_up_their_histograms_and_the_gauges_still_read_recent_ones():
+    from scaleout_tui.engine.metrics import HIST_KEPT, N_BUCKETS
+    from scaleout_tui.engine.snapshot import GAUGE_WINDOWS, take
+
+    sim = Simulation(config(steady(50.0, 0.005), duration=HIST_KEPT + 40.0, tick_s=0.5), seed=1)
+    sim.run()
+    wins = sim.metrics.windows
+    assert [w.hist.size for w in wins[-HIST_KEPT:]] == [N_BUCKETS] * HIST_KEPT
+    assert all(w.hist.size == 0 for w in wins[:-HIST_KEPT])
+    assert GAUGE_WINDOWS <= HIST_KEPT
+    assert take(sim).gauges.p95_ms > 0  # the gauges read only histograms still kept
+    # the run's own percentiles come from the totals, which keep everything
+    assert int(sim.metrics.total_hist.sum()) == sim.metrics.completed
