@@ -111,7 +111,10 @@ def write_series(series: RateSeries, path: str | os.PathLike[str]) -> None:
     lines += [f"# {note}" for note in series.notes]
     for v in series.values.tolist():
         lines.append(str(int(v)) if float(v).is_integer() else f"{v:.6g}")
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = Path(path)
+    # the traces folder ($SCALEOUT_HOME/traces) does not exist until the first import
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _error(path: Path, message: str, line: int | None = None) -> LevelError:

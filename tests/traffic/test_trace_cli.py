@@ -54,9 +54,17 @@ def test_bad_input_exits_1_in_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     missing = tmp_path / "missing.log"
     assert main(["trace", "import", str(missing), "-o", str(tmp_path / "o.rate")]) == 1
     assert capsys.readouterr().err == f"{missing}: no such file\n"
-    assert main(["trace", "import", str(HOSTILE), "-o", str(tmp_path / "no" / "such" / "o.rate")]) == 1
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["trace", "import", str(HOSTILE), "-o", str(blocker / "o.rate")]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[-1].startswith(f"{tmp_path / 'no' / 'such' / 'o.rate'}: cannot write the series (")
+    assert err[-1].startswith(f"{blocker / 'o.rate'}: cannot write the series (")
+
+
+def test_import_creates_a_missing_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "traces" / "new" / "h.rate"
+    assert main(["trace", "import", str(HOSTILE), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("scaleout-rate 1\n")
 
 
 def test_list_shows_every_scenario(capsys: pytest.CaptureFixture[str]) -> None:
