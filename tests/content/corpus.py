@@ -17,9 +17,13 @@ test time rather than committed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
+REPO = HERE.parents[1]
 BROKEN = HERE / "broken"
 GOOD = HERE / "fixtures" / "99-good.toml"
 BALANCED = HERE / "fixtures" / "98-balanced.toml"
@@ -198,6 +202,24 @@ HUGE_BYTES = 10 * 1024 * 1024
 
 def broken_files() -> list[Path]:
     return sorted(BROKEN.glob("*.toml"))
+
+
+def section(first: int, end: int) -> list[Path]:
+    """The broken files numbered ``first`` up to (not including) ``end``."""
+    return [p for p in broken_files() if first <= int(p.stem[:2]) < end]
+
+
+def expected_line(path: Path) -> str:
+    """The one line ``scaleout validate`` must print for a broken file with an exact message."""
+    field, _, message, line = EXPECTED[path.stem]
+    return f"{path}:{line}: {field}: {message}"
+
+
+def run_validate(files: list[Path]) -> subprocess.CompletedProcess[str]:
+    """``scaleout validate FILES`` in a fresh interpreter, as a designer or CI runs it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "scaleout_tui", "validate", *map(str, files)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
 def make_huge(folder: Path) -> Path:

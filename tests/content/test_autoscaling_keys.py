@@ -5,9 +5,6 @@ and ``test_scaleout.py``, which set the pattern."""
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import msgspec
@@ -36,14 +33,15 @@ from tests.content.corpus import (
     ASG_SIMPLE,
     ASG_STEP,
     ASG_TARGET,
-    BROKEN,
     EXPECTED,
     FIRST_AUTOSCALING,
     FIRST_HOSTILE,
+    expected_line,
+    run_validate,
+    section,
 )
 from tests.content.test_loader import MINIMAL
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = (ASG_SIMPLE, ASG_STEP, ASG_TARGET, ASG_HPA, ASG_SCHEDULED)
 ASG = "[balancer]\n[autoscaling]\n"
 ASG_PARAMS = {"asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu",
@@ -482,13 +480,7 @@ def test_event_targets(start: int, knobs: str, target: str, ok: bool) -> None:
 
 
 # ---- the corpus: exact messages, and the command line -----------------------------------------------
-AUTOSCALING_FILES = sorted(p for p in BROKEN.glob("*.toml")
-                           if FIRST_AUTOSCALING <= int(p.stem[:2]) < FIRST_HOSTILE)
-
-
-def _expected_line(path: Path) -> str:
-    field, _, message, line = EXPECTED[path.stem]
-    return f"{path}:{line}: {field}: {message}"
+AUTOSCALING_FILES = section(FIRST_AUTOSCALING, FIRST_HOSTILE)
 
 
 def test_the_corpus_has_the_autoscaling_files() -> None:
@@ -499,23 +491,19 @@ def test_the_corpus_has_the_autoscaling_files() -> None:
 @pytest.mark.parametrize("path", AUTOSCALING_FILES, ids=lambda p: p.stem)
 def test_a_broken_autoscaling_level_gives_its_exact_line(path: Path) -> None:
     problems = validate_file(path)
-    assert [str(p) for p in problems] == [_expected_line(path)]
+    assert [str(p) for p in problems] == [expected_line(path)]
 
 
 def test_validate_prints_exactly_these_lines_and_exits_1() -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "scaleout_tui", "validate", *map(str, AUTOSCALING_FILES)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    proc = run_validate(AUTOSCALING_FILES)
     assert proc.returncode == 1
     assert proc.stderr == ""
     assert "Traceback" not in proc.stdout
-    assert proc.stdout.splitlines() == [_expected_line(p) for p in AUTOSCALING_FILES]
+    assert proc.stdout.splitlines() == [expected_line(p) for p in AUTOSCALING_FILES]
 
 
 def test_validate_accepts_the_fixtures() -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "scaleout_tui", "validate", *map(str, FIXTURES)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    proc = run_validate(FIXTURES)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.splitlines() == [f"ok  {p}" for p in FIXTURES]
 

@@ -4,9 +4,6 @@ file to the engine's specs. Mirrors ``test_scaleout.py`` (the balancer keys), wh
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,10 +25,18 @@ from scaleout_tui.content.schema import Replication, Sharding
 from scaleout_tui.engine import Command, ScheduledFailure, Simulation
 from scaleout_tui.engine.replication import ROUTINGS, ReplicationSpec
 from scaleout_tui.engine.shardrouter import KEYS, ShardingSpec
-from tests.content.corpus import BROKEN, EXPECTED, FIRST_AUTOSCALING, FIRST_DATABASE, REPLICATED, SHARDED
+from tests.content.corpus import (
+    EXPECTED,
+    FIRST_AUTOSCALING,
+    FIRST_DATABASE,
+    REPLICATED,
+    SHARDED,
+    expected_line,
+    run_validate,
+    section,
+)
 from tests.content.test_loader import MINIMAL
 
-REPO = Path(__file__).resolve().parents[2]
 TWO_TIER = MINIMAL.replace('layout = "single"', 'layout = "two-tier"')
 LAYOUT_KNOB = ('[[knobs]]\nid = "layout"\nlabel = "Layout"\nparam = "layout"\n'
                'choices = ["single", "two-tier"]\ndefault = "single"\n')
@@ -305,13 +310,7 @@ def test_replica_targets_through_a_layout_knob() -> None:
 
 
 # ---- the corpus: exact messages, and the command line -----------------------------------------------
-DATABASE_FILES = sorted(p for p in BROKEN.glob("*.toml")
-                        if FIRST_DATABASE <= int(p.stem[:2]) < FIRST_AUTOSCALING)
-
-
-def _expected_line(path: Path) -> str:
-    field, _, message, line = EXPECTED[path.stem]
-    return f"{path}:{line}: {field}: {message}"
+DATABASE_FILES = section(FIRST_DATABASE, FIRST_AUTOSCALING)
 
 
 def test_the_corpus_has_the_database_files() -> None:
@@ -322,17 +321,15 @@ def test_the_corpus_has_the_database_files() -> None:
 @pytest.mark.parametrize("path", DATABASE_FILES, ids=lambda p: p.stem)
 def test_a_broken_database_level_gives_its_exact_line(path: Path) -> None:
     problems = validate_file(path)
-    assert [str(p) for p in problems] == [_expected_line(path)]
+    assert [str(p) for p in problems] == [expected_line(path)]
 
 
 def test_validate_prints_exactly_these_lines_and_exits_1() -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "scaleout_tui", "validate", *map(str, DATABASE_FILES)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    proc = run_validate(DATABASE_FILES)
     assert proc.returncode == 1
     assert proc.stderr == ""
     assert "Traceback" not in proc.stdout
-    assert proc.stdout.splitlines() == [_expected_line(p) for p in DATABASE_FILES]
+    assert proc.stdout.splitlines() == [expected_line(p) for p in DATABASE_FILES]
 
 
 # ---- building ---------------------------------------------------------------------------------------
