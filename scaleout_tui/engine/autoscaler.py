@@ -230,9 +230,10 @@ class AutoScaler:
         own count, like ALBRequestCountPerTarget)."""
         sent = self.sim.data.dispatched
         now = self.sim.env.now
-        mark = self._sent_mark
-        if mark is None or mark.size != sent.size:
-            mark = np.zeros(sent.size, dtype=sent.dtype) if mark is None else np.resize(mark, sent.size)
+        # boxes added since the last reading had sent nothing then
+        mark = np.zeros(sent.size, dtype=sent.dtype)
+        if self._sent_mark is not None:
+            mark[: self._sent_mark.size] = self._sent_mark
         delta = sent - mark
         elapsed = now - self._sent_at
         self._sent_mark, self._sent_at = sent.copy(), now

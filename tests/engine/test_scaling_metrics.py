@@ -57,6 +57,23 @@ def test_requests_per_target_counts_only_warm_targets_and_each_period_once():
     assert asg.requests_per_target() == pytest.approx(1200.0)  # only the 10 s since the last reading
 
 
+def test_a_box_that_joined_since_the_last_reading_counts_from_zero():
+    # 40 req/s, evenly spaced; a second box launches at 10 s and serves from about 45 s (no
+    # warm-up, so it counts at once). From 5 s to 120 s the balancer sends 40 × 115 = 4,600
+    # requests to the two boxes: 2,300 a target, i.e. 1,200 a target per minute.
+    spec = ScalingSpec(min_size=1, max_size=2, desired=1, policy="none", metric="requests",
+                       boot_min_s=30, boot_max_s=30,
+                       scheduled=(ScheduledAction(at=10.0, min_size=2, desired=2),))
+    sim = group(spec, even(40.0, 130.0, 0.001), duration=130.0)
+    asg = sim.autoscaler
+    assert asg is not None
+    sim.advance(5.0)
+    asg.requests_per_target()
+    sim.advance(115.0)
+    assert len(asg._warm()) == 2
+    assert asg.requests_per_target() == pytest.approx(1200.0, rel=0.005)
+
+
 def test_target_tracking_on_latency_scales_by_the_ratio():
     # 10 req/s round robin over 2 one-worker boxes at a constant 50 ms: no request ever
     # waits, so the average response time is 50 ms. Target 30 ms, 3 periods above it:
