@@ -54,8 +54,9 @@ class DataCopies:
         write = self._write[kind]
         read = self._read[kind]
         self.reads += int(read.sum())
-        if not self.own_copy and not (self.latest >= 0).any():
-            # one copy only, and nothing stranded: every read sees every write
+        if not self.own_copy and not self.stranded_writes:
+            # one copy only, and nothing stranded (a user's latest write can be elsewhere only
+            # after a stranded write): every read sees every write
             self.latest[user[write]] = SHARED
             return
         latest = self.latest

@@ -598,9 +598,8 @@ class Simulation:
             if value not in CLONE_DATABASES:
                 raise CommandError(f"unknown clone database {value!r}")
             self.app = replace(app, clone_database=str(value))
-            for name in self.clones:
-                box = self.box(name)
-                own = value == "local"
+            own = value == "local"
+            for box in [b for b in self.live_boxes if b.name in self.clones]:
                 if (box.role == "app+db") != own:
                     self._set_clone_role(box, own)
                     if self.now > 0 and box.state == "running":

@@ -74,7 +74,7 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "stranded_writes": copies.stranded_writes,
             "users_pinned": redirects.pins,
             "requests_bypassing_lb": redirects.bypassed,
-            "pinned_failed": pinned_failures(sim),
+            "pinned_failed": redirects.bypassed_failed,
         })
     rep = sim.data.replication
     if rep is not None:
@@ -255,12 +255,6 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         else:
             lines.append(d["files_ok"])
     return lines
-
-
-def pinned_failures(sim: Simulation) -> int:
-    """Requests of pinned users that failed: they could not be sent elsewhere."""
-    r = sim.data.redirects
-    return 0 if r is None else r.bypassed_failed
 
 
 def _clone_lines(sim: Simulation) -> list[str]:
