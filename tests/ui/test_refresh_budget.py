@@ -6,12 +6,17 @@ The figures (how much of the UI-off speed the game keeps, what a refresh costs) 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from scaleout_tui.ui.app import make_app
-from scaleout_tui.ui.clock import MAX_BUDGET, MAX_BUDGET_CAP, MAX_SHARE, max_budget
+from scaleout_tui.ui.clock import MAX_BUDGET, MAX_BUDGET_CAP, MAX_SHARE, SPEEDS, max_budget
+from scaleout_tui.ui.screens.debrief import DebriefScreen
+from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from tests.ui.conftest import LEVEL_1, LEVEL_8, async_test, open_level, unlock_through
@@ -36,6 +41,87 @@ def test_a_slice_at_max_pays_back_the_screen_so_the_simulation_keeps_its_share()
 def test_a_slice_at_max_is_capped_so_keys_still_answer() -> None:
     assert max_budget(10.0) == MAX_BUDGET_CAP
     assert MAX_BUDGET_CAP <= 0.25
+
+
+# ---- "max" on the real clock: slices chained on the event loop -------------------------------------
+MAX_INDEX = SPEEDS.index(None)
+
+
+async def _until(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Wait on the real clock until ``check()`` holds (True) or ``seconds`` pass (False)."""
+    for _ in range(int(seconds / 0.01)):
+        if check():
+            return True
+        await asyncio.sleep(0.01)
+    return check()
+
+
+async def _running_at_max(pilot: Pilot[int], sim_s: float) -> PlayScreen:
+    """Level 1 on the real clock at max, started, once it has run ``sim_s`` simulated seconds."""
+    play = await open_level(pilot, LEVEL_1)
+    play.action_speed(MAX_INDEX)
+    assert play._max_handle is None  # paused: nothing runs yet
+    play.action_toggle_pause()
+    assert await _until(lambda: play.session.now >= sim_s), "max did not run"
+    return play
+
+
+async def _stays_stopped(play: PlayScreen, why: str) -> float:
+    """The chain at max has stopped and the clock stands still; the simulated time it stopped at."""
+    assert await _until(lambda: play._max_handle is None), f"max ran on {why}"
+    stopped = play.session.now
+    await asyncio.sleep(0.3)
+    assert play.session.now == stopped, f"the clock moved {why}"
+    return stopped
+
+
+@async_test
+async def test_max_runs_in_chained_slices_and_pausing_stops_the_chain(home: Path) -> None:
+    app = make_app()  # the real clock
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await _running_at_max(pilot, 60.0)
+        assert play._max_handle is not None  # the next slice is scheduled
+        play.action_toggle_pause()
+        await _stays_stopped(play, "after the pause")
+        assert not play.session.finished
+    assert app._exception is None, app._exception
+
+
+@async_test
+async def test_leaving_max_for_a_finite_speed_hands_the_clock_back_to_the_timer(home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await _running_at_max(pilot, 60.0)
+        play.action_speed(0)  # 1×
+        assert await _until(lambda: play._max_handle is None), "max kept running at 1×"
+        before = play.session.now
+        await asyncio.sleep(0.5)
+        moved = play.session.now - before
+        assert 0.0 < moved < 5.0  # about 0.5 s at 1× (a tick is 50-100 ms), nothing like max
+    assert app._exception is None, app._exception
+
+
+@async_test
+async def test_a_screen_over_the_game_stops_max_and_closing_it_resumes(home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await _running_at_max(pilot, 10.0)
+        app.push_screen(HelpScreen())
+        covered = await _stays_stopped(play, "under the help screen")
+        app.pop_screen()
+        assert await _until(lambda: play.session.now > covered), "max did not resume"
+    assert app._exception is None, app._exception
+
+
+@async_test
+async def test_max_runs_a_level_to_its_debrief(home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await _running_at_max(pilot, 0.0)
+        assert await _until(lambda: isinstance(app.screen, DebriefScreen), 60.0), "no debrief"
+        assert play.session.finished and play._max_handle is None
+        assert play.session.now == pytest.approx(play.level.duration_s, abs=1.0)
+    assert app._exception is None, app._exception
 
 
 # ---- the charts' turns ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ Two ways to drive the clock:
   not factored out.) The timer does nothing once the screen is detached (a callback can
   still be queued during teardown, when queries raise ``NoMatches``) or while another
   screen (help, a question, the size notice) covers it, so the game pauses under them.
+  At "max" the timer only refreshes the view; the simulation runs in slices chained on the
+  event loop (:meth:`PlayScreen._max_slice`), which stop under the same conditions.
 - **manual** (tests, snapshots): no timer at all. A test calls :meth:`PlayScreen.advance`,
   which advances the session and refreshes the view synchronously, then awaits
   ``pilot.pause()``. Nothing depends on wall time, so screenshots are identical run after run.
@@ -32,6 +34,7 @@ wrong choice must never cost the player their run.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar
@@ -53,7 +56,15 @@ from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
 from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
-from scaleout_tui.ui.clock import SPEEDS, TICK_INTERVAL, GameClock, max_budget, refresh_interval, run_max
+from scaleout_tui.ui.clock import (
+    MAX_GAP,
+    SPEEDS,
+    TICK_INTERVAL,
+    GameClock,
+    max_budget,
+    refresh_interval,
+    run_max,
+)
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -129,6 +140,8 @@ class PlayScreen(Screen[None]):
         self._last_wall: float | None = None
         #: When the last slice at "max" ended: the time since went to the screen (or waiting).
         self._max_slice_end: float | None = None
+        #: The next slice at "max", when one is scheduled (see :meth:`_max_slice`).
+        self._max_handle: asyncio.Handle | None = None
         self._last_refresh = 0.0
         self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
         #: The failure kinds the player may inject here (empty: no drill, no keys, no commands).
@@ -213,25 +226,34 @@ class PlayScreen(Screen[None]):
         if self._clock_timer is not None:
             self._clock_timer.stop()
             self._clock_timer = None
+        self._stop_max()
+
+    def _stop_max(self) -> None:
+        if self._max_handle is not None:
+            self._max_handle.cancel()
+            self._max_handle = None
+        self._max_slice_end = None
 
     # ---- the clock ----------------------------------------------------------------------
     def _on_tick(self) -> None:
-        """One wall-clock callback: advance the session, refresh the view at about 4 Hz."""
+        """One wall-clock callback: advance the session, refresh the view at about 4 Hz.
+
+        At "max" the simulation does not run here but in :meth:`_max_slice`, which this
+        callback only starts.
+        """
         if self._ended or not self.is_attached:
             return
         now = time.perf_counter()
         last, self._last_wall = self._last_wall, now
         if not self.is_active or self.clock.paused:
-            self._max_slice_end = None
+            self._stop_max()
             return
         elapsed = now - last if last is not None else 0.0
         if self.clock.speed is None:
-            others = now - self._max_slice_end if self._max_slice_end is not None else 0.0
-            run_max(self.session.advance, lambda: self.session.finished, time.perf_counter,
-                    budget=max_budget(others))
-            self._max_slice_end = time.perf_counter()
+            if self._max_handle is None:
+                self._max_handle = asyncio.get_running_loop().call_soon(self._max_slice)
         else:
-            self._max_slice_end = None
+            self._stop_max()
             owed = self.clock.owed(elapsed)
             if owed > 0:
                 before = self.session.now
@@ -246,6 +268,38 @@ class PlayScreen(Screen[None]):
         except NoMatches:
             # The screen is being torn down between the check above and the query.
             self._stop_timer()
+
+    def _max_slice(self) -> None:
+        """One slice of the simulation at "max", then the next one ``MAX_GAP`` later.
+
+        Why not in the interval timer: Textual's timer, after a callback that overran its
+        interval, sleeps to the *second* grid point after it, so every slice was followed by
+        50-100 ms of idle (``bench/ui.py`` [1] measured 65 % of the UI-off speed). Slices
+        chained on the event loop leave only what the screen really needs between them: the
+        short gap lets keys, paints and the 20 Hz callback (which refreshes the view) run.
+        The chain stops by itself when the game pauses, leaves "max", ends or is covered.
+        """
+        self._max_handle = None
+        if (self._ended or not self.is_attached or not self.is_active or self.clock.paused
+                or self.clock.speed is not None):
+            self._max_slice_end = None
+            return
+        start = time.perf_counter()
+        others = start - self._max_slice_end if self._max_slice_end is not None else 0.0
+        try:
+            run_max(self.session.advance, lambda: self.session.finished, time.perf_counter,
+                    budget=max_budget(others))
+            self._max_slice_end = time.perf_counter()
+            if self.session.finished:
+                self._finish()
+                return
+        except NoMatches:
+            self._stop_timer()
+            return
+        except Exception as error:  # a callback outside Textual's own: report it as Textual would
+            self.app._handle_exception(error)
+            return
+        self._max_handle = asyncio.get_running_loop().call_later(MAX_GAP, self._max_slice)
 
     def advance(self, seconds: float) -> None:
         """Advance the simulation by ``seconds`` and refresh the view now (tests, manual clock).
