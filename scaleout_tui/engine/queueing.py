@@ -258,25 +258,30 @@ class WorkerBank:
         m = np.searchsorted(-cp, -np.arange(1, rounds + 1), side="right")
         width = self.width
         f = self.free_at[perm]
+        # The one- and two-worker rounds write every result in place (``out=``): a round is
+        # a few microseconds of NumPy, and allocating its temporaries was a good part of it.
         if width == 1:
             lo = f[:, 0].copy()
-            for k in range(rounds):
-                mk = m[k]
-                st = np.maximum(a_m[k, :mk], lo[:mk])
-                lo[:mk] = st + d_m[k, :mk]
-                s_m[k, :mk] = st
+            for k, mk in enumerate(m.tolist()):
+                st = s_m[k, :mk]
+                np.maximum(a_m[k, :mk], lo[:mk], out=st)
+                np.add(st, d_m[k, :mk], out=lo[:mk])
             f[:, 0] = lo
         elif width == 2:
             lo = f.min(axis=1)
             hi = f.max(axis=1)
-            for k in range(rounds):
-                mk = m[k]
-                st = np.maximum(a_m[k, :mk], lo[:mk])
-                fin = st + d_m[k, :mk]
-                h = hi[:mk]
-                lo[:mk] = np.minimum(h, fin)
-                hi[:mk] = np.maximum(h, fin)
-                s_m[k, :mk] = st
+            fin_buf = np.empty(n_act)
+            maximum, minimum, add = np.maximum, np.minimum, np.add
+            for a_k, d_k, st, mk in zip(a_m, d_m, s_m, m.tolist(), strict=True):
+                if mk == n_act:  # every server still busy (most rounds): no slicing
+                    fin, lo_k, hi_k = fin_buf, lo, hi
+                else:
+                    a_k, d_k, st = a_k[:mk], d_k[:mk], st[:mk]
+                    fin, lo_k, hi_k = fin_buf[:mk], lo[:mk], hi[:mk]
+                maximum(a_k, lo_k, out=st)
+                add(st, d_k, out=fin)
+                minimum(hi_k, fin, out=lo_k)
+                maximum(hi_k, fin, out=hi_k)
             f[:, 0] = lo
             f[:, 1] = hi
         else:
