@@ -24,6 +24,14 @@ N_BUCKETS = DECADES * PER_DECADE + 2  # underflow, ..., overflow
 #: 2.3 KB and only the gauges read one (the last few seconds); an hour of windows kept 8 MB of
 #: them for nothing (``bench/soak.py``). The per-window p50/p95/p99 are in the series already.
 HIST_KEPT = 60
+#: Closed windows kept in :attr:`Metrics.windows`, in simulated seconds of 1-s windows. Their
+#: readers look back a few seconds (the gauges) or one alarm period (the autoscaler, 60 s; a
+#: period is at most 300 s); what a debrief needs from the whole run is kept as per-box run
+#: totals instead (:class:`BoxTotals`). Keeping every window held about 2.5 KB a second in
+#: level 8, 9 MB an hour, so a long run kept growing (``bench/soak.py``).
+WINDOWS_KEPT = 900
+#: CPU share from which a window counts as saturated (the debrief's "seconds over 90 %").
+HOT = 0.9
 #: What a released histogram is: empty, so a late reader fails loudly (a shape mismatch)
 #: instead of silently reading zeros.
 RELEASED = np.zeros(0, np.int64)
@@ -111,13 +119,55 @@ class Window:
         self.queue = np.zeros(self.n_servers)
 
 
+@dataclass(slots=True)
+class BoxTotals:
+    """Per box, what the whole run's closed windows add up to (index = box index).
+
+    Only windows in which a box was powered (had CPU capacity) count toward its peaks; a box
+    that never was has ``powered`` False and its peaks mean nothing.
+    """
+
+    busy: F64 = field(default_factory=lambda: np.zeros(0))
+    peak_util: F64 = field(default_factory=lambda: np.zeros(0))
+    hot_windows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    peak_queue: F64 = field(default_factory=lambda: np.zeros(0))
+    powered: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+
+    def grow(self, n: int) -> None:
+        extra = n - self.busy.size
+        if extra > 0:
+            self.busy = np.append(self.busy, np.zeros(extra))
+            self.peak_util = np.append(self.peak_util, np.zeros(extra))
+            self.hot_windows = np.append(self.hot_windows, np.zeros(extra, np.int64))
+            self.peak_queue = np.append(self.peak_queue, np.zeros(extra))
+            self.powered = np.append(self.powered, np.zeros(extra, np.bool_))
+
+    def add(self, w: Window, util: F64) -> None:
+        """Fold in a closed window; ``util`` is its busy / capacity (0 where unpowered)."""
+        self.grow(w.busy.size)
+        on = w.capacity > 0
+        self.busy += w.busy
+        self.peak_util = np.where(on, np.maximum(self.peak_util, util), self.peak_util)
+        self.hot_windows += on & (util >= HOT)
+        queue = w.queue / max(w.ticks, 1)
+        self.peak_queue = np.where(on, np.maximum(self.peak_queue, queue), self.peak_queue)
+        self.powered |= on
+
+
 class Metrics:
-    """Rolls ticks into fixed windows and keeps run totals."""
+    """Rolls ticks into fixed windows and keeps run totals.
+
+    Only the last :data:`WINDOWS_KEPT` closed windows stay in :attr:`windows`; ``closed``
+    counts them all, and :attr:`boxes` keeps the per-box totals of the whole run.
+    """
 
     def __init__(self, n_servers: int, window_s: float = 1.0) -> None:
         self.window_s = window_s
         self.n_servers = n_servers
         self.windows: list[Window] = []
+        #: Windows closed since the start of the run (``windows`` keeps only the last ones).
+        self.closed = 0
+        self.boxes = BoxTotals()
         self.current = Window(0.0, window_s, n_servers)
         self.total_hist = np.zeros(N_BUCKETS, np.int64)
         self.total_errors = np.zeros(len(ERROR_CAUSES), np.int64)
@@ -145,9 +195,12 @@ class Metrics:
         """Close every window that ends at or before ``now``."""
         while self.current.t0 + self.window_s <= now + 1e-9:
             self.windows.append(self.current)
+            self.closed += 1
             self._append_series(self.current)
             if len(self.windows) > HIST_KEPT:
                 self.windows[-HIST_KEPT - 1].hist = RELEASED
+            if len(self.windows) >= 2 * WINDOWS_KEPT:  # trimmed in chunks: O(1) per window
+                del self.windows[:-WINDOWS_KEPT]
             self.current = Window(self.current.t0 + self.window_s, self.window_s, self.n_servers)
 
     def record_arrivals(self, n: int) -> None:
@@ -193,6 +246,7 @@ class Metrics:
         s["p99_ms"].append(percentile(w.hist, 0.99) * 1000)
         s["error_pct"].append(100.0 * int(w.errors.sum()) / resolved if resolved else 0.0)
         util = np.divide(w.busy, w.capacity, out=np.zeros_like(w.busy), where=w.capacity > 0)
+        self.boxes.add(w, util)
         s["cpu_max_pct"].append(100.0 * float(util.max()) if util.size else 0.0)
         s["cost_per_hour"].append(w.cost * 3600.0 / w.length)
         s["instances"].append(float(w.instances_max))

@@ -310,15 +310,15 @@ class Simulation:
             self.metrics.record_cost(extra * (t1 - t0) / 3600.0)
         self.metrics.record_instances(self.instance_count())
         self.now = t1
-        closed = len(self.metrics.windows)
+        closed = self.metrics.closed
         self.metrics.roll(t1)
-        if self.autoscaler is not None and len(self.metrics.windows) > closed:
+        if self.autoscaler is not None and self.metrics.closed > closed:
             cap = self.capacity
             cap["desired"].append(float(self.autoscaler.desired))
             cap["in_service"].append(float(len(self.autoscaler.in_service())))
             cap["pending"].append(float(sum(1 for b in self._pending_boxes if b.name == "web-new")))
         rep = self.data.replication
-        if rep is not None and len(self.metrics.windows) > closed:
+        if rep is not None and self.metrics.closed > closed:
             self.lag_ms.append(1000.0 * max(rep.lag(t1), default=0.0))
             rep.trim(t1)
 

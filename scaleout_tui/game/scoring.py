@@ -139,8 +139,9 @@ def health_check_cpu_pct(sim: Simulation) -> float:
     """Share of the web boxes' CPU spent answering health checks."""
     if sim.health is None:
         return 0.0
-    web = [b.index for b in sim.boxes if b.role in ("web", "app+db")]
-    busy = sum(float(w.busy[[i for i in web if i < w.busy.size]].sum()) for w in sim.metrics.windows)
+    totals = sim.metrics.boxes.busy
+    web = [b.index for b in sim.boxes if b.role in ("web", "app+db") and b.index < totals.size]
+    busy = float(totals[web].sum())
     return 100.0 * sim.health.check_work_s / busy if busy > 0 else 0.0
 
 
@@ -159,21 +160,12 @@ class Saturation:
 
 
 def saturation(sim: Simulation) -> list[Saturation]:
-    """Per box, how hot it ran. Boxes are listed hottest first."""
+    """Per box, how hot it ran. Boxes are listed hottest first; a box never powered is left out."""
     m = sim.metrics
-    out = []
-    for b in sim.boxes:
-        util = []
-        queue = []
-        for w in m.windows:
-            if b.index < w.capacity.size and w.capacity[b.index] > 0:
-                util.append(w.busy[b.index] / w.capacity[b.index])
-                queue.append(w.queue[b.index] / max(w.ticks, 1))
-        if not util:
-            continue
-        u = np.asarray(util)
-        out.append(Saturation(b.name, 100.0 * float(u.max()), float(np.count_nonzero(u >= 0.9)) * m.window_s,
-                              float(max(queue))))
+    t = m.boxes
+    out = [Saturation(b.name, 100.0 * float(t.peak_util[b.index]),
+                      float(t.hot_windows[b.index]) * m.window_s, float(t.peak_queue[b.index]))
+           for b in sim.boxes if b.index < t.powered.size and t.powered[b.index]]
     return sorted(out, key=lambda s: -s.peak_cpu_pct)
 
 

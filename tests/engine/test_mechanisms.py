@@ -192,3 +192,32 @@ def test_old_windows_give_up_their_histograms_and_the_gauges_still_read_recent_o
     assert take(sim).gauges.p95_ms > 0  # the gauges read only histograms still kept
     # the run's own percentiles come from the totals, which keep everything
     assert int(sim.metrics.total_hist.sum()) == sim.metrics.completed
+
+
+def test_a_long_run_keeps_a_bounded_window_list_and_exact_per_box_totals(monkeypatch):
+    """Only the last windows stay in memory; the debrief's per-box figures come from run totals,
+    which must equal what every window, kept, would have added up to."""
+    from scaleout_tui.engine import metrics
+
+    def run() -> Simulation:
+        sim = Simulation(config(steady(400.0, 0.004), vcpus=2, duration=300, tick_s=0.1), seed=3)
+        sim.run()
+        return sim
+
+    everything = run()  # the default keeps 900 windows: this run's 300 all stay
+    assert len(everything.metrics.windows) == everything.metrics.closed == 300
+    monkeypatch.setattr(metrics, "WINDOWS_KEPT", 20)
+    trimmed = run()
+    assert trimmed.metrics.closed == 300 and 20 <= len(trimmed.metrics.windows) < 40
+    assert trimmed.metrics.windows[-1].t0 == everything.metrics.windows[-1].t0
+    wins, totals = everything.metrics.windows, trimmed.metrics.boxes
+    n = totals.busy.size
+    cap = np.array([w.capacity[:n] for w in wins])
+    util = np.divide(np.array([w.busy[:n] for w in wins]), cap, out=np.zeros_like(cap), where=cap > 0)
+    queue = np.array([w.queue[:n] / max(w.ticks, 1) for w in wins])
+    assert totals.busy == pytest.approx(sum(w.busy[:n] for w in wins), rel=1e-12)
+    assert totals.peak_util.tolist() == util.max(axis=0).tolist()
+    assert totals.hot_windows.tolist() == np.count_nonzero((util >= 0.9) & (cap > 0), axis=0).tolist()
+    assert totals.peak_queue.tolist() == queue.max(axis=0).tolist()
+    assert totals.powered.tolist() == (cap > 0).any(axis=0).tolist()
+    assert 0.5 < float(totals.peak_util.max()) < 1.0  # 400 req/s × 4 ms on 2 vCPUs: ρ = 0.8
