@@ -20,22 +20,25 @@ LO_S = 1e-4
 DECADES = 7
 PER_DECADE = 40
 N_BUCKETS = DECADES * PER_DECADE + 2  # underflow, ..., overflow
-#: Closed windows keep their latency histogram this long; older ones give it up. A histogram is
-#: 2.3 KB and only the gauges read one (the last few seconds); an hour of windows kept 8 MB of
-#: them for nothing (``bench/soak.py``). The per-window p50/p95/p99 are in the series already.
+#: Closed windows keep their latency histogram, error counts and queue lengths this long; older
+#: ones give them up. Only the gauges read those (the last few seconds), and the debrief reads
+#: run totals: an hour of level 8 kept 8 MB of histograms alone (``bench/soak.py``). The
+#: per-window p50/p95/p99 are in the series already. What stays is what the autoscaler's
+#: alarms read over a period: busy and capacity per box, completions and their latency sum.
 HIST_KEPT = 60
-#: Closed windows kept in :attr:`Metrics.windows`, in simulated seconds of 1-s windows. Their
-#: readers look back a few seconds (the gauges) or one alarm period (the autoscaler, 60 s; a
-#: period is at most 300 s); what a debrief needs from the whole run is kept as per-box run
-#: totals instead (:class:`BoxTotals`). Keeping every window held about 2.5 KB a second in
-#: level 8, 9 MB an hour, so a long run kept growing (``bench/soak.py``).
+#: What a released array is: empty, so a late reader fails loudly (a shape mismatch) instead of
+#: silently reading zeros.
+RELEASED = np.zeros(0, np.int64)
+RELEASED.flags.writeable = False
+RELEASED_F = np.zeros(0)
+RELEASED_F.flags.writeable = False
+#: Closed windows kept in :attr:`Metrics.windows` when no autoscaler can look further back: the
+#: gauges read a few seconds, and what a debrief needs from the whole run is kept as per-box run
+#: totals (:class:`BoxTotals`). With an autoscaler every window stays: an alarm period may be set
+#: as long as a day, and a real monitor keeps its history.
 WINDOWS_KEPT = 900
 #: CPU share from which a window counts as saturated (the debrief's "seconds over 90 %").
 HOT = 0.9
-#: What a released histogram is: empty, so a late reader fails loudly (a shape mismatch)
-#: instead of silently reading zeros.
-RELEASED = np.zeros(0, np.int64)
-RELEASED.flags.writeable = False
 EDGES = LO_S * 10.0 ** (np.arange(DECADES * PER_DECADE + 1) / PER_DECADE)
 
 # Why a request failed. Later levels add causes; the order is part of the digest.
@@ -161,8 +164,9 @@ class Metrics:
     counts them all, and :attr:`boxes` keeps the per-box totals of the whole run.
     """
 
-    def __init__(self, n_servers: int, window_s: float = 1.0) -> None:
+    def __init__(self, n_servers: int, window_s: float = 1.0, keep_all: bool = False) -> None:
         self.window_s = window_s
+        self.keep_all = keep_all
         self.n_servers = n_servers
         self.windows: list[Window] = []
         #: Windows closed since the start of the run (``windows`` keeps only the last ones).
@@ -198,8 +202,9 @@ class Metrics:
             self.closed += 1
             self._append_series(self.current)
             if len(self.windows) > HIST_KEPT:
-                self.windows[-HIST_KEPT - 1].hist = RELEASED
-            if len(self.windows) >= 2 * WINDOWS_KEPT:  # trimmed in chunks: O(1) per window
+                old = self.windows[-HIST_KEPT - 1]
+                old.hist, old.errors, old.queue = RELEASED, RELEASED, RELEASED_F
+            if not self.keep_all and len(self.windows) >= 2 * WINDOWS_KEPT:  # in chunks: O(1) each
                 del self.windows[:-WINDOWS_KEPT]
             self.current = Window(self.current.t0 + self.window_s, self.window_s, self.n_servers)
 

@@ -179,7 +179,8 @@ class Simulation:
         self.db_type = fl.db_type or fl.web_type
         if fl.layout == "two-tier":
             self._new_box("db", "db", self.db_type)
-        self.metrics = Metrics(len(self.boxes), cfg.window_s)
+        # an autoscaler's alarms may look back a whole period (up to a day): keep every window
+        self.metrics = Metrics(len(self.boxes), cfg.window_s, keep_all=cfg.scaling is not None)
         if self.source is None and cfg.load_tests:
             self.source = ClosedLoopSource(cfg.load_tests, self.seed)
         src = self.source or TrafficSource(cfg.traffic, self.seed)

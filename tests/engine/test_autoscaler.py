@@ -209,3 +209,22 @@ def test_group_settings_change_mid_run_and_bad_ones_are_refused():
     sim.run()
     sched = [h for h in sim.autoscaler.history if h.cause == "scheduled action"]
     assert len(sched) == 1 and sched[0].t == 200.0 and sched[0].new == 3
+
+
+def test_an_alarm_period_longer_than_the_trimmed_history_still_reads_the_whole_period(monkeypatch):
+    """Without an autoscaler old windows are dropped; with one they stay, because an alarm may
+    average a period set as long as a day (a real monitor keeps its history)."""
+    from scaleout_tui.engine import metrics
+
+    monkeypatch.setattr(metrics, "WINDOWS_KEPT", 20)
+    long = ScalingSpec(min_size=1, max_size=1, desired=1, policy="simple", period_s=120,
+                       evaluation_periods=1, datapoints_to_alarm=1, scale_out_cpu=90, scale_in_cpu=1,
+                       cooldown_s=300, boot_min_s=30, boot_max_s=90)
+    sim = group(long, traffic=steady(20.0, 0.01), duration=200)
+    sim.run()
+    assert sim.autoscaler is not None
+    assert len(sim.metrics.windows) == sim.metrics.closed == 200
+    wins = sim.metrics.windows[-120:]
+    by_hand = 100.0 * sum(float(w.busy[0]) for w in wins) / sum(float(w.capacity[0]) for w in wins)
+    assert sim.autoscaler.average_cpu(120.0) == pytest.approx(by_hand)
+    assert 15.0 < by_hand < 25.0  # 20 req/s × 10 ms on one vCPU: 20 % busy

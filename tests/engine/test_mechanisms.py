@@ -204,8 +204,10 @@ def test_a_long_run_keeps_a_bounded_window_list_and_exact_per_box_totals(monkeyp
         sim.run()
         return sim
 
+    monkeypatch.setattr(metrics, "HIST_KEPT", 1000)  # nothing released: the reference run
     everything = run()  # the default keeps 900 windows: this run's 300 all stay
     assert len(everything.metrics.windows) == everything.metrics.closed == 300
+    monkeypatch.setattr(metrics, "HIST_KEPT", 5)
     monkeypatch.setattr(metrics, "WINDOWS_KEPT", 20)
     trimmed = run()
     assert trimmed.metrics.closed == 300 and 20 <= len(trimmed.metrics.windows) < 40
@@ -221,3 +223,8 @@ def test_a_long_run_keeps_a_bounded_window_list_and_exact_per_box_totals(monkeyp
     assert totals.peak_queue.tolist() == queue.max(axis=0).tolist()
     assert totals.powered.tolist() == (cap > 0).any(axis=0).tolist()
     assert 0.5 < float(totals.peak_util.max()) < 1.0  # 400 req/s × 4 ms on 2 vCPUs: ρ = 0.8
+    assert trimmed.digest() == everything.digest()  # what is kept changes nothing that is seen
+    old, recent = trimmed.metrics.windows[0], trimmed.metrics.windows[-1]
+    assert old.queue.size == old.errors.size == old.hist.size == 0  # released, loudly empty
+    assert old.busy.size == old.capacity.size == totals.busy.size  # what the alarms read stays
+    assert recent.queue.size == totals.busy.size and recent.errors.sum() >= 0
