@@ -14,13 +14,14 @@ just begun (so imports, the first layout and the caches of a first render are no
 growth). Each sample runs the garbage collector first, so what is left is memory still held.
 
 Within a run a little growth is expected and bounded: the engine keeps the run's per-second
-chart series (a dozen floats a second) and its last 15 minutes of one-second windows (the
-debrief's per-box figures are run totals, not a list of every window), so the script also
-prints what the engine alone keeps for one full run (tracemalloc). To tell that record from a
-leak, the level is played three times in a row (the debrief's retry key): a leak shows as each
-run ending higher than the one before. Each run of an hour at 60× takes about a minute of wall time; ``--minutes``
-shortens the runs for a smoke test. Figures are printed, never asserted: they depend on the
-machine.
+chart series (a dozen floats a second) and, in a level with an autoscaler, every one-second
+window's busy and capacity per box (an alarm may average a period as long as a day; elsewhere
+only the last 15 minutes stay). So the script also prints what the engine alone keeps for one
+full run (tracemalloc). To tell that record from a leak, the level is played three times in a
+row (the debrief's retry key): a leak shows as each run ending higher than the one before, and
+``--runs 6`` shows whether the ends level off. Each run of an hour at 60× takes about a minute
+of wall time; ``--minutes`` shortens the runs. Figures are printed, never asserted: they depend
+on the machine.
 
     .venv/bin/python bench/soak.py            # (make soak)
 """

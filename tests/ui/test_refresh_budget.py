@@ -19,6 +19,8 @@ from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
+from scaleout_tui.ui.widgets.clockbar import ClockBar
+from scaleout_tui.ui.widgets.gauges import GaugesView
 from tests.ui.conftest import LEVEL_1, LEVEL_8, async_test, open_level, unlock_through
 
 
@@ -84,6 +86,9 @@ async def test_max_runs_in_chained_slices_and_pausing_stops_the_chain(home: Path
         play.action_toggle_pause()
         await _stays_stopped(play, "after the pause")
         assert not play.session.finished
+        # the board shows the moment it stopped, not the last timed refresh (minutes earlier)
+        assert play.query_one(GaugesView).data.totals == play.session.snapshot().totals
+        assert play.query_one(ClockBar).data.t == play.session.now
     assert app._exception is None, app._exception
 
 

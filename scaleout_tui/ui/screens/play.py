@@ -482,7 +482,12 @@ class PlayScreen(Screen[None]):
             return
         self.clock.toggle_pause()
         self._last_wall = None
-        self.query_one(ClockBar).data = self.clock_data()
+        if self.clock.paused:
+            # The view refreshes every 250-500 ms of wall time, which at max is minutes of game
+            # time: without this, a pause would leave numbers from before on the board.
+            self.refresh_view()
+        else:
+            self.query_one(ClockBar).data = self.clock_data()
         self._record_speed()
 
     def action_speed(self, index: int) -> None:

@@ -84,7 +84,10 @@ class ScrubControls(Screen[None]):
             self.seek(0.0)  # play again from the start
         self.clock.toggle_pause()
         self._last_wall = None
-        self.query_one(ClockBar).data = self.clock_data()
+        if self.clock.paused:
+            self.refresh_view()  # the board shows where it stopped, not the last timed refresh
+        else:
+            self.query_one(ClockBar).data = self.clock_data()
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):
