@@ -482,13 +482,17 @@ class PlayScreen(Screen[None]):
             return
         self.clock.toggle_pause()
         self._last_wall = None
+        self.query_one(ClockBar).data = self.clock_data()
         if self.clock.paused:
             # The view refreshes every 250-500 ms of wall time, which at max is minutes of game
-            # time: without this, a pause would leave numbers from before on the board.
-            self.refresh_view()
-        else:
-            self.query_one(ClockBar).data = self.clock_data()
+            # time: without this, a pause would leave numbers from before on the board. After
+            # the next paint, so the pause itself shows at once (bench/ui.py [5]).
+            self.call_after_refresh(self._refresh_if_attached)
         self._record_speed()
+
+    def _refresh_if_attached(self) -> None:
+        if self.is_attached and not self._ended:
+            self.refresh_view()
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):

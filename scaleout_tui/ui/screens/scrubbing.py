@@ -84,10 +84,13 @@ class ScrubControls(Screen[None]):
             self.seek(0.0)  # play again from the start
         self.clock.toggle_pause()
         self._last_wall = None
-        if self.clock.paused:
-            self.refresh_view()  # the board shows where it stopped, not the last timed refresh
-        else:
-            self.query_one(ClockBar).data = self.clock_data()
+        self.query_one(ClockBar).data = self.clock_data()
+        if self.clock.paused:  # the board shows where it stopped, after the pause has shown
+            self.call_after_refresh(self._refresh_if_attached)
+
+    def _refresh_if_attached(self) -> None:
+        if self.is_attached:
+            self.refresh_view()
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):
