@@ -414,28 +414,27 @@ class DataPlane:
             added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
             if self.copies is not None:
                 self.copies.apply(arr.user[got], arr.kind[got], box[got])
-            if self.stage_box == [None] * len(STAGES):
+            if self.stage_box == [None] * len(STAGES):  # one stage (levels 1-3): answered here
                 done[got] = fin + self.rtt_s
-                got = got[:0]
-                fin = fin[:0]
-            stage_dem = np.zeros((got.size, len(STAGES)))
-            if self.stage_box[0] is not None and self.sessions is not None:
-                # demands are at speed 1: each stage divides by its own box's speed
-                stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s, 0.0)
-            write = np.zeros(got.size, dtype=np.bool_)
-            dbbox = np.full(got.size, -1, dtype=np.int64)
-            if self.db_box is not None:
-                write = is_write(arr.kind[got])
-                needs_db = ~db_here[got] & (arr.db_s[got] > 0)
-                dbbox = self._db_targets(arr.t[got], arr.user[got], write)
-                stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
-            nxt = next_stage(stage_dem, -1)
-            direct = nxt == len(STAGES)
-            done[got[direct]] = fin[direct] + self.rtt_s
-            via = ~direct
-            if via.any():
-                self._enter_transit(Transit(rid[got[via]], fin[via] + self.rtt_s, nxt[via], stage_dem[via],
-                                            dbbox[via], arr.user[got[via]], write[via]))
+            else:
+                stage_dem = np.zeros((got.size, len(STAGES)))
+                if self.stage_box[0] is not None and self.sessions is not None:
+                    # demands are at speed 1: each stage divides by its own box's speed
+                    stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s, 0.0)
+                write = np.zeros(got.size, dtype=np.bool_)
+                dbbox = np.full(got.size, -1, dtype=np.int64)
+                if self.db_box is not None:
+                    write = is_write(arr.kind[got])
+                    needs_db = ~db_here[got] & (arr.db_s[got] > 0)
+                    dbbox = self._db_targets(arr.t[got], arr.user[got], write)
+                    stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
+                nxt = next_stage(stage_dem, -1)
+                direct = nxt == len(STAGES)
+                done[got[direct]] = fin[direct] + self.rtt_s
+                via = ~direct
+                if via.any():
+                    self._enter_transit(Transit(rid[got[via]], fin[via] + self.rtt_s, nxt[via],
+                                                stage_dem[via], dbbox[via], arr.user[got[via]], write[via]))
         failed = cause != OK
         deadline = arr.t + self.timeout_s
         resolve_at = np.minimum(done, deadline)
