@@ -89,6 +89,11 @@ async def test_max_runs_in_chained_slices_and_pausing_stops_the_chain(home: Path
         # the board shows the moment it stopped, not the last timed refresh (minutes earlier)
         assert play.query_one(GaugesView).data.totals == play.session.snapshot().totals
         assert play.query_one(ClockBar).data.t == play.session.now
+        # the charts catch up in turns, a quarter of a second apart, while the game stays paused
+        last_t = play.session.snapshot().series["t"][-1]
+        shown = [c for c in play.query(SeriesChart) if c.display]
+        assert await _until(lambda: all(c._key is not None and c._key[1] == last_t for c in shown), 3.0), \
+            "the charts still show the time before the pause"
     assert app._exception is None, app._exception
 
 

@@ -58,6 +58,7 @@ from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
 from scaleout_tui.ui.clock import (
     MAX_GAP,
+    REFRESH_INTERVAL,
     SPEEDS,
     TICK_INTERVAL,
     GameClock,
@@ -143,6 +144,8 @@ class PlayScreen(Screen[None]):
         #: The next slice at "max", when one is scheduled (see :meth:`_max_slice`).
         self._max_handle: asyncio.Handle | None = None
         self._last_refresh = 0.0
+        #: Charts still to re-plot since the game paused (see :meth:`action_toggle_pause`).
+        self._charts_behind = 0
         self._p95_target = next((o.target for o in level.objectives if o.metric == "latency_p95_ms"), None)
         #: The failure kinds the player may inject here (empty: no drill, no keys, no commands).
         self.injections: tuple[str, ...] = injections(level)
@@ -247,6 +250,13 @@ class PlayScreen(Screen[None]):
         last, self._last_wall = self._last_wall, now
         if not self.is_active or self.clock.paused:
             self._stop_max()
+            if self.is_active and self._charts_behind and now - self._last_refresh >= REFRESH_INTERVAL:
+                self._charts_behind -= 1  # paused: the charts catch up with the pause, one a turn
+                self._last_refresh = now
+                try:
+                    self.refresh_view(charts=self.chart_turn())
+                except NoMatches:
+                    self._stop_timer()
             return
         elapsed = now - last if last is not None else 0.0
         if self.clock.speed is None:
@@ -483,16 +493,19 @@ class PlayScreen(Screen[None]):
         self.clock.toggle_pause()
         self._last_wall = None
         self.query_one(ClockBar).data = self.clock_data()
+        # The view refreshes every 250-500 ms of wall time, which at max is minutes of game time:
+        # without this, a pause would leave numbers from before on the board. The panels refresh
+        # after the next paint, so the pause itself shows at once; the charts catch up in turns
+        # while paused (:meth:`_on_tick`), since re-plotting all of them at once held the next
+        # key back by up to 60 ms (bench/ui.py [5]).
+        self._charts_behind = len(CHARTS) if self.clock.paused else 0
         if self.clock.paused:
-            # The view refreshes every 250-500 ms of wall time, which at max is minutes of game
-            # time: without this, a pause would leave numbers from before on the board. After
-            # the next paint, so the pause itself shows at once (bench/ui.py [5]).
             self.call_after_refresh(self._refresh_if_attached)
         self._record_speed()
 
     def _refresh_if_attached(self) -> None:
         if self.is_attached and not self._ended:
-            self.refresh_view()
+            self.refresh_view(charts=())
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):
