@@ -29,7 +29,9 @@ import sys
 from typing import Any
 
 import aiohttp_jinja2
+import textual_serve.server
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from scaleout_tui import texts
@@ -54,6 +56,40 @@ def url(host: str, port: int) -> str:
     """``http://host:port``, with an IPv6 address in brackets."""
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
+
+
+#: How long a game that was told to quit may take before it is killed, in seconds.
+GAME_EXIT_S = 5.0
+
+
+class GameAppService(AppService):
+    """textual-serve's per-tab service, which also reaps its game process.
+
+    Why: textual-serve stops reading when the game's output ends, but never waits for the
+    process or closes its stdin. A process whose transport was still open when the event loop
+    closed closed itself from ``__del__`` on the closed loop, and printed a traceback at exit
+    (``tests/serve`` caught it once on a loaded machine). Closing stdin and waiting here, while
+    the loop runs, leaves nothing for the garbage collector to do.
+    """
+
+    async def stop(self) -> None:
+        process = self._process
+        try:
+            await super().stop()
+        finally:
+            if process is not None:
+                if process.stdin is not None:
+                    process.stdin.close()
+                try:
+                    await asyncio.wait_for(process.wait(), GAME_EXIT_S)
+                except TimeoutError:
+                    with contextlib.suppress(ProcessLookupError):
+                        process.kill()
+                    await process.wait()
+
+
+# textual-serve builds its service by this module-level name for every tab that opens the page.
+setattr(textual_serve.server, "AppService", GameAppService)  # noqa: B010 (not re-exported there)
 
 
 class GameServer(Server):
