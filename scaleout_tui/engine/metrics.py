@@ -160,7 +160,8 @@ class BoxTotals:
 class Metrics:
     """Rolls ticks into fixed windows and keeps run totals.
 
-    Only the last :data:`WINDOWS_KEPT` closed windows stay in :attr:`windows`; ``closed``
+    Only the last :data:`WINDOWS_KEPT` closed windows stay in :attr:`windows` (every one with
+    ``keep_all``); ``closed``
     counts them all, and :attr:`boxes` keeps the per-box totals of the whole run.
     """
 
@@ -198,9 +199,12 @@ class Metrics:
     def roll(self, now: float) -> None:
         """Close every window that ends at or before ``now``."""
         while self.current.t0 + self.window_s <= now + 1e-9:
-            self.windows.append(self.current)
+            w = self.current
+            self.windows.append(w)
             self.closed += 1
-            self._append_series(self.current)
+            util = np.divide(w.busy, w.capacity, out=np.zeros_like(w.busy), where=w.capacity > 0)
+            self.boxes.add(w, util)
+            self._append_series(w, util)
             if len(self.windows) > HIST_KEPT:
                 old = self.windows[-HIST_KEPT - 1]
                 old.hist, old.errors, old.queue = RELEASED, RELEASED, RELEASED_F
@@ -240,7 +244,8 @@ class Metrics:
         self.current.instances_max = max(self.current.instances_max, n)
         self.peak_instances = max(self.peak_instances, n)
 
-    def _append_series(self, w: Window) -> None:
+    def _append_series(self, w: Window, util: F64) -> None:
+        """The chart points of a closed window; ``util`` is its busy / capacity per box."""
         s = self.series
         resolved = w.completed + int(w.errors.sum())
         s["t"].append(w.t0 + w.length)
@@ -250,8 +255,6 @@ class Metrics:
         s["p95_ms"].append(percentile(w.hist, 0.95) * 1000)
         s["p99_ms"].append(percentile(w.hist, 0.99) * 1000)
         s["error_pct"].append(100.0 * int(w.errors.sum()) / resolved if resolved else 0.0)
-        util = np.divide(w.busy, w.capacity, out=np.zeros_like(w.busy), where=w.capacity > 0)
-        self.boxes.add(w, util)
         s["cpu_max_pct"].append(100.0 * float(util.max()) if util.size else 0.0)
         s["cost_per_hour"].append(w.cost * 3600.0 / w.length)
         s["instances"].append(float(w.instances_max))
