@@ -53,6 +53,7 @@ import simpy
 
 if TYPE_CHECKING:
     from scaleout_tui.engine.fleet import Box
+    from scaleout_tui.engine.metrics import Window
     from scaleout_tui.engine.simulation import Simulation
 
 POLICIES: tuple[str, ...] = ("none", "simple", "step", "target", "hpa")
@@ -243,9 +244,14 @@ class AutoScaler:
         total = float(sum(int(delta[b.index]) for b in boxes))
         return total / len(boxes) * 60.0 / elapsed
 
+    def _recent_windows(self, span_s: float) -> list[Window]:
+        """The closed metric windows of the last ``span_s`` (at least one)."""
+        m = self.sim.metrics
+        return m.windows[-max(round(span_s / m.window_s), 1):]
+
     def average_latency_ms(self, span_s: float) -> float:
         """Mean response time of the requests completed in the last ``span_s``."""
-        wins = self.sim.metrics.windows[-max(round(span_s), 1):]
+        wins = self._recent_windows(span_s)
         done = sum(w.completed for w in wins)
         return 1000.0 * sum(w.latency_sum for w in wins) / done if done else 0.0
 
@@ -256,7 +262,7 @@ class AutoScaler:
         if not boxes:
             return 0.0
         idx = [b.index for b in boxes]
-        wins = self.sim.metrics.windows[-max(round(span_s), 1):]
+        wins = self._recent_windows(span_s)
         busy = sum(float(w.busy[[i for i in idx if i < w.busy.size]].sum()) for w in wins)
         cap = sum(float(w.capacity[[i for i in idx if i < w.capacity.size]].sum()) for w in wins)
         return 100.0 * busy / cap if cap > 0 else 0.0
