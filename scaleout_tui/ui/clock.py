@@ -95,7 +95,7 @@ def refresh_interval(speed: float | None) -> float:
 
 def max_budget(others: float) -> float:
     """The next slice at "max", given the wall time ``others`` spent since the last slice
-    ended (painting the screen, keys, other timers, waiting for the timer).
+    ended (painting the screen, keys, the view's refresh, the gap between slices).
 
     Why not a fixed slice: a fixed 35 ms of every 50 ms callback left the simulation at most
     70 % of the time, and a repaint of a big screen on a slow machine (tens of ms, several a
