@@ -1,6 +1,6 @@
 """The ``scaleout`` command: play (default), levels, validate, run, serve.
 
-This is a stable contract (DESIGN.md, "Command line"): tests and graders rely on the exit codes
+This is a stable contract (README.md, "Command line"): tests and graders rely on the exit codes
 and on one problem per line. Exit codes: 0 success (``run`` returns 0 whether the level was won
 or lost: losing is a result, not a failure); 1 bad content (a level, policy or ``--set`` the game
 refuses, said in one line on stderr); 2 usage errors (argparse's own convention).
@@ -26,6 +26,7 @@ from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level, validate_file
 from scaleout_tui.content.paths import level_ids, levels_dir
 from scaleout_tui.engine import CommandError
+from scaleout_tui.game.texts import refusal
 from scaleout_tui.traces.command import add_parser as add_trace_parser
 
 Handler = Callable[[argparse.Namespace], int]
@@ -244,7 +245,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _content_error(e: LevelError | CommandError) -> None:
-    _err(e if isinstance(e, LevelError) else texts.RUN_REFUSED.format(reason=e))
+    _err(e if isinstance(e, LevelError) else texts.RUN_REFUSED.format(reason=refusal(e)))
 
 
 def _print(report: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
@@ -257,7 +258,7 @@ def _print(report: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any
 
 
 def format_report(report: dict[str, Any]) -> list[str]:
-    """The short human summary of a ``run`` report (the JSON contract of DESIGN.md).
+    """The short human summary of a ``run`` report (the JSON contract of README.md).
 
     Written against ``.get`` throughout: a summary must not crash on a report from a slightly
     different game version, it just shows less.

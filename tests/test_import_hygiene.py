@@ -2,7 +2,7 @@
 
 Why: ``scaleout run --json``, the level validator, the tests of the engine and CI all run
 without a terminal UI. If ``engine``, ``content`` or ``game`` imported Textual or Rich
-(even for one helper), the layering in DESIGN.md would quietly rot and headless runs
+(even for one helper), the layering in docs/architecture.md would quietly rot and headless runs
 would pay Textual's import time. A fresh interpreter is the only honest place to check
 ``sys.modules``: inside the pytest process other tests have already imported Textual.
 """

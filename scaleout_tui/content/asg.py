@@ -20,7 +20,7 @@ from scaleout_tui import texts
 from scaleout_tui.content.decode import show_number
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.schema import Autoscaling
-from scaleout_tui.engine.autoscaler import ScalingSpec, ScheduledAction
+from scaleout_tui.engine.autoscaler_spec import ScalingSpec, ScheduledAction
 
 __all__ = ["group_problems", "scaling_spec"]
 

@@ -27,7 +27,7 @@ from scaleout_tui import texts
 from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
-from scaleout_tui.content.knobs import RULES, BadChoice, Value
+from scaleout_tui.content.knobs import RULES, BadChoice, Value, read_knob
 from scaleout_tui.content.locate import FieldPath, format_field
 from scaleout_tui.content.scenarios import base_series, load_scenario
 from scaleout_tui.content.schema import Level
@@ -42,18 +42,18 @@ from scaleout_tui.engine import (
     Spike,
     TrafficSpec,
 )
-from scaleout_tui.engine.autoscaler import ScalingSpec
+from scaleout_tui.engine.autoscaler_spec import ScalingSpec
 from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
 from scaleout_tui.engine.shardrouter import ShardingSpec
-from scaleout_tui.engine.simulation import AppSpec
 from scaleout_tui.engine.storage import StorageSpec
 
-__all__ = ["build_config", "commands_for", "injections", "knob_defaults", "load_catalog_default",
-           "resolve_knobs"]
+__all__ = ["build_config", "commands_for", "injections", "knob_command", "knob_defaults",
+           "load_catalog_default", "resolve_knobs"]
 
 # The engine's own default for a slow fault's multiplier, for events that do not set one.
 _SLOW_FACTOR = ScheduledFailure(0.0, "", 0.0).factor
@@ -98,10 +98,24 @@ def resolve_knobs(level: Level, knobs: Mapping[str, str]) -> dict[str, str]:
     return {k: knobs.get(k, v) for k, v in defaults.items()}
 
 
-def commands_for(level: Level, knobs: Mapping[str, str]) -> list[Command]:
-    """The engine commands that set ``knobs`` (only those given, in the level's knob order)."""
+def commands_for(level: Level, knobs: Mapping[str, str],
+                 catalog: Mapping[str, InstanceType] | None = None) -> list[Command]:
+    """The typed engine commands that set ``knobs`` (only those given, in the level's knob order).
+
+    Raises :class:`LevelError` naming the knob for an id or a value the level does not offer."""
     resolve_knobs(level, knobs)
-    return [Command(k.param, knobs[k.id]) for k in level.knobs if k.id in knobs]
+    cat = load_catalog_default() if catalog is None else catalog
+    return [knob_command(level, k.id, knobs[k.id], cat) for k in level.knobs if k.id in knobs]
+
+
+def knob_command(level: Level, knob_id: str, text: str, catalog: Mapping[str, InstanceType]) -> Command:
+    """The engine command for one knob set to ``text`` (one of its choices)."""
+    knob = next(k for k in level.knobs if k.id == knob_id)
+    try:
+        return Command(knob.param, read_knob(knob.param, text, catalog))
+    except BadChoice as e:
+        raise LevelError(level.id, f"knobs.{knob.id}", texts.BAD_CHOICE.format(
+            knob=knob.id, param=knob.param, got=text, reason=e)) from None
 
 
 def _itype(level: Level, catalog: Mapping[str, InstanceType], name: str, field: str) -> InstanceType:

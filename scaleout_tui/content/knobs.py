@@ -18,6 +18,10 @@ against the instance catalog and the layouts by the loader, as in the first vers
 format. Nor is ``traffic.scenario``: its choices are names in the scenario library
 (:mod:`scaleout_tui.content.scenarios`).
 
+:func:`read_knob` is the one reading of a knob's text for every parameter: the session and the
+command line turn a player's choice into the engine's typed :class:`~scaleout_tui.engine.Command`
+with it, so the engine never parses text and no bound is written twice.
+
 ``asg.schedule`` is the one choice that is not a single value: ``"none"`` or ``"DESIRED@AT"``, a
 scheduled action that sets the group's desired and minimum size at a clock time. It reads to the
 engine's own ``ScheduledAction`` tuple, so its default is compared with the level's
@@ -27,6 +31,7 @@ engine's own ``ScheduledAction`` tuple, so its default is compared with the leve
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import NoneType, UnionType
@@ -38,6 +43,7 @@ from scaleout_tui import texts
 from scaleout_tui.content.decode import show_number
 from scaleout_tui.content.schema import (
     FLAGS,
+    LAYOUTS,
     SESSION_STORES,
     App,
     Autoscaling,
@@ -51,20 +57,24 @@ from scaleout_tui.content.schema import (
     Storage,
     Topology,
 )
-from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
-from scaleout_tui.engine.autoscaler import POLICIES, ScheduledAction
+from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
+from scaleout_tui.engine.autoscaler_spec import POLICIES, ScheduledAction
 from scaleout_tui.engine.balancer import ALGORITHMS
+from scaleout_tui.engine.cloning import CLONE_DATABASES
+from scaleout_tui.engine.commands import Value as CommandValue
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
+from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
-from scaleout_tui.engine.simulation import CLONE_DATABASES
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 
 #: what ``asg.schedule`` reads to: the group's scheduled actions (none, or one)
 Schedule = tuple[ScheduledAction, ...]
 Value = str | bool | int | float | Schedule
+#: the parameters whose choices name an instance type in the catalog
+SIZE_PARAMS: Final = ("web.size", "db.size")
 
 # Plain decimals only: ``float()`` would also take "nan", "1e3", " 5" and "+5", none of which a
 # designer means as a choice shown to a player. Whole numbers stop at 15 digits, far above any
@@ -236,3 +246,22 @@ def _show_action(action: ScheduledAction) -> str:
     sizes = [(k, getattr(action, k)) for k in ("min_size", "max_size", "desired")]
     return "{" + ", ".join([f"at = {show_number(action.at)}"]
                            + [f"{k} = {v}" for k, v in sizes if v is not None]) + "}"
+
+
+def read_knob(param: str, text: str, catalog: Mapping[str, InstanceType]) -> CommandValue:
+    """The engine's typed value of ``text`` for ``param``. Raises :class:`BadChoice`.
+
+    Sizes read to the catalog's :class:`InstanceType`; ``layout`` and ``traffic.scenario`` to
+    their word (a scenario is looked up by name in the run's library); the rest by their rule."""
+    if param in SIZE_PARAMS:
+        itype = catalog.get(text)
+        if itype is None:
+            raise BadChoice(texts.NOT_IN_CATALOG.format(got=text))
+        return itype
+    if param == "layout":
+        if text not in LAYOUTS:
+            raise BadChoice(texts.CHOICE_WORDS.format(allowed=", ".join(LAYOUTS)))
+        return text
+    if param == "traffic.scenario":
+        return text
+    return RULES[param].read(text)

@@ -41,18 +41,22 @@ from scaleout_tui.content.schema import (
     Level,
 )
 from scaleout_tui.engine import InstanceType
-from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
-from scaleout_tui.engine.autoscaler import POLICIES
+from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
+from scaleout_tui.engine.autoscaler_spec import POLICIES
 from scaleout_tui.engine.balancer import ALGORITHMS
+from scaleout_tui.engine.cloning import CLONE_DATABASES, GOTCHA_KINDS
+from scaleout_tui.engine.failures import FAILURE_KINDS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
 from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
-from scaleout_tui.engine.simulation import CLONE_DATABASES, EVENT_KINDS, FAILURE_KINDS, GOTCHA_KINDS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
 from scaleout_tui.traces.series import read_series
+
+#: what a level's ``[[events]]`` may script: failures, and the gotchas of cloning a server
+EVENT_KINDS: tuple[str, ...] = FAILURE_KINDS + GOTCHA_KINDS
 
 __all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
 

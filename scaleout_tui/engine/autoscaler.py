@@ -46,117 +46,49 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import Any
 
 import numpy as np
 import simpy
 
-if TYPE_CHECKING:
-    from scaleout_tui.engine.fleet import Box
-    from scaleout_tui.engine.metrics import Window
-    from scaleout_tui.engine.simulation import Simulation
+from scaleout_tui.engine.autoscaler_spec import METRICS, POLICIES, ScalingSpec, ScheduledAction
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import CommandError, Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.healthcheck import HealthChecker
+from scaleout_tui.engine.metrics import Metrics, Window
+from scaleout_tui.engine.world import World
 
-POLICIES: tuple[str, ...] = ("none", "simple", "step", "target", "hpa")
-METRICS: tuple[str, ...] = ("cpu", "requests", "latency")
+#: a scaling cause's parameters: the reading, the threshold, the rule's numbers
+CauseParams = dict[str, str | float | int]
 
-
-def clock(t: float) -> str:
-    """mm:ss of simulated time, for the causes the history records."""
-    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduledAction:
-    at: float
-    min_size: int | None = None
-    max_size: int | None = None
-    desired: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ScalingSpec:
-    min_size: int = 1
-    max_size: int = 4
-    desired: int = 1
-    policy: str = "simple"
-    # metric and alarm (simple policy)
-    period_s: float = 60.0
-    evaluation_periods: int = 1       # N
-    datapoints_to_alarm: int = 1      # M
-    metric: str = "cpu"               # cpu | requests | latency (see METRICS)
-    scale_out_cpu: float = 10.0       # % average CPU
-    scale_in_cpu: float = 5.0
-    scale_out_requests: float = 1000.0  # requests per target per minute
-    scale_in_requests: float = 300.0
-    scale_out_latency_ms: float = 250.0  # average response time
-    scale_in_latency_ms: float = 50.0
-    step_out: int = 1
-    step_in: int = 1
-    cooldown_s: float = 300.0
-    # step: (breach over scale_out_cpu in CPU points, adjustment), breach ascending
-    steps: tuple[tuple[float, int], ...] = ((0.0, 1), (20.0, 2), (40.0, 3))
-    # target tracking and hpa
-    target_cpu: float = 60.0
-    target_requests: float = 1000.0
-    target_latency_ms: float = 200.0
-    tolerance: float = 0.1
-    sync_s: float = 15.0
-    stabilization_s: float = 300.0
-    # launch template and group
-    boot_min_s: float = 30.0
-    boot_max_s: float = 90.0
-    warmup_s: float = 0.0             # the policy's instance warm-up: left out of the metric
-    app_warmup_s: float = 0.0         # the app's real warm-up: slow first requests
-    cold_factor: float = 1.0          # service time multiplier of a just-booted app
-    health_check_grace_s: float = 300.0
-    scheduled: tuple[ScheduledAction, ...] = ()
-
-    def _of_metric(self, cpu: float, requests: float, latency: float) -> float:
-        return {"cpu": cpu, "requests": requests, "latency": latency}[self.metric]
-
-    @property
-    def scale_out_at(self) -> float:
-        """The scale-out threshold of the chosen metric, in its own unit."""
-        return self._of_metric(self.scale_out_cpu, self.scale_out_requests, self.scale_out_latency_ms)
-
-    @property
-    def scale_in_at(self) -> float:
-        return self._of_metric(self.scale_in_cpu, self.scale_in_requests, self.scale_in_latency_ms)
-
-    @property
-    def target(self) -> float:
-        """The value target tracking and the HPA keep the chosen metric at."""
-        return self._of_metric(self.target_cpu, self.target_requests, self.target_latency_ms)
-
-
-def show_metric(metric: str, value: float) -> str:
-    """A metric's reading as the history and the event log say it."""
-    if metric == "requests":
-        return f"{value:,.0f} req/target/min"
-    if metric == "latency":
-        return f"latency {value:,.0f} ms"
-    return f"CPU {value:.0f} %"
-
-
-def show_threshold(metric: str, value: float) -> str:
-    if metric == "requests":
-        return f"{value:,.0f}"
-    if metric == "latency":
-        return f"{value:,.0f} ms"
-    return f"{value:g} %"
+def hpa_desired(current: int, metric: float, target: float, tolerance: float) -> int:
+    """Kubernetes' rule: ceil(current × metric / target), unless within tolerance."""
+    ratio = metric / target
+    if abs(ratio - 1.0) <= tolerance:
+        return current
+    return math.ceil(current * ratio)
 
 
 @dataclass(slots=True)
 class Change:
+    """One capacity change, as the console's activity history keeps it: the cause is a code
+    (``simple_out``, ``hpa``, ``scheduled`` ...) and its parameters, which the game words."""
+
     t: float
     old: int
     new: int
     cause: str
+    params: CauseParams = field(default_factory=dict)
 
 
 @dataclass
 class AutoScaler:
-    sim: Simulation
+    world: World
+    fleet: Fleet
+    metrics: Metrics
+    health: HealthChecker | None
     spec: ScalingSpec
     rng: np.random.Generator
     desired: int = 0
@@ -170,16 +102,23 @@ class AutoScaler:
     _step_target: int = 0
     _sent_mark: Any = None       # balancer dispatch counts at the last requests reading
     _sent_at: float = 0.0
+    #: one sample per second: desired, in service, booting
+    samples: dict[str, list[float]] = field(
+        default_factory=lambda: {"desired": [], "in_service": [], "pending": []})
+
+    def __post_init__(self) -> None:
+        self.fleet.launch_hooks.append(self._launched)
+        self.world.second_hooks.append(self._sample)
 
     def start(self) -> None:
         self.desired = self.spec.desired
         for action in self.spec.scheduled:
-            self.sim.env.process(self._scheduled(action))
-        self.sim.env.process(self._health_loop())
+            self.world.env.process(self._scheduled(action))
+        self.world.env.process(self._health_loop())
         self._start_policy()
 
     def _start_policy(self) -> None:
-        env = self.sim.env
+        env = self.world.env
         gen = self._generation
         policy = self.spec.policy
         if policy == "hpa":
@@ -194,26 +133,27 @@ class AutoScaler:
         self.spec = spec
         self._generation += 1
         self._start_policy()
-        self.set_desired(self.desired, "limits changed")
+        self.set_desired(self.desired, "limits_changed")
 
     def add_schedule(self, action: ScheduledAction) -> None:
-        self.sim.env.process(self._scheduled(action, delay=max(action.at - self.sim.env.now, 0.0)))
+        self.world.env.process(self._scheduled(action, delay=max(action.at - self.world.env.now, 0.0)))
 
     def _live(self, gen: int) -> bool:
         return gen == self._generation
 
     # ---- the metric ---------------------------------------------------------------
     def in_service(self) -> list[Box]:
-        return [b for b in self.sim.boxes if b.serves_web and b.state == "running"
-                and b.name in self.sim.registered and not self._draining(b)]
+        registered = self.fleet.registered
+        return [b for b in self.fleet.boxes if b.serves_web and b.state == "running"
+                and b.name in registered and not self._draining(b)]
 
     def _draining(self, box: Box) -> bool:
-        h = self.sim.health.health.get(box.name) if self.sim.health else None
+        h = self.health.health.get(box.name) if self.health else None
         return h is not None and h.status == "draining"
 
     def _warm(self) -> list[Box]:
         """In-service instances past the policy's warm-up: the ones the metric counts."""
-        now = self.sim.env.now
+        now = self.world.env.now
         warm = self.spec.warmup_s
         return [b for b in self.in_service() if now - self.launched_at.get(b.name, -1e9) >= warm]
 
@@ -229,8 +169,8 @@ class AutoScaler:
     def requests_per_target(self) -> float:
         """Requests per warm target per minute since the previous reading (the balancer's
         own count, like ALBRequestCountPerTarget)."""
-        sent = self.sim.data.dispatched
-        now = self.sim.env.now
+        sent = self.world.data.dispatched
+        now = self.world.env.now
         # boxes added since the last reading had sent nothing then
         mark = np.zeros(sent.size, dtype=sent.dtype)
         if self._sent_mark is not None:
@@ -246,7 +186,7 @@ class AutoScaler:
 
     def _recent_windows(self, span_s: float) -> list[Window]:
         """The closed metric windows of the last ``span_s`` (at least one)."""
-        m = self.sim.metrics
+        m = self.metrics
         return m.windows[-max(round(span_s / m.window_s), 1):]
 
     def average_latency_ms(self, span_s: float) -> float:
@@ -268,50 +208,50 @@ class AutoScaler:
         return 100.0 * busy / cap if cap > 0 else 0.0
 
     # ---- decisions ----------------------------------------------------------------
-    def set_desired(self, n: int, cause: str) -> bool:
+    def set_desired(self, n: int, cause: str, /, **params: str | float | int) -> bool:
         """Clamp to the limits and act; returns whether the desired count changed."""
         n = max(self.spec.min_size, min(self.spec.max_size, n))
         if n == self.desired:
             return False
-        self.history.append(Change(self.sim.env.now, self.desired, n, cause))
-        self.sim.emit_scaling(self.desired, n, cause)
+        self.history.append(Change(self.world.env.now, self.desired, n, cause, dict(params)))
+        self.world.emit("scale_out" if n > self.desired else "scale_in", "info", old=self.desired, new=n,
+                        cause=cause, **params)
         self.desired = n
-        self.sim.resize_fleet(n)
+        self.fleet.resize_to(n, self.in_service(), self.boot_time)
         return True
 
     def _datapoint(self, period_s: float) -> float:
         value = self.metric_value(period_s)
-        self.datapoints.append((self.sim.env.now, value))
+        self.datapoints.append((self.world.env.now, value))
         return value
 
     def capacity(self) -> int:
         """In service plus on its way (booting): what a policy already counts on."""
-        booting = sum(1 for b in self.sim._pending_boxes if b.name == "web-new")
-        return len(self.in_service()) + booting
+        return len(self.in_service()) + self.fleet.pending_web()
 
     def _every(self, gen: int, period: float,
                act: Callable[[float], None], record: bool = True) -> Generator[simpy.Event, Any, None]:
         """Every ``period`` seconds, read the metric and let ``act`` decide, until the
         policy is replaced (its generation changes)."""
-        env = self.sim.env
+        env = self.world.env
         while self._live(gen):
             yield env.timeout(period)
             if not self._live(gen):
                 return
             act(self._datapoint(period) if record else self.metric_value(period))
 
-    def _alarms(self) -> tuple[bool, bool, str]:
+    def _alarms(self) -> tuple[bool, bool, CauseParams]:
         """(scale-out alarm, scale-in alarm, "M of N") over the last N datapoints."""
         spec = self.spec
         last = [v for _, v in self.datapoints[-spec.evaluation_periods:]]
         m = spec.datapoints_to_alarm
         high = sum(v >= spec.scale_out_at for v in last) >= m
         low = sum(v <= spec.scale_in_at for v in last) >= m
-        return high, low, f"{m} of {spec.evaluation_periods}"
+        return high, low, {"m": m, "n": spec.evaluation_periods}
 
     def _on_step(self, value: float) -> None:
         spec = self.spec
-        now = self.sim.env.now
+        now = self.world.env.now
         high, low, m_of_n = self._alarms()
         metric = spec.metric
         if high:
@@ -322,13 +262,11 @@ class AutoScaler:
                 return  # capacity already on its way covers this breach
             self._step_target = want
             self._step_until = now + max(spec.warmup_s, spec.boot_max_s)
-            why = (f"{show_metric(metric, value)} is {show_threshold(metric, breach)} over "
-                   f"{show_threshold(metric, spec.scale_out_at)}")
-            self.set_desired(want, f"{why} for {m_of_n} periods → +{adj}")
+            self.set_desired(want, "step_out", metric=metric, value=value, breach=breach,
+                             threshold=spec.scale_out_at, adj=adj, **m_of_n)
         elif low:
-            self.set_desired(self.desired - spec.step_in,
-                             f"{show_metric(metric, value)} ≤ {show_threshold(metric, spec.scale_in_at)} "
-                             f"for {m_of_n} periods")
+            self.set_desired(self.desired - spec.step_in, "step_in", metric=metric, value=value,
+                             threshold=spec.scale_in_at, **m_of_n)
 
     def _on_target(self, value: float) -> None:
         spec = self.spec
@@ -338,42 +276,36 @@ class AutoScaler:
         current = max(len(self.in_service()), 1)
         want = math.ceil(current * value / target)
         if len(vals) >= 3 and all(v > target for v in vals[-3:]) and want > self.desired:
-            self.set_desired(want, f"target tracking: {show_metric(metric, value)} > "
-                                   f"{show_threshold(metric, target)} for 3 periods → {want}")
+            self.set_desired(want, "target_out", metric=metric, value=value, target=target, want=want)
         elif (len(vals) >= 15 and all(v < 0.9 * target for v in vals[-15:])
               and want < self.desired):
-            self.set_desired(want, f"target tracking: {show_metric(metric, value)}, below "
-                                   f"{show_threshold(metric, 0.9 * target)} for 15 periods → {want}")
+            self.set_desired(want, "target_in", metric=metric, value=value, below=0.9 * target, want=want)
 
     def _on_simple(self, value: float) -> None:
         spec = self.spec
-        now = self.sim.env.now
+        now = self.world.env.now
         if now < self.cooldown_until:
             return
         high, low, m_of_n = self._alarms()
-        until = clock(now + spec.cooldown_s)
-        reading = show_metric(spec.metric, value)
+        until = now + spec.cooldown_s
+        acted = False
         if high:
-            cause = (f"{reading} ≥ {show_threshold(spec.metric, spec.scale_out_at)} for {m_of_n} periods "
-                     f"→ +{spec.step_out}, cooldown until {until}")
-            if self.set_desired(self.desired + spec.step_out, cause):
-                self.cooldown_until = now + spec.cooldown_s
+            acted = self.set_desired(self.desired + spec.step_out, "simple_out", metric=spec.metric,
+                                     value=value, threshold=spec.scale_out_at, step=spec.step_out,
+                                     until=until, **m_of_n)
         elif low:
-            cause = (f"{reading} ≤ {show_threshold(spec.metric, spec.scale_in_at)} for {m_of_n} periods "
-                     f"→ -{spec.step_in}, cooldown until {until}")
-            if self.set_desired(self.desired - spec.step_in, cause):
-                self.cooldown_until = now + spec.cooldown_s
+            acted = self.set_desired(self.desired - spec.step_in, "simple_in", metric=spec.metric,
+                                     value=value, threshold=spec.scale_in_at, step=spec.step_in,
+                                     until=until, **m_of_n)
+        if acted:
+            self.cooldown_until = until
 
     def hpa_desired(self, current: int, metric: float) -> int:
-        """Kubernetes' rule: ceil(current × metric / target), unless within tolerance."""
-        ratio = metric / self.spec.target
-        if abs(ratio - 1.0) <= self.spec.tolerance:
-            return current
-        return math.ceil(current * ratio)
+        return hpa_desired(current, metric, self.spec.target, self.spec.tolerance)
 
     def _on_hpa(self, value: float) -> None:
         spec = self.spec
-        now = self.sim.env.now
+        now = self.world.env.now
         current = len(self.in_service()) or self.desired
         want = self.hpa_desired(current, value)
         self._recommendations.append((now, want))
@@ -382,32 +314,101 @@ class AutoScaler:
         if want < self.desired:
             # scale down only to the highest recommendation of the window
             want = max(r for _, r in self._recommendations)
-        self.set_desired(want, f"HPA: {show_metric(spec.metric, value)} vs target "
-                               f"{show_threshold(spec.metric, spec.target)} → {want}")
+        self.set_desired(want, "hpa", metric=spec.metric, value=value, target=spec.target, want=want)
 
     def _scheduled(self, a: ScheduledAction, delay: float | None = None) -> Generator[simpy.Event, Any, None]:
-        yield self.sim.env.timeout(a.at if delay is None else delay)
+        yield self.world.env.timeout(a.at if delay is None else delay)
         spec = self.spec
         if a.min_size is not None or a.max_size is not None:
             self.spec = replace(spec, min_size=a.min_size if a.min_size is not None else spec.min_size,
                                 max_size=a.max_size if a.max_size is not None else spec.max_size)
         target = a.desired if a.desired is not None else self.desired
-        self.set_desired(max(self.spec.min_size, min(self.spec.max_size, target)), "scheduled action")
+        self.set_desired(max(self.spec.min_size, min(self.spec.max_size, target)), "scheduled")
 
     def _health_loop(self) -> Generator[simpy.Event, Any, None]:
         """Replace instances the balancer marks unhealthy, once past the grace period."""
-        env = self.sim.env
+        env = self.world.env
         while True:
             yield env.timeout(5.0)
-            health = self.sim.health.health if self.sim.health else {}
+            health = self.health.health if self.health else {}
             for b in self.in_service():
                 h = health.get(b.name)
                 born = self.launched_at.get(b.name, 0.0)
                 graced = env.now - born >= self.spec.health_check_grace_s
                 if h is not None and h.status == "unhealthy" and graced:
-                    cause = f"replace unhealthy {b.name}"
-                    self.history.append(Change(env.now, self.desired, self.desired, cause))
-                    self.sim.replace_instance(b)
+                    self.history.append(Change(env.now, self.desired, self.desired, "replace_unhealthy",
+                                               {"box": b.name}))
+                    self.fleet.replace(b, self.boot_time())
 
     def boot_time(self) -> float:
         return float(self.rng.uniform(self.spec.boot_min_s, self.spec.boot_max_s))
+
+    # ---- the group's hooks --------------------------------------------------------------
+    def _launched(self, box: Box) -> None:
+        """A box from the launch template: its app starts cold (see ``ScalingSpec.cold_factor``)."""
+        now = self.world.env.now
+        self.launched_at[box.name] = now
+        box.warm_from, box.warm_s, box.cold_factor = now, self.spec.app_warmup_s, self.spec.cold_factor
+        self.world.data.touch()
+
+    def _sample(self, t: float) -> None:
+        cap = self.samples
+        cap["desired"].append(float(self.desired))
+        cap["in_service"].append(float(len(self.in_service())))
+        cap["pending"].append(float(self.fleet.pending_web()))
+
+    # ---- commands -----------------------------------------------------------------------
+    def commands(self) -> dict[str, Handler]:
+        handlers: dict[str, Handler] = {
+            "asg.policy": self._policy, "asg.metric": self._metric, "asg.desired": self._desired,
+            "asg.min_size": partial(self._limit, "min_size"),
+            "asg.max_size": partial(self._limit, "max_size"), "asg.schedule": self._schedule}
+        for key in ("scale_out_cpu", "scale_in_cpu", "target_cpu"):
+            handlers[f"asg.{key}"] = partial(self._threshold, key)
+        for key in ("target_requests", "target_latency_ms", "cooldown_s", "period_s", "warmup_s"):
+            handlers[f"asg.{key}"] = partial(self._number, key)
+        return handlers
+
+    def _policy(self, value: Value) -> None:
+        assert isinstance(value, str) and value in POLICIES
+        self.reconfigure(replace(self.spec, policy=value))
+
+    def _metric(self, value: Value) -> None:
+        assert isinstance(value, str) and value in METRICS
+        self.reconfigure(replace(self.spec, metric=value))
+
+    def _limit(self, key: str, value: Value) -> None:
+        assert isinstance(value, int)
+        spec = self.spec
+        lo = value if key == "min_size" else spec.min_size
+        hi = value if key == "max_size" else spec.max_size
+        if lo > hi:
+            raise CommandError("asg_min_above_max", min=lo, max=hi)
+        self.reconfigure(replace(spec, min_size=lo, max_size=hi))
+
+    def _desired(self, value: Value) -> None:
+        assert isinstance(value, int)
+        spec = self.spec
+        if not spec.min_size <= value <= spec.max_size:
+            raise CommandError("asg_desired_outside", desired=value, min=spec.min_size, max=spec.max_size)
+        self.set_desired(value, "set_by_hand")
+
+    def _threshold(self, key: str, value: Value) -> None:
+        assert isinstance(value, (int, float))
+        new = replace(self.spec, **{key: float(value)})  # type: ignore[arg-type]
+        if new.scale_in_cpu >= new.scale_out_cpu:
+            raise CommandError("asg_thresholds_crossed", scale_in=new.scale_in_cpu,
+                               scale_out=new.scale_out_cpu)
+        self.reconfigure(new)
+
+    def _number(self, key: str, value: Value) -> None:
+        assert isinstance(value, (int, float))
+        self.reconfigure(replace(self.spec, **{key: float(value)}))  # type: ignore[arg-type]
+
+    def _schedule(self, value: Value) -> None:
+        assert isinstance(value, tuple)
+        for action in value:
+            if action.at < self.world.now:
+                raise CommandError("schedule_passed", at=action.at)
+        for action in value:
+            self.add_schedule(action)

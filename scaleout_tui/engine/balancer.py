@@ -17,6 +17,10 @@ Sticky sessions (an ``AWSALB``-style cookie, 86,400 s by default) sit on top of 
 algorithm: a client with a valid cookie goes back to the same target while that target
 is in rotation.
 
+Commands: ``lb.algorithm``, ``lb.sticky``, ``lb.target_port`` and ``lb.count`` (a second node is
+an active/passive pair: when the active node dies the passive one takes over after
+``failover_s``, and until then nothing answers).
+
 When every registered target is unhealthy the balancer *fails open* (as ALB does):
 it routes to all of them rather than to none, on the theory that the health check
 may be what is wrong.
@@ -30,10 +34,16 @@ request per target.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
+
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.world import World
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -106,7 +116,7 @@ class Balancer:
                 out[r] = i
                 heapq.heapreplace(heap, (c + 1, i))
             return targets[out]
-        raise ValueError(f"unknown balancing algorithm {alg!r}")
+        raise AssertionError(alg)  # the content layer offers only ALGORITHMS
 
     def _sticky(self, t: F64, user: I64, targets: I64, pick: I64) -> I64:
         has = (self.cookie[user] >= 0) & (self.cookie_until[user] > t)
@@ -136,3 +146,59 @@ class Balancer:
             self.dns_until[user[res]] = t[res] + self.spec.dns_ttl_s
         # the cached address, even if it has since been taken out of the DNS record
         return self.dns_addr[user]
+
+
+#: each command's field of :class:`BalancerSpec`
+_FIELDS: dict[str, str] = {"lb.algorithm": "algorithm", "lb.sticky": "sticky",
+                           "lb.target_port": "target_port", "lb.count": "count"}
+
+
+class Balancers:
+    """The balancer nodes as the operator runs them, and the data plane's dispatcher."""
+
+    def __init__(self, world: World, fleet: Fleet, spec: BalancerSpec, rng: np.random.Generator) -> None:
+        self.world = world
+        self.fleet = fleet
+        self.spec = spec
+        self._failover_until = -1.0
+        for _ in range(spec.count):
+            fleet.add_live_box("lb", "lb", fleet.aux_type)
+        self.balancer = Balancer(spec, world.users, rng)
+        world.data.balancer = self.balancer
+        world.data.port_ok = spec.target_port == APP_PORT
+        world.tick_hooks.append(self._tick)
+        world.crash_hooks.append(self._crashed)
+
+    def commands(self) -> dict[str, Handler]:
+        return {param: partial(self.reconfigure, name) for param, name in _FIELDS.items()}
+
+    def reconfigure(self, field: str, value: Value) -> None:
+        spec = replace(self.spec, **{field: value})  # type: ignore[arg-type]
+        if field == "target_port":
+            self.world.data.port_ok = spec.target_port == APP_PORT
+        elif field == "count":
+            self._set_count(spec.count)
+        self.spec = spec
+        self.balancer.spec = spec
+        self.world.data.touch()
+
+    def _set_count(self, n: int) -> None:
+        lbs = [b for b in self.fleet.boxes if b.role == "lb" and b.state != "terminated"]
+        while len(lbs) < n:
+            lbs.append(self.fleet.add_live_box("lb", "lb", self.fleet.aux_type))
+        while len(lbs) > n:
+            self.fleet.set_state(lbs.pop(), "terminated")
+
+    def serving(self, t: float) -> bool:
+        """Whether a balancer node answers at ``t``."""
+        lbs = [b for b in self.fleet.boxes if b.role == "lb" and b.state != "terminated"]
+        if not lbs or self.spec.algorithm == "dns":
+            return True  # with DNS round robin clients connect straight to the web boxes
+        return any(b.accepting for b in lbs) and t >= self._failover_until
+
+    def _tick(self, t0: float) -> None:
+        self.world.data.lb_up = self.serving(t0)
+
+    def _crashed(self, box: Box) -> None:
+        if box.role == "lb":
+            self._failover_until = self.world.now + self.spec.failover_s

@@ -26,6 +26,11 @@ later request can arrive there earlier, because later requests reach the web tie
 only after ``t1``. Health probes are the one exception: they are served at their own
 time, ahead of requests of the same tick that arrived before them (≤ one tick).
 
+The mechanisms a level has join in as :class:`~scaleout_tui.engine.requests.Gate` objects (a
+session store, file storage, redirects, local copies of the data, in that order) and one
+:class:`~scaleout_tui.engine.requests.DbRouter` (replicas or shards): the tick is a loop over
+what the level has, not a chain of special cases, and the data plane imports no mechanism.
+
 The tandem model releases the web worker while the request waits on the DB (like an
 async app server). A thread-per-request app would hold it; that refinement changes
 the web tier's utilisation, not the DB's, and is left for a later level.
@@ -34,138 +39,44 @@ the web tier's utilisation, not the DB's, and is left for a later level.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from scaleout_tui.engine.balancer import Balancer
-from scaleout_tui.engine.fleet import Box
-from scaleout_tui.engine.localdb import DataCopies
+from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
-from scaleout_tui.engine.redirects import Redirects
-from scaleout_tui.engine.replication import Replication, is_write
-from scaleout_tui.engine.sessions import SessionStore
-from scaleout_tui.engine.shardrouter import BROADCAST, ShardRouter
-from scaleout_tui.engine.storage import FileStore
-from scaleout_tui.engine.traffic import Arrivals
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
-
-OK = -1
-CAUSE = {name: i for i, name in enumerate(ERROR_CAUSES)}
-FAST_ANSWER_S = 0.002  # an error page or a 404 costs the app next to nothing
-
-# Downstream stages, in the order a request visits them.
-STAGES: tuple[str, ...] = ("session", "db")
-STAGE_DOWN = (CAUSE["store_down"], CAUSE["db_down"])
-WEB = -1  # stage_now of a request still at (or answered by) its web box
-
-FAULTS = {"none": 0, "hang": 1, "error": 2, "slow": 0}
-
-
-class ArrivalSource(Protocol):
-    def sample(self, t0: float, t1: float) -> Arrivals: ...
-
-
-@dataclass(slots=True)
-class Flight:
-    """Requests the client is still waiting for (struct of arrays, ids ascending)."""
-
-    rid: I64
-    arrival: F64
-    box: I64         # web box, -1 if none
-    done: F64        # response time at the client; inf while unknown
-    cause: npt.NDArray[np.int8]   # OK, or an error cause; meaningful once resolve_at is set
-    resolve_at: F64  # when the client learns the outcome
-    stage_now: npt.NDArray[np.int8]  # WEB, or the downstream stage last entered
-    dbbox: I64       # database box of its query once it reaches the DB stage, else -1
-
-    @classmethod
-    def empty(cls) -> Flight:
-        f: dict[str, npt.NDArray[np.generic]] = {}
-        for fld in fields(cls):
-            dtype = {"cause": np.int8, "stage_now": np.int8, "rid": np.int64,
-                     "box": np.int64, "dbbox": np.int64}.get(fld.name, np.float64)
-            f[fld.name] = np.empty(0, dtype=dtype)
-        return cls(**f)  # type: ignore[arg-type]
-
-    def extend(self, other: Flight) -> None:
-        for name in FLIGHT_FIELDS:
-            setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
-
-    def take(self, mask: B) -> Flight:
-        return Flight(*[getattr(self, name)[mask] for name in FLIGHT_FIELDS])
-
-    @property
-    def size(self) -> int:
-        return int(self.rid.size)
+from scaleout_tui.engine.requests import (
+    BROADCAST,
+    CAUSE,
+    F64,
+    FAST_ANSWER_S,
+    FAULTS,
+    GATE_ORDER,
+    I64,
+    OK,
+    STAGE_DOWN,
+    STAGES,
+    TRANSIT_FIELDS,
+    WEB,
+    ArrivalSource,
+    B,
+    DbRouter,
+    Flight,
+    Gate,
+    Tables,
+    Transit,
+    WebBatch,
+    next_stage,
+)
+from scaleout_tui.engine.traffic import Arrivals, is_write
 
 
-FLIGHT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Flight))
+class Dispatcher(Protocol):
+    """What picks a web box for each request: the balancer (see :mod:`balancer`)."""
 
-
-@dataclass(slots=True)
-class Transit:
-    """Requests between stages: id, arrival at their next stage, which one, and the
-    demand each stage still has to do for them (columns follow ``STAGES``)."""
-
-    rid: I64
-    t: F64
-    stage: npt.NDArray[np.int8]
-    demand: npt.NDArray[np.float64]
-    dbbox: I64       # the database box this request's query goes to
-    user: I64
-    write: B
-
-    @classmethod
-    def empty(cls) -> Transit:
-        return cls(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int8), np.empty((0, len(STAGES))),
-                   np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.bool_))
-
-    def add(self, other: Transit) -> None:
-        for name in TRANSIT_FIELDS:
-            setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
-
-    def take(self, sel: B | I64) -> Transit:
-        """The rows picked by a mask or by indices."""
-        return Transit(*[getattr(self, name)[sel] for name in TRANSIT_FIELDS])
-
-    def keep(self, mask: B) -> None:
-        for name in TRANSIT_FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
-
-
-TRANSIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Transit))
-
-
-def next_stage(demand: F64, after: int) -> npt.NDArray[np.int8]:
-    """The first stage after ``after`` with work to do, or ``len(STAGES)`` for none."""
-    s = len(STAGES)
-    cols = np.arange(s)
-    todo = (demand > 0) & (cols[None, :] > after)
-    return np.where(todo.any(axis=1), todo.argmax(axis=1), s).astype(np.int8)
-
-
-@dataclass(slots=True)
-class Tables:
-    """Per-box lookup arrays, rebuilt only when the control plane changes a box."""
-
-    accepting: B
-    colocated: B
-    speed: F64
-    slow: F64
-    fault: npt.NDArray[np.int8]
-    powered: B
-    rotation: I64      # web boxes the balancer may pick now
-    registered: I64    # web boxes registered (in rotation or not)
-    all_well: bool     # every box accepting, no app faults: the common case, skips checks
-    price_billed: float  # $/h of the boxes billed now
-    working: int       # billed boxes that are not balancer nodes
+    def route(self, t: F64, user: I64, rotation: I64, registered: I64, outstanding: I64) -> I64: ...
 
 
 class DataPlane:
@@ -189,15 +100,14 @@ class DataPlane:
         self.next_id = 0
         self.rr = 0
         self.stage_box: list[int | None] = [None] * len(STAGES)
-        self.balancer: Balancer | None = None
+        #: the balancer; None: clients pick a box themselves (``dispatch``)
+        self.balancer: Dispatcher | None = None
         self.lb_up = True
         self.port_ok = True
-        self.sessions: SessionStore | None = None
-        self.files: FileStore | None = None
-        self.replication: Replication | None = None
-        self.shards: ShardRouter | None = None
-        self.redirects: Redirects | None = None
-        self.copies: DataCopies | None = None
+        #: what the web tier's requests pass through, in order (see :class:`Gate`)
+        self.gates: list[Gate] = []
+        #: replicas or shards: which database box answers a query (None: the master)
+        self.db_router: DbRouter | None = None
         self.rotation_fn: Callable[[], tuple[list[int], list[int]]] | None = None
         self.dispatched = np.zeros(len(boxes), dtype=np.int64)
         self.resolved_ok = 0
@@ -221,6 +131,11 @@ class DataPlane:
         self.stage_box[STAGES.index("db")] = idx
 
     # ---- control-plane hooks ------------------------------------------------------
+    def add_gate(self, gate: Gate) -> None:
+        """``gate`` joins the web tier at its place in ``GATE_ORDER``."""
+        self.gates.append(gate)
+        self.gates.sort(key=lambda g: GATE_ORDER.index(g.name))
+
     def touch(self) -> None:
         """A box changed state, role, size, fault or health: rebuild the tables."""
         self._stale = True
@@ -260,8 +175,8 @@ class DataPlane:
             if self.transit.rid.size:
                 dead = np.isin(self.transit.rid, f.rid[hit]) & (self.transit.t > now)
                 self.transit.keep(~dead)
-            if self.sessions is not None and self.sessions.spec.store == "local":
-                self.sessions.drop_box(box.index)
+            for gate in self.gates:
+                gate.box_lost(box)
         f.cause[hit] = cause
         f.resolve_at[hit] = now
         f.done[hit] = now
@@ -357,11 +272,9 @@ class DataPlane:
         else:
             box = self._pick(arr, tb)
             cause[box < 0] = CAUSE["no_target"]
-        bypass: B | None = None
-        if self.redirects is not None and self.redirects.active:
-            # users pinned by an absolute redirect talk to their box, not the balancer
-            bypass = self.redirects.route(arr.t, arr.user, arr.kind, box)
-            cause[bypass] = OK
+        batch = WebBatch(arr, box, cause, done, np.zeros(n, dtype=np.bool_), tb.all_well, self.rng)
+        for gate in self.gates:
+            gate.route(batch)
         has_box = box >= 0
         if has_box.all():
             bx = box
@@ -369,7 +282,8 @@ class DataPlane:
         else:
             bx = np.where(has_box, box, 0)
             self.dispatched += np.bincount(box[has_box], minlength=self.bank.n)
-        live = has_box & (cause == OK)
+        live = batch.live
+        live[:] = has_box & (cause == OK)
         if not tb.all_well:
             refused = live & (~tb.accepting[bx] | (not self.port_ok))
             cause[refused] = CAUSE["refused"]
@@ -381,24 +295,8 @@ class DataPlane:
             live &= ~err
             hung = live & (fault == FAULTS["hang"])  # accepted, never answered: client times out
             live &= ~hung
-            if bypass is not None and self.redirects is not None:
-                self.redirects.bypassed_failed += int((bypass & ~live).sum())
-        uses_store = np.zeros(n, dtype=np.bool_)
-        if self.sessions is not None:
-            idx = np.flatnonzero(live)
-            lost, uses = self.sessions.check(arr.t[idx], arr.user[idx], arr.kind[idx], box[idx])
-            cause[idx[lost]] = CAUSE["session_lost"]
-            done[idx[lost]] = arr.t[idx[lost]] + FAST_ANSWER_S
-            uses_store[idx] = uses
-            live[idx[lost]] = False
-        extra: F64 | None = None
-        if self.files is not None:
-            idx = np.flatnonzero(live)
-            missing = self.files.apply(arr.t[idx], arr.user[idx], arr.kind[idx], box[idx])
-            cause[idx[missing]] = CAUSE["not_found"]
-            done[idx[missing]] = arr.t[idx[missing]] + FAST_ANSWER_S
-            live[idx[missing]] = False
-            extra = self.files.latency(arr.kind, self.rng)
+        for gate in self.gates:
+            gate.admit(batch)
         colocated = tb.colocated[bx]
         db_here = colocated | (self.db_box is None)
         demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s)
@@ -409,32 +307,15 @@ class DataPlane:
             got = acc[served.accepted]
             cause[acc[~served.accepted]] = CAUSE["queue_full"]
             fin = served.finish[served.accepted]
-            if extra is not None:
-                fin = fin + extra[got]
+            if batch.extra is not None:
+                fin = fin + batch.extra[got]
             added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
-            if self.copies is not None:
-                self.copies.apply(arr.user[got], arr.kind[got], box[got])
+            for gate in self.gates:
+                gate.served(batch, got)
             if self.stage_box == [None] * len(STAGES):  # one stage (levels 1-3): answered here
                 done[got] = fin + self.rtt_s
             else:
-                stage_dem = np.zeros((got.size, len(STAGES)))
-                if self.stage_box[0] is not None and self.sessions is not None:
-                    # demands are at speed 1: each stage divides by its own box's speed
-                    stage_dem[:, 0] = np.where(uses_store[got], self.sessions.spec.store_op_s, 0.0)
-                write = np.zeros(got.size, dtype=np.bool_)
-                dbbox = np.full(got.size, -1, dtype=np.int64)
-                if self.db_box is not None:
-                    write = is_write(arr.kind[got])
-                    needs_db = ~db_here[got] & (arr.db_s[got] > 0)
-                    dbbox = self._db_targets(arr.t[got], arr.user[got], write)
-                    stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
-                nxt = next_stage(stage_dem, -1)
-                direct = nxt == len(STAGES)
-                done[got[direct]] = fin[direct] + self.rtt_s
-                via = ~direct
-                if via.any():
-                    self._enter_transit(Transit(rid[got[via]], fin[via] + self.rtt_s, nxt[via],
-                                                stage_dem[via], dbbox[via], arr.user[got[via]], write[via]))
+                self._downstream(batch, rid, got, fin, db_here)
         failed = cause != OK
         deadline = arr.t + self.timeout_s
         resolve_at = np.minimum(done, deadline)
@@ -448,30 +329,45 @@ class DataPlane:
                                   np.full(n, WEB, dtype=np.int8), np.full(n, -1, dtype=np.int64)))
         return added
 
+    def _downstream(self, batch: WebBatch, rid: I64, got: I64, fin: F64, db_here: B) -> None:
+        """Requests ``got`` leave their web box at ``fin``: answered, or on to the next stage."""
+        arr = batch.arr
+        stage_dem = np.zeros((got.size, len(STAGES)))
+        for gate in self.gates:
+            gate.stage_demand(batch, got, stage_dem, self.stage_box)
+        write = np.zeros(got.size, dtype=np.bool_)
+        dbbox = np.full(got.size, -1, dtype=np.int64)
+        if self.db_box is not None:
+            write = is_write(arr.kind[got])
+            needs_db = ~db_here[got] & (arr.db_s[got] > 0)
+            dbbox = self._db_targets(arr.t[got], arr.user[got], write)
+            stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
+        nxt = next_stage(stage_dem, -1)
+        direct = nxt == len(STAGES)
+        batch.done[got[direct]] = fin[direct] + self.rtt_s
+        via = ~direct
+        if via.any():
+            self._enter_transit(Transit(rid[got[via]], fin[via] + self.rtt_s, nxt[via],
+                                        stage_dem[via], dbbox[via], arr.user[got[via]], write[via]))
+
     def _db_targets(self, t: F64, user: I64, write: B) -> I64:
         """The database box for each query: the master, a replica, a shard, or
         ``BROADCAST`` for a range query that must ask every shard."""
         master = self.db_box
         assert master is not None
-        if self.shards is not None:
-            pos = self.shards.route(t, user, write)
-            boxes = np.asarray(self.shards.boxes, dtype=np.int64)
-            return np.where(pos >= 0, boxes[np.maximum(pos, 0)], BROADCAST)
-        if self.replication is not None:
-            self.replication.mark_writers(t[write], user[write])
-            live = [r for r in self.replication.replicas if self.boxes[r].accepting]
-            reads = self.replication.route_reads(t, user, master, live)
-            return np.where(write, master, reads)
+        if self.db_router is not None:
+            return self.db_router.targets(t, user, write, master, self.boxes)
         return np.full(t.size, master, dtype=np.int64)
 
     def _enter_transit(self, tr: Transit) -> None:
         """Queue requests for their next stage; a broadcast query becomes one leg per shard."""
         fan = tr.dbbox == BROADCAST
-        if fan.any() and self.shards is not None:
+        if fan.any() and self.db_router is not None:
             legs = tr.take(fan)
-            k = self.shards.n
+            boxes = self.db_router.legs()
+            k = boxes.size
             rep = Transit(*[np.repeat(getattr(legs, name), k, axis=0) for name in TRANSIT_FIELDS])
-            rep.dbbox = np.tile(np.asarray(self.shards.boxes, dtype=np.int64), legs.rid.size)
+            rep.dbbox = np.tile(boxes, legs.rid.size)
             tr = tr.take(~fan)
             tr.add(rep)
         self.transit.add(tr)
@@ -516,8 +412,9 @@ class DataPlane:
                 fin[u] = np.where(served.accepted, served.finish + self.rtt_s, np.inf)
                 added += np.bincount(box[u][served.accepted], weights=work[served.accepted],
                                      minlength=self.bank.n)
-                if STAGES[k] == "db" and self.replication is not None:
-                    self._replicate(batch, box, u[served.accepted], served.finish[served.accepted], tb)
+                if STAGES[k] == "db" and self.db_router is not None:
+                    self.db_router.committed(batch, box, u[served.accepted], served.finish[served.accepted],
+                                             tb, self.db_box, self.rtt_s)
             # a request fails if any of its legs failed; it is done when its last leg is
             fail_t = t  # a leg's failure is known on its arrival at the stage
             rid_u, first, inv = np.unique(batch.rid, return_index=True, return_inverse=True)
@@ -554,22 +451,6 @@ class DataPlane:
                 onward.stage = nxt[~last]
                 self._enter_transit(onward)
         return added
-
-    def _replicate(self, batch: Transit, box: I64, idx: I64, finish: F64, tb: Tables) -> None:
-        """Writes just committed on the master ship to the replicas; reads served by a
-        replica are checked for staleness against the reader's own latest write."""
-        rep = self.replication
-        assert rep is not None
-        master = self.db_box
-        w = idx[batch.write[idx] & (box[idx] == master)]
-        if w.size:
-            fin_w = finish[np.isin(idx, w)]
-            o = np.argsort(fin_w, kind="stable")
-            speeds = [float(tb.speed[r]) for r in rep.replicas]
-            rep.commit(fin_w[o], batch.user[w][o], batch.demand[w, STAGES.index("db")][o], speeds, self.rtt_s)
-        r = idx[~batch.write[idx] & (box[idx] != master)]
-        if r.size:
-            rep.check_stale(batch.t[r], batch.user[r], box[r])
 
     def _resolve(self, t1: float) -> None:
         f = self.flight

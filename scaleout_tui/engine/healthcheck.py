@@ -19,24 +19,32 @@ Defaults worth knowing: AWS ALB checks every 30 s with a 5 s timeout, healthy af
 passes, unhealthy after 2 failures; AWS NLB (L4) uses 30 s (or 10 s) with thresholds of
 3 and 3; HAProxy ``inter 2000ms rise 2 fall 3``.
 
+A probe's result is a reason code with its parameters (``http_200`` with ``ms``, ``timed_out``
+with ``timeout_s``, ``no_listener`` with ``port`` ...): the game layer words it.
+
+Commands: ``health.kind``, ``health.path``, ``health.interval_s``, ``health.timeout_s``,
+``health.healthy_threshold``, ``health.unhealthy_threshold``; new settings apply from each
+target's next probe.
+
 Probes are staggered: each target's first probe comes at a random phase within the
 first interval, as a fleet of balancer nodes does in practice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
 
 import numpy as np
 import simpy
 
 from scaleout_tui.engine.balancer import APP_PORT
-
-if TYPE_CHECKING:
-    from scaleout_tui.engine.fleet import Box
-    from scaleout_tui.engine.simulation import Simulation
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.world import World
 
 KINDS: tuple[str, ...] = ("none", "L4", "L7")
 PATH_COST_S: dict[str, float] = {"/": 0.030, "/health": 0.0002}
@@ -64,32 +72,69 @@ class TargetHealth:
     passes: int = 0           # consecutive
     fails: int = 0            # consecutive
     since: float = 0.0
-    last_reason: str = ""
+    last_reason: str = ""     # reason code of the last probe's result
+    last_params: dict[str, float | int] = field(default_factory=dict)
     checks: int = 0
 
 
-class HealthChecker:
-    """Runs one SimPy probe loop per registered target."""
+#: one probe's outcome: (passed, reason code, its parameters, seconds until the answer is known)
+Probe = tuple[bool, str, dict[str, float | int], float]
 
-    def __init__(self, sim: Simulation, spec: HealthCheckSpec, rng: np.random.Generator) -> None:
-        self.sim = sim
+
+class HealthChecker:
+    """Runs one SimPy probe loop per registered target; decides who is in rotation."""
+
+    def __init__(self, world: World, fleet: Fleet, spec: HealthCheckSpec, rng: np.random.Generator,
+                 port: Callable[[], int]) -> None:
+        self.world = world
+        self.fleet = fleet
         self.spec = spec
         self.rng = rng
+        self.port = port
         self.health: dict[str, TargetHealth] = {}
         self.check_work_s = 0.0
         self._procs: dict[str, simpy.Process] = {}
         self._generation = 0
+        for b in fleet.boxes:
+            if b.serves_web:
+                self.register(b)
+        fleet.register_hooks.append(self._registered)
+        fleet.drain_hooks.append(self._draining)
+        world.data.rotation_fn = self.rotation
+
+    def commands(self) -> dict[str, Handler]:
+        return {f"health.{name}": partial(self._set, name)
+                for name in ("kind", "path", "interval_s", "timeout_s", "healthy_threshold",
+                             "unhealthy_threshold")}
+
+    def _set(self, name: str, value: Value) -> None:
+        self.reconfigure(replace(self.spec, **{name: value}))  # type: ignore[arg-type]
+        self.world.data.touch()
+
+    def _registered(self, box: Box, new_target: bool) -> None:
+        # a new target must pass a check before it gets traffic
+        self.register(box, "initial" if new_target and self.spec.kind != "none" else "healthy")
+
+    def _draining(self, box: Box) -> None:
+        if box.name in self.health:
+            self.health[box.name].status = "draining"
 
     def register(self, box: Box, status: str = "healthy") -> None:
-        self.health[box.name] = TargetHealth(status=status, since=self.sim.env.now)
+        self.health[box.name] = TargetHealth(status=status, since=self.world.env.now)
         if self.spec.kind != "none":
-            self._procs[box.name] = self.sim.env.process(self._loop(box, self._generation))
+            self._procs[box.name] = self.world.env.process(self._loop(box, self._generation))
 
     def in_rotation(self, box: Box) -> bool:
         h = self.health.get(box.name)
         if h is None:
             return False
         return self.spec.kind == "none" or h.status == "healthy"
+
+    def rotation(self) -> tuple[list[int], list[int]]:
+        """(in rotation, registered) web boxes, as the balancer sees them."""
+        registered = self.fleet.registered
+        reg = [b for b in self.fleet.boxes if b.name in registered and b.state != "terminated"]
+        return [b.index for b in reg if self.in_rotation(b)], [b.index for b in reg]
 
     def reconfigure(self, spec: HealthCheckSpec) -> None:
         """New settings take effect from each target's next probe (counters reset)."""
@@ -99,52 +144,57 @@ class HealthChecker:
             h.passes = h.fails = 0
             if spec.kind == "none":
                 h.status = "healthy" if h.status != "draining" else h.status
-            box = self.sim.box(name)
-            if spec.kind != "none":
-                self._procs[name] = self.sim.env.process(self._loop(box, self._generation))
+            box = self.fleet.by_name.get(name)
+            # a terminated target keeps its record (the debrief reads it) but is probed no more
+            if spec.kind != "none" and box is not None and box.state != "terminated":
+                self._procs[name] = self.world.env.process(self._loop(box, self._generation))
 
     def _loop(self, box: Box, generation: int) -> Generator[simpy.Event, Any, None]:
-        env = self.sim.env
+        env = self.world.env
         yield env.timeout(float(self.rng.random()) * self.spec.interval_s)
         while generation == self._generation and box.name in self.health:
             if box.state == "terminated":
                 return
             started = env.now
-            passed, reason, took = self.probe(box, started)
+            passed, reason, params, took = self.probe(box, started)
             yield env.timeout(took)
             if generation != self._generation:
                 return
-            self._record(box, passed, reason)
+            self._record(box, passed, reason, params)
             wait = self.spec.interval_s - (env.now - started)
             yield env.timeout(max(wait, 0.0))
 
-    def probe(self, box: Box, t: float) -> tuple[bool, str, float]:
-        """One probe: ``(passed, reason, seconds until the answer is known)``."""
+    def probe(self, box: Box, t: float) -> Probe:
+        """One probe: ``(passed, reason, its parameters, seconds until the answer is known)``."""
         spec = self.spec
-        port = self.sim.balancer_spec.target_port if self.sim.balancer_spec else APP_PORT
-        if box.state != "running" or port != APP_PORT:
-            why = "connection refused" if box.state != "running" else f"nothing listens on :{port}"
-            return False, why, self.sim.config.rtt_s
+        rtt = self.world.timings.rtt_s
+        port = self.port()
+        if box.state != "running":
+            return False, "refused", {}, rtt
+        if port != APP_PORT:
+            return False, "no_listener", {"port": port}, rtt
         if spec.kind == "L4":
-            return True, "TCP connect ok", self.sim.config.rtt_s
+            return True, "tcp_ok", {}, rtt
         if box.fault == "hang":
-            return False, f"no answer within {spec.timeout_s:g} s", spec.timeout_s
+            return False, "no_answer", {"timeout_s": spec.timeout_s}, spec.timeout_s
         if box.fault == "error":
-            return False, "HTTP 500", 0.002
+            return False, "http_500", {}, 0.002
         demand = spec.path_cost_s * box.slow_factor / box.itype.speed
-        took = self.sim.data.probe(box, t, demand)
+        took = self.world.data.probe(box, t, demand)
         self.check_work_s += demand
         if took > spec.timeout_s:
-            return False, f"timed out after {spec.timeout_s:g} s", spec.timeout_s
-        return True, f"HTTP 200 in {took * 1000:.0f} ms", took
+            return False, "timed_out", {"timeout_s": spec.timeout_s}, spec.timeout_s
+        return True, "http_200", {"ms": took * 1000}, took
 
-    def _record(self, box: Box, passed: bool, reason: str) -> None:
+    def _record(self, box: Box, passed: bool, reason: str, params: dict[str, float | int]) -> None:
         h = self.health.get(box.name)
         if h is None:
             return
         h.checks += 1
         h.last_reason = reason
+        h.last_params = params
         spec = self.spec
+        now = self.world.env.now
         if passed:
             h.passes += 1
             h.fails = 0
@@ -152,12 +202,23 @@ class HealthChecker:
             needed = 1 if h.status == "initial" else spec.healthy_threshold
             if h.status in ("unhealthy", "initial") and h.passes >= needed:
                 h.status = "healthy"
-                h.since = self.sim.env.now
-                self.sim.on_health_change(box, True, reason, h.passes)
+                h.since = now
+                self._changed(box, True, reason, params, h.passes)
         else:
             h.fails += 1
             h.passes = 0
             if h.status in ("healthy", "initial") and h.fails >= spec.unhealthy_threshold:
                 h.status = "unhealthy"
-                h.since = self.sim.env.now
-                self.sim.on_health_change(box, False, reason, h.fails)
+                h.since = now
+                self._changed(box, False, reason, params, h.fails)
+
+    def _changed(self, box: Box, healthy: bool, reason: str, params: dict[str, float | int],
+                 count: int) -> None:
+        """A target entered or left rotation: the balancer's tables change, the log says why."""
+        self.world.data.touch()
+        if healthy:
+            self.world.emit("target_healthy", "good", box=box.name, passes=count, reason=reason, **params)
+        else:
+            self.world.emit("target_unhealthy", "error", box=box.name, fails=count, reason=reason, **params)
+        for hook in self.world.health_hooks:
+            hook(box, healthy)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from scaleout_tui.engine.replication import WRITE_KINDS
-from scaleout_tui.engine.traffic import KINDS
+from scaleout_tui.engine.requests import Gate, WebBatch
+from scaleout_tui.engine.traffic import KINDS, WRITE_KINDS
 
 I64 = npt.NDArray[np.int64]
 
@@ -29,8 +29,10 @@ SHARED = -2
 READS = frozenset(KINDS.index(k) for k in ("page", "download"))
 
 
-class DataCopies:
+class DataCopies(Gate):
     """Where each user's latest write lives, and what that does to later reads."""
+
+    name = "copies"
 
     def __init__(self, users: int) -> None:
         self.latest = np.full(users, NO_WRITE, dtype=np.int64)
@@ -70,6 +72,9 @@ class DataCopies:
                     self.stranded_writes += 1
             elif r_l[i] and latest[u] != NO_WRITE and latest[u] != c:
                 self.divergent_reads += 1
+
+    def served(self, batch: WebBatch, got: I64) -> None:
+        self.apply(batch.arr.user[got], batch.arr.kind[got], batch.box[got])
 
     def divergent_pct(self) -> float:
         return 100.0 * self.divergent_reads / self.reads if self.reads else 0.0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.requests import OK, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
 
 F64 = npt.NDArray[np.float64]
@@ -33,13 +34,13 @@ MODES = ("base_url", "relative")
 NOT_PINNED = -1
 
 
-class Redirects:
+class Redirects(Gate):
     """Which users each box's redirects pinned to it, and the requests that bypassed
     the balancer because of it."""
 
+    name = "redirects"
+
     def __init__(self, users: int, mode: str = "base_url", idle_s: float = 1_800.0) -> None:
-        if mode not in MODES:
-            raise ValueError(f"redirect mode {mode!r} is not one of {MODES}")
         self.mode = mode
         self.idle_s = idle_s
         self.pinned_to = np.full(users, NOT_PINNED, dtype=np.int64)
@@ -55,7 +56,7 @@ class Redirects:
         no: then the data plane skips the per-request loop)."""
         return bool(self.self_redirecting and self.mode == "base_url") or self.pins > 0
 
-    def route(self, t: F64, user: I64, kind: npt.NDArray[np.int8], box: I64) -> npt.NDArray[np.bool_]:
+    def route_users(self, t: F64, user: I64, kind: npt.NDArray[np.int8], box: I64) -> npt.NDArray[np.bool_]:
         """Apply a tick's requests in arrival order: rewrite ``box`` in place for pinned
         users, and pin users whose login lands on a self-redirecting box. Returns the mask
         of requests that bypassed the balancer."""
@@ -83,6 +84,17 @@ class Redirects:
                 self.pins += 1
         self.bypassed += int(bypass.sum())
         return bypass
+
+    def route(self, batch: WebBatch) -> None:
+        """Users pinned by an absolute redirect talk to their box, not the balancer."""
+        if self.active:
+            arr = batch.arr
+            batch.bypass = self.route_users(arr.t, arr.user, arr.kind, batch.box)
+            batch.cause[batch.bypass] = OK
+
+    def admit(self, batch: WebBatch) -> None:
+        if batch.bypass is not None and not batch.all_well:
+            self.bypassed_failed += int((batch.bypass & ~batch.live).sum())
 
     def pinned_users(self, now: float) -> dict[int, int]:
         """Users pinned to each box now (not yet idle for ``idle_s``)."""

@@ -22,17 +22,23 @@ the price of a longer stretch without writes: the trade-off every failover tool 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import simpy
 
-from scaleout_tui.engine.traffic import KINDS
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.requests import STAGES, B, Tables, Transit
+from scaleout_tui.engine.world import World
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-WRITE_KINDS = frozenset(KINDS.index(k) for k in ("write", "upload"))
 ROUTINGS: tuple[str, ...] = ("master", "replicas", "read_your_writes")
 
 
@@ -42,14 +48,6 @@ def apply_serially(free_at: float, arrive: F64, work: F64) -> F64:
     maximum so a whole batch is a few NumPy passes. A relay log has no length limit."""
     c = np.cumsum(work)
     return c + np.maximum.accumulate(np.maximum(arrive - (c - work), free_at))
-
-
-_WRITE_TABLE = np.array([i in WRITE_KINDS for i in range(len(KINDS))])
-
-
-def is_write(kind: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
-    """Which requests change data (a table lookup: this runs on every request)."""
-    return _WRITE_TABLE[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +172,109 @@ class Replication:
         lost = int(np.count_nonzero((self.commits[i] <= failed_at) & (self.finishes[i] > promoted_at)))
         self.writes_lost += lost
         return lost
+
+    # ---- as the data plane's database router ------------------------------------------
+    def targets(self, t: F64, user: I64, write: B, master: int, boxes: list[Box]) -> I64:
+        """Writes go to the master; reads to a live replica as the routing says."""
+        self.mark_writers(t[write], user[write])
+        live = [r for r in self.replicas if boxes[r].accepting]
+        reads = self.route_reads(t, user, master, live)
+        return np.where(write, master, reads)
+
+    def legs(self) -> I64:
+        return np.empty(0, dtype=np.int64)  # replicas never broadcast
+
+    def committed(self, batch: Transit, box: I64, idx: I64, finish: F64, tables: Tables,
+                  master: int | None, rtt_s: float) -> None:
+        """Writes just committed on the master ship to the replicas; reads served by a
+        replica are checked for staleness against the reader's own latest write."""
+        w = idx[batch.write[idx] & (box[idx] == master)]
+        if w.size:
+            fin_w = finish[np.isin(idx, w)]
+            o = np.argsort(fin_w, kind="stable")
+            speeds = [float(tables.speed[r]) for r in self.replicas]
+            self.commit(fin_w[o], batch.user[w][o], batch.demand[w, STAGES.index("db")][o], speeds, rtt_s)
+        r = idx[~batch.write[idx] & (box[idx] != master)]
+        if r.size:
+            self.check_stale(batch.t[r], batch.user[r], box[r])
+
+
+class ReplicaSet:
+    """The replicas as the operator runs them: how many, where reads go, and the failover.
+
+    Commands: ``db.replicas`` (a new replica boots from the master's latest snapshot; removing
+    one is immediate) and ``db.read_routing``. A crashed master starts a failover."""
+
+    def __init__(self, world: World, fleet: Fleet, spec: ReplicationSpec, rng: np.random.Generator) -> None:
+        self.world = world
+        self.fleet = fleet
+        self.state = Replication(spec, world.users, rng)
+        #: the worst replica's lag, one sample per second (ms)
+        self.lag_ms: list[float] = []
+        world.data.db_router = self.state
+        for _ in range(spec.replicas):
+            self._add_replica()
+        world.crash_hooks.append(self._crashed)
+        world.second_hooks.append(self._sample)
+
+    def commands(self) -> dict[str, Handler]:
+        return {"db.replicas": self._replicas, "db.read_routing": self._routing}
+
+    def _routing(self, value: Value) -> None:
+        assert isinstance(value, str) and value in ROUTINGS
+        self.state.spec = replace(self.state.spec, read_routing=value)
+
+    def _replicas(self, value: Value) -> None:
+        assert isinstance(value, int)
+        rep, n = self.state, value
+        have = len(rep.replicas)
+        if self.world.now == 0.0 or n < have:
+            while len(rep.replicas) < n:
+                self._add_replica()
+            while len(rep.replicas) > n:
+                box = self.fleet.boxes[rep.replicas[-1]]
+                rep.remove_replica(box.index)
+                self.fleet.set_state(box, "terminated")
+            return
+        for _ in range(n - have):
+            self.world.env.process(self._launch())
+
+    def _add_replica(self) -> Box:
+        box = self.fleet.add_live_box("replica", "replica", self.fleet.db_type)
+        self.state.add_replica(box.index, self.world.now)
+        return box
+
+    def _launch(self) -> Generator[simpy.Event, Any, None]:
+        """A replica boots from the master's latest snapshot and then follows it."""
+        boot = self.world.timings.boot_s
+        pending = self.fleet.booting("replica-new", "replica", self.fleet.db_type)
+        self.world.emit("replica_boot", "info", boot_s=boot)
+        yield self.world.env.timeout(boot)
+        self.fleet.booted(pending)
+        box = self._add_replica()
+        self.world.emit("replica_ready", "good", box=box.name)
+
+    def _crashed(self, box: Box) -> None:
+        if box.role == "db" and self.state.replicas:
+            self.world.env.process(self._failover(box, self.world.now))
+
+    def _failover(self, master: Box, failed_at: float) -> Generator[simpy.Event, Any, None]:
+        """Promote the most caught-up replica after the failover time."""
+        rep, env = self.state, self.world.env
+        self.world.emit("failover_wait", "warn", box=master.name, failover_s=rep.spec.failover_s)
+        yield env.timeout(rep.spec.failover_s)
+        best = rep.best_replica(env.now)
+        if best is None:
+            return
+        lost = rep.lost_on_promotion(best, failed_at, env.now)
+        rep.remove_replica(best)
+        new = self.fleet.boxes[best]
+        new.role = "db"
+        self.fleet.set_state(master, "terminated")
+        self.world.data.db_box = best
+        self.world.data.touch()
+        self.world.emit("promoted", "error" if lost else "good", box=new.name, old=master.name, lost=lost)
+
+    def _sample(self, t: float) -> None:
+        self.lag_ms.append(1000.0 * max(self.state.lag(t), default=0.0))
+        self.state.trim(t)

@@ -14,20 +14,33 @@ whether the next request finds it:
 Sticky sessions are not a store: they are the balancer's cookie keeping a user on the
 box that holds the session (see :mod:`balancer`).
 
+Command: ``session.store``. Sessions do not move between stores: switching logs everyone out,
+and a shared store is a box that must boot first.
+
 TTLs: connect-redis keeps a session 86,400 s by default, Spring Session 1,800 s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import simpy
 
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.requests import CAUSE, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
+from scaleout_tui.engine.world import World
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+
+STORES: tuple[str, ...] = ("local", "shared")
 
 NONE = -1      # no session
 SHARED = -2    # in the shared store
@@ -44,7 +57,11 @@ class SessionSpec:
     store_op_s: float = 0.0001    # CPU per store operation on the store box
 
 
-class SessionStore:
+class SessionStore(Gate):
+    """Who is logged in, and where their session is kept; a gate in front of the app."""
+
+    name = "sessions"
+
     def __init__(self, spec: SessionSpec, users: int) -> None:
         self.spec = spec
         self.owner = np.full(users, NONE, dtype=np.int64)
@@ -98,6 +115,24 @@ class SessionStore:
         self.lost += int(lost.sum())
         return lost, uses
 
+    def admit(self, batch: WebBatch) -> None:
+        """A logged-in user whose session this box cannot see gets the login page."""
+        arr = batch.arr
+        idx = np.flatnonzero(batch.live)
+        lost, uses = self.check(arr.t[idx], arr.user[idx], arr.kind[idx], batch.box[idx])
+        batch.fail(idx[lost], CAUSE["session_lost"])
+        batch.uses_store = np.zeros(arr.size, dtype=np.bool_)
+        batch.uses_store[idx] = uses
+
+    def stage_demand(self, batch: WebBatch, got: I64, demand: F64, stage_box: list[int | None]) -> None:
+        if stage_box[0] is not None and batch.uses_store is not None:
+            # demands are at speed 1: each stage divides by its own box's speed
+            demand[:, 0] = np.where(batch.uses_store[got], self.spec.store_op_s, 0.0)
+
+    def box_lost(self, box: Box) -> None:
+        if self.spec.store == "local":
+            self.drop_box(box.index)
+
     def drop_box(self, box: int) -> int:
         """A box died: the sessions it kept locally are gone."""
         hit = self.owner == box
@@ -106,3 +141,53 @@ class SessionStore:
 
     def active(self, now: float) -> int:
         return int(np.count_nonzero((self.owner != NONE) & (self.expires > now)))
+
+
+class Sessions:
+    """The session store as the operator runs it: local on each box, or a shared store box."""
+
+    def __init__(self, world: World, fleet: Fleet, spec: SessionSpec) -> None:
+        self.world = world
+        self.fleet = fleet
+        self.store = SessionStore(spec, world.users)
+        world.data.add_gate(self.store)
+        if spec.store == "shared":
+            box = fleet.add_live_box("cache", "session", fleet.aux_type)
+            world.data.stage_box[0] = box.index
+
+    def commands(self) -> dict[str, Handler]:
+        return {"session.store": self._store}
+
+    def _store(self, value: Value) -> None:
+        assert value in STORES
+        if value == self.store.spec.store:
+            return
+        data = self.world.data
+        if value == "shared":
+            self.world.env.process(self._provision())
+        else:
+            cache = data.stage_box[0]
+            if cache is not None:
+                self.fleet.set_state(self.fleet.boxes[cache], "terminated")
+            data.stage_box[0] = None
+            self._switch("local")
+
+    def _provision(self) -> Generator[simpy.Event, Any, None]:
+        world, fleet = self.world, self.fleet
+        boot = world.timings.boot_s if world.now > 0 else 0.0
+        if boot:
+            pending = fleet.booting("cache-new", "session", fleet.aux_type)
+            world.emit("store_boot", "info", boot_s=boot)
+            yield world.env.timeout(boot)
+            fleet.booted(pending)
+        box = fleet.add_live_box("cache", "session", fleet.aux_type)
+        world.data.stage_box[0] = box.index
+        self._switch("shared")
+
+    def _switch(self, store: str) -> None:
+        """Sessions do not move between stores: everyone logged in must log in again."""
+        sessions = self.store
+        sessions.spec = replace(sessions.spec, store=store)
+        had = sessions.active(self.world.now)
+        sessions.owner[:] = -3 if had else -1  # DESTROYED: next request finds it gone
+        self.world.emit("store_switched", "warn", store=store, sessions=had)

@@ -20,16 +20,24 @@ a hashed (modulo) key land 20, 20 and 20.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import simpy
+
+from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.commands import CommandError, Handler, Value
+from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.requests import BROADCAST, B, Tables, Transit
+from scaleout_tui.engine.world import World
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 KEYS: tuple[str, ...] = ("user_hash", "user_range", "created_at")
-BROADCAST = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,8 @@ def place(keys: I64, shards: int, key: str, users: int) -> I64:
 
 
 class ShardRouter:
+    """Which shard holds each key, and the chunk move under way; the data plane's database router."""
+
     def __init__(self, spec: ShardingSpec, users: int, rng: np.random.Generator) -> None:
         self.spec = spec
         self.users = users
@@ -110,3 +120,79 @@ class ShardRouter:
         """Each shard's share of the inserts so far (one shard: all of them)."""
         total = int(self.inserts.sum())
         return [float(x) / total if total else 0.0 for x in self.inserts]
+
+    # ---- as the data plane's database router ------------------------------------------
+    def targets(self, t: F64, user: I64, write: B, master: int, boxes: list[Box]) -> I64:
+        pos = self.route(t, user, write)
+        shard_boxes = np.asarray(self.boxes, dtype=np.int64)
+        return np.where(pos >= 0, shard_boxes[np.maximum(pos, 0)], BROADCAST)
+
+    def legs(self) -> I64:
+        return np.asarray(self.boxes, dtype=np.int64)
+
+    def committed(self, batch: Transit, box: I64, idx: I64, finish: F64, tables: Tables,
+                  master: int | None, rtt_s: float) -> None:
+        return None  # a shard keeps no copies to bring up to date
+
+
+class ShardSet:
+    """The shards as the operator runs them. Commands: ``db.shard_key`` (before the clock starts:
+    a new key means copying every record) and ``db.shards`` (shards only grow: new ones boot,
+    then chunks move to them while every shard pays for the copy)."""
+
+    def __init__(self, world: World, fleet: Fleet, spec: ShardingSpec, rng: np.random.Generator) -> None:
+        self.world = world
+        self.fleet = fleet
+        self.router = ShardRouter(spec, world.users, rng)
+        self.router.add_shard(fleet.role_box("db").index)
+        for _ in range(spec.shards - 1):
+            self.router.add_shard(fleet.add_live_box("db", "db", fleet.db_type).index)
+        world.data.db_router = self.router
+
+    def commands(self) -> dict[str, Handler]:
+        return {"db.shards": self._shards, "db.shard_key": self._key}
+
+    def _key(self, value: Value) -> None:
+        assert isinstance(value, str) and value in KEYS
+        if self.world.now > 0:
+            raise CommandError("shard_key_after_start")
+        self.router.spec = replace(self.router.spec, key=value)
+
+    def _shards(self, value: Value) -> None:
+        assert isinstance(value, int)
+        router, n = self.router, value
+        if n < router.n:
+            raise CommandError("shards_cannot_merge", have=router.n, asked=n)
+        if n == router.n:
+            return
+        if self.world.now == 0.0:
+            while router.n < n:
+                router.add_shard(self.fleet.add_live_box("db", "db", self.fleet.db_type).index)
+            return
+        self.world.env.process(self._add(n - router.n))
+
+    def _add(self, k: int) -> Generator[simpy.Event, Any, None]:
+        """Boot the new shards, then move chunks to them while every shard pays for it."""
+        router, fleet, world = self.router, self.fleet, self.world
+        env = world.env
+        pending = [fleet.booting("db-new", "db", fleet.db_type) for _ in range(k)]
+        world.emit("shard_boot", "info", n=k, boot_s=world.timings.boot_s)
+        yield env.timeout(world.timings.boot_s)
+        for p in pending:
+            fleet.booted(p)
+        before = router.n
+        for _ in range(k):
+            router.add_shard(fleet.add_live_box("db", "db", fleet.db_type).index)
+        move_s = router.spec.move_s_per_shard * k
+        router.moving = (env.now, env.now + move_s)
+        router.moving_from = before
+        world.emit("chunks_moving", "warn", shards=router.n, move_s=move_s)
+        end = env.now + move_s
+        while env.now < end:
+            for b in router.boxes:
+                box = fleet.boxes[b]
+                if box.accepting:
+                    world.data.probe(box, env.now, router.spec.move_load)
+            yield env.timeout(1.0)
+        router.moving = None
+        world.emit("chunks_moved", "good", shards=router.n)

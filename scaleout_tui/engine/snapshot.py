@@ -17,6 +17,9 @@ from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.engine.metrics import ERROR_CAUSES, N_BUCKETS, percentile
 from scaleout_tui.engine.simulation import Simulation
 
+#: a code's parameters, frozen
+Params = tuple[tuple[str, str | float | int], ...]
+
 GAUGE_WINDOWS = 5  # gauges average the last 5 one-second windows: readable, still live
 
 
@@ -36,7 +39,8 @@ class BoxView:
     health: str = ""             # the balancer's view: initial | healthy | unhealthy | draining
     passes: int = 0              # consecutive health-check passes
     fails: int = 0               # consecutive health-check failures
-    last_check: str = ""         # reason of the last probe's result
+    last_check: str = ""         # reason code of the last probe's result (``http_200``, ``timed_out`` ...)
+    last_check_params: Params = ()
     lag_ms: float = 0.0          # replicas: how far behind the master
     shard_share: float = -1.0    # shards: share of inserts so far (-1: not a shard)
 
@@ -48,7 +52,6 @@ class Services:
     algorithm: str = ""          # "" = no balancer
     sticky: bool = False
     lb_serving: bool = True
-    check: str = ""              # e.g. "L7 GET /health every 10 s, 2 fails / 3 passes"
     check_kind: str = ""         # "" (no balancer), none, L4, L7
     check_path: str = ""
     check_interval_s: float = 0.0
@@ -102,7 +105,7 @@ class Snapshot:
     finished: bool
     layout: str
     boxes: tuple[BoxView, ...]
-    pending: tuple[str, ...]          # boxes being provisioned, e.g. "db-new (booting)"
+    pending: tuple[tuple[str, str], ...]  # boxes being provisioned: (name, state), e.g. ("db-new", "booting")
     gauges: Gauges
     totals: Totals
     series: dict[str, tuple[float, ...]]
@@ -118,7 +121,8 @@ class ScalingChange:
     t: float
     old: int
     new: int
-    cause: str
+    cause: str                   # a code (``simple_out``, ``hpa`` ...); the game words it
+    params: Params = ()
 
 
 def _nan0(x: float) -> float:
@@ -160,9 +164,9 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     busy_w = sim.data.bank.busy_workers(sim.now)
     boxes = []
     health = sim.health.health if sim.health is not None else {}
-    rep = sim.data.replication
+    rep = sim.replication.state if sim.replication else None
     lags = dict(zip(rep.replicas, rep.lag(sim.now), strict=True)) if rep else {}
-    shards = sim.data.shards
+    shards = sim.sharding.router if sim.sharding else None
     shares = dict(zip(shards.boxes, shards.share(), strict=True)) if shards and shards.n > 1 else {}
     for b in sim.boxes:
         if b.state == "terminated":
@@ -173,7 +177,8 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
                              float(100.0 * min(util, 1.0)), int(waiting[b.index]) if b.accepting else 0,
                              int(busy_w[b.index]) if b.accepting else 0, b.itype.price_per_hour,
                              b.fault, h.status if h else "", h.passes if h else 0, h.fails if h else 0,
-                             h.last_reason if h else "", 1000.0 * lags.get(b.index, 0.0),
+                             h.last_reason if h else "", tuple(h.last_params.items()) if h else (),
+                             1000.0 * lags.get(b.index, 0.0),
                              shares.get(b.index, -1.0)))
     totals = Totals(
         arrived=m.arrived, completed=m.completed, failed=int(m.total_errors.sum()),
@@ -184,29 +189,23 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     )
     series = {k: tuple(v[-series_points:]) for k, v in m.series.items()}
     asg = sim.autoscaler
-    capacity = {k: tuple(v[-series_points:]) for k, v in sim.capacity.items()} if asg else {}
-    scaling = tuple(ScalingChange(c.t, c.old, c.new, c.cause) for c in asg.history) if asg else ()
+    capacity = {k: tuple(v[-series_points:]) for k, v in asg.samples.items()} if asg else {}
+    scaling = tuple(ScalingChange(c.t, c.old, c.new, c.cause, tuple(c.params.items()))
+                    for c in asg.history) if asg else ()
     return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
-                    tuple(f"{b.name} ({b.state})" for b in sim._pending_boxes), gauges, totals,
+                    tuple((b.name, b.state) for b in sim.fleet.pending), gauges, totals,
                     series, tuple(sim.log[-log_entries:]), services(sim), capacity, scaling)
 
 
 def services(sim: Simulation) -> Services:
-    lb = sim.balancer_spec
-    check = ""
+    lb = sim.balancers.spec if sim.balancers else None
     c = sim.health.spec if sim.health is not None else None
-    if c is not None:
-        if c.kind == "none":
-            check = "none"
-        else:
-            what = "TCP connect" if c.kind == "L4" else f"GET {c.path}"
-            check = (f"{c.kind} {what} every {c.interval_s:g} s, timeout {c.timeout_s:g} s, "
-                     f"out after {c.unhealthy_threshold} fails, in after {c.healthy_threshold} passes")
-    store = sim.data.sessions
-    files = sim.data.files
-    rep = sim.data.replication
-    shards = sim.data.shards
-    redirects = sim.data.redirects
+    store = sim.sessions.store if sim.sessions else None
+    files = sim.files
+    rep = sim.replication.state if sim.replication else None
+    shards = sim.sharding.router if sim.sharding else None
+    redirects = sim.cloning.redirects if sim.cloning else None
+    copies = sim.cloning.copies if sim.cloning else None
     return Services(
         check_kind=c.kind if c else "",
         check_path=c.path if c else "",
@@ -217,7 +216,6 @@ def services(sim: Simulation) -> Services:
         algorithm=lb.algorithm if lb else "",
         sticky=bool(lb and lb.sticky),
         lb_serving=sim.data.lb_up,
-        check=check,
         session_store=store.spec.store if store else "",
         sessions_active=store.active(sim.now) if store else 0,
         storage=files.spec.mode if files else "",
@@ -228,5 +226,5 @@ def services(sim: Simulation) -> Services:
         writes_lost=rep.writes_lost if rep else 0,
         redirect=redirects.mode if redirects else "",
         pinned_users=sum(redirects.pinned_users(sim.now).values()) if redirects and redirects.pins else 0,
-        divergent_reads=sim.data.copies.divergent_reads if sim.data.copies else 0,
+        divergent_reads=copies.divergent_reads if copies else 0,
     )

@@ -15,11 +15,13 @@ uploaded downloads a public asset, which every layout serves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.requests import CAUSE, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
 
 F64 = npt.NDArray[np.float64]
@@ -39,7 +41,11 @@ class StorageSpec:
     nfs_op_s: float = 0.002       # an NFS round trip with the file's data
 
 
-class FileStore:
+class FileStore(Gate):
+    """Where each user's latest upload lives; a gate in front of the app's downloads."""
+
+    name = "files"
+
     def __init__(self, spec: StorageSpec, users: int) -> None:
         self.spec = spec
         self.box_of = np.full(users, -1, dtype=np.int64)
@@ -75,6 +81,14 @@ class FileStore:
         self.not_found += int(missing.sum())
         return missing
 
+    def admit(self, batch: WebBatch) -> None:
+        """A download of a file this box cannot see is a 404; talking to shared storage takes time."""
+        arr = batch.arr
+        idx = np.flatnonzero(batch.live)
+        missing = self.apply(arr.t[idx], arr.user[idx], arr.kind[idx], batch.box[idx])
+        batch.fail(idx[missing], CAUSE["not_found"])
+        batch.extra = self.latency(arr.kind, batch.rng)
+
     def latency(self, kind: npt.NDArray[np.int8], rng: np.random.Generator) -> F64:
         """Extra time each request spends talking to the shared store (0 for local)."""
         n = kind.size
@@ -93,3 +107,14 @@ class FileStore:
         extra[up] = self.spec.object_put_s * shape[up]
         extra[down] = self.spec.object_get_s * shape[down]
         return extra
+
+    def commands(self) -> dict[str, Handler]:
+        return {"storage.mode": self._mode, "storage.nfs_cache_s": self._nfs_cache}
+
+    def _mode(self, value: Value) -> None:
+        assert isinstance(value, str) and value in MODES
+        self.spec = replace(self.spec, mode=value)
+
+    def _nfs_cache(self, value: Value) -> None:
+        assert isinstance(value, (int, float))
+        self.spec = replace(self.spec, nfs_cache_s=float(value))

@@ -18,16 +18,20 @@ keeps them as arrays and finds the knots of a tick by binary search.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.commands import CommandError, Handler, Value
 from scaleout_tui.engine.rng import stream
 
 F64 = npt.NDArray[np.float64]
 
 KINDS: tuple[str, ...] = ("page", "login", "write", "upload", "download", "static")
+#: the kinds that change data: a replica must replay them, a shard must store them
+WRITE_KINDS = frozenset(KINDS.index(k) for k in ("write", "upload"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,3 +221,32 @@ class TrafficSource:
             return self._rng_d.exponential(1.0, n) * mean
         z = self._rng_d.standard_normal(n)
         return mean * np.exp(sigma * z - 0.5 * sigma**2)
+
+
+_WRITE_TABLE = np.array([i in WRITE_KINDS for i in range(len(KINDS))])
+
+
+def is_write(kind: npt.NDArray[np.int8]) -> npt.NDArray[np.bool_]:
+    """Which requests change data (a table lookup: this runs on every request)."""
+    return _WRITE_TABLE[kind]
+
+
+class Scenarios:
+    """The scenarios a player may switch to while the clock runs (``traffic.scenario``): the new
+    shape begins now (at t=0 before the clock starts)."""
+
+    def __init__(self, source: object, shapes: tuple[Shape, ...], now: Callable[[], float]) -> None:
+        self.source = source
+        self.shapes = shapes
+        self.now = now
+
+    def commands(self) -> dict[str, Handler]:
+        return {"traffic.scenario": self._switch}
+
+    def _switch(self, value: Value) -> None:
+        shape = next((s for s in self.shapes if s.name == value), None)
+        if shape is None:
+            raise CommandError("unknown_scenario", name=str(value))
+        if not isinstance(self.source, TrafficSource):
+            raise CommandError("no_traffic_curve")  # closed-loop load tests drive this level
+        self.source.set_shape(shape.at(self.now()))

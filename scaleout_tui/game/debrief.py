@@ -60,13 +60,13 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "health_check_cpu_share": round(health_check_cpu_pct(sim) / 100.0, 5),
             "lb_down": errs["lb_down"],
         })
-    if sim.data.sessions is not None:
+    if sim.session_store is not None:
         out["sessions_lost"] = errs["session_lost"]
         out["session_store_down"] = errs["store_down"]
-    if sim.data.files is not None:
+    if sim.files is not None:
         out["files_not_found"] = errs["not_found"]
-        out["uploads"] = sim.data.files.uploads
-    copies, redirects = sim.data.copies, sim.data.redirects
+        out["uploads"] = sim.files.uploads
+    copies, redirects = sim.copies, sim.redirects
     if copies is not None and redirects is not None:
         out.update({
             "divergent_reads": copies.divergent_reads,
@@ -76,7 +76,7 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "requests_bypassing_lb": redirects.bypassed,
             "pinned_failed": redirects.bypassed_failed,
         })
-    rep = sim.data.replication
+    rep = sim.replica_state
     if rep is not None:
         out.update({
             "stale_reads": rep.stale_reads,
@@ -99,7 +99,7 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "peak_instances": int(m["peak_instances"]),
             "policy": asg.spec.policy,
         })
-    shards = sim.data.shards
+    shards = sim.shard_router
     if shards is not None:
         share = [round(x, 4) for x in shards.share()]
         out.update({
@@ -153,7 +153,7 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     if errs["reset"]:
         lines.append(texts.DEBRIEF["reset"].format(n=errs["reset"]))
     if errs["db_down"]:
-        rep = sim.data.replication
+        rep = sim.replica_state
         if rep is not None and any(e.code == "promoted" for e in sim.log):
             lines.append(texts.DEBRIEF["db_failover"].format(n=errs["db_down"], secs=rep.spec.failover_s))
         else:
@@ -182,7 +182,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     errs = errors_by_cause(sim)
     if sim.health is not None:
         kind = sim.health.spec.kind
-        for r in sim.failures:
+        for r in sim.failures.records:
             if not r.box.startswith("web"):
                 continue
             at = texts.clock(r.at)
@@ -201,10 +201,10 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             lines.append(d["lb_down"].format(n=errs["lb_down"]))
     if errs["http_500"]:
         lines.append(d["http_500"].format(n=errs["http_500"]))
-    store = sim.data.sessions
+    store = sim.session_store
     if store is not None:
         lost = errs["session_lost"]
-        if lost and sim.balancer_spec is not None and sim.balancer_spec.sticky:
+        if lost and sim.balancers is not None and sim.balancers.spec.sticky:
             lines.append(d["sessions_sticky"].format(n=lost))
         elif lost:
             lines.append(d["sessions_lost"].format(n=lost, pct=100 * lost / resolved))
@@ -212,7 +212,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             lines.append(d["sessions_ok"])
         if errs["store_down"]:
             lines.append(d["store_down"].format(n=errs["store_down"]))
-    rep = sim.data.replication
+    rep = sim.replica_state
     if rep is not None:
         lag = max(sim.lag_ms, default=0.0)
         if rep.stale_reads:
@@ -230,12 +230,13 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         lines.append(d["scaling"].format(outs=len(outs), ins=len(ins), policy=asg.spec.policy,
                                          peak=sim.metrics.peak_instances))
         if outs:
-            lines.append(d["first_out"].format(at=texts.clock(outs[0].t), cause=outs[0].cause,
+            cause = texts.scaling_cause(outs[0].cause, outs[0].params)
+            lines.append(d["first_out"].format(at=texts.clock(outs[0].t), cause=cause,
                                                boot=f"{asg.spec.boot_min_s:.0f}-{asg.spec.boot_max_s:.0f}"))
         violation = result.metrics["slo_violation_s"]
         if violation:
             lines.append(d["slo_violation"].format(secs=f"{violation:.0f}"))
-    shards = sim.data.shards
+    shards = sim.shard_router
     if shards is not None and shards.n > 1:
         share = shards.share()
         top = max(share, default=0.0)
@@ -245,7 +246,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         if top >= 0.6:
             lines.append(d["hot_shard"].format(pct=100 * top))
     lines.extend(_clone_lines(sim))
-    files = sim.data.files
+    files = sim.files
     if files is not None:
         nf = errs["not_found"]
         if nf and files.spec.mode == "nfs":
@@ -260,7 +261,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
 def _clone_lines(sim: Simulation) -> list[str]:
     d = texts.DEBRIEF
     lines: list[str] = []
-    copies, redirects = sim.data.copies, sim.data.redirects
+    copies, redirects = sim.copies, sim.redirects
     if copies is not None and sim.clones:
         if copies.divergent_reads or copies.stranded_writes:
             lines.append(d["divergent"].format(n=copies.divergent_reads, pct=copies.divergent_pct(),

@@ -1,6 +1,6 @@
 """Play a level to its end without a screen: the ``scaleout run`` contract.
 
-The report's shape is a stable contract (DESIGN.md, "Command line"): tests, graders
+The report's shape is a stable contract (README.md, "Command line"): tests, graders
 and replays compare it field by field, so every number is rounded to a fixed
 precision and the key order never changes.
 """

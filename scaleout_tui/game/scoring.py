@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scaleout_tui.engine.failures import FailureRecord
 from scaleout_tui.engine.metrics import ERROR_CAUSES, percentile
-from scaleout_tui.engine.simulation import FailureRecord, Simulation
+from scaleout_tui.engine.simulation import Simulation
 
 OUTAGE_ERROR_PCT = 50.0  # a window where half the requests fail counts as "down"
 
@@ -57,7 +58,7 @@ def run_metrics(sim: Simulation, slo_p95_ms: float = SLO_P95_MS) -> dict[str, fl
 def clone_metrics(sim: Simulation) -> dict[str, float]:
     """The gotchas of cloning a box: reads that saw another copy's data, and requests that
     bypassed the balancer because a redirect pinned their user to one box."""
-    copies, redirects = sim.data.copies, sim.data.redirects
+    copies, redirects = sim.copies, sim.redirects
     return {
         "divergent_read_pct": copies.divergent_pct() if copies is not None else 0.0,
         "requests_bypassing_lb": float(redirects.bypassed) if redirects is not None else 0.0,
@@ -86,8 +87,8 @@ def scaling_metrics(sim: Simulation, slo_p95_ms: float) -> dict[str, float]:
 
 def data_metrics(sim: Simulation) -> dict[str, float]:
     """Replication and sharding numbers (zero when the level has neither)."""
-    rep = sim.data.replication
-    shards = sim.data.shards
+    rep = sim.replica_state
+    shards = sim.shard_router
     lag = np.asarray(sim.lag_ms) if sim.lag_ms else np.zeros(1)
     return {
         "stale_reads": float(rep.stale_reads) if rep else 0.0,
@@ -109,7 +110,7 @@ class Detection:
 
 def detection(sim: Simulation) -> Detection:
     # scripted failures only: a failure the player injects is a drill, not the exam
-    recs = [r for r in sim.failures if r.box.startswith("web") and r.scripted]
+    recs = [r for r in sim.failures.records if r.box.startswith("web") and r.scripted]
     if not recs:
         return Detection(0.0, 0.0, 0, 0)
     times = []

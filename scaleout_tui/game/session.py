@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from scaleout_tui.content.build import build_config, knob_defaults
+from scaleout_tui.content.build import build_config, knob_command, knob_defaults
 from scaleout_tui.content.schema import Level
+from scaleout_tui.engine.commands import Command, CommandError
 from scaleout_tui.engine.instance import InstanceType
-from scaleout_tui.engine.simulation import Command, CommandError, Simulation
+from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.engine.snapshot import Snapshot, take
 from scaleout_tui.game.scoring import SLO_P95_MS, errors_by_cause, run_metrics
 
@@ -121,18 +122,20 @@ class Session:
         for k in self.level.knobs:
             if k.id == knob_id:
                 if value not in k.choices:
-                    raise CommandError(f"{k.label}: {value!r} is not one of {', '.join(k.choices)}")
+                    raise CommandError("bad_knob_value", label=k.label, value=value,
+                                       choices=", ".join(k.choices))
                 return k
-        raise CommandError(f"this level has no setting {knob_id!r}")
+        raise CommandError("unknown_knob", knob=knob_id)
 
     def set_knob(self, knob_id: str, value: str) -> None:
-        """Change a knob now. Raises :class:`CommandError` with a player-facing reason."""
+        """Change a knob now. Raises :class:`CommandError` (a code: the game's texts word it)."""
         knob = self._knob(knob_id, value)
         if self.knobs.get(knob_id) == value and knob.param not in SELF_CHANGING:
             return
-        self.sim.apply(Command(knob.param, value))
+        # the content layer reads the text once, into the engine's typed value
+        self.sim.apply(knob_command(self.level, knob_id, value, self.catalog))
         self.knobs[knob_id] = value
-        self.sim._emit("knob", "info", label=knob.label, value=value)
+        self.sim.emit("knob", "info", label=knob.label, value=value)
         self._did(knob_id, value)
 
     # ---- drills -------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class Session:
         """Break a box now, as a drill (``crash``, ``hang``, ``error`` or ``slow``); it stays
         broken until :meth:`repair`. Raises :class:`CommandError` with a reason."""
         if kind not in self.level.injections:
-            raise CommandError(f"this level does not allow a {kind} drill")
+            raise CommandError("drill_not_allowed", kind=kind)
         self.sim.apply(Command(f"inject.{kind}", box))
         self._did(f"inject.{kind}", box)
 
@@ -169,7 +172,7 @@ class Session:
                 try:
                     self.set_knob(knob, value)
                 except CommandError as e:
-                    self.sim._emit("command_failed", "warn", reason=str(e))
+                    self.sim.emit("command_failed", "warn", refusal=e.code, **e.params)
                 finally:
                     self._scheduled = False
             self.sim.step()

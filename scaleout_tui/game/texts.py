@@ -7,6 +7,9 @@ event parameters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
 
 EVENTS: dict[str, str] = {
@@ -77,10 +80,150 @@ def plural(n: int | float | str, one: str, many: str) -> str:
     return f"{n} {one if str(n) == '1' else many}"
 
 
+#: Why the engine refused a command (its ``CommandError`` codes), and the game's own refusals.
+REFUSALS: dict[str, str] = {
+    "unknown_setting": "unknown setting {param!r}",
+    "unknown_knob": "this level has no setting {knob!r}",
+    "bad_knob_value": "{label}: {value!r} is not one of {choices}",
+    "drill_not_allowed": "this level does not allow a {kind} drill",
+    "no_such_box": "no box named {box!r}",
+    "no_box_with_role": "no box has the role {role!r}",
+    "resize_not_running": "{box} is {state}; wait until it runs again",
+    "box_not_running": "{box} is {state}: nothing to break",
+    "box_already_broken": "{box} is already broken ({fault}); repair it first",
+    "only_web_faults": "only a web box's app can {kind}; {box} can only crash",
+    "box_not_broken": "{box} is not broken",
+    "shard_key_after_start": "a new shard key means copying every record: choose it before the clock starts",
+    "shards_cannot_merge": "merging shards is not supported: shards only grow",
+    "asg_min_above_max": "min {min} would exceed max {max}",
+    "asg_desired_outside": "desired {desired} is outside min {min}..max {max}",
+    "asg_thresholds_crossed": "the scale-in threshold must stay below the scale-out threshold",
+    "schedule_passed": "{clock} has already passed",
+    "unknown_scenario": "unknown traffic scenario {name!r}",
+    "no_traffic_curve": "load tests drive this level: there is no traffic curve to shape",
+}
+
+
+def refusal(error: CommandError) -> str:
+    """The sentence for a refused command."""
+    return refusal_of(error.code, error.params)
+
+
+def refusal_of(code: str, params: Mapping[str, object]) -> str:
+    values = dict(params)
+    if "at" in values:
+        values["clock"] = minutes_clock(float(values["at"]))  # type: ignore[arg-type]
+    try:
+        return REFUSALS[code].format(**values)
+    except (KeyError, ValueError, IndexError):
+        return f"{code} {dict(params)}"
+
+
+#: A health probe's result (the engine's reason codes).
+CHECK_REASONS: dict[str, str] = {
+    "refused": "connection refused",
+    "no_listener": "nothing listens on :{port}",
+    "tcp_ok": "TCP connect ok",
+    "no_answer": "no answer within {timeout_s:g} s",
+    "http_500": "HTTP 500",
+    "timed_out": "timed out after {timeout_s:g} s",
+    "http_200": "HTTP 200 in {ms:.0f} ms",
+}
+
+
+def check_reason(code: str, params: Mapping[str, object]) -> str:
+    """What the last health probe found, in words (``HTTP 200 in 3 ms``)."""
+    if not code:
+        return ""
+    try:
+        return CHECK_REASONS[code].format(**params)
+    except (KeyError, ValueError, IndexError):
+        return code
+
+
+def check_summary(kind: str, path: str, interval_s: float, timeout_s: float, unhealthy: int,
+                  healthy: int) -> str:
+    """The balancer's health check in one line; ``""`` without a balancer."""
+    if not kind:
+        return ""
+    if kind == "none":
+        return "none"
+    what = "TCP connect" if kind == "L4" else f"GET {path}"
+    return (f"{kind} {what} every {interval_s:g} s, timeout {timeout_s:g} s, "
+            f"out after {unhealthy} fails, in after {healthy} passes")
+
+
+def minutes_clock(t: float) -> str:
+    """mm:ss of simulated time (minutes past 59 keep counting), as the scaling history says it."""
+    return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
+
+
+def show_metric(metric: str, value: float) -> str:
+    """A scaling metric's reading as the history and the event log say it."""
+    if metric == "requests":
+        return f"{value:,.0f} req/target/min"
+    if metric == "latency":
+        return f"latency {value:,.0f} ms"
+    return f"CPU {value:.0f} %"
+
+
+def show_threshold(metric: str, value: float) -> str:
+    if metric == "requests":
+        return f"{value:,.0f}"
+    if metric == "latency":
+        return f"{value:,.0f} ms"
+    return f"{value:g} %"
+
+
+#: Why an auto scaling group changed its capacity (the engine's cause codes). ``{reading}`` is the
+#: metric's value, ``{at}``, ``{breach}``, ``{target}``, ``{below}`` thresholds in its unit.
+SCALING_CAUSES: dict[str, str] = {
+    "step_out": "{reading} is {breach} over {at} for {m} of {n} periods → +{adj}",
+    "step_in": "{reading} ≤ {at} for {m} of {n} periods",
+    "target_out": "target tracking: {reading} > {target} for 3 periods → {want}",
+    "target_in": "target tracking: {reading}, below {below} for 15 periods → {want}",
+    "simple_out": "{reading} ≥ {at} for {m} of {n} periods → +{step}, cooldown until {until}",
+    "simple_in": "{reading} ≤ {at} for {m} of {n} periods → -{step}, cooldown until {until}",
+    "hpa": "HPA: {reading} vs target {target} → {want}",
+    "scheduled": "scheduled action",
+    "set_by_hand": "set by hand",
+    "limits_changed": "limits changed",
+    "replace_unhealthy": "replace unhealthy {box}",
+}
+
+
+def scaling_cause(code: str, params: Mapping[str, object]) -> str:
+    """The cause of a capacity change, in words."""
+    values: dict[str, object] = dict(params)
+    metric = str(values.get("metric", "cpu"))
+    if "value" in values:
+        values["reading"] = show_metric(metric, float(values["value"]))  # type: ignore[arg-type]
+    for key, name in (("threshold", "at"), ("breach", "breach"), ("target", "target"), ("below", "below")):
+        if key in values:
+            values[name] = show_threshold(metric, float(values[key]))  # type: ignore[arg-type]
+    if "until" in values:
+        values["until"] = minutes_clock(float(values["until"]))  # type: ignore[arg-type]
+    try:
+        return SCALING_CAUSES[code].format(**values)
+    except (KeyError, ValueError, IndexError):
+        return code
+
+
+#: Event parameters that are not the event's own: a reason's or a cause's, worded first.
+_REASON_EVENTS = ("target_healthy", "target_unhealthy")
+_CAUSE_EVENTS = ("scale_out", "scale_in")
+
+
 def describe(entry: LogEntry) -> str:
     """The log line for an engine event."""
     template = EVENTS.get(entry.code, entry.code)
     params: dict[str, object] = dict(entry.params)
+    if entry.code in _REASON_EVENTS:
+        params["reason"] = check_reason(str(params.get("reason", "")), params)
+    elif entry.code in _CAUSE_EVENTS:
+        params["cause"] = scaling_cause(str(params.get("cause", "")), params)
+    elif entry.code == "command_failed":
+        params["reason"] = refusal_of(str(params.pop("refusal", "")), params)
     if "repair_s" in params:
         secs = float(params["repair_s"])  # type: ignore[arg-type]
         params["repair"] = REPAIR_IN.format(secs=secs) if secs > 0 else UNTIL_REPAIRED

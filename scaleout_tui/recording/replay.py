@@ -30,6 +30,7 @@ from scaleout_tui.engine import CommandError
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
+from scaleout_tui.game.texts import refusal
 from scaleout_tui.recording.format import Checkpoint
 from scaleout_tui.recording.reader import Recording, RecordingError, read_recording
 from scaleout_tui.recording.writer import Recorder, header_for, level_sha256
@@ -182,7 +183,7 @@ class Replay:
                 apply_command(self.session, c.name, c.value)
             except CommandError as e:
                 self.mismatch(number, texts.REC_COMMAND_REFUSED.format(
-                    path=self.recording.path, line=number, name=c.name, value=c.value, reason=e))
+                    path=self.recording.path, line=number, name=c.name, value=c.value, reason=refusal(e)))
         if t > self.session.now:
             self.session.advance(t - self.session.now)
 
@@ -243,7 +244,8 @@ def open_replay(path: Path | str, catalog: Mapping[str, InstanceType] | None = N
     try:
         replay = Replay(rec, level, catalog if catalog is not None else load_catalog_default(), level_path)
     except CommandError as e:
-        raise RecordingError(texts.REC_FIELD.format(path=rec.path, line=1, field="knobs", reason=e)) from None
+        raise RecordingError(texts.REC_FIELD.format(path=rec.path, line=1, field="knobs",
+                                                    reason=refusal(e))) from None
     if abs(replay.session.sim.config.tick_s - rec.header.tick_s) > 1e-12:
         raise RecordingError(texts.REC_FIELD.format(path=rec.path, line=1, field="tick_s",
                                                     reason=f"{rec.header.tick_s} differs from the level's "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 60.0, None)
 #: Wall seconds between clock callbacks in normal mode.
 TICK_INTERVAL = 1 / 20
-#: Wall seconds between view refreshes: about 4 Hz leaves the CPU to the simulation (DESIGN.md).
+#: Wall seconds between view refreshes: about 4 Hz leaves the CPU to the simulation (``bench/ui.py``).
 REFRESH_INTERVAL = 0.25
 #: Wall seconds between view refreshes at "max": in fast-forward nobody reads a number that
 #: changes four times a second, and every refresh of a big screen is CPU the simulation loses

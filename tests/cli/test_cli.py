@@ -222,7 +222,7 @@ def fake_headless(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
         if level_ref == "bad-level":
             raise LevelError("bad-level", "", "no level with this id; known levels: 01-single-server")
         if sets and sets.get("web_size") == "refused":
-            raise CommandError("App server size: 'refused' is not one of m5.large")
+            raise CommandError("bad_knob_value", label="App server size", value="refused", choices="m5.large")
         return REPORT
 
     module.run_level = run_level  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scaleout_tui.content import LevelError, build_config, load_catalog_default, loads_level
 from scaleout_tui.engine import ScheduledFailure
-from scaleout_tui.engine.simulation import AppSpec
+from scaleout_tui.engine.cloning import AppSpec
 from tests.content.test_loader import MINIMAL
 
 TWO_TIER = MINIMAL.replace('layout = "single"', 'layout = "two-tier"\ndb_size = "m5.large"\nweb_count = 2')

@@ -25,7 +25,7 @@ from scaleout_tui.content import (
 from scaleout_tui.content.knobs import RULES
 from scaleout_tui.content.schema import KNOB_PARAMS, Autoscaling, LoadTestRun, ScheduledSizes
 from scaleout_tui.engine import Command, Simulation
-from scaleout_tui.engine.autoscaler import POLICIES, ScalingSpec, ScheduledAction
+from scaleout_tui.engine.autoscaler_spec import POLICIES, ScalingSpec, ScheduledAction
 from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
 from tests.content.corpus import (
     ASG_HPA,
@@ -662,10 +662,11 @@ def test_a_bad_asg_knob_value_is_refused_before_building(simple: Level) -> None:
         build_config(simple, load_catalog_default(), {"desired": "7"})
 
 
-def test_commands_keep_the_knob_text(simple: Level, scheduled: Level) -> None:
+def test_commands_carry_the_typed_value(simple: Level, scheduled: Level) -> None:
     assert commands_for(simple, {"warmup": "30", "policy": "step", "max": "6"}) == [
-        Command("asg.policy", "step"), Command("asg.max_size", "6"), Command("asg.warmup_s", "30")]
-    assert commands_for(scheduled, {"schedule": "8@1200"}) == [Command("asg.schedule", "8@1200")]
+        Command("asg.policy", "step"), Command("asg.max_size", 6), Command("asg.warmup_s", 30.0)]
+    assert commands_for(scheduled, {"schedule": "8@1200"}) == [
+        Command("asg.schedule", (ScheduledAction(at=1200.0, min_size=8, desired=8),))]
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
@@ -706,7 +707,7 @@ def test_a_knob_before_the_clock_equals_the_built_config(simple: Level, param: s
     for value in values:
         built = Simulation(build_config(simple, catalog, {knob_id: value}), seed=3)
         applied = Simulation(build_config(simple, catalog), seed=3)
-        applied.apply(Command(param, value))
+        applied.apply(Command(param, RULES[param].read(value)))
         assert built.autoscaler is not None and applied.autoscaler is not None
         assert built.autoscaler.spec == applied.autoscaler.spec, (param, value)
 
@@ -735,5 +736,5 @@ def test_the_engine_accepts_every_choice_at_the_bounds(param: str, values: list[
         assert RULES[param].read(value) is not None
         sim = Simulation(build_config(level, load_catalog_default()), seed=1)
         if param == "asg.min_size":
-            sim.apply(Command("asg.desired", value if value != "0" else "1"))
-        sim.apply(Command(param, value))
+            sim.apply(Command("asg.desired", RULES["asg.desired"].read(value if value != "0" else "1")))
+        sim.apply(Command(param, RULES[param].read(value)))

@@ -76,7 +76,7 @@ def test_a_catalog_without_the_type_is_an_error(level: Level) -> None:
 
 def test_commands_for(level: Level) -> None:
     assert commands_for(level, {"layout": "two-tier", "web_size": "m5.xlarge"}) == [
-        Command("web.size", "m5.xlarge"), Command("layout", "two-tier"),
+        Command("web.size", load_catalog_default()["m5.xlarge"]), Command("layout", "two-tier"),
     ]
     assert commands_for(level, {}) == []
 

@@ -398,11 +398,11 @@ def test_a_bad_database_knob_value_is_refused_before_building(sharded: Level) ->
         build_config(sharded, load_catalog_default(), {"shards": "5"})
 
 
-def test_commands_keep_the_knob_text(replicated: Level, sharded: Level) -> None:
+def test_commands_carry_the_typed_value(replicated: Level, sharded: Level) -> None:
     assert commands_for(replicated, {"reads": "master", "replicas": "1"}) == [
-        Command("db.replicas", "1"), Command("db.read_routing", "master")]
+        Command("db.replicas", 1), Command("db.read_routing", "master")]
     assert commands_for(sharded, {"key": "user_hash", "shards": "3"}) == [
-        Command("db.shards", "3"), Command("db.shard_key", "user_hash")]
+        Command("db.shards", 3), Command("db.shard_key", "user_hash")]
 
 
 @pytest.mark.parametrize(("fixture", "knobs"), [
@@ -422,12 +422,12 @@ def test_a_knob_before_the_clock_equals_the_built_config(fixture: str, knobs: di
     for cmd in commands_for(level, knobs):
         applied.apply(cmd)
     assert [b.name for b in built.live_boxes] == [b.name for b in applied.live_boxes]
-    rep_a, rep_b = built.data.replication, applied.data.replication
+    rep_a, rep_b = built.replica_state, applied.replica_state
     assert (rep_a is None) == (rep_b is None)
     if rep_a is not None and rep_b is not None:
         assert len(rep_a.replicas) == len(rep_b.replicas)
         assert dataclasses.replace(rep_a.spec, replicas=0) == dataclasses.replace(rep_b.spec, replicas=0)
-    sh_a, sh_b = built.data.shards, applied.data.shards
+    sh_a, sh_b = built.shard_router, applied.shard_router
     assert (sh_a is None) == (sh_b is None)
     if sh_a is not None and sh_b is not None:
         assert sh_a.n == sh_b.n
@@ -461,4 +461,4 @@ def test_the_engine_accepts_every_choice_at_the_bounds(start: str, param: str, v
     level = loads_level(TWO_TIER + start)
     assert RULES[param].read(value) is not None  # the loader reads it as a value of the param
     sim = Simulation(build_config(level, load_catalog_default()), seed=1)
-    sim.apply(Command(param, value))
+    sim.apply(Command(param, RULES[param].read(value)))

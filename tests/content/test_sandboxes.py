@@ -24,5 +24,5 @@ def test_the_sharded_sandbox_runs_with_three_shards() -> None:
     level = load_level(scenarios_dir() / "98-sandbox-shards.toml")
     sim = Simulation(build_config(level, load_catalog_default(), {"shards": "3"}), seed=1)
     sim.advance(30.0)
-    assert sim.data.shards is not None and sim.data.shards.n == 3
+    assert sim.shard_router is not None and sim.shard_router.n == 3
     assert sim.metrics.completed > 0

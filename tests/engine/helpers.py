@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scaleout_tui.engine import FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
+from scaleout_tui.content.knobs import read_knob
+from scaleout_tui.engine import Command, FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
+from scaleout_tui.engine.autoscaler import Change
 from scaleout_tui.engine.traffic import Arrivals
+from scaleout_tui.game.texts import scaling_cause
 
 
 def itype(vcpus: int, name: str = "box", speed: float = 1.0, price: float = 0.1) -> InstanceType:
@@ -65,3 +68,14 @@ def trace_arrays(sim: Simulation) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     cause = np.concatenate([t[3] for t in sim.data.trace])
     o = np.argsort(rid)
     return rid[o], arr[o], done[o], cause[o]
+
+
+def knob(sim: Simulation, param: str, text: object) -> Command:
+    """The typed command for ``param`` set to ``text``, read by the content layer's one parser
+    (as the game does), against the run's own catalog."""
+    return Command(param, read_knob(param, str(text), sim.config.catalog))
+
+
+def worded(change: Change) -> str:
+    """A capacity change's cause as the game words it (the engine keeps a code and numbers)."""
+    return scaling_cause(change.cause, change.params)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 
-import numpy as np
 import pytest
 
-from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
-from scaleout_tui.engine.autoscaler import AutoScaler, ScalingSpec, ScheduledAction
+from scaleout_tui.engine import CommandError, KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine.autoscaler import hpa_desired
+from scaleout_tui.engine.autoscaler_spec import ScalingSpec, ScheduledAction
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
-from tests.engine.helpers import config, steady
+from tests.engine.helpers import config, knob, steady, worded
 
 TUTORIAL = ScalingSpec(min_size=1, max_size=3, desired=1, policy="simple", period_s=60,
                        evaluation_periods=1, datapoints_to_alarm=1, scale_out_cpu=10, scale_in_cpu=5,
@@ -44,9 +44,9 @@ def test_the_tutorials_experiment_ab_c100_t180_adds_one_instance_then_removes_it
     assert len(ins) == 1 and ins[0].new == 1
     stopped = 30.0 + 180.0
     assert 60.0 <= ins[0].t - stopped <= 240.0  # "a couple of minutes after the load stops"
-    assert "CPU" in outs[0].cause and "≥ 10" in outs[0].cause
+    assert "CPU" in worded(outs[0]) and "≥ 10" in worded(outs[0])
     end = int(outs[0].t + 300)
-    assert outs[0].cause.endswith(f"→ +1, cooldown until {end // 60:02d}:{end % 60:02d}")
+    assert worded(outs[0]).endswith(f"→ +1, cooldown until {end // 60:02d}:{end % 60:02d}")
 
 
 def test_ab_c10_n10_never_scales():
@@ -91,11 +91,14 @@ def test_a_simple_policy_does_not_scale_again_inside_its_cooldown():
 
 def test_hpa_formula_and_tolerance():
     spec = ScalingSpec(policy="hpa", target_cpu=60.0)
-    hpa = AutoScaler(sim=None, spec=spec, rng=np.random.default_rng(0))  # type: ignore[arg-type]
-    assert hpa.hpa_desired(4, 90.0) == 6          # ceil(4 * 90/60)
-    assert hpa.hpa_desired(3, 61.0) == 3          # within the 0.1 tolerance
-    assert hpa.hpa_desired(3, 66.1) == math.ceil(3 * 66.1 / 60)  # just outside it
-    assert hpa.hpa_desired(10, 6.0) == 1
+
+    def want(current: int, metric: float) -> int:
+        return hpa_desired(current, metric, spec.target, spec.tolerance)
+
+    assert want(4, 90.0) == 6          # ceil(4 * 90/60)
+    assert want(3, 61.0) == 3          # within the 0.1 tolerance
+    assert want(3, 66.1) == math.ceil(3 * 66.1 / 60)  # just outside it
+    assert want(10, 6.0) == 1
 
 
 def test_hpa_scales_down_only_after_the_stabilisation_window():
@@ -125,7 +128,7 @@ def test_instances_warming_up_do_not_count_towards_the_metric():
     sim = group(spec, traffic=TrafficSpec(curve=((0.0, 60.0),), kinds=(KindMix("page", 1.0, 0.01),)),
                 duration=400, boot_s=10.0)
     sim.advance(50)
-    sim.apply(Command("web.count", 2))
+    sim.apply(knob(sim, "web.count", 2))
     sim.advance(100)  # the new box launched at 60 and is in service, still warming up
     assert sim.autoscaler is not None
     assert len(sim.autoscaler.in_service()) == 2
@@ -144,7 +147,7 @@ def test_a_scheduled_action_fires_at_its_exact_time_despite_the_cooldown():
     sim.autoscaler.cooldown_until = 10_000  # type: ignore[union-attr]
     sim.run()
     assert sim.autoscaler is not None
-    change = [h for h in sim.autoscaler.history if h.cause == "scheduled action"]
+    change = [h for h in sim.autoscaler.history if h.cause == "scheduled"]
     assert change and change[0].t == 300.0 and change[0].new == 4
     assert sum(1 for b in sim.boxes if b.serves_web and b.state == "running") == 4
 
@@ -156,7 +159,8 @@ def test_a_failed_instance_is_replaced_after_the_grace_period():
     sim = group(spec, traffic=steady(20.0, 0.01), duration=600, failures=hang)
     sim.run()
     assert sim.autoscaler is not None
-    repl = [h for h in sim.autoscaler.history if h.cause.startswith("replace unhealthy web-1")]
+    repl = [h for h in sim.autoscaler.history
+            if h.cause == "replace_unhealthy" and h.params["box"] == "web-1"]
     assert repl and 300.0 <= repl[0].t <= 300.0 + 5.0 + 0.01  # unhealthy at ~120, replaced once past grace
     assert sim.box("web-3").state == "running"
     assert len([b for b in sim.boxes if b.serves_web and b.state == "running"]) == 2
@@ -199,15 +203,17 @@ def test_target_tracking_converges_on_the_target():
 def test_group_settings_change_mid_run_and_bad_ones_are_refused():
     sim = group(TUTORIAL, traffic=steady(5.0, 0.01), duration=300)
     sim.advance(10)
-    sim.apply(Command("asg.desired", 3))
+    sim.apply(knob(sim, "asg.desired", 3))
     assert sim.autoscaler is not None and sim.autoscaler.desired == 3
-    with pytest.raises(Exception, match="outside"):
-        sim.apply(Command("asg.desired", 9))
-    with pytest.raises(Exception, match="below the scale-out"):
-        sim.apply(Command("asg.scale_in_cpu", 50))
-    sim.apply(Command("asg.schedule", "3@200"))
+    with pytest.raises(CommandError) as outside:
+        sim.apply(knob(sim, "asg.desired", 9))
+    assert outside.value.code == "asg_desired_outside" and outside.value.params["desired"] == 9
+    with pytest.raises(CommandError) as crossed:
+        sim.apply(knob(sim, "asg.scale_in_cpu", 50))
+    assert crossed.value.code == "asg_thresholds_crossed"
+    sim.apply(knob(sim, "asg.schedule", "3@200"))
     sim.run()
-    sched = [h for h in sim.autoscaler.history if h.cause == "scheduled action"]
+    sched = [h for h in sim.autoscaler.history if h.cause == "scheduled"]
     assert len(sched) == 1 and sched[0].t == 200.0 and sched[0].new == 3
 
 

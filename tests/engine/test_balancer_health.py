@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import Balancer, BalancerSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.metrics import ERROR_CAUSES, percentile
-from tests.engine.helpers import config, steady
+from tests.engine.helpers import config, knob, steady
 
 E = {name: i for i, name in enumerate(ERROR_CAUSES)}
 
@@ -59,7 +59,7 @@ def test_crash_is_detected_after_interval_times_threshold(interval, unhealthy):
     crash_at = 200.0
     sim = Simulation(lb_config(check=check, failures=(ScheduledFailure(crash_at, "web-2", 100.0),)), seed=4)
     sim.run()
-    rec = sim.failures[0]
+    rec = sim.failures.records[0]
     assert rec.detected_at is not None
     detection = rec.detected_at - crash_at
     # first failing probe comes within one interval, then threshold-1 more intervals
@@ -82,9 +82,9 @@ def test_hang_is_invisible_to_l4_and_caught_by_l7():
                                                     unhealthy_threshold=2), failures=failures), seed=1)
     l4.run()
     l7.run()
-    assert l4.failures[0].detected_at is None
-    assert l7.failures[0].detected_at is not None
-    assert l7.failures[0].detected_at - 100.0 <= 2 * 5 + 2 + 0.01
+    assert l4.failures.records[0].detected_at is None
+    assert l7.failures.records[0].detected_at is not None
+    assert l7.failures.records[0].detected_at - 100.0 <= 2 * 5 + 2 + 0.01
     # hung requests time out at the client: a third of traffic for L4, a few seconds' worth for L7
     assert l4.metrics.total_errors[E["timeout"]] > 10 * l7.metrics.total_errors[E["timeout"]]
 
@@ -96,7 +96,7 @@ def test_error_fault_passes_l4_fails_l7():
     l7 = Simulation(lb_config(check=l7_check, failures=failures), seed=2)
     l4.run()
     l7.run()
-    assert l4.failures[0].detected_at is None and l7.failures[0].detected_at is not None
+    assert l4.failures.records[0].detected_at is None and l7.failures.records[0].detected_at is not None
     assert l4.metrics.total_errors[E["http_500"]] > 5 * l7.metrics.total_errors[E["http_500"]]
 
 
@@ -177,7 +177,7 @@ def test_dns_round_robin_keeps_handing_out_a_dead_address_a_balancer_stops():
 def test_web_count_change_boots_then_registers_after_a_passing_check():
     sim = Simulation(lb_config(n=2, boot_s=60.0), seed=1)
     sim.advance(50)
-    sim.apply(Command("web.count", 3))
+    sim.apply(knob(sim, "web.count", 3))
     sim.advance(200)
     launched = [e for e in sim.log if e.code == "launched"]
     assert launched and launched[0].t == pytest.approx(110.0, abs=0.11)

@@ -7,13 +7,13 @@ import numpy as np
 
 from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.localdb import DataCopies
 from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.redirects import Redirects
-from scaleout_tui.engine.simulation import AppSpec
 from scaleout_tui.engine.traffic import KINDS
-from tests.engine.helpers import config
+from tests.engine.helpers import config, knob
 
 E = {name: i for i, name in enumerate(ERROR_CAUSES)}
 K = {name: np.int8(i) for i, name in enumerate(KINDS)}
@@ -31,7 +31,7 @@ def test_a_login_on_a_self_redirecting_box_pins_that_user_only():
     # the balancer's choices; user 3 logs in on box 1, user 4 on box 0
     t, u, k, box = reqs((0.0, 3, "login", 1), (0.5, 4, "login", 0), (1.0, 3, "page", 2),
                         (2.0, 3, "page", 0), (3.0, 4, "page", 1), (4.0, 5, "page", 2))
-    bypass = r.route(t, u, k, box)
+    bypass = r.route_users(t, u, k, box)
     assert box.tolist() == [1, 0, 1, 1, 1, 2]   # user 3 stays on box 1 whatever the balancer says
     assert bypass.tolist() == [False, False, True, True, False, False]
     assert (r.pins, r.bypassed) == (1, 2)
@@ -42,7 +42,7 @@ def test_relative_redirects_pin_no_one():
     r = Redirects(users=10, mode="relative")
     r.self_redirecting.add(1)
     t, u, k, box = reqs((0.0, 3, "login", 1), (1.0, 3, "page", 2))
-    assert not r.route(t, u, k, box).any()
+    assert not r.route_users(t, u, k, box).any()
     assert box.tolist() == [1, 2] and r.pins == 0
 
 
@@ -51,7 +51,7 @@ def test_a_pin_ends_when_the_user_is_idle_longer_than_the_visit():
     r.self_redirecting.add(1)
     t, u, k, box = reqs((0.0, 3, "login", 1), (90.0, 3, "page", 0), (189.0, 3, "page", 0),
                         (290.0, 3, "page", 0))
-    bypass = r.route(t, u, k, box)
+    bypass = r.route_users(t, u, k, box)
     # 90 and 189 are within 100 s of the previous request; 290 comes 101 s after 189
     assert bypass.tolist() == [False, True, True, False]
     assert box.tolist() == [1, 1, 1, 0]
@@ -95,16 +95,17 @@ REDIRECT_THEN_CRASH = (ScheduledFailure(50.0, "web-2", 1000.0, "redirect"),
 def test_pinned_users_fail_while_their_box_is_down_though_the_balancer_knows():
     sim = Simulation(shop(AppSpec(redirect="base_url"), REDIRECT_THEN_CRASH), seed=3)
     sim.run()
-    r = sim.data.redirects
+    r = sim.redirects
     assert r is not None and r.pins > 0 and r.bypassed > 0
     # health checks took web-2 out within seconds, but its pinned users kept knocking
-    assert sim.failures[0].detected_at is not None and sim.failures[0].detected_at - 200.0 < 15.0
+    detected = sim.failures.records[0].detected_at
+    assert detected is not None and detected - 200.0 < 15.0
     assert r.bypassed_failed > 0
     assert sim.metrics.total_errors[E["refused"]] >= r.bypassed_failed - 50
 
     fixed = Simulation(shop(AppSpec(redirect="relative"), REDIRECT_THEN_CRASH), seed=3)
     fixed.run()
-    rf = fixed.data.redirects
+    rf = fixed.redirects
     assert rf is not None and rf.pins == 0 and rf.bypassed == 0
     assert fixed.metrics.total_errors.sum() < sim.metrics.total_errors.sum() / 4
 
@@ -114,7 +115,7 @@ def test_pinned_users_reach_their_box_while_the_balancer_is_down():
               ScheduledFailure(200.0, "lb", 50.0, "crash"))
     sim = Simulation(shop(AppSpec(), events), seed=5)
     sim.run()
-    r = sim.data.redirects
+    r = sim.redirects
     assert r is not None and r.pins > 0
     lb_down = int(sim.metrics.total_errors[E["lb_down"]])
     # every request that did not bypass failed during the 50 s; the pinned ones got through
@@ -124,7 +125,7 @@ def test_pinned_users_reach_their_box_while_the_balancer_is_down():
 def test_repairing_the_redirect_stops_new_pins_and_keeps_old_ones():
     sim = Simulation(shop(AppSpec(), (ScheduledFailure(10.0, "web-2", 1000.0, "redirect"),)), seed=2)
     sim.advance(100.0)
-    r = sim.data.redirects
+    r = sim.redirects
     assert r is not None
     pins = r.pins
     assert pins > 0
@@ -139,15 +140,15 @@ def test_a_clone_with_its_own_database_splits_the_data_and_a_shared_one_does_not
     clone = (ScheduledFailure(100.0, "web-1", 0.0, "clone"),)
     local = Simulation(shop(AppSpec(clone_database="local"), clone), seed=1)
     local.run()
-    copies = local.data.copies
+    copies = local.copies
     assert copies is not None and local.clones == ["web-4"]
     assert local.box("web-4").role == "app+db"
     assert copies.divergent_reads > 0 and copies.stranded_writes > 0
     shared = Simulation(shop(AppSpec(clone_database="shared"), clone), seed=1)
     shared.run()
     assert shared.box("web-4").role == "web"
-    assert shared.data.copies is not None
-    assert shared.data.copies.divergent_reads == 0 and shared.data.copies.stranded_writes == 0
+    assert shared.copies is not None
+    assert shared.copies.divergent_reads == 0 and shared.copies.stranded_writes == 0
     # the clone served its share either way: a quarter of the requests after it joined
     share = local.data.dispatched[local.box("web-4").index] / local.data.dispatched.sum()
     assert 0.12 < share < 0.25
@@ -157,11 +158,11 @@ def test_pointing_a_running_clone_at_the_shared_database_stops_new_strays_only()
     sim = Simulation(shop(AppSpec(clone_database="local"), (ScheduledFailure(50.0, "web-1", 0.0, "clone"),)),
                      seed=4)
     sim.advance(150.0)
-    copies = sim.data.copies
+    copies = sim.copies
     assert copies is not None
     stranded = copies.stranded_writes
     assert stranded > 0
-    sim.apply(Command("app.clone_database", "shared"))
+    sim.apply(knob(sim, "app.clone_database", "shared"))
     sim.step()
     assert sim.box("web-4").role == "web" and sim.box("web-4").state == "stopping"  # app restarts
     before = copies.divergent_reads

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.replication import Replication, ReplicationSpec
 from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter, place
-from tests.engine.helpers import config
+from tests.engine.helpers import config, knob
 
 
 def repl(apply_factor: float = 1.0, routing: str = "replicas", replicas: int = 1) -> Replication:
@@ -98,8 +98,8 @@ def test_reads_on_replicas_can_be_stale_read_your_writes_removes_them():
     for routing in ("master", "replicas", "read_your_writes"):
         sim = Simulation(db_heavy(routing, users=50, rate=300.0), seed=3)
         sim.run()
-        assert sim.data.replication is not None
-        stale[routing] = sim.data.replication.stale_reads
+        assert sim.replica_state is not None
+        stale[routing] = sim.replica_state.stale_reads
     assert stale["master"] == 0
     assert stale["replicas"] > 0
     assert stale["read_your_writes"] == 0
@@ -111,8 +111,8 @@ def test_master_crash_promotes_a_replica_and_counts_lost_writes():
     sim.run()
     promoted = [e for e in sim.log if e.code == "promoted"]
     assert promoted and promoted[0].t == pytest.approx(120.0, abs=0.21)
-    assert sim.data.replication is not None
-    assert promoted[0].params["lost"] == sim.data.replication.writes_lost
+    assert sim.replica_state is not None
+    assert promoted[0].params["lost"] == sim.replica_state.writes_lost
     assert sim.data.db_box == sim.box(str(promoted[0].params["box"])).index
     # writes failed during the 20 s without a master; the service then went on
     assert sim.metrics.total_errors[4] > 0
@@ -163,14 +163,14 @@ def test_adding_a_shard_moves_chunks_at_a_visible_cost():
     spec = ShardingSpec(2, "user_hash", move_s_per_shard=60.0, move_load=0.5)
     sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0, boot_s=30.0, duration=400), seed=6)
     sim.advance(100)
-    sim.apply(Command("db.shards", 3))
+    sim.apply(knob(sim, "db.shards", 3))
     sim.run()
     codes = [(e.code, round(e.t)) for e in sim.log]
     assert ("chunks_moving", 130) in codes and ("chunks_moved", 190) in codes
-    assert sim.data.shards is not None and sim.data.shards.n == 3
+    assert sim.shard_router is not None and sim.shard_router.n == 3
     db = [b.index for b in sim.boxes if b.role == "db"]
     during = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[135:185]])
     after = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[250:390]])
     assert during > after + 0.5  # the move's reads cost the old shards CPU
-    share = sim.data.shards.share()
+    share = sim.shard_router.share()
     assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived

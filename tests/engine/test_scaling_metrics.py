@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from scaleout_tui.engine import Simulation
-from scaleout_tui.engine.autoscaler import ScalingSpec, ScheduledAction
+from scaleout_tui.engine.autoscaler_spec import ScalingSpec, ScheduledAction
 from scaleout_tui.engine.balancer import BalancerSpec
-from scaleout_tui.engine.fleet import Box
+from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.traffic import Arrivals
-from tests.engine.helpers import ArraySource, config, itype, steady
+from tests.engine.helpers import ArraySource, config, itype, steady, worded
 
 
 def even(rate: float, duration: float, service_s: float) -> ArraySource:
@@ -43,7 +43,7 @@ def test_hpa_on_requests_per_target_uses_the_balancers_count():
     assert sim.autoscaler is not None
     first = sim.autoscaler.history[0]
     assert (first.t, first.old, first.new) == (15.0, 4, 6)
-    assert first.cause == "HPA: 1,500 req/target/min vs target 1,000 → 6"
+    assert worded(first) == "HPA: 1,500 req/target/min vs target 1,000 → 6"
 
 
 def test_requests_per_target_counts_only_warm_targets_and_each_period_once():
@@ -88,7 +88,7 @@ def test_target_tracking_on_latency_scales_by_the_ratio():
     assert [v for _, v in asg.datapoints] == [pytest.approx(50.0, abs=0.5)] * 3
     first = asg.history[0]
     assert (first.t, first.old, first.new) == (180.0, 2, 4)
-    assert first.cause == "target tracking: latency 50 ms > 30 ms for 3 periods → 4"
+    assert worded(first) == "target tracking: latency 50 ms > 30 ms for 3 periods → 4"
 
 
 def test_a_simple_policy_alarms_on_the_metric_it_was_given():
@@ -100,7 +100,7 @@ def test_a_simple_policy_alarms_on_the_metric_it_was_given():
     assert sim.autoscaler is not None
     first = sim.autoscaler.history[0]
     assert (first.t, first.new) == (60.0, 2)
-    assert first.cause.startswith("3,000 req/target/min ≥ 2,000 for 1 of 1 periods → +1")
+    assert worded(first).startswith("3,000 req/target/min ≥ 2,000 for 1 of 1 periods → +1")
 
 
 def test_a_cold_app_starts_at_its_factor_and_warms_linearly():

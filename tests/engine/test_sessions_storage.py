@@ -93,8 +93,8 @@ def test_sticky_sessions_lose_only_the_dead_boxs_sessions():
     sim = Simulation(web_app("local", sticky=True, failures=crash), seed=2)
     sim.advance(299.9)
     assert sim.metrics.total_errors[E["session_lost"]] == 0
-    assert sim.data.sessions is not None
-    on_web1 = int(np.count_nonzero(sim.data.sessions.owner == sim.box("web-1").index))
+    assert sim.session_store is not None
+    on_web1 = int(np.count_nonzero(sim.session_store.owner == sim.box("web-1").index))
     sim.run()
     lost = int(sim.metrics.total_errors[E["session_lost"]])
     assert 0 < lost <= on_web1 + 30  # the users whose session died (plus a few who logged in again there)

@@ -38,11 +38,13 @@ from hypothesis import strategies as st
 
 from scaleout_tui.content import find_level, load_level
 from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.content.knobs import BadChoice, read_knob
 from scaleout_tui.content.schema import KNOB_PARAMS, Level
-from scaleout_tui.engine import Command, Simulation
-from scaleout_tui.engine.simulation import FAILURE_KINDS, CommandError
+from scaleout_tui.engine import Command, CommandError, Simulation
+from scaleout_tui.engine.failures import FAILURE_KINDS
 from scaleout_tui.engine.snapshot import Snapshot, take
 from scaleout_tui.game.session import Session
+from scaleout_tui.game.texts import REFUSALS, refusal
 
 LEVELS = ("01-single-server", "02-two-tiers", "03-load-balancer", "04-sessions", "05-shared-storage",
           "06-replicas", "07-sharding", "08-autoscaling")
@@ -119,6 +121,14 @@ def _resolve(sim: Simulation, value: str | float | int) -> str | float | int:
     return value
 
 
+def _command(sim: Simulation, param: str, value: str | float | int) -> Command:
+    """The command a player's action becomes: a knob's text read by the content layer's one
+    parser (which may refuse it), a drill's target as a box name, anything else as it came."""
+    if param in KNOB_PARAMS:
+        return Command(param, read_knob(param, str(value), _catalog()))
+    return Command(param, str(_resolve(sim, value)))
+
+
 # ---- the checks ------------------------------------------------------------------------------------
 def check_conserved(sim: Simulation) -> None:
     m = sim.metrics
@@ -181,9 +191,11 @@ def run(play: Play, checked: bool = True) -> Simulation:
     for wait, param, value in play.steps:
         session.advance(wait)
         try:
-            sim.apply(Command(param, _resolve(sim, value)))
+            sim.apply(_command(sim, param, value))
+        except BadChoice as e:
+            assert str(e), "the content layer says why it cannot read the value"
         except CommandError as e:
-            assert str(e), "a refusal says why"
+            assert refusal(e) and e.code in REFUSALS, "a refusal has a code the game words"
         if checked:
             check_conserved(sim)
             check_snapshot(take(sim))

@@ -179,6 +179,6 @@ def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Pa
         play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
         snap = play.session.snapshot()
         assert snap.capacity["in_service"][-1] >= 40
-        assert any(c.cause == "scheduled action" for c in snap.scaling)
+        assert any(c.cause == "scheduled" for c in snap.scaling)
 
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)

@@ -54,6 +54,7 @@ from scaleout_tui.engine import CommandError
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Session
+from scaleout_tui.game.texts import refusal
 from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
 from scaleout_tui.ui.clock import (
@@ -416,7 +417,7 @@ class PlayScreen(Screen[None]):
         try:
             self.session.set_knob(knob_id, value)
         except CommandError as e:
-            self.notify(texts.KNOB_REFUSED.format(reason=e), severity="error")
+            self.notify(texts.KNOB_REFUSED.format(reason=refusal(e)), severity="error")
             self.query_one(PolicyPanel).show_values(self.session.knobs)
             return
         self.refresh_view()
@@ -433,7 +434,7 @@ class PlayScreen(Screen[None]):
         try:
             self.session.inject(kind, box)
         except CommandError as e:
-            self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
+            self.notify(texts.DRILL_REFUSED.format(reason=refusal(e)), severity="error")
             return
         sent = texts.DRILL_SENT_PAUSED if self.clock.paused else texts.DRILL_SENT
         self.notify(sent.format(kind=texts.DRILL_KINDS.get(kind, kind).capitalize(), box=box))
@@ -446,7 +447,7 @@ class PlayScreen(Screen[None]):
         try:
             self.session.repair(box)
         except CommandError as e:
-            self.notify(texts.DRILL_REFUSED.format(reason=e), severity="error")
+            self.notify(texts.DRILL_REFUSED.format(reason=refusal(e)), severity="error")
             return
         sent = texts.DRILL_REPAIR_SENT_PAUSED if self.clock.paused else texts.DRILL_REPAIR_SENT
         self.notify(sent.format(box=box))

@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 
 from scaleout_tui.engine.snapshot import ScalingChange
-from scaleout_tui.game.texts import clock
+from scaleout_tui.game.texts import clock, scaling_cause
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.widgets.autoheight import FitsContent
 
@@ -37,7 +37,7 @@ def fit(line: Text, width: int) -> Text:
 def row_text(change: ScalingChange) -> Text:
     line = Text(texts.SCALING_ROW.format(t=clock(change.t), old=change.old, new=change.new),
                 style=change_style(change))
-    line.append(change.cause)
+    line.append(scaling_cause(change.cause, dict(change.params)))
     return line
 
 
@@ -51,7 +51,7 @@ def history_text(changes: tuple[ScalingChange, ...], width: int, height: int) ->
         last = changes[-1]
         line = Text(texts.SCALING_LAST.format(t=clock(last.t), old=last.old, new=last.new),
                     style=change_style(last))
-        line.append(last.cause)
+        line.append(scaling_cause(last.cause, dict(last.params)))
         return fit(line, width)
     lines = [fit(Text(texts.SCALING_HEADER, style="bold dim"), width)]
     lines += [fit(row_text(c), width) for c in reversed(changes[-(height - 1):])]

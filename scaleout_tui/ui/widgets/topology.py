@@ -36,6 +36,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 
 from scaleout_tui.engine.snapshot import BoxView, Services
+from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.widgets import database
 from scaleout_tui.ui.widgets.autoheight import FitsContent
@@ -70,7 +71,7 @@ class TopologyData:
     """What the diagram depends on: equal data means an identical drawing."""
 
     boxes: tuple[BoxView, ...]
-    pending: tuple[str, ...] = ()
+    pending: tuple[tuple[str, str], ...] = ()  # (name, state) of boxes on their way
 
 
 def check_chips(services: Services) -> list[str]:
@@ -175,8 +176,11 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
         if not services.lb_serving:
             lb.append(texts.SERVICE_LB_DOWN, style="bold red")
         parts.append(lb)
-    if services.check:
-        parts.append(Text(texts.SERVICE_CHECK.format(check=services.check)))
+    check = game_texts.check_summary(services.check_kind, services.check_path,
+                                     services.check_interval_s, services.check_timeout_s,
+                                     services.check_unhealthy, services.check_healthy)
+    if check:
+        parts.append(Text(texts.SERVICE_CHECK.format(check=check)))
     if services.session_store:
         parts.append(Text(texts.SERVICE_SESSIONS.format(store=services.session_store,
                                                         n=services.sessions_active)))
@@ -436,8 +440,9 @@ def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> 
         if row:
             out.append("\n")
         out.append_text(line)
-    for what in data.pending:
+    for name, state in data.pending:
         out.append("\n")
+        what = texts.PENDING_BOX.format(name=name, state=state)
         out.append(" " * len(lead) + texts.PENDING.format(what=what), style="cyan")
     return out
 
@@ -471,7 +476,8 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
             streak = Text(texts.TARGET_PASSED.format(n=b.passes), style="green")
         else:
             streak = Text(texts.TARGET_NOT_CHECKED, style="dim")  # before the first probe
-        grid.add_row(b.name, state, view, streak, Text(b.last_check, style="dim"))
+        reason = game_texts.check_reason(b.last_check, dict(b.last_check_params))
+        grid.add_row(b.name, state, view, streak, Text(reason, style="dim"))
     if len(rows) < len(targets):
         rest = [b for b in targets if b not in rows]
         grid.add_row(Text(texts.TARGETS_MORE.format(n=len(rest)), style="dim"))
