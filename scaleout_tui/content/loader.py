@@ -21,7 +21,7 @@ from scaleout_tui.content.decode import Source, load_struct, read_text, show_num
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value, show_value
 from scaleout_tui.content.locate import FieldPath
-from scaleout_tui.content.paths import find_level, list_levels
+from scaleout_tui.content.paths import find_level, level_ids, levels_dir
 from scaleout_tui.content.scenarios import (
     STEADY,
     scenario_names,
@@ -65,6 +65,15 @@ def load_level(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType]
         raise problems[0]
     assert level is not None
     return level
+
+
+def list_levels(directory: Path | None = None) -> list[Level]:
+    """Every level in ``directory`` (default: :func:`~scaleout_tui.content.paths.levels_dir`),
+    fully validated, sorted by ``order`` (then id). Raises :class:`LevelError` for the first
+    invalid file."""
+    folder = directory or levels_dir()
+    levels = [load_level(folder / f"{i}.toml") for i in level_ids(folder)]
+    return sorted(levels, key=lambda lv: (lv.order, lv.id))
 
 
 def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, InstanceType] | None = None,
