@@ -40,6 +40,7 @@ from scaleout_tui.content.schema import (
     SESSION_STORES,
     Level,
 )
+from scaleout_tui.content.series import read_series
 from scaleout_tui.engine import InstanceType
 from scaleout_tui.engine.autoscaler import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler import POLICIES
@@ -52,7 +53,6 @@ from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.simulation import CLONE_DATABASES, EVENT_KINDS, FAILURE_KINDS, GOTCHA_KINDS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
-from scaleout_tui.traces.series import read_series
 
 __all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
 
