@@ -1,14 +1,10 @@
-"""Where the game's data lives, installed or not, and where the player's own files go.
+"""Where the game's data lives, installed or not.
 
 Levels and assets sit at the repository root (designers edit them as data, not code). The wheel
 force-includes them as ``scaleout_tui/levels`` and ``scaleout_tui/assets`` (see pyproject.toml),
 so the installed game looks next to its package first and a source checkout or editable install
 falls back to the repository root. No ``importlib.resources`` here: the files are plain files in
 both cases, and a ``Path`` is what the loaders, the CLI and the error messages all want.
-
-The player's folder (:func:`data_dir`) holds what the game writes: the progress file, the
-recordings and imported traces. It is found here, with the shipped folders, because the content
-layer reads imported traces from it and the layers above (persistence, the UI) write into it.
 """
 
 from __future__ import annotations
@@ -16,38 +12,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 import scaleout_tui
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
 
 _PACKAGE = Path(scaleout_tui.__file__).resolve().parent
-#: the environment variable that moves the player's folder (tests and portable installs set it)
-HOME_ENV = "SCALEOUT_HOME"
 
 
-def _shipped(name: str) -> Path:
+def _data_dir(name: str) -> Path:
     installed = _PACKAGE / name
     return installed if installed.is_dir() else _PACKAGE.parent / name
 
 
-def data_dir() -> Path:
-    """Where the game keeps the player's files: ``$SCALEOUT_HOME`` if set, else the user-data folder."""
-    home = os.environ.get(HOME_ENV)
-    if home:
-        return Path(home).expanduser()
-    return Path(platformdirs.user_data_dir("scaleout", appauthor=False))
-
-
 def levels_dir() -> Path:
     """The folder of the shipped level files."""
-    return _shipped("levels")
+    return _data_dir("levels")
 
 
 def assets_dir() -> Path:
     """The folder of the shipped data files (the instance catalog, traces, ...)."""
-    return _shipped("assets")
+    return _data_dir("assets")
 
 
 def level_ids(directory: Path | None = None) -> list[str]:

@@ -2,7 +2,7 @@
 
 The file is versioned JSON, ``{"format": 1, "levels": {"01-single-server": {...}}}``, so
 a later version of the game can migrate it instead of guessing. It lives in the player's
-folder (:func:`scaleout_tui.content.paths.data_dir`: the platform's user-data folder, or
+folder (:func:`scaleout_tui.home.data_dir`: the platform's user-data folder, or
 ``$SCALEOUT_HOME`` when that is set).
 
 Reading is strict (msgspec Structs that forbid unknown fields, bounded numbers) because
@@ -29,7 +29,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from scaleout_tui.content.paths import data_dir
+from scaleout_tui.home import data_dir
 from scaleout_tui.persistence.atomic import remove_stale_temps, write_bytes_atomic
 
 FORMAT = 1

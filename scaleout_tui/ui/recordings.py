@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaleout_tui.content.paths import data_dir, find_level
+from scaleout_tui.content.paths import find_level
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Session
+from scaleout_tui.home import data_dir
 from scaleout_tui.recording import Recorder, header_for
 
 FOLDER = "recordings"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scaleout_tui.content.paths import data_dir
+from scaleout_tui.home import data_dir
 from scaleout_tui.persistence import atomic
 from scaleout_tui.persistence.progress import FORMAT, Progress, default_path
 
