@@ -44,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from textual.pilot import Pilot
 
-from scaleout_tui.persistence.progress import HOME_ENV, Progress
+from scaleout_tui.home import HOME_ENV
+from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.play import PlayScreen
 

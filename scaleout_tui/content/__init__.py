@@ -11,8 +11,8 @@ and never imports the UI.
 from scaleout_tui.content.build import build_config, commands_for, injections, knob_defaults, resolve_knobs
 from scaleout_tui.content.catalog import load_catalog, load_catalog_default
 from scaleout_tui.content.errors import LevelError
-from scaleout_tui.content.loader import load_level, loads_level, validate_file, validate_level
-from scaleout_tui.content.paths import assets_dir, find_level, level_ids, levels_dir, list_levels
+from scaleout_tui.content.loader import list_levels, load_level, loads_level, validate_file, validate_level
+from scaleout_tui.content.paths import assets_dir, find_level, level_ids, levels_dir
 from scaleout_tui.content.policy import Policy, load_policy, loads_policy, validate_policy_file
 from scaleout_tui.content.schema import FORMAT_VERSION, METRICS, Level
 

@@ -21,7 +21,7 @@ from scaleout_tui.content.decode import Source, load_struct, read_text, show_num
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import RULES, BadChoice, Value, show_value
 from scaleout_tui.content.locate import FieldPath
-from scaleout_tui.content.paths import find_level, list_levels
+from scaleout_tui.content.paths import find_level, level_ids, levels_dir
 from scaleout_tui.content.scenarios import (
     STEADY,
     scenario_names,
@@ -40,6 +40,7 @@ from scaleout_tui.content.schema import (
     SESSION_STORES,
     Level,
 )
+from scaleout_tui.content.series import read_series
 from scaleout_tui.engine import InstanceType
 from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler_spec import POLICIES
@@ -53,7 +54,6 @@ from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
 from scaleout_tui.engine.traffic import KINDS
-from scaleout_tui.traces.series import read_series
 
 #: what a level's ``[[events]]`` may script: failures, and the gotchas of cloning a server
 EVENT_KINDS: tuple[str, ...] = FAILURE_KINDS + GOTCHA_KINDS
@@ -69,6 +69,15 @@ def load_level(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType]
         raise problems[0]
     assert level is not None
     return level
+
+
+def list_levels(directory: Path | None = None) -> list[Level]:
+    """Every level in ``directory`` (default: :func:`~scaleout_tui.content.paths.levels_dir`),
+    fully validated, sorted by ``order`` (then id). Raises :class:`LevelError` for the first
+    invalid file."""
+    folder = directory or levels_dir()
+    levels = [load_level(folder / f"{i}.toml") for i in level_ids(folder)]
+    return sorted(levels, key=lambda lv: (lv.order, lv.id))
 
 
 def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, InstanceType] | None = None,

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import scaleout_tui
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
-
-if TYPE_CHECKING:
-    from scaleout_tui.content.schema import Level
 
 _PACKAGE = Path(scaleout_tui.__file__).resolve().parent
 
@@ -90,16 +86,3 @@ def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Pa
                else texts.UNKNOWN_LEVEL_NONE.format(path=folder))
     raise LevelError(text, "", message)
 
-
-def list_levels(directory: Path | None = None) -> list[Level]:
-    """Every level in ``directory`` (default: :func:`levels_dir`), fully validated, sorted by
-    ``order`` (then id). Raises :class:`LevelError` for the first invalid file.
-
-    The loader is imported here, not at the top, because it imports this module for
-    :func:`find_level`; keeping locations free of loading logic avoids the cycle.
-    """
-    from scaleout_tui.content.loader import load_level
-
-    folder = directory or levels_dir()
-    levels = [load_level(folder / f"{i}.toml") for i in level_ids(folder)]
-    return sorted(levels, key=lambda lv: (lv.order, lv.id))

@@ -33,9 +33,9 @@ from scaleout_tui.content.decode import Source, load_struct, read_text, show_num
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.paths import assets_dir
 from scaleout_tui.content.schema import Level, ScenarioFile, TrafficSeries
+from scaleout_tui.content.series import RateSeries, read_series
 from scaleout_tui.engine.traffic import Shape
-from scaleout_tui.persistence.progress import data_dir
-from scaleout_tui.traces.series import RateSeries, read_series
+from scaleout_tui.home import data_dir
 
 #: the scenario that leaves the base rate as it is; a level without ``traffic.scenario`` has it
 STEADY = "steady"

@@ -6,9 +6,9 @@ No Textual or Rich here: the UI decides how to show a notice.
 """
 
 from scaleout_tui.persistence.atomic import write_bytes_atomic, write_text_atomic
-from scaleout_tui.persistence.progress import LevelRecord, Progress, ProgressError, data_dir, default_path
+from scaleout_tui.persistence.progress import LevelRecord, Progress, ProgressError, default_path
 
 __all__ = [
-    "LevelRecord", "Progress", "ProgressError", "data_dir", "default_path",
+    "LevelRecord", "Progress", "ProgressError", "default_path",
     "write_bytes_atomic", "write_text_atomic",
 ]

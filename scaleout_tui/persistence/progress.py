@@ -1,9 +1,9 @@
 """The player's campaign progress: which levels are won, with how many stars.
 
 The file is versioned JSON, ``{"format": 1, "levels": {"01-single-server": {...}}}``, so
-a later version of the game can migrate it instead of guessing. It lives in the
-platform's user-data folder (``platformdirs``), or in ``$SCALEOUT_HOME`` when that is set
-(tests and portable installs use it).
+a later version of the game can migrate it instead of guessing. It lives in the player's
+folder (:func:`scaleout_tui.home.data_dir`: the platform's user-data folder, or
+``$SCALEOUT_HOME`` when that is set).
 
 Reading is strict (msgspec Structs that forbid unknown fields, bounded numbers) because
 a save that half-parses is worse than one that clearly fails: the game would carry a
@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
-import platformdirs
 
+from scaleout_tui.home import data_dir
 from scaleout_tui.persistence.atomic import remove_stale_temps, write_bytes_atomic
 
 FORMAT = 1
 FILE_NAME = "progress.json"
-HOME_ENV = "SCALEOUT_HOME"
 MAX_STARS = 3
 
 # ---- persistence texts (user-facing; kept together so wording stays consistent) ----------
@@ -88,14 +87,6 @@ class ProgressFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class ProgressError(ValueError):
     """The progress file is present but unusable; the message says why, for a player."""
-
-
-def data_dir() -> Path:
-    """Where the game keeps its files: ``$SCALEOUT_HOME`` if set, else the user-data folder."""
-    home = os.environ.get(HOME_ENV)
-    if home:
-        return Path(home).expanduser()
-    return Path(platformdirs.user_data_dir("scaleout", appauthor=False))
 
 
 def default_path() -> Path:

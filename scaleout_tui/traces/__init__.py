@@ -1,10 +1,7 @@
-"""Traffic traces: per-second rate series, read from and written to a small text format, and
-imported from web servers' access logs.
+"""``scaleout trace``: web servers' access logs imported as per-second rate series, and the
+scenario library listed.
 
-Headless on purpose (no Textual): ``scaleout trace import`` runs where no screen can, and the
-content layer reads the same series to drive a level's arrivals.
+The rate series and its text format are content's (:mod:`scaleout_tui.content.series`): levels
+and the scenario library read them, this package writes them. Headless (no Textual):
+``scaleout trace import`` runs where no screen can; only its progress bar, on a terminal, uses Rich.
 """
-
-from scaleout_tui.traces.series import RateSeries, read_series, write_series
-
-__all__ = ["RateSeries", "read_series", "write_series"]

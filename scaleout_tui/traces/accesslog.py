@@ -37,7 +37,7 @@ import numpy as np
 
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
-from scaleout_tui.traces.series import MAX_SECONDS, RateSeries
+from scaleout_tui.content.series import MAX_SECONDS, RateSeries
 
 #: tried in this order; the first that parses a line wins
 FORMATS: tuple[str, ...] = (apachelogs.COMBINED, apachelogs.COMMON)

@@ -80,8 +80,8 @@ def _progress(path: Path) -> tuple[AbstractContextManager[Any], Callable[[int], 
 
 
 def _import(args: argparse.Namespace) -> int:
+    from scaleout_tui.content.series import write_series
     from scaleout_tui.traces.accesslog import count_log
-    from scaleout_tui.traces.series import write_series
 
     path: Path = args.file
     bar, progress = _progress(path)

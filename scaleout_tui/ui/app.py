@@ -3,7 +3,9 @@
 Flow: the campaign map is the base screen and never leaves the stack. Opening a level
 pushes its briefing; Start *replaces* the briefing with the play screen, the end of the
 run replaces play with the debrief, and Retry / Next replace the debrief in turn. So
-"back to the map" is always "pop everything above the base", whatever happened.
+"back to the map" is always "pop everything above the base", whatever happened. Screens ask
+for these moves with the messages of :mod:`scaleout_tui.ui.navigation`, which bubble up to
+the app's ``on_*`` handlers below; they never call the app (nor import it).
 
 Why one factory (:func:`make_app`): the command line and the tests must build the very
 same app; the only differences are where progress is stored and whether the clock is
@@ -28,12 +30,14 @@ from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.recording import Replay
 from scaleout_tui.ui import texts, textual_fixes
 from scaleout_tui.ui.campaign import Content, load_content
+from scaleout_tui.ui.clock import DEFAULT_SPEED
 from scaleout_tui.ui.commands import GameCommands
+from scaleout_tui.ui.navigation import BackToMap, LoadReplay, OpenBriefing, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.help import HelpScreen
-from scaleout_tui.ui.screens.play import DEFAULT_SPEED, PlayScreen
+from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.screens.too_small import TooSmallScreen, too_small
 
 
@@ -63,7 +67,7 @@ class ScaleoutApp(App[int]):
         self._mounted = False
 
     def get_default_screen(self) -> Screen[None]:
-        return CampaignScreen()
+        return CampaignScreen(self.content, self.progress)
 
     def on_mount(self) -> None:
         self._mounted = True
@@ -96,7 +100,7 @@ class ScaleoutApp(App[int]):
 
     # ---- screen flow --------------------------------------------------------------------
     def open_briefing(self, level: Level, *, replace: bool = False) -> None:
-        screen = BriefingScreen(level)
+        screen = BriefingScreen(level, self.content.catalog)
         if replace:
             self.switch_screen(screen)
         else:
@@ -113,11 +117,26 @@ class ScaleoutApp(App[int]):
         the run and not the dialog."""
         while play is not None and self.screen is not play and play in self.screen_stack:
             self.pop_screen()
-        self.switch_screen(DebriefScreen(session, result))
+        self.switch_screen(DebriefScreen(session, result, self.content, self.progress))
 
     def back_to_map(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def on_open_briefing(self, message: OpenBriefing) -> None:
+        self.open_briefing(message.level, replace=message.replace)
+
+    def on_start_level(self, message: StartLevel) -> None:
+        self.start_level(message.level, speed_index=message.speed_index)
+
+    def on_show_debrief(self, message: ShowDebrief) -> None:
+        self.show_debrief(message.session, message.result, message.play)
+
+    def on_back_to_map(self, message: BackToMap) -> None:
+        self.back_to_map()
+
+    def on_load_replay(self, message: LoadReplay) -> None:
+        self.load_replay(message.path)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 #: Simulated seconds per wall second for each speed; ``None`` is "as fast as possible".
 SPEEDS: tuple[float | None, ...] = (1.0, 10.0, 60.0, None)
+#: The speed a run starts at, an index into SPEEDS (10×: a ten-minute level plays in about a minute).
+DEFAULT_SPEED = 1
 #: Wall seconds between clock callbacks in normal mode.
 TICK_INTERVAL = 1 / 20
 #: Wall seconds between view refreshes: about 4 Hz leaves the CPU to the simulation (``bench/ui.py``).

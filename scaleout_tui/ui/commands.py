@@ -14,6 +14,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from scaleout_tui.ui import texts
+from scaleout_tui.ui.navigation import BackToMap
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 
@@ -51,8 +52,8 @@ class GameCommands(Provider):
             out.extend(drill_commands(screen))
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, screen.action_leave))
         elif not isinstance(screen, CampaignScreen):
-            out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, getattr(app, "back_to_map", lambda: None)))
-        out.append((texts.CMD_HELP, texts.CMD_HELP_HELP, getattr(app, "action_help", lambda: None)))
+            out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, lambda: app.post_message(BackToMap())))
+        out.append((texts.CMD_HELP, texts.CMD_HELP_HELP, partial(app.run_action, "help")))
         return out
 
     async def discover(self) -> Hits:

@@ -16,7 +16,7 @@ from pathlib import Path
 from scaleout_tui.content.paths import find_level
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Session
-from scaleout_tui.persistence.progress import data_dir
+from scaleout_tui.home import data_dir
 from scaleout_tui.recording import Recorder, header_for
 
 FOLDER = "recordings"

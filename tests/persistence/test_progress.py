@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from scaleout_tui.home import data_dir
 from scaleout_tui.persistence import atomic
-from scaleout_tui.persistence.progress import FORMAT, Progress, data_dir, default_path
+from scaleout_tui.persistence.progress import FORMAT, Progress, default_path
 
 ORDER = ["01-single-server", "02-two-tiers", "03-load-balancer"]
 WHEN = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)

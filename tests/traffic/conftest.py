@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaleout_tui.content import scenarios
-from scaleout_tui.persistence.progress import HOME_ENV
+from scaleout_tui.home import HOME_ENV
 
 
 @pytest.fixture(autouse=True)

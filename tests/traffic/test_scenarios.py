@@ -16,9 +16,9 @@ from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level, loads_level, validate_file
 from scaleout_tui.content.scenarios import load_scenario, load_scenario_file, scenario_names
+from scaleout_tui.content.series import RateSeries, write_series
 from scaleout_tui.engine import Command, KindMix, Simulation
 from scaleout_tui.engine.traffic import Shape, TrafficSource, TrafficSpec
-from scaleout_tui.traces.series import RateSeries, write_series
 from tests.content.test_loader import MINIMAL
 
 LIBRARY = ["ad-campaign", "ddos", "diurnal", "flash-crowd", "heavy-tailed", "steady", "world-cup"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from scaleout_tui.content.errors import LevelError
-from scaleout_tui.traces.series import RateSeries, read_series, write_series
+from scaleout_tui.content.series import RateSeries, read_series, write_series
 
 
 def _series(*values: float) -> RateSeries:

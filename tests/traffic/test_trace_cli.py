@@ -14,9 +14,9 @@ from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.loader import load_level, validate_file
 from scaleout_tui.content.paths import find_level, sandbox_path
 from scaleout_tui.content.scenarios import scenario_names
+from scaleout_tui.content.series import read_series
 from scaleout_tui.engine.traffic import TrafficSource
 from scaleout_tui.game.session import Session
-from scaleout_tui.traces.series import read_series
 from tests.traffic.test_accesslog import HOSTILE
 
 

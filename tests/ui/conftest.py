@@ -19,7 +19,8 @@ import pytest
 from textual.pilot import Pilot
 
 from scaleout_tui.content import load_policy
-from scaleout_tui.persistence.progress import HOME_ENV, Progress
+from scaleout_tui.home import HOME_ENV
+from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui.app import ScaleoutApp, make_app
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.screens.play import PlayScreen

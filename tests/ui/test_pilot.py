@@ -15,8 +15,10 @@ import pytest
 from textual.widgets import Button, Select
 
 from scaleout_tui.persistence.progress import Progress
+from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import ScaleoutApp, make_app
 from scaleout_tui.ui.commands import GameCommands
+from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
@@ -229,6 +231,29 @@ async def test_command_palette_offers_the_game_commands(home: Path) -> None:
         assert play.clock.speed == 60.0
         map_provider = GameCommands(app.screen_stack[0])
         assert [n for n, _, _ in map_provider.commands()] == [names[-1]]  # only help on the map
+
+
+@async_test
+async def test_command_palette_map_and_help_reach_the_app(home: Path) -> None:
+    """Over a screen other than play and the map, the palette offers "map" and "help"; each asks
+    the app, as the screens do (a message, an action), when the palette runs it."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        commands = {name: callback for name, _, callback in GameCommands(briefing).commands()}
+        assert list(commands) == [texts.CMD_MAP, texts.CMD_HELP]
+        app.call_later(commands[texts.CMD_HELP])  # as the palette runs the chosen command
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is briefing
+        app.call_later(commands[texts.CMD_MAP])
+        await pilot.pause()
+        assert isinstance(current(app), CampaignScreen)
 
 
 @async_test

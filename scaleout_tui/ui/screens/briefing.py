@@ -8,7 +8,7 @@ and each knob with its choices described the way the policy panel will show them
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -25,11 +25,9 @@ from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.failures import is_database_level
+from scaleout_tui.ui.navigation import BackToMap, StartLevel
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 from scaleout_tui.ui.widgets.policy import choice_label
-
-if TYPE_CHECKING:
-    from scaleout_tui.ui.app import ScaleoutApp
 
 
 def _section(title: str) -> Text:
@@ -93,21 +91,20 @@ class BriefingScreen(Screen[None]):
         *SCROLL_BINDINGS,
     ]
 
-    app: ScaleoutApp
-
     def action_scroll_text(self, how: str) -> None:
         """Scroll the text while a button keeps the focus (see screens.scrolling)."""
         scroll_text(self, "#briefing-scroll", how)
 
-    def __init__(self, level: Level) -> None:
+    def __init__(self, level: Level, catalog: Mapping[str, InstanceType]) -> None:
         super().__init__()
         self.level = level
+        self.catalog = catalog
 
     def compose(self) -> ComposeResult:
         yield Static(Text(texts.BRIEFING_HEADING.format(order=self.level.order, title=self.level.title),
                           style="bold"), id="briefing-title")
         with VerticalScroll(id="briefing-scroll"):
-            yield Static(briefing_text(self.level, self.app.content.catalog), id="briefing-text")
+            yield Static(briefing_text(self.level, self.catalog), id="briefing-text")
         with Horizontal(id="briefing-buttons"):
             yield Button(texts.BRIEFING_START, id="start", variant="success")
             yield Button(texts.BRIEFING_BACK, id="back")
@@ -124,7 +121,7 @@ class BriefingScreen(Screen[None]):
             self.action_back()
 
     def action_start(self) -> None:
-        self.app.start_level(self.level)
+        self.post_message(StartLevel(self.level))
 
     def action_back(self) -> None:
-        self.app.back_to_map()
+        self.post_message(BackToMap())

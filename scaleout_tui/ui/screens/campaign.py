@@ -23,12 +23,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
-from scaleout_tui.ui.campaign import Slot, slots, stars_text
+from scaleout_tui.ui.campaign import Content, Slot, slots, stars_text
+from scaleout_tui.ui.navigation import LoadReplay, OpenBriefing
 
 if TYPE_CHECKING:
     from scaleout_tui.content.schema import Level
-    from scaleout_tui.ui.app import ScaleoutApp
 
 
 def slot_prompt(slot: Slot) -> Table:
@@ -95,10 +96,11 @@ class CampaignScreen(Screen[None]):
         Binding("l", "load_replay", texts.KEY_LOAD_REPLAY),
     ]
 
-    app: ScaleoutApp
-
-    def __init__(self) -> None:
+    def __init__(self, content: Content, progress: Progress) -> None:
         super().__init__()
+        self.content = content
+        #: the app's progress, which the debrief records into: the rows are rebuilt from it on resume
+        self.progress = progress
         self._slots: list[Slot] = []
         self._furthest: int | None = None
 
@@ -122,13 +124,13 @@ class CampaignScreen(Screen[None]):
 
     def reload(self) -> None:
         """Rebuild the rows from the content and progress (after a debrief saved a result)."""
-        self._slots = slots(self.app.content, self.app.progress)
+        self._slots = slots(self.content, self.progress)
         lst = self.query_one("#map-list", OptionList)
         keep = lst.highlighted
         lst.clear_options()
         # Rows that cannot be opened stay selectable, so the player can read what comes next.
         lst.add_options([Option(slot_prompt(s), id=str(s.order)) for s in self._slots])
-        if self.app.content.sandbox is not None:
+        if self.content.sandbox is not None:
             lst.add_option(Option(sandbox_prompt(), id=SANDBOX_OPTION))
         playable = [i for i, s in enumerate(self._slots) if s.playable]
         furthest = playable[-1] if playable else None
@@ -172,18 +174,18 @@ class CampaignScreen(Screen[None]):
         """The sandbox level if ``index`` is its row."""
         if index is None or index != len(self._slots):
             return None
-        return self.app.content.sandbox
+        return self.content.sandbox
 
     def _open(self, index: int | None) -> None:
         sandbox = self._sandbox(index)
         if sandbox is not None:
-            self.app.open_briefing(sandbox)
+            self.post_message(OpenBriefing(sandbox))
             return
         if index is None or not 0 <= index < len(self._slots):
             return
         slot = self._slots[index]
         if slot.playable and slot.level is not None:
-            self.app.open_briefing(slot.level)
+            self.post_message(OpenBriefing(slot.level))
         elif slot.level is None:
             self.notify(texts.MAP_DETAIL_SOON, severity="warning")
         else:
@@ -195,6 +197,6 @@ class CampaignScreen(Screen[None]):
 
         def chosen(path: object) -> None:
             if isinstance(path, Path):
-                self.app.load_replay(path)
+                self.post_message(LoadReplay(path))
 
         self.app.push_screen(RecordingPicker(), chosen)

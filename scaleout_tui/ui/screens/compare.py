@@ -25,8 +25,7 @@ from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Replay
 from scaleout_tui.ui import fmt, texts
-from scaleout_tui.ui.clock import TICK_INTERVAL, GameClock
-from scaleout_tui.ui.screens.play import DEFAULT_SPEED
+from scaleout_tui.ui.clock import DEFAULT_SPEED, TICK_INTERVAL, GameClock
 from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
 from scaleout_tui.ui.widgets.charts import Line, SeriesChart

@@ -8,7 +8,7 @@ at once, so quitting from here loses nothing. A save that fails is reported, not
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -22,12 +22,11 @@ from textual.widgets import Button, Footer, Static
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Result, Session
+from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
-from scaleout_tui.ui.campaign import stars_text
+from scaleout_tui.ui.campaign import Content, stars_text
+from scaleout_tui.ui.navigation import BackToMap, OpenBriefing, StartLevel
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
-
-if TYPE_CHECKING:
-    from scaleout_tui.ui.app import ScaleoutApp
 
 
 def heading(level: Level, result: Result) -> Text:
@@ -75,16 +74,17 @@ class DebriefScreen(Screen[None]):
         *SCROLL_BINDINGS,
     ]
 
-    app: ScaleoutApp
-
     def action_scroll_text(self, how: str) -> None:
         """Scroll the text while a button keeps the focus (see screens.scrolling)."""
         scroll_text(self, "#debrief-scroll", how)
 
-    def __init__(self, session: Session, result: Result) -> None:
+    def __init__(self, session: Session, result: Result, content: Content, progress: Progress) -> None:
         super().__init__()
         self.session = session
         self.result = result
+        #: the campaign (what comes next) and the player's progress, which the run is recorded into
+        self.content = content
+        self.progress = progress
         self.level = session.level
         self.report = report(session, result)
         self._recorded = False
@@ -92,7 +92,7 @@ class DebriefScreen(Screen[None]):
     @property
     def next_level(self) -> Level | None:
         """The next level, offered only after a win (a loss means: try this one again)."""
-        return self.app.content.next_level(self.level.id) if self.result.won else None
+        return self.content.next_level(self.level.id) if self.result.won else None
 
     def compose(self) -> ComposeResult:
         title = Static(heading(self.level, self.result), id="debrief-title")
@@ -121,9 +121,9 @@ class DebriefScreen(Screen[None]):
         if self._recorded:
             return
         self._recorded = True
-        progress = self.app.progress
-        ids = self.app.content.ordered_ids
-        nxt = self.app.content.next_level(self.level.id)
+        progress = self.progress
+        ids = self.content.ordered_ids
+        nxt = self.content.next_level(self.level.id)
         was_open = nxt is not None and progress.is_unlocked(nxt.id, ids)
         progress.record(self.level.id, self.result.won, self.result.stars,
                         {o.id: o.value for o in self.result.objectives})
@@ -144,12 +144,12 @@ class DebriefScreen(Screen[None]):
         actions.get(event.button.id or "", self.action_map)()
 
     def action_retry(self) -> None:
-        self.app.start_level(self.level)
+        self.post_message(StartLevel(self.level))
 
     def action_next(self) -> None:
         nxt = self.next_level
         if nxt is not None:
-            self.app.open_briefing(nxt, replace=True)
+            self.post_message(OpenBriefing(nxt, replace=True))
 
     def action_map(self) -> None:
-        self.app.back_to_map()
+        self.post_message(BackToMap())

@@ -37,7 +37,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -58,6 +58,7 @@ from scaleout_tui.game.texts import refusal
 from scaleout_tui.recording import Recorder
 from scaleout_tui.ui import failures, recordings, texts
 from scaleout_tui.ui.clock import (
+    DEFAULT_SPEED,
     MAX_GAP,
     REFRESH_INTERVAL,
     SPEEDS,
@@ -67,6 +68,7 @@ from scaleout_tui.ui.clock import (
     refresh_interval,
     run_max,
 )
+from scaleout_tui.ui.navigation import BackToMap, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -79,11 +81,6 @@ from scaleout_tui.ui.widgets.policy import PolicyPanel
 from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
-if TYPE_CHECKING:
-    from scaleout_tui.ui.app import ScaleoutApp
-
-#: The speed a run starts at (10×: a ten-minute level plays in about a minute).
-DEFAULT_SPEED = 1
 #: The charts, in the order they take turns to re-plot in the timer's refreshes.
 CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-cpu")
 
@@ -112,8 +109,6 @@ class PlayScreen(Screen[None]):
     #: time and scrolls the focused drop-down to the centre, animated, before the layout is
     #: final: on a short terminal the policy panel opened scrolled by a row, its first label hidden.
     AUTO_FOCUS = ""
-
-    app: ScaleoutApp
 
     def __init__(self, level: Level, catalog: Mapping[str, InstanceType], *, seed: int = 1,
                  manual_clock: bool = False, speed_index: int = DEFAULT_SPEED,
@@ -337,7 +332,7 @@ class PlayScreen(Screen[None]):
             self.recorder.finish(report(self.session, result))
             if self.recorder.error:
                 self.notify(texts.REC_NOT_RECORDING.format(reason=self.recorder.error), severity="warning")
-        self.app.show_debrief(self.session, result, self)
+        self.post_message(ShowDebrief(self.session, result, self))
 
     # ---- the view -----------------------------------------------------------------------
     def clock_data(self) -> ClockData:
@@ -520,11 +515,11 @@ class PlayScreen(Screen[None]):
             self.recorder.speed(self.session.now, speed)
 
     def action_restart(self) -> None:
-        self.app.start_level(self.level, speed_index=self.clock.speed_index)
+        self.post_message(StartLevel(self.level, speed_index=self.clock.speed_index))
 
     def action_leave(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.app.back_to_map()
+                self.post_message(BackToMap())
 
         self.app.push_screen(ConfirmScreen(texts.CONFIRM_LEAVE), answer)

@@ -23,7 +23,9 @@ from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Recording, RecordingError, Replay, open_replay
 from scaleout_tui.ui import recordings, texts
 from scaleout_tui.ui.campaign import stars_text
-from scaleout_tui.ui.screens.play import CHARTS, DEFAULT_SPEED, PlayScreen
+from scaleout_tui.ui.clock import DEFAULT_SPEED
+from scaleout_tui.ui.navigation import BackToMap
+from scaleout_tui.ui.screens.play import CHARTS, PlayScreen
 from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
@@ -133,7 +135,7 @@ class ReplayScreen(ScrubControls, PlayScreen):
         self.app.notify(took, timeout=10)
 
     def action_leave(self) -> None:
-        self.app.back_to_map()  # nothing to lose: the recording is on disk
+        self.post_message(BackToMap())  # nothing to lose: the recording is on disk
 
     def action_compare(self) -> None:
         from scaleout_tui.ui.screens.pick import RecordingPicker

@@ -20,6 +20,10 @@ Using a series: :meth:`RateSeries.compressed` plays ``K`` seconds of the trace i
 the run, keeping the *rate* (a day compressed 96 times is a 15-minute run at the day's rates);
 :meth:`RateSeries.scaled` multiplies the rate. :meth:`RateSeries.curve` is the result as the
 engine's piecewise-linear curve, one point per second.
+
+Why in content: levels (``[traffic.series]``) and the scenario library read series as they read
+any other content file, with the same errors; the access-log importer (:mod:`scaleout_tui.traces`)
+writes them.
 """
 
 from __future__ import annotations
@@ -28,15 +32,12 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from scaleout_tui import texts
-
-if TYPE_CHECKING:
-    from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.errors import LevelError
 
 F64 = npt.NDArray[np.float64]
 
@@ -118,10 +119,6 @@ def write_series(series: RateSeries, path: str | os.PathLike[str]) -> None:
 
 
 def _error(path: Path, message: str, line: int | None = None) -> LevelError:
-    # imported here: the content package reads series, so importing it at the top would make
-    # ``import scaleout_tui.traces`` first and ``import scaleout_tui.content`` first differ
-    from scaleout_tui.content.errors import LevelError
-
     return LevelError(path, "", message, line)
 
 

@@ -1,0 +1,59 @@
+"""What a screen asks of the app: to go somewhere else.
+
+The app owns the screen flow (see :mod:`scaleout_tui.ui.app`); a screen never calls the app's
+methods, which would mean importing the app that imports every screen. It posts one of these
+messages on itself instead: a message bubbles from a screen to its parent, the app, whose
+``on_*`` handlers carry it out. So the screens know only this module, and a test can run one
+under any app that answers these messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+from textual.screen import Screen
+
+from scaleout_tui.content.schema import Level
+from scaleout_tui.game.session import Result, Session
+from scaleout_tui.ui.clock import DEFAULT_SPEED
+
+
+class OpenBriefing(Message):
+    """Open ``level``'s briefing over the map, or (``replace``) in place of the top screen."""
+
+    def __init__(self, level: Level, *, replace: bool = False) -> None:
+        super().__init__()
+        self.level = level
+        self.replace = replace
+
+
+class StartLevel(Message):
+    """A fresh run of ``level`` in place of the top screen (briefing, play or debrief)."""
+
+    def __init__(self, level: Level, *, speed_index: int = DEFAULT_SPEED) -> None:
+        super().__init__()
+        self.level = level
+        self.speed_index = speed_index
+
+
+class ShowDebrief(Message):
+    """The finished run's debrief in place of ``play``, the screen that ran it."""
+
+    def __init__(self, session: Session, result: Result, play: Screen[None] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.result = result
+        self.play = play
+
+
+class BackToMap(Message):
+    """Close everything above the campaign map."""
+
+
+class LoadReplay(Message):
+    """Open the recording at ``path`` in the replay screen."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__()
+        self.path = path
