@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 HEADLESS = ("scaleout_tui.engine", "scaleout_tui.content", "scaleout_tui.game", "scaleout_tui.persistence",
-            "scaleout_tui.recording")
+            "scaleout_tui.recording", "scaleout_tui.texts", "scaleout_tui.home")
 FORBIDDEN = ("textual", "rich")
 
 PROBE = """
