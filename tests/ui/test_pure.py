@@ -117,7 +117,7 @@ def test_topology_draws_one_column_per_tier() -> None:
 
 def test_topology_never_raises_at_tiny_widths() -> None:
     for width in (0, 1, 5, 20):
-        topology(TopologyData((box(), box("db-1", "db")), ("db-new (booting)",)), width)
+        topology(TopologyData((box(), box("db-1", "db")), (("db-new", "booting"),)), width)
 
 
 def test_bar_is_exactly_its_width() -> None:
@@ -276,8 +276,7 @@ def test_a_broken_app_shows_a_red_bang_next_to_the_balancers_view() -> None:
     assert "● running hangs ✓" in single
 
 
-L7_CHECK = Services(check="L7 GET /health every 5 s, timeout 2 s, out after 2 fails, in after 3 passes",
-                    check_kind="L7", check_path="/health", check_interval_s=5.0, check_timeout_s=2.0,
+L7_CHECK = Services(check_kind="L7", check_path="/health", check_interval_s=5.0, check_timeout_s=2.0,
                     check_healthy=3, check_unhealthy=2)
 
 
@@ -286,12 +285,11 @@ def test_the_check_chips_come_from_the_structured_fields() -> None:
     from scaleout_tui.ui.widgets.topology import check_chips
 
     assert check_chips(L7_CHECK) == ["L7 GET /health every 5 s", "out at 2✗, in at 3✓"]
-    l4 = Services(check_kind="L4", check_interval_s=30.0, check_healthy=3, check_unhealthy=3,
-                  check="a sentence that changed wording")
+    l4 = Services(check_kind="L4", check_interval_s=30.0, check_healthy=3, check_unhealthy=3)
     assert check_chips(l4) == ["L4 TCP every 30 s", "out at 3✗, in at 3✓"]
     half = Services(check_kind="L7", check_path="/", check_interval_s=2.5)
     assert check_chips(half)[0] == "L7 GET / every 2.5 s"
-    assert check_chips(Services(check="none", check_kind="none")) == ["no health checks"]
+    assert check_chips(Services(check_kind="none")) == ["no health checks"]
     assert check_chips(Services()) == []
 
 
@@ -333,8 +331,9 @@ def test_the_targets_table_shows_the_streak_that_matters() -> None:
     from scaleout_tui.ui.widgets.topology import targets_table
 
     leaving = replace(box("web-1", "web", "crashed"), health="healthy", passes=0, fails=1,
-                      last_check="connection refused")
-    back = replace(box("web-2", "web"), health="unhealthy", passes=2, last_check="HTTP 200 in 1 ms")
+                      last_check="refused")
+    back = replace(box("web-2", "web"), health="unhealthy", passes=2, last_check="http_200",
+                   last_check_params=(("ms", 1.2),))
     text = plain(targets_table((leaving, back, box("db-1", "db"))), 100)
     assert "1 failed" in text and "connection refused" in text
     assert "2 passed" in text and "out of rotation" in text

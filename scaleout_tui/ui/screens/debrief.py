@@ -114,7 +114,9 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.record()
-        self.query_one("#next" if self.next_level is not None else "#retry", Button).focus()
+        # the buttons can be gone already when the app closes as the debrief opens
+        for button in self.query("#next" if self.next_level is not None else "#retry").results(Button):
+            button.focus()
 
     def record(self) -> None:
         """Record the run in the player's progress and save it (once per debrief)."""
