@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -60,54 +61,105 @@ def group_ranks(servers: I64, n_servers: int) -> tuple[I64, I64]:
     return order, rank
 
 
+#: What an unused ring cell holds: a start no later than any arrival, as the clock starts at 0.
+#: Zero rather than ``-inf`` so that rings need no filling: fresh memory is zero already. A
+#: fleet of 20,000 servers has 80 MB of rings, and writing them all up front was most of the
+#: time it took to build; now each ring's memory is touched when its server first queues work.
+EMPTY = 0.0
+
+
+def _with_room(a: npt.NDArray[Any], room: int) -> npt.NDArray[Any]:
+    """``a`` copied into the first rows of a new array of ``room`` rows, zeros after them."""
+    out = np.zeros((room, *a.shape[1:]), dtype=a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
 class WorkerBank:
     """``n`` servers, each with up to ``max_workers`` identical workers and a FIFO queue.
 
     ``free_at[s, j]`` is when worker ``j`` of server ``s`` finishes everything already
     given to it. Servers with fewer workers than the widest one have their spare
-    columns pinned at ``+inf`` so they are never chosen.
+    columns pinned at ``+inf`` so they are never chosen. Times are never negative.
+
+    The per-server arrays are views of the first ``n`` rows of buffers with room to spare,
+    doubled when full: the control plane adds boxes one at a time, and copying every array
+    for each one made growing a fleet quadratic (20,000 boxes: minutes). A ring whose
+    position is 0 holds only :data:`EMPTY` (a new server's or one just reset), so growing
+    copies only the rings in use.
     """
 
     def __init__(self, workers: list[int], queue_limit: list[int]) -> None:
         self.n = len(workers)
-        self.workers = np.asarray(workers, dtype=np.int64)
-        self.width = int(self.workers.max()) if self.n else 1
-        self.free_at = np.zeros((self.n, self.width))
-        self.free_at[np.arange(self.width)[None, :] >= self.workers[:, None]] = np.inf
-        self.queue_limit = np.asarray(queue_limit, dtype=np.int64)
-        qmax = int(self.queue_limit.max()) if self.n else 1
+        w = np.asarray(workers, dtype=np.int64)
+        self.width = int(w.max()) if self.n else 1
+        qmax = int(max(queue_limit)) if self.n else 1
+        self._room = max(self.n, 1)
+        self._workers = np.zeros(self._room, dtype=np.int64)
+        self._workers[: self.n] = w
+        self._qlim = np.ones(self._room, dtype=np.int64)
+        self._qlim[: self.n] = queue_limit
+        self._free = np.full((self._room, self.width), np.inf)
+        self._free[: self.n][np.arange(self.width)[None, :] < w[:, None]] = 0.0
         # recent[s, k]: start times of the last Q accepted requests (ring buffer).
-        self.recent = np.full((self.n, max(qmax, 1)), -np.inf)
-        self.ring_pos = np.zeros(self.n, dtype=np.int64)
+        self._recent = np.zeros((self._room, max(qmax, 1)))  # EMPTY, and not touched until used
+        self._ring = np.zeros(self._room, dtype=np.int64)
+        self._views()
+
+    def _views(self) -> None:
+        """Point the per-server arrays at the first ``n`` rows of the buffers."""
+        n = self.n
+        self.workers = self._workers[:n]
+        self.queue_limit = self._qlim[:n]
+        self.free_at = self._free[:n]
+        self.recent = self._recent[:n]
+        self.ring_pos = self._ring[:n]
+
+    def _reserve(self, room: int) -> None:
+        """Make the buffers ``room`` rows long, the new rows zero (an unused server's ring)."""
+        self._workers = _with_room(self._workers, room)
+        self._qlim = _with_room(self._qlim, room)
+        self._free = _with_room(self._free, room)
+        self._ring = _with_room(self._ring, room)
+        recent = np.zeros((room, self._recent.shape[1]))
+        used = np.flatnonzero(self._ring)  # the other rings are EMPTY, as the new array is
+        recent[used] = self._recent[used]
+        self._recent = recent
+        self._room = room
 
     def reset_server(self, s: int, now: float, workers: int | None = None,
                      queue_limit: int | None = None) -> None:
         """Empty server ``s`` (after a crash or a stop), optionally resizing it."""
         if workers is not None:
             if workers > self.width:
-                grow = np.full((self.n, workers - self.width), np.inf)
-                self.free_at = np.hstack([self.free_at, grow])
+                grow = np.full((self._room, workers - self.width), np.inf)
+                self._free = np.hstack([self._free, grow])
                 self.width = workers
+                self._views()
             self.workers[s] = workers
         if queue_limit is not None:
-            if queue_limit > self.recent.shape[1]:
-                grow = np.full((self.n, queue_limit - self.recent.shape[1]), -np.inf)
-                self.recent = np.hstack([self.recent, grow])
+            if queue_limit > self._recent.shape[1]:
+                grow = np.full((self._room, queue_limit - self._recent.shape[1]), EMPTY)
+                self._recent = np.hstack([self._recent, grow])
+                self._views()
             self.queue_limit[s] = queue_limit
-        row = np.full(self.width, np.inf)
+        row = self.free_at[s]
+        row.fill(np.inf)
         row[: self.workers[s]] = now
-        self.free_at[s] = row
-        self.recent[s] = -np.inf
-        self.ring_pos[s] = 0
+        if self.ring_pos[s]:  # at 0 the ring is EMPTY already: leave its memory untouched
+            self.recent[s] = EMPTY
+            self.ring_pos[s] = 0
 
     def add_server(self, workers: int, queue_limit: int, now: float) -> int:
-        """Append a new, idle server and return its index."""
+        """Append a new, idle server and return its index (amortised O(its row)).
+
+        The new row is zero (see :meth:`_reserve`) until :meth:`reset_server`, given both
+        sizes, writes what a server needs.
+        """
+        if self.n == self._room:
+            self._reserve(2 * self._room)
         self.n += 1
-        self.workers = np.append(self.workers, 0)
-        self.queue_limit = np.append(self.queue_limit, 1)
-        self.free_at = np.vstack([self.free_at, np.full((1, self.width), np.inf)])
-        self.recent = np.vstack([self.recent, np.full((1, self.recent.shape[1]), -np.inf)])
-        self.ring_pos = np.append(self.ring_pos, 0)
+        self._views()
         self.reset_server(self.n - 1, now, workers, queue_limit)
         return self.n - 1
 
