@@ -293,10 +293,11 @@ class WorkerBank:
         """
         n = arrival.size
         counts = np.bincount(server, minlength=self.n)
-        perm = np.argsort(-counts, kind="stable")
+        # only the servers with requests, most first (a stable sort: ties keep index order)
+        act = np.flatnonzero(counts)
+        perm = act[np.argsort(-counts[act], kind="stable")]
         cp = counts[perm]
-        n_act = int(np.count_nonzero(cp))
-        perm, cp = perm[:n_act], cp[:n_act]
+        n_act = perm.size
         pos = np.empty(self.n, dtype=np.int64)
         pos[perm] = np.arange(n_act)
         rounds = int(cp[0])
