@@ -127,6 +127,9 @@ class WorkerBank:
         self._dense_cells = DENSE_CELLS  # read once, so a bank keeps its rule as it grows
         self._sparse = False
         self._ordered = True
+        # (time, longest queue then, smallest limit) while the rings are as waiting() saw them
+        self._waited: tuple[float, int, int] | None = None
+        self._fits = False  # this batch cannot fill a queue (known from _waited)
         self._views()
         self._settle_mode()
 
@@ -194,6 +197,7 @@ class WorkerBank:
             self.recent[s] = EMPTY
             self.ring_pos[s] = 0
         self._latest[s] = EMPTY
+        self._waited = None
         self._settle_mode()
 
     def add_server(self, workers: int, queue_limit: int, now: float) -> int:
@@ -222,10 +226,17 @@ class WorkerBank:
         return start + demand
 
     def waiting(self, now: float) -> npt.NDArray[np.int64]:
-        """Requests queued (accepted, not started) per server at ``now``; capped at the limit."""
+        """Requests queued (accepted, not started) per server at ``now``; capped at the limit.
+
+        Remembers the longest queue until the rings next change: see :meth:`offer`.
+        """
         if self._sparse and self._ordered:
-            return self._waiting_in(None, now)
-        return np.count_nonzero(self.recent > now, axis=1)
+            counts = self._waiting_in(None, now)
+        else:
+            counts = np.count_nonzero(self.recent > now, axis=1)
+        if counts.size:
+            self._waited = (now, int(counts.max()), int(self.queue_limit.min()))
+        return counts
 
     def _waiting_in(self, servers: I64 | None, t: float) -> I64:
         """How many starts in each server's ring (all servers: ``None``) are later than ``t``:
@@ -340,6 +351,13 @@ class WorkerBank:
             return Served(np.zeros(0, dtype=np.bool_), empty, empty.copy())
         order, rank = group_ranks(server, self.n)
         rounds = int(rank.max()) + 1
+        # Queues only shrink as time passes while the rings are unchanged, so the longest one
+        # counted since (the data plane counts them at the end of every tick) bounds them all at
+        # this batch's first arrival: if it fits the smallest limit with this batch's busiest
+        # server on top, no queue can fill, and the count is not needed (see _limit_cannot_bind).
+        waited, self._waited = self._waited, None  # this batch may change the rings
+        self._fits = (waited is not None and waited[0] <= float(arrival[0])
+                      and waited[1] + rounds - 1 < waited[2])
         if n <= LOOP_BREAK_EVEN * rounds:
             served = self._offer_loop(arrival, server, service, order, rank)
         elif self._limit_cannot_bind(arrival, server, order, rank):
@@ -409,8 +427,11 @@ class WorkerBank:
         A request sees at most (requests waiting when the batch began) + (its rank in
         the batch) ahead of it, so if that stays under the limit for every request the
         limit checks can be skipped for the whole batch. With sorted rings only the batch's
-        servers are counted, each against its last request (the highest rank).
+        servers are counted, each against its last request (the highest rank). Nothing is
+        counted when :meth:`offer` already knows the queues are short enough (``_fits``).
         """
+        if self._fits:
+            return True
         seg = server[order]
         if self._sparse and self._ordered:
             last = np.flatnonzero(np.concatenate((seg[1:] != seg[:-1], [True])))

@@ -28,30 +28,39 @@ def same(a: queueing.Served, b: queueing.Served) -> bool:
 @pytest.mark.parametrize("qlim", [3, 40, 100_000])
 def test_search_counts_what_the_full_scan_counts(monkeypatch, path, qlim):
     """Overload (so queues fill and refuse), a probe, a crash and a box added mid-run: every
-    offer and every count agrees exactly, with the search in use throughout."""
+    offer and every count agrees exactly, with the search in use throughout. A third bank is
+    never asked for its queues, so it never skips the queue-limit check on their strength."""
     monkeypatch.setattr(queueing, "LOOP_BREAK_EVEN", 10**9 if path == "loop" else 0)
     workers = [1, 2, 2, 4, 1, 3]
+    plain = bank_with(monkeypatch, DENSE, workers, [qlim] * len(workers))
     scan = bank_with(monkeypatch, DENSE, workers, [qlim] * len(workers))
     search = bank_with(monkeypatch, SEARCH, workers, [qlim] * len(workers))
+    banks = (plain, scan, search)
     rng = np.random.default_rng(3)
     t = 0.0
+    skipped = []
     for tick in range(120):
         n = int(rng.integers(0, 80))
         arrival = t + np.sort(rng.random(n)) * 0.1
         server = rng.integers(0, search.n, n)
         demand = rng.exponential(0.03 if tick < 60 else 0.01, n)  # overload, then draining
-        assert same(scan.offer(arrival, server, demand), search.offer(arrival, server, demand))
-        for now in (t, t + 0.05, t + 0.1, t + 1.0):
-            assert np.array_equal(scan.waiting(now), search.waiting(now))
+        served = [bank.offer(arrival, server, demand) for bank in banks]
+        assert same(served[0], served[1]) and same(served[0], served[2])
+        skipped.append(search._fits and n > 0)
+        for now in (t + 1.0, t, t + 0.05, t + 0.1):  # the last, as the data plane does at t1
+            full = np.count_nonzero(plain.recent > now, axis=1)
+            assert np.array_equal(scan.waiting(now), full)
+            assert np.array_equal(search.waiting(now), full)
         if tick == 30:
-            for bank in (scan, search):
+            for bank in banks:
                 bank.occupy(2, t + 0.1, 0.5)
                 bank.reset_server(3, t + 0.1)
         if tick == 50:
-            for bank in (scan, search):
+            for bank in banks:
                 bank.add_server(2, qlim, t + 0.1)
         t += 0.1
     assert search._sparse and search._ordered and not scan._sparse
+    assert any(skipped) or qlim == 3
     if qlim == 3:
         assert scan.waiting(3.0).max() == 3, "the case must fill a queue"
 
