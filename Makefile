@@ -51,7 +51,7 @@ bench-accuracy:
 	$(PY) bench/accuracy.py
 
 # Cost per request from 1 to 5,000 servers, peak memory, and the time to build 20,000 servers
-# (about 2 minutes; `$(PY) bench/scale.py --quick` for a smoke test).
+# (one to two minutes; `$(PY) bench/scale.py --quick` for a smoke test).
 bench-scale:
 	$(PY) bench/scale.py
 
