@@ -183,23 +183,38 @@ class Metrics:
         self.peak_instances = 0
         # Per-window series for charts, appended as windows close (cheap to read).
         self.series: dict[str, list[float]] = {k: [] for k in SERIES}
+        # Buffers behind the current window's busy, capacity and queue once it has grown.
+        self._room: tuple[F64, F64, F64] | None = None
 
     def grow(self, n_servers: int) -> None:
-        """Make room for boxes added mid-run (they read as idle in earlier windows)."""
-        extra = n_servers - self.n_servers
-        if extra <= 0:
+        """Make room for boxes added mid-run (they read as idle in earlier windows).
+
+        Boxes come one at a time, so the current window's per-box arrays become views of
+        zeroed buffers with room to spare, doubled when full: amortised O(1) per box, where
+        lengthening every array for each box made growing a fleet quadratic. The window gets
+        exact-size copies when it closes (:meth:`roll`), so the buffers' slack is not kept.
+        """
+        if n_servers <= self.n_servers:
             return
-        self.n_servers = n_servers
         w = self.current
-        w.busy = np.append(w.busy, np.zeros(extra))
-        w.capacity = np.append(w.capacity, np.zeros(extra))
-        w.queue = np.append(w.queue, np.zeros(extra))
+        room = self._room
+        if room is None or room[0].size < n_servers:
+            size = max(n_servers, 2 * self.n_servers)
+            room = (np.zeros(size), np.zeros(size), np.zeros(size))
+            for buf, a in zip(room, (w.busy, w.capacity, w.queue), strict=True):
+                buf[: a.size] = a
+            self._room = room
+        w.busy, w.capacity, w.queue = room[0][:n_servers], room[1][:n_servers], room[2][:n_servers]
+        self.n_servers = n_servers
         w.n_servers = n_servers
 
     def roll(self, now: float) -> None:
         """Close every window that ends at or before ``now``."""
         while self.current.t0 + self.window_s <= now + 1e-9:
             w = self.current
+            if self._room is not None:  # it grew: keep its figures, not the spare room
+                w.busy, w.capacity, w.queue = w.busy.copy(), w.capacity.copy(), w.queue.copy()
+                self._room = None
             self.windows.append(w)
             self.closed += 1
             util = np.divide(w.busy, w.capacity, out=np.zeros_like(w.busy), where=w.capacity > 0)
