@@ -44,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from scaleout_tui.engine import FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
-from scaleout_tui.engine.fleet import Box, Role
+from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.metrics import Metrics
 from scaleout_tui.engine.queueing import WorkerBank
 
@@ -126,28 +126,10 @@ def grown(add: Callable[[int], object], n: int) -> tuple[float, int]:
     return time.perf_counter() - t0, n
 
 
-class CountedNames(Simulation):
-    """A :class:`Simulation` that names its boxes from a running count per prefix.
-
-    ``Simulation._new_box`` counts the boxes already named ``web-…`` by scanning them all, so
-    building ``n`` boxes costs ``n²`` today; a fix is under way in ``simulation.py``. Building
-    this variant shows what the rest of the fleet's construction costs meanwhile. Once the fix
-    lands both lines print the same figure and this class can go.
-    """
-
-    def _new_box(self, prefix: str, role: Role, itype: InstanceType) -> Box:
-        counts: dict[str, int] = self.__dict__.setdefault("_name_counts", {})
-        counts[prefix] = counts.get(prefix, 0) + 1
-        box = Box(f"{prefix}-{counts[prefix]}", role, itype, len(self.boxes), "running", self.env.now)
-        self.boxes.append(box)
-        return box
-
-
-def time_build(n: int, counted_names: bool) -> dict[str, float]:
+def time_build(n: int) -> dict[str, float]:
     """Seconds to build a simulation of ``n`` servers, as a level builds its fleet."""
-    cls = CountedNames if counted_names else Simulation
     t0 = time.perf_counter()
-    cls(config(n, 10_000.0, 1.0), seed=1)
+    Simulation(config(n, 10_000.0, 1.0), seed=1)
     return {"s": time.perf_counter() - t0}
 
 
@@ -177,7 +159,7 @@ def child(spec: str) -> int:
     args = json.loads(spec)
     kind, n = args["kind"], int(args["servers"])
     if kind == "build":
-        result = time_build(n, bool(args["counted_names"]))
+        result = time_build(n)
     elif kind == "grow":
         result = time_growth(n)
     else:
@@ -268,12 +250,10 @@ def main(argv: list[str] | None = None) -> int:
           f"(budget ≤ {SPREAD_BUDGET:.0f}x): {verdict(spread <= SPREAD_BUDGET)}")
 
     print(f"[2] building {BUILD_SERVERS:,} servers (budget < {BUILD_BUDGET_S:.0f} s):")
-    for counted, label in ((False, "Simulation(...), as a level builds it"),
-                           (True, "the same, boxes named from a running count")):
-        build = in_child(timeout=BUILD_TIMEOUT_S, kind="build", servers=BUILD_SERVERS, counted_names=counted)
-        took = f"{build['s']:.2f} s" if build else f"over {BUILD_TIMEOUT_S:.0f} s (stopped)"
-        ok = build is not None and build["s"] < BUILD_BUDGET_S
-        print(f"    {label}: {took}: {verdict(ok)}")
+    build = in_child(timeout=BUILD_TIMEOUT_S, kind="build", servers=BUILD_SERVERS)
+    took = f"{build['s']:.2f} s" if build else f"over {BUILD_TIMEOUT_S:.0f} s (stopped)"
+    ok = build is not None and build["s"] < BUILD_BUDGET_S
+    print(f"    Simulation(...), as a level builds it: {took}: {verdict(ok)}")
     g = in_child(kind="grow", servers=BUILD_SERVERS)
     assert g is not None  # no timeout asked
     print("    grown one box at a time, as launches grow it at run time:")

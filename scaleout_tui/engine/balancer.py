@@ -161,8 +161,8 @@ class Balancers:
         self.fleet = fleet
         self.spec = spec
         self._failover_until = -1.0
-        for _ in range(spec.count):
-            fleet.add_live_box("lb", "lb", fleet.aux_type)
+        #: the balancer nodes (kept here: scanning the whole fleet every tick grows with it)
+        self.nodes: list[Box] = [fleet.add_live_box("lb", "lb", fleet.aux_type) for _ in range(spec.count)]
         self.balancer = Balancer(spec, world.users, rng)
         world.data.balancer = self.balancer
         world.data.port_ok = spec.target_port == APP_PORT
@@ -183,15 +183,17 @@ class Balancers:
         self.world.data.touch()
 
     def _set_count(self, n: int) -> None:
-        lbs = [b for b in self.fleet.boxes if b.role == "lb" and b.state != "terminated"]
+        lbs = [b for b in self.nodes if b.state != "terminated"]
         while len(lbs) < n:
-            lbs.append(self.fleet.add_live_box("lb", "lb", self.fleet.aux_type))
+            box = self.fleet.add_live_box("lb", "lb", self.fleet.aux_type)
+            self.nodes.append(box)
+            lbs.append(box)
         while len(lbs) > n:
             self.fleet.set_state(lbs.pop(), "terminated")
 
     def serving(self, t: float) -> bool:
         """Whether a balancer node answers at ``t``."""
-        lbs = [b for b in self.fleet.boxes if b.role == "lb" and b.state != "terminated"]
+        lbs = [b for b in self.nodes if b.state != "terminated"]
         if not lbs or self.spec.algorithm == "dns":
             return True  # with DNS round robin clients connect straight to the web boxes
         return any(b.accepting for b in lbs) and t >= self._failover_until
