@@ -195,7 +195,8 @@ class DataPlane:
             if self.rotation_fn is not None:
                 rot, reg = self.rotation_fn()
             else:
-                reg = [b.index for b in bs if b.serves_web]
+                # no balancer: clients pick among the web boxes; a draining one is not offered
+                reg = [b.index for b in bs if b.serves_web and not b.draining]
                 rot = reg
             accepting = np.array([b.accepting for b in bs])
             faults = np.array([FAULTS[b.fault] for b in bs], dtype=np.int8)

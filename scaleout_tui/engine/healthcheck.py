@@ -131,9 +131,11 @@ class HealthChecker:
         return self.spec.kind == "none" or h.status == "healthy"
 
     def rotation(self) -> tuple[list[int], list[int]]:
-        """(in rotation, registered) web boxes, as the balancer sees them."""
+        """(in rotation, registered) web boxes, as the balancer sees them. A draining box is in
+        neither: it gets no new request even when the balancer fails open or checks nothing."""
         registered = self.fleet.registered
-        reg = [b for b in self.fleet.boxes if b.name in registered and b.state != "terminated"]
+        reg = [b for b in self.fleet.boxes
+               if b.name in registered and b.state != "terminated" and not b.draining]
         return [b.index for b in reg if self.in_rotation(b)], [b.index for b in reg]
 
     def reconfigure(self, spec: HealthCheckSpec) -> None:

@@ -183,3 +183,24 @@ def test_web_count_change_boots_then_registers_after_a_passing_check():
     assert launched and launched[0].t == pytest.approx(110.0, abs=0.11)
     healthy = [e for e in sim.log if e.code == "target_healthy" and e.params["box"] == "web-3"]
     assert healthy and 110.0 < healthy[0].t <= 110.0 + 10.0 + 0.2
+
+
+@pytest.mark.parametrize("kind", ["none", "L4", "L7"])
+def test_a_draining_target_gets_no_new_request_whatever_the_health_check(kind):
+    """ALB stops routing to a deregistering target at once, health check or not (issue 13):
+    two boxes round robin at 60/s, scale-in at t = 50 s with a 30 s deregistration delay.
+    By hand: web-2 gets half of 50 s x 60/s (~1500) before t, none after; it terminates at 80 s."""
+    check = HealthCheckSpec(kind=kind, path="/health", interval_s=10, timeout_s=2,
+                            healthy_threshold=3, unhealthy_threshold=2)
+    sim = Simulation(lb_config(n=2, check=check, deregistration_delay_s=30.0, duration=120), seed=3)
+    sim.advance(50)
+    web2 = sim.fleet.box("web-2").index
+    before = int(sim.data.dispatched[web2])
+    assert before == pytest.approx(1500, rel=0.1)
+    sim.apply(knob(sim, "web.count", 1))
+    sim.advance(70)
+    assert int(sim.data.dispatched[web2]) == before  # not one new request from t = 50 s
+    drained = [e.t for e in sim.log if e.code == "draining" and e.params["box"] == "web-2"]
+    gone = [e.t for e in sim.log if e.code == "terminated" and e.params["box"] == "web-2"]
+    assert drained == [pytest.approx(50.0)] and gone == [pytest.approx(80.0)]
+    assert sim.metrics.total_errors.sum() == 0  # what it held finished; nothing was refused
