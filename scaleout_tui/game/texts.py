@@ -91,7 +91,7 @@ REFUSALS: dict[str, str] = {
     "resize_not_running": "{box} is {state}; wait until it runs again",
     "box_not_running": "{box} is {state}: nothing to break",
     "box_already_broken": "{box} is already broken ({fault}); repair it first",
-    "only_web_faults": "only a web box's app can {kind}; {box} can only crash",
+    "no_app_to_fault": "{box} is a balancer node: it has no app to {kind}, it can only crash",
     "box_not_broken": "{box} is not broken",
     "shard_key_after_start": "a new shard key means copying every record: choose it before the clock starts",
     "shards_cannot_merge": "merging shards is not supported: shards only grow",
