@@ -204,3 +204,20 @@ def test_a_draining_target_gets_no_new_request_whatever_the_health_check(kind):
     gone = [e.t for e in sim.log if e.code == "terminated" and e.params["box"] == "web-2"]
     assert drained == [pytest.approx(50.0)] and gone == [pytest.approx(80.0)]
     assert sim.metrics.total_errors.sum() == 0  # what it held finished; nothing was refused
+
+
+def test_an_nlb_tcp_check_as_aws_ships_it_takes_a_dead_target_out_in_30_to_60_s():
+    """NLB TCP defaults (30 s, 10 s timeout, 2 failures out, 5 passes in): a crash at 200 s is
+    seen by the first probe within 30 s and confirmed one interval later, so between 30 and
+    60 s; after the repair at 260 s it takes 5 passes, 120 to 150 s, to come back."""
+    from scaleout_tui.engine.healthcheck import NLB_TCP
+
+    assert (NLB_TCP.interval_s, NLB_TCP.timeout_s, NLB_TCP.healthy_threshold,
+            NLB_TCP.unhealthy_threshold) == (30.0, 10.0, 5, 2)
+    sim = Simulation(lb_config(check=NLB_TCP, duration=600,
+                               failures=(ScheduledFailure(200.0, "web-2", 60.0),)), seed=4)
+    sim.run()
+    rec = sim.failures.records[0]
+    assert rec.detected_at is not None and 30.0 <= rec.detected_at - 200.0 <= 60.01
+    back = [e.t for e in sim.log if e.code == "target_healthy" and e.params["box"] == "web-2"]
+    assert back and 120.0 <= back[0] - 260.0 <= 150.01
