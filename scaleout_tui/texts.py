@@ -154,6 +154,7 @@ ASG_SCHEDULED_DESIRED = "desired {got} is outside min_size..max_size ({lo}..{hi}
 ASG_WEB_COUNT_KNOB = "web.count cannot be a knob with [autoscaling]: the group sets the count (use " \
                      "asg.desired)"
 LOAD_TESTS_SPIKE = "a spike never comes with [[load_tests]]: load tests replace the open traffic"
+FAULT_ON_BALANCER = "a balancer node has no app to {kind}: it can only crash (target {target!r})"
 FACTOR_NOT_SLOW = "only a 'slow' event reads factor (this one is {kind!r})"
 GOTCHA_NEEDS_APP = "a {kind!r} event needs an [app] table (how the app builds redirects and what a clone " \
     "talks to)"

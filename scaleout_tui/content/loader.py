@@ -57,6 +57,8 @@ from scaleout_tui.engine.traffic import KINDS
 
 #: what a level's ``[[events]]`` may script: failures, and the gotchas of cloning a server
 EVENT_KINDS: tuple[str, ...] = FAILURE_KINDS + GOTCHA_KINDS
+#: the failure kinds that need an app on the box (every kind but a crash)
+APP_FAULTS: tuple[str, ...] = tuple(k for k in FAILURE_KINDS if k != "crash")
 
 __all__ = ["find_level", "list_levels", "load_level", "loads_level", "validate_file", "validate_level"]
 
@@ -483,6 +485,9 @@ def _event_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("events", i, "kind"), texts.GOTCHA_NEEDS_APP.format(kind=e.kind)
         elif e.kind == "clone" and not _can_be_two_tier(level):
             yield ("events", i, "kind"), texts.CLONE_NEEDS_TWO_TIER
+        elif e.kind in APP_FAULTS and (e.target == "lb" or e.target.startswith("lb-")):
+            # the engine would set a fault no request ever meets: refuse it here
+            yield ("events", i, "kind"), texts.FAULT_ON_BALANCER.format(kind=e.kind, target=e.target)
         elif e.factor is not None and e.kind != "slow":
             yield ("events", i, "factor"), texts.FACTOR_NOT_SLOW.format(kind=e.kind)
         if e.at >= level.duration_s:

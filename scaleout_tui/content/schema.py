@@ -159,7 +159,7 @@ class HealthCheck(_Strict, frozen=True):
     """How the balancer probes its targets; defaults are the engine's (ALB's)."""
 
     kind: str = "L7"
-    path: str = "/health"
+    path: str = "/"
     interval_s: Annotated[float, Meta(ge=1, le=300.0)] = 30.0
     timeout_s: Annotated[float, Meta(ge=1, le=300.0)] = 5.0
     healthy_threshold: Annotated[int, Meta(ge=1, le=10)] = 5

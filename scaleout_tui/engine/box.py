@@ -44,6 +44,9 @@ class Box:
     warm_from: float = 0.0
     warm_s: float = 0.0
     cold_factor: float = 1.0
+    # Deregistering: the balancer sends it no new request, whatever its health check says,
+    # while it finishes what it holds for the deregistration delay (as an ELB target does).
+    draining: bool = False
 
     def cold_multiplier(self, t: float) -> float:
         """Service time multiplier of the app at time ``t`` (1 once warm)."""

@@ -195,7 +195,8 @@ class DataPlane:
             if self.rotation_fn is not None:
                 rot, reg = self.rotation_fn()
             else:
-                reg = [b.index for b in bs if b.serves_web]
+                # no balancer: clients pick among the web boxes; a draining one is not offered
+                reg = [b.index for b in bs if b.serves_web and not b.draining]
                 rot = reg
             accepting = np.array([b.accepting for b in bs])
             faults = np.array([FAULTS[b.fault] for b in bs], dtype=np.int8)
@@ -403,10 +404,26 @@ class DataPlane:
             t = batch.t
             fin = np.full(t.size, np.inf)
             ok = np.zeros(t.size, dtype=np.bool_)
+            # a leg's failure is known on its arrival at the stage: a down box refuses at once
+            fail_t = t.copy()
+            why = np.where(~up, STAGE_DOWN[k], CAUSE["queue_full"]).astype(np.int8)
+            if tb.fault.any():
+                # an app fault on a downstream box, as on a web box: an erroring one answers an
+                # error at once (the app turns it into a 500); a hung one accepts the query and
+                # never answers, so the client waits out its own timeout
+                fault = np.where(up, tb.fault[np.maximum(box, 0)], FAULTS["none"])
+                err = fault == FAULTS["error"]
+                fail_t[err] = t[err] + FAST_ANSWER_S + self.rtt_s
+                why[err] = STAGE_DOWN[k]
+                hung = fault == FAULTS["hang"]
+                fail_t[hung] = f.arrival[pos[hung]] + self.timeout_s
+                why[hung] = CAUSE["timeout"]
+                up &= ~(err | hung)
             if up.any():
                 u = np.flatnonzero(up)
                 speed = tb.speed[box[u]]
-                work = batch.demand[u, k] / speed
+                # a slow box (an injected fault) serves its queries ``slow`` times slower
+                work = batch.demand[u, k] * tb.slow[box[u]] / speed
                 served = self.bank.offer(t[u], box[u], work)
                 ok[u] = served.accepted
                 fin[u] = np.where(served.accepted, served.finish + self.rtt_s, np.inf)
@@ -416,13 +433,11 @@ class DataPlane:
                     self.db_router.committed(batch, box, u[served.accepted], served.finish[served.accepted],
                                              tb, self.db_box, self.rtt_s)
             # a request fails if any of its legs failed; it is done when its last leg is
-            fail_t = t  # a leg's failure is known on its arrival at the stage
             rid_u, first, inv = np.unique(batch.rid, return_index=True, return_inverse=True)
             all_ok = np.ones(rid_u.size, dtype=np.bool_)
             np.logical_and.at(all_ok, inv, ok)
             last_fin = np.full(rid_u.size, -np.inf)
             np.maximum.at(last_fin, inv, fin)
-            why = np.where(~up, STAGE_DOWN[k], CAUSE["queue_full"]).astype(np.int8)
             bad_cause = np.full(rid_u.size, OK, dtype=np.int8)
             bad_t = np.full(rid_u.size, np.inf)
             np.minimum.at(bad_t, inv, np.where(ok, np.inf, fail_t))

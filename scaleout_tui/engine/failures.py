@@ -4,7 +4,11 @@ The four kinds are the ones a health check must tell apart. A *crash* closes the
 request the box held is lost at once (``reset``) and the next connection is refused; a crashed
 instance is still billed while it reboots. The others leave the box running with a misbehaving
 app: a *hang* accepts connections and never answers (clients wait for their timeout), an
-*error* answers a fast 500, a *slow* app serves every request ``factor`` times slower.
+*error* answers a fast 500, a *slow* app serves every request ``factor`` times slower. On a
+database or session-store box the same faults meet the queries that reach it: a hung database
+leaves its queries to time out at the client, an erroring one makes the app answer a fast 500
+(counted as ``db_down`` / ``store_down``), a slow one serves its queries ``factor`` times slower.
+A balancer node can only crash.
 
 Failures come from the level's script (at a time, on a box or on whichever box holds a role, with
 a repair time) or from the player as a drill (``inject.<kind>``, lasting until ``repair``). Each
@@ -30,6 +34,11 @@ from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.world import World
 
 FAILURE_KINDS: tuple[str, ...] = ("crash", "hang", "error", "slow")
+#: the roles whose box runs software requests wait on, so an app fault (hang, error, slow) acts
+#: on what reaches it: web apps in the web stage, the session store and databases (master,
+#: replica, shard) downstream. A balancer node is a piece of the cloud's plumbing: it can only
+#: go down (a crash), and its own failover is what the game teaches.
+APP_ROLES: frozenset[str] = frozenset({"app+db", "web", "db", "replica", "session"})
 SLOW_FACTOR = 5.0  # a drill's slow app: service times × 5
 
 
@@ -103,8 +112,8 @@ class Failures:
             raise CommandError("box_not_running", box=box.name, state=box.state)
         if box.fault != "none":
             raise CommandError("box_already_broken", box=box.name, fault=box.fault)
-        if kind != "crash" and not box.serves_web:
-            raise CommandError("only_web_faults", box=box.name, kind=kind)
+        if kind != "crash" and box.role not in APP_ROLES:
+            raise CommandError("no_app_to_fault", box=box.name, kind=kind)
         self.brk(box, kind, None, SLOW_FACTOR, scripted=False)
 
     def _repair(self, value: Value) -> None:

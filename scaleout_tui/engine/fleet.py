@@ -189,7 +189,7 @@ class Fleet:
     def _web_count(self, value: Value) -> None:
         assert isinstance(value, int)
         n = value
-        live = [b for b in self.boxes if b.serves_web and b.name in self.registered]
+        live = [b for b in self.boxes if b.serves_web and b.name in self.registered and not b.draining]
         role = self.web_role
         if self.env.now == 0.0:
             while len(live) < n:
@@ -295,6 +295,9 @@ class Fleet:
         """Deregister ``box`` gracefully: it finishes what it holds for the deregistration delay,
         then terminates."""
         delay = self.world.timings.deregistration_delay_s
+        # a fleet-level state, not a health verdict: rotation excludes it even with no health
+        # check (the check's status only shows it)
+        box.draining = True
         for hook in self.drain_hooks:
             hook(box)
         self.world.data.touch()

@@ -15,9 +15,13 @@ Every ``interval_s`` the balancer probes each target:
 *emerges*: a crash is noticed on the first probe after it and confirmed
 ``unhealthy_threshold - 1`` intervals later.
 
-Defaults worth knowing: AWS ALB checks every 30 s with a 5 s timeout, healthy after 5
-passes, unhealthy after 2 failures; AWS NLB (L4) uses 30 s (or 10 s) with thresholds of
-3 and 3; HAProxy ``inter 2000ms rise 2 fall 3``.
+Defaults worth knowing (sources in ``docs/defaults.md``): an AWS ALB target group checks
+``GET /`` every 30 s with a 5 s timeout, healthy after 5 passes, unhealthy after 2 failures;
+an NLB's TCP check runs every 30 s with a 10 s timeout and the same 5 and 2; HAProxy
+``inter 2s rise 2 fall 3``. :class:`HealthCheckSpec` defaults to the ALB's, path included:
+``/`` is what a target group checks until someone sets a cheap ``/health``, which is the
+lesson of the path knob. :data:`NLB_TCP` is the NLB's for a level that wants L4 as AWS
+ships it.
 
 A probe's result is a reason code with its parameters (``http_200`` with ``ms``, ``timed_out``
 with ``timeout_s``, ``no_listener`` with ``port`` ...): the game layer words it.
@@ -53,7 +57,7 @@ PATH_COST_S: dict[str, float] = {"/": 0.030, "/health": 0.0002}
 @dataclass(frozen=True, slots=True)
 class HealthCheckSpec:
     kind: str = "L7"
-    path: str = "/health"
+    path: str = "/"
     interval_s: float = 30.0
     timeout_s: float = 5.0
     healthy_threshold: int = 5
@@ -62,6 +66,12 @@ class HealthCheckSpec:
     @property
     def path_cost_s(self) -> float:
         return PATH_COST_S.get(self.path, PATH_COST_S["/"])
+
+
+#: an AWS NLB target group's TCP check as created: every 30 s, 10 s timeout, in after 5 passes,
+#: out after 2 failures (the thresholds are the ALB's; only the timeout differs)
+NLB_TCP = HealthCheckSpec(kind="L4", interval_s=30.0, timeout_s=10.0, healthy_threshold=5,
+                          unhealthy_threshold=2)
 
 
 @dataclass(slots=True)
@@ -131,9 +141,11 @@ class HealthChecker:
         return self.spec.kind == "none" or h.status == "healthy"
 
     def rotation(self) -> tuple[list[int], list[int]]:
-        """(in rotation, registered) web boxes, as the balancer sees them."""
+        """(in rotation, registered) web boxes, as the balancer sees them. A draining box is in
+        neither: it gets no new request even when the balancer fails open or checks nothing."""
         registered = self.fleet.registered
-        reg = [b for b in self.fleet.boxes if b.name in registered and b.state != "terminated"]
+        reg = [b for b in self.fleet.boxes
+               if b.name in registered and b.state != "terminated" and not b.draining]
         return [b.index for b in reg if self.in_rotation(b)], [b.index for b in reg]
 
     def reconfigure(self, spec: HealthCheckSpec) -> None:

@@ -4,9 +4,11 @@ The master commits every write. Each replica receives the stream of committed wr
 and *replays it on a single thread* (MySQL's classic SQL thread, PostgreSQL's startup
 process): however many cores the replica has, it applies writes one at a time. So a
 replica's lag, the age of the oldest write it has not yet applied, stays near the
-network round trip while writes arrive slower than one thread applies them, grows
-without bound while they arrive faster (a write burst), and drains afterwards at
-``1 - ρ`` seconds per second, where ``ρ`` is the apply thread's utilisation.
+network round trip while writes arrive slower than one thread applies them and grows
+without bound while they arrive faster (a write burst). With ``λ`` writes arriving per second
+and ``μ`` applied, the thread reaches at time ``t`` the writes made at ``μt/λ``: the lag grows
+at ``(λ − μ)/λ`` seconds per second (not ``1 − ρ``, which is how fast a backlog of *work*
+drains), and once the writes being replayed came slower than ``μ``, shrinks at ``(μ − λ)/λ``.
 
 A read served by a replica that has not yet applied the reading user's own latest
 write returns the old data: a *stale read* ("I posted a comment and it vanished").

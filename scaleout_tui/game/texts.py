@@ -91,7 +91,7 @@ REFUSALS: dict[str, str] = {
     "resize_not_running": "{box} is {state}; wait until it runs again",
     "box_not_running": "{box} is {state}: nothing to break",
     "box_already_broken": "{box} is already broken ({fault}); repair it first",
-    "only_web_faults": "only a web box's app can {kind}; {box} can only crash",
+    "no_app_to_fault": "{box} is a balancer node: it has no app to {kind}, it can only crash",
     "box_not_broken": "{box} is not broken",
     "shard_key_after_start": "a new shard key means copying every record: choose it before the clock starts",
     "shards_cannot_merge": "merging shards is not supported: shards only grow",
@@ -168,11 +168,21 @@ def show_metric(metric: str, value: float) -> str:
 
 
 def show_threshold(metric: str, value: float) -> str:
+    """A threshold in the metric's unit, to a tenth at most (a derived one, such as a target's
+    scale-in line, would otherwise print six digits)."""
     if metric == "requests":
         return f"{value:,.0f}"
     if metric == "latency":
         return f"{value:,.0f} ms"
-    return f"{value:g} %"
+    return f"{round(value, 1):g} %"
+
+
+def show_breach(metric: str, value: float) -> str:
+    """How far a reading is past its threshold. For CPU that is a difference of two percentages:
+    percentage points, not a percent of anything ("3.2 points over 70 %", not "3.22344 %")."""
+    if metric in ("requests", "latency"):
+        return show_threshold(metric, value)
+    return f"{round(value, 1):g} points"
 
 
 #: Why an auto scaling group changed its capacity (the engine's cause codes). ``{reading}`` is the
@@ -198,9 +208,11 @@ def scaling_cause(code: str, params: Mapping[str, object]) -> str:
     metric = str(values.get("metric", "cpu"))
     if "value" in values:
         values["reading"] = show_metric(metric, float(values["value"]))  # type: ignore[arg-type]
-    for key, name in (("threshold", "at"), ("breach", "breach"), ("target", "target"), ("below", "below")):
+    for key, name in (("threshold", "at"), ("target", "target"), ("below", "below")):
         if key in values:
             values[name] = show_threshold(metric, float(values[key]))  # type: ignore[arg-type]
+    if "breach" in values:
+        values["breach"] = show_breach(metric, float(values["breach"]))  # type: ignore[arg-type]
     if "until" in values:
         values["until"] = minutes_clock(float(values["until"]))  # type: ignore[arg-type]
     try:

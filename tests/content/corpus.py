@@ -79,6 +79,8 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
     "33-three-problems": ("traffic.kinds[1].name", 3, "'video' is not one of", 59),
     "34-unknown-key-in-array-table": ("traffic.kinds[1].cpu_ms", 1, "unknown key", 62),
     "35-not-a-number-in-curve": ("traffic.curve[1][1]", 1, "expected a number, got a string", 39),
+    # a hang on a balancer node would set a fault that no request meets (issue 13)
+    "36-hang-on-balancer": ("events[3].kind", 1, "a balancer node has no app to hang", 209),
     # ---- the scale-out keys -------------------------------------------------------------------
     "37-health-check-without-balancer": ("health_check", 1, "health checks need a [balancer] table", 51),
     "38-bad-algorithm": ("balancer.algorithm", 1,

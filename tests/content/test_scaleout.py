@@ -126,7 +126,7 @@ CHECK = "[balancer]\n[health_check]\ninterval_s = 10\n"
     (BALANCER, "lb.count", ["1", "2"], "1"),
     (BALANCER, "lb.target_port", ["1", "8080", "65535"], "8080"),
     (CHECK, "health.kind", ["none", "L4", "L7"], "L7"),
-    (CHECK, "health.path", ["/", "/health"], "/health"),
+    (CHECK, "health.path", ["/", "/health"], "/"),  # ALB's default path
     (CHECK, "health.interval_s", ["1", "10", "2.5", "300"], "10"),
     (CHECK, "health.interval_s", ["1", "10.0"], "10.0"),
     (CHECK, "health.timeout_s", ["1", "5", "300"], "5"),
@@ -182,7 +182,7 @@ def test_a_bad_choice_names_the_knob(tables: str, param: str, choices: list[str]
     (BALANCER, "lb.count", ["1", "2"], "2", "(balancer.count = 1)"),
     (BALANCER, "lb.target_port", ["80", "8080"], "80", "(balancer.target_port = 8080)"),
     (CHECK, "health.kind", ["L4", "L7"], "L4", "(health_check.kind = 'L7')"),
-    (CHECK, "health.path", ["/", "/health"], "/", "(health_check.path = '/health')"),
+    (CHECK, "health.path", ["/", "/health"], "/health", "(health_check.path = '/')"),
     (CHECK, "health.interval_s", ["5", "10"], "5", "(health_check.interval_s = 10)"),
     (CHECK, "health.timeout_s", ["2", "5"], "2", "(health_check.timeout_s = 5)"),
     (CHECK, "health.healthy_threshold", ["3", "5"], "3", "(health_check.healthy_threshold = 5)"),

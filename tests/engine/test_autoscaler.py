@@ -234,3 +234,16 @@ def test_an_alarm_period_longer_than_the_trimmed_history_still_reads_the_whole_p
     by_hand = 100.0 * sum(float(w.busy[0]) for w in wins) / sum(float(w.capacity[0]) for w in wins)
     assert sim.autoscaler.average_cpu(120.0) == pytest.approx(by_hand)
     assert 15.0 < by_hand < 25.0  # 20 req/s × 10 ms on one vCPU: 20 % busy
+
+
+def test_a_step_breach_is_worded_in_rounded_percentage_points():
+    """Issue 13: the debrief printed "CPU 73 % is 3.22344 % over 70 %"; a breach of a CPU
+    threshold is a difference of percentages, so it reads in points, rounded to a tenth."""
+    from scaleout_tui.game.texts import scaling_cause
+
+    line = scaling_cause("step_out", {"metric": "cpu", "value": 73.22344, "threshold": 70.0,
+                                      "breach": 3.22344, "m": 3, "n": 3, "adj": 1})
+    assert line == "CPU 73 % is 3.2 points over 70 % for 3 of 3 periods → +1"
+    target = scaling_cause("target_in", {"metric": "cpu", "value": 20.0, "below": 100 / 3 * 0.9,
+                                         "want": 2})
+    assert "30 %" in target and "30.0000" not in target

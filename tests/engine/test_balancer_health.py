@@ -183,3 +183,41 @@ def test_web_count_change_boots_then_registers_after_a_passing_check():
     assert launched and launched[0].t == pytest.approx(110.0, abs=0.11)
     healthy = [e for e in sim.log if e.code == "target_healthy" and e.params["box"] == "web-3"]
     assert healthy and 110.0 < healthy[0].t <= 110.0 + 10.0 + 0.2
+
+
+@pytest.mark.parametrize("kind", ["none", "L4", "L7"])
+def test_a_draining_target_gets_no_new_request_whatever_the_health_check(kind):
+    """ALB stops routing to a deregistering target at once, health check or not (issue 13):
+    two boxes round robin at 60/s, scale-in at t = 50 s with a 30 s deregistration delay.
+    By hand: web-2 gets half of 50 s x 60/s (~1500) before t, none after; it terminates at 80 s."""
+    check = HealthCheckSpec(kind=kind, path="/health", interval_s=10, timeout_s=2,
+                            healthy_threshold=3, unhealthy_threshold=2)
+    sim = Simulation(lb_config(n=2, check=check, deregistration_delay_s=30.0, duration=120), seed=3)
+    sim.advance(50)
+    web2 = sim.fleet.box("web-2").index
+    before = int(sim.data.dispatched[web2])
+    assert before == pytest.approx(1500, rel=0.1)
+    sim.apply(knob(sim, "web.count", 1))
+    sim.advance(70)
+    assert int(sim.data.dispatched[web2]) == before  # not one new request from t = 50 s
+    drained = [e.t for e in sim.log if e.code == "draining" and e.params["box"] == "web-2"]
+    gone = [e.t for e in sim.log if e.code == "terminated" and e.params["box"] == "web-2"]
+    assert drained == [pytest.approx(50.0)] and gone == [pytest.approx(80.0)]
+    assert sim.metrics.total_errors.sum() == 0  # what it held finished; nothing was refused
+
+
+def test_an_nlb_tcp_check_as_aws_ships_it_takes_a_dead_target_out_in_30_to_60_s():
+    """NLB TCP defaults (30 s, 10 s timeout, 2 failures out, 5 passes in): a crash at 200 s is
+    seen by the first probe within 30 s and confirmed one interval later, so between 30 and
+    60 s; after the repair at 260 s it takes 5 passes, 120 to 150 s, to come back."""
+    from scaleout_tui.engine.healthcheck import NLB_TCP
+
+    assert (NLB_TCP.interval_s, NLB_TCP.timeout_s, NLB_TCP.healthy_threshold,
+            NLB_TCP.unhealthy_threshold) == (30.0, 10.0, 5, 2)
+    sim = Simulation(lb_config(check=NLB_TCP, duration=600,
+                               failures=(ScheduledFailure(200.0, "web-2", 60.0),)), seed=4)
+    sim.run()
+    rec = sim.failures.records[0]
+    assert rec.detected_at is not None and 30.0 <= rec.detected_at - 200.0 <= 60.01
+    back = [e.t for e in sim.log if e.code == "target_healthy" and e.params["box"] == "web-2"]
+    assert back and 120.0 <= back[0] - 260.0 <= 150.01

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.replication import Replication, ReplicationSpec
 from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter, place
 from tests.engine.helpers import config, knob
@@ -174,3 +175,18 @@ def test_adding_a_shard_moves_chunks_at_a_visible_cost():
     assert during > after + 0.5  # the move's reads cost the old shards CPU
     share = sim.shard_router.share()
     assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived
+
+
+def test_a_hung_replica_times_out_the_reads_sent_to_it_and_nothing_else():
+    """Issue 13: a hang on a replica acts on the queries routed to it. Reads spread over two
+    replicas at 120/s (80 % of 150/s), so about 60/s reach replica-1: from 100 s to 160 s those
+    time out at the client; writes (on the master) and the other replica's reads never fail."""
+    hang = (ScheduledFailure(100.0, "replica-1", 60.0, "hang"),)
+    sim = Simulation(db_heavy(failures=hang), seed=5)
+    sim.run()
+    errors = sim.metrics.total_errors
+    timeouts = int(errors[list(ERROR_CAUSES).index("timeout")])
+    assert timeouts == errors.sum()
+    assert 60 * 60 * 0.8 <= timeouts <= 60 * 60 * 1.2
+    late = [w for w in sim.metrics.windows if w.t0 >= 175.0]
+    assert sum(int(w.errors.sum()) for w in late) == 0

@@ -122,3 +122,20 @@ def test_files_not_found_by_storage(mode, missing):
         local = Simulation(web_app("shared", storage="local"), seed=4)
         local.run()
         assert nf < local.metrics.total_errors[E["not_found"]]
+
+
+@pytest.mark.parametrize("kind,cause", [("error", "store_down"), ("hang", "timeout")])
+def test_a_broken_session_store_fails_the_requests_that_need_it_and_only_in_its_window(kind, cause):
+    """Issue 13: an app fault on the shared store acts on what reaches it. From 300 s to 360 s an
+    erroring store makes those requests fail at once (store_down), a hung one leaves them to time
+    out at the client (10 s); before and after, nothing fails."""
+    fault = (ScheduledFailure(300.0, "session", 60.0, kind),)
+    sim = Simulation(web_app("shared", failures=fault), seed=1)
+    sim.advance(299.0)
+    assert sim.metrics.total_errors.sum() == 0
+    sim.run()
+    errors = sim.metrics.total_errors
+    assert errors[E[cause]] > 1000  # most of 60 s x 100 req/s use the store
+    assert errors.sum() == errors[E[cause]]
+    late = [w for w in sim.metrics.windows if w.t0 >= 380.0]
+    assert late and sum(int(w.errors.sum()) for w in late) == 0
