@@ -8,10 +8,8 @@ import pytest
 from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import Balancer, BalancerSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
-from scaleout_tui.engine.metrics import ERROR_CAUSES, percentile
-from tests.engine.helpers import config, steady
-
-E = {name: i for i, name in enumerate(ERROR_CAUSES)}
+from scaleout_tui.engine.metrics import percentile
+from tests.engine.helpers import E, config, steady
 
 
 def lb_config(n=3, rate=60.0, app=0.005, check=None, failures=(), balancer=None, tick_s=0.5, **kw):

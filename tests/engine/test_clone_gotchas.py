@@ -3,25 +3,13 @@ that keeps its own local database. Exact small cases first, then whole runs."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.localdb import DataCopies
-from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.redirects import Redirects
 from scaleout_tui.engine.simulation import AppSpec
-from scaleout_tui.engine.traffic import KINDS
-from tests.engine.helpers import config
-
-E = {name: i for i, name in enumerate(ERROR_CAUSES)}
-K = {name: np.int8(i) for i, name in enumerate(KINDS)}
-
-
-def reqs(*rows: tuple[float, int, str, int]):
-    t, u, k, b = zip(*rows, strict=True)
-    return np.array(t), np.array(u, np.int64), np.array([K[x] for x in k], np.int8), np.array(b, np.int64)
+from tests.engine.helpers import E, config, reqs
 
 
 # ---- redirects ----------------------------------------------------------------------------

@@ -8,19 +8,9 @@ import pytest
 from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
-from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.sessions import SessionSpec, SessionStore
 from scaleout_tui.engine.storage import FileStore, StorageSpec
-from scaleout_tui.engine.traffic import KINDS
-from tests.engine.helpers import config
-
-E = {name: i for i, name in enumerate(ERROR_CAUSES)}
-K = {name: np.int8(i) for i, name in enumerate(KINDS)}
-
-
-def reqs(*rows: tuple[float, int, str, int]):
-    t, u, k, b = zip(*rows, strict=True)
-    return np.array(t), np.array(u), np.array([K[x] for x in k], np.int8), np.array(b)
+from tests.engine.helpers import E, config, reqs
 
 
 def test_local_sessions_are_lost_on_another_box_and_shared_ones_are_not():
