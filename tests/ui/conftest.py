@@ -68,6 +68,11 @@ def first_two_levels() -> Content:
     return dataclasses.replace(content, levels=keep, errors=(), sandbox=None)
 
 
+def two_level_game() -> ScaleoutApp:
+    """The app on ``first_two_levels()``, with the manual clock."""
+    return make_app(manual_clock=True, content=first_two_levels())
+
+
 def solution_knobs(level_id: str) -> dict[str, str]:
     """The knob values of a level's reference solution (tests/solutions/), as the lead wrote them."""
     from scaleout_tui.content import find_level, load_level

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from tests.ui.conftest import (
     LEVEL_3,
@@ -25,29 +25,24 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
-    first_two_levels,
     open_level,
     play_at,
     solution_knobs,
+    two_level_game,
     unlock_through,
 )
-
-
-def game() -> ScaleoutApp:
-    return make_app(manual_clock=True, content=first_two_levels())
-
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_campaign_map(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(game(), terminal_size=size)
+    assert snap_compare(two_level_game(), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_briefing(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(game(), press=["enter"], terminal_size=size)
+    assert snap_compare(two_level_game(), press=["enter"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -57,7 +52,7 @@ def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[
         play.advance(300)
         await pilot.pause()
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -68,7 +63,7 @@ def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int
         await pilot.pause()
         assert isinstance(pilot.app.screen, DebriefScreen)
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
 
 # ---- the scale-out levels: the balancer's view, sessions, files ---------------------------------
