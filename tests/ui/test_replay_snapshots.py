@@ -17,9 +17,8 @@ from scaleout_tui.recording import open_replay
 from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
-from tests.ui.conftest import two_level_game
+from tests.ui.conftest import SIZES, two_level_game
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 MOMENT_S = 1500.0
 
 
