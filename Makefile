@@ -34,8 +34,9 @@ test:
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure here"; fi; \
 	exit $$rc
 
-# Everything but the tests marked slow (the SIGKILL save test, long statistical runs, whole levels
-# on every seed but the first, the UI's stress tests). CI runs them all (`make check`).
+# Everything but the tests marked slow (the SIGKILL save test, the queueing-theory statistics,
+# whole levels on seeds 2-3, large screenshots after long runs, the fuzzers and the UI's stress
+# tests). CI runs them all (`make check`).
 test-fast:
 	$(PY) -m pytest -m "not slow" $(DURATIONS) $(PYTEST_ARGS)
 
