@@ -224,6 +224,13 @@ def run_validate(files: list[Path]) -> subprocess.CompletedProcess[str]:
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
+def validate_output(files: list[Path]) -> tuple[int, str, list[str]]:
+    """What ``scaleout validate FILES`` answers: its exit code, its stderr and its stdout's lines
+    (a test compares them with ``1, "", [expected_line(p) for p in files]``)."""
+    proc = run_validate(files)
+    return proc.returncode, proc.stderr, proc.stdout.splitlines()
+
+
 def make_huge(folder: Path) -> Path:
     """A 10 MB level file: a valid start, then a comment that never ends."""
     path = folder / "36-huge.toml"

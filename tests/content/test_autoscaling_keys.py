@@ -39,7 +39,9 @@ from tests.content.corpus import (
     expected_line,
     run_validate,
     section,
+    validate_output,
 )
+from tests.content.helpers import event_toml, knob_toml, problems_of
 from tests.content.test_loader import MINIMAL
 
 FIXTURES = (ASG_SIMPLE, ASG_STEP, ASG_TARGET, ASG_HPA, ASG_SCHEDULED)
@@ -65,24 +67,6 @@ def step() -> Level:
 @pytest.fixture(scope="module")
 def scheduled() -> Level:
     return load_level(ASG_SCHEDULED)
-
-
-def _problems(text: str) -> list[str]:
-    try:
-        loads_level(text)
-    except LevelError as e:
-        return [f"{e.field}: {e.message}"]
-    return []
-
-
-def _knob(param: str, choices: list[str], default: str, knob_id: str = "k") -> str:
-    quoted = ", ".join(f'"{c}"' for c in choices)
-    return (f'[[knobs]]\nid = "{knob_id}"\nlabel = "K"\nparam = "{param}"\n'
-            f'choices = [{quoted}]\ndefault = "{default}"\n')
-
-
-def _event(target: str) -> str:
-    return f'[[events]]\nat = 60\nkind = "crash"\ntarget = "{target}"\nrepair_s = 30\n'
 
 
 def _count(n: int) -> str:
@@ -210,7 +194,7 @@ def test_the_game_computes_every_metric(simple: Level) -> None:
      "breaching datapoints among the last evaluation_periods"),
 ])
 def test_table_ranges_and_rules(table: str, expected: str) -> None:
-    assert _problems(MINIMAL + ASG + table) == [expected]
+    assert problems_of(MINIMAL + ASG + table) == [expected]
 
 
 @pytest.mark.parametrize(("entries", "expected"), [
@@ -232,7 +216,7 @@ def test_table_ranges_and_rules(table: str, expected: str) -> None:
     ("at = 30\nmax_size = 8\n\n[[autoscaling.scheduled]]\nat = 60\ndesired = 0\nmin_size = 0\n", None),
 ])
 def test_scheduled_actions(entries: str, expected: str | None) -> None:
-    problems = _problems(MINIMAL + ASG + "[[autoscaling.scheduled]]\n" + entries)
+    problems = problems_of(MINIMAL + ASG + "[[autoscaling.scheduled]]\n" + entries)
     assert problems == ([] if expected is None else [expected])
 
 
@@ -249,7 +233,7 @@ def test_scheduled_actions(entries: str, expected: str | None) -> None:
     "health_check_grace_s = 86400\n",
 ])
 def test_the_ends_of_every_range_are_allowed(edge: str) -> None:
-    assert _problems(MINIMAL + ASG + edge) == []
+    assert problems_of(MINIMAL + ASG + edge) == []
 
 
 def test_a_group_of_64_starts_with_64_boxes() -> None:
@@ -258,7 +242,7 @@ def test_a_group_of_64_starts_with_64_boxes() -> None:
 
 
 def test_the_group_needs_a_balancer() -> None:
-    assert _problems(MINIMAL + "[autoscaling]\n") == [
+    assert problems_of(MINIMAL + "[autoscaling]\n") == [
         "autoscaling: [autoscaling] needs a [balancer] table: instances join and leave the group through "
         "the balancer"]
 
@@ -279,7 +263,7 @@ def test_the_group_needs_a_balancer() -> None:
     ("start = 30\nconcurrency = 1\nclients = 1\n", "load_tests[0].clients: unknown key"),
 ])
 def test_load_tests(load: str, expected: str | None) -> None:
-    problems = _problems(MINIMAL + "[[load_tests]]\n" + load)
+    problems = problems_of(MINIMAL + "[[load_tests]]\n" + load)
     assert problems == ([] if expected is None else [expected])
 
 
@@ -291,8 +275,8 @@ def test_load_tests_need_no_group() -> None:
 
 def test_a_spike_cannot_come_with_load_tests() -> None:
     text = MINIMAL.replace("[[traffic.kinds]]", "[[traffic.spikes]]\nat = 30\nfactor = 2\n[[traffic.kinds]]")
-    assert _problems(text) == []
-    assert _problems(text + "[[load_tests]]\nstart = 0\nconcurrency = 5\n") == [
+    assert problems_of(text) == []
+    assert problems_of(text + "[[load_tests]]\nstart = 0\nconcurrency = 5\n") == [
         "traffic.spikes[0]: a spike never comes with [[load_tests]]: load tests replace the open traffic"]
 
 
@@ -300,7 +284,7 @@ def test_every_problem_of_the_group_at_once(tmp_path: Path) -> None:
     text = (_count(2).replace('id = "42-minimal"', 'id = "42-many"') + "[autoscaling]\n"
             'policy = "x"\nmin_size = 3\nscale_in_cpu = 50\nsteps = [[10, 1], [5, 2]]\nboot_max_s = 1\n'
             "[[autoscaling.scheduled]]\nat = 500\n"
-            "[[load_tests]]\nstart = 500\nconcurrency = 1\n" + _knob("asg.period_s", ["60", "x"], "60"))
+            "[[load_tests]]\nstart = 500\nconcurrency = 1\n" + knob_toml("asg.period_s", ["60", "x"], "60"))
     path = tmp_path / "42-many.toml"
     path.write_text(text)
     assert [p.field for p in validate_file(path)] == [
@@ -329,7 +313,7 @@ def test_every_problem_of_the_group_at_once(tmp_path: Path) -> None:
 ])
 def test_every_asg_knob_param_is_accepted(table: str, param: str, choices: list[str], default: str) -> None:
     level = loads_level(MINIMAL.replace("duration_s = 120", "duration_s = 86400") + ASG + table
-                        + _knob(param, choices, default))
+                        + knob_toml(param, choices, default))
     assert level.knobs[1].param == param
 
 
@@ -355,7 +339,7 @@ def test_every_asg_knob_param_is_accepted(table: str, param: str, choices: list[
      "knobs[1].choices[1]: knob 'k' (asg.schedule): '6@120' is at 120 s, after the level ends (120 s)"),
 ])
 def test_a_bad_choice_names_the_knob(param: str, choices: list[str], default: str, expected: str) -> None:
-    problems = _problems(MINIMAL + ASG + _knob(param, choices, default))
+    problems = problems_of(MINIMAL + ASG + knob_toml(param, choices, default))
     assert len(problems) == 1 and expected in problems[0], problems
 
 
@@ -367,7 +351,7 @@ SCHEDULE_SYNTAX = ("is not 'none' or DESIRED@AT (DESIRED a whole number from 0 t
                                     "6@60s", "6@1e2", "six@60", "65@60", "6@86401", "6@-1", "-1@60", "None",
                                     "6@60.", "6.0@60", "6@nan"])
 def test_a_schedule_choice_reads_as_none_or_desired_at_seconds(choice: str) -> None:
-    problems = _problems(MINIMAL + ASG + _knob("asg.schedule", ["none", choice], "none"))
+    problems = problems_of(MINIMAL + ASG + knob_toml("asg.schedule", ["none", choice], "none"))
     assert problems == [f"knobs[1].choices[1]: knob 'k' (asg.schedule): {choice!r} {SCHEDULE_SYNTAX}"]
 
 
@@ -379,8 +363,8 @@ def test_a_schedule_choice_reads_as_none_or_desired_at_seconds(choice: str) -> N
 def test_a_choice_of_thousands_of_digits_is_a_bad_choice(param: str, default: str, choice: str,
                                                          reason: str) -> None:
     """Python's int() refuses more than 4300 digits with a ValueError; validate must not crash."""
-    text = MINIMAL + ("" if param == "web.count" else ASG) + _knob(param, [default, choice], default)
-    assert _problems(text) == [f"knobs[1].choices[1]: knob 'k' ({param}): {choice!r} {reason}"]
+    text = MINIMAL + ("" if param == "web.count" else ASG) + knob_toml(param, [default, choice], default)
+    assert problems_of(text) == [f"knobs[1].choices[1]: knob 'k' ({param}): {choice!r} {reason}"]
 
 
 def test_a_schedule_choice_reads_to_the_engines_action() -> None:
@@ -419,7 +403,7 @@ def test_a_schedule_choice_reads_to_the_engines_action() -> None:
 ])
 def test_a_knob_default_must_equal_its_start_value(table: str, param: str, choices: list[str], default: str,
                                                    expected: str) -> None:
-    problems = _problems(MINIMAL + ASG + table + _knob(param, choices, default))
+    problems = problems_of(MINIMAL + ASG + table + knob_toml(param, choices, default))
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"knobs[1].default: default '{default}' differs")
     assert expected in problems[0]
@@ -428,13 +412,13 @@ def test_a_knob_default_must_equal_its_start_value(table: str, param: str, choic
 @pytest.mark.parametrize("param", sorted(ASG_PARAMS))
 def test_a_knob_needs_the_group(param: str) -> None:
     choice = "none" if param == "asg.schedule" else "simple" if param == "asg.policy" else "1"
-    assert _problems(MINIMAL + "[balancer]\n" + _knob(param, [choice], choice)) == [
+    assert problems_of(MINIMAL + "[balancer]\n" + knob_toml(param, [choice], choice)) == [
         f"knobs[1].param: {param} needs [autoscaling] in this level"]
 
 
 def test_the_group_owns_the_web_count() -> None:
-    assert _problems(MINIMAL + _knob("web.count", ["1", "2"], "1")) == []
-    assert _problems(MINIMAL + ASG + _knob("web.count", ["1", "2"], "1")) == [
+    assert problems_of(MINIMAL + knob_toml("web.count", ["1", "2"], "1")) == []
+    assert problems_of(MINIMAL + ASG + knob_toml("web.count", ["1", "2"], "1")) == [
         "knobs[1].param: web.count cannot be a knob with [autoscaling]: the group sets the count (use "
         "asg.desired)"]
 
@@ -464,14 +448,14 @@ def test_every_asg_param_has_a_rule() -> None:
     (1, "", "web-1", True),
     (1, "", "web-2", False),          # a box the group may launch later is not a box at the start
     (2, "desired = 2\n", "web-2", True),
-    (1, _knob("asg.desired", ["1", "3"], "1"), "web-3", True),
-    (1, _knob("asg.desired", ["1", "3"], "1"), "web-4", False),
-    (1, _knob("asg.min_size", ["1", "2"], "1"), "web-2", True),  # a larger minimum raises the start
-    (1, _knob("asg.max_size", ["4", "8"], "4"), "web-2", False),
+    (1, knob_toml("asg.desired", ["1", "3"], "1"), "web-3", True),
+    (1, knob_toml("asg.desired", ["1", "3"], "1"), "web-4", False),
+    (1, knob_toml("asg.min_size", ["1", "2"], "1"), "web-2", True),  # a larger minimum raises the start
+    (1, knob_toml("asg.max_size", ["4", "8"], "4"), "web-2", False),
 ])
 def test_event_targets(start: int, knobs: str, target: str, ok: bool) -> None:
     table, knob = (knobs, "") if not knobs.startswith("[[knobs]]") else ("", knobs)
-    problems = _problems(_count(start) + ASG + table + knob + _event(target))
+    problems = problems_of(_count(start) + ASG + table + knob + event_toml(target))
     if ok:
         assert problems == []
     else:
@@ -495,11 +479,7 @@ def test_a_broken_autoscaling_level_gives_its_exact_line(path: Path) -> None:
 
 
 def test_validate_prints_exactly_these_lines_and_exits_1() -> None:
-    proc = run_validate(AUTOSCALING_FILES)
-    assert proc.returncode == 1
-    assert proc.stderr == ""
-    assert "Traceback" not in proc.stdout
-    assert proc.stdout.splitlines() == [expected_line(p) for p in AUTOSCALING_FILES]
+    assert validate_output(AUTOSCALING_FILES) == (1, "", [expected_line(p) for p in AUTOSCALING_FILES])
 
 
 def test_validate_accepts_the_fixtures() -> None:
@@ -599,7 +579,7 @@ def test_knobs_override_the_group_start(simple: Level, knobs: dict[str, str], ch
 
 
 def test_a_lower_maximum_carries_the_desired_size_down() -> None:
-    level = loads_level(_count(3) + ASG + "desired = 3\n" + _knob("asg.max_size", ["2", "4"], "4", "max"))
+    level = loads_level(_count(3) + ASG + "desired = 3\n" + knob_toml("asg.max_size", ["2", "4"], "4", "max"))
     cfg = build_config(level, load_catalog_default(), {"max": "2"})
     assert cfg.scaling is not None
     assert (cfg.scaling.max_size, cfg.scaling.desired, cfg.fleet.web_count) == (2, 2, 2)
@@ -621,11 +601,12 @@ def test_the_schedule_knob_replaces_the_scheduled_actions(scheduled: Level, choi
 
 
 SIZES = (_count(2) + ASG + "min_size = 1\nmax_size = 4\ndesired = 2\n"
-         + _knob("asg.min_size", ["1", "3", "5"], "1", "min") + _knob("asg.max_size", ["2", "4"], "4", "max")
-         + _knob("asg.desired", ["1", "2", "4"], "2", "desired")
-         + _knob("asg.scale_in_cpu", ["5", "20"], "5", "in_cpu")
-         + _knob("asg.scale_out_cpu", ["10", "50"], "10", "out_cpu")
-         + _knob("asg.schedule", ["none", "4@60", "3@60"], "none", "schedule"))
+         + knob_toml("asg.min_size", ["1", "3", "5"], "1", "min")
+         + knob_toml("asg.max_size", ["2", "4"], "4", "max")
+         + knob_toml("asg.desired", ["1", "2", "4"], "2", "desired")
+         + knob_toml("asg.scale_in_cpu", ["5", "20"], "5", "in_cpu")
+         + knob_toml("asg.scale_out_cpu", ["10", "50"], "10", "out_cpu")
+         + knob_toml("asg.schedule", ["none", "4@60", "3@60"], "none", "schedule"))
 
 
 @pytest.mark.parametrize(("knobs", "expected"), [

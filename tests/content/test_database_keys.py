@@ -32,9 +32,10 @@ from tests.content.corpus import (
     REPLICATED,
     SHARDED,
     expected_line,
-    run_validate,
     section,
+    validate_output,
 )
+from tests.content.helpers import event_toml, knob_toml, problems_of
 from tests.content.test_loader import MINIMAL
 
 TWO_TIER = MINIMAL.replace('layout = "single"', 'layout = "two-tier"')
@@ -53,24 +54,6 @@ def replicated() -> Level:
 @pytest.fixture(scope="module")
 def sharded() -> Level:
     return load_level(SHARDED)
-
-
-def _problems(text: str) -> list[str]:
-    try:
-        loads_level(text)
-    except LevelError as e:
-        return [f"{e.field}: {e.message}"]
-    return []
-
-
-def _knob(param: str, choices: list[str], default: str, knob_id: str = "k") -> str:
-    quoted = ", ".join(f'"{c}"' for c in choices)
-    return (f'[[knobs]]\nid = "{knob_id}"\nlabel = "K"\nparam = "{param}"\n'
-            f'choices = [{quoted}]\ndefault = "{default}"\n')
-
-
-def _event(target: str) -> str:
-    return f'[[events]]\nat = 60\nkind = "crash"\ntarget = "{target}"\nrepair_s = 30\n'
 
 
 # ---- reading ----------------------------------------------------------------------------------------
@@ -154,7 +137,7 @@ def test_the_game_computes_every_metric(replicated: Level) -> None:
     (f"{SHARD}move_load = inf\n", "sharding.move_load: must be a finite number (got inf)"),
 ])
 def test_table_ranges_and_words(table: str, expected: str) -> None:
-    assert _problems(TWO_TIER + table) == [expected]
+    assert problems_of(TWO_TIER + table) == [expected]
 
 
 @pytest.mark.parametrize(("table", "edge"), [
@@ -164,7 +147,7 @@ def test_table_ranges_and_words(table: str, expected: str) -> None:
     (SHARD, "shards = 8\nrange_query_share = 1\nmove_s_per_shard = 86400\nmove_load = 64\n"),
 ])
 def test_the_ends_of_every_range_are_allowed(table: str, edge: str) -> None:
-    assert _problems(TWO_TIER + table + edge) == []
+    assert problems_of(TWO_TIER + table + edge) == []
 
 
 @pytest.mark.parametrize(("table", "why"), [
@@ -173,22 +156,22 @@ def test_the_ends_of_every_range_are_allowed(table: str, edge: str) -> None:
 ])
 def test_the_database_tables_need_two_tiers(table: str, why: str) -> None:
     name = table.strip()
-    assert _problems(MINIMAL + table) == [
+    assert problems_of(MINIMAL + table) == [
         f"{name[1:-1]}: {name} needs a two-tier layout (topology.layout = 'two-tier', or a layout knob "
         f"offering it): {why}"]
-    assert _problems(MINIMAL + table + LAYOUT_KNOB) == []  # the player may split the box first
-    assert _problems(TWO_TIER + table) == []
+    assert problems_of(MINIMAL + table + LAYOUT_KNOB) == []  # the player may split the box first
+    assert problems_of(TWO_TIER + table) == []
 
 
 def test_sharding_and_replication_exclude_each_other() -> None:
-    assert _problems(TWO_TIER + REPL + SHARD) == [
+    assert problems_of(TWO_TIER + REPL + SHARD) == [
         "sharding: [sharding] and [replication] cannot be combined in format 1; a level uses one or "
         "the other"]
 
 
 def test_every_problem_of_the_database_tables_at_once(tmp_path: Path) -> None:
     text = (MINIMAL.replace('id = "42-minimal"', 'id = "42-many"') + f'{REPL}read_routing = "x"\n'
-            + f'{SHARD}key = "y"\n' + _knob("db.shards", ["1", "2"], "1") + _event("replica"))
+            + f'{SHARD}key = "y"\n' + knob_toml("db.shards", ["1", "2"], "1") + event_toml("replica"))
     path = tmp_path / "42-many.toml"
     path.write_text(text)
     assert [p.field for p in validate_file(path)] == [
@@ -208,7 +191,7 @@ def test_every_problem_of_the_database_tables_at_once(tmp_path: Path) -> None:
 ])
 def test_every_database_knob_param_is_accepted(tables: str, param: str, choices: list[str],
                                                default: str) -> None:
-    level = loads_level(TWO_TIER + tables + _knob(param, choices, default))
+    level = loads_level(TWO_TIER + tables + knob_toml(param, choices, default))
     assert level.knobs[1].param == param
 
 
@@ -229,7 +212,7 @@ def test_every_database_knob_param_is_accepted(tables: str, param: str, choices:
 ])
 def test_a_bad_choice_names_the_knob(tables: str, param: str, choices: list[str], default: str,
                                      expected: str) -> None:
-    problems = _problems(TWO_TIER + tables + _knob(param, choices, default))
+    problems = problems_of(TWO_TIER + tables + knob_toml(param, choices, default))
     assert len(problems) == 1 and expected in problems[0], problems
 
 
@@ -241,7 +224,7 @@ def test_a_bad_choice_names_the_knob(tables: str, param: str, choices: list[str]
 ])
 def test_a_knob_default_must_equal_its_start_value(tables: str, param: str, choices: list[str], default: str,
                                                    expected: str) -> None:
-    problems = _problems(TWO_TIER + tables + _knob(param, choices, default))
+    problems = problems_of(TWO_TIER + tables + knob_toml(param, choices, default))
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"knobs[1].default: default '{default}' differs")
     assert expected in problems[0]
@@ -256,7 +239,7 @@ def test_a_knob_default_must_equal_its_start_value(tables: str, param: str, choi
     (REPL, "db.shard_key", "user_hash", "[sharding]"),
 ])
 def test_a_knob_needs_its_table(tables: str, param: str, choice: str, needs: str) -> None:
-    problems = _problems(TWO_TIER + tables + _knob(param, [choice], choice))
+    problems = problems_of(TWO_TIER + tables + knob_toml(param, [choice], choice))
     assert problems == [f"knobs[1].param: {param} needs {needs} in this level"]
 
 
@@ -279,23 +262,23 @@ def test_every_database_param_has_a_rule() -> None:
     (f"{REPL}replicas = 2\n", "", "replica-2", True),
     (f"{REPL}replicas = 2\n", "", "replica-3", False),
     (f"{REPL}replicas = 2\n", "", "replica-0", False),
-    (REPL, _knob("db.replicas", ["0", "3"], "0", "n"), "replica", True),
-    (REPL, _knob("db.replicas", ["0", "3"], "0", "n"), "replica-3", True),
-    (REPL, _knob("db.replicas", ["0", "3"], "0", "n"), "replica-4", False),
-    (f"{REPL}replicas = 4\n", _knob("db.replicas", ["2", "4"], "4", "n"), "replica-4", True),
+    (REPL, knob_toml("db.replicas", ["0", "3"], "0", "n"), "replica", True),
+    (REPL, knob_toml("db.replicas", ["0", "3"], "0", "n"), "replica-3", True),
+    (REPL, knob_toml("db.replicas", ["0", "3"], "0", "n"), "replica-4", False),
+    (f"{REPL}replicas = 4\n", knob_toml("db.replicas", ["2", "4"], "4", "n"), "replica-4", True),
     ("", "", "db-1", True),
     ("", "", "db-2", False),
     (SHARD, "", "db-1", True),
     (SHARD, "", "db-2", False),
     (f"{SHARD}shards = 3\n", "", "db-3", True),
     (f"{SHARD}shards = 3\n", "", "db-4", False),
-    (SHARD, _knob("db.shards", ["1", "4"], "1", "n"), "db-4", True),
-    (SHARD, _knob("db.shards", ["1", "4"], "1", "n"), "db-5", False),
-    (SHARD, _knob("db.shards", ["1", "4"], "1", "n"), "replica", False),
+    (SHARD, knob_toml("db.shards", ["1", "4"], "1", "n"), "db-4", True),
+    (SHARD, knob_toml("db.shards", ["1", "4"], "1", "n"), "db-5", False),
+    (SHARD, knob_toml("db.shards", ["1", "4"], "1", "n"), "replica", False),
     (f"{REPL}replicas = 1\n", "", "db-2", False),
 ])
 def test_event_targets(tables: str, knobs: str, target: str, ok: bool) -> None:
-    problems = _problems(TWO_TIER + tables + knobs + _event(target))
+    problems = problems_of(TWO_TIER + tables + knobs + event_toml(target))
     if ok:
         assert problems == []
     else:
@@ -305,7 +288,7 @@ def test_event_targets(tables: str, knobs: str, target: str, ok: bool) -> None:
 
 def test_replica_targets_through_a_layout_knob() -> None:
     """A single-box level that a knob can split may target the replicas the split brings."""
-    text = MINIMAL + f"{REPL}replicas = 1\n" + LAYOUT_KNOB + _event("replica-1")
+    text = MINIMAL + f"{REPL}replicas = 1\n" + LAYOUT_KNOB + event_toml("replica-1")
     assert loads_level(text).events[0].target == "replica-1"
 
 
@@ -325,11 +308,7 @@ def test_a_broken_database_level_gives_its_exact_line(path: Path) -> None:
 
 
 def test_validate_prints_exactly_these_lines_and_exits_1() -> None:
-    proc = run_validate(DATABASE_FILES)
-    assert proc.returncode == 1
-    assert proc.stderr == ""
-    assert "Traceback" not in proc.stdout
-    assert proc.stdout.splitlines() == [expected_line(p) for p in DATABASE_FILES]
+    assert validate_output(DATABASE_FILES) == (1, "", [expected_line(p) for p in DATABASE_FILES])
 
 
 # ---- building ---------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def test_things_inside_strings_and_comments_are_not_headers(index: LineIndex) ->
     assert index.line_of(("nowhere",)) is None
 
 
+@pytest.mark.timeout(10)  # microseconds when right; a regression loops forever
 def test_unterminated_things_do_not_hang() -> None:
     LineIndex('a = """\nnever closed\n')
     LineIndex("a = [1, 2,\n")

@@ -30,6 +30,7 @@ from scaleout_tui.engine.sessions import SessionSpec
 from scaleout_tui.engine.simulation import SimConfig
 from scaleout_tui.engine.storage import StorageSpec
 from tests.content.corpus import GOOD
+from tests.content.helpers import event_toml, knob_toml, problems_of
 from tests.content.test_loader import MINIMAL
 
 BALANCED = Path(__file__).parent / "fixtures" / "98-balanced.toml"
@@ -101,20 +102,6 @@ def test_injections(level: Level) -> None:
 
 
 # ---- rules ------------------------------------------------------------------------------------------
-def _problems(text: str) -> list[str]:
-    try:
-        loads_level(text)
-    except LevelError as e:
-        return [f"{e.field}: {e.message}"]
-    return []
-
-
-def _knob(param: str, choices: list[str], default: str, knob_id: str = "k") -> str:
-    quoted = ", ".join(f'"{c}"' for c in choices)
-    return (f'[[knobs]]\nid = "{knob_id}"\nlabel = "K"\nparam = "{param}"\n'
-            f'choices = [{quoted}]\ndefault = "{default}"\n')
-
-
 BALANCER = "[balancer]\n"
 CHECK = "[balancer]\n[health_check]\ninterval_s = 10\n"
 
@@ -137,7 +124,7 @@ CHECK = "[balancer]\n[health_check]\ninterval_s = 10\n"
     ("[storage]\n", "storage.nfs_cache_s", ["0", "30", "600"], "30"),
 ])
 def test_every_new_knob_param_is_accepted(tables: str, param: str, choices: list[str], default: str) -> None:
-    level = loads_level(MINIMAL + tables + _knob(param, choices, default))
+    level = loads_level(MINIMAL + tables + knob_toml(param, choices, default))
     assert level.knobs[1].param == param
 
 
@@ -171,7 +158,7 @@ def test_every_knob_param_has_a_rule() -> None:
 ])
 def test_a_bad_choice_names_the_knob(tables: str, param: str, choices: list[str], default: str,
                                      expected: str) -> None:
-    problems = _problems(MINIMAL + tables + _knob(param, choices, default))
+    problems = problems_of(MINIMAL + tables + knob_toml(param, choices, default))
     assert len(problems) == 1 and expected in problems[0], problems
 
 
@@ -193,7 +180,7 @@ def test_a_bad_choice_names_the_knob(tables: str, param: str, choices: list[str]
 ])
 def test_a_knob_default_must_equal_its_start_value(tables: str, param: str, choices: list[str], default: str,
                                                    expected: str) -> None:
-    problems = _problems(MINIMAL + tables + _knob(param, choices, default))
+    problems = problems_of(MINIMAL + tables + knob_toml(param, choices, default))
     assert len(problems) == 1 and problems[0].startswith("knobs[1].default: "), problems
     assert expected in problems[0]
 
@@ -210,12 +197,8 @@ def test_a_knob_default_must_equal_its_start_value(tables: str, param: str, choi
     ("", "storage.nfs_cache_s", "30", "[storage]"),
 ])
 def test_a_knob_needs_its_table(tables: str, param: str, choice: str, needs: str) -> None:
-    problems = _problems(MINIMAL + tables + _knob(param, [choice], choice))
+    problems = problems_of(MINIMAL + tables + knob_toml(param, [choice], choice))
     assert problems == [f"knobs[1].param: {param} needs {needs} in this level"]
-
-
-def _event(target: str, kind: str = "crash", extra: str = "") -> str:
-    return f'[[events]]\nat = 60\nkind = "{kind}"\ntarget = "{target}"\nrepair_s = 30\n{extra}'
 
 
 @pytest.mark.parametrize(("tables", "knobs", "target", "ok"), [
@@ -225,20 +208,20 @@ def _event(target: str, kind: str = "crash", extra: str = "") -> str:
     (BALANCER, "", "lb-1", True),
     (BALANCER, "", "lb-2", False),
     ("[balancer]\ncount = 2\n", "", "lb-2", True),
-    (BALANCER, _knob("lb.count", ["1", "2"], "1", "n"), "lb-2", True),
+    (BALANCER, knob_toml("lb.count", ["1", "2"], "1", "n"), "lb-2", True),
     ("[sessions]\n", "", "cache-1", False),
     ("[sessions]\n", "", "session", False),
     ('[sessions]\nstore = "shared"\n', "", "cache-1", True),
     ('[sessions]\nstore = "shared"\n', "", "session", True),
-    ("[sessions]\n", _knob("session.store", ["local", "shared"], "local", "s"), "cache-1", True),
-    ("[sessions]\n", _knob("session.store", ["local", "shared"], "local", "s"), "session", True),
+    ("[sessions]\n", knob_toml("session.store", ["local", "shared"], "local", "s"), "cache-1", True),
+    ("[sessions]\n", knob_toml("session.store", ["local", "shared"], "local", "s"), "session", True),
     ("", "", "web-2", False),
-    ("", _knob("web.count", ["1", "3"], "1", "n"), "web-3", True),
-    ("", _knob("web.count", ["1", "3"], "1", "n"), "web-4", False),
+    ("", knob_toml("web.count", ["1", "3"], "1", "n"), "web-3", True),
+    ("", knob_toml("web.count", ["1", "3"], "1", "n"), "web-4", False),
     ("", "", "cache-2", False),
 ])
 def test_event_targets(tables: str, knobs: str, target: str, ok: bool) -> None:
-    problems = _problems(MINIMAL + tables + knobs + _event(target))
+    problems = problems_of(MINIMAL + tables + knobs + event_toml(target))
     if ok:
         assert problems == []
     else:
@@ -247,7 +230,7 @@ def test_event_targets(tables: str, knobs: str, target: str, ok: bool) -> None:
 
 @pytest.mark.parametrize("kind", ["crash", "hang", "error", "slow"])
 def test_every_failure_kind_is_an_event_kind(kind: str) -> None:
-    assert loads_level(MINIMAL + _event("web", kind)).events[0].kind == kind
+    assert loads_level(MINIMAL + event_toml("web", kind)).events[0].kind == kind
 
 
 @pytest.mark.parametrize(("kind", "factor", "expected"), [
@@ -258,7 +241,7 @@ def test_every_failure_kind_is_an_event_kind(kind: str) -> None:
     ("reboot", "3", "events[0].kind: 'reboot' is not one of: crash, hang, error, slow, redirect, clone"),
 ])
 def test_event_factor(kind: str, factor: str, expected: str | None) -> None:
-    assert _problems(MINIMAL + _event("web", kind, f"factor = {factor}\n")) == ([] if expected is None
+    assert problems_of(MINIMAL + event_toml("web", kind, f"factor = {factor}\n")) == ([] if expected is None
                                                                                 else [expected])
 
 
@@ -268,7 +251,7 @@ def test_event_factor(kind: str, factor: str, expected: str | None) -> None:
     ('injections = "crash"', "injections: expected a list, got a string"),
 ])
 def test_bad_injections(line: str, expected: str) -> None:
-    assert _problems(line + "\n" + MINIMAL) == [expected]
+    assert problems_of(line + "\n" + MINIMAL) == [expected]
 
 
 @pytest.mark.parametrize(("table", "expected"), [
@@ -290,13 +273,13 @@ def test_bad_injections(line: str, expected: str) -> None:
     ('[engine]\naux_size = "m5.huge"\n', "engine.aux_size: 'm5.huge' is not an instance type"),
 ])
 def test_table_ranges_and_words(table: str, expected: str) -> None:
-    problems = _problems(MINIMAL + table)
+    problems = problems_of(MINIMAL + table)
     assert len(problems) == 1 and problems[0].startswith(expected), problems
 
 
 def test_a_level_may_hold_several_problems_at_once(tmp_path: Path) -> None:
     text = (MINIMAL.replace('id = "42-minimal"', 'id = "42-many"') + '[health_check]\nkind = "L5"\n'
-            + _knob("lb.algorithm", ["round_robin"], "round_robin") + _event("lb"))
+            + knob_toml("lb.algorithm", ["round_robin"], "round_robin") + event_toml("lb"))
     path = tmp_path / "42-many.toml"
     path.write_text(text)
     assert [p.field for p in validate_file(path)] == [

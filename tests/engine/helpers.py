@@ -9,8 +9,20 @@ import numpy as np
 from scaleout_tui.content.knobs import read_knob
 from scaleout_tui.engine import Command, FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
 from scaleout_tui.engine.autoscaler import Change
-from scaleout_tui.engine.traffic import Arrivals
+from scaleout_tui.engine.metrics import ERROR_CAUSES
+from scaleout_tui.engine.traffic import KINDS, Arrivals
 from scaleout_tui.game.texts import scaling_cause
+
+#: an error cause's index in the metrics' counts (``total_errors[E["session_lost"]]``)
+E = {name: i for i, name in enumerate(ERROR_CAUSES)}
+#: a request kind's code (``K["login"]``)
+K = {name: np.int8(i) for i, name in enumerate(KINDS)}
+
+
+def reqs(*rows: tuple[float, int, str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of (time, user, kind name, box) as the arrays a mechanism's per-tick call takes."""
+    t, u, k, b = zip(*rows, strict=True)
+    return np.array(t), np.array(u, np.int64), np.array([K[x] for x in k], np.int8), np.array(b, np.int64)
 
 
 def itype(vcpus: int, name: str = "box", speed: float = 1.0, price: float = 0.1) -> InstanceType:

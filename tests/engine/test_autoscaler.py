@@ -21,13 +21,13 @@ TUTORIAL = ScalingSpec(min_size=1, max_size=3, desired=1, policy="simple", perio
 
 
 def group(scaling: ScalingSpec, traffic: TrafficSpec | None = None, load: tuple[LoadTest, ...] = (),
-          duration: float = 900, failures=(), **kw: object) -> Simulation:
+          duration: float = 900, failures=(), tick_s: float = 0.1, **kw: object) -> Simulation:
     cfg = config(traffic or steady(0.0001, 0.01), vcpus=1, web_count=scaling.desired, duration=duration,
                  balancer=BalancerSpec("round_robin"),
                  health=HealthCheckSpec("L7", "/health", interval_s=10, timeout_s=5, healthy_threshold=2,
                                         unhealthy_threshold=2),
                  scaling=scaling, load_tests=load, deregistration_delay_s=30.0, failures=failures,
-                 timeout_s=30.0, tick_s=0.1, **kw)
+                 timeout_s=30.0, tick_s=tick_s, **kw)
     return Simulation(cfg, seed=kw.pop("seed", 1) if "seed" in kw else 1)
 
 
@@ -77,15 +77,18 @@ def test_closed_loop_load_saturates_a_box_at_its_capacity():
 
 
 def test_a_simple_policy_does_not_scale_again_inside_its_cooldown():
-    busy = TrafficSpec(curve=((0.0, 500.0),), kinds=(KindMix("page", 1.0, 0.010),))
-    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="simple", cooldown_s=300, boot_min_s=30,
+    # a full vCPU of demand keeps the alarm (CPU ≥ 10 %) on up to ten boxes, so every 60-s period
+    # would scale out again; a cooldown of two periods lets every other one through. Three
+    # cooldowns are enough to see it: scale-outs at 60, 180 and 300 s.
+    busy = TrafficSpec(curve=((0.0, 100.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="simple", cooldown_s=120, boot_min_s=30,
                        boot_max_s=30)
-    sim = group(spec, traffic=busy, duration=1300)
+    sim = group(spec, traffic=busy, duration=330)
     sim.run()
     assert sim.autoscaler is not None
     times = [h.t for h in sim.autoscaler.history if h.new > h.old]
     assert len(times) >= 3
-    assert all(b - a >= 300.0 for a, b in itertools.pairwise(times))
+    assert all(b - a >= 120.0 for a, b in itertools.pairwise(times))
     assert times[0] == pytest.approx(60.0)
 
 
@@ -102,23 +105,25 @@ def test_hpa_formula_and_tolerance():
 
 
 def test_hpa_scales_down_only_after_the_stabilisation_window():
-    # high load for 400 s, then almost none: scale-down waits out the 300 s window
+    # high load for 200 s, then almost none: scale-down waits out the 120 s window
     page = (KindMix("page", 1.0, 0.01),)
-    traffic = TrafficSpec(curve=((0.0, 300.0), (400.0, 300.0), (400.1, 1.0)), kinds=page)
+    drop, window = 200.0, 120.0
+    traffic = TrafficSpec(curve=((0.0, 300.0), (drop, 300.0), (drop + 0.1, 1.0)), kinds=page)
     spec = ScalingSpec(min_size=1, max_size=8, desired=2, policy="hpa", target_cpu=50.0, boot_min_s=20,
-                       boot_max_s=20)
-    sim = group(spec, traffic=traffic, duration=1000)
+                       boot_max_s=20, stabilization_s=window)
+    sim = group(spec, traffic=traffic, duration=drop + window + 80.0, tick_s=0.5)
     sim.run()
     assert sim.autoscaler is not None
     hist = sim.autoscaler.history
-    peak = max(h.new for h in hist if h.t < 400.0)
-    # the load drops at 400 s; the recommendation falls to 1 at once, but for 300 s the
-    # fleet only shrinks to the highest recommendation made within the window
-    early = [h.new for h in hist if 400.0 <= h.t < 400.0 + 285.0]
-    assert all(n >= 3 for n in early), early
+    peak = max(h.new for h in hist if h.t < drop)
+    # the load drops at 200 s; the recommendation falls to 1 at once, but for 120 s the
+    # fleet only shrinks to the highest recommendation made within the window (less one
+    # 15-s sync: the first reading after the drop still saw some of the load)
+    early = [h.new for h in hist if drop <= h.t < drop + window - 15.0]
+    assert early and all(n >= 3 for n in early), early
     assert peak >= 5 and sim.autoscaler.desired == 1
-    low = next(h for h in hist if h.new <= 2 and h.t > 400.0)
-    assert low.t >= 400.0 + 285.0
+    low = next(h for h in hist if h.new <= 2 and h.t > drop)
+    assert low.t >= drop + window - 15.0
     ups = [h for h in sim.autoscaler.history if h.new > h.old]
     assert ups and ups[0].t <= 30.0 + 0.01
 
@@ -153,24 +158,24 @@ def test_a_scheduled_action_fires_at_its_exact_time_despite_the_cooldown():
 
 
 def test_a_failed_instance_is_replaced_after_the_grace_period():
-    spec = ScalingSpec(min_size=2, max_size=2, desired=2, policy="none", health_check_grace_s=300.0,
+    spec = ScalingSpec(min_size=2, max_size=2, desired=2, policy="none", health_check_grace_s=150.0,
                        boot_min_s=40, boot_max_s=40)
-    hang = (ScheduledFailure(100.0, "web-1", 10_000.0, kind="hang"),)
-    sim = group(spec, traffic=steady(20.0, 0.01), duration=600, failures=hang)
+    hang = (ScheduledFailure(50.0, "web-1", 10_000.0, kind="hang"),)
+    sim = group(spec, traffic=steady(20.0, 0.01), duration=260, failures=hang)
     sim.run()
     assert sim.autoscaler is not None
     repl = [h for h in sim.autoscaler.history
             if h.cause == "replace_unhealthy" and h.params["box"] == "web-1"]
-    assert repl and 300.0 <= repl[0].t <= 300.0 + 5.0 + 0.01  # unhealthy at ~120, replaced once past grace
+    assert repl and 150.0 <= repl[0].t <= 150.0 + 5.0 + 0.01  # unhealthy at ~70, replaced once past grace
     assert sim.box("web-3").state == "running"
     assert len([b for b in sim.boxes if b.serves_web and b.state == "running"]) == 2
 
 
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
-    busy = TrafficSpec(curve=((0.0, 700.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
                        steps=((0.0, 1), (20.0, 2), (40.0, 3)), boot_min_s=40, boot_max_s=40)
-    sim = group(spec, traffic=busy, duration=400)
+    sim = group(spec, traffic=busy, duration=200)
     sim.run()
     assert sim.autoscaler is not None
     first = sim.autoscaler.history[0]
@@ -180,21 +185,24 @@ def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
 
 
 def test_target_tracking_converges_on_the_target():
+    # 20-s periods (and a boot of half a period, as AWS's 30 s is of its 60 s) and a half-second
+    # tick: the 30 periods the policy needs to overshoot, come back and settle take 10 minutes
+    period = 20.0
     steady_load = TrafficSpec(curve=((0.0, 240.0),), kinds=(KindMix("page", 1.0, 0.010),))
-    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="target", target_cpu=60.0, boot_min_s=30,
-                       boot_max_s=30)
-    sim = group(spec, traffic=steady_load, duration=1800)
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="target", target_cpu=60.0, boot_min_s=10,
+                       boot_max_s=10, period_s=period)
+    sim = group(spec, traffic=steady_load, duration=30 * period, tick_s=0.5)
     sim.run()
     asg = sim.autoscaler
     assert asg is not None
     # scale-out needs 3 periods above target; scale-in needs 15 below 90 % of it, so the
-    # overshoot of the first minutes (the metric still remembers the saturated period) is
-    # taken back only after a quarter of an hour
+    # overshoot of the first periods (the metric still remembers the saturated period) is
+    # taken back only 15 periods later
     ins = [h for h in asg.history if h.new < h.old]
     outs = [h for h in asg.history if h.new > h.old]
-    assert outs[0].t == pytest.approx(180.0)
+    assert outs[0].t == pytest.approx(3 * period)
     before = [h for h in outs if h.t < ins[0].t]
-    assert ins and ins[0].t - before[-1].t >= 15 * 60.0 - 0.01
+    assert ins and ins[0].t - before[-1].t >= 15 * period - 0.01
     # 2.4 workers of demand at 60 % each needs ceil(2.4 / 0.6) = 4 boxes
     assert asg.desired in (4, 5)
     assert 45.0 <= asg.datapoints[-1][1] <= 70.0

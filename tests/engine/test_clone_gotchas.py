@@ -3,25 +3,13 @@ that keeps its own local database. Exact small cases first, then whole runs."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from scaleout_tui.engine import Command, KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.localdb import DataCopies
-from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.redirects import Redirects
-from scaleout_tui.engine.traffic import KINDS
-from tests.engine.helpers import config, knob
-
-E = {name: i for i, name in enumerate(ERROR_CAUSES)}
-K = {name: np.int8(i) for i, name in enumerate(KINDS)}
-
-
-def reqs(*rows: tuple[float, int, str, int]):
-    t, u, k, b = zip(*rows, strict=True)
-    return np.array(t), np.array(u, np.int64), np.array([K[x] for x in k], np.int8), np.array(b, np.int64)
+from tests.engine.helpers import E, config, knob, reqs
 
 
 # ---- redirects ----------------------------------------------------------------------------
@@ -79,13 +67,15 @@ def test_one_copy_never_diverges():
 
 # ---- whole runs --------------------------------------------------------------------------
 def shop(app: AppSpec, failures=(), n: int = 3, duration: float = 400.0):
+    """Three web boxes, a database and a balancer. A half-second tick: pins, strays and health
+    checks are decided per request and on the engine's clock, not on tick boundaries."""
     kinds = (KindMix("login", 0.1, 0.004, 0.002), KindMix("page", 0.6, 0.004, 0.002),
              KindMix("write", 0.2, 0.004, 0.004), KindMix("static", 0.1, 0.001))
     traffic = TrafficSpec(curve=((0.0, 120.0),), kinds=kinds, users=400)
     return config(traffic, vcpus=2, web_count=n, duration=duration, layout="two-tier", db_vcpus=4,
                   balancer=BalancerSpec("round_robin"),
                   health=HealthCheckSpec("L7", "/health", interval_s=5, timeout_s=2, unhealthy_threshold=2),
-                  app=app, failures=failures, timeout_s=10.0, tick_s=0.1, queue_limit=511)
+                  app=app, failures=failures, timeout_s=10.0, tick_s=0.5, queue_limit=511)
 
 
 REDIRECT_THEN_CRASH = (ScheduledFailure(50.0, "web-2", 1000.0, "redirect"),

@@ -2,7 +2,9 @@
 
 Tolerances are set from the standard error of a mean response time at the given
 utilisation and sample size (for M/M/1 at ρ = 0.8 and ~10^6 requests the relative
-standard error is about 1 %), so a real modelling error of a few percent fails.
+standard error is about 1 %), so a real modelling error of a few percent fails. That takes
+up to 10^6 requests a test: these are marked ``slow`` (CI runs them; ``make test-fast`` does
+not). Only the comparison of pooling with splitting, whose effect is fourfold, runs short.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ def mean_response(sim: Simulation) -> float:
     return m.latency_sum / m.completed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c,rho,tol", [(1, 0.5, 0.02), (1, 0.8, 0.04), (4, 0.5, 0.015), (4, 0.8, 0.03),
                                        (16, 0.8, 0.02)])
 def test_pooled_mmc_matches_erlang_c(c, rho, tol):
@@ -32,6 +35,7 @@ def test_pooled_mmc_matches_erlang_c(c, rho, tol):
     assert mean_response(sim) == pytest.approx(expect, rel=tol)
 
 
+@pytest.mark.slow
 def test_random_dispatch_to_independent_servers_is_mm1():
     # Random splitting of a Poisson stream gives each server its own Poisson stream:
     # n independent M/M/1 queues, each with λ/n.
@@ -43,15 +47,18 @@ def test_random_dispatch_to_independent_servers_is_mm1():
 
 
 def test_pooling_beats_splitting():
-    # Same total capacity: one 8-worker box vs 8 one-worker boxes with random dispatch.
+    # Same total capacity: one 8-worker box vs 8 one-worker boxes with random dispatch. At
+    # ρ = 0.8 theory gives a ratio of 0.25 (Erlang C against M/M/1); 64,000 requests measure
+    # 0.26-0.28 over several seeds, far from the 0.5 asserted.
     mu, lam = 100.0, 640.0
-    pooled = Simulation(config(steady(lam, 1 / mu), vcpus=8, duration=400), seed=4)
-    split = Simulation(config(steady(lam, 1 / mu), vcpus=1, web_count=8, duration=400), seed=4)
+    pooled = Simulation(config(steady(lam, 1 / mu), vcpus=8, duration=100), seed=4)
+    split = Simulation(config(steady(lam, 1 / mu), vcpus=1, web_count=8, duration=100), seed=4)
     pooled.run()
     split.run()
     assert mean_response(pooled) < 0.5 * mean_response(split)
 
 
+@pytest.mark.slow
 def test_p99_wait_matches_erlang_c_tail():
     c, mu, rho = 4, 200.0, 0.8
     lam = rho * c * mu
@@ -67,6 +74,7 @@ def test_p99_wait_matches_erlang_c_tail():
     assert got_p99 == pytest.approx(expect_p99, rel=0.06)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c,rho", [(1, 0.7), (3, 0.9)])
 def test_littles_law(c, rho):
     mu = 100.0
@@ -82,6 +90,7 @@ def test_littles_law(c, rho):
     assert pytest.approx(X * W, rel=0.03) == L
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_tick_length():
     lam, mu, c = 600.0, 200.0, 4
     out = {}

@@ -15,8 +15,14 @@ from scaleout_tui.content.paths import level_ids, levels_dir
 from scaleout_tui.game.headless import run_level
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
-SEEDS = range(1, 11)
 LEVELS = level_ids()
+#: A whole level is one of the suite's longest runs (2-10 s of CPU), so each runs on seed 1 in
+#: ``make test-fast`` and on seeds 1-3 in CI (the seeds the engine's reference reports use).
+#: Seeds 1-10 were measured when this was cut from ten seeds: the reference solutions' tight
+#: margins (06's lost writes, 02's and 08's cost: 0-5 % of the target) do not move with the seed;
+#: the objectives that do move by up to 12 % of their target had margins of 41 % or more; and
+#: no objective of a starting set-up was met on any seed (the nearest missed by 67 %).
+SEEDS = [pytest.param(seed, marks=() if seed == 1 else pytest.mark.slow) for seed in (1, 2, 3)]
 
 
 def test_the_campaign_ships_its_levels():
@@ -61,6 +67,7 @@ def test_the_tutorials_experiment_ships_as_a_scenario():
     assert run_level("90-ab-experiment", seed=1, sets={"policy": "none"})["won"] is False
 
 
+@pytest.mark.slow  # three whole runs of the longest level
 @pytest.mark.parametrize("sets,fails", [
     ({"policy": "none"}, "slo"),                  # a fleet fixed at its minimum misses the SLO
     ({"min": "60"}, "cost"),                      # a fleet fixed at the maximum costs too much

@@ -19,6 +19,7 @@ from scaleout_tui.content.scenarios import load_scenario, load_scenario_file, sc
 from scaleout_tui.content.series import RateSeries, write_series
 from scaleout_tui.engine import Command, KindMix, Simulation
 from scaleout_tui.engine.traffic import Shape, TrafficSource, TrafficSpec
+from tests.content.helpers import knob_toml
 from tests.content.test_loader import MINIMAL
 
 LIBRARY = ["ad-campaign", "ddos", "diurnal", "flash-crowd", "heavy-tailed", "steady", "world-cup"]
@@ -108,7 +109,7 @@ def test_flash_crowd_drives_arrivals_at_ten_times_the_base() -> None:
 
 def test_switching_scenario_mid_run_starts_it_then() -> None:
     level = loads_level(MINIMAL.replace("curve = [[0, 5]]", "curve = [[0, 40]]")
-                        + _knob(["steady", "flash-crowd"], "steady"))
+                        + knob_toml("traffic.scenario", ["steady", "flash-crowd"], "steady"))
     cfg = build_config(level, load_catalog_default())
     assert [s.name for s in cfg.scenarios] == ["steady", "flash-crowd"]
     a, b = Simulation(cfg, 3), Simulation(cfg, 3)
@@ -134,15 +135,9 @@ def test_unknown_scenario_names_field_line_and_library(tmp_path: Path) -> None:
 
 def test_knob_choices_must_be_library_names_and_default_the_start() -> None:
     with pytest.raises(LevelError, match=r"knobs\[1\]\.choices\[1\]: no traffic scenario 'tsunami'"):
-        loads_level(MINIMAL + _knob(["steady", "tsunami"], "steady"))
+        loads_level(MINIMAL + knob_toml("traffic.scenario", ["steady", "tsunami"], "steady"))
     with pytest.raises(LevelError, match=r"knobs\[1\]\.default: must equal traffic\.scenario \('steady'"):
-        loads_level(MINIMAL + _knob(["steady", "ddos"], "ddos"))
-
-
-def _knob(choices: list[str], default: str) -> str:
-    quoted = ", ".join(f'"{c}"' for c in choices)
-    return (f'[[knobs]]\nid = "traffic"\nlabel = "Traffic"\nparam = "traffic.scenario"\n'
-            f'choices = [{quoted}]\ndefault = "{default}"\n')
+        loads_level(MINIMAL + knob_toml("traffic.scenario", ["steady", "ddos"], "ddos"))
 
 
 def test_series_drives_arrivals_at_its_mean_rate(tmp_path: Path) -> None:

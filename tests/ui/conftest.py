@@ -35,6 +35,11 @@ LEVEL_6 = "06-replicas"
 LEVEL_7 = "07-sharding"
 LEVEL_8 = "08-autoscaling"
 REPO = Path(__file__).resolve().parents[2]
+#: the screenshot sizes: the minimum and a large terminal
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+#: the same, for a picture taken after 10 or more simulated minutes of a level: both sizes cost
+#: the whole run, so the large one is left to the full suite (marked slow; CI runs it)
+LONG_RUN_SIZES = [SIZES[0], pytest.param((200, 60), id="200x60", marks=pytest.mark.slow)]
 
 
 def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -67,6 +72,11 @@ def first_two_levels() -> Content:
     content = load_content()
     keep = tuple(lv for lv in content.levels if lv.id in (LEVEL_1, LEVEL_2))
     return dataclasses.replace(content, levels=keep, errors=(), sandbox=None)
+
+
+def two_level_game() -> ScaleoutApp:
+    """The app on ``first_two_levels()``, with the manual clock."""
+    return make_app(manual_clock=True, content=first_two_levels())
 
 
 def solution_knobs(level_id: str) -> dict[str, str]:

@@ -463,7 +463,7 @@ def test_scaling_history_lists_newest_first_and_fits_one_line_when_short() -> No
     from scaleout_tui.ui.widgets.scaling import history_text
 
     changes = (ScalingChange(900.0, 2, 3, "CPU 72 % ≥ 70 % for 1 of 1 periods"),
-               ScalingChange(1920.0, 3, 40, "scheduled action"))
+               ScalingChange(1920.0, 3, 40, "scheduled"))
     table = history_text(changes, 60, 10).plain.splitlines()
     assert table[1].startswith("32:00   3 → 40") and table[1].endswith("scheduled action")
     assert table[2].startswith("15:00   2 → 3")

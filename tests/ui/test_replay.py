@@ -15,7 +15,7 @@ from textual.widgets import Select
 from scaleout_tui.game.headless import report
 from scaleout_tui.recording import open_replay, read_recording
 from scaleout_tui.ui import recordings
-from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.pick import RecordingPicker
@@ -23,11 +23,7 @@ from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
 from scaleout_tui.ui.widgets.clockbar import ClockBar
 from scaleout_tui.ui.widgets.policy import PolicyPanel
-from tests.ui.conftest import async_test, first_two_levels, open_level
-
-
-def game() -> ScaleoutApp:
-    return make_app(manual_clock=True, content=first_two_levels())
+from tests.ui.conftest import async_test, open_level, two_level_game
 
 
 async def open_recording(pilot: Pilot[int], path: Path) -> ReplayScreen:
@@ -44,7 +40,7 @@ async def open_recording(pilot: Pilot[int], path: Path) -> ReplayScreen:
 async def test_scrub_forward_back_to_the_end_and_to_the_start(home: Path,
                                                               level_1_recordings: tuple[Path, Path]) -> None:
     small, _ = level_1_recordings
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recording(pilot, small)
         await pilot.press("right", "right", "right_square_bracket")
@@ -76,7 +72,7 @@ async def test_scrub_forward_back_to_the_end_and_to_the_start(home: Path,
 async def test_take_over_continues_as_a_recorded_game(home: Path,
                                                       level_1_recordings: tuple[Path, Path]) -> None:
     small, _ = level_1_recordings
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         replay_screen = await open_recording(pilot, small)
         replay_screen.seek(1200.0)
@@ -111,7 +107,7 @@ async def test_load_replay_from_the_map_then_compare(home: Path,
     folder.mkdir(parents=True)
     shutil.copy(small, folder / "01-single-server-play-20260101-000000.jsonl")
     shutil.copy(large, folder / "01-single-server-play-20260102-000000.jsonl")
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("l")
         await pilot.pause()
@@ -145,7 +141,7 @@ async def test_load_replay_from_the_map_then_compare(home: Path,
 
 @async_test
 async def test_a_played_run_is_recorded_and_replays_to_its_debrief(home: Path) -> None:
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         play = await open_level(pilot)
         await pilot.press("3", "space")
@@ -169,7 +165,7 @@ async def test_a_broken_recording_from_the_map_is_a_notice(home: Path) -> None:
     folder = recordings.folder()
     folder.mkdir(parents=True)
     (folder / "01-single-server-play-20260101-000000.jsonl").write_text('{"type":"header","format":9}\n')
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("l")
         await pilot.pause()
@@ -191,7 +187,7 @@ async def test_the_policy_panel_following_the_recording_never_changes_it(home: P
                       '[[changes]]\nat = 60\nknob = "size"\nvalue = "m5.xlarge"\n')
     path = tmp_path / "resize.jsonl"
     run_recorded("01-single-server", path, 1, {}, policy)
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_recording(pilot, path)
         await pilot.press("right", "right", "right")
@@ -209,7 +205,7 @@ async def test_the_policy_panel_following_the_recording_never_changes_it(home: P
 
 @async_test
 async def test_a_run_left_before_it_started_leaves_no_recording(home: Path) -> None:
-    app = game()
+    app = two_level_game()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_level(pilot)
         assert len(recordings.listing()) == 1  # recording from the start...

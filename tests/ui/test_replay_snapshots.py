@@ -14,17 +14,13 @@ import pytest
 from textual.pilot import Pilot
 
 from scaleout_tui.recording import open_replay
-from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
-from tests.ui.conftest import first_two_levels
+from tests.ui.conftest import SIZES, two_level_game
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
 MOMENT_S = 1500.0
 
-
-def game() -> ScaleoutApp:
-    return make_app(manual_clock=True, content=first_two_levels())
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -42,7 +38,7 @@ def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  
         screen.seek(MOMENT_S)
         await pilot.pause()
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -61,4 +57,4 @@ def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # 
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.b.now == MOMENT_S
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)

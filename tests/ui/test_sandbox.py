@@ -19,9 +19,7 @@ from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import SANDBOX_OPTION
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.widgets.policy import PolicyPanel
-from tests.ui.conftest import async_test
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
+from tests.ui.conftest import SIZES, async_test
 
 
 async def open_sandbox(pilot: Pilot[int], scenario: str | None = None, seconds: float = 0.0) -> PlayScreen:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from scaleout_tui.ui.app import ScaleoutApp, make_app
+from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from tests.ui.conftest import (
     LEVEL_3,
@@ -25,29 +25,24 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
-    first_two_levels,
+    LONG_RUN_SIZES,
+    SIZES,
     open_level,
     play_at,
     solution_knobs,
+    two_level_game,
     unlock_through,
 )
 
 
-def game() -> ScaleoutApp:
-    return make_app(manual_clock=True, content=first_two_levels())
-
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 60), id="200x60")]
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_campaign_map(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(game(), terminal_size=size)
+    assert snap_compare(two_level_game(), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_briefing(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(game(), press=["enter"], terminal_size=size)
+    assert snap_compare(two_level_game(), press=["enter"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -57,10 +52,10 @@ def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[
         play.advance(300)
         await pilot.pause()
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[int]) -> None:
         play = await open_level(pilot)
@@ -68,13 +63,13 @@ def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int
         await pilot.pause()
         assert isinstance(pilot.app.screen, DebriefScreen)
 
-    assert snap_compare(game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
 
 # ---- the scale-out levels: the balancer's view, sessions, files ---------------------------------
 # These use the full campaign (levels 3-5 must be there) with earlier levels marked won in the
 # temporary progress file; only play screens are taken, so adding a level changes none of them.
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                                 size: tuple[int, int]) -> None:
     """Seed 1, the reference checks (L7 on /health every 5 s, two balancer nodes): the level
@@ -89,7 +84,7 @@ def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, ho
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                  size: tuple[int, int]) -> None:
     """The starting policy (sessions local to each box, round robin) half a minute after the
@@ -103,7 +98,7 @@ def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # t
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                             size: tuple[int, int]) -> None:
     """The starting policy (files on each box's own disk) at 10:00: a download routed to a box
@@ -121,7 +116,7 @@ def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: 
 REPLICAS = {"replicas": "2", "reads": "read_your_writes"}
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                     size: tuple[int, int]) -> None:
     """The reference policy (two replicas, read-your-writes) at 14:00, in the flash sale that
@@ -136,7 +131,7 @@ def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  #
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                           size: tuple[int, int]) -> None:
     """The same policy at 25:40: the master died at 25:00, replica-1 was promoted at 25:30
@@ -151,7 +146,7 @@ def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Pa
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                     size: tuple[int, int]) -> None:
     """Three shards keyed by created_at at 10:00: every insert has the newest key, so db-3
@@ -167,7 +162,7 @@ def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  
 
 
 # ---- auto scaling: the capacity chart and the scaling history -------------------------------------
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                           size: tuple[int, int]) -> None:
     """The reference policy (target tracking, 40 instances scheduled at 32:00) at 34:00, in the
