@@ -462,11 +462,14 @@ def test_scaling_history_lists_newest_first_and_fits_one_line_when_short() -> No
     from scaleout_tui.engine.snapshot import ScalingChange
     from scaleout_tui.ui.widgets.scaling import history_text
 
-    changes = (ScalingChange(900.0, 2, 3, "CPU 72 % ≥ 70 % for 1 of 1 periods"),
+    rule = (("metric", "cpu"), ("value", 72.0), ("threshold", 70.0), ("m", 1), ("n", 1), ("step", 1),
+            ("until", 1200.0))
+    changes = (ScalingChange(900.0, 2, 3, "simple_out", rule),
                ScalingChange(1920.0, 3, 40, "scheduled"))
     table = history_text(changes, 60, 10).plain.splitlines()
     assert table[1].startswith("32:00   3 → 40") and table[1].endswith("scheduled action")
     assert table[2].startswith("15:00   2 → 3")
+    assert "CPU 72 % ≥ 70 % for 1 of 1 periods → +1" in table[2]  # worded from the code, cut to 60 cells
     assert history_text(changes, 60, 2).plain.count("\n") == 1  # header + the newest only
     line = history_text(changes, 24, 1).plain
     assert "\n" not in line and line.startswith("Last scaling 32:00") and line.endswith("…")
