@@ -9,7 +9,13 @@ import numpy as np
 from scaleout_tui.content.knobs import read_knob
 from scaleout_tui.engine import Command, FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
 from scaleout_tui.engine.autoscaler import Change
+from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.metrics import ERROR_CAUSES
+from scaleout_tui.engine.replication import ReplicationSpec
+from scaleout_tui.engine.sessions import SessionSpec
+from scaleout_tui.engine.shardrouter import ShardingSpec
+from scaleout_tui.engine.storage import StorageSpec
 from scaleout_tui.engine.traffic import KINDS, Arrivals
 from scaleout_tui.game.texts import scaling_cause
 
@@ -91,3 +97,45 @@ def knob(sim: Simulation, param: str, text: object) -> Command:
 def worded(change: Change) -> str:
     """A capacity change's cause as the game words it (the engine keeps a code and numbers)."""
     return scaling_cause(change.cause, change.params)
+
+
+# ---- the set-ups several mechanisms' tests share --------------------------------------------
+
+def lb_config(n=3, rate=60.0, app=0.005, check=None, failures=(), balancer=None, tick_s=0.5, **kw):
+    """Three web boxes behind a balancer. A half-second tick: the checks, crashes and boots
+    asserted here run on the engine's own clock, not on tick boundaries."""
+    return config(steady(rate, app), vcpus=2, web_count=n, duration=kw.pop("duration", 400),
+                  layout="single", balancer=balancer or BalancerSpec(),
+                  health=check or HealthCheckSpec(kind="L7", path="/health", interval_s=10, timeout_s=2,
+                                                   healthy_threshold=3, unhealthy_threshold=2),
+                  failures=failures, timeout_s=kw.pop("timeout_s", 5.0), tick_s=tick_s, **kw)
+
+
+def db_heavy(routing: str = "replicas", replicas: int = 2, write_share: float = 0.2, rate: float = 150.0,
+             failures=(), sharding: ShardingSpec | None = None, users: int = 2000, duration: float = 300,
+             **kw: object):
+    """A two-tier shop with a replicated or sharded database. A half-second tick: lag, staleness
+    and placement are worked out per request, failover and moves on the engine's clock."""
+    kinds = (KindMix("page", 1.0 - write_share, 0.004, 0.004), KindMix("write", write_share, 0.004, 0.006))
+    traffic = TrafficSpec(curve=((0.0, rate),), kinds=kinds, users=users)
+    return config(traffic, vcpus=4, db_vcpus=4, layout="two-tier", duration=duration,
+                  replication=ReplicationSpec(replicas, routing, failover_s=20.0) if replicas else None,
+                  sharding=sharding, failures=failures, timeout_s=10.0, tick_s=0.5, rtt_s=0.0005, **kw)
+
+
+#: long enough for every user to log in, upload and come back several times (100 req/s, 300 users)
+DURATION = 200.0
+
+
+def web_app(store: str = "local", sticky: bool = False, storage: str | None = None, failures=(), n=2,
+            duration: float = DURATION):
+    """Two web boxes behind a balancer. A half-second tick: what is asserted here is counted per
+    request, and the engine's results do not depend on the tick (test_queueing_theory)."""
+    kinds = (KindMix("login", 0.1, 0.005), KindMix("page", 0.6, 0.005), KindMix("upload", 0.1, 0.005),
+             KindMix("download", 0.1, 0.005), KindMix("static", 0.1, 0.001))
+    traffic = TrafficSpec(curve=((0.0, 100.0),), kinds=kinds, users=300)
+    return config(traffic, vcpus=2, web_count=n, duration=duration,
+                  balancer=BalancerSpec("round_robin", sticky=sticky),
+                  health=HealthCheckSpec("L7", "/health", interval_s=5, timeout_s=2, unhealthy_threshold=2),
+                  sessions=SessionSpec(store), storage=StorageSpec(storage) if storage else None,
+                  failures=failures, timeout_s=10.0, tick_s=0.5)

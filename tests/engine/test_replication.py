@@ -1,16 +1,14 @@
-"""Replication lag, stale reads, failover loss and shard placement: exact small cases
-and whole runs."""
+"""Replication: lag, stale reads, read-your-writes, failover loss; exact small cases and whole runs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
+from scaleout_tui.engine import ScheduledFailure, Simulation
 from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.replication import Replication, ReplicationSpec
-from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter, place
-from tests.engine.helpers import config, knob
+from tests.engine.helpers import db_heavy
 
 
 def repl(apply_factor: float = 1.0, routing: str = "replicas", replicas: int = 1) -> Replication:
@@ -84,18 +82,6 @@ def test_master_failover_loses_exactly_the_unreplicated_writes():
     assert r2.lost_on_promotion(10, failed_at=5.5, promoted_at=11.0) == 0  # waited for the replay
 
 
-def db_heavy(routing: str = "replicas", replicas: int = 2, write_share: float = 0.2, rate: float = 150.0,
-             failures=(), sharding: ShardingSpec | None = None, users: int = 2000, duration: float = 300,
-             **kw: object):
-    """A two-tier shop with a replicated or sharded database. A half-second tick: lag, staleness
-    and placement are worked out per request, failover and moves on the engine's clock."""
-    kinds = (KindMix("page", 1.0 - write_share, 0.004, 0.004), KindMix("write", write_share, 0.004, 0.006))
-    traffic = TrafficSpec(curve=((0.0, rate),), kinds=kinds, users=users)
-    return config(traffic, vcpus=4, db_vcpus=4, layout="two-tier", duration=duration,
-                  replication=ReplicationSpec(replicas, routing, failover_s=20.0) if replicas else None,
-                  sharding=sharding, failures=failures, timeout_s=10.0, tick_s=0.5, rtt_s=0.0005, **kw)
-
-
 def test_reads_on_replicas_can_be_stale_read_your_writes_removes_them():
     stale = {}
     for routing in ("master", "replicas", "read_your_writes"):
@@ -121,62 +107,6 @@ def test_master_crash_promotes_a_replica_and_counts_lost_writes():
     assert sim.metrics.total_errors[4] > 0
     late = sim.metrics.windows[-30:]
     assert sum(int(w.errors.sum()) for w in late) == 0
-
-
-def test_hashed_keys_spread_evenly_monotonic_keys_pile_onto_one_shard():
-    assert np.bincount(place(np.arange(60), 3, "user_hash", 60)).tolist() == [20, 20, 20]
-    assert np.bincount(place(np.arange(60), 3, "user_range", 60)).tolist() == [20, 20, 20]
-    rng = np.random.default_rng(2)
-    for key, check in (("user_hash", lambda s: max(s) < 0.27), ("created_at", lambda s: max(s) >= 0.9)):
-        router = ShardRouter(ShardingSpec(4, key), users=100_000, rng=rng)
-        for b in range(4):
-            router.add_shard(b)
-        router.route(np.zeros(40_000), rng.integers(0, 100_000, 40_000), np.ones(40_000, bool))
-        assert check(router.share()), (key, router.share())
-
-
-def test_range_queries_on_a_hashed_key_ask_every_shard():
-    router = ShardRouter(ShardingSpec(3, "user_hash", range_query_share=1.0), users=100,
-                         rng=np.random.default_rng(0))
-    for b in range(3):
-        router.add_shard(b)
-    pos = router.route(np.zeros(10), np.arange(10), np.zeros(10, bool))
-    assert (pos == -1).all()
-    ranged = ShardRouter(ShardingSpec(3, "user_range", range_query_share=1.0), users=100,
-                         rng=np.random.default_rng(0))
-    for b in range(3):
-        ranged.add_shard(b)
-    assert (ranged.route(np.zeros(10), np.arange(10), np.zeros(10, bool)) >= 0).all()
-
-
-def test_broadcast_queries_load_every_shard_and_wait_for_the_slowest():
-    spec = ShardingSpec(3, "user_hash", range_query_share=0.5)
-    sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0), seed=5)
-    sim.run()
-    assert sim.metrics.total_errors.sum() == 0
-    plain = Simulation(db_heavy(replicas=0, sharding=ShardingSpec(3, "user_hash"), rate=100.0), seed=5)
-    plain.run()
-    db = [b.index for b in sim.boxes if b.role == "db"]
-    busy = sum(float(w.busy[db].sum()) for w in sim.metrics.windows)
-    busy_plain = sum(float(w.busy[db].sum()) for w in plain.metrics.windows)
-    assert busy > 1.5 * busy_plain
-
-
-def test_adding_a_shard_moves_chunks_at_a_visible_cost():
-    spec = ShardingSpec(2, "user_hash", move_s_per_shard=60.0, move_load=0.5)
-    sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0, boot_s=30.0, duration=400), seed=6)
-    sim.advance(100)
-    sim.apply(knob(sim, "db.shards", 3))
-    sim.run()
-    codes = [(e.code, round(e.t)) for e in sim.log]
-    assert ("chunks_moving", 130) in codes and ("chunks_moved", 190) in codes
-    assert sim.shard_router is not None and sim.shard_router.n == 3
-    db = [b.index for b in sim.boxes if b.role == "db"]
-    during = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[135:185]])
-    after = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[250:390]])
-    assert during > after + 0.5  # the move's reads cost the old shards CPU
-    share = sim.shard_router.share()
-    assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived
 
 
 def test_a_hung_replica_times_out_the_reads_sent_to_it_and_nothing_else():

@@ -1,16 +1,14 @@
-"""Session loss and missing files: exact small cases and whole runs."""
+"""Sessions: where a login lives, what a dead box or a broken store takes with it; exact small
+cases and whole runs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
-from scaleout_tui.engine.balancer import BalancerSpec
-from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine import ScheduledFailure, Simulation
 from scaleout_tui.engine.sessions import SessionSpec, SessionStore
-from scaleout_tui.engine.storage import FileStore, StorageSpec
-from tests.engine.helpers import E, config, reqs
+from tests.engine.helpers import DURATION, E, reqs, web_app
 
 
 def test_local_sessions_are_lost_on_another_box_and_shared_ones_are_not():
@@ -42,34 +40,6 @@ def test_a_dead_box_takes_exactly_its_local_sessions():
     assert s.drop_box(1) == 2
     lost, _ = s.check(*reqs((1.0, 1, "page", 0), (1.1, 2, "page", 0), (1.2, 3, "page", 0)))
     assert lost.tolist() == [False, True, True]
-
-
-def test_local_disk_loses_files_nfs_delays_them_object_storage_never():
-    rows = [(0.0, 4, "upload", 0), (1.0, 4, "download", 1), (40.0, 4, "download", 1),
-            (41.0, 4, "download", 0), (42.0, 5, "download", 1)]
-    expect = {"local": [False, True, True, False, False], "nfs": [False, True, False, False, False],
-              "object": [False] * 5}
-    for mode, want in expect.items():
-        store = FileStore(StorageSpec(mode, nfs_cache_s=30.0), users=10)
-        assert store.apply(*reqs(*rows)).tolist() == want, mode
-
-
-#: long enough for every user to log in, upload and come back several times (100 req/s, 300 users)
-DURATION = 200.0
-
-
-def web_app(store: str = "local", sticky: bool = False, storage: str | None = None, failures=(), n=2,
-            duration: float = DURATION):
-    """Two web boxes behind a balancer. A half-second tick: what is asserted here is counted per
-    request, and the engine's results do not depend on the tick (test_queueing_theory)."""
-    kinds = (KindMix("login", 0.1, 0.005), KindMix("page", 0.6, 0.005), KindMix("upload", 0.1, 0.005),
-             KindMix("download", 0.1, 0.005), KindMix("static", 0.1, 0.001))
-    traffic = TrafficSpec(curve=((0.0, 100.0),), kinds=kinds, users=300)
-    return config(traffic, vcpus=2, web_count=n, duration=duration,
-                  balancer=BalancerSpec("round_robin", sticky=sticky),
-                  health=HealthCheckSpec("L7", "/health", interval_s=5, timeout_s=2, unhealthy_threshold=2),
-                  sessions=SessionSpec(store), storage=StorageSpec(storage) if storage else None,
-                  failures=failures, timeout_s=10.0, tick_s=0.5)
 
 
 def test_round_robin_with_local_sessions_loses_them_a_shared_store_does_not():
@@ -110,25 +80,13 @@ def test_the_shared_store_is_a_single_point_of_failure():
     assert down > 0.5 * 30 * 100 * 0.5  # most logged-in traffic for 30 s
 
 
-@pytest.mark.parametrize("mode,missing", [("local", True), ("nfs", True), ("object", False)])
-def test_files_not_found_by_storage(mode, missing):
-    sim = Simulation(web_app("shared", storage=mode), seed=4)
-    sim.run()
-    nf = int(sim.metrics.total_errors[E["not_found"]])
-    assert (nf > 0) == missing
-    if mode == "nfs":
-        local = Simulation(web_app("shared", storage="local"), seed=4)
-        local.run()
-        assert nf < local.metrics.total_errors[E["not_found"]]
-
-
 @pytest.mark.parametrize("kind,cause", [("error", "store_down"), ("hang", "timeout")])
 def test_a_broken_session_store_fails_the_requests_that_need_it_and_only_in_its_window(kind, cause):
     """Issue 13: an app fault on the shared store acts on what reaches it. From 300 s to 360 s an
     erroring store makes those requests fail at once (store_down), a hung one leaves them to time
     out at the client (10 s); before and after, nothing fails."""
     fault = (ScheduledFailure(300.0, "session", 60.0, kind),)
-    sim = Simulation(web_app("shared", failures=fault), seed=1)
+    sim = Simulation(web_app("shared", failures=fault, duration=420.0), seed=1)
     sim.advance(299.0)
     assert sim.metrics.total_errors.sum() == 0
     sim.run()

@@ -1,5 +1,5 @@
-"""Hand-computed cases of each mechanism: resize downtime, crashes, queue limits,
-timeouts, cost, conservation and determinism."""
+"""The kernel and whole runs: resize downtime, crashes, queue limits, timeouts, cost,
+conservation and determinism, worked out by hand."""
 
 from __future__ import annotations
 

@@ -1,0 +1,65 @@
+"""Sharding: key placement, scatter-gather range queries, chunk moves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scaleout_tui.engine import Simulation
+from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter, place
+from tests.engine.helpers import db_heavy, knob
+
+
+def test_hashed_keys_spread_evenly_monotonic_keys_pile_onto_one_shard():
+    assert np.bincount(place(np.arange(60), 3, "user_hash", 60)).tolist() == [20, 20, 20]
+    assert np.bincount(place(np.arange(60), 3, "user_range", 60)).tolist() == [20, 20, 20]
+    rng = np.random.default_rng(2)
+    for key, check in (("user_hash", lambda s: max(s) < 0.27), ("created_at", lambda s: max(s) >= 0.9)):
+        router = ShardRouter(ShardingSpec(4, key), users=100_000, rng=rng)
+        for b in range(4):
+            router.add_shard(b)
+        router.route(np.zeros(40_000), rng.integers(0, 100_000, 40_000), np.ones(40_000, bool))
+        assert check(router.share()), (key, router.share())
+
+
+def test_range_queries_on_a_hashed_key_ask_every_shard():
+    router = ShardRouter(ShardingSpec(3, "user_hash", range_query_share=1.0), users=100,
+                         rng=np.random.default_rng(0))
+    for b in range(3):
+        router.add_shard(b)
+    pos = router.route(np.zeros(10), np.arange(10), np.zeros(10, bool))
+    assert (pos == -1).all()
+    ranged = ShardRouter(ShardingSpec(3, "user_range", range_query_share=1.0), users=100,
+                         rng=np.random.default_rng(0))
+    for b in range(3):
+        ranged.add_shard(b)
+    assert (ranged.route(np.zeros(10), np.arange(10), np.zeros(10, bool)) >= 0).all()
+
+
+def test_broadcast_queries_load_every_shard_and_wait_for_the_slowest():
+    spec = ShardingSpec(3, "user_hash", range_query_share=0.5)
+    sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0), seed=5)
+    sim.run()
+    assert sim.metrics.total_errors.sum() == 0
+    plain = Simulation(db_heavy(replicas=0, sharding=ShardingSpec(3, "user_hash"), rate=100.0), seed=5)
+    plain.run()
+    db = [b.index for b in sim.boxes if b.role == "db"]
+    busy = sum(float(w.busy[db].sum()) for w in sim.metrics.windows)
+    busy_plain = sum(float(w.busy[db].sum()) for w in plain.metrics.windows)
+    assert busy > 1.5 * busy_plain
+
+
+def test_adding_a_shard_moves_chunks_at_a_visible_cost():
+    spec = ShardingSpec(2, "user_hash", move_s_per_shard=60.0, move_load=0.5)
+    sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0, boot_s=30.0, duration=400), seed=6)
+    sim.advance(100)
+    sim.apply(knob(sim, "db.shards", 3))
+    sim.run()
+    codes = [(e.code, round(e.t)) for e in sim.log]
+    assert ("chunks_moving", 130) in codes and ("chunks_moved", 190) in codes
+    assert sim.shard_router is not None and sim.shard_router.n == 3
+    db = [b.index for b in sim.boxes if b.role == "db"]
+    during = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[135:185]])
+    after = np.mean([w.busy[db[:2]].sum() for w in sim.metrics.windows[250:390]])
+    assert during > after + 0.5  # the move's reads cost the old shards CPU
+    share = sim.shard_router.share()
+    assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived
