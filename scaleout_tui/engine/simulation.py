@@ -34,7 +34,7 @@ from scaleout_tui.engine.closedloop import ClosedLoopSource
 from scaleout_tui.engine.commands import Command, CommandError, Handler
 from scaleout_tui.engine.config import SimConfig
 from scaleout_tui.engine.dataplane import DataPlane
-from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.engine.events import LogEntry, Severity
 from scaleout_tui.engine.failures import Failures
 from scaleout_tui.engine.fleet import Fleet, Layout
 from scaleout_tui.engine.healthcheck import HealthChecker, HealthCheckSpec
@@ -223,10 +223,9 @@ class Simulation:
         handler(cmd.value)
         self.commands.append((self.now, cmd))
 
-    def emit(self, code: str, severity: str = "info", **params: str | float | int) -> None:
+    def emit(self, code: str, severity: Severity = "info", **params: str | float | int) -> None:
         """Log an event from above the engine (a knob the player turned) in the run's own log."""
-        assert severity in ("info", "warn", "error", "good")
-        self.world.emit(code, severity, **params)  # type: ignore[arg-type]
+        self.world.emit(code, severity, **params)
 
     # ---- determinism --------------------------------------------------------------------
     def digest(self) -> str:

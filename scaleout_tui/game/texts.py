@@ -104,6 +104,15 @@ REFUSALS: dict[str, str] = {
 }
 
 
+def _fill(templates: Mapping[str, str], code: str, values: Mapping[str, object], fallback: str) -> str:
+    """The template for ``code`` filled with ``values``; ``fallback`` for a code or a parameter
+    this text does not know (an engine newer than its words must not crash the screen)."""
+    try:
+        return templates[code].format(**values)
+    except (KeyError, ValueError, IndexError):
+        return fallback
+
+
 def refusal(error: CommandError) -> str:
     """The sentence for a refused command."""
     return refusal_of(error.code, error.params)
@@ -113,10 +122,7 @@ def refusal_of(code: str, params: Mapping[str, object]) -> str:
     values = dict(params)
     if "at" in values:
         values["clock"] = minutes_clock(float(values["at"]))  # type: ignore[arg-type]
-    try:
-        return REFUSALS[code].format(**values)
-    except (KeyError, ValueError, IndexError):
-        return f"{code} {dict(params)}"
+    return _fill(REFUSALS, code, values, f"{code} {dict(params)}")
 
 
 #: A health probe's result (the engine's reason codes).
@@ -135,10 +141,7 @@ def check_reason(code: str, params: Mapping[str, object]) -> str:
     """What the last health probe found, in words (``HTTP 200 in 3 ms``)."""
     if not code:
         return ""
-    try:
-        return CHECK_REASONS[code].format(**params)
-    except (KeyError, ValueError, IndexError):
-        return code
+    return _fill(CHECK_REASONS, code, params, code)
 
 
 def check_summary(kind: str, path: str, interval_s: float, timeout_s: float, unhealthy: int,
@@ -215,10 +218,7 @@ def scaling_cause(code: str, params: Mapping[str, object]) -> str:
         values["breach"] = show_breach(metric, float(values["breach"]))  # type: ignore[arg-type]
     if "until" in values:
         values["until"] = minutes_clock(float(values["until"]))  # type: ignore[arg-type]
-    try:
-        return SCALING_CAUSES[code].format(**values)
-    except (KeyError, ValueError, IndexError):
-        return code
+    return _fill(SCALING_CAUSES, code, values, code)
 
 
 #: Event parameters that are not the event's own: a reason's or a cause's, worded first.
