@@ -4,8 +4,11 @@ Algorithms, as real balancers name them:
 
 * ``round_robin`` (HAProxy ``roundrobin``, nginx default, ALB default): targets in
   turn, 0 → 1 → 2 → 0 over the targets currently in rotation;
-* ``least_conn`` (HAProxy ``leastconn``, nginx ``least_conn``, ALB
-  ``least_outstanding_requests``): the target with the fewest requests in flight;
+* ``least_conn`` (HAProxy ``leastconn``, nginx ``least_conn``): the target with the fewest
+  open requests, ties taken in turn (both balancers round-robin among equally loaded
+  targets);
+* ``least_outstanding_requests`` (the ALB's name for the same rule): here every request is
+  its own connection, so the two are one algorithm under the names the products use;
 * ``random``: uniform choice (HAProxy ``random``);
 * ``ip_hash`` (nginx ``ip_hash``, HAProxy ``source``): a hash of the client picks the
   target, so a client keeps its target while the set of targets stays the same;
@@ -25,15 +28,14 @@ When every registered target is unhealthy the balancer *fails open* (as ALB does
 it routes to all of them rather than to none, on the theory that the health check
 may be what is wrong.
 
-Least-connections counts the requests in flight at the start of each tick plus those
-it assigned during the tick; completions inside one tick (≤ 0.2 s) are not seen until
-the next. A real balancer sees them at once; the difference is a fraction of one
-request per target.
+Least-connections decides request by request with the counts at that request's arrival: the
+tick's own earlier assignments are in them, and so are the answers sent back since the tick
+began (see :mod:`connections` for how they are known inside a tick).
 """
 
 from __future__ import annotations
 
-import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -42,13 +44,19 @@ import numpy.typing as npt
 
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import Handler, Value
+from scaleout_tui.engine.connections import OpenRequests
 from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.world import World
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn", "random", "ip_hash", "dns")
+ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn", "least_outstanding_requests", "random",
+                               "ip_hash", "dns")
+#: the algorithms that count open requests (one rule, two products' names)
+LEAST: frozenset[str] = frozenset({"least_conn", "least_outstanding_requests"})
+#: the open requests on each of the given targets, followed through a tick
+OpenRequestsOf = Callable[[I64], OpenRequests]
 APP_PORT = 8080  # what the web boxes listen on
 
 
@@ -76,26 +84,38 @@ class Balancer:
         self.spec = spec
         self.rng = rng
         self.rr = 0
+        self.least_next = 0  # where least-connections starts looking among equal counts
         self.cookie = np.full(users, -1, dtype=np.int64)
         self.cookie_until = np.zeros(users)
         self.dns_addr = np.full(users, -1, dtype=np.int64)
         self.dns_until = np.zeros(users)
         self.dns_rr = 0
 
-    def route(self, t: F64, user: I64, rotation: I64, registered: I64, outstanding: I64) -> I64:
-        """The box index for each request; ``-1`` when there is nowhere to send it."""
+    def route(self, t: F64, user: I64, rotation: I64, registered: I64,
+              open_requests: OpenRequestsOf) -> I64:
+        """The box index for each request; ``-1`` when there is nowhere to send it.
+
+        ``open_requests`` gives least-connections the open requests of the targets it
+        chooses among; the other algorithms never call it.
+        """
         n = t.size
         if registered.size == 0:
             return np.full(n, -1, dtype=np.int64)
         if self.spec.algorithm == "dns":
             return self._dns(t, user, registered)
         targets = rotation if rotation.size else registered  # fail open
-        pick = self._algorithm(user, targets, outstanding)
+        if self.spec.algorithm in LEAST:
+            # a valid cookie outranks the algorithm, so least-connections must know whose
+            # requests are spoken for before it counts
+            held = self._held(t, user, targets) if self.spec.sticky else None
+            pick = self._least(t, targets, open_requests(targets), held)
+        else:
+            pick = self._algorithm(user, targets)
         if self.spec.sticky:
             pick = self._sticky(t, user, targets, pick)
         return pick
 
-    def _algorithm(self, user: I64, targets: I64, outstanding: I64) -> I64:
+    def _algorithm(self, user: I64, targets: I64) -> I64:
         n = user.size
         k = targets.size
         alg = self.spec.algorithm
@@ -107,16 +127,22 @@ class Balancer:
             return targets[self.rng.integers(0, k, n)]
         if alg == "ip_hash":
             return targets[(_mix(user) % np.uint64(k)).astype(np.int64)]
-        if alg == "least_conn":
-            heap = [(int(outstanding[b]), i) for i, b in enumerate(targets.tolist())]
-            heapq.heapify(heap)
-            out = np.empty(n, dtype=np.int64)
-            for r in range(n):
-                c, i = heap[0]
-                out[r] = i
-                heapq.heapreplace(heap, (c + 1, i))
-            return targets[out]
         raise AssertionError(alg)  # the content layer offers only ALGORITHMS
+
+    def _least(self, t: F64, targets: I64, open_requests: OpenRequests, held: I64 | None) -> I64:
+        """Each request to the target with the fewest open requests at its arrival; equal
+        counts in turn (see :meth:`OpenRequests.least_connections`)."""
+        out, self.least_next = open_requests.least_connections(
+            t.tolist(), held.tolist() if held is not None else None, self.least_next % targets.size)
+        return targets[np.asarray(out, dtype=np.int64)]
+
+    def _held(self, t: F64, user: I64, targets: I64) -> I64:
+        """For each request, the position in ``targets`` its valid cookie names, or -1."""
+        cookie = self.cookie[user]
+        has = (cookie >= 0) & (self.cookie_until[user] > t)
+        pos = np.full(int(max(targets.max(), cookie.max())) + 1, -1, dtype=np.int64)
+        pos[targets] = np.arange(targets.size)
+        return np.where(has, pos[np.maximum(cookie, 0)], -1)
 
     def _sticky(self, t: F64, user: I64, targets: I64, pick: I64) -> I64:
         has = (self.cookie[user] >= 0) & (self.cookie_until[user] > t)

@@ -39,12 +39,14 @@ the web tier's utilisation, not the DB's, and is left for a later level.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.connections import ERRORS, HANGS, SERVED, OpenRequests, TargetState
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
 from scaleout_tui.engine.requests import (
@@ -76,7 +78,8 @@ from scaleout_tui.engine.traffic import Arrivals, is_write
 class Dispatcher(Protocol):
     """What picks a web box for each request: the balancer (see :mod:`balancer`)."""
 
-    def route(self, t: F64, user: I64, rotation: I64, registered: I64, outstanding: I64) -> I64: ...
+    def route(self, t: F64, user: I64, rotation: I64, registered: I64,
+              open_requests: Callable[[I64], OpenRequests]) -> I64: ...
 
 
 class DataPlane:
@@ -118,6 +121,7 @@ class DataPlane:
         self._stale = True
         self._t: Tables | None = None
         self.clock = 0.0            # the tick being moved (for state that changes with time)
+        self.clock_end = 0.0        # and its end
         self._cold = False          # a box's app is cold: rebuild the tables every tick
         self._backlog0 = np.zeros(len(boxes))
         self._probe_work = np.zeros(len(boxes))
@@ -222,7 +226,7 @@ class DataPlane:
     # ---- one tick -------------------------------------------------------------------
     def tick(self, t0: float, t1: float) -> None:
         m = self.metrics
-        self.clock = t0
+        self.clock, self.clock_end = t0, t1
         if self._cold:
             self._stale = True
         arr = self.source.sample(t0, t1)
@@ -245,8 +249,8 @@ class DataPlane:
     def _pick(self, arr: Arrivals, tb: Tables) -> I64:
         n = arr.size
         if self.balancer is not None:
-            outstanding = np.bincount(self.flight.box[self.flight.box >= 0], minlength=self.bank.n)
-            return self.balancer.route(arr.t, arr.user, tb.rotation, tb.registered, outstanding)
+            return self.balancer.route(arr.t, arr.user, tb.rotation, tb.registered,
+                                       partial(self._open_requests, arr, tb))
         targets = tb.registered
         if targets.size == 0:
             return np.full(n, -1, dtype=np.int64)
@@ -255,6 +259,35 @@ class DataPlane:
             self.rr = (self.rr + n) % targets.size
             return pick
         return targets[self.rng.integers(0, targets.size, n)]
+
+    def _open_requests(self, arr: Arrivals, tb: Tables, targets: I64) -> OpenRequests:
+        """What least-connections needs to count open requests through this tick (see
+        :mod:`connections`): the targets as they stand, and when each open request closes."""
+        f = self.flight
+        pos = np.full(self.bank.n, -1, dtype=np.int64)
+        pos[targets] = np.arange(targets.size)
+        mine = pos[np.maximum(f.box, 0)]
+        mine[f.box < 0] = -1
+        sel = mine >= 0
+        fault = tb.fault[targets]
+        behaviour = np.where(fault == FAULTS["error"], ERRORS,
+                             np.where(fault == FAULTS["hang"], HANGS, SERVED))
+        free = self.bank.free_at[targets]
+        workers = self.bank.workers[targets]
+        state = TargetState(
+            free_at=[row[:w].tolist() for row, w in zip(free, workers.tolist(), strict=True)],
+            capacity=(workers + self.bank.queue_limit[targets]).tolist(),
+            behaviour=behaviour.tolist(),
+            slowdown=(tb.slow[targets] / tb.speed[targets]).tolist(),
+            colocated=tb.colocated[targets].tolist(),
+        )
+        after = np.zeros(arr.size)
+        db = self.db_box
+        if db is not None:  # the query's work on the database box, and the hop back
+            after = np.where(arr.db_s > 0, arr.db_s * tb.slow[db] / tb.speed[db] + self.rtt_s, 0.0)
+        return OpenRequests(state, mine[sel], f.resolve_at[sel], self.clock_end, arr.app_s,
+                            arr.app_s + arr.db_s * self.colocation_penalty, after,
+                            self.rtt_s, FAST_ANSWER_S, self.timeout_s)
 
     def _web_stage(self, arr: Arrivals) -> F64:
         n = arr.size

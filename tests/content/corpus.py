@@ -84,7 +84,8 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
     # ---- the scale-out keys -------------------------------------------------------------------
     "37-health-check-without-balancer": ("health_check", 1, "health checks need a [balancer] table", 51),
     "38-bad-algorithm": ("balancer.algorithm", 1,
-                         "'fastest' is not one of: round_robin, least_conn, random, ip_hash, dns", 29),
+                         "'fastest' is not one of: round_robin, least_conn, least_outstanding_requests, "
+                         "random, ip_hash, dns", 29),
     "39-sticky-not-bool": ("balancer.sticky", 1, "expected true or false, got a string", 30),
     "40-balancer-count-3": ("balancer.count", 1, "must be at most 2 (got 3)", 33),
     "41-port-zero": ("balancer.listen_port", 1, "must be at least 1 (got 0)", 35),

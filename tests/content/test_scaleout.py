@@ -143,7 +143,8 @@ def test_every_knob_param_has_a_rule() -> None:
     (BALANCER, "lb.count", ["1", "3"], "1", "knob 'k' (lb.count): '3' is not a whole number from 1 to 2"),
     (BALANCER, "lb.target_port", ["0", "8080"], "8080", "'0' is not a whole number from 1 to 65535"),
     (BALANCER, "lb.algorithm", ["round_robin", "weighted"], "round_robin",
-     "knob 'k' (lb.algorithm): 'weighted' is not one of: round_robin, least_conn, random, ip_hash, dns"),
+     "knob 'k' (lb.algorithm): 'weighted' is not one of: round_robin, least_conn, "
+     "least_outstanding_requests, random, ip_hash, dns"),
     (BALANCER, "lb.sticky", ["off", "true"], "off", "(lb.sticky): 'true' is not one of: on, off"),
     (CHECK, "health.interval_s", ["10", "nan"], "10", "'nan' is not a number from 1 to 300"),
     (CHECK, "health.interval_s", ["10", "1e2"], "10", "'1e2' is not a number from 1 to 300"),

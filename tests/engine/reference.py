@@ -69,6 +69,36 @@ def two_tier(arrival: np.ndarray, app: np.ndarray, db: np.ndarray, web_workers: 
     return done
 
 
+def least_connections(arrival: np.ndarray, demand: np.ndarray, workers: list[int],
+                      rtt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-request join-the-shortest-queue, as a least-connections balancer runs it.
+
+    Each request goes to the server with the fewest open requests at its arrival (a request
+    is open until its answer is back: finish + one round trip); among equal counts the
+    search starts after the server chosen last, as HAProxy and nginx take ties in turn.
+    Returns (server, done) per request.
+    """
+    servers = [RefServer(w, 10**9) for w in workers]
+    closes: list[list[float]] = [[] for _ in workers]  # each server's open requests' closes
+    pick = np.empty(arrival.size, np.int64)
+    done = np.empty(arrival.size)
+    after = 0
+    for i in range(arrival.size):
+        t = float(arrival[i])
+        for c in closes:
+            while c and c[0] <= t:
+                heapq.heappop(c)
+        counts = [len(c) for c in closes]
+        order = [(after + j) % len(workers) for j in range(len(workers))]
+        s = min(order, key=lambda j: counts[j])  # the first of the fewest, from ``after`` on
+        after = (s + 1) % len(workers)
+        _, _, fin = servers[s].offer(t, float(demand[i]))
+        heapq.heappush(closes[s], fin + rtt)
+        pick[i] = s
+        done[i] = fin + rtt
+    return pick, done
+
+
 def erlang_c_response(lam: float, mu: float, c: int) -> float:
     """Mean response time of M/M/c (Erlang C waiting probability)."""
     a = lam / mu

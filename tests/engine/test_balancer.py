@@ -8,15 +8,48 @@ import pytest
 
 from scaleout_tui.engine import KindMix, ScheduledFailure, Simulation, TrafficSpec
 from scaleout_tui.engine.balancer import Balancer, BalancerSpec
+from scaleout_tui.engine.connections import ERRORS, SERVED, OpenRequests, TargetState
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 from scaleout_tui.engine.metrics import percentile
-from tests.engine.helpers import E, config, lb_config
+from tests.engine import reference
+from tests.engine.helpers import (
+    ArraySource,
+    E,
+    config,
+    itype,
+    lb_config,
+    poisson_arrivals,
+    steady,
+    trace_arrays,
+    traced,
+)
+
+
+def unasked(targets: np.ndarray) -> OpenRequests:
+    raise AssertionError("only least-connections counts open requests")
+
+
+def open_requests(open_counts: list[int], work: float = 1.0, workers: int = 1,
+                  behaviour: list[int] | None = None, slowdown: list[float] | None = None, n: int = 64):
+    """A factory of :class:`OpenRequests` for targets holding ``open_counts`` requests that stay
+    open all tick, each new request costing ``work`` seconds on ``workers`` workers."""
+    k = len(open_counts)
+
+    def make(targets: np.ndarray) -> OpenRequests:
+        assert targets.size == k
+        state = TargetState(free_at=[[0.0] * workers for _ in range(k)], capacity=[10**6] * k,
+                            behaviour=behaviour or [SERVED] * k, slowdown=slowdown or [1.0] * k,
+                            colocated=[False] * k)
+        box = np.repeat(np.arange(k), open_counts)
+        return OpenRequests(state, box, np.full(box.size, np.inf), 1e9, np.full(n, work), np.full(n, work),
+                            np.zeros(n), rtt_s=0.0, fast_s=0.002, timeout_s=10.0)
+    return make
 
 
 def test_round_robin_cycles_exactly_over_three_targets():
     b = Balancer(BalancerSpec("round_robin"), users=10, rng=np.random.default_rng(0))
     targets = np.array([4, 7, 9])
-    picks = [b.route(np.zeros(4), np.zeros(4, np.int64), targets, targets, np.zeros(10, np.int64))
+    picks = [b.route(np.zeros(4), np.zeros(4, np.int64), targets, targets, unasked)
              for _ in range(3)]
     seq = np.concatenate(picks).tolist()
     assert seq == [4, 7, 9, 4, 7, 9, 4, 7, 9, 4, 7, 9]
@@ -26,20 +59,87 @@ def test_ip_hash_keeps_a_client_on_one_target_and_least_conn_fills_the_emptiest(
     b = Balancer(BalancerSpec("ip_hash"), users=100, rng=np.random.default_rng(0))
     targets = np.array([0, 1, 2])
     users = np.arange(100)
-    first = b.route(np.zeros(100), users, targets, targets, np.zeros(3, np.int64))
-    again = b.route(np.zeros(100), users, targets, targets, np.zeros(3, np.int64))
+    first = b.route(np.zeros(100), users, targets, targets, unasked)
+    again = b.route(np.zeros(100), users, targets, targets, unasked)
     assert (first == again).all() and set(first.tolist()) == {0, 1, 2}
     lc = Balancer(BalancerSpec("least_conn"), users=10, rng=np.random.default_rng(0))
-    picks = lc.route(np.zeros(6), np.zeros(6, np.int64), targets, targets, np.array([5, 0, 2]))
-    # 5/0/2 outstanding: the next six go to 1,1,2,1,2,1 (ties to the lower index)... by water-filling
-    counts = np.bincount(picks, minlength=3) + np.array([5, 0, 2])
-    assert counts.tolist() == [5, 4, 4]
+    picks = lc.route(np.zeros(6), np.zeros(6, np.int64), targets, targets, open_requests([5, 0, 2]))
+    # 5/0/2 open and nothing closes: 1 (0 open), 1 (1), then 1 and 2 tie at 2: in turn from
+    # after the last chosen, 2, 1, 2, 1
+    assert picks.tolist() == [1, 1, 2, 1, 2, 1]
+
+
+def test_least_connections_takes_equal_counts_in_turn():
+    lc = Balancer(BalancerSpec("least_conn"), users=10, rng=np.random.default_rng(0))
+    targets = np.array([0, 1, 2])
+    picks = lc.route(np.zeros(6), np.zeros(6, np.int64), targets, targets, open_requests([0, 0, 0]))
+    assert picks.tolist() == [0, 1, 2, 0, 1, 2]  # HAProxy and nginx round-robin among equals
+
+
+def test_least_connections_sees_answers_sent_back_inside_the_tick():
+    """Box 1 serves ten times slower. Timeline (work 10 ms, one worker each):
+    t=0 → box 0 (both empty), answered at 0.010; t=0.001 → box 1 (counts 1/0), answered at
+    0.101; t=0.02, 0.04, 0.05 → box 0 each time (counts 0/1: its earlier answers are back).
+    Counts frozen at the tick's start would alternate 0, 1, 0, 1, 0."""
+    lc = Balancer(BalancerSpec("least_conn"), users=10, rng=np.random.default_rng(0))
+    targets = np.array([0, 1])
+    t = np.array([0.0, 0.001, 0.02, 0.04, 0.05])
+    picks = lc.route(t, np.zeros(5, np.int64), targets, targets,
+                     open_requests([0, 0], work=0.01, slowdown=[1.0, 10.0]))
+    assert picks.tolist() == [0, 1, 0, 0, 0]
+
+
+def test_least_connections_pours_traffic_into_a_box_that_fails_fast():
+    """A box answering errors at once (2 ms) always has the fewest open requests: after the
+    first tie goes round, every request lands on it, as happens to real least-connections
+    balancers in front of a broken app that still answers."""
+    lc = Balancer(BalancerSpec("least_conn"), users=10, rng=np.random.default_rng(0))
+    targets = np.array([0, 1])
+    t = np.arange(6) * 0.01
+    picks = lc.route(t, np.zeros(6, np.int64), targets, targets,
+                     open_requests([0, 0], work=1.0, behaviour=[ERRORS, SERVED]))
+    assert picks.tolist() == [0, 1, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("tick_s", [0.05, 0.2, 1.0])
+@pytest.mark.parametrize("algorithm", ["least_conn", "least_outstanding_requests"])
+def test_least_connections_matches_per_request_join_the_shortest_queue_at_any_tick(tick_s, algorithm):
+    """Four 1-vCPU boxes at rho 0.8 (mu 100/s, 320 req/s): the engine, moving requests a tick
+    at a time, sends each request where a per-request join-the-shortest-queue balancer would,
+    and every answer comes back at the same instant, whatever the tick's length."""
+    rng = np.random.default_rng(21)
+    arr = poisson_arrivals(rng, rate=320.0, duration=40.0, app_mean=0.01)
+    cfg = config(steady(1.0, 0.01), vcpus=1, web_count=4, duration=45.0, balancer=BalancerSpec(algorithm),
+                 health=HealthCheckSpec(kind="none"), rtt_s=0.0005, tick_s=tick_s)
+    sim = traced(Simulation(cfg, seed=1, source=ArraySource(arr)))
+    sim.run()
+    rid, _arrival, done, cause = trace_arrays(sim)
+    assert rid.size == arr.size and (cause == -1).all()
+    pick, expect = reference.least_connections(arr.t, arr.app_s, [1, 1, 1, 1], 0.0005)
+    assert np.max(np.abs(done - expect)) <= 1e-9
+    assert sim.data.dispatched[:4].tolist() == np.bincount(pick, minlength=4).tolist()
+
+
+def test_least_connections_gives_the_small_box_of_a_mixed_pair_its_share():
+    """One 1-vCPU and one 4-vCPU box at 240 req/s (mu 100/s per vCPU): least connections sends
+    the small box about 36 % of the requests, so it runs near 87 % CPU, where round robin would
+    send it half (120 req/s, more than the 100/s it can serve). The engine, at a half-second
+    tick, picks exactly as the per-request reference does."""
+    rng = np.random.default_rng(4)
+    arr = poisson_arrivals(rng, rate=240.0, duration=60.0, app_mean=0.01)
+    cfg = config(steady(1.0, 0.01), vcpus=1, web_count=2, duration=61.0, balancer=BalancerSpec("least_conn"),
+                 health=HealthCheckSpec(kind="none"), tick_s=0.5)
+    sim = Simulation(cfg, seed=1, source=ArraySource(arr))
+    sim.fleet.resize(sim.fleet.box("web-2"), itype(4, "quad"))
+    sim.run()
+    pick, _ = reference.least_connections(arr.t, arr.app_s, [1, 4], 0.0)
+    assert sim.data.dispatched[:2].tolist() == np.bincount(pick, minlength=2).tolist()
+    assert 0.33 <= float((pick == 0).mean()) <= 0.39
 
 
 def test_balancer_fails_open_when_every_target_is_unhealthy():
     b = Balancer(BalancerSpec("round_robin"), users=10, rng=np.random.default_rng(0))
-    picks = b.route(np.zeros(3), np.zeros(3, np.int64), np.array([], np.int64), np.array([1, 2]),
-                    np.zeros(3, np.int64))
+    picks = b.route(np.zeros(3), np.zeros(3, np.int64), np.array([], np.int64), np.array([1, 2]), unasked)
     assert picks.tolist() == [1, 2, 1]
 
 
@@ -83,11 +183,11 @@ def test_dns_clients_keep_a_cached_address_for_the_ttl():
     b = Balancer(BalancerSpec("dns", dns_ttl_s=60.0), users=10, rng=np.random.default_rng(0))
     user = np.array([3])
     all3 = np.array([0, 1, 2])
-    first = int(b.route(np.array([0.0]), user, all3, all3, np.zeros(3, np.int64))[0])
+    first = int(b.route(np.array([0.0]), user, all3, all3, unasked)[0])
     # the operator removes that address from the record: the client does not know for 60 s
     rest = np.array([x for x in (0, 1, 2) if x != first])
-    cached = b.route(np.array([59.0]), user, rest, rest, np.zeros(3, np.int64))
-    fresh = b.route(np.array([60.5]), user, rest, rest, np.zeros(3, np.int64))
+    cached = b.route(np.array([59.0]), user, rest, rest, unasked)
+    fresh = b.route(np.array([60.5]), user, rest, rest, unasked)
     assert cached.tolist() == [first] and fresh[0] in rest
 
 
