@@ -210,8 +210,12 @@ class TrafficSource:
             t = t[keep]
         n = t.size
         user = self._rng_u.integers(0, self.spec.users, n)
-        k = np.searchsorted(self._cum, self._rng_k.random(n), side="right")
-        k = np.minimum(k, len(self._cum) - 1)
+        if self._cum.size == 1:
+            # one kind: every request is it (its own stream, so skipping the draw moves no other)
+            k = np.zeros(n, dtype=np.intp)
+        else:
+            k = np.searchsorted(self._cum, self._rng_k.random(n), side="right")
+            k = np.minimum(k, len(self._cum) - 1)
         app = self._demand(self._app[k], self._sigma[k], n)
         db = self._demand(self._db[k], self._sigma[k], n)
         return Arrivals(t, user, self._kind_code[k], app, db)
