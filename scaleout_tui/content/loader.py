@@ -241,12 +241,12 @@ def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         yield ("autoscaling", "metric"), _one_of(group.metric, SCALING_METRICS)
     for direction in ("scale_up", "scale_down"):
         rules = getattr(group.behavior, direction)
-        where = ("autoscaling", "behavior", direction)
+        rules_at: FieldPath = ("autoscaling", "behavior", direction)
         if rules.select_policy not in HPA_SELECT:
-            yield (*where, "select_policy"), _one_of(rules.select_policy, HPA_SELECT)
+            yield (*rules_at, "select_policy"), _one_of(rules.select_policy, HPA_SELECT)
         for i, policy in enumerate(rules.policies or ()):
             if policy.type not in HPA_POLICY_TYPES:
-                yield (*where, "policies", i, "type"), _one_of(policy.type, HPA_POLICY_TYPES)
+                yield (*rules_at, "policies", i, "type"), _one_of(policy.type, HPA_POLICY_TYPES)
     if group.desired != level.topology.web_count:
         yield ("autoscaling", "desired"), texts.ASG_WEB_COUNT.format(got=group.desired,
                                                                      count=level.topology.web_count)
