@@ -20,7 +20,8 @@ from scaleout_tui import texts
 from scaleout_tui.content.decode import show_number
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.schema import Autoscaling
-from scaleout_tui.engine.autoscaler_spec import ScalingSpec, ScheduledAction
+from scaleout_tui.content.schema import HpaRules as HpaRulesTable
+from scaleout_tui.engine.autoscaler_spec import HpaBehavior, HpaPolicy, HpaRules, ScalingSpec, ScheduledAction
 
 __all__ = ["group_problems", "scaling_spec"]
 
@@ -41,9 +42,16 @@ def scaling_spec(table: Autoscaling) -> ScalingSpec:
         scale_in_latency_ms=table.scale_in_latency_ms, target_requests=table.target_requests,
         target_latency_ms=table.target_latency_ms, app_warmup_s=table.app_warmup_s,
         cold_factor=table.cold_factor,
+        behavior=HpaBehavior(_rules(table.behavior.scale_up), _rules(table.behavior.scale_down)),
         scheduled=tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
                         for a in table.scheduled),
     )
+
+
+def _rules(table: HpaRulesTable) -> HpaRules:
+    policies = (None if table.policies is None
+                else tuple(HpaPolicy(p.type, p.value, p.period_s) for p in table.policies))
+    return HpaRules(policies, table.select_policy, table.stabilization_s)
 
 
 def group_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:

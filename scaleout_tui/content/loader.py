@@ -42,8 +42,8 @@ from scaleout_tui.content.schema import (
 )
 from scaleout_tui.content.series import read_series
 from scaleout_tui.engine import InstanceType
+from scaleout_tui.engine.autoscaler_spec import HPA_POLICY_TYPES, HPA_SELECT, POLICIES
 from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
-from scaleout_tui.engine.autoscaler_spec import POLICIES
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.cloning import CLONE_DATABASES, GOTCHA_KINDS
 from scaleout_tui.engine.failures import FAILURE_KINDS
@@ -239,6 +239,14 @@ def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         yield ("autoscaling", "policy"), _one_of(group.policy, POLICIES)
     if group.metric not in SCALING_METRICS:
         yield ("autoscaling", "metric"), _one_of(group.metric, SCALING_METRICS)
+    for direction in ("scale_up", "scale_down"):
+        rules = getattr(group.behavior, direction)
+        rules_at: FieldPath = ("autoscaling", "behavior", direction)
+        if rules.select_policy not in HPA_SELECT:
+            yield (*rules_at, "select_policy"), _one_of(rules.select_policy, HPA_SELECT)
+        for i, policy in enumerate(rules.policies or ()):
+            if policy.type not in HPA_POLICY_TYPES:
+                yield (*rules_at, "policies", i, "type"), _one_of(policy.type, HPA_POLICY_TYPES)
     if group.desired != level.topology.web_count:
         yield ("autoscaling", "desired"), texts.ASG_WEB_COUNT.format(got=group.desired,
                                                                      count=level.topology.web_count)

@@ -225,6 +225,29 @@ class ScheduledSizes(_Strict, frozen=True):
     desired: GroupSize | None = None
 
 
+class HpaPolicy(_Strict, frozen=True):
+    """One of an HPA's rate limits (Kubernetes' ``HPAScalingPolicy``): ``type`` is ``Pods`` or
+    ``Percent``, checked by the loader against the engine's ``HPA_POLICY_TYPES``."""
+
+    type: str
+    value: Annotated[int, Meta(ge=1, le=1000)]
+    period_s: Annotated[float, Meta(gt=0, le=1800.0)]
+
+
+class HpaRules(_Strict, frozen=True):
+    """One direction of an HPA's ``behavior`` (``HPAScalingRules``); what is left out is
+    Kubernetes' default for that direction (the engine's ``HpaRules``)."""
+
+    policies: Annotated[tuple[HpaPolicy, ...], Meta(min_length=1)] | None = None
+    select_policy: str = "Max"
+    stabilization_s: Annotated[float, Meta(ge=0, le=3600.0)] | None = None
+
+
+class HpaBehavior(_Strict, frozen=True):
+    scale_up: HpaRules = HpaRules()
+    scale_down: HpaRules = HpaRules()
+
+
 class Autoscaling(_Strict, frozen=True):
     """The web tier as an auto scaling group; defaults are the engine's ``ScalingSpec`` (which are
     AWS's and Kubernetes' where they have one: a 300 s cooldown, HPA's 0.1 tolerance and 300 s
@@ -261,6 +284,7 @@ class Autoscaling(_Strict, frozen=True):
     tolerance: Annotated[float, Meta(ge=0, le=1.0)] = 0.1
     sync_s: Annotated[float, Meta(ge=1, le=600.0)] = 15.0
     stabilization_s: Annotated[float, Meta(ge=0, le=3600.0)] = 300.0
+    behavior: HpaBehavior = HpaBehavior()
     # the launch template
     boot_min_s: Annotated[float, Meta(ge=0, le=3600.0)] = 30.0
     boot_max_s: Annotated[float, Meta(ge=0, le=3600.0)] = 90.0

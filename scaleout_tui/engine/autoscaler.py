@@ -16,7 +16,7 @@ What it models, with the defaults real systems use:
     proportional formulas overshoot with it; real teams learn that the hard way.
   Instances still within the policy's warm-up are left out of ``cpu`` and ``requests``,
   as step and target-tracking policies do, so a booting box does not drag the average
-  down.
+  down. (The HPA sorts its pods by readiness instead: see :mod:`hpa`.)
 * **App warm-up (the launch template)**: a new instance's first minutes are slow (cold
   caches, a JIT still compiling, connection pools filling): its service times start at
   ``cold_factor`` × normal and fall linearly to normal over ``app_warmup_s``. That is
@@ -24,17 +24,24 @@ What it models, with the defaults real systems use:
   boxes count towards the metric and the group over-scales.
 * **Alarms**: a threshold breached in ``M`` of the last ``N`` periods.
 * **Policies**:
-  - *simple*: alarm → adjust by a fixed step, then a cooldown (AWS default 300 s) during
-    which nothing else happens;
+  - *simple*: alarm → adjust by a fixed step; nothing else happens until that scaling
+    activity has completed (its instances in service, or terminated after draining) and a
+    cooldown (AWS default 300 s) after it has passed;
   - *step*: the adjustment grows with the size of the breach (e.g. +1 at 0-20 points
-    over the threshold, +2 at 20-40, +3 beyond), with no cooldown: capacity still
-    warming up counts as already added, so a breach that lasts does not pile up launches;
+    over the threshold, +2 at 20-40, +3 beyond), with no cooldown. Instead, instances
+    still booting or within their warm-up are not part of the current capacity the step
+    is added to, while the desired count already holds them: so a breach that lasts adds
+    nothing more, and a larger one adds only the difference. Scale-in waits until no
+    instance is warming up;
   - *target* (target tracking): keep the metric at a target: scale out when 3 periods in
     a row are above it, in when 15 in a row are below 90 % of it (scale-in is kept
-    deliberately slow), in both cases to ``ceil(current × metric / target)``;
-  - *hpa* (Kubernetes): every 15 s, ``desired = ceil(current × metric / target)``, no
-    action within a 0.1 tolerance, and scale-down uses the highest recommendation of the
-    last 300 s (stabilisation), so a dip does not shrink the fleet;
+    deliberately slow), in both cases to ``ceil(warm × metric / target)`` where ``warm``
+    counts the instances past their warm-up; with the same warm-up rules as *step*;
+  - *hpa* (Kubernetes): every 15 s, ``ceil(ready × utilisation / target)`` over the ready
+    pods, no action within a 0.1 tolerance, not-ready and metric-less pods set aside (see
+    :mod:`hpa`), then the ``behavior``: stabilisation (scale-down uses the highest
+    recommendation of the last 300 s, so a dip does not shrink the fleet) and the rate
+    limits (by default up to the larger of +100 % and +4 pods per 15 s);
   - *scheduled actions* set min/max/desired at a clock time, ignoring any cooldown.
 * **Health replacement**: an instance the balancer marks unhealthy is replaced once it
   is past the health-check grace period.
@@ -52,6 +59,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from scaleout_tui.engine import hpa
 from scaleout_tui.engine.autoscaler_spec import METRICS, POLICIES, ScalingSpec, ScheduledAction
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import CommandError, Handler, Value
@@ -63,12 +71,21 @@ from scaleout_tui.engine.world import World
 #: a scaling cause's parameters: the reading, the threshold, the rule's numbers
 CauseParams = dict[str, str | float | int]
 
+
 def hpa_desired(current: int, metric: float, target: float, tolerance: float) -> int:
-    """Kubernetes' rule: ceil(current × metric / target), unless within tolerance."""
-    ratio = metric / target
-    if abs(ratio - 1.0) <= tolerance:
-        return current
-    return math.ceil(current * ratio)
+    """Kubernetes' rule when every pod is ready: ceil(current × metric / target), unless within
+    tolerance."""
+    return hpa.replicas_for(current, [metric] * current, 0, 0, target, tolerance)
+
+
+@dataclass(frozen=True, slots=True)
+class Pods:
+    """The group's boxes as an HPA sorts its pods: the ready ones' readings, and how many are
+    set aside (not ready) or have no reading yet (missing)."""
+
+    ready: list[float]
+    unready: int
+    missing: int
 
 
 @dataclass(slots=True)
@@ -96,10 +113,8 @@ class AutoScaler:
     datapoints: list[tuple[float, float]] = field(default_factory=list)
     cooldown_until: float = -1.0
     launched_at: dict[str, float] = field(default_factory=dict)
-    _recommendations: list[tuple[float, int]] = field(default_factory=list)
+    hpa_memory: hpa.Memory = field(default_factory=hpa.Memory)
     _generation: int = 0
-    _step_until: float = -1.0   # step policy: launches still warming up
-    _step_target: int = 0
     _sent_mark: Any = None       # balancer dispatch counts at the last requests reading
     _sent_at: float = 0.0
     #: one sample per second: desired, in service, booting
@@ -144,18 +159,21 @@ class AutoScaler:
     # ---- the metric ---------------------------------------------------------------
     def in_service(self) -> list[Box]:
         registered = self.fleet.registered
+        # ``Box.draining`` is the fleet's own flag: it holds with no health check too
         return [b for b in self.fleet.boxes if b.serves_web and b.state == "running"
-                and b.name in registered and not self._draining(b)]
-
-    def _draining(self, box: Box) -> bool:
-        h = self.health.health.get(box.name) if self.health else None
-        return h is not None and h.status == "draining"
+                and b.name in registered and not b.draining]
 
     def _warm(self) -> list[Box]:
         """In-service instances past the policy's warm-up: the ones the metric counts."""
         now = self.world.env.now
         warm = self.spec.warmup_s
         return [b for b in self.in_service() if now - self.launched_at.get(b.name, -1e9) >= warm]
+
+    def warming(self) -> int:
+        """Instances booting or within their warm-up: capacity on its way, which step and
+        target-tracking policies leave out of the current capacity, and which blocks their
+        scale-in."""
+        return len(self.in_service()) - len(self._warm()) + self.fleet.pending_web()
 
     def metric_value(self, span_s: float) -> float:
         """The chosen metric over the last ``span_s``."""
@@ -208,26 +226,22 @@ class AutoScaler:
         return 100.0 * busy / cap if cap > 0 else 0.0
 
     # ---- decisions ----------------------------------------------------------------
-    def set_desired(self, n: int, cause: str, /, **params: str | float | int) -> bool:
-        """Clamp to the limits and act; returns whether the desired count changed."""
+    def set_desired(self, n: int, cause: str, /, **params: str | float | int) -> list[simpy.Process] | None:
+        """Clamp to the limits and act. Returns the scaling activity (the launches and drains it
+        started), or None when the desired count did not change."""
         n = max(self.spec.min_size, min(self.spec.max_size, n))
         if n == self.desired:
-            return False
+            return None
         self.history.append(Change(self.world.env.now, self.desired, n, cause, dict(params)))
         self.world.emit("scale_out" if n > self.desired else "scale_in", "info", old=self.desired, new=n,
                         cause=cause, **params)
         self.desired = n
-        self.fleet.resize_to(n, self.in_service(), self.boot_time)
-        return True
+        return self.fleet.resize_to(n, self.in_service(), self.boot_time)
 
     def _datapoint(self, period_s: float) -> float:
         value = self.metric_value(period_s)
         self.datapoints.append((self.world.env.now, value))
         return value
-
-    def capacity(self) -> int:
-        """In service plus on its way (booting): what a policy already counts on."""
-        return len(self.in_service()) + self.fleet.pending_web()
 
     def _every(self, gen: int, period: float,
                act: Callable[[float], None], record: bool = True) -> Generator[simpy.Event, Any, None]:
@@ -251,20 +265,19 @@ class AutoScaler:
 
     def _on_step(self, value: float) -> None:
         spec = self.spec
-        now = self.world.env.now
         high, low, m_of_n = self._alarms()
         metric = spec.metric
         if high:
             breach = value - spec.scale_out_at
             adj = max((a for lo, a in spec.steps if breach >= lo), default=spec.step_out)
-            want = self.capacity() + adj
-            if now < self._step_until and want <= self._step_target:
-                return  # capacity already on its way covers this breach
-            self._step_target = want
-            self._step_until = now + max(spec.warmup_s, spec.boot_max_s)
-            self.set_desired(want, "step_out", metric=metric, value=value, breach=breach,
-                             threshold=spec.scale_out_at, adj=adj, **m_of_n)
-        elif low:
+            # AWS adds the step to the capacity past its warm-up; the desired count already holds
+            # the instances warming up, so a breach they cover changes nothing, and a bigger one
+            # adds only the difference
+            want = len(self._warm()) + adj
+            if want > self.desired:
+                self.set_desired(want, "step_out", metric=metric, value=value, breach=breach,
+                                 threshold=spec.scale_out_at, adj=adj, **m_of_n)
+        elif low and not self.warming():
             self.set_desired(self.desired - spec.step_in, "step_in", metric=metric, value=value,
                              threshold=spec.scale_in_at, **m_of_n)
 
@@ -272,13 +285,14 @@ class AutoScaler:
         spec = self.spec
         target, metric = spec.target, spec.metric
         vals = [v for _, v in self.datapoints]
-        # the metric covers the boxes in service, so the formula scales *their* count
-        current = max(len(self.in_service()), 1)
+        # the metric covers the instances past their warm-up, so the formula scales *their*
+        # count; the desired count already holds those warming up (as with step scaling)
+        current = max(len(self._warm()), 1)
         want = math.ceil(current * value / target)
         if len(vals) >= 3 and all(v > target for v in vals[-3:]) and want > self.desired:
             self.set_desired(want, "target_out", metric=metric, value=value, target=target, want=want)
         elif (len(vals) >= 15 and all(v < 0.9 * target for v in vals[-15:])
-              and want < self.desired):
+              and want < self.desired and not self.warming()):
             self.set_desired(want, "target_in", metric=metric, value=value, below=0.9 * target, want=want)
 
     def _on_simple(self, value: float) -> None:
@@ -287,34 +301,81 @@ class AutoScaler:
         if now < self.cooldown_until:
             return
         high, low, m_of_n = self._alarms()
-        until = now + spec.cooldown_s
-        acted = False
+        activity = None
         if high:
-            acted = self.set_desired(self.desired + spec.step_out, "simple_out", metric=spec.metric,
-                                     value=value, threshold=spec.scale_out_at, step=spec.step_out,
-                                     until=until, **m_of_n)
+            activity = self.set_desired(self.desired + spec.step_out, "simple_out", metric=spec.metric,
+                                        value=value, threshold=spec.scale_out_at, step=spec.step_out,
+                                        cooldown_s=spec.cooldown_s, **m_of_n)
         elif low:
-            acted = self.set_desired(self.desired - spec.step_in, "simple_in", metric=spec.metric,
-                                     value=value, threshold=spec.scale_in_at, step=spec.step_in,
-                                     until=until, **m_of_n)
-        if acted:
-            self.cooldown_until = until
+            activity = self.set_desired(self.desired - spec.step_in, "simple_in", metric=spec.metric,
+                                        value=value, threshold=spec.scale_in_at, step=spec.step_in,
+                                        cooldown_s=spec.cooldown_s, **m_of_n)
+        if activity is not None:
+            # AWS: the cooldown starts once the activity completes; until then nothing else starts
+            self.cooldown_until = math.inf
+            self.world.env.process(self._cool_down_after(activity))
 
-    def hpa_desired(self, current: int, metric: float) -> int:
-        return hpa_desired(current, metric, self.spec.target, self.spec.tolerance)
+    def _cool_down_after(self, activity: list[simpy.Process]) -> Generator[simpy.Event, Any, None]:
+        env = self.world.env
+        yield simpy.AllOf(env, activity)
+        self.cooldown_until = env.now + self.spec.cooldown_s
+
+    # ---- the HPA ------------------------------------------------------------------------
+    def pods(self, value: float) -> Pods:
+        """The boxes as the HPA's pods (``groupPods``). Booting boxes are pending: not ready.
+        For CPU, a box's reading is its own utilisation over the last sync; a box started less
+        than a sync ago has none yet (missing); within the CPU initialisation period a box counts
+        only once it has been in rotation for a full sync, and after it only if it ever was.
+        Other metrics have one reading for the group (``value``), which every running box shares."""
+        boxes = self.in_service()
+        pending = self.fleet.pending_web()
+        if self.spec.metric != "cpu":
+            return Pods([value] * len(boxes), pending, 0)
+        now = self.world.env.now
+        window = self.spec.sync_s
+        wins = self._recent_windows(window)
+        ready: list[float] = []
+        unready, missing = pending, 0
+        for b in boxes:
+            started = self.launched_at.get(b.name, -math.inf)
+            cap = sum(float(w.capacity[b.index]) for w in wins if b.index < w.capacity.size)
+            if now - started < window or cap <= 0:
+                missing += 1
+                continue
+            h = self.health.health.get(b.name) if self.health else None
+            in_rotation = self.health.in_rotation(b) if self.health else True
+            ready_since = h.since if h is not None else started
+            if now - started < hpa.CPU_INITIALIZATION_S:
+                not_ready = not in_rotation or now < ready_since + window
+            else:
+                not_ready = not in_rotation and h is not None and h.status == "initial"
+            if not_ready:
+                unready += 1
+                continue
+            busy = sum(float(w.busy[b.index]) for w in wins if b.index < w.busy.size)
+            ready.append(100.0 * busy / cap)
+        return Pods(ready, unready, missing)
 
     def _on_hpa(self, value: float) -> None:
+        """One sync of the HPA controller (``reconcileAutoscaler``): the replica count from the
+        pods' readings, stabilised, then held to the behaviour's rate limits."""
         spec = self.spec
         now = self.world.env.now
-        current = len(self.in_service()) or self.desired
-        want = self.hpa_desired(current, value)
-        self._recommendations.append((now, want))
-        horizon = now - spec.stabilization_s
-        self._recommendations = [(t, r) for t, r in self._recommendations if t >= horizon]
-        if want < self.desired:
-            # scale down only to the highest recommendation of the window
-            want = max(r for _, r in self._recommendations)
-        self.set_desired(want, "hpa", metric=spec.metric, value=value, target=spec.target, want=want)
+        current = self.desired  # the Deployment's spec.replicas
+        pods = self.pods(value)
+        if current == 0 or not pods.ready:
+            return  # Kubernetes: no metrics for any ready pod, no decision
+        raw = hpa.replicas_for(current, pods.ready, pods.unready, pods.missing, spec.target, spec.tolerance)
+        want, new, limited = hpa.normalize(current, raw, now, spec.behavior, spec.stabilization_s,
+                                           spec.min_size, spec.max_size, self.hpa_memory)
+        if new == current:
+            return
+        reading = sum(pods.ready) / len(pods.ready)
+        params: CauseParams = {"metric": spec.metric, "value": reading, "target": spec.target, "want": want,
+                               "ready": len(pods.ready), "unready": pods.unready, "missing": pods.missing}
+        if limited:
+            params["limit"] = new
+        self.set_desired(new, "hpa_limited" if limited else "hpa", **params)
 
     def _scheduled(self, a: ScheduledAction, delay: float | None = None) -> Generator[simpy.Event, Any, None]:
         yield self.world.env.timeout(a.at if delay is None else delay)

@@ -11,6 +11,47 @@ from dataclasses import dataclass
 
 POLICIES: tuple[str, ...] = ("none", "simple", "step", "target", "hpa")
 METRICS: tuple[str, ...] = ("cpu", "requests", "latency")
+#: an HPA scaling policy's type: a number of pods, or a percentage of the replicas (``HPAScalingPolicy``)
+HPA_POLICY_TYPES: tuple[str, ...] = ("Pods", "Percent")
+#: how an HPA picks among its policies' limits (``selectPolicy``): the largest change, the
+#: smallest, or none at all (that direction is off)
+HPA_SELECT: tuple[str, ...] = ("Max", "Min", "Disabled")
+
+
+@dataclass(frozen=True, slots=True)
+class HpaPolicy:
+    """One rate limit of a Kubernetes HPA: at most ``value`` pods (``Pods``) or ``value`` % of
+    the replicas at the period's start (``Percent``) per ``period_s`` seconds."""
+
+    type: str
+    value: int
+    period_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class HpaRules:
+    """One direction of an HPA's ``behavior`` (``HPAScalingRules``). As in Kubernetes, what is
+    left out takes the default: ``policies`` None the direction's default policies,
+    ``stabilization_s`` None no window up and the controller's window down
+    (``ScalingSpec.stabilization_s``, Kubernetes' ``--horizontal-pod-autoscaler-downscale-stabilization``)."""
+
+    policies: tuple[HpaPolicy, ...] | None = None
+    select_policy: str = "Max"
+    stabilization_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HpaBehavior:
+    """An HPA's ``behavior``: its scale-up and scale-down rules."""
+
+    scale_up: HpaRules = HpaRules()
+    scale_down: HpaRules = HpaRules()
+
+
+#: Kubernetes' default policies (``pkg/apis/autoscaling/v2/defaults.go``): up by the larger of
+#: +4 pods and +100 % per 15 s; down by up to 100 % per 15 s
+HPA_UP_POLICIES: tuple[HpaPolicy, ...] = (HpaPolicy("Pods", 4, 15.0), HpaPolicy("Percent", 100, 15.0))
+HPA_DOWN_POLICIES: tuple[HpaPolicy, ...] = (HpaPolicy("Percent", 100, 15.0),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +90,8 @@ class ScalingSpec:
     target_latency_ms: float = 200.0
     tolerance: float = 0.1
     sync_s: float = 15.0
-    stabilization_s: float = 300.0
+    stabilization_s: float = 300.0    # the HPA's scale-down window, unless ``behavior`` sets one
+    behavior: HpaBehavior = HpaBehavior()
     # launch template and group
     boot_min_s: float = 30.0
     boot_max_s: float = 90.0

@@ -317,17 +317,18 @@ class Fleet:
             self.world.data.restart_box(box, self.env.now)
             self.set_state(box, "running")
 
-    def resize_to(self, n: int, serving: list[Box], boot_time: Callable[[], float]) -> None:
-        """Launch or drain web boxes until ``n`` are in service (``serving``) or on their way."""
+    def resize_to(self, n: int, serving: list[Box], boot_time: Callable[[], float]) -> list[simpy.Process]:
+        """Launch or drain web boxes until ``n`` are in service (``serving``) or on their way. Returns
+        the launches and drains started: the scaling activity, which completes when they all have
+        (a launch once its box is in service, a drain once its box has terminated)."""
         current = len(serving) + self.pending_web()
         role = self.web_role
-        for _ in range(n - current):
-            self.env.process(self.launch_web(role, boot_time()))
+        activity = [self.env.process(self.launch_web(role, boot_time())) for _ in range(n - current)]
         if n < current:
             # newest first: the longest-running boxes keep their warm caches
             newest = sorted(serving, key=lambda b: -b.index)[: current - n]
-            for box in newest:
-                self.env.process(self.drain(box))
+            activity += [self.env.process(self.drain(box)) for box in newest]
+        return activity
 
     def replace(self, box: Box, boot_s: float) -> None:
         """Terminate an unhealthy instance and launch its replacement."""

@@ -195,9 +195,12 @@ SCALING_CAUSES: dict[str, str] = {
     "step_in": "{reading} ≤ {at} for {m} of {n} periods",
     "target_out": "target tracking: {reading} > {target} for 3 periods → {want}",
     "target_in": "target tracking: {reading}, below {below} for 15 periods → {want}",
-    "simple_out": "{reading} ≥ {at} for {m} of {n} periods → +{step}, cooldown until {until}",
-    "simple_in": "{reading} ≤ {at} for {m} of {n} periods → -{step}, cooldown until {until}",
+    "simple_out": ("{reading} ≥ {at} for {m} of {n} periods → +{step}, "
+                   "then {cooldown} of cooldown once in service"),
+    "simple_in": ("{reading} ≤ {at} for {m} of {n} periods → -{step}, "
+                  "then {cooldown} of cooldown once terminated"),
     "hpa": "HPA: {reading} vs target {target} → {want}",
+    "hpa_limited": "HPA: {reading} vs target {target} → {want}, held to {limit} by its scaling policy",
     "scheduled": "scheduled action",
     "set_by_hand": "set by hand",
     "limits_changed": "limits changed",
@@ -218,6 +221,8 @@ def scaling_cause(code: str, params: Mapping[str, object]) -> str:
         values["breach"] = show_breach(metric, float(values["breach"]))  # type: ignore[arg-type]
     if "until" in values:
         values["until"] = minutes_clock(float(values["until"]))  # type: ignore[arg-type]
+    if "cooldown_s" in values:
+        values["cooldown"] = f"{float(values['cooldown_s']):g} s"  # type: ignore[arg-type]
     return _fill(SCALING_CAUSES, code, values, code)
 
 

@@ -22,10 +22,18 @@ from scaleout_tui.content import (
     loads_level,
     validate_file,
 )
+from scaleout_tui.content.asg import scaling_spec
 from scaleout_tui.content.knobs import RULES
 from scaleout_tui.content.schema import KNOB_PARAMS, Autoscaling, LoadTestRun, ScheduledSizes
 from scaleout_tui.engine import Command, Simulation
-from scaleout_tui.engine.autoscaler_spec import POLICIES, ScalingSpec, ScheduledAction
+from scaleout_tui.engine.autoscaler_spec import (
+    POLICIES,
+    HpaBehavior,
+    HpaPolicy,
+    HpaRules,
+    ScalingSpec,
+    ScheduledAction,
+)
 from scaleout_tui.engine.closedloop import ClosedLoopSource, LoadTest
 from tests.content.corpus import (
     ASG_HPA,
@@ -116,10 +124,38 @@ def test_the_new_keys_are_optional() -> None:
 
 def test_table_defaults_are_the_engines() -> None:
     """A table written with no keys must configure what the engine would by itself."""
-    assert dataclasses.asdict(ScalingSpec()) == msgspec.structs.asdict(Autoscaling())
+    assert msgspec.to_builtins(ScalingSpec()) == msgspec.to_builtins(Autoscaling())
+    assert scaling_spec(Autoscaling()) == ScalingSpec()
     run = LoadTestRun(start=0, concurrency=1)
     engine = LoadTest(start=0, concurrency=1)
     assert (run.duration_s, run.requests) == (engine.duration_s, engine.requests)
+
+
+def test_behavior_reads_to_the_engines_rules(tmp_path: Path) -> None:
+    """An HPA's ``behavior``: what a direction leaves out is Kubernetes' default (None in the spec,
+    which the engine reads as the default policies and windows)."""
+    level = loads_level(MINIMAL + ASG + 'policy = "hpa"\n[autoscaling.behavior.scale_up]\n'
+                        'select_policy = "Min"\nstabilization_s = 60\n'
+                        'policies = [{type = "Pods", value = 2, period_s = 60}, '
+                        '{type = "Percent", value = 50, period_s = 30}]\n')
+    assert level.autoscaling is not None
+    spec = scaling_spec(level.autoscaling)
+    assert spec.behavior == HpaBehavior(
+        scale_up=HpaRules((HpaPolicy("Pods", 2, 60.0), HpaPolicy("Percent", 50, 30.0)), "Min", 60.0),
+        scale_down=HpaRules())
+
+
+def test_a_bad_behavior_value_gives_its_file_and_line(tmp_path: Path) -> None:
+    text = (MINIMAL.replace('id = "42-minimal"', 'id = "42-behavior"') + ASG
+            + '[autoscaling.behavior.scale_down]\nselect_policy = "Max"\n'
+              'policies = [\n  {type = "Pods", value = 1, period_s = 15},\n'
+              '  {type = "Pods", value = -1, period_s = 15},\n]\n')
+    path = tmp_path / "42-behavior.toml"
+    path.write_text(text)
+    [problem] = validate_file(path)
+    line = text.splitlines().index(next(ln for ln in text.splitlines() if "value = -1" in ln)) + 1
+    assert str(problem) == (f"{path}:{line}: autoscaling.behavior.scale_down.policies[1].value: "
+                            "must be at least 1 (got -1)")
 
 
 def test_an_empty_table_takes_the_defaults() -> None:
@@ -183,6 +219,24 @@ def test_the_game_computes_every_metric(simple: Level) -> None:
     ("warmup_s = inf\n", "autoscaling.warmup_s: must be a finite number (got inf)"),
     ("health_check_grace_s = -1\n", "autoscaling.health_check_grace_s: must be at least 0 (got -1)"),
     ("cooldown = 1\n", "autoscaling.cooldown: unknown key (did you mean `cooldown_s`?)"),
+    ('[autoscaling.behavior.scale_up]\nselect_policy = "Biggest"\n',
+     "autoscaling.behavior.scale_up.select_policy: 'Biggest' is not one of: Max, Min, Disabled"),
+    ('[autoscaling.behavior.scale_down]\npolicies = [{type = "Replicas", value = 1, period_s = 15}]\n',
+     "autoscaling.behavior.scale_down.policies[0].type: 'Replicas' is not one of: Pods, Percent"),
+    ('[autoscaling.behavior.scale_down]\npolicies = [{type = "Pods", value = 0, period_s = 15}]\n',
+     "autoscaling.behavior.scale_down.policies[0].value: must be at least 1 (got 0)"),
+    ('[autoscaling.behavior.scale_up]\npolicies = [{type = "Pods", value = 1, period_s = 0}]\n',
+     "autoscaling.behavior.scale_up.policies[0].period_s: must be greater than 0 (got 0)"),
+    ('[autoscaling.behavior.scale_up]\npolicies = [{type = "Pods", value = 1, period_s = 1801}]\n',
+     "autoscaling.behavior.scale_up.policies[0].period_s: must be at most 1800 (got 1801)"),
+    ('[autoscaling.behavior.scale_up]\npolicies = [{type = "Pods", value = 1}]\n',
+     "autoscaling.behavior.scale_up.policies[0].period_s: required key is missing"),
+    ("[autoscaling.behavior.scale_down]\npolicies = []\n",
+     "autoscaling.behavior.scale_down.policies: must have at least 1 item(s)"),
+    ("[autoscaling.behavior.scale_down]\nstabilization_s = 3601\n",
+     "autoscaling.behavior.scale_down.stabilization_s: must be at most 3600 (got 3601)"),
+    ("[autoscaling.behavior.scale_down]\nstabilisation_s = 30\n",
+     "autoscaling.behavior.scale_down.stabilisation_s: unknown key (did you mean `stabilization_s`?)"),
     ("min_size = 2\n", "autoscaling.desired: desired 1 is outside min_size..max_size (2..4)"),
     ("max_size = 1\nmin_size = 2\n", "autoscaling.min_size: min_size 2 is above max_size 1"),
     ("desired = 2\n", "autoscaling.desired: desired 2 differs from topology.web_count (1): the group starts "

@@ -463,7 +463,7 @@ def test_scaling_history_lists_newest_first_and_fits_one_line_when_short() -> No
     from scaleout_tui.ui.widgets.scaling import history_text
 
     rule = (("metric", "cpu"), ("value", 72.0), ("threshold", 70.0), ("m", 1), ("n", 1), ("step", 1),
-            ("until", 1200.0))
+            ("cooldown_s", 300.0))
     changes = (ScalingChange(900.0, 2, 3, "simple_out", rule),
                ScalingChange(1920.0, 3, 40, "scheduled"))
     table = history_text(changes, 60, 10).plain.splitlines()
