@@ -7,7 +7,7 @@ simulated time after a warm-up). A figure agrees when the two differ by at most 
 combined standard errors: a deterministic pass for a correct engine (both sides are seeded) with
 room for the uncertainty of the error estimates themselves. So that a noisy run cannot pass
 everything, each test first checks its own power: the band for the mean must be narrower than the
-case's ``max_band`` (5-25 % of the mean, wider at rho 0.9 where a run of minutes is still noisy).
+case's ``max_band`` (5-30 % of the mean, wider at rho 0.9 where a run of minutes is still noisy).
 The failure messages print both figures, their errors and the band.
 
 The fast tests check the oracle itself against closed forms (Erlang C, M/M/c/K) and its lognormal
@@ -43,10 +43,11 @@ def compare(check: Check, tick_s: float | None = None) -> tuple[Figures, Figures
     ref = ciw_figures(check.case, check.run)
     eng = engine_figures(check.case, check.run, tick_s or check.tick_s)
     table = rows(eng, ref)
-    mean = table[0]
-    assert mean.band <= check.max_band * ref.mean, f"not a test: too noisy for ±{check.max_band:.0%}: {mean}"
     bad = [str(r) for r in table if not r.ok]
     assert not bad, f"{check.case.name} at tick {tick_s or check.tick_s} s:\n" + "\n".join(bad)
+    # agreement first (a wrong engine fails with its numbers), then whether passing meant much
+    mean = table[0]
+    assert mean.band <= check.max_band * ref.mean, f"not a test: too noisy for ±{check.max_band:.0%}: {mean}"
     return eng, ref
 
 
