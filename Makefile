@@ -54,7 +54,9 @@ bench-quick:
 bench-ui:
 	$(PY) bench/ui.py
 
-# Mean response and p99 wait against Erlang C, 10^6 requests per point (about 1 minute).
+# Mean response and p99 wait against Erlang C, 10^6 requests per point (about 1 minute); then the
+# engine against Ciw where no closed form exists: M/G/c, least_conn (JSQ) by tick, mixed sizes,
+# finite queues (about 3 minutes more).
 bench-accuracy:
 	$(PY) bench/accuracy.py
 

@@ -22,6 +22,14 @@ of that order at rho = 0.8 (successive response times are strongly correlated), 
 figure comes with its standard error by batch means (50 batches in arrival order): a
 difference of two or three standard errors is noise, a modelling error shows as more.
 Figures are printed, never asserted.
+
+A second part compares the engine with **Ciw**, an independent event-by-event simulator (a
+test-only dependency), where theory has no closed form: M/G/c with lognormal service, least_conn
+as join-the-shortest-queue over four boxes at every tick length, a 1-vCPU and a 4-vCPU box behind
+least_conn and round robin, and finite queues (M/M/c/K, whose closed form is printed too, and
+M/G/c/K). The cases, run lengths and the agreement rule (within 4 combined standard errors) are
+those of tests/engine/test_ciw_oracle.py, from tests/engine/ciw_oracle.py; here ± is a 95 %
+confidence interval (1.96 standard errors, batch means).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import argparse
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from scaleout_tui.engine import FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
 from scaleout_tui.engine.queueing import WorkerBank
+from tests.engine.ciw_oracle import CHECKS, JSQ_TICKS, Figures, ciw_figures, engine_figures, rows
+from tests.engine.reference import mmck
 
 MU = 1000.0  # service rate per worker (1 ms mean service): the unit does not matter, and many
 #              requests per simulated second keep the engine's per-tick cost small
@@ -145,11 +155,86 @@ def pct(got: float, want: float) -> str:
     return f"{(got / want - 1) * 100:+.2f}%" if want else "-"
 
 
+# ---- the engine against Ciw ------------------------------------------------------------------
+def ci(value: float, se: float, scale: float = 1e3, digits: int = 2) -> str:
+    """``value ± 95 % CI``, in ms by default."""
+    return f"{value * scale:.{digits}f}±{1.96 * se * scale:.{digits}f}"
+
+
+def verdict(eng: Figures, ref: Figures) -> str:
+    bad = [r.what.split()[0] for r in rows(eng, ref) if not r.ok]
+    return "agree" if not bad else "DIFFER: " + ",".join(dict.fromkeys(bad))
+
+
+def ciw_part() -> None:
+    print("\nThe engine against Ciw (independent simulator), mu = 100/s per vCPU; ± is a 95 % CI")
+    head = (f"{'case':<32} {'req.':>7} | {'mean ms engine':>14} {'Ciw':>12} {'theory':>7} | "
+            f"{'p95 ms engine':>13} {'Ciw':>12} | {'blocked/box-0 share %':>21} {'Ciw':>11} {'theory':>6} | "
+            f"{'box-0 CPU % eng/Ciw':>19} | {'wall s':>6} | verdict")
+    print(head)
+    print("-" * len(head))
+    for key in ("mgc-0.7", "mgc-0.9", "mixed-lc", "mixed-rr", "mmck", "mgck"):
+        check = CHECKS[key]
+        t0 = time.perf_counter()
+        ref = ciw_figures(check.case, check.run)
+        eng = engine_figures(check.case, check.run, check.tick_s)
+        wall = time.perf_counter() - t0
+        mean_th = blocked_th = "-"
+        if key == "mmck":
+            b, m = mmck(check.case.rate, 1.0 / check.case.mean_s, check.case.boxes[0],
+                        check.case.boxes[0] + (check.case.queue or 0))
+            mean_th, blocked_th = f"{m * 1e3:.2f}", f"{b * 100:.2f}"
+        if len(eng.share) > 1:
+            third = (ci(eng.share[0], eng.share_se[0], 100), ci(ref.share[0], ref.share_se[0], 100))
+        else:
+            third = (ci(eng.blocked, eng.blocked_se, 100), ci(ref.blocked, ref.blocked_se, 100))
+        cpu = f"{eng.util[0] * 100:.1f}/{ref.util[0] * 100:.1f}"
+        print(f"{check.case.name:<32} {eng.requests:>7} | {ci(eng.mean, eng.mean_se):>14} "
+              f"{ci(ref.mean, ref.mean_se):>12} {mean_th:>7} | {ci(eng.p95, eng.p95_se):>13} "
+              f"{ci(ref.p95, ref.p95_se):>12} | {third[0]:>21} {third[1]:>11} {blocked_th:>6} | "
+              f"{cpu:>19} | {wall:>6.1f} | {verdict(eng, ref)}")
+    # how much the reference's tie rule matters where boxes differ: the lowest box (the small
+    # one) first, against random
+    lc = CHECKS["mixed-lc"]
+    order = ciw_figures(replace(lc.case, tie="order"), lc.run)
+    rnd = ciw_figures(lc.case, lc.run)
+    print(f"(Ciw tie rule, 1+4 vCPU least_conn: random {ci(rnd.mean, rnd.mean_se)} ms, "
+          f"small box first {ci(order.mean, order.mean_se)} ms, its share {order.share[0] * 100:.1f} %)")
+
+    print("\nleast_conn against join-the-shortest-queue (Ciw LoadBalancing, random ties), "
+          "4 x 1 vCPU, by tick")
+    head = (f"{'rho':>4} {'tick s':>6} | {'mean ms engine':>14} {'Ciw':>12} {'err':>7} | "
+            f"{'p95 ms engine':>13} {'Ciw':>12} | {'max box share %':>15} | {'wall s':>6} | verdict")
+    print(head)
+    print("-" * len(head))
+    for key in ("jsq-0.5", "jsq-0.8", "jsq-0.9"):
+        check = CHECKS[key]
+        ref = ciw_figures(check.case, check.run)
+        for tick in JSQ_TICKS:
+            t0 = time.perf_counter()
+            eng = engine_figures(check.case, check.run, tick)
+            wall = time.perf_counter() - t0
+            print(f"{check.case.rho:>4} {tick:>6} | {ci(eng.mean, eng.mean_se):>14} "
+                  f"{ci(ref.mean, ref.mean_se):>12} {pct(eng.mean, ref.mean):>7} | "
+                  f"{ci(eng.p95, eng.p95_se):>13} {ci(ref.p95, ref.p95_se):>12} | "
+                  f"{max(eng.share) * 100:>15.2f} | {wall:>6.1f} | {verdict(eng, ref)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--requests", type=int, default=1_000_000, help="requests per point (default 10^6)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--part", choices=("erlang", "ciw", "all"), default="all",
+                    help="Erlang C only, the Ciw comparison only, or both (default)")
     args = ap.parse_args(argv)
+    if args.part != "ciw":
+        erlang_part(args)
+    if args.part != "erlang":
+        ciw_part()
+    return 0
+
+
+def erlang_part(args: argparse.Namespace) -> None:
     print(f"scaleout accuracy bench: M/M/c against Erlang C, {args.requests:,} requests per point, "
           f"seeds {args.seed}000.., mean service {1e3 / MU:.0f} ms")
     print("budget: mean response within 1 %, p99 wait within 10 % (rho <= 0.8); "
@@ -187,7 +272,6 @@ def main(argv: list[str] | None = None) -> int:
           f"{'within' if worst_p99 <= 0.10 else 'OVER'}")
     print("(where P(wait) < 1 % the p99 wait is 0 in theory, an atom's edge that sampling straddles; "
           "those rows are judged by P(wait), theory against 'got')")
-    return 0
 
 
 if __name__ == "__main__":

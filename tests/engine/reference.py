@@ -120,3 +120,16 @@ def erlang_c_wait_quantile(lam: float, mu: float, c: int, q: float) -> float:
     if 1 - q >= p_wait:
         return 0.0
     return math.log(p_wait / (1 - q)) / (c * mu - lam)
+
+
+def mmck(lam: float, mu: float, c: int, k: int) -> tuple[float, float]:
+    """M/M/c/K (``k`` places in all, ``c`` of them servers): the blocking probability and the
+    mean response time of the requests let in, from the birth-death chain's stationary law
+    (p_n ∝ a^n / n! for n ≤ c, then × rho per further place) and Little's law on the admitted rate."""
+    a = lam / mu
+    w = [a**n / math.factorial(n) if n <= c else a**c / math.factorial(c) * (a / c) ** (n - c)
+         for n in range(k + 1)]
+    total = sum(w)
+    p = [x / total for x in w]
+    in_system = sum(n * pn for n, pn in enumerate(p))
+    return p[k], in_system / (lam * (1 - p[k]))
