@@ -64,6 +64,9 @@ SCALING_HEADER = "time   size     cause"
 SCALING_ROW = "{t}  {old:>2} → {new:<2}  "
 SCALING_LAST = "Last scaling {t}: {old} → {new} "
 PANEL_POLICY = "Policy"
+#: The panel's title once a setting differs from the level's start (in a game, and in a replay).
+PANEL_POLICY_CHANGED = "Policy · * changed, 0 resets"
+PANEL_POLICY_CHANGED_REPLAY = "Policy · * changed"
 PANEL_OBJECTIVES = "Objectives so far"
 PANEL_LOG = "Event log"
 LOG_EMPTY = "Nothing has happened yet: your changes, resizes and failures will show here."
@@ -209,7 +212,6 @@ KNOB_FOCUS_MARK = "▶ "
 KNOB_NO_FOCUS_MARK = "  "
 KNOB_KEY = "[{key}] "
 KNOB_CHANGED_MARK = " *"
-KNOB_CHANGED_HELP = "* changed from the level's start · 0 resets"
 KNOB_RESET_DONE = "Every setting is back to the level's start."
 KNOB_RESET_NOTHING = "Every setting is already at the level's start."
 KNOB_RESET_PARTLY = "Not every setting went back: {reason}"
@@ -338,14 +340,14 @@ before the clock starts is free.
 |---|---|
 | Space | pause / resume the clock |
 | 1-4 | speed 1×, 10×, 60×, as fast as possible; Space runs at the speed chosen (10× at first) |
-| a b d … | open a setting: the key in brackets beside it, [a] for the first |
+| a,b,d… | open a setting: the key in brackets beside it, [a] for the first |
 | 0 | put every setting back to the level's start (* marks each one changed) |
 | Tab | move between the policy settings; ▶ marks the one you are on |
 | i / u | inject the failure chosen under "Break a box" / repair that box (levels that allow it) |
 | r | restart the level, keeping your settings |
 | Esc | back to the map (asks first) |
 | Ctrl+P | command palette: every command by name, every setting ("Set …") |
-| F1 or ? | this help |
+| F1, ? | this help |
 | Ctrl+Q | quit (asks first during a run) |
 
 The settings' keys are the letters in panel order, skipping c i p q r t u (kept for other
@@ -422,7 +424,8 @@ REPLAY_TOOK_OVER = "You have the controls from {t}. This run is recorded to {pat
 REPLAY_TAKE_OVER_FAILED = "Cannot take over: {reason}"
 REPLAY_MISMATCH = "The replay went another way than the recording: {message}"
 REPLAY_WAIT_SEEK = "Wait for the seek to finish."
-KEY_SCRUB_BACK = "−30s"
+KEY_SCRUB_BOTH = "±30s"
+KEY_SCRUB_BOTH_DISPLAY = "←→"
 KEY_SCRUB_FORWARD = "+30s"
 KEY_SCRUB_BACK_FAR = "−5min"
 KEY_SCRUB_FORWARD_FAR = "+5min"

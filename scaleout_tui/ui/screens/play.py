@@ -208,9 +208,8 @@ class PlayScreen(Screen[None]):
                               else texts.DRILL_HELP)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
                                      injections=self.injections, targets=self.drill_targets(),
-                                     drill_help=drill_help, id="policy")
-                policy.add_class("panel")
-                policy.border_title = texts.PANEL_POLICY
+                                     drill_help=drill_help, resettable=not self.read_only, id="policy")
+                policy.add_class("panel")  # its title is its own (it says what " *" means)
                 yield policy
                 objectives = ObjectivesView(id="objectives", classes="panel")
                 objectives.border_title = texts.PANEL_OBJECTIVES

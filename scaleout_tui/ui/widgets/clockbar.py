@@ -37,10 +37,10 @@ def clock_line(data: ClockData, width: int) -> Table:
     if data.finished:
         state = Text(texts.CLOCK_FINISHED, style="bold")
     elif data.paused:
-        state = Text(texts.CLOCK_PAUSED, style="bold black on yellow")
-        if data.hint:
-            state.append(" ")
-            state.append(data.hint, style="italic")
+        state = Text()
+        state.append(texts.CLOCK_PAUSED, style="bold black on yellow")
+        if data.hint:  # beside the yellow chip, not in it: the chip says the state
+            state.append(" " + data.hint, style="italic")
     else:
         state = Text(texts.CLOCK_RUNNING.format(speed=data.speed), style="bold green")
     time = Text(texts.CLOCK_TIME.format(now=clock(data.t), duration=clock(data.duration)), style="bold")

@@ -87,8 +87,10 @@ class PolicyPanel(VerticalScroll, can_focus=False):
     def __init__(self, knobs: tuple[Knob, ...], values: Mapping[str, str],
                  catalog: Mapping[str, InstanceType], *, injections: Sequence[str] = (),
                  targets: Sequence[str] = (), drill_help: str = texts.DRILL_HELP,
-                 id: str | None = None) -> None:
+                 resettable: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: Whether ``0`` resets here (not in a replay): the title's hint says so or not.
+        self._resettable = resettable
         self._knobs = knobs
         self._values = dict(values)
         self._catalog = catalog
@@ -125,6 +127,17 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         key = KNOB_KEYS[index] if index < len(KNOB_KEYS) else None
         return knob_heading(knob.label, key, focused=knob.id == self._focused,
                             changed=self._values.get(knob.id, knob.default) != knob.default)
+
+    def on_mount(self) -> None:
+        self._retitle()
+
+    def _retitle(self) -> None:
+        """The title says what " *" means (and that 0 resets) once a setting shows it."""
+        if not self.changed():
+            self.border_title = texts.PANEL_POLICY
+        else:
+            self.border_title = (texts.PANEL_POLICY_CHANGED if self._resettable
+                                 else texts.PANEL_POLICY_CHANGED_REPLAY)
 
     def _relabel(self) -> None:
         # A query, not query_one: a focus change can still arrive while the panel is torn down.
@@ -181,6 +194,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
             if value is not None and select.value != value:
                 select.value = value
         self._relabel()
+        self._retitle()
 
     def changed(self) -> list[str]:
         """The knobs whose value (as last shown) differs from the level's start, in panel order."""
