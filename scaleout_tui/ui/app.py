@@ -16,6 +16,7 @@ so screenshots do not depend on wall time).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,6 +36,7 @@ from scaleout_tui.ui.commands import GameCommands
 from scaleout_tui.ui.navigation import BackToMap, LoadReplay, OpenBriefing, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
+from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
@@ -51,7 +53,8 @@ class ScaleoutApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", texts.KEY_HELP),
         Binding("question_mark", "help", texts.KEY_HELP, show=False),
-        Binding("ctrl+q", "quit", texts.KEY_QUIT, priority=True),
+        # Asks first during a run, as Esc does (see action_quit_game).
+        Binding("ctrl+q", "quit_game", texts.KEY_QUIT, priority=True),
     ]
 
     def __init__(self, content: Content, progress: Progress, notice: str | None = None, *,
@@ -106,10 +109,13 @@ class ScaleoutApp(App[int]):
         else:
             self.push_screen(screen)
 
-    def start_level(self, level: Level, *, speed_index: int = DEFAULT_SPEED) -> None:
-        """Replace the top screen (briefing, play or debrief) with a fresh run of ``level``."""
+    def start_level(self, level: Level, *, speed_index: int = DEFAULT_SPEED,
+                    knobs: Mapping[str, str] | None = None) -> None:
+        """Replace the top screen (briefing, play or debrief) with a fresh run of ``level``,
+        starting from ``knobs`` (the level's own settings where not given)."""
         self.switch_screen(PlayScreen(level, self.content.catalog, seed=self.seed,
-                                      manual_clock=self.manual_clock, speed_index=speed_index))
+                                      manual_clock=self.manual_clock, speed_index=speed_index,
+                                      knobs=knobs))
 
     def show_debrief(self, session: Session, result: Result, play: Screen[None] | None = None) -> None:
         """Replace the finished run's screen with its debrief. Anything still open above the
@@ -127,7 +133,7 @@ class ScaleoutApp(App[int]):
         self.open_briefing(message.level, replace=message.replace)
 
     def on_start_level(self, message: StartLevel) -> None:
-        self.start_level(message.level, speed_index=message.speed_index)
+        self.start_level(message.level, speed_index=message.speed_index, knobs=message.knobs)
 
     def on_show_debrief(self, message: ShowDebrief) -> None:
         self.show_debrief(message.session, message.result, message.play)
@@ -137,6 +143,30 @@ class ScaleoutApp(App[int]):
 
     def on_load_replay(self, message: LoadReplay) -> None:
         self.load_replay(message.path)
+
+    def running_game(self) -> PlayScreen | None:
+        """The run in progress anywhere on the stack (under a dialog or the help too), if any;
+        a replay is not a run: nothing of the player's is at stake in it."""
+        from scaleout_tui.ui.screens.replay import ReplayScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, PlayScreen) and not isinstance(screen, ReplayScreen) and not screen.ended:
+                return screen
+        return None
+
+    async def action_quit_game(self) -> None:
+        """Ctrl+Q: quit at once, except during a run, where it asks the question Esc asks, with
+        what will become of the run's recording. A second Ctrl+Q on the question quits."""
+        play = self.running_game()
+        if play is None or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(play.leave_question(texts.CONFIRM_QUIT)), answer)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):

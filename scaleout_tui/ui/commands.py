@@ -4,6 +4,11 @@ Why a provider rather than only keys: a player who forgot that ``4`` means "max 
 can type "speed" and see every choice with its key. The commands offered depend on the
 screen the palette was opened over: clock commands only make sense on the play screen, and
 the failure drill's ("Crash web-2", "Repair web-2") only in a level that allows it.
+
+Every setting of the level is a command too (issue 14: "minimum" found nothing): "Set Minimum
+size…" focuses the setting and opens its list, and, when searched for, each choice is one
+("Set Minimum size to 4"); the empty palette lists only the "Set …" ones, or a level with many
+settings would bury the game's own commands under their choices.
 """
 
 from __future__ import annotations
@@ -17,8 +22,40 @@ from scaleout_tui.ui import texts
 from scaleout_tui.ui.navigation import BackToMap
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.widgets.policy import PolicyPanel, choice_label
 
 Command = tuple[str, str, Callable[[], object]]
+
+
+def one_line(label: str) -> str:
+    """A choice's label without the padding that lines the drop-down's columns up."""
+    return " ".join(label.split())
+
+
+def knob_commands(screen: PlayScreen, *, choices: bool) -> list[Command]:
+    """"Set Instance size…" for every setting (and, with ``choices``, "Set Instance size to
+    m5.xlarge …" for every other value of it); none in a replay or after the run."""
+    if not screen.can_change_knobs():
+        return []
+    panel = screen.query_one(PolicyPanel)
+    out: list[Command] = []
+    for knob in screen.level.knobs:
+        now = screen.session.knobs.get(knob.id, knob.default)
+        shown_now = one_line(choice_label(knob, now, screen.catalog))
+        key = panel.key_of(knob.id)
+        help_text = (texts.CMD_KNOB_OPEN_HELP.format(value=shown_now, key=key) if key is not None
+                     else texts.CMD_KNOB_OPEN_HELP_NO_KEY.format(value=shown_now))
+        out.append((texts.CMD_KNOB_OPEN.format(label=knob.label), help_text,
+                    partial(screen.open_knob, knob.id)))
+        if choices:
+            for choice in knob.choices:
+                if choice != now:
+                    shown = one_line(choice_label(knob, choice, screen.catalog))
+                    out.append((texts.CMD_KNOB_CHOICE.format(label=knob.label, choice=shown),
+                                texts.CMD_KNOB_CHOICE_HELP.format(value=shown_now),
+                                partial(screen.choose_knob, knob.id, choice)))
+    out.append((texts.CMD_RESET, texts.CMD_RESET_HELP, screen.action_reset_knobs))
+    return out
 
 
 def drill_commands(screen: PlayScreen) -> list[Command]:
@@ -37,8 +74,9 @@ def drill_commands(screen: PlayScreen) -> list[Command]:
 
 
 class GameCommands(Provider):
-    def commands(self) -> list[Command]:
-        """(name, help, callback) for the screen the palette was opened over."""
+    def commands(self, *, choices: bool = False) -> list[Command]:
+        """(name, help, callback) for the screen the palette was opened over; ``choices`` adds
+        one command per value of each setting (searches only)."""
         screen = self.screen
         app = self.app
         out: list[Command] = []
@@ -49,6 +87,7 @@ class GameCommands(Provider):
                             texts.CMD_SPEED_HELP.format(name=name, key=i + 1),
                             partial(screen.action_speed, i)))
             out.append((texts.CMD_RESTART, texts.CMD_RESTART_HELP, screen.action_restart))
+            out.extend(knob_commands(screen, choices=choices))
             out.extend(drill_commands(screen))
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, screen.action_leave))
         elif not isinstance(screen, CampaignScreen):
@@ -62,7 +101,7 @@ class GameCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
+        for name, help_text, callback in self.commands(choices=True):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)

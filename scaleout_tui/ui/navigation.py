@@ -9,6 +9,7 @@ under any app that answers these messages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual.message import Message
@@ -29,12 +30,16 @@ class OpenBriefing(Message):
 
 
 class StartLevel(Message):
-    """A fresh run of ``level`` in place of the top screen (briefing, play or debrief)."""
+    """A fresh run of ``level`` in place of the top screen (briefing, play or debrief); ``knobs``
+    are the settings to start with (a restart or a retry keeps the player's), the level's own
+    where not given."""
 
-    def __init__(self, level: Level, *, speed_index: int = DEFAULT_SPEED) -> None:
+    def __init__(self, level: Level, *, speed_index: int = DEFAULT_SPEED,
+                 knobs: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.level = level
         self.speed_index = speed_index
+        self.knobs = dict(knobs or {})
 
 
 class ShowDebrief(Message):

@@ -76,10 +76,25 @@ def listing(level_id: str | None = None) -> list[Listed]:
     return out
 
 
+def kept_if_left(session: Session) -> bool:
+    """Whether leaving ``session`` now keeps its recording: once the clock has run or the player
+    has changed something (a knob, a drill), the file stays, without a report."""
+    return session.now > 0.0 or bool(session.history)
+
+
+def shown_path(path: Path) -> str:
+    """A recording's path as a player is told it: from the data folder's name on when it is in
+    it (``recordings/01-single-server-play-….jsonl``), else whole."""
+    try:
+        return str(path.relative_to(folder().parent))
+    except ValueError:
+        return str(path)
+
+
 def discard_if_unplayed(recorder: Recorder, session: Session) -> None:
     """Close ``recorder``; if the run never started (the player looked at the board and left),
     remove its file: a recording of nothing is clutter in the list."""
     recorder.close()
-    if session.now <= 0.0 and not session.history:
+    if not kept_if_left(session):
         with contextlib.suppress(OSError):
             recorder.path.unlink()

@@ -26,7 +26,6 @@ PLANNED_LEVELS: tuple[str, ...] = (
 
 # ---- campaign map -------------------------------------------------------------------------------
 MAP_TITLE = "Campaign"
-MAP_HINT = "↑/↓ choose a level · Enter open its briefing · F1 help · Ctrl+Q quit"
 MAP_ROW = "{order}. {title}"
 MAP_LOCKED = "locked"
 MAP_SOON = "coming soon"
@@ -65,6 +64,9 @@ SCALING_HEADER = "time   size     cause"
 SCALING_ROW = "{t}  {old:>2} → {new:<2}  "
 SCALING_LAST = "Last scaling {t}: {old} → {new} "
 PANEL_POLICY = "Policy"
+#: The panel's title once a setting differs from the level's start (in a game, and in a replay).
+PANEL_POLICY_CHANGED = "Policy · * changed, 0 resets"
+PANEL_POLICY_CHANGED_REPLAY = "Policy · * changed"
 PANEL_OBJECTIVES = "Objectives so far"
 PANEL_LOG = "Event log"
 LOG_EMPTY = "Nothing has happened yet: your changes, resizes and failures will show here."
@@ -188,6 +190,8 @@ CAUSES_SHORT: dict[str, str] = {
 
 CLOCK_RUNNING = "▶ {speed}"
 CLOCK_PAUSED = "❚❚ paused"
+#: Beside "paused" while the clock has not run yet: what Space will do, at which speed.
+CLOCK_PAUSED_HINT = "space runs at {speed}"
 CLOCK_FINISHED = "■ finished"
 CLOCK_TIME = "{now} / {duration}"
 CLOCK_LEVEL = "{order}. {title}"
@@ -202,6 +206,17 @@ LAYOUTS: dict[str, str] = {
     "two-tier": "web box + database box",
 }
 KNOB_REFUSED = "Not changed: {reason}"
+#: A setting's heading in the policy panel: the focus marker (or its blank), the direct key,
+#: the label, and the mark of a value changed from the level's start.
+KNOB_FOCUS_MARK = "▶ "
+KNOB_NO_FOCUS_MARK = "  "
+KNOB_KEY = "[{key}] "
+KNOB_CHANGED_MARK = " *"
+KNOB_RESET_DONE = "Every setting is back to the level's start."
+KNOB_RESET_NOTHING = "Every setting is already at the level's start."
+KNOB_RESET_PARTLY = "Not every setting went back: {reason}"
+CONFIRM_RESET = ("Put every setting back to the level's start now? The clock has run, so each change "
+                 "costs what it costs in reality (a resize stops the box).")
 
 # ---- failure drill (the player breaks a box on purpose) ------------------------------------------
 DRILL_LABEL = "Break a box"
@@ -241,8 +256,13 @@ DRILL_SENT_PAUSED = "{kind} on {box}: done. Space runs the clock to see what fol
 DRILL_REPAIR_SENT = "{box} repaired."
 DRILL_REPAIR_SENT_PAUSED = "{box} repaired. Space runs the clock to see what follows."
 
-CONFIRM_LEAVE = "Leave this run and go back to the map? The run will not be recorded."
-CONFIRM_RESTART = "Restart this level from the beginning?"
+CONFIRM_LEAVE = "Leave this run and go back to the map?"
+CONFIRM_QUIT = "Quit the game in the middle of this run?"
+#: What happens to the recording of the run being left, as the play screen knows it.
+REC_FATE_DISCARDED = "Nothing has run yet, so no recording is kept."
+REC_FATE_KEPT = ("The run so far stays recorded, without a result, in {path}: the map's "
+                 "Load replay (l) plays it back.")
+REC_FATE_NONE = "This run is not being recorded."
 CONFIRM_YES = "Yes (y)"
 CONFIRM_NO = "No (n)"
 
@@ -319,14 +339,20 @@ before the clock starts is free.
 | key | what it does |
 |---|---|
 | Space | pause / resume the clock |
-| 1 2 3 4 | speed 1×, 10×, 60×, as fast as possible |
-| Tab | move between the policy settings; Enter opens one |
+| 1-4 | speed 1×, 10×, 60×, as fast as possible; Space runs at the speed chosen (10× at first) |
+| a,b,d… | open a setting: the key in brackets beside it, [a] for the first |
+| 0 | put every setting back to the level's start (* marks each one changed) |
+| Tab | move between the policy settings; ▶ marks the one you are on |
 | i / u | inject the failure chosen under "Break a box" / repair that box (levels that allow it) |
-| r | restart the level |
+| r | restart the level, keeping your settings |
 | Esc | back to the map (asks first) |
-| Ctrl+P | command palette: every command by name |
-| F1 or ? | this help |
-| Ctrl+Q | quit |
+| Ctrl+P | command palette: every command by name, every setting ("Set …") |
+| F1, ? | this help |
+| Ctrl+Q | quit (asks first during a run) |
+
+The settings' keys are the letters in panel order, skipping c i p q r t u (kept for other
+commands and for habit); after z come the same letters with Shift (A, B, D …). Retry and
+restart keep the settings you chose; 0, or "Reset settings" in the palette, puts them back.
 """
 
 # ---- footer and command palette -----------------------------------------------------------------
@@ -338,6 +364,11 @@ KEY_BACK = "Back"
 KEY_PAUSE = "Pause/resume"
 KEY_SPEED = "Speed {name}"
 KEY_RESTART = "Restart"
+KEY_RUN_PAUSE = "Run/pause"
+KEY_SPEEDS = "Speed"
+KEY_SPEEDS_DISPLAY = "1-4"
+KEY_KNOB = "Setting {n}"
+KEY_RESET = "Reset settings"
 KEY_MAP = "Map"
 KEY_INJECT = "Inject"
 KEY_REPAIR = "Repair"
@@ -351,7 +382,14 @@ CMD_PAUSE_HELP = "Stop or restart simulated time (Space)"
 CMD_SPEED = "Speed: {name}"
 CMD_SPEED_HELP = "Run simulated time at {name} (key {key})"
 CMD_RESTART = "Restart level"
-CMD_RESTART_HELP = "Start this level again from 00:00 (r)"
+CMD_RESTART_HELP = "Start this level again from 00:00 with the settings you chose (r)"
+CMD_KNOB_OPEN = "Set {label}…"
+CMD_KNOB_OPEN_HELP = "Open this setting's choices; now {value} (key {key})"
+CMD_KNOB_OPEN_HELP_NO_KEY = "Open this setting's choices; now {value}"
+CMD_KNOB_CHOICE = "Set {label} to {choice}"
+CMD_KNOB_CHOICE_HELP = "Now {value}"
+CMD_RESET = "Reset settings to the level's start"
+CMD_RESET_HELP = "Put every setting back to what the level starts with (0)"
 CMD_MAP = "Back to the map"
 CMD_MAP_HELP = "Leave the current screen for the campaign map"
 CMD_INJECT: dict[str, str] = {
@@ -386,7 +424,8 @@ REPLAY_TOOK_OVER = "You have the controls from {t}. This run is recorded to {pat
 REPLAY_TAKE_OVER_FAILED = "Cannot take over: {reason}"
 REPLAY_MISMATCH = "The replay went another way than the recording: {message}"
 REPLAY_WAIT_SEEK = "Wait for the seek to finish."
-KEY_SCRUB_BACK = "−30s"
+KEY_SCRUB_BOTH = "±30s"
+KEY_SCRUB_BOTH_DISPLAY = "←→"
 KEY_SCRUB_FORWARD = "+30s"
 KEY_SCRUB_BACK_FAR = "−5min"
 KEY_SCRUB_FORWARD_FAR = "+5min"

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from tests.ui.conftest import (
+    LEVEL_2,
     LEVEL_3,
     LEVEL_4,
     LEVEL_5,
@@ -50,6 +52,22 @@ def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[
     async def run_before(pilot: Pilot[int]) -> None:
         play = await open_level(pilot)
         play.advance(300)
+        await pilot.pause()
+
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_play_the_focused_setting_shows(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: level 2 at 00:00, the database size changed (its heading marked " *") and the
+    focus moved to the second setting with Tab: "▶" before its heading, a bar and reversed text on
+    its drop-down; every heading shows its direct key; the paused clock says what Space does."""
+    unlock_through(LEVEL_2)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        play = await open_level(pilot, LEVEL_2)
+        play.query_one("#knob-db_size", Select).value = "m5.4xlarge"
+        await pilot.press("tab")
         await pilot.pause()
 
     assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)

@@ -92,7 +92,9 @@ class CampaignScreen(Screen[None]):
     """The app's base screen; every other screen returns here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", texts.KEY_OPEN),
+        # Priority, so the footer shows it (the list's own Enter, unshown, would hide it); it does
+        # what the list's Enter did: open the highlighted row.
+        Binding("enter", "open", texts.KEY_OPEN, priority=True),
         Binding("l", "load_replay", texts.KEY_LOAD_REPLAY),
     ]
 
@@ -113,7 +115,7 @@ class CampaignScreen(Screen[None]):
                 yield OptionList(id="map-list")
                 yield Static(id="map-total")
             yield Static(id="map-detail")
-        yield Static(texts.MAP_HINT, id="map-hint")
+        # One footer: the keys with their names (a second line of hints above it said the same).
         yield Footer()
 
     def on_mount(self) -> None:

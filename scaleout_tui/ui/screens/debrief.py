@@ -146,7 +146,8 @@ class DebriefScreen(Screen[None]):
         actions.get(event.button.id or "", self.action_map)()
 
     def action_retry(self) -> None:
-        self.post_message(StartLevel(self.level))
+        """The same level again with the settings the run ended with (the player's choices)."""
+        self.post_message(StartLevel(self.level, knobs=self.session.knobs))
 
     def action_next(self) -> None:
         nxt = self.next_level

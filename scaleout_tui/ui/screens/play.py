@@ -25,6 +25,11 @@ Two ways to drive the clock:
 A run starts paused: changes made before the clock starts are free (a resize later
 costs downtime), so the player gets to read the board and set the policy first.
 
+Each setting has a direct key (shown in the policy panel, see
+:data:`~scaleout_tui.ui.widgets.policy.KNOB_KEYS`) that focuses it and opens its list, and a
+palette command; ``0`` puts every setting back to the level's start. A restart (and the
+debrief's Retry) keeps the settings the player chose: they come in as ``knobs``.
+
 In a level with ``injections`` the player can also break a box (the failure drill in the
 policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
 :meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which call the session (the change
@@ -77,7 +82,7 @@ from scaleout_tui.ui.widgets.drill import FailureDrill
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
-from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.policy import KNOB_KEYS, PolicyPanel, select_id
 from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
@@ -88,15 +93,22 @@ CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-cpu")
 class PlayScreen(Screen[None]):
     # Space and the digits are priority bindings so they work even while a drop-down of the
     # policy panel has focus (a Select would otherwise take Space to open itself).
+    # The footer shows the four speeds as one "1-4 Speed" (the first binding carries it for all).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", texts.KEY_PAUSE, priority=True),
-        *[Binding(str(i + 1), f"speed({i})", texts.KEY_SPEED.format(name=name), priority=True,
-                  show=False) for i, name in enumerate(texts.SPEED_NAMES)],
-        # Not in the footer (it has no room left at 80 columns): the drill's buttons show the keys.
+        Binding("space", "toggle_pause", texts.KEY_RUN_PAUSE, priority=True),
+        *[Binding(str(i + 1), f"speed({i})",
+                  texts.KEY_SPEEDS if i == 0 else texts.KEY_SPEED.format(name=name), priority=True,
+                  show=i == 0, key_display=texts.KEY_SPEEDS_DISPLAY if i == 0 else None)
+          for i, name in enumerate(texts.SPEED_NAMES)],
+        # Not in the footer (it has no room left at 80 columns): the drill's buttons show the keys,
+        # the policy panel the settings' keys, the help screen all of them.
         Binding("i", "inject", texts.KEY_INJECT, show=False),
         Binding("u", "repair", texts.KEY_REPAIR, show=False),
         Binding("r", "restart", texts.KEY_RESTART),
         Binding("escape", "leave", texts.KEY_MAP),
+        *[Binding(key, f"knob({i})", texts.KEY_KNOB.format(n=i + 1), show=False)
+          for i, key in enumerate(KNOB_KEYS)],
+        Binding("0", "reset_knobs", texts.KEY_RESET, show=False),
     ]
 
     #: From 150 columns the topology and the gauges sit side by side and a CPU chart joins the
@@ -113,13 +125,15 @@ class PlayScreen(Screen[None]):
     def __init__(self, level: Level, catalog: Mapping[str, InstanceType], *, seed: int = 1,
                  manual_clock: bool = False, speed_index: int = DEFAULT_SPEED,
                  session: Session | None = None, recorder: Recorder | None = None,
-                 record: bool = True) -> None:
+                 record: bool = True, knobs: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.level = level
         self.catalog = catalog
         self.seed = seed
-        #: A run taken over from a replay comes with its session and its recorder (already attached).
-        self.session = session if session is not None else Session(level, catalog, seed)
+        #: A run taken over from a replay comes with its session and its recorder (already attached);
+        #: a restart or a retry with the settings the player had chosen (``knobs``).
+        self.session = session if session is not None else Session(level, catalog, seed,
+                                                                   knobs=dict(knobs or {}))
         #: Every run is recorded (see :mod:`scaleout_tui.ui.recordings`); a replay is not.
         self.recorder = recorder
         #: A replay shows the policy but takes no change from it (see ReplayScreen).
@@ -151,6 +165,11 @@ class PlayScreen(Screen[None]):
         #: scaling history exist on screen (levels without one look exactly as before).
         self.has_group = level.autoscaling is not None
         self._chart_turn = -1
+
+    @property
+    def ended(self) -> bool:
+        """Whether the run has finished (its debrief is on its way)."""
+        return self._ended
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -189,9 +208,8 @@ class PlayScreen(Screen[None]):
                               else texts.DRILL_HELP)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
                                      injections=self.injections, targets=self.drill_targets(),
-                                     drill_help=drill_help, id="policy")
-                policy.add_class("panel")
-                policy.border_title = texts.PANEL_POLICY
+                                     drill_help=drill_help, resettable=not self.read_only, id="policy")
+                policy.add_class("panel")  # its title is its own (it says what " *" means)
                 yield policy
                 objectives = ObjectivesView(id="objectives", classes="panel")
                 objectives.border_title = texts.PANEL_OBJECTIVES
@@ -339,7 +357,8 @@ class PlayScreen(Screen[None]):
         return ClockData(
             level=texts.CLOCK_LEVEL.format(order=self.level.order, title=self.level.title),
             t=self.session.now, duration=self.session.level.duration_s, paused=self.clock.paused,
-            speed=texts.SPEED_NAMES[self.clock.speed_index], finished=self.session.finished)
+            speed=texts.SPEED_NAMES[self.clock.speed_index], finished=self.session.finished,
+            hint=texts.CLOCK_PAUSED_HINT.format(speed=texts.SPEED_NAMES[self.clock.speed_index]))
 
     def chart_turn(self) -> tuple[str, ...]:
         """The one chart that re-plots in this refresh of the clock: the visible charts in turn.
@@ -415,6 +434,67 @@ class PlayScreen(Screen[None]):
             self.notify(texts.KNOB_REFUSED.format(reason=refusal(e)), severity="error")
             self.query_one(PolicyPanel).show_values(self.session.knobs)
             return
+        self.query_one(PolicyPanel).show_values(self.session.knobs)
+        self.refresh_view()
+
+    def open_knob(self, knob_id: str) -> None:
+        """Focus a setting and open its list (its direct key, the palette's "Set …")."""
+        self.query_one(PolicyPanel).open_knob(knob_id)
+
+    def choose_knob(self, knob_id: str, value: str) -> None:
+        """Set a knob from the palette: the drop-down changes, which sets the session's knob as
+        a choice in the panel would (refusals included)."""
+        self.query_one(f"#{select_id(knob_id)}", Select).value = value
+
+    def action_knob(self, index: int) -> None:
+        if 0 <= index < len(self.level.knobs):
+            self.open_knob(self.level.knobs[index].id)
+
+    def can_change_knobs(self) -> bool:
+        return not self._ended and not self.read_only
+
+    def action_reset_knobs(self) -> None:
+        """Put every setting back to the level's start (key ``0``, the palette). Before the clock
+        has run that is free and is done at once; afterwards each change costs what it costs,
+        so the player is asked first."""
+        if not self.can_change_knobs():
+            return
+        if not self.query_one(PolicyPanel).changed():
+            self.notify(texts.KNOB_RESET_NOTHING)
+            return
+        if self.session.now <= 0.0:
+            self.reset_knobs()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.reset_knobs()
+
+        self.app.push_screen(ConfirmScreen(texts.CONFIRM_RESET), answer)
+
+    def reset_knobs(self) -> None:
+        """Set each changed knob back to its level default, through the session like a choice.
+        One knob may refuse until another is back (a minimum above the maximum), so a refused
+        one is tried again once the others are done; what still refuses is said in a toast."""
+        start = {k.id: k.default for k in self.level.knobs}
+        todo = [k for k, v in start.items() if self.session.knobs.get(k) != v]
+        error: CommandError | None = None
+        for _ in range(2):
+            refused = []
+            for knob_id in todo:
+                try:
+                    self.session.set_knob(knob_id, start[knob_id])
+                except CommandError as e:
+                    refused.append(knob_id)
+                    error = e
+            todo = refused
+            if not todo:
+                break
+        self.query_one(PolicyPanel).show_values(self.session.knobs)
+        if todo and error is not None:
+            self.notify(texts.KNOB_RESET_PARTLY.format(reason=refusal(error)), severity="error")
+        else:
+            self.notify(texts.KNOB_RESET_DONE)
         self.refresh_view()
 
     # ---- failure drill ------------------------------------------------------------------
@@ -480,6 +560,13 @@ class PlayScreen(Screen[None]):
         # A level without injections has no drill: its keys are neither shown nor active.
         if action in ("inject", "repair"):
             return bool(self.injections) and not self._ended
+        # A setting's key exists only for the level's settings, and not in a replay.
+        if action == "knob":
+            index = parameters[0] if parameters else -1
+            return (isinstance(index, int) and 0 <= index < len(self.level.knobs)
+                    and self.can_change_knobs())
+        if action == "reset_knobs":
+            return self.can_change_knobs()
         return True
 
     # ---- actions ------------------------------------------------------------------------
@@ -515,11 +602,26 @@ class PlayScreen(Screen[None]):
             self.recorder.speed(self.session.now, speed)
 
     def action_restart(self) -> None:
-        self.post_message(StartLevel(self.level, speed_index=self.clock.speed_index))
+        """Start again from 00:00 with the settings chosen (0 puts them back to the level's)."""
+        self.post_message(StartLevel(self.level, speed_index=self.clock.speed_index,
+                                     knobs=dict(self.session.knobs)))
+
+    def recording_fate(self) -> str:
+        """What happens to this run's recording if the player leaves it now, in words; the
+        same rule as :func:`recordings.discard_if_unplayed`, which on_unmount applies."""
+        if self.recorder is None or self.recorder.error:
+            return texts.REC_FATE_NONE
+        if not recordings.kept_if_left(self.session):
+            return texts.REC_FATE_DISCARDED
+        return texts.REC_FATE_KEPT.format(path=recordings.shown_path(self.recorder.path))
+
+    def leave_question(self, question: str) -> str:
+        """``question`` followed by what happens to the recording (leaving, quitting)."""
+        return f"{question} {self.recording_fate()}"
 
     def action_leave(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
                 self.post_message(BackToMap())
 
-        self.app.push_screen(ConfirmScreen(texts.CONFIRM_LEAVE), answer)
+        self.app.push_screen(ConfirmScreen(self.leave_question(texts.CONFIRM_LEAVE)), answer)

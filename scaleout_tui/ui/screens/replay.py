@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.widgets import Button, Select
+from textual.widgets import Button, Footer, Select
 
 from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Recording, RecordingError, Replay, open_replay
@@ -70,6 +70,10 @@ class ReplayScreen(ScrubControls, PlayScreen):
         # Read-only: the policy shows the recorded values; the drill cannot be used.
         for widget in [*self.query(Select), *self.query(PolicyPanel).first().query(Button)]:
             widget.disabled = True
+        # The replay's keys (the game's, the scrub keys, take over, compare) fit 80 columns only
+        # without the footer's spacing.
+        for footer in self.query(Footer):
+            footer.compact = True
         if self.replay.recording.cut:
             self.notify(self.replay.recording.cut, severity="warning", timeout=10)
 

@@ -26,8 +26,11 @@ class ScrubControls(Screen[None]):
     its actions win (the replay screen is also a play screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "scrub(-30)", texts.KEY_SCRUB_BACK, priority=True),
-        Binding("right", "scrub(30)", texts.KEY_SCRUB_FORWARD, priority=True),
+        # One footer entry for both ("←→ ±30s"): at 80 columns the replay's footer has no room for
+        # two once it shows the speeds too.
+        Binding("left", "scrub(-30)", texts.KEY_SCRUB_BOTH, priority=True,
+                key_display=texts.KEY_SCRUB_BOTH_DISPLAY),
+        Binding("right", "scrub(30)", texts.KEY_SCRUB_FORWARD, priority=True, show=False),
         Binding("left_square_bracket", "scrub(-300)", texts.KEY_SCRUB_BACK_FAR, show=False),
         Binding("right_square_bracket", "scrub(300)", texts.KEY_SCRUB_FORWARD_FAR, show=False),
         Binding("home", "seek(0)", texts.KEY_SCRUB_START, show=False),

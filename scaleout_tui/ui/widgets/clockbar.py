@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
@@ -27,6 +28,8 @@ class ClockData:
     paused: bool = False
     speed: str = ""
     finished: bool = False
+    #: Said after "paused" (the play screen: what Space does, at which speed).
+    hint: str = ""
 
 
 def clock_line(data: ClockData, width: int) -> Table:
@@ -34,11 +37,14 @@ def clock_line(data: ClockData, width: int) -> Table:
     if data.finished:
         state = Text(texts.CLOCK_FINISHED, style="bold")
     elif data.paused:
-        state = Text(texts.CLOCK_PAUSED, style="bold black on yellow")
+        state = Text()
+        state.append(texts.CLOCK_PAUSED, style="bold black on yellow")
+        if data.hint:  # beside the yellow chip, not in it: the chip says the state
+            state.append(" " + data.hint, style="italic")
     else:
         state = Text(texts.CLOCK_RUNNING.format(speed=data.speed), style="bold green")
     time = Text(texts.CLOCK_TIME.format(now=clock(data.t), duration=clock(data.duration)), style="bold")
-    progress_w = max(0, min(30, width - len(data.level) - len(state) - len(time) - 8))
+    progress_w = max(0, min(30, width - cell_len(data.level) - state.cell_len - time.cell_len - 8))
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True)

@@ -11,6 +11,12 @@ vCPUs and price, a layout's meaning in words.
 A level that lets the player break boxes gets the failure drill at the end of the panel
 (:class:`~scaleout_tui.ui.widgets.drill.FailureDrill`), as one more group: Tab reaches it
 like any knob, and a short terminal shows its help only while it has the focus.
+
+Why each heading carries a marker, a key and a mark (issue 14): a player who cannot tell which
+drop-down has the focus changes the wrong setting. The focused setting's heading starts with
+"▶" and its drop-down gets a bar and reversed text (a grey step alone vanished in some themes
+and under ``NO_COLOR``); the key in brackets goes straight to the setting (:data:`KNOB_KEYS`);
+" *" marks a value that differs from the level's start, which Retry keeps and ``0`` resets.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
 from scaleout_tui.content.schema import Knob
@@ -36,10 +45,11 @@ def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -
     if knob.param.endswith(".size") and choice in catalog:
         it = catalog[choice]
         sizes = [catalog[c] for c in knob.choices if c in catalog]
-        name_w = max(len(s.name) for s in sizes)
-        cpu_w = max(len(str(s.vcpus)) for s in sizes)
-        return texts.KNOB_INSTANCE.format(name=it.name.ljust(name_w), vcpus=str(it.vcpus).rjust(cpu_w),
-                                          price=it.price_per_hour)
+        name_w = max(cell_len(s.name) for s in sizes)
+        cpu_w = max(cell_len(str(s.vcpus)) for s in sizes)
+        name = it.name + " " * (name_w - cell_len(it.name))
+        vcpus = " " * (cpu_w - cell_len(str(it.vcpus))) + str(it.vcpus)
+        return texts.KNOB_INSTANCE.format(name=name, vcpus=vcpus, price=it.price_per_hour)
     if knob.param == "layout":
         return texts.LAYOUTS.get(choice, choice)
     return choice
@@ -49,27 +59,53 @@ def select_id(knob_id: str) -> str:
     return f"knob-{knob_id}"
 
 
+#: The letters the play screen leaves free for the settings' direct keys, in order: not c i p q r
+#: t u (the drill's i/u, restart's r, a replay's t and c; p and q, which a player may press by
+#: habit to pause or quit). The help screen (texts.HELP_TEXT) names the same exclusions.
+KNOB_LETTERS = "abdefghjklmnosvwxyz"
+#: Every setting's direct key, in the panel's order: the letters, then the same with Shift (the
+#: sandbox has 35 settings). A level with more settings than keys leaves the rest to Tab and Ctrl+P.
+KNOB_KEYS: tuple[str, ...] = tuple(KNOB_LETTERS) + tuple(KNOB_LETTERS.upper())
+
+
+def knob_heading(label: str, key: str | None, *, focused: bool, changed: bool) -> Text:
+    """``▶ [a] Instance size *``: the focus marker (or as many blanks), the key, the label,
+    the changed mark. The marker's blank keeps every label in the same column."""
+    out = Text()
+    out.append(texts.KNOB_FOCUS_MARK if focused else texts.KNOB_NO_FOCUS_MARK, style="bold")
+    if key is not None:
+        out.append(texts.KNOB_KEY.format(key=key), style="bold" if focused else "")
+    out.append(label, style="bold reverse" if focused else "bold")
+    if changed:
+        out.append(texts.KNOB_CHANGED_MARK, style="bold")
+    return out
+
+
 class PolicyPanel(VerticalScroll, can_focus=False):
     """Label, drop-down and help for each knob, in the level's order; then the drill."""
 
     def __init__(self, knobs: tuple[Knob, ...], values: Mapping[str, str],
                  catalog: Mapping[str, InstanceType], *, injections: Sequence[str] = (),
                  targets: Sequence[str] = (), drill_help: str = texts.DRILL_HELP,
-                 id: str | None = None) -> None:
+                 resettable: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: Whether ``0`` resets here (not in a replay): the title's hint says so or not.
+        self._resettable = resettable
         self._knobs = knobs
         self._values = dict(values)
         self._catalog = catalog
         self._injections = tuple(injections)
         self._targets = tuple(targets)
         self._drill_help = drill_help
+        #: The knob whose drop-down holds the focus (its heading shows the marker).
+        self._focused: str | None = None
 
     def compose(self) -> ComposeResult:
-        for knob in self._knobs:
+        for i, knob in enumerate(self._knobs):
             # One group per knob, so a short terminal can show the help of the focused knob
             # only (see on_descendant_focus).
             with Vertical(classes="knob-group"):
-                yield Label(knob.label, classes="knob-label")
+                yield Label(self._heading(knob, i), id=f"label-{knob.id}", classes="knob-label")
                 select: Select[str] = Select(
                     [(choice_label(knob, c, self._catalog), c) for c in knob.choices],
                     value=self._values.get(knob.id, knob.default),
@@ -87,14 +123,60 @@ class PolicyPanel(VerticalScroll, can_focus=False):
             yield FailureDrill(self._injections, self._targets, help_text=self._drill_help, id="drill",
                                classes="knob-group")
 
+    def _heading(self, knob: Knob, index: int) -> Text:
+        key = KNOB_KEYS[index] if index < len(KNOB_KEYS) else None
+        return knob_heading(knob.label, key, focused=knob.id == self._focused,
+                            changed=self._values.get(knob.id, knob.default) != knob.default)
+
+    def on_mount(self) -> None:
+        self._retitle()
+
+    def _retitle(self) -> None:
+        """The title says what " *" means (and that 0 resets) once a setting shows it."""
+        if not self.changed():
+            self.border_title = texts.PANEL_POLICY
+        else:
+            self.border_title = (texts.PANEL_POLICY_CHANGED if self._resettable
+                                 else texts.PANEL_POLICY_CHANGED_REPLAY)
+
+    def _relabel(self) -> None:
+        # A query, not query_one: a focus change can still arrive while the panel is torn down.
+        labels = {label.id: label for label in self.query(".knob-label").results(Label)}
+        for i, knob in enumerate(self._knobs):
+            label = labels.get(f"label-{knob.id}")
+            if label is not None:
+                label.update(self._heading(knob, i))
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Mark the knob group holding the focus (short terminals show only its help).
+        self.mark_focus(event.widget)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # The focus may have left the panel (a click on a chart): check once it has landed.
+        self.call_after_refresh(self._mark_current_focus)
+
+    def _mark_current_focus(self) -> None:
+        if self.is_attached:
+            self.mark_focus(self.screen.focused)
+
+    def mark_focus(self, widget: Widget | None) -> None:
+        """Mark the group and the drop-down holding the focus: the heading's marker, a bar
+        beside the drop-down (``-focus``), and, on short terminals, the group's help only.
 
         Done here rather than with ``:focus-within`` in CSS: Textual re-styles the focused
         group itself but not the help text inside it, so the help would not appear.
         """
+        inside = widget is not None and self in widget.ancestors
         for group in self.query(".knob-group"):
-            group.set_class(event.widget in group.walk_children(), "-active")
+            group.set_class(inside and widget in group.walk_children(), "-active")
+        for select in self.query(Select):
+            select.set_class(inside and widget in select.walk_children(with_self=True), "-focus")
+        focused = None
+        if inside and widget is not None:
+            owner = next((n for n in (widget, *widget.ancestors) if isinstance(n, Select)), None)
+            focused = self.knob_of(owner) if owner is not None else None
+        if focused != self._focused:
+            self._focused = focused
+            self._relabel()
 
     @staticmethod
     def knob_of(select: Select[Any]) -> str | None:
@@ -103,9 +185,31 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         return sid.removeprefix("knob-") if sid.startswith("knob-") else None
 
     def show_values(self, values: Mapping[str, str]) -> None:
-        """Make every drop-down show the value in force (after a refused change)."""
+        """Make every drop-down show the value in force (after a refused change, a reset), and
+        every heading whether its value differs from the level's start."""
+        self._values = dict(values)
         for knob in self._knobs:
             value = values.get(knob.id)
             select = self.query_one(f"#{select_id(knob.id)}", Select)
             if value is not None and select.value != value:
                 select.value = value
+        self._relabel()
+        self._retitle()
+
+    def changed(self) -> list[str]:
+        """The knobs whose value (as last shown) differs from the level's start, in panel order."""
+        return [k.id for k in self._knobs if self._values.get(k.id, k.default) != k.default]
+
+    def key_of(self, knob_id: str) -> str | None:
+        """The direct key of a knob, or ``None`` past the last key."""
+        for i, knob in enumerate(self._knobs):
+            if knob.id == knob_id:
+                return KNOB_KEYS[i] if i < len(KNOB_KEYS) else None
+        return None
+
+    def open_knob(self, knob_id: str) -> None:
+        """Focus a knob's drop-down and open its list (a direct key, a palette command)."""
+        select = self.query_one(f"#{select_id(knob_id)}", Select)
+        select.focus()
+        select.scroll_visible(animate=False)
+        select.action_show_overlay()
