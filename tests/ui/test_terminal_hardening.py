@@ -269,7 +269,7 @@ async def _start_run_quit(cycle: int) -> None:
             if play.session.now >= 1.0:
                 break
         assert play.session.now >= 1.0, f"cycle {cycle}: the clock did not run"
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "y")  # a run is at stake: Ctrl+Q asks first, then quits
         await pilot.pause()
     _no_exception(app)
     assert app.return_code == 0, f"cycle {cycle}: exit code {app.return_code}"
