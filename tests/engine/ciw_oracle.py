@@ -310,8 +310,8 @@ class RecordingBalancer:
         self.inner = inner
         self.picks: list[I64] = []
 
-    def route(self, t: F64, user: I64, rotation: I64, registered: I64, outstanding: I64) -> I64:
-        pick: I64 = self.inner.route(t, user, rotation, registered, outstanding)  # type: ignore[attr-defined]
+    def route(self, t: F64, user: I64, rotation: I64, registered: I64, open_requests: object) -> I64:
+        pick: I64 = self.inner.route(t, user, rotation, registered, open_requests)  # type: ignore[attr-defined]
         self.picks.append(pick)
         return pick
 
