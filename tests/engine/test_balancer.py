@@ -137,6 +137,19 @@ def test_least_connections_gives_the_small_box_of_a_mixed_pair_its_share():
     assert 0.33 <= float((pick == 0).mean()) <= 0.39
 
 
+def test_a_sticky_cookie_outranks_least_connections():
+    """Clients 0-3 get cookies on their first requests (spread by least connections); later,
+    with box 0 holding many more open requests, their requests still go back to their own
+    boxes, and only the new client 9 is placed by the counts."""
+    lc = Balancer(BalancerSpec("least_conn", sticky=True), users=10, rng=np.random.default_rng(0))
+    targets = np.array([0, 1])
+    first = lc.route(np.zeros(4), np.arange(4), targets, targets, open_requests([0, 0]))
+    assert first.tolist() == [0, 1, 0, 1]
+    users = np.array([0, 1, 2, 3, 9])
+    again = lc.route(np.full(5, 1.0), users, targets, targets, open_requests([50, 0]))
+    assert again.tolist() == [0, 1, 0, 1, 1]
+
+
 def test_balancer_fails_open_when_every_target_is_unhealthy():
     b = Balancer(BalancerSpec("round_robin"), users=10, rng=np.random.default_rng(0))
     picks = b.route(np.zeros(3), np.zeros(3, np.int64), np.array([], np.int64), np.array([1, 2]), unasked)
