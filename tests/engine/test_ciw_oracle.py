@@ -99,7 +99,7 @@ def test_mgc_lognormal_service_matches_ciw(key):
 #: every load and a spread of tick lengths, without the whole product of the two: that the
 #: engine's choices do not depend on the tick is shown exactly, request by request, against a
 #: per-request reference in ``test_balancer.py``; ``make bench-accuracy`` prints every pair
-JSQ_CASES = [("jsq-0.5", 1.0), ("jsq-0.8", 0.05), ("jsq-0.8", 0.5), ("jsq-0.9", 0.1)]
+JSQ_CASES = [("jsq-0.5", 0.05), ("jsq-0.8", 0.5), ("jsq-0.9", 1.0)]
 
 
 @pytest.mark.slow
