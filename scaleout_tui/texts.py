@@ -133,8 +133,9 @@ REPLICAS_NEED_DB_BOX = "replicas copy a database box of its own"
 SHARDS_NEED_DB_BOX = "shards are database boxes of their own"
 SHARDING_AND_REPLICATION = "[sharding] and [replication] cannot be combined in format 1; a level uses one " \
                            "or the other"
-CHOICE_SCHEDULE = "is not '{none}' or DESIRED@AT (DESIRED a whole number from {lo} to {hi}, AT seconds " \
-                  "from 0 to {end}; e.g. '6@1200')"
+CHOICE_SCHEDULE = "is not '{none}', DESIRED@AT or DESIRED@AT-UNTIL (DESIRED a whole number from {lo} to " \
+                  "{hi}, AT and UNTIL seconds from 0 to {end}, UNTIL after AT; e.g. '6@1200' or " \
+                  "'6@1200-1800')"
 SCHEDULE_AFTER_END = "is at {got} s, after the level ends ({end} s)"
 ASG_WITHOUT_BALANCER = "[autoscaling] needs a [balancer] table: instances join and leave the group through " \
                        "the balancer"
@@ -151,6 +152,8 @@ ASG_STEPS_ORDER = "breach must increase (got {got} after {before})"
 ASG_SCHEDULED_NO_SIZE = "a scheduled action sets at least one of min_size, max_size, desired"
 ASG_SCHEDULED_MIN_ABOVE_MAX = "leaves min_size {lo} above max_size {hi}"
 ASG_SCHEDULED_DESIRED = "desired {got} is outside min_size..max_size ({lo}..{hi}) at {at} s"
+ASG_SCHEDULED_UNTIL = "ends at {got} s, not after it starts ({at} s)"
+ASG_SCHEDULED_UNTIL_NO_LIMIT = "an action that ends (until) sets min_size or max_size: its end puts them back"
 ASG_WEB_COUNT_KNOB = "web.count cannot be a knob with [autoscaling]: the group sets the count (use " \
                      "asg.desired)"
 LOAD_TESTS_SPIKE = "a spike never comes with [[load_tests]]: load tests replace the open traffic"

@@ -43,7 +43,8 @@ def scaling_spec(table: Autoscaling) -> ScalingSpec:
         target_latency_ms=table.target_latency_ms, app_warmup_s=table.app_warmup_s,
         cold_factor=table.cold_factor,
         behavior=HpaBehavior(_rules(table.behavior.scale_up), _rules(table.behavior.scale_down)),
-        scheduled=tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
+        scheduled=tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired,
+                                        until=a.until)
                         for a in table.scheduled),
     )
 
@@ -82,14 +83,35 @@ def group_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
 
 def _schedule_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
     """Scheduled actions run in time order (the engine starts them in file order, so actions at
-    one time run in file order), each on the limits the ones before it left."""
+    one time run in file order), each on the limits the ones before it left. A window's end
+    (``until``) is one more step at its time: the limits it set go back to those before it."""
     lo, hi = spec.min_size, spec.max_size
-    order = sorted(range(len(spec.scheduled)), key=lambda i: spec.scheduled[i].at)
-    for i in order:
+    # (time, file order, is the end of a window): an end runs after the starts at its time
+    steps = sorted([(a.at, i, False) for i, a in enumerate(spec.scheduled)]
+                   + [(a.until, i, True) for i, a in enumerate(spec.scheduled) if a.until is not None],
+                   key=lambda s: (s[0], s[2], s[1]))
+    before: dict[int, tuple[int, int]] = {}
+    for _, i, end in steps:
         a = spec.scheduled[i]
         if a.min_size is None and a.max_size is None and a.desired is None:
-            yield ("scheduled", i), texts.ASG_SCHEDULED_NO_SIZE
+            if not end:
+                yield ("scheduled", i), texts.ASG_SCHEDULED_NO_SIZE
             continue
+        if end:
+            if a.until is not None and a.until <= a.at:
+                yield ("scheduled", i, "until"), texts.ASG_SCHEDULED_UNTIL.format(
+                    got=show_number(a.until), at=show_number(a.at))
+                continue
+            if a.min_size is None and a.max_size is None:
+                yield ("scheduled", i, "until"), texts.ASG_SCHEDULED_UNTIL_NO_LIMIT
+                continue
+            old_lo, old_hi = before.get(i, (lo, hi))
+            lo = lo if a.min_size is None else old_lo
+            hi = hi if a.max_size is None else old_hi
+            if lo > hi:
+                yield ("scheduled", i, "until"), texts.ASG_SCHEDULED_MIN_ABOVE_MAX.format(lo=lo, hi=hi)
+            continue
+        before[i] = (lo, hi)
         lo = lo if a.min_size is None else a.min_size
         hi = hi if a.max_size is None else a.max_size
         if lo > hi:

@@ -22,8 +22,9 @@ format. Nor is ``traffic.scenario``: its choices are names in the scenario libra
 command line turn a player's choice into the engine's typed :class:`~scaleout_tui.engine.Command`
 with it, so the engine never parses text and no bound is written twice.
 
-``asg.schedule`` is the one choice that is not a single value: ``"none"`` or ``"DESIRED@AT"``, a
-scheduled action that sets the group's desired and minimum size at a clock time. It reads to the
+``asg.schedule`` is the one choice that is not a single value: ``"none"``, ``"DESIRED@AT"``, a
+scheduled action that sets the group's desired and minimum size at a clock time, or
+``"DESIRED@AT-UNTIL"``, the same as a window whose end puts the minimum back. It reads to the
 engine's own ``ScheduledAction`` tuple, so its default is compared with the level's
 ``[[autoscaling.scheduled]]`` entries exactly as the other defaults are with their fields.
 """
@@ -81,7 +82,8 @@ SIZE_PARAMS: Final = ("web.size", "db.size")
 # range here: ``int()`` raises ValueError (not a clean message) on more than 4300.
 _WHOLE = re.compile(r"^(?:0|[1-9][0-9]{0,14})$")
 _NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
-_SCHEDULE = re.compile(r"^(0|[1-9][0-9]{0,14})@((?:0|[1-9][0-9]*)(?:\.[0-9]+)?)$")
+_SECONDS = r"((?:0|[1-9][0-9]*)(?:\.[0-9]+)?)"
+_SCHEDULE = re.compile(rf"^(0|[1-9][0-9]{{0,14}})@{_SECONDS}(?:-{_SECONDS})?$")
 NO_SCHEDULE: Final = "none"
 
 _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
@@ -147,8 +149,9 @@ class KnobRule:
 class ScheduleRule(KnobRule):
     """``asg.schedule``: ``"none"``, or ``"DESIRED@AT"`` for one scheduled action that sets the
     group's minimum and desired size to DESIRED at AT seconds (the tutorials' "six instances from
-    20:00"). Whether AT falls inside the level is the loader's check: a choice alone does not know
-    the level's length."""
+    20:00"), or ``"DESIRED@AT-UNTIL"`` for the same as a window: at UNTIL the minimum goes back to
+    what it was before AT (AWS users write that as a second action). Whether AT and UNTIL fall
+    inside the level is the loader's check: a choice alone does not know the level's length."""
 
     def read(self, text: str) -> Value:
         if text == NO_SCHEDULE:
@@ -156,17 +159,20 @@ class ScheduleRule(KnobRule):
         m = _SCHEDULE.match(text)
         _, lo_n, hi_n = _shape("autoscaling.scheduled", "desired")
         _, lo_t, hi_t = _shape("autoscaling.scheduled", "at")
-        if m is None or not lo_n <= int(m.group(1)) <= hi_n or not lo_t <= float(m.group(2)) <= hi_t:
+        until = None if m is None or m.group(3) is None else float(m.group(3))
+        if (m is None or not lo_n <= int(m.group(1)) <= hi_n or not lo_t <= float(m.group(2)) <= hi_t
+                or (until is not None and not float(m.group(2)) < until <= hi_t)):
             raise BadChoice(texts.CHOICE_SCHEDULE.format(none=NO_SCHEDULE, lo=show_number(lo_n),
                                                          hi=show_number(hi_n), end=show_number(hi_t)))
         n = int(m.group(1))
-        return (ScheduledAction(at=float(m.group(2)), min_size=n, desired=n),)
+        return (ScheduledAction(at=float(m.group(2)), min_size=n, desired=n, until=until),)
 
     def start(self, level: Level) -> Value | None:
         group = level.autoscaling
         if group is None:
             return None
-        return tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired)
+        return tuple(ScheduledAction(at=a.at, min_size=a.min_size, max_size=a.max_size, desired=a.desired,
+                                     until=a.until)
                      for a in group.scheduled)
 
 
@@ -244,8 +250,9 @@ def show_value(value: Value) -> str:
 
 def _show_action(action: ScheduledAction) -> str:
     sizes = [(k, getattr(action, k)) for k in ("min_size", "max_size", "desired")]
+    end = [] if action.until is None else [f"until = {show_number(action.until)}"]
     return "{" + ", ".join([f"at = {show_number(action.at)}"]
-                           + [f"{k} = {v}" for k, v in sizes if v is not None]) + "}"
+                           + [f"{k} = {v}" for k, v in sizes if v is not None] + end) + "}"
 
 
 def read_knob(param: str, text: str, catalog: Mapping[str, InstanceType]) -> CommandValue:

@@ -253,9 +253,10 @@ def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
     for where, message in group_problems(scaling_spec(group)):
         yield ("autoscaling", *where), message
     for i, action in enumerate(group.scheduled):
-        if action.at >= level.duration_s:
-            yield ("autoscaling", "scheduled", i, "at"), texts.AFTER_END.format(
-                got=show_number(action.at), end=show_number(level.duration_s))
+        for key, t in (("at", action.at), ("until", action.until)):
+            if t is not None and t >= level.duration_s:
+                yield ("autoscaling", "scheduled", i, key), texts.AFTER_END.format(
+                    got=show_number(t), end=show_number(level.duration_s))
 
 
 def _injection_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -414,7 +415,8 @@ def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]
         except BadChoice as e:
             yield where, texts.BAD_CHOICE.format(knob=k.id, param=k.param, got=c, reason=e)
             continue
-        late = [a.at for a in value if a.at >= level.duration_s] if isinstance(value, tuple) else []
+        late = ([t for a in value for t in (a.at, a.until) if t is not None and t >= level.duration_s]
+                if isinstance(value, tuple) else [])
         if late:  # a scheduled action (asg.schedule) the run would never reach
             end = show_number(level.duration_s)
             reason = texts.SCHEDULE_AFTER_END.format(got=show_number(late[0]), end=end)

@@ -217,12 +217,14 @@ class Sharding(_Strict, frozen=True):
 
 class ScheduledSizes(_Strict, frozen=True):
     """A scheduled action: new group sizes at a clock time. Each size is optional (the group
-    keeps the others), but an action must set one; the loader says so."""
+    keeps the others), but an action must set one; the loader says so. ``until`` ends it as a
+    window: then the limits it set (min_size, max_size) go back to what they were before it."""
 
     at: Seconds
     min_size: GroupSize | None = None
     max_size: GroupSize | None = None
     desired: GroupSize | None = None
+    until: Seconds | None = None
 
 
 class HpaPolicy(_Strict, frozen=True):

@@ -42,7 +42,9 @@ What it models, with the defaults real systems use:
     :mod:`hpa`), then the ``behavior``: stabilisation (scale-down uses the highest
     recommendation of the last 300 s, so a dip does not shrink the fleet) and the rate
     limits (by default up to the larger of +100 % and +4 pods per 15 s);
-  - *scheduled actions* set min/max/desired at a clock time, ignoring any cooldown.
+  - *scheduled actions* set min/max/desired at a clock time, ignoring any cooldown; one with
+    an end (``until``) is the pair of actions AWS users write for a window: at the end the
+    limits it set go back, and the policy scales the group in from there.
 * **Health replacement**: an instance the balancer marks unhealthy is replaced once it
   is past the health-check grace period.
 * **History**: every capacity change with its time and cause, as the console keeps it.
@@ -110,6 +112,8 @@ class AutoScaler:
     rng: np.random.Generator
     desired: int = 0
     history: list[Change] = field(default_factory=list)
+    #: every change of the limits by a scheduled action: (time, min, max, cause)
+    limits: list[tuple[float, int, int, str]] = field(default_factory=list)
     datapoints: list[tuple[float, float]] = field(default_factory=list)
     cooldown_until: float = -1.0
     launched_at: dict[str, float] = field(default_factory=dict)
@@ -117,9 +121,9 @@ class AutoScaler:
     _generation: int = 0
     _sent_mark: Any = None       # balancer dispatch counts at the last requests reading
     _sent_at: float = 0.0
-    #: one sample per second: desired, in service, booting
+    #: one sample per second: desired, in service, booting, and the minimum in force
     samples: dict[str, list[float]] = field(
-        default_factory=lambda: {"desired": [], "in_service": [], "pending": []})
+        default_factory=lambda: {"desired": [], "in_service": [], "pending": [], "min": []})
 
     def __post_init__(self) -> None:
         self.fleet.launch_hooks.append(self._launched)
@@ -378,13 +382,37 @@ class AutoScaler:
         self.set_desired(new, "hpa_limited" if limited else "hpa", **params)
 
     def _scheduled(self, a: ScheduledAction, delay: float | None = None) -> Generator[simpy.Event, Any, None]:
-        yield self.world.env.timeout(a.at if delay is None else delay)
+        env = self.world.env
+        yield env.timeout(a.at if delay is None else delay)
         spec = self.spec
-        if a.min_size is not None or a.max_size is not None:
-            self.spec = replace(spec, min_size=a.min_size if a.min_size is not None else spec.min_size,
-                                max_size=a.max_size if a.max_size is not None else spec.max_size)
+        before = (spec.min_size, spec.max_size)
+        self._set_limits(a.min_size, a.max_size, "scheduled")
         target = a.desired if a.desired is not None else self.desired
-        self.set_desired(max(self.spec.min_size, min(self.spec.max_size, target)), "scheduled")
+        params: CauseParams = {"min": self.spec.min_size, "max": self.spec.max_size}
+        if a.until is not None:
+            params["until"] = a.until
+        self.set_desired(max(self.spec.min_size, min(self.spec.max_size, target)), "scheduled", **params)
+        if a.until is None:
+            return
+        yield env.timeout(max(a.until - env.now, 0.0))
+        # the window's end: the limits this action set go back (the second action of the pair);
+        # desired stays, clamped only if the maximum came back below it
+        self._set_limits(before[0] if a.min_size is not None else None,
+                         before[1] if a.max_size is not None else None, "scheduled_end")
+        self.set_desired(self.desired, "scheduled_end", min=self.spec.min_size, max=self.spec.max_size)
+
+    def _set_limits(self, lo: int | None, hi: int | None, cause: str) -> None:
+        """New group limits from a scheduled action, logged (``scheduled_limits``) and kept in
+        :attr:`limits` when they change."""
+        spec = self.spec
+        new_lo = spec.min_size if lo is None else lo
+        new_hi = spec.max_size if hi is None else hi
+        if (new_lo, new_hi) == (spec.min_size, spec.max_size):
+            return
+        self.spec = replace(spec, min_size=new_lo, max_size=new_hi)
+        self.limits.append((self.world.env.now, new_lo, new_hi, cause))
+        self.world.emit("scheduled_limits", "info", min=new_lo, max=new_hi, old_min=spec.min_size,
+                        old_max=spec.max_size, cause=cause)
 
     def _health_loop(self) -> Generator[simpy.Event, Any, None]:
         """Replace instances the balancer marks unhealthy, once past the grace period."""
@@ -417,6 +445,7 @@ class AutoScaler:
         cap["desired"].append(float(self.desired))
         cap["in_service"].append(float(len(self.in_service())))
         cap["pending"].append(float(self.fleet.pending_web()))
+        cap["min"].append(float(self.spec.min_size))
 
     # ---- commands -----------------------------------------------------------------------
     def commands(self) -> dict[str, Handler]:

@@ -56,10 +56,18 @@ HPA_DOWN_POLICIES: tuple[HpaPolicy, ...] = (HpaPolicy("Percent", 100, 15.0),)
 
 @dataclass(frozen=True, slots=True)
 class ScheduledAction:
+    """A scheduled action (AWS ``PutScheduledUpdateGroupAction``): new sizes at ``at`` seconds.
+
+    ``until`` makes it a window, which AWS users write as a second action: at ``until`` the
+    minimum and maximum this action set go back to what they were just before ``at``. The desired
+    count is not touched then (the cloud's second action sets only the limits): the policy scales
+    the group in as the metric allows."""
+
     at: float
     min_size: int | None = None
     max_size: int | None = None
     desired: int | None = None
+    until: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

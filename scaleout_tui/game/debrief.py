@@ -13,8 +13,13 @@ from scaleout_tui.engine.shardrouter import place
 from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.game import texts
 from scaleout_tui.game.scoring import (
+    SLO_ERROR_PCT,
+    SLO_P95_MS,
+    Saturation,
+    big_web_boxes,
     detection,
     errors_by_cause,
+    floor_held,
     health_check_cpu_pct,
     saturation,
     undetected_requests,
@@ -118,61 +123,117 @@ def demo_60(key: str) -> list[int]:
     return [int(x) for x in np.bincount(place(ids, 3, key, 60), minlength=3)]
 
 
+#: below this CPU peak the debrief says there was headroom; from it up to 90 % that little was left
+HEADROOM_PCT = 75.0
+#: a database this hot is a bottleneck worth its own paragraph
+DB_HOT_PCT = 80.0
+#: big web boxes worth naming as the cause of a cost overrun: this share of the run's cost
+BIG_BOX_COST_SHARE = 0.5
+
+
+def _requests(n: int) -> str:
+    return texts.plural(n, "request", "requests")
+
+
+def _instances(n: int) -> str:
+    return texts.plural(n, "instance", "instances")
+
+
 def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -> list[str]:
-    """Sentences explaining the outcome, most important first."""
+    """Sentences explaining the outcome, most important first. Each is said only when its
+    condition holds in this run's numbers."""
+    d = texts.DEBRIEF
     lines: list[str] = []
     missed = [o for o in result.objectives if not o.met]
     if result.won:
-        lines.append(texts.DEBRIEF["won"].format(stars=result.stars))
+        lines.append(d["won"].format(stars=texts.plural(result.stars, "star", "stars")))
     else:
-        lines.append(texts.DEBRIEF["lost"].format(missed=len(missed), total=len(result.objectives)))
+        lines.append(d["lost"].format(missed=len(missed), total=len(result.objectives)))
     m = sim.metrics
     resolved = m.completed + int(m.total_errors.sum()) or 1
     sat = saturation(sim)
     if sat:
-        hot = sat[0]
-        if hot.seconds_over_90 >= 10:
-            p95 = [v for v in m.series["p95_ms"] if v == v]  # drop empty windows (nan)
-            lines.append(texts.DEBRIEF["cpu_saturated"].format(
-                box=hot.box, peak=hot.peak_cpu_pct, secs=hot.seconds_over_90,
-                queue=hot.peak_queue, p95_ms=max(p95, default=0.0)))
-        else:
-            lines.append(texts.DEBRIEF["cpu_fine"].format(box=hot.box, peak=hot.peak_cpu_pct))
+        lines.append(_cpu_line(sim, sat[0]))
     errs = errors_by_cause(sim)
     cfg = sim.config
-    if errs["queue_full"]:
-        lines.append(texts.DEBRIEF["queue_full"].format(
-            n=errs["queue_full"], pct=100 * errs["queue_full"] / resolved, limit=cfg.queue_limit))
-    if errs["timeout"]:
-        lines.append(texts.DEBRIEF["timeouts"].format(
-            n=errs["timeout"], pct=100 * errs["timeout"] / resolved, timeout=cfg.timeout_s))
-    if errs["refused"]:
-        lines.append(texts.DEBRIEF["refused"].format(n=errs["refused"], pct=100 * errs["refused"] / resolved))
+    for cause, key, extra in (("queue_full", "queue_full", {"limit": cfg.queue_limit}),
+                              ("timeout", "timeouts", {"timeout": cfg.timeout_s}),
+                              ("refused", "refused", {})):
+        if n := errs[cause]:
+            lines.append(d[key].format(n=_requests(n), pct=texts.share(n, resolved), **extra))
     if any(e.code == "resize_start" for e in sim.log):
-        lines.append(texts.DEBRIEF["resize_cost"].format(down=cfg.resize_downtime_s))
+        lines.append(d["resize_cost"].format(down=cfg.resize_downtime_s))
     if errs["reset"]:
-        lines.append(texts.DEBRIEF["reset"].format(n=errs["reset"]))
+        lines.append(d["reset"].format(n=_requests(errs["reset"])))
     if errs["db_down"]:
         rep = sim.replica_state
         if rep is not None and any(e.code == "promoted" for e in sim.log):
-            lines.append(texts.DEBRIEF["db_failover"].format(n=errs["db_down"], secs=rep.spec.failover_s))
+            lines.append(d["db_failover"].format(n=_requests(errs["db_down"]), secs=rep.spec.failover_s))
         else:
-            lines.append(texts.DEBRIEF["db_down"].format(n=errs["db_down"]))
+            lines.append(d["db_down"].format(n=_requests(errs["db_down"])))
     if result.metrics["outage_s"] > 0:
-        lines.append(texts.DEBRIEF["outage"].format(secs=result.metrics["outage_s"]))
+        lines.append(d["outage"].format(secs=result.metrics["outage_s"]))
     if sim.layout == "single" and cfg.colocation_penalty > 1.0 and any(
             o.metric.startswith("latency") and not o.met for o in result.objectives):
-        lines.append(texts.DEBRIEF["colocated"])
-    db = [s for s in sat if s.box.startswith("db")]
-    if sim.layout == "two-tier" and db:
-        lines.append(texts.DEBRIEF["split"].format(db_cpu=db[0].peak_cpu_pct))
+        lines.append(d["colocated"])
+    db = [x for x in sat if x.box.startswith("db")]
+    if sim.layout == "two-tier" and db and _database_matters(sim, sat, db[0].peak_cpu_pct):
+        lines.append(d["split"].format(db_cpu=db[0].peak_cpu_pct))
     lines.extend(_mechanism_lines(sim, resolved, result))
+    lines.extend(_cost_lines(sim, result, cost_target))
+    return lines
+
+
+def _cpu_line(sim: Simulation, hot: Saturation) -> str:
+    """Saturated (10 s or more at 90 %), short bursts at 90 % or more, little headroom, or
+    headroom: one of the four, by the hottest box's numbers."""
+    d = texts.DEBRIEF
+    if hot.seconds_over_90 >= 10:
+        p95 = [v for v in sim.metrics.series["p95_ms"] if v == v]  # drop empty windows (nan)
+        return d["cpu_saturated"].format(box=hot.box, peak=hot.peak_cpu_pct, secs=hot.seconds_over_90,
+                                         queue=hot.peak_queue, p95_ms=max(p95, default=0.0))
+    if hot.peak_cpu_pct >= 90:
+        return d["cpu_burst"].format(box=hot.box, peak=hot.peak_cpu_pct, secs=texts.span(hot.seconds_over_90))
+    if hot.peak_cpu_pct >= HEADROOM_PCT:
+        return d["cpu_tight"].format(box=hot.box, peak=hot.peak_cpu_pct)
+    return d["cpu_fine"].format(box=hot.box, peak=hot.peak_cpu_pct)
+
+
+def _database_matters(sim: Simulation, sat: list[Saturation], db_peak: float) -> bool:
+    """The database paragraph belongs where the split is the lesson (a level that charges for
+    sharing a box, or a run that moved the database) or where the database is the bottleneck."""
+    moved = any(e.code == "migrate_done" for e in sim.log)
+    return (sim.config.colocation_penalty > 1.0 or moved or db_peak >= DB_HOT_PCT
+            or sat[0].box.startswith("db"))
+
+
+def _cost_lines(sim: Simulation, result: Result, cost_target: float | None) -> list[str]:
+    """The cost, and over the budget its cause as this run measured it: a minimum that held the
+    fleet, big boxes, or (for a group) what the fleet averaged."""
+    d = texts.DEBRIEF
     cost = result.metrics["cost"]
     rate = result.metrics["cost_per_hour"]
-    if cost_target is not None and cost > cost_target:
-        lines.append(texts.DEBRIEF["cost_high"].format(cost=cost, rate=rate, target=cost_target))
-    else:
-        lines.append(texts.DEBRIEF["cost_ok"].format(cost=cost, rate=rate))
+    if cost_target is None or cost <= cost_target:
+        return [d["cost_ok"].format(cost=cost, rate=rate)]
+    lines = [d["cost_high"].format(cost=cost, rate=rate, target=cost_target)]
+    floor = floor_held(sim)
+    asg = sim.autoscaler
+    if floor is not None and floor.raised and floor.extra > 0:
+        lines.append(d["cost_floor"].format(n=_instances(floor.n),
+                                            at=texts.clock(floor.start), until=texts.clock(floor.end),
+                                            held=texts.span(floor.held_s), extra=floor.extra))
+        if asg is not None and any(a.until is None and a.min_size is not None for a in asg.spec.scheduled):
+            lines.append(d["cost_floor_no_end"])
+    elif floor is not None and floor.held_s >= 0.5 * sim.now and floor.n >= 4:
+        lines.append(d["cost_min"].format(n=_instances(floor.n),
+                                          held=texts.span(floor.held_s)))
+    big = big_web_boxes(sim)
+    if big is not None and big.spent >= BIG_BOX_COST_SHARE * cost:
+        lines.append(d["cost_big_box"].format(size=big.size, spent=big.spent, speed=100 * big.speed))
+    if asg is not None and asg.samples["in_service"]:
+        fleet = [a + b for a, b in zip(asg.samples["in_service"], asg.samples["pending"], strict=True)]
+        lines.append(d["cost_fleet"].format(avg=sum(fleet) / len(fleet),
+                                            peak=_instances(sim.metrics.peak_instances)))
     return lines
 
 
@@ -188,30 +249,30 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             at = texts.clock(r.at)
             if r.detected_at is not None:
                 lines.append(d["detected"].format(box=r.box, kind=r.kind, at=at, secs=r.detected_at - r.at,
-                                                  n=r.requests_until_detected or 0))
+                                                  n=_requests(r.requests_until_detected or 0)))
             else:
                 n = undetected_requests(sim, r)
                 why = {"none": d["undetected_none"], "L4": d["undetected_l4"]}.get(kind, "")
-                line = d["undetected"].format(box=r.box, kind=r.kind, at=at, why=why, n=n)
+                line = d["undetected"].format(box=r.box, kind=r.kind, at=at, why=why, n=_requests(n))
                 lines.append(" ".join(line.split()))
         pct = health_check_cpu_pct(sim)
         if pct >= 2.0:
             lines.append(d["check_cost"].format(pct=pct, path=sim.health.spec.path))
         if errs["lb_down"]:
-            lines.append(d["lb_down"].format(n=errs["lb_down"]))
+            lines.append(_lb_down_line(sim, errs["lb_down"]))
     if errs["http_500"]:
-        lines.append(d["http_500"].format(n=errs["http_500"]))
+        lines.append(d["http_500"].format(n=_requests(errs["http_500"])))
     store = sim.session_store
     if store is not None:
         lost = errs["session_lost"]
         if lost and sim.balancers is not None and sim.balancers.spec.sticky:
             lines.append(d["sessions_sticky"].format(n=lost))
         elif lost:
-            lines.append(d["sessions_lost"].format(n=lost, pct=100 * lost / resolved))
+            lines.append(d["sessions_lost"].format(n=_requests(lost), pct=texts.share(lost, resolved)))
         else:
             lines.append(d["sessions_ok"])
         if errs["store_down"]:
-            lines.append(d["store_down"].format(n=errs["store_down"]))
+            lines.append(d["store_down"].format(n=_requests(errs["store_down"])))
     rep = sim.replica_state
     if rep is not None:
         lag = max(sim.lag_ms, default=0.0)
@@ -227,8 +288,9 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if asg is not None:
         outs = [c for c in asg.history if c.new > c.old]
         ins = [c for c in asg.history if c.new < c.old]
-        lines.append(d["scaling"].format(outs=len(outs), ins=len(ins), policy=asg.spec.policy,
-                                         peak=sim.metrics.peak_instances))
+        lines.append(d["scaling"].format(outs=texts.plural(len(outs), "time", "times"),
+                                         ins=texts.plural(len(ins), "time", "times"), policy=asg.spec.policy,
+                                         peak=_instances(sim.metrics.peak_instances)))
         if outs:
             cause = texts.scaling_cause(outs[0].cause, outs[0].params)
             lines.append(d["first_out"].format(at=texts.clock(outs[0].t), cause=cause,
@@ -236,6 +298,9 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         violation = result.metrics["slo_violation_s"]
         if violation:
             lines.append(d["slo_violation"].format(secs=f"{violation:.0f}"))
+            booting = _violation_while_booting(sim)
+            if booting >= 0.5:
+                lines.append(d["slo_booting"].format(pct=100 * booting))
     shards = sim.shard_router
     if shards is not None and shards.n > 1:
         share = shards.share()
@@ -258,19 +323,44 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     return lines
 
 
+def _lb_down_line(sim: Simulation, n: int) -> str:
+    """With one balancer node it is the single point of failure; with a pair, the requests lost
+    during the passive node's takeover."""
+    pair = sim.balancers is not None and sim.balancers.spec.count >= 2
+    if pair and sim.balancers is not None:
+        return texts.DEBRIEF["lb_failover"].format(n=_requests(n), secs=sim.balancers.spec.failover_s)
+    return texts.DEBRIEF["lb_down"].format(n=_requests(n))
+
+
+def _violation_while_booting(sim: Simulation) -> float:
+    """The share of the seconds out of SLO during which the group had instances booting."""
+    asg = sim.autoscaler
+    m = sim.metrics
+    if asg is None:
+        return 0.0
+    p95 = np.nan_to_num(np.asarray(m.series["p95_ms"]), nan=0.0)
+    err = np.asarray(m.series["error_pct"])
+    bad = (p95 > SLO_P95_MS) | (err > SLO_ERROR_PCT)
+    pending = np.asarray(asg.samples["pending"])
+    n = min(bad.size, pending.size)
+    total = int(bad[:n].sum())
+    return float((bad[:n] & (pending[:n] > 0)).sum()) / total if total else 0.0
+
+
 def _clone_lines(sim: Simulation) -> list[str]:
     d = texts.DEBRIEF
     lines: list[str] = []
     copies, redirects = sim.copies, sim.redirects
     if copies is not None and sim.clones:
         if copies.divergent_reads or copies.stranded_writes:
-            lines.append(d["divergent"].format(n=copies.divergent_reads, pct=copies.divergent_pct(),
+            lines.append(d["divergent"].format(n=copies.divergent_reads,
+                                               pct=texts.share(copies.divergent_reads, copies.reads or 1),
                                                boxes=", ".join(sim.clones), stranded=copies.stranded_writes))
         else:
             lines.append(d["clone_ok"].format(boxes=", ".join(sim.clones)))
     if redirects is not None and any(e.code.startswith("redirect_own_host") for e in sim.log):
         if redirects.pins:
-            lines.append(d["pinned"].format(users=redirects.pins, n=redirects.bypassed,
+            lines.append(d["pinned"].format(users=redirects.pins, n=_requests(redirects.bypassed),
                                             failed=redirects.bypassed_failed))
         else:
             lines.append(d["redirect_ok"])

@@ -172,3 +172,63 @@ def saturation(sim: Simulation) -> list[Saturation]:
 
 def errors_by_cause(sim: Simulation) -> dict[str, int]:
     return {c: int(n) for c, n in zip(ERROR_CAUSES, sim.metrics.total_errors, strict=True)}
+
+
+#: a box this much slower per vCPU than the smallest sizes is "near the top of the range"
+BIG_BOX_SPEED = 0.97
+
+
+@dataclass(frozen=True, slots=True)
+class Floor:
+    """Seconds the group's desired count sat on its minimum: ``n`` instances from ``start`` to
+    ``end`` (first and last such second), ``held_s`` of them in all. ``raised`` when a scheduled
+    action had put the minimum above the run's lowest one; then ``extra`` is what the instances
+    above that lowest minimum cost while it held (web boxes at their hourly price)."""
+
+    n: int
+    start: float
+    end: float
+    held_s: float
+    raised: bool
+    extra: float
+
+
+def floor_held(sim: Simulation) -> Floor | None:
+    """Where the group's minimum, not its policy, set the fleet's size (None without a group or
+    when desired never sat on a minimum above one instance)."""
+    asg = sim.autoscaler
+    if asg is None or not asg.samples["min"]:
+        return None
+    lo = np.asarray(asg.samples["min"])
+    desired = np.asarray(asg.samples["desired"])[: lo.size]
+    base = float(lo.min())
+    raised = (desired == lo) & (lo > base)
+    held = raised if raised.any() else (desired == lo) & (lo > 1)
+    if not held.any():
+        return None
+    secs = np.flatnonzero(held)
+    price = next((b.itype.price_per_hour for b in sim.boxes if b.serves_web), 0.0)
+    extra = float(((lo - base) * held).sum()) * price / 3600.0 if raised.any() else 0.0
+    return Floor(int(lo[secs[-1]]), float(secs[0]), float(secs[-1] + 1), float(secs.size), bool(raised.any()),
+                 extra)
+
+
+@dataclass(frozen=True, slots=True)
+class BigBoxes:
+    """Web boxes of a size whose vCPUs are slower than the small sizes' (price grows faster than
+    capacity there): the size, its speed per vCPU, and roughly what they cost this run."""
+
+    size: str
+    speed: float
+    spent: float
+
+
+def big_web_boxes(sim: Simulation) -> BigBoxes | None:
+    """The largest such web size in the run now, or None when every web box is of a size priced in
+    line with its capacity. The cost assumes each ran the whole run (a fixed fleet's case)."""
+    big = [b for b in sim.boxes if b.serves_web and b.itype.speed < BIG_BOX_SPEED]
+    if not big:
+        return None
+    top = min(big, key=lambda b: b.itype.speed).itype
+    spent = sum(b.itype.price_per_hour for b in big) * sim.now / 3600.0
+    return BigBoxes(top.name, top.speed, spent)

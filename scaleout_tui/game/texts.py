@@ -7,8 +7,10 @@ event parameters.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
+from scaleout_tui.engine.autoscaler_spec import ScheduledAction
 from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
 
@@ -54,6 +56,13 @@ EVENTS: dict[str, str] = {
     ),
     "redirect_fixed": "{box}: base URL is the shop's again ({pinned} users still on its host name)",
     "clone_joined": "{box} joined, cloned from {source}'s disk image; its app uses the {database} database",
+    "scheduled_limits": "{what}: minimum {old_min} → {min}, maximum {old_max} → {max}",
+}
+
+#: Who changed the group's limits (a ``scheduled_limits`` event's cause).
+SCHEDULED_LIMITS: dict[str, str] = {
+    "scheduled": "Scheduled action",
+    "scheduled_end": "Scheduled action ended",
 }
 
 CAUSES: dict[str, str] = {
@@ -76,8 +85,50 @@ UNTIL_REPAIRED = "until repaired"
 
 
 def plural(n: int | float | str, one: str, many: str) -> str:
-    """``1 request`` / ``2 requests``."""
+    """``1 request`` / ``2 requests``: the game's one plural rule (gettext's plural forms will
+    replace it here, and only here)."""
     return f"{n} {one if str(n) == '1' else many}"
+
+
+SHARE_TINY = "under 0.1 %"
+SHARE = "{pct:.1f} %"
+
+
+def share(n: int | float, total: int | float) -> str:
+    """``n`` as a percentage of ``total``, to a tenth; a count that is not zero never reads
+    ``0.0 %`` (``under 0.1 %``)."""
+    pct = 100.0 * n / total if total else 0.0
+    return SHARE_TINY if 0 < pct < 0.05 else SHARE.format(pct=pct)
+
+
+def span(secs: float) -> str:
+    """A length of time as the debrief says it: ``45 s``, ``9 min``, ``1 h 5 min``."""
+    secs = max(0.0, secs)
+    if secs < 120:
+        return f"{secs:.0f} s"
+    minutes = round(secs / 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+#: How a schedule choice reads in the settings (``asg.schedule``).
+SCHEDULE_NONE = "no scheduled action"
+SCHEDULE_FROM = "{n} from {at}, for the rest of the run"
+SCHEDULE_WINDOW = "{n} from {at} to {until}"
+
+
+def schedule_choice(actions: tuple[ScheduledAction, ...]) -> str:
+    """``40 instances from 32:00 to 41:00``: a scheduled action in words, as the drop-down shows it."""
+    if not actions:
+        return SCHEDULE_NONE
+    words = []
+    for a in actions:
+        size = a.desired if a.desired is not None else a.min_size
+        n = plural(size if size is not None else 0, "instance", "instances")
+        if a.until is None:
+            words.append(SCHEDULE_FROM.format(n=n, at=minutes_clock(a.at)))
+        else:
+            words.append(SCHEDULE_WINDOW.format(n=n, at=minutes_clock(a.at), until=minutes_clock(a.until)))
+    return "; ".join(words)
 
 
 #: Why the engine refused a command (its ``CommandError`` codes), and the game's own refusals.
@@ -199,18 +250,61 @@ SCALING_CAUSES: dict[str, str] = {
                    "then {cooldown} of cooldown once in service"),
     "simple_in": ("{reading} ≤ {at} for {m} of {n} periods → -{step}, "
                   "then {cooldown} of cooldown once terminated"),
-    "hpa": "HPA: {reading} vs target {target} → {want}",
-    "hpa_limited": "HPA: {reading} vs target {target} → {want}, held to {limit} by its scaling policy",
+    "hpa": "HPA: {reading} vs target {target} → {want}{why}",
+    "hpa_limited": "HPA: {reading} vs target {target} → {want}{why}, held to {limit} by its scaling policy",
     "scheduled": "scheduled action",
+    "scheduled_min": "scheduled action: minimum {min}",
+    "scheduled_window": "scheduled action: minimum {min} until {until}",
+    "scheduled_end": "scheduled action ended: maximum back to {max}",
     "set_by_hand": "set by hand",
     "limits_changed": "limits changed",
     "replace_unhealthy": "replace unhealthy {box}",
 }
 
 
+#: Why an HPA's count is not simply ceil(ready × reading / target): the pods it set aside or
+#: filled in (Kubernetes' ``replica_calculator.go``), and the scale-down stabilisation window.
+HPA_WHY: dict[str, str] = {
+    "unready_up": "{n} not ready yet, counted at 0 %",
+    "missing_up": "{n} with no reading yet, counted at 0 %",
+    "missing_down": "{n} with no reading yet, counted at 100 %",
+    "unready_down": "{n} not ready yet, left out",
+    "stabilised": "kept by the scale-down stabilisation window: its highest recent count",
+    "ready": "{pods} ready",
+}
+HPA_WHY_JOIN = "; "
+HPA_WHY_WRAP = " ({parts})"
+
+
+def _hpa_why(values: Mapping[str, object]) -> str:
+    """The HPA's reasons, in words: ``" (over 2 ready; 2 not ready yet, counted at 0 %)"``; ``""``
+    when every pod was ready and the count is the formula's."""
+    try:
+        ready, unready, missing = (int(values[k]) for k in ("ready", "unready", "missing"))  # type: ignore[call-overload]
+        value, target, want = (float(values[k]) for k in ("value", "target", "want"))  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return ""
+    up = value > target
+    parts: list[str] = []
+    if unready or missing:
+        parts.append(HPA_WHY["ready"].format(pods=plural(ready, "pod", "pods")))
+    if unready:
+        parts.append(HPA_WHY["unready_up" if up else "unready_down"].format(n=unready))
+    if missing:
+        parts.append(HPA_WHY["missing_up" if up else "missing_down"].format(n=missing))
+    formula = math.ceil(ready * value / target) if target > 0 else want
+    if not up and not missing and want > formula:
+        parts.append(HPA_WHY["stabilised"])
+    return HPA_WHY_WRAP.format(parts=HPA_WHY_JOIN.join(parts)) if parts else ""
+
+
 def scaling_cause(code: str, params: Mapping[str, object]) -> str:
     """The cause of a capacity change, in words."""
     values: dict[str, object] = dict(params)
+    if code == "scheduled" and "min" in values:
+        code = "scheduled_window" if "until" in values else "scheduled_min"
+    if code in ("hpa", "hpa_limited"):
+        values["why"] = _hpa_why(values)
     metric = str(values.get("metric", "cpu"))
     if "value" in values:
         values["reading"] = show_metric(metric, float(values["value"]))  # type: ignore[arg-type]
@@ -239,6 +333,8 @@ def describe(entry: LogEntry) -> str:
         params["reason"] = check_reason(str(params.get("reason", "")), params)
     elif entry.code in _CAUSE_EVENTS:
         params["cause"] = scaling_cause(str(params.get("cause", "")), params)
+    elif entry.code == "scheduled_limits":
+        params["what"] = SCHEDULED_LIMITS.get(str(params.get("cause", "")), SCHEDULED_LIMITS["scheduled"])
     elif entry.code == "command_failed":
         params["reason"] = refusal_of(str(params.pop("refusal", "")), params)
     if "repair_s" in params:
@@ -267,7 +363,7 @@ OBJECTIVE_MET = "met"
 OBJECTIVE_MISSED = "missed"
 
 DEBRIEF: dict[str, str] = {
-    "won": "You won with {stars} star(s).",
+    "won": "You won with {stars}.",
     "lost": "Not yet: {missed} of {total} objectives missed.",
     "cpu_saturated": (
         "The {box} box ran at {peak:.0f} % CPU for {secs:.0f} s of the run. Once every "
@@ -275,36 +371,57 @@ DEBRIEF: dict[str, str] = {
         "waiting and p95 latency reached {p95_ms:.0f} ms."
     ),
     "cpu_fine": "CPU peaked at {peak:.0f} % on {box}: there was headroom all run.",
+    "cpu_tight": "CPU peaked at {peak:.0f} % on {box}: little headroom was left at the busiest moment.",
+    "cpu_burst": (
+        "CPU peaked at {peak:.0f} % on {box}, but stayed at 90 % or more for only {secs}: short "
+        "bursts, not a saturated box."
+    ),
     "queue_full": (
-        "{n} requests ({pct:.1f} %) were turned away with 503 because the accept queue "
+        "{n} ({pct}) were turned away with 503 because the accept queue "
         "({limit} slots) was full: the box could not keep up."
     ),
     "timeouts": (
-        "{n} requests ({pct:.1f} %) timed out after {timeout:.0f} s: the server still did "
+        "{n} ({pct}) timed out after {timeout:.0f} s: the server still did "
         "their work, but nobody was waiting for the answer any more."
     ),
     "refused": (
-        "{n} requests ({pct:.1f} %) were refused while a box was down: nothing listens on "
+        "{n} ({pct}) were refused while a box was down: nothing listens on "
         "a box that is stopped for a resize, restarting, or crashed."
     ),
     "resize_cost": (
         "Resizing needs a stop and a start: {down:.0f} s of downtime each time. Choose the "
         "size before the crowd comes, not during it."
     ),
-    "reset": "{n} requests died in flight when a box crashed.",
+    "reset": "{n} died in flight when a box crashed.",
     "db_down": (
-        "{n} requests failed with 500 because the database was unreachable: with one "
+        "{n} failed with 500 because the database was unreachable: with one "
         "database box, its failure is everybody's failure (a single point of failure)."
     ),
     "db_failover": (
-        "{n} requests failed while the master was down: for {secs:.0f} s, until a replica was "
+        "{n} failed while the master was down: for {secs:.0f} s, until a replica was "
         "promoted, nothing could write (and reads sent to the master failed too)."
     ),
     "outage": "The service was effectively down for {secs:.0f} s (half or more of requests failing).",
     "cost_high": (
-        "It cost ${cost:.2f} (${rate:.3f}/h on average), over the ${target:.2f} budget: a "
-        "bigger box costs more per unit of capacity near the top of the range."
+        "It cost ${cost:.2f} (${rate:.3f}/h on average), over the ${target:.2f} budget."
     ),
+    "cost_floor": (
+        "The fleet stayed at {n} from {at} to {until} ({held} in all): the scheduled minimum "
+        "held it there, not the load; the instances above the usual minimum cost about ${extra:.2f}."
+    ),
+    "cost_floor_no_end": (
+        "A scheduled action has no end of its own: give it one (or a second action) so the policy "
+        "can scale in once the event is over."
+    ),
+    "cost_min": (
+        "The group spent {held} at its minimum of {n}: the minimum, not the load, set the "
+        "fleet's size."
+    ),
+    "cost_big_box": (
+        "{size} boxes cost ${spent:.2f} of it: a bigger box costs more per unit of capacity near "
+        "the top of the range ({speed:.0f} % of the speed per vCPU)."
+    ),
+    "cost_fleet": "The web fleet averaged {avg:.1f} instances (peak {peak}).",
     "cost_ok": "It cost ${cost:.2f} (${rate:.3f}/h on average).",
     "colocated": (
         "Web and database shared one box: every database query competed with page "
@@ -319,11 +436,11 @@ DEBRIEF: dict[str, str] = {
 DEBRIEF.update({
     "detected": (
         "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:.0f} s "
-        "({n} requests) until failed checks took it out of rotation."
+        "({n}) until failed checks took it out of rotation."
     ),
     "undetected": (
         "{box} failed ({kind}) at {at} and was never taken out of rotation: {why} "
-        "{n} requests were sent to it anyway."
+        "{n} were sent to it anyway."
     ),
     "undetected_l4": "an L4 check only sees that the port is open, not that the app answers.",
     "undetected_none": "without health checks the balancer cannot know.",
@@ -332,12 +449,16 @@ DEBRIEF.update({
         "request. A light path that answers 200 from memory costs almost nothing."
     ),
     "lb_down": (
-        "{n} requests never got in because the balancer itself was down: one balancer is a single "
+        "{n} never got in because the balancer itself was down: one balancer is a single "
         "point of failure; a second one takes over in seconds."
     ),
-    "http_500": "{n} requests got a 500 from an app that was up but broken.",
+    "lb_failover": (
+        "{n} never got in while the active balancer was down and the passive one took over "
+        "({secs:.0f} s)."
+    ),
+    "http_500": "{n} got a 500 from an app that was up but broken.",
     "sessions_lost": (
-        "{n} requests from logged-in users ({pct:.1f} %) landed on a box that did not have their "
+        "{n} from logged-in users ({pct}) landed on a box that did not have their "
         "session, and the user was asked to log in again. Sessions kept on one box are invisible "
         "to the others."
     ),
@@ -347,7 +468,7 @@ DEBRIEF.update({
     ),
     "sessions_ok": "No session was lost: every box could see every session.",
     "store_down": (
-        "{n} requests failed while the shared session store was down: the store is now the single "
+        "{n} failed while the shared session store was down: the store is now the single "
         "point of failure."
     ),
     "not_found_local": (
@@ -377,19 +498,22 @@ DEBRIEF.update({
         "over 3 shards by this key land {demo}.)"
     ),
     "scaling": (
-        "The group scaled out {outs} time(s) and in {ins} time(s) with the {policy} policy, "
-        "peaking at {peak} instances."
+        "The group scaled out {outs} and in {ins} with the {policy} policy, "
+        "peaking at {peak}."
     ),
     "first_out": (
         "The first scale-out came at {at} ({cause}); each new instance then needed {boot} s to "
         "boot before it could take traffic: scaling reacts, it does not foresee."
     ),
+    "slo_booting": (
+        "{pct:.0f} % of those seconds came while new capacity was still booting: scaling reacts. A "
+        "scheduled scale-out before a known event avoids that."
+    ),
     "slo_violation": (
-        "For {secs} s the service missed its SLO (slow or failing): mostly while new capacity "
-        "was still booting. A scheduled scale-out before a known event avoids that."
+        "For {secs} s the service missed its SLO (slow or failing)."
     ),
     "divergent": (
-        "{boxes} kept a database of its own, so the data split in two: {n} reads ({pct:.1f} %) "
+        "{boxes} kept a database of its own, so the data split in two: {n} reads ({pct}) "
         "showed a user data from the other copy (a missing order, an old cart), and {stranded} "
         "writes went into a copy the rest of the shop never sees. Nothing failed and no check "
         "turned red. A clone must point at the shared database."
@@ -399,7 +523,7 @@ DEBRIEF.update({
     ),
     "pinned": (
         "{users} logins were redirected to a box's own host name, and those users then talked to "
-        "that box directly: {n} requests bypassed the balancer, and {failed} of them failed "
+        "that box directly: {n} bypassed the balancer, and {failed} of them failed "
         "because the balancer could not steer them away from a broken box. Relative redirects "
         "keep every request on the shop's address."
     ),

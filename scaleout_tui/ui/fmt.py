@@ -27,7 +27,12 @@ _UNITS: dict[str, str] = {
     "health_check_cpu_pct": "pct",
     "max_shard_share_pct": "pct",
     "replication_lag_ms_p95": "ms",
+    "divergent_read_pct": "pct",
+    "slo_violation_s": "seconds",
+    "time_to_first_scale_out_s": "seconds",
 }
+#: the decimals each unit shows a measured value with (:func:`metric`)
+_PLACES: dict[str, int] = {"pct": 2, "dollars": 2, "dollars_per_hour": 3}
 
 
 def ms(v: float) -> str:
@@ -76,6 +81,19 @@ def metric(name: str, v: float) -> str:
         "seconds": texts.SECONDS,
     }.get(unit, texts.COUNT)
     return template.format(v=v)
+
+
+def target(name: str, v: float) -> str:
+    """An objective's target (or stretch) exactly as the level sets it, in the metric's unit:
+    ``0.5`` stays 0.5 where a measured count would round to ``0``, ``0.45 %`` stays 0.45 %."""
+    if not math.isfinite(v):
+        return "–"
+    unit = _UNITS.get(name, "count")
+    places = _PLACES.get(unit, 0)
+    while places < 6 and round(v, places) != v:
+        places += 1
+    number = f"{v:,.{places}f}"
+    return texts.TARGET_UNITS.get(unit, texts.TARGET_UNITS["count"]).format(n=number)
 
 
 def op(symbol: str) -> str:

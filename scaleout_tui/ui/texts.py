@@ -454,3 +454,14 @@ COMPARE_COLUMNS = ("objective", "target", "A", "B")
 COMPARE_NO_COMMANDS = "(none)"
 COMPARE_COMMAND = "{t} {name}={value}"
 COMPARE_START = "start {name}={value}"
+
+#: an objective's target with its unit (``fmt.target``): ``{n}`` is the number as the level wrote it
+TARGET_UNITS: dict[str, str] = {
+    "ms": "{n} ms",
+    "pct": "{n} %",
+    "dollars": "${n}",
+    "dollars_per_hour": "${n}/h",
+    "rps": "{n} req/s",
+    "seconds": "{n} s",
+    "count": "{n}",
+}

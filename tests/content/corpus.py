@@ -177,9 +177,10 @@ EXPECTED: dict[str, tuple[str, int, str, int | None]] = {
     "89-scheduled-after-end": ("autoscaling.scheduled[2].at", 1,
                                "at 1800 s is after the level ends (1800 s)", 51),
     "90-schedule-choice-malformed": ("knobs[0].choices[2]", 1,
-                                     "knob 'schedule' (asg.schedule): '6@' is not 'none' or DESIRED@AT "
-                                     "(DESIRED a whole number from 0 to 64, AT seconds from 0 to 86400; "
-                                     "e.g. '6@1200')", 47),
+                                     "knob 'schedule' (asg.schedule): '6@' is not 'none', DESIRED@AT or "
+                                     "DESIRED@AT-UNTIL (DESIRED a whole number from 0 to 64, AT and UNTIL "
+                                     "seconds from 0 to 86400, UNTIL after AT; e.g. '6@1200' or "
+                                     "'6@1200-1800')", 47),
     "91-load-tests-concurrency-zero": ("load_tests[0].concurrency", 1, "must be at least 1 (got 0)", 60),
     "92-schedule-default-mismatch": ("knobs[0].default", 1,
                                      "default 'none' differs from the start setup (autoscaling.scheduled = "

@@ -268,6 +268,20 @@ def test_table_ranges_and_rules(table: str, expected: str) -> None:
     ("at = 30\nmin_size = 6\n\n[[autoscaling.scheduled]]\nat = 90\nmax_size = 8\n",
      "autoscaling.scheduled[0]: leaves min_size 6 above max_size 4"),
     ("at = 30\nmax_size = 8\n\n[[autoscaling.scheduled]]\nat = 60\ndesired = 0\nmin_size = 0\n", None),
+    # a window (until): its end puts back the limits it set
+    ("at = 30\nmin_size = 3\ndesired = 3\nuntil = 90\n", None),
+    ("at = 30\nmin_size = 3\nuntil = 30\n",
+     "autoscaling.scheduled[0].until: ends at 30 s, not after it starts (30 s)"),
+    ("at = 30\nmin_size = 3\nuntil = 120\n",
+     "autoscaling.scheduled[0].until: at 120 s is after the level ends (120 s)"),
+    ("at = 30\ndesired = 3\nuntil = 90\n", "autoscaling.scheduled[0].until: an action that ends (until) sets "
+     "min_size or max_size: its end puts them back"),
+    ("at = 30\nmin_size = 3\nuntil = -5\n", "autoscaling.scheduled[0].until: must be at least 0 (got -5)"),
+    # max 8 from 30 to 90 s, min 6 from 60 s: at 90 s the max goes back to 4, below the min
+    ("at = 30\nmax_size = 8\nuntil = 90\n\n[[autoscaling.scheduled]]\nat = 60\nmin_size = 6\n",
+     "autoscaling.scheduled[0].until: leaves min_size 6 above max_size 4"),
+    ("at = 30\nmax_size = 8\nuntil = 90\n\n[[autoscaling.scheduled]]\nat = 60\nmin_size = 6\n"
+     "until = 80\n", None),
 ])
 def test_scheduled_actions(entries: str, expected: str | None) -> None:
     problems = problems_of(MINIMAL + ASG + "[[autoscaling.scheduled]]\n" + entries)
@@ -397,13 +411,14 @@ def test_a_bad_choice_names_the_knob(param: str, choices: list[str], default: st
     assert len(problems) == 1 and expected in problems[0], problems
 
 
-SCHEDULE_SYNTAX = ("is not 'none' or DESIRED@AT (DESIRED a whole number from 0 to 64, AT seconds from 0 to "
-                   "86400; e.g. '6@1200')")
+SCHEDULE_SYNTAX = ("is not 'none', DESIRED@AT or DESIRED@AT-UNTIL (DESIRED a whole number from 0 to 64, "
+                   "AT and UNTIL seconds from 0 to 86400, UNTIL after AT; e.g. '6@1200' or '6@1200-1800')")
 
 
 @pytest.mark.parametrize("choice", ["6@", "@60", "6", "6@@60", "06@60", "6@060", "+6@60", "6@ 60", " 6@60",
                                     "6@60s", "6@1e2", "six@60", "65@60", "6@86401", "6@-1", "-1@60", "None",
-                                    "6@60.", "6.0@60", "6@nan"])
+                                    "6@60.", "6.0@60", "6@nan", "6@60-", "6@60-60", "6@60-30", "6@-60",
+                                    "6@60-86401", "6@60-90-100", "6@60 - 90", "6@60-090"])
 def test_a_schedule_choice_reads_as_none_or_desired_at_seconds(choice: str) -> None:
     problems = problems_of(MINIMAL + ASG + knob_toml("asg.schedule", ["none", choice], "none"))
     assert problems == [f"knobs[1].choices[1]: knob 'k' (asg.schedule): {choice!r} {SCHEDULE_SYNTAX}"]
@@ -426,6 +441,7 @@ def test_a_schedule_choice_reads_to_the_engines_action() -> None:
     assert rule.read("none") == ()
     assert rule.read("6@1200") == (ScheduledAction(at=1200.0, min_size=6, desired=6),)
     assert rule.read("0@0.5") == (ScheduledAction(at=0.5, min_size=0, desired=0),)
+    assert rule.read("40@1920-2460") == (ScheduledAction(at=1920.0, min_size=40, desired=40, until=2460.0),)
 
 
 @pytest.mark.parametrize(("table", "param", "choices", "default", "expected"), [
@@ -773,3 +789,27 @@ def test_the_engine_accepts_every_choice_at_the_bounds(param: str, values: list[
         if param == "asg.min_size":
             sim.apply(Command("asg.desired", RULES["asg.desired"].read(value if value != "0" else "1")))
         sim.apply(Command(param, RULES[param].read(value)))
+
+
+def test_a_window_in_a_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "42-minimal.toml"
+    path.write_text(MINIMAL + ASG + "[[autoscaling.scheduled]]\nat = 30\nmin_size = 3\nuntil = 20\n",
+                    encoding="utf-8")
+    line = (MINIMAL + ASG).count("\n") + 4
+    assert [str(e) for e in validate_file(path)] == [
+        f"{path}:{line}: autoscaling.scheduled[0].until: ends at 20 s, not after it starts (30 s)"]
+
+
+def test_a_window_choice_must_end_before_the_level_does_and_equals_its_table() -> None:
+    late = problems_of(MINIMAL + ASG + knob_toml("asg.schedule", ["none", "3@60-120"], "none"))
+    assert late == ["knobs[1].choices[1]: knob 'k' (asg.schedule): '3@60-120' is at 120 s, after the level "
+                    "ends (120 s)"]
+    table = "[[autoscaling.scheduled]]\nat = 60\nmin_size = 3\ndesired = 3\nuntil = 90\n"
+    window = knob_toml("asg.schedule", ["none", "3@60-90"], "3@60-90")
+    assert problems_of(MINIMAL + ASG + table + window) == []
+    wrong = problems_of(MINIMAL + ASG + table + knob_toml("asg.schedule", ["3@60", "3@60-90"], "3@60"))
+    assert len(wrong) == 1 and "{at = 60, min_size = 3, desired = 3, until = 90}" in wrong[0], wrong
+    level = loads_level(MINIMAL + ASG + table)
+    assert level.autoscaling is not None
+    assert scaling_spec(level.autoscaling).scheduled == (
+        ScheduledAction(at=60.0, min_size=3, desired=3, until=90.0),)

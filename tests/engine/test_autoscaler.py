@@ -372,3 +372,37 @@ def test_a_step_breach_is_worded_in_rounded_percentage_points():
     target = scaling_cause("target_in", {"metric": "cpu", "value": 20.0, "below": 100 / 3 * 0.9,
                                          "want": 2})
     assert "30 %" in target and "30.0000" not in target
+
+
+def test_a_scheduled_window_raises_the_minimum_then_puts_it_back_and_the_policy_scales_in():
+    """Hand-computed: min 2 → 40 at 1920 s (desired 40 with it), back to 2 at 2460 s (desired
+    stays, as after AWS's second action); the idle group's target tracking, whose 15 periods
+    below the target have long passed, then takes desired down to the minimum at its next
+    period (2520 s, or 2460 s when it runs after the end at that same second)."""
+    window = ScheduledAction(at=1920.0, min_size=40, desired=40, until=2460.0)
+    spec = ScalingSpec(min_size=2, max_size=60, desired=2, policy="target", target_cpu=50, warmup_s=0,
+                       scheduled=(window,))
+    asg = ran(spec, None, 2700)
+    assert asg.limits == [(1920.0, 40, 60, "scheduled"), (2460.0, 2, 60, "scheduled_end")]
+    assert asg.history[0].t == 1920.0 and (asg.history[0].old, asg.history[0].new) == (2, 40)
+    assert asg.history[0].cause == "scheduled" and asg.history[0].params["until"] == 2460.0
+    after = asg.history[1]
+    assert (after.old, after.new, after.cause) == (40, 2, "target_in") and after.t in (2460.0, 2520.0)
+    assert asg.spec.min_size == 2 and asg.desired == 2
+    desired = asg.samples["desired"]
+    assert desired[1919] == 2 and desired[1921] == 40 and desired[2459] == 40 and desired[2600] == 2
+
+
+def test_a_window_ends_on_the_minimum_it_found_and_a_knob_can_schedule_one():
+    spec = ScalingSpec(min_size=3, max_size=8, desired=3, policy="none", scheduled=())
+    sim = group(spec, duration=600)
+    sim.advance(10)
+    sim.apply(knob(sim, "asg.schedule", "6@200-400"))
+    sim.run()
+    asg = sim.autoscaler
+    assert asg is not None
+    assert asg.limits == [(200.0, 6, 8, "scheduled"), (400.0, 3, 8, "scheduled_end")]
+    # no policy: desired stays at 6 once the floor is back at 3, as in the cloud
+    assert asg.desired == 6 and [(h.t, h.new) for h in asg.history] == [(200.0, 6)]
+    ends = [e for e in sim.log if e.code == "scheduled_limits"]
+    assert [(e.t, e.params["old_min"], e.params["min"]) for e in ends] == [(200.0, 3, 6), (400.0, 6, 3)]

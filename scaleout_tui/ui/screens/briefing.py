@@ -54,9 +54,9 @@ def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
     objectives = []
     for o in level.objectives:
         row = Text(texts.BRIEFING_OBJECTIVE.format(label=o.label, op=fmt.op(o.op),
-                                                   target=fmt.metric(o.metric, o.target)))
+                                                   target=fmt.target(o.metric, o.target)))
         if o.stretch is not None:
-            stretch = fmt.metric(o.metric, o.stretch)
+            stretch = fmt.target(o.metric, o.stretch)
             row.append(texts.BRIEFING_STRETCH.format(op=fmt.op(o.op), stretch=stretch), style="yellow")
         objectives.append(row)
     parts += [_section(texts.BRIEFING_OBJECTIVES), _bullets(objectives),

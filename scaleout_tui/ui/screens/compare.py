@@ -50,7 +50,7 @@ def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult])
         def value(o: ObjectiveResult) -> Text:
             return Text(fmt.metric(o.metric, o.value), style="green" if o.met else "red")
 
-        table.add_row(oa.label, f"{fmt.op(oa.op)} {fmt.metric(oa.metric, oa.target)}", value(oa), value(ob))
+        table.add_row(oa.label, f"{fmt.op(oa.op)} {fmt.target(oa.metric, oa.target)}", value(oa), value(ob))
     return table
 
 

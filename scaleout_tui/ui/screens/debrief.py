@@ -51,7 +51,7 @@ def objectives_table(result: Result) -> Group:
         if o.stretch_met:
             verdict.append(" " + texts.DEBRIEF_STRETCH, style="yellow")
         table.add_row(o.label, Text(fmt.metric(o.metric, o.value), style="bold"),
-                      texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.metric(o.metric, o.target)),
+                      texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.target(o.metric, o.target)),
                       verdict)
     return Group(Text(texts.DEBRIEF_OBJECTIVES, style="bold underline"), table, Text(""))
 

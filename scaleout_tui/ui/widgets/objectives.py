@@ -32,7 +32,7 @@ def objectives_table(objectives: tuple[ObjectiveResult, ...]) -> Table:
         grid.add_row(Text(texts.OBJ_ON_TRACK if o.met else texts.OBJ_OFF_TRACK, style=f"bold {style}"),
                      o.label,
                      Text(fmt.metric(o.metric, o.value), style=f"bold {style}"),
-                     f"{fmt.op(o.op)} {fmt.metric(o.metric, o.target)}")
+                     f"{fmt.op(o.op)} {fmt.target(o.metric, o.target)}")
     return grid
 
 

@@ -32,8 +32,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
+from scaleout_tui.content.knobs import BadChoice, read_knob
 from scaleout_tui.content.schema import Knob
 from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.fmt import reflow
 from scaleout_tui.ui.widgets.drill import FailureDrill
@@ -52,7 +54,18 @@ def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -
         return texts.KNOB_INSTANCE.format(name=name, vcpus=vcpus, price=it.price_per_hour)
     if knob.param == "layout":
         return texts.LAYOUTS.get(choice, choice)
+    if knob.param == "asg.schedule":
+        return _schedule_label(choice)
     return choice
+
+
+def _schedule_label(choice: str) -> str:
+    """``40@1920-2460`` as ``40 instances from 32:00 to 41:00`` (the raw text if it does not read)."""
+    try:
+        actions = read_knob("asg.schedule", choice, {})
+    except BadChoice:
+        return choice
+    return game_texts.schedule_choice(actions) if isinstance(actions, tuple) else choice
 
 
 def select_id(knob_id: str) -> str:
