@@ -50,6 +50,8 @@ class Preview:
     per_vcpu_rps: float             # what one vCPU of the first web box carries at 100 % busy
     per_box_rps: float              # what one web box carries
     web_boxes: int
+    web_type: str                   # the first web box's instance type, and its vCPUs
+    web_vcpus: int
     capacity_rps: float             # what the whole set-up carries (web tier, and the database)
     db_capacity_rps: float | None   # a separate database box's own limit, if there is one
     boxes: int                      # billed boxes at the start
@@ -112,6 +114,7 @@ def preview(level: Level, catalog: Mapping[str, InstanceType],
         peak_at_s=float(t[peak_i]) if rps.size else 0.0,
         work_ms=1000.0 * app_s,
         per_vcpu_rps=per_vcpu, per_box_rps=per_box, web_boxes=len(web),
+        web_type=first.name, web_vcpus=first.vcpus,
         capacity_rps=capacity, db_capacity_rps=db_capacity,
         boxes=len(boxes), cost_per_hour=rate, cost_evening=rate * config.duration_s / 3600.0,
     )
