@@ -465,3 +465,40 @@ TARGET_UNITS: dict[str, str] = {
     "seconds": "{n} s",
     "count": "{n}",
 }
+
+# ---- charts that explain themselves; the evening before it starts (issue 14) ----------------
+CHART_LATENCY = "Latency"
+CHART_RPS = "Requests/s"
+CHART_CPU = "CPU"
+CHART_CAPACITY = "Web boxes"
+SERIES_P95 = "p95 ms"
+SERIES_TARGET = "target {value} ms"
+SERIES_IN = "offered"
+SERIES_OUT = "served"
+SERIES_PLAN = "plan"
+SERIES_CAPACITY = "carries ≈{rps}/s (est.)"
+SERIES_CPU = "busiest box %"
+SERIES_DESIRED = "desired"
+SERIES_SERVING = "serving"
+SERIES_BOOTING = "booting"
+#: the name of each kind of event marker, in a chart's legend
+MARKER_NAMES = {
+    "failure": "failure",
+    "out_of_rotation": "out of rotation",
+    "failover": "failover",
+    "scale_out": "scale-out",
+    "scale_in": "scale-in",
+    "scheduled": "scheduled",
+    "setting": "setting",
+}
+PANEL_PREVIEW = "The evening ahead"
+#: the preview's numbers, one line each (the briefing; the paused play screen's log before 00:01)
+PREVIEW_PEAK = "Peak: {peak} requests/s at {at}"
+PREVIEW_VCPU = "One vCPU carries ≈{per_vcpu} requests/s ({work} ms of CPU a request)"
+PREVIEW_BOX = "One {itype} box ({vcpus} vCPU) carries ≈{per_box} requests/s"
+PREVIEW_CAPACITY = "This set-up carries ≈{capacity} requests/s: {verdict}"
+PREVIEW_FITS = "the peak fits"
+PREVIEW_SHORT = "the peak needs {times}× that"
+PREVIEW_DB = " (the database box ≈{db}/s)"
+PREVIEW_COST = "Cost of the evening: ≈${cost} ({boxes} box(es) × ${rate}/h × {hours} h)"
+PREVIEW_NOTE = "Rough estimates from the level data: at 100 % CPU, no queueing margin."

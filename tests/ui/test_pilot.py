@@ -126,7 +126,7 @@ async def test_a_knob_change_shows_within_one_simulated_second(home: Path) -> No
         codes = [e.code for e in snap.log]
         assert "knob" in codes and "resize_start" in codes
         assert "stopping" in str(play.query_one(TopologyView).render())
-        assert "stopping to resize" in str(play.query_one(EventLog).render())
+        assert "stopping to resize" in str(play.query_one("#log", EventLog).render())
 
         # A second resize while the box is down is refused by the session: the drop-down goes back.
         select.value = "m5.2xlarge"
@@ -354,7 +354,7 @@ async def test_a_crash_injected_from_the_drill_leaves_and_rejoins_the_rotation(h
         web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
         assert web2.state == "crashed" and web2.health == "unhealthy"
         assert any(ln.startswith("web-2") and "out of rotation" in ln for ln in log_lines(play))
-        assert "out of rotation" in str(play.query_one(EventLog).render())
+        assert "out of rotation" in str(play.query_one("#log", EventLog).render())
 
         # Repair with the button this time; the box must pass its checks again before it rejoins.
         play.query_one("#drill-repair", Button).press()
@@ -364,7 +364,7 @@ async def test_a_crash_injected_from_the_drill_leaves_and_rejoins_the_rotation(h
         web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
         assert web2.state == "running" and web2.health == "healthy"
         assert any(ln.startswith("web-2") and "back in rotation" in ln for ln in log_lines(play))
-        assert "back in rotation" in str(play.query_one(EventLog).render())
+        assert "back in rotation" in str(play.query_one("#log", EventLog).render())
         assert not any("Not done" in t for t in toasts(app))
 
 
@@ -469,7 +469,7 @@ async def test_two_replicas_and_the_master_dies_a_replica_is_promoted(home: Path
         while play.session.now < 1540.0:  # the master dies at 25:00; failover takes 30 s
             play.advance(300.0 if play.session.now + 300.0 <= 1540.0 else 1540.0 - play.session.now)
             await pilot.pause()
-        log = str(play.query_one(EventLog).render())
+        log = str(play.query_one("#log", EventLog).render())
         assert "db-1 (master) is down" in log and "replica-1 promoted to master" in log
         drawing = str(play.query_one(TopologyView).render())
         assert "master + 1 replica" in drawing and "db-1" not in drawing

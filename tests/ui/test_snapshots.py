@@ -48,6 +48,19 @@ def test_briefing(snap_compare, home: Path, size: tuple[int, int]) -> None:  # t
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_play_paused_before_the_first_second(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: at 00:00 the charts span the whole evening; the requests chart shows the plan and
+    the capacity of the chosen size as a labelled line; the log starts with the peak, the verdict,
+    the cost and what one vCPU and one box carry."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await open_level(pilot)
+        await pilot.pause()
+
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[int]) -> None:
         play = await open_level(pilot)

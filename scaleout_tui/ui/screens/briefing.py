@@ -1,7 +1,9 @@
 """The briefing: the situation, real-world facts, the objectives and the knobs, then Start.
 
-A player should start a level knowing what "winning" means in numbers and what they are
-allowed to change, so the objectives are listed with their targets and stretch targets,
+A player should start a level knowing what "winning" means in numbers, what the evening holds
+(the whole traffic curve, its peak, what the starting set-up carries and costs: the preview at
+the top, see :mod:`scaleout_tui.game.preview`) and what they are allowed to change, so the
+objectives are listed with their targets and stretch targets,
 and each knob with its choices described the way the policy panel will show them.
 """
 
@@ -15,19 +17,22 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from scaleout_tui.content import injections
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
+from scaleout_tui.game.preview import preview
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.failures import is_database_level
 from scaleout_tui.ui.navigation import BackToMap, StartLevel
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
+from scaleout_tui.ui.widgets.charts import SeriesChart
 from scaleout_tui.ui.widgets.policy import choice_label
+from scaleout_tui.ui.widgets.preview import capacity_guide, plan_series, preview_lines
 
 
 def _section(title: str) -> Text:
@@ -99,11 +104,16 @@ class BriefingScreen(Screen[None]):
         super().__init__()
         self.level = level
         self.catalog = catalog
+        #: the evening with the level's starting settings
+        self.evening = preview(level, catalog)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(texts.BRIEFING_HEADING.format(order=self.level.order, title=self.level.title),
                           style="bold"), id="briefing-title")
         with VerticalScroll(id="briefing-scroll"):
+            with Vertical(id="briefing-preview"):
+                yield SeriesChart(id="preview-chart", classes="panel", title=texts.PANEL_PREVIEW)
+                yield Static(Text("\n").join(preview_lines(self.evening)), id="preview-numbers")
             yield Static(briefing_text(self.level, self.catalog), id="briefing-text")
         with Horizontal(id="briefing-buttons"):
             yield Button(texts.BRIEFING_START, id="start", variant="success")
@@ -112,6 +122,9 @@ class BriefingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
+        p = self.evening
+        self.query_one("#preview-chart", SeriesChart).show(
+            (), [plan_series(p)], p.duration_s, guides=[capacity_guide(p)], whole=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

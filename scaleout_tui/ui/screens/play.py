@@ -58,6 +58,7 @@ from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import CommandError
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.headless import report
+from scaleout_tui.game.preview import Preview, preview
 from scaleout_tui.game.session import Session
 from scaleout_tui.game.texts import refusal
 from scaleout_tui.recording import Recorder
@@ -75,7 +76,7 @@ from scaleout_tui.ui.clock import (
 )
 from scaleout_tui.ui.navigation import BackToMap, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
-from scaleout_tui.ui.widgets.charts import SeriesChart
+from scaleout_tui.ui.widgets.charts import Series, SeriesChart, markers
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.database import DatabaseView
 from scaleout_tui.ui.widgets.drill import FailureDrill
@@ -83,6 +84,7 @@ from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
 from scaleout_tui.ui.widgets.policy import KNOB_KEYS, PolicyPanel, select_id
+from scaleout_tui.ui.widgets.preview import capacity_guide, plan_series, preview_lines
 from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
@@ -165,6 +167,7 @@ class PlayScreen(Screen[None]):
         #: scaling history exist on screen (levels without one look exactly as before).
         self.has_group = level.autoscaling is not None
         self._chart_turn = -1
+        self._preview: tuple[tuple[tuple[str, str], ...], Preview] | None = None
 
     @property
     def ended(self) -> bool:
@@ -189,20 +192,18 @@ class PlayScreen(Screen[None]):
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
                 with Horizontal(id="charts", classes="-asg" if self.has_group else ""):
-                    lat = SeriesChart(id="chart-latency", classes="panel")
-                    lat.border_title = texts.PANEL_CHART_LATENCY
-                    yield lat
+                    yield SeriesChart(id="chart-latency", classes="panel", title=texts.CHART_LATENCY)
                     # Only in a level with an auto scaling group (the stylesheet hides it
                     # elsewhere): it takes the requests chart's place on a narrow screen.
-                    capacity = SeriesChart(id="chart-capacity", classes="panel")
-                    capacity.border_title = texts.PANEL_CHART_CAPACITY
-                    yield capacity
-                    rps = SeriesChart(id="chart-rps", classes="panel")
-                    rps.border_title = texts.PANEL_CHART_RPS
-                    yield rps
-                    cpu = SeriesChart(id="chart-cpu", classes="panel")
-                    cpu.border_title = texts.PANEL_CHART_CPU
-                    yield cpu
+                    yield SeriesChart(id="chart-capacity", classes="panel", title=texts.CHART_CAPACITY)
+                    yield SeriesChart(id="chart-rps", classes="panel", title=texts.CHART_RPS)
+                    yield SeriesChart(id="chart-cpu", classes="panel", title=texts.CHART_CPU)
+                # On a large screen (wide and tall) the event log sits under the charts, across
+                # the whole left column, and the right column is left to the settings and the
+                # objectives; elsewhere it is the right column's last panel (see scaleout.tcss).
+                wide_log = EventLog(id="log-wide", classes="panel")
+                wide_log.border_title = texts.PANEL_LOG
+                yield wide_log
             with Vertical(id="play-right"):
                 drill_help = (texts.DRILL_HELP_DATABASE if failures.is_database_level(self.level)
                               else texts.DRILL_HELP)
@@ -393,30 +394,53 @@ class PlayScreen(Screen[None]):
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
         s = snap.series
         t = s.get("t", ())
+        marks = markers(snap.log)
+        # Before the first second: the whole evening on the time axis, the plan and the capacity.
+        ahead = self.evening() if snap.t <= 0.0 else None
+        whole = ahead is not None
         if "chart-latency" in charts:
+            goal = self._p95_target
+            target = "" if goal is None else texts.SERIES_TARGET.format(value=f"{goal:g}")
+            p95 = Series(s.get("p95_ms", ()), "yellow", "max", label=texts.SERIES_P95)
             self.query_one("#chart-latency", SeriesChart).show(
-                t, [(s.get("p95_ms", ()), "yellow", "max")], snap.duration,
-                self._p95_target)
+                t, [p95], snap.duration, goal, reference_label=target, marks=marks, whole=whole)
         if "chart-rps" in charts:
-            rps = [(s.get("rps_in", ()), "cyan", "mean"), (s.get("rps_out", ()), "green", "mean")]
-            self.query_one("#chart-rps", SeriesChart).show(t, rps, snap.duration)
+            rps = [Series(s.get("rps_in", ()), "cyan", "mean", label=texts.SERIES_IN),
+                   Series(s.get("rps_out", ()), "green", "mean", "•", texts.SERIES_OUT)]
+            if ahead is not None:
+                rps.insert(0, plan_series(ahead))
+            self.query_one("#chart-rps", SeriesChart).show(
+                t, rps, snap.duration, guides=[capacity_guide(ahead)] if ahead is not None else (),
+                marks=marks, whole=whole)
         # Drawn even while hidden (narrow layout): the breakpoint that shows it is applied after
         # the first refresh, and a chart never given its data showed a bare 0..1 axis at 00:00.
         if "chart-cpu" in charts:
             self.query_one("#chart-cpu", SeriesChart).show(
-                t, [(s.get("cpu_max_pct", ()), "magenta", "max")], snap.duration, ceiling=100.0)
+                t, [Series(s.get("cpu_max_pct", ()), "magenta", "max", label=texts.SERIES_CPU)],
+                snap.duration, ceiling=100.0, marks=marks, whole=whole)
         if self.has_group:
             if "chart-capacity" in charts:
                 cap = snap.capacity
-                lines = [(cap.get("desired", ()), "bright_blue", "mean"),
-                         (cap.get("in_service", ()), "green", "mean"),
-                         (cap.get("pending", ()), "yellow", "max")]
-                self.query_one("#chart-capacity", SeriesChart).show(t, lines, snap.duration)
+                lines = [Series(cap.get("desired", ()), "bright_blue", "mean", "○", texts.SERIES_DESIRED),
+                         Series(cap.get("in_service", ()), "green", "mean", label=texts.SERIES_SERVING),
+                         Series(cap.get("pending", ()), "yellow", "max", "▪", texts.SERIES_BOOTING)]
+                self.query_one("#chart-capacity", SeriesChart).show(t, lines, snap.duration, marks=marks,
+                                                                    whole=whole)
             self.query_one(ScalingHistory).changes = snap.scaling
         self.query_one(ObjectivesView).objectives = self.session.result().objectives
-        self.query_one(EventLog).entries = snap.log
+        preamble = tuple(preview_lines(ahead)) if ahead is not None else ()
+        for log in self.query(EventLog):
+            log.entries = snap.log
+            log.preamble = preamble
         if self.injections:
             self.query_one(FailureDrill).set_targets(failures.targets(snap.boxes, self.drill_roles))
+
+    def evening(self) -> Preview:
+        """The evening ahead with the settings chosen now (computed again when they change)."""
+        key = tuple(sorted(self.session.knobs.items()))
+        if self._preview is None or self._preview[0] != key:
+            self._preview = (key, preview(self.level, self.catalog, self.session.knobs))
+        return self._preview[1]
 
     # ---- knobs --------------------------------------------------------------------------
     @on(Select.Changed)

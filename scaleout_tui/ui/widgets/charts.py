@@ -1,5 +1,13 @@
 """Line charts of the run over simulated time, on textual-plot's ``PlotWidget``.
 
+Charts that explain themselves (issue 14): the time axis reads mm:ss; each series has a glyph
+as well as a colour, and the legend in the panel's title shows that very glyph (a braille line
+"⠒", or the one character a dotted series is drawn with), so the chart reads without colour; a
+target is a labelled "─" line; a capacity estimate a labelled "═" line; and the events of the
+log (a crash, a box out of rotation, a failover, a scale-out or -in, a scheduled action, a
+setting changed) are markers on the time axis, with the same glyph the event log puts before
+the event's sentence (:func:`marker_of`, one mapping for both).
+
 Why these settings: ``PlotWidget`` is focusable and binds ``+ - arrows r`` for zoom and
 pan. In a game whose ``r`` restarts the level that would steal keys, so the chart is
 not focusable and pan/zoom is off: it is a read-only gauge. The margins are trimmed so
@@ -14,12 +22,136 @@ horizontal reference line, so "am I under 300 ms?" is read off the chart directl
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from rich.cells import cell_len
+from rich.text import Text
 from textual_plot import HiResMode, PlotWidget
+from textual_plot.axis_formatter import AxisFormatter
+
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.game.texts import clock
+from scaleout_tui.ui import texts
 
 Line = tuple[Sequence[float], str, str]  # values, Rich style, how to bin ("mean" or "max")
+
+#: The glyph of a series drawn as a braille line (what textual-plot's own legend shows for one).
+BRAILLE = "⠒"
+#: The glyph of a target line and of a capacity line.
+TARGET_GLYPH = "─"
+CAPACITY_GLYPH = "═"
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series of a chart: its values, colour, how it bins, the glyph it is drawn with
+    (:data:`BRAILLE`: a braille line; any other character: that character once per column) and
+    its legend label. ``t`` gives the series its own times (the preview's whole evening)."""
+
+    values: Sequence[float]
+    style: str
+    how: str = "mean"
+    glyph: str = BRAILLE
+    label: str = ""
+    t: Sequence[float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Guide:
+    """A labelled horizontal line: a target ("─") or a capacity estimate ("═")."""
+
+    value: float
+    style: str
+    glyph: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """An event on the time axis."""
+
+    t: float
+    kind: str
+
+
+#: Each kind of marker: its glyph and colour (the event log uses the same, see ``marker_of``).
+MARKER_STYLES: dict[str, tuple[str, str]] = {
+    "failure": ("✖", "bold red"),
+    "out_of_rotation": ("⊘", "bold yellow"),
+    "failover": ("⇄", "bold magenta"),
+    "scale_out": ("▲", "bold green"),
+    "scale_in": ("▼", "bold bright_blue"),
+    "scheduled": ("◷", "bold cyan"),
+    "setting": ("◆", "bold white"),
+}
+_KIND_OF_CODE = {
+    "crash": "failure", "fault_hang": "failure", "fault_error": "failure", "fault_slow": "failure",
+    "target_unhealthy": "out_of_rotation",
+    "promoted": "failover",
+    "scale_out": "scale_out", "scale_in": "scale_in",
+    "knob": "setting",
+}
+
+
+def marker_of(entry: LogEntry) -> str | None:
+    """The marker kind of a log entry, or None for an event without one. A scaling action that a
+    schedule made is "scheduled" whichever way it went."""
+    kind = _KIND_OF_CODE.get(entry.code)
+    if kind in ("scale_out", "scale_in") and entry.params.get("cause") == "scheduled":
+        return "scheduled"
+    return kind
+
+
+def markers(log: Iterable[LogEntry]) -> tuple[Marker, ...]:
+    """The markers of the events in ``log``, in order."""
+    return tuple(Marker(e.t, k) for e in log if (k := marker_of(e)) is not None)
+
+
+def marker_text(kind: str) -> Text:
+    """A marker's glyph in its colour (the event log puts it before the event's sentence)."""
+    glyph, style = MARKER_STYLES[kind]
+    return Text(glyph, style=style)
+
+
+def legend(title: str, series: Sequence[Series], guides: Sequence[Guide] = (),
+           marks: Sequence[Marker] = (), width: int = 0) -> Text:
+    """``title`` then each labelled series and guide as "glyph label", then the glyph and name of
+    each kind of marker present, as many as fit ``width`` cells (0: all). Series and guides come
+    first; markers that do not fit are still explained beside each event in the log. When even
+    the series do not fit, the title gives way to them (the legend names what is drawn)."""
+    out = Text(title, style="bold")
+    parts = [(s.glyph, s.style, s.label) for s in series if s.label]
+    parts += [(g.glyph, g.style, g.label) for g in guides if g.label]
+    kinds = list(dict.fromkeys(m.kind for m in marks))
+    parts += [(*MARKER_STYLES[k], texts.MARKER_NAMES[k]) for k in kinds]
+    needed = sum(cell_len(label) + 4 for _, _, label in parts[:len(series) + len(guides)])
+    if width and cell_len(title) + needed > width:
+        out = Text()
+    for i, (glyph, style, label) in enumerate(parts):
+        piece = Text("  " if out.plain else "")
+        piece.append(glyph, style=style)
+        piece.append(" " + label)
+        if width and i >= len(series) + len(guides) and cell_len(out.plain + piece.plain) > width:
+            break
+        out.append_text(piece)
+    return out
+
+
+def clock_ticks(start: float, end: float, max_ticks: int) -> list[float]:
+    """Ticks in seconds on whole minutes (:func:`minute_ticks`), for mm:ss labels."""
+    return [m * 60.0 for m in minute_ticks(start / 60.0, end / 60.0, max_ticks)]
+
+
+class ClockFormatter(AxisFormatter):
+    """The time axis in seconds, labelled mm:ss (h:mm:ss past an hour)."""
+
+    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
+        return clock_ticks(min_, max_, max_ticks)
+
+    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
+        return [clock(t) for t in ticks]
 
 
 def bin_series(t: Sequence[float], y: Sequence[float], t0: float, t1: float, bins: int,
@@ -36,6 +168,8 @@ def bin_series(t: Sequence[float], y: Sequence[float], t0: float, t1: float, bin
     size = min(ta.size, ya.size)
     ta, ya = ta[:size], ya[:size]
     ok = np.isfinite(ta) & np.isfinite(ya)
+    if t1 > t0:  # points before the window (a long run's first minutes) are not piled into its first bin
+        ok &= (ta >= t0) & (ta <= t1)
     ta, ya = ta[ok], ya[ok]
     if bins <= 0 or t1 <= t0 or ta.size == 0:
         return ta, ya
@@ -79,64 +213,100 @@ def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
 
 
 class SeriesChart(PlotWidget, can_focus=False):
-    """A read-only time chart: x is simulated minutes, one or more lines share the y axis."""
+    """A read-only time chart: x is simulated time in mm:ss, one or more series share the y axis.
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    ``title`` heads the legend in the panel's title rule (set on every redraw, so the legend
+    always names what is drawn)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None, title: str = "") -> None:
         super().__init__(id=id, classes=classes, allow_pan_and_zoom=False)
+        self.title = title
         self._key: tuple[object, ...] | None = None
-        self._last_args: tuple[Sequence[float], Sequence[Line], float, float | None, float | None] | None
-        self._last_args = None
+        self._last: tuple[tuple[object, ...], dict[str, object]] | None = None
+        #: what the last redraw drew: the series, guides and markers (tests read it)
+        self.drawn: tuple[tuple[Series, ...], tuple[Guide, ...], tuple[Marker, ...]] = ((), (), ())
+        if title:
+            self.border_title = title
 
     def on_mount(self) -> None:
         self.margin_top = 0
         self.margin_bottom = 1
         self.margin_left = 7
+        self.set_x_formatter(ClockFormatter())
 
     def on_resize(self) -> None:
         """Redraw for the new size even while the game is paused (no refresh would come)."""
-        if self._last_args is not None:
-            self.show(*self._last_args)
+        if self._last is not None:
+            self._key = None
+            self.show(*self._last[0], **self._last[1])  # type: ignore[arg-type]
 
-    def show(self, t: Sequence[float], lines: Sequence[Line], duration_s: float,
-             reference: float | None = None, ceiling: float | None = None) -> None:
-        """Plot ``lines`` against ``t`` (seconds) if anything changed since the last call;
-        ``reference`` is a target drawn as a red horizontal line; ``ceiling`` fixes the top
-        of the y axis (100 for a percentage), otherwise it follows the data."""
-        self._last_args = (t, lines, duration_s, reference, ceiling)
+    def show(self, t: Sequence[float], lines: Sequence[Line | Series], duration_s: float,
+             reference: float | None = None, ceiling: float | None = None, *,
+             reference_label: str = "", guides: Sequence[Guide] = (),
+             marks: Sequence[Marker] = (), whole: bool = False) -> None:
+        """Plot ``lines`` against ``t`` (seconds) if anything changed since the last call.
+
+        ``reference`` is a target drawn as a red "─" line (labelled ``reference_label``);
+        ``guides`` more labelled lines; ``marks`` events on the time axis; ``ceiling`` fixes the
+        top of the y axis (100 for a percentage), otherwise it follows the data. The x axis spans
+        the whole run when ``whole`` (the preview before the clock starts) or when it is at most
+        ten minutes, else the last ten minutes."""
+        self._last = ((t, lines, duration_s, reference, ceiling),
+                      {"reference_label": reference_label, "guides": guides, "marks": marks, "whole": whole})
+        series = tuple(x if isinstance(x, Series) else Series(x[0], x[1], x[2]) for x in lines)
+        all_guides = tuple(guides)
+        if reference is not None:
+            all_guides = (Guide(reference, "red", TARGET_GLYPH, reference_label), *all_guides)
         width = max(self.size.width, 10)
-        key = (len(t), t[-1] if t else None, self.size, duration_s, reference, ceiling, tuple(
-            (len(v), v[-1] if v else None, style) for v, style, _ in lines))
+        key = (len(t), t[-1] if t else None, self.size, duration_s, ceiling, whole, all_guides,
+               tuple(marks), tuple((len(s.values), s.values[-1] if s.values else None, s.style,
+                                    s.glyph, s.label, len(s.t or ())) for s in series))
         if key == self._key:
             return
         self._key = key
         self.clear()
-        # The x axis spans the whole run (or the last ten minutes of a longer one), so the
-        # line grows from left to right as time passes.
-        start = max(0.0, (t[-1] if t else 0.0) - 600.0) if duration_s > 600.0 else 0.0
-        end = start + min(duration_s, 600.0) if duration_s > 0 else 1.0
-        self.set_xlimits(start / 60.0, end / 60.0)
-        # A tick label takes up to 3 cells; keep two cells between labels.
-        self.set_xticks(minute_ticks(start / 60.0, end / 60.0, (width - self.margin_left - 2) // 5))
+        window = duration_s if whole or duration_s <= 600.0 else 600.0
+        start = max(0.0, (t[-1] if t else 0.0) - window) if duration_s > window else 0.0
+        end = start + window if duration_s > 0 else 1.0
+        self.set_xlimits(start, end)
+        # A mm:ss label takes 5 cells; keep two cells between labels.
+        self.set_xticks(clock_ticks(start, end, (width - self.margin_left - 2) // 7))
         # Braille gives two dots per cell across the plot area (the width minus the margin).
-        bins = max(2 * (width - self.margin_left - 2), 4)
+        columns = max(width - self.margin_left - 2, 2)
         top = 0.0
-        for values, style, how in lines:
-            xs, ys = bin_series(t, values, start, end, bins, how)
+        for s in series:
+            braille = s.glyph == BRAILLE
+            xs, ys = bin_series(s.t if s.t is not None else t, s.values, start, end,
+                                2 * columns if braille else columns, s.how)
             if ys.size:
                 top = max(top, float(ys.max()))
-            self.plot(xs / 60.0, ys, line_style=style, hires_mode=HiResMode.BRAILLE)
-        if reference is not None:
-            self.plot([start / 60.0, end / 60.0], [reference, reference], line_style="red",
-                      hires_mode=HiResMode.BRAILLE)
-            top = max(top, reference)
+            if braille:
+                self.plot(xs, ys, line_style=s.style, hires_mode=HiResMode.BRAILLE)
+            else:
+                self.scatter(xs, ys, marker=s.glyph, marker_style=s.style)
+        edge = (end - start) / columns / 2
+        xs_line = np.linspace(start + edge, end - edge, columns)
+        for g in all_guides:
+            self.scatter(xs_line, np.full(columns, g.value), marker=g.glyph, marker_style=g.style)
+            top = max(top, g.value)
         if ceiling is not None:
             top = ceiling
         # Rows of the plotting area: the widget minus its top rule, the margins and the frame.
         rows = self.size.height - 1 - self.margin_top - self.margin_bottom - 2
         ticks = nice_ticks(top * 1.05 if ceiling is None else top, max(2, min(7, rows // 3 + 1)))
         self.set_ylimits(0.0, ticks[-1])
-        if reference is not None:
+        labelled = [g.value for g in all_guides[:1]]
+        if labelled:
             # Label the target itself, and drop round ticks so close that they would share its row.
             row = ticks[-1] / max(rows, 1)
-            ticks = sorted([t for t in ticks if t == 0 or abs(t - reference) >= 1.5 * row] + [reference])
+            ticks = sorted([v for v in ticks if v == 0 or abs(v - labelled[0]) >= 1.5 * row] + labelled)
         self.set_yticks(ticks)
+        # The events, on the bottom row of the plot (the time axis), each with its own glyph.
+        shown = tuple(m for m in marks if start <= m.t <= end)
+        for kind in dict.fromkeys(m.kind for m in shown):
+            glyph, style = MARKER_STYLES[kind]
+            at = [m.t for m in shown if m.kind == kind]
+            self.scatter(at, [0.0] * len(at), marker=glyph, marker_style=style)
+        self.drawn = (series, all_guides, shown)
+        if self.title:
+            self.border_title = legend(self.title, series, all_guides, shown, width - 2)

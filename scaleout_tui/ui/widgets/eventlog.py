@@ -16,6 +16,7 @@ from textual.widget import Widget
 from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.game.texts import clock, describe
 from scaleout_tui.ui import texts
+from scaleout_tui.ui.widgets.charts import marker_of, marker_text
 
 SEVERITY_STYLES: dict[str, str] = {
     "info": "",
@@ -26,8 +27,13 @@ SEVERITY_STYLES: dict[str, str] = {
 
 
 def entry_text(entry: LogEntry) -> Text:
-    """``"03:12 web-1 crashed: ..."`` with the time dimmed and the message coloured."""
+    """``"03:12 ✖ web-1 crashed: ..."`` with the time dimmed and the message coloured; an event
+    the charts mark on their time axis starts with the same marker glyph."""
     line = Text(clock(entry.t) + " ", style="dim")
+    kind = marker_of(entry)
+    if kind is not None:
+        line.append_text(marker_text(kind))
+        line.append(" ")
     line.append(describe(entry), style=SEVERITY_STYLES.get(entry.severity, ""))
     return line
 
@@ -41,7 +47,8 @@ def cut(lines: list[Text], width: int) -> list[Text]:
     return [*lines[:-1], last]
 
 
-def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Console) -> Text:
+def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Console,
+             preamble: tuple[Text, ...] = ()) -> Text:
     """The newest whole entries that fit ``height`` lines at ``width`` cells, oldest first.
 
     An entry is shown whole or not at all (a half entry at the top reads as nonsense),
@@ -52,6 +59,10 @@ def log_text(entries: tuple[LogEntry, ...], width: int, height: int, console: Co
     """
     if width <= 0 or height <= 0:
         return Text()
+    if preamble:  # the evening ahead, before the clock starts: first, the entries below it
+        head = [line for p in preamble for line in p.wrap(console, width)][:height]
+        rest = log_text(entries, width, height - len(head), console) if height > len(head) else Text()
+        return Text("\n").join([*head, rest] if rest.plain else head)
     if not entries:
         return Text(texts.LOG_EMPTY, style="dim italic")
     blocks: list[list[Text]] = []
@@ -71,7 +82,9 @@ class EventLog(Widget):
     """Redraws when a new entry arrives (entries are compared by content)."""
 
     entries: reactive[tuple[LogEntry, ...]] = reactive(())
+    #: lines shown above the entries (the preview, before the clock starts)
+    preamble: reactive[tuple[Text, ...]] = reactive(())
 
     def render(self) -> Text:
         width, height = self.content_size
-        return log_text(self.entries, width, height, self.app.console)
+        return log_text(self.entries, width, height, self.app.console, self.preamble)

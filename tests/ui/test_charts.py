@@ -1,0 +1,118 @@
+"""Charts that explain themselves and the evening ahead (issue 14): the mm:ss time axis, the
+legend's glyphs, the event markers (the same events as the log), the capacity line that moves
+with a setting while paused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.cells import cell_len
+from textual.widgets import Select
+
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.ui import texts
+from scaleout_tui.ui.app import make_app
+from scaleout_tui.ui.widgets.charts import (
+    BRAILLE,
+    MARKER_STYLES,
+    ClockFormatter,
+    Guide,
+    Marker,
+    Series,
+    SeriesChart,
+    clock_ticks,
+    legend,
+    marker_of,
+    markers,
+)
+from scaleout_tui.ui.widgets.eventlog import EventLog, entry_text
+from tests.ui.conftest import LEVEL_3, async_test, open_level, play_at, solution_knobs, unlock_through
+
+
+def test_the_time_axis_reads_mm_ss() -> None:
+    f = ClockFormatter()
+    assert f.get_labels_for_ticks([0.0, 300.0, 600.0, 1800.0]) == ["00:00", "05:00", "10:00", "30:00"]
+    assert f.get_labels_for_ticks([3600.0]) == ["1:00:00"]
+    assert clock_ticks(0.0, 1800.0, 4) == [0.0, 600.0, 1200.0, 1800.0]
+    assert clock_ticks(0.0, 600.0, 3) == [0.0, 300.0, 600.0]
+
+
+def test_each_event_kind_has_its_own_glyph_and_a_name() -> None:
+    glyphs = [g for g, _ in MARKER_STYLES.values()]
+    assert len(set(glyphs)) == len(glyphs)
+    assert all(cell_len(g) == 1 for g in glyphs)
+    assert set(texts.MARKER_NAMES) == set(MARKER_STYLES)
+    assert BRAILLE not in glyphs
+
+
+def test_markers_come_from_the_log_events() -> None:
+    log = [LogEntry(10, "crash", "error", {"box": "web-2"}),
+           LogEntry(20, "target_unhealthy", "error", {"box": "web-2"}),
+           LogEntry(30, "promoted", "good", {"box": "replica-1"}),
+           LogEntry(40, "scale_out", "info", {"old": 2, "new": 4, "cause": "target"}),
+           LogEntry(50, "scale_in", "info", {"old": 4, "new": 3, "cause": "simple_in"}),
+           LogEntry(60, "scale_out", "info", {"old": 3, "new": 40, "cause": "scheduled"}),
+           LogEntry(70, "knob", "info", {"label": "Size", "value": "m5.xlarge"}),
+           LogEntry(80, "launched", "good", {"box": "web-5"})]
+    assert [marker_of(e) for e in log] == ["failure", "out_of_rotation", "failover", "scale_out", "scale_in",
+                                           "scheduled", "setting", None]
+    assert markers(log) == tuple(Marker(float(t), k) for t, k in zip(
+        (10, 20, 30, 40, 50, 60, 70), ("failure", "out_of_rotation", "failover", "scale_out", "scale_in",
+                                       "scheduled", "setting"), strict=True))
+    # the log line carries the same glyph as the chart's marker; an unmarked event none
+    assert entry_text(log[0]).plain.startswith("00:10 ✖ ")
+    assert "✖" not in entry_text(log[-1]).plain and "◆" in entry_text(log[6]).plain
+
+
+def test_the_legend_shows_the_glyph_each_series_is_drawn_with() -> None:
+    series = [Series((), "yellow", label="p95 ms"), Series((), "green", glyph="•", label="served")]
+    guides = [Guide(300.0, "red", "─", "target 300 ms")]
+    text = legend("Latency", series, guides, [Marker(5, "failure")])
+    assert text.plain == "Latency  ⠒ p95 ms  • served  ─ target 300 ms  ✖ failure"
+    # each glyph in the colour of its series
+    styles = {text.plain[s.start:s.end]: str(s.style) for s in text.spans}
+    assert styles["⠒"] == "yellow" and styles["•"] == "green" and styles["─"] == "red"
+    # narrow: markers go first, then the title; the series stay
+    narrow = legend("Latency", series, guides, [Marker(5, "failure")], width=40)
+    assert narrow.plain == "⠒ p95 ms  • served  ─ target 300 ms"
+    assert cell_len(narrow.plain) <= 40
+
+
+@async_test
+async def test_the_capacity_line_moves_with_a_setting_while_paused(home: Path) -> None:
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await open_level(pilot)
+        rps = play.query_one("#chart-rps", SeriesChart)
+        _, guides, _ = rps.drawn
+        before = guides[0].value
+        assert round(before) == 69 and "≈69/s" in guides[0].label
+        assert rps.drawn[0][0].label == texts.SERIES_PLAN  # the whole evening's plan
+        log = str(play.query_one("#log", EventLog).render())
+        assert "Peak: 225 requests/s at 22:30" in log
+        play.query_one("#knob-size", Select).value = "m5.xlarge"
+        await pilot.pause()
+        _, guides, marks = rps.drawn
+        assert guides[0].value == 2 * before
+        assert [m.kind for m in marks] == ["setting"]
+        assert "≈137 requests/s" in str(play.query_one("#log", EventLog).render())
+        # once the clock has run, the plan and the estimate leave the board
+        play.advance(5)
+        await pilot.pause()
+        assert rps.drawn[1] == () and all(s.label != texts.SERIES_PLAN for s in rps.drawn[0])
+
+
+@async_test
+async def test_a_crash_and_its_detection_are_marked_on_the_charts_and_in_the_log(home: Path) -> None:
+    unlock_through(LEVEL_3)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        play = await play_at(pilot, LEVEL_3, 60.0, solution_knobs(LEVEL_3))
+        play.inject("crash", "web-2")
+        play.advance(20.0)
+        await pilot.pause()
+        for chart in ("#chart-latency", "#chart-rps"):
+            kinds = [m.kind for m in play.query_one(chart, SeriesChart).drawn[2]]
+            assert "failure" in kinds and "out_of_rotation" in kinds
+        log = str(play.query_one("#log", EventLog).render())
+        assert "✖ web-2 crashed" in log and "⊘ web-2 failed" in log
