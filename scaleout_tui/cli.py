@@ -40,7 +40,6 @@ from scaleout_tui.content.paths import (
     levels_dir,
     scenarios_dir,
 )
-from scaleout_tui.content.scenarios import EVERY
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import CommandError
 from scaleout_tui.game.texts import CAUSES, refusal
@@ -253,20 +252,18 @@ def _knobs(args: argparse.Namespace) -> int:
 
 def _choice(param: str, value: str) -> str:
     """A choice as a player types it, with its words when they differ: ``least_conn (Least
-    connections)``, ``m5.large``."""
-    if value == EVERY and param == "traffic.scenario":
-        return texts.CHOICE_ID_WORDS.format(id=value, words=texts.KNOB_CHOICE_ALL)
+    connections)``, ``5 (5 s)``, ``m5.large``. (A level's ``"*"`` scenario choice is expanded to
+    the library's names when the level loads.)"""
     words = choice_words(param, value)
-    # "L4: TCP connect" and "/ (the home page)" already start with the id
-    return words if words.startswith(value) else texts.CHOICE_ID_WORDS.format(id=value, words=words)
+    if words == value or words.startswith((f"{value}:", f"{value} (")):  # "L4: TCP connect"
+        return words
+    return texts.CHOICE_ID_WORDS.format(id=value, words=words)
 
 
 def knobs_report(level: Level) -> dict[str, Any]:
     """``scaleout knobs LEVEL --json``: the level's settings, each choice as id and words."""
     def choice(param: str, value: str) -> dict[str, str]:
-        words = texts.KNOB_CHOICE_ALL if value == EVERY and param == "traffic.scenario" else \
-            choice_words(param, value)
-        return {"id": value, "label": words}
+        return {"id": value, "label": choice_words(param, value)}
 
     return {
         "level": level.id,
@@ -543,7 +540,8 @@ def format_grade(grade: dict[str, Any]) -> list[str]:
     for o in grade["objectives"]:
         metric = o.get("metric")
         rows.append([o["label"], f"{fmt.op(o['op'])} {_metric(metric, o['target'])}",
-                     _metric(metric, o["median"]), _metric(metric, o["worst"]), f"{o['met']}/{grade['runs']}"])
+                     _metric(metric, o["median"]), _metric(metric, o["worst"]),
+                     f"{o['met']}/{grade['runs']}"])
     widths = [max(_cells(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         lines.append("  " + "  ".join(_ljust(c, w) if i == 0 else _rjust(c, w)

@@ -47,7 +47,6 @@ KNOB_LINE = "{id}  {label}"
 KNOB_DEFAULT = "    default: {value}"
 KNOB_UNIT = "    unit: {unit}"
 KNOB_CHOICES = "    choices: {choices}"
-KNOB_CHOICE_ALL = "any other traffic scenario in the library (`scaleout trace list`)"
 #: A choice in a list: its id, and its words when they differ (``least_conn (Least connections)``).
 CHOICE_ID_WORDS = "{id} ({words})"
 #: ``--set`` refused (the level is known by then): what the player can type instead.
