@@ -21,7 +21,7 @@ def test_the_event_log_says_the_choice_in_words_and_the_history_keeps_the_id() -
     s.set_knob("algorithm", "least_conn")
     s.set_knob("interval", "5")
     lines = [describe(e) for e in s.sim.log if e.code == "knob"]
-    assert lines == ["You set Balancing to Least connections", "You set Check interval (s) to 5 s"]
+    assert lines == ["You set Balancing to Least connections", "You set Check interval to 5 s"]
     assert [(k, v) for _, k, v in s.history] == [("algorithm", "least_conn"), ("interval", "5")]
 
 
