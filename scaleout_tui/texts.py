@@ -338,6 +338,26 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("traffic.scenario", "heavy-tailed"): "Heavy-tailed bursts",
     ("traffic.scenario", "ddos"): "DDoS flood",
 }
+#: Shorter words where a line has no room (the diagram's chips at 80×24); the rest use CHOICE_LABELS.
+CHOICE_SHORT: dict[tuple[str, str], str] = {
+    ("lb.algorithm", "round_robin"): "round robin",
+    ("lb.algorithm", "least_conn"): "least conn.",
+    ("lb.algorithm", "least_outstanding_requests"): "least outst.",
+    ("lb.algorithm", "random"): "random",
+    ("lb.algorithm", "ip_hash"): "IP hash",
+    ("lb.algorithm", "dns"): "DNS",
+    ("storage.mode", "local"): "local",
+    ("storage.mode", "nfs"): "NFS",
+    ("storage.mode", "object"): "objects",
+    ("app.redirect", "base_url"): "absolute",
+    ("app.redirect", "relative"): "relative",
+    ("db.read_routing", "master"): "master",
+    ("db.read_routing", "replicas"): "replicas",
+    ("db.read_routing", "read_your_writes"): "your writes",
+    ("db.shard_key", "user_hash"): "user hash",
+    ("db.shard_key", "user_range"): "user range",
+    ("db.shard_key", "created_at"): "created",
+}
 #: A number's unit, by parameter: (one, many), ``{n}`` the number as the level file writes it.
 CHOICE_UNITS: dict[str, tuple[str, str]] = {
     "web.count": ("{n} box", "{n} boxes"),

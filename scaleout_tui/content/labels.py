@@ -47,6 +47,12 @@ def choice_words(param: str, value: str) -> str:
     return value if words is None else words
 
 
+def choice_short(param: str, value: str) -> str:
+    """The shorter words of :data:`~scaleout_tui.texts.CHOICE_SHORT` (a chip at 80 columns);
+    :func:`choice_words` where there are none."""
+    return texts.CHOICE_SHORT.get((param, value)) or choice_words(param, value)
+
+
 def unit_of(param: str) -> str:
     """The unit of a parameter's choices (``s``, ``replicas``, ``instance type``), ``""`` for words."""
     if param in SIZE_PARAMS:

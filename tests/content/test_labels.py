@@ -14,7 +14,7 @@ import pytest
 from scaleout_tui import texts
 from scaleout_tui.content import load_catalog_default, load_level
 from scaleout_tui.content.knobs import RULES, SIZE_PARAMS
-from scaleout_tui.content.labels import choice_words, known_words, unit_of
+from scaleout_tui.content.labels import choice_short, choice_words, known_words, unit_of
 from scaleout_tui.content.paths import level_ids, levels_dir, scenarios_dir
 from scaleout_tui.content.scenarios import imported_traces
 from scaleout_tui.content.schema import LAYOUTS
@@ -88,3 +88,9 @@ def test_units() -> None:
 def test_sizes_in_the_catalog_are_their_own_words() -> None:
     for name in load_catalog_default():
         assert choice_words("db.size", name) == name
+
+
+def test_every_short_label_shortens_a_labelled_choice() -> None:
+    assert set(texts.CHOICE_SHORT) <= set(texts.CHOICE_LABELS)
+    assert choice_short("lb.algorithm", "least_conn") == "least conn."
+    assert choice_short("db.replicas", "2") == "2 replicas"  # no short words: the label

@@ -36,7 +36,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 
-from scaleout_tui.content.labels import choice_words
+from scaleout_tui.content.labels import choice_short, choice_words
 from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
@@ -96,12 +96,20 @@ def counter(template: str, n: int, alarm: str) -> Text:
     return Text(template.format(n=n), style=alarm if n else "")
 
 
+def _value(services: Services, param: str) -> str:
+    return {"db.read_routing": services.read_routing, "db.shard_key": services.shard_key,
+            "app.redirect": services.redirect, "lb.algorithm": services.algorithm,
+            "storage.mode": services.storage}[param]
+
+
 def _words(services: Services, param: str) -> str:
     """A setting in force, in the words its drop-down shows (``Least connections``)."""
-    value = {"db.read_routing": services.read_routing, "db.shard_key": services.shard_key,
-             "app.redirect": services.redirect, "lb.algorithm": services.algorithm,
-             "storage.mode": services.storage}[param]
-    return choice_words(param, value)
+    return choice_words(param, _value(services, param))
+
+
+def _short(services: Services, param: str) -> str:
+    """The same in a chip's short words (``least conn.``): a chip line is 45 cells at 80×24."""
+    return choice_short(param, _value(services, param))
 
 
 def database_chips(services: Services) -> list[Text]:
@@ -112,9 +120,9 @@ def database_chips(services: Services) -> list[Text]:
     """
     chips: list[Text] = []
     if services.read_routing:
-        chips.append(Text(texts.SERVICE_READS_SHORT.format(routing=_words(services, "db.read_routing"))))
+        chips.append(Text(texts.SERVICE_READS_SHORT.format(routing=_short(services, "db.read_routing"))))
     if services.shard_key:
-        chips.append(Text(texts.SERVICE_SHARD_KEY_SHORT.format(key=_words(services, "db.shard_key"))))
+        chips.append(Text(texts.SERVICE_SHARD_KEY_SHORT.format(key=_short(services, "db.shard_key"))))
     if services.read_routing:
         chips.append(counter(texts.SERVICE_STALE_SHORT, services.stale_reads, "yellow"))
         chips.append(counter(texts.SERVICE_LOST_SHORT, services.writes_lost, "bold red"))
@@ -127,7 +135,7 @@ def app_chips(services: Services) -> list[Text]:
     Both are yellow when above zero: nothing fails yet, but the shop is not what it seems."""
     if not services.redirect:
         return []
-    return [Text(texts.SERVICE_REDIRECT_SHORT.format(mode=_words(services, "app.redirect"))),
+    return [Text(texts.SERVICE_REDIRECT_SHORT.format(mode=_short(services, "app.redirect"))),
             counter(texts.SERVICE_PINNED_SHORT, services.pinned_users, "yellow"),
             counter(texts.SERVICE_DIVERGENT_SHORT, services.divergent_reads, "yellow")]
 
@@ -136,7 +144,7 @@ def service_chips(services: Services) -> list[Text]:
     """The shared parts as short chips, in the order a request meets them."""
     chips: list[Text] = []
     if services.algorithm:
-        lb = Text(texts.SERVICE_LB_SHORT.format(algorithm=_words(services, "lb.algorithm")))
+        lb = Text(texts.SERVICE_LB_SHORT.format(algorithm=_short(services, "lb.algorithm")))
         if services.sticky:
             lb.append(texts.SERVICE_STICKY_SHORT)
         if not services.lb_serving:
@@ -147,7 +155,7 @@ def service_chips(services: Services) -> list[Text]:
         chips.append(Text(texts.SERVICE_SESSIONS_SHORT.format(store=services.session_store,
                                                               n=services.sessions_active)))
     if services.storage:
-        chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=_words(services, "storage.mode"))))
+        chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=_short(services, "storage.mode"))))
     chips.extend(app_chips(services))
     chips.extend(database_chips(services))
     return chips
