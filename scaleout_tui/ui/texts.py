@@ -450,5 +450,9 @@ PANEL_COMPARE_OBJECTIVES = "Objectives now"
 PANEL_COMPARE_COMMANDS = "Settings that differ, commands so far"
 COMPARE_COLUMNS = ("objective", "target", "A", "B")
 COMPARE_NO_COMMANDS = "(none)"
-COMPARE_COMMAND = "{t} {name}={value}"
-COMPARE_START = "start {name}={value}"
+COMPARE_COMMAND = "{t} {what}"
+COMPARE_START = "start · {what}"
+#: A setting in a comparison's list of commands: its label and the choice in words.
+COMPARE_SETTING = "{label}: {value}"
+#: A recorded command this game does not know (a newer recording): as recorded.
+COMPARE_UNKNOWN = "{name}={value}"

@@ -50,3 +50,14 @@ def test_a_sandbox_briefing_has_gauges_not_a_win() -> None:
     assert "ms ms" not in text and "(ms)" not in text and "(%)" not in text
     assert "p95 latency: ≤ 500 ms" in text
     assert texts.BRIEFING_OBJECTIVES in _plain("01-single-server")
+
+
+def test_a_comparison_lists_commands_in_words() -> None:
+    from scaleout_tui.ui.screens.compare import command_words
+
+    knobs = load_level(find_level(LEVEL_3)).knobs
+    assert command_words(knobs, "algorithm", "least_conn") == "Balancing: Least connections"
+    assert command_words(knobs, "interval", "5") == "Check interval: 5 s"
+    assert command_words(knobs, "inject.crash", "web-2") == "Crash web-2"
+    assert command_words(knobs, "repair", "web-2") == "Repair web-2"
+    assert command_words(knobs, "from.the.future", "x") == "from.the.future=x"
