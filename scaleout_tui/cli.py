@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("level", metavar="LEVEL", nargs="?", help=texts.HELP_RUN_LEVEL)
     run.add_argument("--seed", type=_seed, default=1, metavar="N", help=texts.HELP_RUN_SEED)
     run.add_argument("--set", dest="sets", type=_knob_setting, action="append", default=[],
-                     metavar="KNOB=VALUE", help=_set_help())
+                     metavar="ID=VALUE", help=_set_help())
     run.add_argument("--policy", type=Path, metavar="FILE", help=texts.HELP_RUN_POLICY)
     run.add_argument("--json", action="store_true", help=texts.HELP_RUN_JSON)
     run.add_argument("--record", type=Path, metavar="FILE", help=texts.HELP_RUN_RECORD)

@@ -53,7 +53,7 @@ CHOICE_ID_WORDS = "{id} ({words})"
 SET_UNKNOWN = "error: {level} has no setting {knob!r}; its settings: {known} (`scaleout knobs {level}` " \
               "describes them)"
 SET_BAD_VALUE = "error: {label} ({knob}): {value!r} is not one of its choices: {choices}"
-BAD_SET = "--set wants KNOB=VALUE, got {arg!r}"
+BAD_SET = "--set wants ID=VALUE (a setting's id and one of its choices), got {arg!r}"
 BAD_SEED = "a seed is a whole number from 0 up, got {arg!r}"
 NO_UI = "the game screen is not available in this install ({name} is missing); " \
         "`scaleout levels` and `scaleout run` still work"
