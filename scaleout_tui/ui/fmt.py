@@ -27,6 +27,9 @@ _UNITS: dict[str, str] = {
     "health_check_cpu_pct": "pct",
     "max_shard_share_pct": "pct",
     "replication_lag_ms_p95": "ms",
+    "divergent_read_pct": "pct",
+    "time_to_first_scale_out_s": "seconds",
+    "slo_violation_s": "seconds",
 }
 
 

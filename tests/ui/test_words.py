@@ -61,3 +61,18 @@ def test_a_comparison_lists_commands_in_words() -> None:
     assert command_words(knobs, "inject.crash", "web-2") == "Crash web-2"
     assert command_words(knobs, "repair", "web-2") == "Repair web-2"
     assert command_words(knobs, "from.the.future", "x") == "from.the.future=x"
+
+
+def test_every_metric_has_its_unit() -> None:
+    """A percentage shown as a count rounded 0.5 to "0" (issue 14: "≤ 0" for a target of 0.5 %)."""
+    from scaleout_tui.content.schema import METRICS
+    from scaleout_tui.ui import fmt
+
+    for metric in METRICS:
+        shown = fmt.metric(metric, 0.5)
+        if metric.endswith("_pct"):
+            assert shown == "0.50 %", metric
+        elif metric.endswith("_ms") or "_ms_" in metric:
+            assert shown.endswith(" ms"), metric
+        elif metric.endswith("_s"):
+            assert shown.endswith(" s"), metric
