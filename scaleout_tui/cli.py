@@ -1,4 +1,4 @@
-"""The ``scaleout`` command: play (default), levels, validate, run, serve.
+"""The ``scaleout`` command: play (default), levels, knobs, validate, run, serve.
 
 This is a stable contract (README.md, "Command line"): tests and graders rely on the exit codes
 and on one problem per line. Exit codes: 0 success (``run`` returns 0 whether the level was won
@@ -7,7 +7,14 @@ refuses, said in one line on stderr); 2 usage errors (argparse's own convention)
 
 Why the heavy imports are inside the handlers: ``scaleout levels`` and ``scaleout validate`` must
 start fast and work on a machine where the UI cannot load, so Textual is imported only by
-``play``, the game layer only by ``run``, and the web server only by ``serve``.
+``play``, the game layer only by ``run``, and the web server only by ``serve``. The text report
+borrows the screens' number formats (``ui.fmt``: plain Python, no Textual) so a value reads the
+same on screen and in a terminal; Rich's ``cell_len`` is imported only where a column is padded.
+
+Words, not identifiers (issue 14): the text a person reads names settings, choices, error causes
+and units in words (choices from ``content.labels``, causes from ``game.texts.CAUSES``); the ids
+appear only in ``--json``, in level files, and beside the words where a player must type them
+(``scaleout knobs``, a refused ``--set``).
 """
 
 from __future__ import annotations
@@ -23,10 +30,19 @@ from typing import Any
 import scaleout_tui
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.labels import choice_words, unit_of
 from scaleout_tui.content.loader import load_level, validate_file
-from scaleout_tui.content.paths import level_ids, levels_dir
+from scaleout_tui.content.paths import (
+    SANDBOX_ALIAS,
+    SANDBOX_ID,
+    find_level,
+    level_ids,
+    levels_dir,
+    scenarios_dir,
+)
+from scaleout_tui.content.schema import Level
 from scaleout_tui.engine import CommandError
-from scaleout_tui.game.texts import refusal
+from scaleout_tui.game.texts import CAUSES, refusal
 from scaleout_tui.traces.command import add_parser as add_trace_parser
 
 Handler = Callable[[argparse.Namespace], int]
@@ -91,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     levels = sub.add_parser("levels", help=texts.HELP_LEVELS, description=texts.HELP_LEVELS)
     levels.set_defaults(handler=_levels)
 
+    knobs = sub.add_parser("knobs", help=texts.HELP_KNOBS, description=texts.HELP_KNOBS)
+    knobs.add_argument("level", metavar="LEVEL", help=texts.HELP_KNOBS_LEVEL)
+    knobs.add_argument("--json", action="store_true", help=texts.HELP_KNOBS_JSON)
+    knobs.set_defaults(handler=_knobs)
+
     validate = sub.add_parser("validate", help=texts.HELP_VALIDATE, description=texts.HELP_VALIDATE)
     validate.add_argument("paths", nargs="+", metavar="PATH", help=texts.HELP_VALIDATE_PATHS)
     validate.set_defaults(handler=_validate)
@@ -99,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("level", metavar="LEVEL", nargs="?", help=texts.HELP_RUN_LEVEL)
     run.add_argument("--seed", type=_seed, default=1, metavar="N", help=texts.HELP_RUN_SEED)
     run.add_argument("--set", dest="sets", type=_knob_setting, action="append", default=[],
-                     metavar="KNOB=VALUE", help=texts.HELP_RUN_SET)
+                     metavar="ID=VALUE", help=_set_help())
     run.add_argument("--policy", type=Path, metavar="FILE", help=texts.HELP_RUN_POLICY)
     run.add_argument("--json", action="store_true", help=texts.HELP_RUN_JSON)
     run.add_argument("--record", type=Path, metavar="FILE", help=texts.HELP_RUN_RECORD)
@@ -119,6 +140,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, metavar="P", help=texts.HELP_SERVE_PORT)
     serve.set_defaults(handler=_serve)
     return parser
+
+
+def _set_help() -> str:
+    level, knob, value = texts.HELP_RUN_SET_EXAMPLE
+    # argparse formats help with %: a literal percent sign would need doubling (none here)
+    return texts.HELP_RUN_SET.format(level=level, knob=knob, value=value)
+
+
+def _cells(text: str) -> int:
+    """Width in terminal cells (a translated label may hold wide characters)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * max(0, width - _cells(text)) + text
 
 
 def _err(line: object) -> None:
@@ -149,25 +191,87 @@ def _play(args: argparse.Namespace) -> int:
     return code if isinstance(code, int) else 0
 
 
-# ---- levels --------------------------------------------------------------------------------------
+# ---- levels ----------------------------------------------------------------------------------------
 def _levels(args: argparse.Namespace) -> int:
+    """Every id ``scaleout run`` accepts, grouped: the campaign's levels, then the sandboxes and
+    scenarios (which ``find_level`` also finds by id)."""
     folder = levels_dir()
-    ids = level_ids(folder)
-    if not ids:
+    if not level_ids(folder):
         _err(texts.NO_LEVELS.format(path=folder))
         return 1
+    groups = [(texts.LEVELS_CAMPAIGN, _load_all(folder)), (texts.LEVELS_EXTRA, _load_all(scenarios_dir()))]
+    failed = any(bad for _, (_, bad) in groups)
+    shown = [(heading, found) for heading, (found, _) in groups if found]
+    width = max((_cells(lv.id) for _, found in shown for lv in found), default=0)
+    for i, (heading, found) in enumerate(shown):
+        if i:
+            print()
+        print(heading)
+        for lv in found:
+            line = texts.LEVEL_LINE.format(id=_ljust(lv.id, width), title=lv.title, subtitle=lv.subtitle)
+            if lv.id == SANDBOX_ID:
+                line += texts.LEVEL_ALIAS.format(alias=SANDBOX_ALIAS)
+            print(texts.LEVELS_INDENT + line)
+    return 1 if failed else 0
+
+
+def _load_all(folder: Path) -> tuple[list[Level], bool]:
+    """The levels of a folder in play order, and whether any failed to load (said on stderr)."""
     found, failed = [], False
-    for level_id in ids:
+    for level_id in level_ids(folder):
         try:
             found.append(load_level(folder / f"{level_id}.toml"))
         except LevelError as e:
             _err(e)
             failed = True
     found.sort(key=lambda lv: (lv.order, lv.id))
-    width = max((len(lv.id) for lv in found), default=0)
-    for lv in found:
-        print(texts.LEVEL_LINE.format(id=lv.id.ljust(width), title=lv.title, subtitle=lv.subtitle))
-    return 1 if failed else 0
+    return found, failed
+
+
+# ---- knobs -----------------------------------------------------------------------------------------
+def _knobs(args: argparse.Namespace) -> int:
+    try:
+        level = load_level(find_level(args.level))
+    except LevelError as e:
+        _err(e)
+        return 1
+    if args.json:
+        print(json.dumps(knobs_report(level), indent=2, ensure_ascii=False))
+        return 0
+    print(texts.KNOBS_HEAD.format(id=level.id, title=level.title, n=len(level.knobs)))
+    width = max(_cells(k.id) for k in level.knobs)
+    for k in level.knobs:
+        print(texts.LEVELS_INDENT + texts.KNOB_LINE.format(id=_ljust(k.id, width), label=k.label))
+        print(texts.KNOB_CHOICES.format(choices=", ".join(_choice(k.param, c) for c in k.choices)))
+        print(texts.KNOB_DEFAULT.format(value=_choice(k.param, k.default)))
+        unit = unit_of(k.param)
+        if unit:
+            print(texts.KNOB_UNIT.format(unit=unit))
+    return 0
+
+
+def _choice(param: str, value: str) -> str:
+    """A choice as a player types it, with its words when they differ: ``least_conn (Least
+    connections)``, ``5 (5 s)``, ``m5.large``. (A level's ``"*"`` scenario choice is expanded to
+    the library's names when the level loads.)"""
+    words = choice_words(param, value)
+    if words == value or words.startswith((f"{value}:", f"{value} (")):  # "L4: TCP connect"
+        return words
+    return texts.CHOICE_ID_WORDS.format(id=value, words=words)
+
+
+def knobs_report(level: Level) -> dict[str, Any]:
+    """``scaleout knobs LEVEL --json``: the level's settings, each choice as id and words."""
+    def choice(param: str, value: str) -> dict[str, str]:
+        return {"id": value, "label": choice_words(param, value)}
+
+    return {
+        "level": level.id,
+        "title": level.title,
+        "knobs": [{"id": k.id, "label": k.label, "param": k.param, "unit": unit_of(k.param),
+                   "default": choice(k.param, k.default), "choices": [choice(k.param, c) for c in k.choices],
+                   "help": k.help} for k in level.knobs],
+    }
 
 
 # ---- validate ------------------------------------------------------------------------------------
@@ -235,7 +339,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             report = run_level(args.level, args.seed, sets, args.policy)
     except (LevelError, CommandError) as e:
-        _content_error(e)
+        _content_error(e, args.level)
         return 1
     except OSError as e:
         _err(texts.REC_CANNOT_WRITE.format(path=args.record, reason=e.strerror or e))
@@ -244,8 +348,30 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _content_error(e: LevelError | CommandError) -> None:
-    _err(e if isinstance(e, LevelError) else texts.RUN_REFUSED.format(reason=refusal(e)))
+def _content_error(e: LevelError | CommandError, level_ref: str) -> None:
+    if isinstance(e, LevelError):
+        _err(e)
+    else:
+        _err(_set_refused(e, level_ref) or texts.RUN_REFUSED.format(reason=refusal(e)))
+
+
+def _set_refused(e: CommandError, level_ref: str) -> str | None:
+    """A refused ``--set`` with what the player can type instead: the level's setting ids, or the
+    setting's choices (ids with their words). ``None`` for any other refusal."""
+    if e.code not in ("unknown_knob", "bad_knob_value"):
+        return None
+    try:
+        level = load_level(find_level(level_ref))
+    except LevelError:
+        return None
+    if e.code == "unknown_knob":
+        known = ", ".join(texts.CHOICE_ID_WORDS.format(id=k.id, words=k.label) for k in level.knobs)
+        return texts.SET_UNKNOWN.format(level=level.id, knob=e.params.get("knob"), known=known)
+    knob = next((k for k in level.knobs if k.id == e.params.get("knob")), None)
+    if knob is None:
+        return None
+    return texts.SET_BAD_VALUE.format(label=knob.label, knob=knob.id, value=e.params.get("value"),
+                                      choices=", ".join(_choice(knob.param, c) for c in knob.choices))
 
 
 def _print(report: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
@@ -258,11 +384,14 @@ def _print(report: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any
 
 
 def format_report(report: dict[str, Any]) -> list[str]:
-    """The short human summary of a ``run`` report (the JSON contract of README.md).
+    """The short human summary of a ``run`` report (the JSON contract of README.md): every value
+    with its unit, every error cause in words (the ids are in ``--json``).
 
     Written against ``.get`` throughout: a summary must not crash on a report from a slightly
     different game version, it just shows less.
     """
+    from scaleout_tui.ui import fmt
+
     level, seed = report.get("level", "?"), report.get("seed", "?")
     stars = int(report.get("stars") or 0)
     if report.get("won"):
@@ -271,28 +400,45 @@ def format_report(report: dict[str, Any]) -> list[str]:
     else:
         lines = [texts.RUN_LOST.format(level=level, seed=seed)]
     for o in report.get("objectives") or []:
-        op = o.get("op", "")
+        op = fmt.op(str(o.get("op", "")))
+        metric = o.get("metric")
         stretch = o.get("stretch")
+        shown_stretch = "" if stretch is None else \
+            texts.RUN_STRETCH.format(op=op, stretch=_metric(metric, stretch))
         lines.append(texts.RUN_OBJECTIVE.format(
             mark=texts.RUN_MET if o.get("met") else texts.RUN_MISSED,
             label=o.get("label") or o.get("id", "?"),
-            value=_n(o.get("value")), op=op, target=_n(o.get("target")),
-            stretch="" if stretch is None else texts.RUN_STRETCH.format(op=op, stretch=_n(stretch))))
+            value=_metric(metric, o.get("value")), op=op, target=_metric(metric, o.get("target")),
+            stretch=shown_stretch))
     summary = report.get("summary") or {}
     lat = summary.get("latency_ms") or {}
-    lines.append(texts.RUN_LATENCY.format(p50=_n(lat.get("p50")), p95=_n(lat.get("p95")),
-                                          p99=_n(lat.get("p99")), mean=_n(lat.get("mean"))))
+    lines.append(texts.RUN_LATENCY.format(**{k: _metric("latency_p95_ms", lat.get(k))
+                                             for k in ("p50", "p95", "p99", "mean")}))
     lines.append(texts.RUN_REQUESTS.format(requests=_n(summary.get("requests")),
                                            completed=_n(summary.get("completed"))))
     errors = {k: v for k, v in (summary.get("errors") or {}).items() if v}
     if errors:
-        lines.append(texts.RUN_ERRORS.format(errors=", ".join(
-            texts.RUN_ERROR_ITEM.format(cause=k, count=_n(v)) for k, v in errors.items())))
+        counts = {k: _n(v) for k, v in errors.items()}
+        width = max(_cells(c) for c in counts.values())
+        lines.append(texts.RUN_ERRORS)
+        lines += [texts.RUN_ERROR_ITEM.format(count=_rjust(c, width), cause=CAUSES.get(k, k))
+                  for k, c in counts.items()]
     else:
         lines.append(texts.RUN_NO_ERRORS)
-    lines.append(texts.RUN_COST.format(cost=_n(summary.get("cost")), peak=_n(summary.get("peak_instances")),
-                                       throughput=_n(summary.get("throughput_rps"))))
+    lines.append(texts.RUN_COST.format(cost=_metric("cost", summary.get("cost")),
+                                       peak=_n(summary.get("peak_instances")),
+                                       throughput=_metric("throughput_rps", summary.get("throughput_rps"))))
     return lines
+
+
+def _metric(metric: Any, x: Any) -> str:
+    """A value in its metric's unit, as the screens show it (``212 ms``, ``$0.40``, ``99.50 %``);
+    a plain number when the report does not say the metric (an older report)."""
+    if not isinstance(metric, str) or isinstance(x, bool) or not isinstance(x, int | float):
+        return _n(x)
+    from scaleout_tui.ui import fmt
+
+    return fmt.metric(metric, float(x))
 
 
 def _n(x: Any) -> str:
@@ -374,7 +520,7 @@ def _grade(args: argparse.Namespace) -> int:
     try:
         reports = run_seeds(args.level, args.seeds, dict(args.sets), args.policy, args.jobs)
     except (LevelError, CommandError) as e:
-        _content_error(e)
+        _content_error(e, args.level)
         return 1
     _print(summarize(reports, str(args.policy) if args.policy else None), args.json, format_grade)
     return 0
@@ -388,13 +534,17 @@ def format_grade(grade: dict[str, Any]) -> list[str]:
     lines = [texts.GRADE_HEAD.format(level=grade["level"], runs=grade["runs"], seeds=shown,
                                      policy=grade["policy"] or texts.GRADE_NO_POLICY,
                                      wins=f"{grade['wins']}/{grade['runs']}")]
+    from scaleout_tui.ui import fmt
+
     rows = [list(texts.GRADE_COLUMNS)]
     for o in grade["objectives"]:
-        rows.append([o["label"], f"{o['op']} {_n(o['target'])}", _n(o["median"]), _n(o["worst"]),
+        metric = o.get("metric")
+        rows.append([o["label"], f"{fmt.op(o['op'])} {_metric(metric, o['target'])}",
+                     _metric(metric, o["median"]), _metric(metric, o["worst"]),
                      f"{o['met']}/{grade['runs']}"])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(_cells(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
-        lines.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+        lines.append("  " + "  ".join(_ljust(c, w) if i == 0 else _rjust(c, w)
                                       for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
     return lines
 

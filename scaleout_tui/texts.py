@@ -15,13 +15,20 @@ from __future__ import annotations
 PROG_DESCRIPTION = "A terminal game about scaling a web service out."
 HELP_VERSION = "show the version and exit"
 HELP_PLAY = "start the game (the default)"
-HELP_LEVELS = "list the levels"
+HELP_LEVELS = "list every playable id: the campaign's levels, the sandboxes and the scenarios"
+HELP_KNOBS = "list a level's settings: id, label, choices (in words and as ids), default, unit"
+HELP_KNOBS_LEVEL = "a level id such as 01-single-server, a sandbox or scenario id, or a path to a level file"
+HELP_KNOBS_JSON = "print the settings as JSON"
 HELP_VALIDATE = "check level files and report every problem"
 HELP_VALIDATE_PATHS = "level files (.toml), or folders holding them"
 HELP_RUN = "play a level to its end without a screen and report"
-HELP_RUN_LEVEL = "a level id such as 01-single-server, or a path to a level file"
+HELP_RUN_LEVEL = "a level id such as 01-single-server or sandbox (`scaleout levels` lists them all), or a " \
+                 "path to a level file"
 HELP_RUN_SEED = "random seed; the same seed and policy give the same run (default: 1)"
-HELP_RUN_SET = "set a knob before the start, e.g. --set web_size=m5.xlarge (repeatable)"
+#: The example of ``--set`` in the help: a real setting of a real level (a test checks it).
+HELP_RUN_SET_EXAMPLE = ("01-single-server", "size", "m5.xlarge")
+HELP_RUN_SET = "set a setting before the start, e.g. `scaleout run {level} --set {knob}={value}` " \
+               "(repeatable; `scaleout knobs LEVEL` lists a level's settings and their choices)"
 HELP_RUN_POLICY = "a TOML file of knob values and timed changes"
 HELP_RUN_JSON = "print the full report as JSON"
 
@@ -30,7 +37,23 @@ VERSION = "scaleout {version}"
 VALID = "ok  {path}"
 NO_LEVELS = "no levels found in {path}"
 LEVEL_LINE = "{id}  {title} — {subtitle}"
-BAD_SET = "--set wants KNOB=VALUE, got {arg!r}"
+LEVELS_CAMPAIGN = "Campaign levels:"
+LEVELS_EXTRA = "Sandboxes and scenarios (free play, outside the campaign):"
+LEVELS_INDENT = "  "
+LEVEL_ALIAS = " (also `{alias}`)"
+#: ``scaleout knobs LEVEL``: a heading, then a block per setting.
+KNOBS_HEAD = "{id}: {title} — {n} setting(s); set one with `scaleout run {id} --set ID=VALUE`"
+KNOB_LINE = "{id}  {label}"
+KNOB_DEFAULT = "    default: {value}"
+KNOB_UNIT = "    unit: {unit}"
+KNOB_CHOICES = "    choices: {choices}"
+#: A choice in a list: its id, and its words when they differ (``least_conn (Least connections)``).
+CHOICE_ID_WORDS = "{id} ({words})"
+#: ``--set`` refused (the level is known by then): what the player can type instead.
+SET_UNKNOWN = "error: {level} has no setting {knob!r}; its settings: {known} (`scaleout knobs {level}` " \
+              "describes them)"
+SET_BAD_VALUE = "error: {label} ({knob}): {value!r} is not one of its choices: {choices}"
+BAD_SET = "--set wants ID=VALUE (a setting's id and one of its choices), got {arg!r}"
 BAD_SEED = "a seed is a whole number from 0 up, got {arg!r}"
 NO_UI = "the game screen is not available in this install ({name} is missing); " \
         "`scaleout levels` and `scaleout run` still work"
@@ -45,12 +68,12 @@ RUN_OBJECTIVE = "  {mark} {label}: {value} (target {op} {target}{stretch})"
 RUN_STRETCH = ", stretch {op} {stretch}"
 RUN_MET = "✓"
 RUN_MISSED = "✗"
-RUN_LATENCY = "  latency: p50 {p50} ms, p95 {p95} ms, p99 {p99} ms (mean {mean} ms)"
+RUN_LATENCY = "  latency: p50 {p50}, p95 {p95}, p99 {p99} (mean {mean})"
 RUN_REQUESTS = "  requests: {requests} arrived, {completed} completed"
-RUN_ERRORS = "  errors: {errors}"
-RUN_ERROR_ITEM = "{cause} {count}"
+RUN_ERRORS = "  errors:"
+RUN_ERROR_ITEM = "    {count}  {cause}"
 RUN_NO_ERRORS = "  errors: none"
-RUN_COST = "  cost: ${cost} (peak {peak} instances, {throughput} req/s served)"
+RUN_COST = "  cost: {cost} (peak {peak} instance(s), {throughput} served)"
 STAR_ON = "★"
 STAR_OFF = "☆"
 
@@ -263,3 +286,111 @@ SERVE_EXPOSED = "warning: listening on {host}, so anyone who can reach this mach
                 "--host 127.0.0.1 keeps it to this machine"
 SERVE_CANNOT_LISTEN = "cannot listen on {host} port {port}: {reason}"
 NO_SERVE = "playing in a browser is not available in this install ({name} is missing)"
+
+
+# ---- choices in words (issue 14) -------------------------------------------------------------------
+#: How a knob's choice reads to a player, keyed by (parameter, value). Level files, the engine and
+#: ``--json`` keep the ids; every screen, the event log and the CLI's text show these words
+#: (``scaleout_tui.content.labels.choice_words``). Instance sizes stay the AWS names (``m5.large``:
+#: that is what a player will type in real life), and numbers get the units of CHOICE_UNITS.
+CHOICE_LABELS: dict[tuple[str, str], str] = {
+    ("layout", "single"): "one box: app + database",
+    ("layout", "two-tier"): "web box + database box",
+    ("lb.algorithm", "round_robin"): "Round robin",
+    ("lb.algorithm", "least_conn"): "Least connections",
+    ("lb.algorithm", "least_outstanding_requests"): "Least outstanding requests (ALB)",
+    ("lb.algorithm", "random"): "Random",
+    ("lb.algorithm", "ip_hash"): "IP hash (same client, same box)",
+    ("lb.algorithm", "dns"): "DNS round robin",
+    ("lb.sticky", "on"): "On",
+    ("lb.sticky", "off"): "Off",
+    ("health.kind", "none"): "None",
+    ("health.kind", "L4"): "L4: TCP connect",
+    ("health.kind", "L7"): "L7: HTTP GET",
+    ("health.path", "/"): "/ (the home page)",
+    ("health.path", "/health"): "/health (a light page)",
+    ("session.store", "local"): "On each web box",
+    ("session.store", "shared"): "Shared store",
+    ("storage.mode", "local"): "Local disk",
+    ("storage.mode", "nfs"): "NFS share",
+    ("storage.mode", "object"): "Object storage",
+    ("app.redirect", "base_url"): "Absolute (base URL)",
+    ("app.redirect", "relative"): "Relative",
+    ("app.clone_database", "local"): "Its own local copy",
+    ("app.clone_database", "shared"): "The shared database",
+    ("db.read_routing", "master"): "Master only",
+    ("db.read_routing", "replicas"): "Replicas",
+    ("db.read_routing", "read_your_writes"): "Read your writes",
+    ("db.shard_key", "user_hash"): "User id hash",
+    ("db.shard_key", "user_range"): "User id range",
+    ("db.shard_key", "created_at"): "Creation time",
+    ("asg.policy", "none"): "None (fixed size)",
+    ("asg.policy", "simple"): "Simple scaling",
+    ("asg.policy", "step"): "Step scaling",
+    ("asg.policy", "target"): "Target tracking",
+    ("asg.policy", "hpa"): "Kubernetes HPA",
+    ("asg.metric", "cpu"): "CPU",
+    ("asg.metric", "requests"): "Requests per instance",
+    ("asg.metric", "latency"): "Latency",
+    ("asg.schedule", "none"): "No scheduled action",
+    ("traffic.scenario", "steady"): "Steady",
+    ("traffic.scenario", "flash-crowd"): "Flash crowd",
+    ("traffic.scenario", "ad-campaign"): "Launch ad",
+    ("traffic.scenario", "diurnal"): "A day (diurnal)",
+    ("traffic.scenario", "world-cup"): "World Cup surges",
+    ("traffic.scenario", "heavy-tailed"): "Heavy-tailed bursts",
+    ("traffic.scenario", "ddos"): "DDoS flood",
+}
+#: Shorter words where a line has no room (the diagram's chips at 80×24); the rest use CHOICE_LABELS.
+CHOICE_SHORT: dict[tuple[str, str], str] = {
+    ("lb.algorithm", "round_robin"): "round robin",
+    ("lb.algorithm", "least_conn"): "least conn.",
+    ("lb.algorithm", "least_outstanding_requests"): "least outst.",
+    ("lb.algorithm", "random"): "random",
+    ("lb.algorithm", "ip_hash"): "IP hash",
+    ("lb.algorithm", "dns"): "DNS",
+    ("storage.mode", "local"): "local",
+    ("storage.mode", "nfs"): "NFS",
+    ("storage.mode", "object"): "objects",
+    ("app.redirect", "base_url"): "absolute",
+    ("app.redirect", "relative"): "relative",
+    ("db.read_routing", "master"): "master",
+    ("db.read_routing", "replicas"): "replicas",
+    ("db.read_routing", "read_your_writes"): "your writes",
+    ("db.shard_key", "user_hash"): "user hash",
+    ("db.shard_key", "user_range"): "user range",
+    ("db.shard_key", "created_at"): "created",
+}
+#: A number's unit, by parameter: (one, many), ``{n}`` the number as the level file writes it.
+CHOICE_UNITS: dict[str, tuple[str, str]] = {
+    "web.count": ("{n} box", "{n} boxes"),
+    "lb.count": ("{n} node", "{n} nodes"),
+    "lb.target_port": ("port {n}", "port {n}"),
+    "health.interval_s": ("{n} s", "{n} s"),
+    "health.timeout_s": ("{n} s", "{n} s"),
+    "health.healthy_threshold": ("{n} check", "{n} checks"),
+    "health.unhealthy_threshold": ("{n} check", "{n} checks"),
+    "storage.nfs_cache_s": ("{n} s", "{n} s"),
+    "db.replicas": ("{n} replica", "{n} replicas"),
+    "db.shards": ("{n} shard", "{n} shards"),
+    "asg.min_size": ("{n} instance", "{n} instances"),
+    "asg.max_size": ("{n} instance", "{n} instances"),
+    "asg.desired": ("{n} instance", "{n} instances"),
+    "asg.scale_out_cpu": ("{n} %", "{n} %"),
+    "asg.scale_in_cpu": ("{n} %", "{n} %"),
+    "asg.target_cpu": ("{n} %", "{n} %"),
+    "asg.target_requests": ("{n} req/instance/min", "{n} req/instance/min"),
+    "asg.target_latency_ms": ("{n} ms", "{n} ms"),
+    "asg.cooldown_s": ("{n} s", "{n} s"),
+    "asg.period_s": ("{n} s", "{n} s"),
+    "asg.warmup_s": ("{n} s", "{n} s"),
+}
+#: ``asg.schedule``'s ``DESIRED@AT`` and ``DESIRED@AT-UNTIL``: a scheduled action in words.
+CHOICE_SCHEDULE_NONE = "No scheduled action"
+CHOICE_SCHEDULE_ONE = "{n} instance"
+CHOICE_SCHEDULE_MANY = "{n} instances"
+CHOICE_SCHEDULE_FROM = "{n} from {clock}, for the rest of the run"
+CHOICE_SCHEDULE_WINDOW = "{n} from {clock} to {until}"
+#: The unit column of ``scaleout knobs`` for the parameters whose choices are not numbers.
+UNIT_INSTANCE_TYPE = "instance type"
+UNIT_SCHEDULE = "instances @ seconds"

@@ -53,6 +53,12 @@ SANDBOX_ID = "99-sandbox"
 SANDBOX_ALIAS = "sandbox"
 
 
+def is_sandbox(level_id: str) -> bool:
+    """Whether a level is a sandbox (free play: its objectives are gauges, nothing to win):
+    ``99-sandbox`` and its variants such as ``98-sandbox-shards``."""
+    return level_id == SANDBOX_ID or "-sandbox" in level_id
+
+
 def sandbox_path() -> Path:
     """The sandbox level file: every component, any traffic scenario, no budget."""
     return scenarios_dir() / f"{SANDBOX_ID}.toml"
@@ -82,6 +88,8 @@ def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Pa
         if scenario.is_file():
             return scenario
     known = level_ids(folder)
+    if directory is None and known:
+        known += [*level_ids(scenarios_dir()), SANDBOX_ALIAS]
     message = (texts.UNKNOWN_LEVEL.format(known=", ".join(known)) if known
                else texts.UNKNOWN_LEVEL_NONE.format(path=folder))
     raise LevelError(text, "", message)

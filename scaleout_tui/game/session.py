@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scaleout_tui.content.build import build_config, knob_command, knob_defaults
+from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.commands import Command, CommandError
 from scaleout_tui.engine.instance import InstanceType
@@ -122,10 +123,12 @@ class Session:
         for k in self.level.knobs:
             if k.id == knob_id:
                 if value not in k.choices:
+                    # the ids, which is what a player types (``--set``, a policy file); the command
+                    # line words them with ``knob`` and ``param`` (``cli._content_error``)
                     raise CommandError("bad_knob_value", label=k.label, value=value,
-                                       choices=", ".join(k.choices))
+                                       choices=", ".join(k.choices), knob=k.id, param=k.param)
                 return k
-        raise CommandError("unknown_knob", knob=knob_id)
+        raise CommandError("unknown_knob", knob=knob_id, known=", ".join(k.id for k in self.level.knobs))
 
     def set_knob(self, knob_id: str, value: str) -> None:
         """Change a knob now. Raises :class:`CommandError` (a code: the game's texts word it)."""
@@ -135,7 +138,9 @@ class Session:
         # the content layer reads the text once, into the engine's typed value
         self.sim.apply(knob_command(self.level, knob_id, value, self.catalog))
         self.knobs[knob_id] = value
-        self.sim.emit("knob", "info", label=knob.label, value=value)
+        # the log shows the choice in words ("You set Balancing to Least connections"); the
+        # history (the recording) keeps the id
+        self.sim.emit("knob", "info", label=knob.label, value=choice_words(knob.param, value))
         self._did(knob_id, value)
 
     # ---- drills -------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from scaleout_tui.engine.autoscaler_spec import ScheduledAction
 from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
 
@@ -111,26 +110,6 @@ def span(secs: float) -> str:
 
 
 #: How a schedule choice reads in the settings (``asg.schedule``).
-SCHEDULE_NONE = "no scheduled action"
-SCHEDULE_FROM = "{n} from {at}, for the rest of the run"
-SCHEDULE_WINDOW = "{n} from {at} to {until}"
-
-
-def schedule_choice(actions: tuple[ScheduledAction, ...]) -> str:
-    """``40 instances from 32:00 to 41:00``: a scheduled action in words, as the drop-down shows it."""
-    if not actions:
-        return SCHEDULE_NONE
-    words = []
-    for a in actions:
-        size = a.desired if a.desired is not None else a.min_size
-        n = plural(size if size is not None else 0, "instance", "instances")
-        if a.until is None:
-            words.append(SCHEDULE_FROM.format(n=n, at=minutes_clock(a.at)))
-        else:
-            words.append(SCHEDULE_WINDOW.format(n=n, at=minutes_clock(a.at), until=minutes_clock(a.until)))
-    return "; ".join(words)
-
-
 #: Why the engine refused a command (its ``CommandError`` codes), and the game's own refusals.
 REFUSALS: dict[str, str] = {
     "unknown_setting": "unknown setting {param!r}",

@@ -43,6 +43,8 @@ BRIEFING_HEADING = "Level {order}: {title}"
 BRIEFING_SITUATION = "The situation"
 BRIEFING_FACTS = "In the real world"
 BRIEFING_OBJECTIVES = "Objectives (all must be met to win)"
+#: A sandbox's objectives are gauges to watch: its briefing says "nothing to win".
+BRIEFING_OBJECTIVES_SANDBOX = "Gauges to watch (targets, not a test)"
 BRIEFING_KNOBS = "What you can change"
 BRIEFING_DURATION = "The run lasts {clock} of simulated time."
 BRIEFING_OBJECTIVE = "{label}: {op} {target}"
@@ -201,10 +203,6 @@ OBJ_ON_TRACK = "✓"
 OBJ_OFF_TRACK = "✗"
 
 KNOB_INSTANCE = "{name} {vcpus} vCPU ${price:.3f}/h"
-LAYOUTS: dict[str, str] = {
-    "single": "one box: app + database",
-    "two-tier": "web box + database box",
-}
 KNOB_REFUSED = "Not changed: {reason}"
 #: A setting's heading in the policy panel: the focus marker (or its blank), the direct key,
 #: the label, and the mark of a value changed from the level's start.
@@ -452,8 +450,12 @@ PANEL_COMPARE_OBJECTIVES = "Objectives now"
 PANEL_COMPARE_COMMANDS = "Settings that differ, commands so far"
 COMPARE_COLUMNS = ("objective", "target", "A", "B")
 COMPARE_NO_COMMANDS = "(none)"
-COMPARE_COMMAND = "{t} {name}={value}"
-COMPARE_START = "start {name}={value}"
+COMPARE_COMMAND = "{t} {what}"
+COMPARE_START = "start · {what}"
+#: A setting in a comparison's list of commands: its label and the choice in words.
+COMPARE_SETTING = "{label}: {value}"
+#: A recorded command this game does not know (a newer recording): as recorded.
+COMPARE_UNKNOWN = "{name}={value}"
 
 #: an objective's target with its unit (``fmt.target``): ``{n}`` is the number as the level wrote it
 TARGET_UNITS: dict[str, str] = {

@@ -32,10 +32,10 @@ REPORT: dict[str, Any] = {
     "won": True,
     "stars": 2,
     "objectives": [
-        {"id": "p95", "label": "p95 latency", "op": "<=", "target": 500.0, "stretch": 250.0,
-         "value": 212.345, "met": True},
-        {"id": "availability", "label": "Availability", "op": ">=", "target": 95.0, "stretch": None,
-         "value": 99.5, "met": True},
+        {"id": "p95", "label": "p95 latency", "metric": "latency_p95_ms", "op": "<=", "target": 500.0,
+         "stretch": 250.0, "value": 212.345, "met": True},
+        {"id": "availability", "label": "Availability", "metric": "availability_pct", "op": ">=",
+         "target": 95.0, "stretch": None, "value": 99.5, "met": True},
     ],
     "summary": {
         "requests": 28513, "completed": 28400,
@@ -102,6 +102,7 @@ def test_play_without_the_ui_is_one_clear_line(monkeypatch: pytest.MonkeyPatch,
 # ---- levels ----------------------------------------------------------------------------------------
 def _level_folder(tmp_path: Path, ids_orders: list[tuple[str, int]]) -> Path:
     text = GOOD.read_text()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for level_id, order in ids_orders:
         (tmp_path / f"{level_id}.toml").write_text(
             text.replace('id = "99-good"', f'id = "{level_id}"').replace("order = 99", f"order = {order}")
@@ -111,23 +112,31 @@ def _level_folder(tmp_path: Path, ids_orders: list[tuple[str, int]]) -> Path:
 
 def test_levels_lists_id_title_subtitle_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _level_folder(tmp_path, [("02-two-tiers", 2), ("01-single-server", 1)])
+    folder = _level_folder(tmp_path / "levels", [("02-two-tiers", 2), ("01-single-server", 1)])
+    extra = _level_folder(tmp_path / "scenarios", [("99-sandbox", 99), ("90-ab-experiment", 90)])
     monkeypatch.setattr(cli, "levels_dir", lambda: folder)
+    monkeypatch.setattr(cli, "scenarios_dir", lambda: extra)
     assert cli.main(["levels"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "01-single-server  Title 1 — Every key once",
-        "02-two-tiers      Title 2 — Every key once",
+        "Campaign levels:",
+        "  01-single-server  Title 1 — Every key once",
+        "  02-two-tiers      Title 2 — Every key once",
+        "",
+        "Sandboxes and scenarios (free play, outside the campaign):",
+        "  90-ab-experiment  Title 90 — Every key once",
+        "  99-sandbox        Title 99 — Every key once (also `sandbox`)",
     ]
 
 
 def test_levels_reports_a_broken_level_and_lists_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _level_folder(tmp_path, [("01-single-server", 1)])
+    folder = _level_folder(tmp_path / "levels", [("01-single-server", 1)])
     shutil.copy(BROKEN / "08-out-of-range.toml", folder)
     monkeypatch.setattr(cli, "levels_dir", lambda: folder)
+    monkeypatch.setattr(cli, "scenarios_dir", lambda: tmp_path / "none")
     assert cli.main(["levels"]) == 1
     out, err = capsys.readouterr()
-    assert out.splitlines() == ["01-single-server  Title 1 — Every key once"]
+    assert out.splitlines() == ["Campaign levels:", "  01-single-server  Title 1 — Every key once"]
     assert err.strip().endswith("08-out-of-range.toml:4: order: must be at most 99 (got 100)")
 
 
@@ -250,12 +259,14 @@ def test_run_human_summary(fake_headless: list[tuple[Any, ...]], capsys: pytest.
     assert cli.main(["run", "99-good", "--seed", "7"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "99-good (seed 7): WON  ★★☆",
-        "  ✓ p95 latency: 212.3 (target <= 500, stretch <= 250)",
-        "  ✓ Availability: 99.50 (target >= 95)",
-        "  latency: p50 30.25 ms, p95 212.3 ms, p99 480 ms (mean 40.10 ms)",
+        "  ✓ p95 latency: 212 ms (target ≤ 500 ms, stretch ≤ 250 ms)",
+        "  ✓ Availability: 99.50 % (target ≥ 95.00 %)",
+        "  latency: p50 30 ms, p95 212 ms, p99 480 ms (mean 40 ms)",
         "  requests: 28,513 arrived, 28,400 completed",
-        "  errors: queue_full 100, timeout 13",
-        "  cost: $0.0144 (peak 1 instances, 47.30 req/s served)",
+        "  errors:",
+        "    100  503: accept queue full",
+        "     13  client timed out",
+        "  cost: $0.01 (peak 1 instance(s), 47 req/s served)",
     ]
 
 

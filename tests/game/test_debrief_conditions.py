@@ -50,11 +50,13 @@ def test_no_debrief_template_guesses_a_plural() -> None:
 
 
 def test_a_schedule_choice_in_words() -> None:
+    from scaleout_tui.content.labels import schedule_words
+
     window = ScheduledAction(at=1920.0, min_size=40, desired=40, until=2460.0)
-    assert texts.schedule_choice((window,)) == "40 instances from 32:00 to 41:00"
-    assert texts.schedule_choice((ScheduledAction(at=1920.0, min_size=1, desired=1),)) == \
+    assert schedule_words((window,)) == "40 instances from 32:00 to 41:00"
+    assert schedule_words((ScheduledAction(at=1920.0, min_size=1, desired=1),)) == \
         "1 instance from 32:00, for the rest of the run"
-    assert texts.schedule_choice(()) == "no scheduled action"
+    assert schedule_words(()) == "No scheduled action"
 
 
 def test_the_choice_label_of_a_schedule_knob() -> None:

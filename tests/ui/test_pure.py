@@ -301,7 +301,7 @@ def test_service_chips_pack_into_the_width_without_splitting_a_chip() -> None:
                        storage="local")
     compact = services_text(services, 45, compact=True).plain.splitlines()
     assert len(compact) == 3 and all(len(ln) <= 45 for ln in compact)
-    assert compact[0] == "LB round_robin · L7 GET /health every 5 s"
+    assert compact[0] == "LB round robin · L7 GET /health every 5 s"  # choices in words (issue 14)
     assert "5,721 sessions (shared)" in compact[1] and compact[2] == "files: local"
     full = services_text(services).plain
     assert "timeout 2 s" in full and "5,721 logged in" in full
@@ -314,15 +314,16 @@ def test_the_database_chips_count_stale_reads_and_show_lost_writes_in_red() -> N
 
     fine = replace(L7_CHECK, algorithm="round_robin", read_routing="read_your_writes")
     compact = services_text(fine, 45, compact=True).plain.splitlines()
-    assert compact == ["LB round_robin · L7 GET /health every 5 s",
-                       "out at 2✗, in at 3✓ · reads: read_your_writes",
+    assert compact == ["LB round robin · L7 GET /health every 5 s",
+                       "out at 2✗, in at 3✓ · reads: your writes",
                        "0 stale reads · 0 writes lost"]
     lost = next(c for c in service_chips(Services(read_routing="replicas", stale_reads=1234, writes_lost=7))
                 if "lost" in c.plain)
     assert lost.plain == "7 writes lost" and "red" in str(lost.style)
     assert "stale reads so far: 0 · writes lost so far: 0" in services_text(fine).plain
+    assert "database reads: Read your writes" in services_text(fine).plain  # the full line: the label
     sharded = services_text(Services(shard_key="created_at"), 45, compact=True).plain
-    assert sharded == "shard key: created_at"  # no replication: no stale or lost counters
+    assert sharded == "shard key: created"  # no replication: no stale or lost counters
 
 
 def test_the_targets_table_shows_the_streak_that_matters() -> None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from scaleout_tui.content import injections
+from scaleout_tui.content.paths import is_sandbox
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.preview import preview
@@ -64,7 +65,8 @@ def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
             stretch = fmt.target(o.metric, o.stretch)
             row.append(texts.BRIEFING_STRETCH.format(op=fmt.op(o.op), stretch=stretch), style="yellow")
         objectives.append(row)
-    parts += [_section(texts.BRIEFING_OBJECTIVES), _bullets(objectives),
+    heading = texts.BRIEFING_OBJECTIVES_SANDBOX if is_sandbox(level.id) else texts.BRIEFING_OBJECTIVES
+    parts += [_section(heading), _bullets(objectives),
               Text(texts.BRIEFING_DURATION.format(clock=clock(level.duration_s)), style="dim")]
     knobs = []
     for k in level.knobs:

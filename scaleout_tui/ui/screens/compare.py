@@ -21,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from scaleout_tui.content.labels import choice_words
+from scaleout_tui.content.schema import Knob
 from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Replay
@@ -54,20 +56,35 @@ def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult])
     return table
 
 
+def command_words(knobs: Sequence[Knob], name: str, value: str) -> str:
+    """A recorded command as a player reads it: ``Instance size: m5.xlarge``, ``Balancing: Least
+    connections``, ``Crash web-2``, ``Repair web-2``; the ids only for a name nobody knows."""
+    knob = next((k for k in knobs if k.id == name), None)
+    if knob is not None:
+        return texts.COMPARE_SETTING.format(label=knob.label, value=choice_words(knob.param, value))
+    kind = name.removeprefix("inject.")
+    if kind in texts.CMD_INJECT:
+        return texts.CMD_INJECT[kind].format(box=value)
+    if name == "repair":
+        return texts.CMD_REPAIR.format(box=value)
+    return texts.COMPARE_UNKNOWN.format(name=name, value=value)
+
+
 def commands_text(label: str, start: dict[str, str], history: Sequence[tuple[float, str, str]],
-                  limit: int) -> Group:
+                  limit: int, knobs: Sequence[Knob] = ()) -> Group:
     """One run's settings at the start (those that differ from the other run's) and its latest
     commands, newest last."""
     lines: list[RenderableType] = [Text(label, style="bold")]
     for name, value in start.items():
-        lines.append(Text(" " + texts.COMPARE_START.format(name=name, value=value), no_wrap=True,
-                          overflow="ellipsis"))
+        lines.append(Text(" " + texts.COMPARE_START.format(what=command_words(knobs, name, value)),
+                          no_wrap=True, overflow="ellipsis"))
     shown = list(history)[-limit:] if limit > 0 else []
     if not history and not start:
         lines.append(Text(" " + texts.COMPARE_NO_COMMANDS, style="dim"))
     for t, name, value in shown:
-        lines.append(Text(" " + texts.COMPARE_COMMAND.format(t=clock(t), name=name, value=value),
-                          no_wrap=True, overflow="ellipsis"))
+        what = command_words(knobs, name, value)
+        lines.append(Text(" " + texts.COMPARE_COMMAND.format(t=clock(t), what=what), no_wrap=True,
+                          overflow="ellipsis"))
     return Group(*lines)
 
 
@@ -159,8 +176,9 @@ class CompareScreen(ScrubControls):
         start_a = {k: v for k, v in ka.items() if kb.get(k) != v}
         start_b = {k: v for k, v in kb.items() if ka.get(k) != v}
         rows = max(1, (box.size.height - 3 - len(start_a) - len(start_b)) // 2)
-        box.update(Group(commands_text("A", start_a, self.a.session.history, rows),
-                         commands_text("B", start_b, self.b.session.history, rows)))
+        knobs = self.a.session.level.knobs
+        box.update(Group(commands_text("A", start_a, self.a.session.history, rows, knobs),
+                         commands_text("B", start_b, self.b.session.history, rows, knobs)))
 
     # ---- actions --------------------------------------------------------------------------
     def action_back(self) -> None:

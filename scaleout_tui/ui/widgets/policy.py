@@ -6,7 +6,8 @@ screen hands the choice to the session and, if the session refuses, calls
 :meth:`PolicyPanel.show_values` to put the drop-down back to the value really in force.
 
 Choices are labelled with what a player needs to compare them: an instance type's
-vCPUs and price, a layout's meaning in words.
+vCPUs and price; any other choice in words with its unit (``content.labels.choice_words``: one
+table for the drop-downs, the event log, the debrief and the command line).
 
 A level that lets the player break boxes gets the failure drill at the end of the panel
 (:class:`~scaleout_tui.ui.widgets.drill.FailureDrill`), as one more group: Tab reaches it
@@ -32,10 +33,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
-from scaleout_tui.content.knobs import BadChoice, read_knob
+from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Knob
 from scaleout_tui.engine.instance import InstanceType
-from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.fmt import reflow
 from scaleout_tui.ui.widgets.drill import FailureDrill
@@ -52,20 +52,7 @@ def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -
         name = it.name + " " * (name_w - cell_len(it.name))
         vcpus = " " * (cpu_w - cell_len(str(it.vcpus))) + str(it.vcpus)
         return texts.KNOB_INSTANCE.format(name=name, vcpus=vcpus, price=it.price_per_hour)
-    if knob.param == "layout":
-        return texts.LAYOUTS.get(choice, choice)
-    if knob.param == "asg.schedule":
-        return _schedule_label(choice)
-    return choice
-
-
-def _schedule_label(choice: str) -> str:
-    """``40@1920-2460`` as ``40 instances from 32:00 to 41:00`` (the raw text if it does not read)."""
-    try:
-        actions = read_knob("asg.schedule", choice, {})
-    except BadChoice:
-        return choice
-    return game_texts.schedule_choice(actions) if isinstance(actions, tuple) else choice
+    return choice_words(knob.param, choice)
 
 
 def select_id(knob_id: str) -> str:

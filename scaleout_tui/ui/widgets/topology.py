@@ -30,11 +30,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 
+from scaleout_tui.content.labels import choice_short, choice_words
 from scaleout_tui.engine.snapshot import BoxView, Services
 from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
@@ -94,6 +96,22 @@ def counter(template: str, n: int, alarm: str) -> Text:
     return Text(template.format(n=n), style=alarm if n else "")
 
 
+def _value(services: Services, param: str) -> str:
+    return {"db.read_routing": services.read_routing, "db.shard_key": services.shard_key,
+            "app.redirect": services.redirect, "lb.algorithm": services.algorithm,
+            "storage.mode": services.storage}[param]
+
+
+def _words(services: Services, param: str) -> str:
+    """A setting in force, in the words its drop-down shows (``Least connections``)."""
+    return choice_words(param, _value(services, param))
+
+
+def _short(services: Services, param: str) -> str:
+    """The same in a chip's short words (``least conn.``): a chip line is 45 cells at 80×24."""
+    return choice_short(param, _value(services, param))
+
+
 def database_chips(services: Services) -> list[Text]:
     """Read routing, shard key, and the counters of what went wrong with the data.
 
@@ -102,9 +120,9 @@ def database_chips(services: Services) -> list[Text]:
     """
     chips: list[Text] = []
     if services.read_routing:
-        chips.append(Text(texts.SERVICE_READS_SHORT.format(routing=services.read_routing)))
+        chips.append(Text(texts.SERVICE_READS_SHORT.format(routing=_short(services, "db.read_routing"))))
     if services.shard_key:
-        chips.append(Text(texts.SERVICE_SHARD_KEY_SHORT.format(key=services.shard_key)))
+        chips.append(Text(texts.SERVICE_SHARD_KEY_SHORT.format(key=_short(services, "db.shard_key"))))
     if services.read_routing:
         chips.append(counter(texts.SERVICE_STALE_SHORT, services.stale_reads, "yellow"))
         chips.append(counter(texts.SERVICE_LOST_SHORT, services.writes_lost, "bold red"))
@@ -117,7 +135,7 @@ def app_chips(services: Services) -> list[Text]:
     Both are yellow when above zero: nothing fails yet, but the shop is not what it seems."""
     if not services.redirect:
         return []
-    return [Text(texts.SERVICE_REDIRECT_SHORT.format(mode=services.redirect)),
+    return [Text(texts.SERVICE_REDIRECT_SHORT.format(mode=_short(services, "app.redirect"))),
             counter(texts.SERVICE_PINNED_SHORT, services.pinned_users, "yellow"),
             counter(texts.SERVICE_DIVERGENT_SHORT, services.divergent_reads, "yellow")]
 
@@ -126,7 +144,7 @@ def service_chips(services: Services) -> list[Text]:
     """The shared parts as short chips, in the order a request meets them."""
     chips: list[Text] = []
     if services.algorithm:
-        lb = Text(texts.SERVICE_LB_SHORT.format(algorithm=services.algorithm))
+        lb = Text(texts.SERVICE_LB_SHORT.format(algorithm=_short(services, "lb.algorithm")))
         if services.sticky:
             lb.append(texts.SERVICE_STICKY_SHORT)
         if not services.lb_serving:
@@ -137,7 +155,7 @@ def service_chips(services: Services) -> list[Text]:
         chips.append(Text(texts.SERVICE_SESSIONS_SHORT.format(store=services.session_store,
                                                               n=services.sessions_active)))
     if services.storage:
-        chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=services.storage)))
+        chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=_short(services, "storage.mode"))))
     chips.extend(app_chips(services))
     chips.extend(database_chips(services))
     return chips
@@ -148,14 +166,14 @@ def pack(chips: Sequence[Text], width: int, sep: str = " · ") -> Text:
     out = Text(style="dim")
     used = 0
     for chip in chips:
-        if used and used + len(sep) + len(chip) > width:
+        if used and used + cell_len(sep) + chip.cell_len > width:
             out.append("\n")
             used = 0
         elif used:
             out.append(sep)
-            used += len(sep)
+            used += cell_len(sep)
         out.append_text(chip)
-        used += len(chip)
+        used += chip.cell_len
     return out
 
 
@@ -170,7 +188,7 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
         return pack(service_chips(services), max(width, 1))
     parts: list[Text] = []
     if services.algorithm:
-        lb = Text(texts.SERVICE_LB.format(algorithm=services.algorithm))
+        lb = Text(texts.SERVICE_LB.format(algorithm=_words(services, "lb.algorithm")))
         if services.sticky:
             lb.append(texts.SERVICE_STICKY)
         if not services.lb_serving:
@@ -185,18 +203,18 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
         parts.append(Text(texts.SERVICE_SESSIONS.format(store=services.session_store,
                                                         n=services.sessions_active)))
     if services.storage:
-        parts.append(Text(texts.SERVICE_FILES.format(mode=services.storage)))
+        parts.append(Text(texts.SERVICE_FILES.format(mode=_words(services, "storage.mode"))))
     if services.redirect:
-        app = Text(texts.SERVICE_REDIRECT.format(mode=services.redirect))
+        app = Text(texts.SERVICE_REDIRECT.format(mode=_words(services, "app.redirect")))
         app.append(" · ")
         app.append_text(counter(texts.SERVICE_PINNED, services.pinned_users, "yellow"))
         app.append(" · ")
         app.append_text(counter(texts.SERVICE_DIVERGENT, services.divergent_reads, "yellow"))
         parts.append(app)
     if services.read_routing:
-        parts.append(Text(texts.SERVICE_READS.format(routing=services.read_routing)))
+        parts.append(Text(texts.SERVICE_READS.format(routing=_words(services, "db.read_routing"))))
     if services.shard_key:
-        parts.append(Text(texts.SERVICE_SHARD_KEY.format(key=services.shard_key)))
+        parts.append(Text(texts.SERVICE_SHARD_KEY.format(key=_words(services, "db.shard_key"))))
     if services.read_routing:
         data = counter(texts.SERVICE_STALE, services.stale_reads, "yellow")
         data.append(" · ")
