@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from scaleout_tui.engine.events import LogEntry
@@ -120,6 +121,15 @@ def test_topology_never_raises_at_tiny_widths() -> None:
         topology(TopologyData((box(), box("db-1", "db")), (("db-new", "booting"),)), width)
 
 
+def test_three_tiers_fit_a_board_narrowed_by_its_scroll_bar() -> None:
+    """At 80×24 the sandbox's board scrolls, and its scroll bar leaves the diagram 44 cells: one
+    short of three comfortable cards. The cards get narrower rather than every line wrapping."""
+    fleet = (box("web-1", "web"), box("web-2", "web"))
+    for width in (44, 43, 42):
+        drawing = topology(TopologyData((box("lb-1", "lb"), *fleet, box("db-1", "db"))), width)
+        assert max(cell_len(line) for line in drawing.plain.splitlines()) <= width, width
+
+
 def test_bar_is_exactly_its_width() -> None:
     for pct in (0.0, 33.3, 99.9, 100.0, 150.0, -5.0):
         assert len(bar(pct, 12)) == 12
@@ -138,7 +148,8 @@ def test_a_log_entry_taller_than_the_panel_shows_its_beginning() -> None:
     long = LogEntry(1530.0, "promoted", "good", {"box": "replica-1", "old": "db-1", "lost": 0})
     text = log_text((long,), 34, 2, Console(width=34)).plain
     lines = text.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("25:30 replica-1 promoted")
+    assert len(lines) == 2
+    assert lines[0].startswith("25:30 ⇄ replica-1 promoted")  # the failover marker, as on the charts
     assert lines[1].endswith("…") and len(lines[1]) <= 34
 
 

@@ -435,7 +435,12 @@ def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> 
     lead = Text(lead_s, style="bold")
     arrow = Text(arrow_s, style="dim")
     wanted = [f[1] for f in floors]
-    widths = column_widths(wanted if sum(wanted) <= total else [f[0] for f in floors], total)
+    narrowest = [f[0] for f in floors]
+    if sum(narrowest) > total:
+        # not even the narrowest cards fit (a board with a scroll bar at 80 columns): narrower
+        # cards crop a few characters, where a drawing wider than its panel breaks every line
+        narrowest = [min(f, max(CARD_MIN, total // n)) for f in narrowest]
+    widths = column_widths(wanted if sum(wanted) <= total else narrowest, total)
     columns = []
     for tier, card_w in zip(columns_of_boxes, widths, strict=True):
         if len(tier) == 1:
