@@ -65,3 +65,4 @@ def test_two_tiers_count_the_database_box(catalog) -> None:  # type: ignore[no-u
     assert p.boxes == 2
     assert p.db_capacity_rps is not None
     assert p.capacity_rps == pytest.approx(min(p.per_box_rps * p.web_boxes, p.db_capacity_rps))
+

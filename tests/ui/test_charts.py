@@ -116,3 +116,21 @@ async def test_a_crash_and_its_detection_are_marked_on_the_charts_and_in_the_log
             assert "failure" in kinds and "out_of_rotation" in kinds
         log = str(play.query_one("#log", EventLog).render())
         assert "✖ web-2 crashed" in log and "⊘ web-2 failed" in log
+
+
+def test_the_preview_counts_boxes_in_words_and_prices_the_whole_set_up() -> None:
+    """"1 box", "5 boxes", never "box(es)"; and the hourly price is the set-up's, so the line
+    must not read as boxes × price (level 3: 5 boxes, $1.06/h in all, $0.53 for half an hour)."""
+    from scaleout_tui.content import find_level, load_level
+    from scaleout_tui.content.catalog import load_catalog
+    from scaleout_tui.game.preview import preview
+    from scaleout_tui.ui.widgets.preview import preview_lines
+
+    def cost_line(level: str) -> str:
+        lines = preview_lines(preview(load_level(find_level(level)), load_catalog()))
+        return next(t.plain for t in lines if "evening" in t.plain)
+
+    assert cost_line("01-single-server") == \
+        "Cost of the evening: ≈$0.048 (1 box at $0.096/h in all, for 0.5 h)"
+    assert cost_line("03-load-balancer") == \
+        "Cost of the evening: ≈$0.53 (5 boxes at $1.06/h in all, for 0.5 h)"
