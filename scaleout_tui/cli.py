@@ -238,7 +238,8 @@ def _knobs(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(knobs_report(level), indent=2, ensure_ascii=False))
         return 0
-    print(texts.KNOBS_HEAD.format(id=level.id, title=level.title, n=len(level.knobs)))
+    print(texts.KNOBS_HEAD.format(id=level.id, title=level.title,
+                                  settings=texts.plural(len(level.knobs), *texts.NOUN_SETTING)))
     width = max(_cells(k.id) for k in level.knobs)
     for k in level.knobs:
         print(texts.LEVELS_INDENT + texts.KNOB_LINE.format(id=_ljust(k.id, width), label=k.label))
@@ -426,7 +427,8 @@ def format_report(report: dict[str, Any]) -> list[str]:
     else:
         lines.append(texts.RUN_NO_ERRORS)
     lines.append(texts.RUN_COST.format(cost=_metric("cost", summary.get("cost")),
-                                       peak=_n(summary.get("peak_instances")),
+                                       peak=texts.plural(_n(summary.get("peak_instances")),
+                                                         *texts.NOUN_INSTANCE),
                                        throughput=_metric("throughput_rps", summary.get("throughput_rps"))))
     return lines
 

@@ -11,6 +11,20 @@ gettext, and msgspec's validation messages that have no rewrite rule in
 
 from __future__ import annotations
 
+
+def plural(n: int | float | str, one: str, many: str) -> str:
+    """``1 request`` / ``2 requests``: the game's one plural rule (gettext's plural forms will
+    replace it here, and only here)."""
+    return f"{n} {one if str(n) == '1' else many}"
+
+
+#: nouns counted with :func:`plural` (one, many)
+NOUN_SETTING = ("setting", "settings")
+NOUN_INSTANCE = ("instance", "instances")
+NOUN_ITEM = ("item", "items")
+NOUN_JUNK_LINE = ("junk line", "junk lines")
+
+
 # ---- command line: help ------------------------------------------------------------------------
 PROG_DESCRIPTION = "A terminal game about scaling a web service out."
 HELP_VERSION = "show the version and exit"
@@ -42,7 +56,7 @@ LEVELS_EXTRA = "Sandboxes and scenarios (free play, outside the campaign):"
 LEVELS_INDENT = "  "
 LEVEL_ALIAS = " (also `{alias}`)"
 #: ``scaleout knobs LEVEL``: a heading, then a block per setting.
-KNOBS_HEAD = "{id}: {title} — {n} setting(s); set one with `scaleout run {id} --set ID=VALUE`"
+KNOBS_HEAD = "{id}: {title} — {settings}; set one with `scaleout run {id} --set ID=VALUE`"
 KNOB_LINE = "{id}  {label}"
 KNOB_DEFAULT = "    default: {value}"
 KNOB_UNIT = "    unit: {unit}"
@@ -73,7 +87,7 @@ RUN_REQUESTS = "  requests: {requests} arrived, {completed} completed"
 RUN_ERRORS = "  errors:"
 RUN_ERROR_ITEM = "    {count}  {cause}"
 RUN_NO_ERRORS = "  errors: none"
-RUN_COST = "  cost: {cost} (peak {peak} instance(s), {throughput} served)"
+RUN_COST = "  cost: {cost} (peak {peak}, {throughput} served)"
 STAR_ON = "★"
 STAR_OFF = "☆"
 
@@ -110,7 +124,7 @@ ABOVE = "must be greater than {bound} (got {got})"
 BELOW = "must be less than {bound} (got {got})"
 NOT_FINITE = "must be a finite number (got {got})"
 OUT_OF_RANGE = "the number is far out of range (got {got})"
-MIN_ITEMS = "must have at least {n} item(s)"
+MIN_ITEMS = "must have at least {items}"
 EXACT_ITEMS = "must have exactly {n} items (got {got})"
 NOT_EMPTY = "must not be empty"
 NOT_BLANK = "must not be blank"
@@ -206,7 +220,7 @@ TRACE_PROGRESS = "reading {name}"
 TRACE_WROTE = "wrote {out}: {seconds:,} s, {requests:,} requests from {lines:,} lines, " \
               "mean {mean:.3g} req/s, peak {peak:.3g} req/s"
 TRACE_JUNK = "{path}:{line}: junk line skipped (not a combined or common log line)"
-TRACE_JUNK_TOTAL = "{path}: {junk:,} junk line(s) skipped of {lines:,}"
+TRACE_JUNK_TOTAL = "{path}: {junk} skipped of {lines:,}"
 TRACE_CANNOT_WRITE = "cannot write the series ({reason})"
 SCENARIO_LINE = "{name}  {description}"
 SERIES_MAGIC = "not a rate series: the first line must be '{magic} {version}'"

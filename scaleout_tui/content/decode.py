@@ -171,7 +171,7 @@ def explain(msg: str, data: Any, root: type) -> tuple[FieldPath, str]:
     if body == "Number out of range":
         return path, texts.OUT_OF_RANGE.format(got=_show(got))
     if mm := re.fullmatch(r"Expected `(array|object)` of length >= (\d+)", body):
-        return path, texts.MIN_ITEMS.format(n=mm.group(2))
+        return path, texts.MIN_ITEMS.format(items=texts.plural(mm.group(2), *texts.NOUN_ITEM))
     if re.fullmatch(r"Expected `str` of length >= 1", body):
         return path, texts.NOT_EMPTY
     if mm := re.fullmatch(r"Expected `array` of length (\d+), got (\d+)", body):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from scaleout_tui import texts as shared_texts
 from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
 
@@ -38,7 +39,7 @@ EVENTS: dict[str, str] = {
     "replica_ready": "{box} follows the master",
     "failover_wait": "{box} (master) is down: promoting a replica in {failover_s:.0f} s",
     "promoted": "{box} promoted to master; {lost} writes it had not applied are lost",
-    "shard_boot": "Booting {n} new shard(s) ({boot_s:.0f} s)",
+    "shard_boot": "Booting {shards} ({boot_s:.0f} s)",
     "chunks_moving": "Moving chunks to {shards} shards over {move_s:.0f} s (extra load on every shard)",
     "chunks_moved": "Chunks balanced over {shards} shards",
     "scale_out": "Scale out {old} → {new}: {cause}",
@@ -83,10 +84,8 @@ REPAIR_IN = "repair takes {secs:.0f} s"
 UNTIL_REPAIRED = "until repaired"
 
 
-def plural(n: int | float | str, one: str, many: str) -> str:
-    """``1 request`` / ``2 requests``: the game's one plural rule (gettext's plural forms will
-    replace it here, and only here)."""
-    return f"{n} {one if str(n) == '1' else many}"
+plural = shared_texts.plural  # the one plural rule, shared with the command line
+NOUN_NEW_SHARD = ("new shard", "new shards")
 
 
 SHARE_TINY = "under 0.1 %"
@@ -322,6 +321,8 @@ def describe(entry: LogEntry) -> str:
     for key in ("passes", "fails"):
         if key in params:
             params["checks"] = plural(params[key], "check", "checks")  # type: ignore[arg-type]
+    if entry.code == "shard_boot":
+        params["shards"] = plural(params.get("n", 0), *NOUN_NEW_SHARD)  # type: ignore[arg-type]
     if "lost" in params:
         params["lost_requests"] = plural(params["lost"], "request", "requests")  # type: ignore[arg-type]
     try:

@@ -94,7 +94,8 @@ def _import(args: argparse.Namespace) -> int:
     for line in result.junk_lines:
         _err(texts.TRACE_JUNK.format(path=path, line=line))
     if result.junk:
-        _err(texts.TRACE_JUNK_TOTAL.format(path=path, junk=result.junk, lines=result.lines))
+        _err(texts.TRACE_JUNK_TOTAL.format(path=path, lines=result.lines,
+                                           junk=texts.plural(f"{result.junk:,}", *texts.NOUN_JUNK_LINE)))
     series = result.series(path.name).scaled(args.scale).compressed(args.compress)
     try:
         write_series(series, args.output)

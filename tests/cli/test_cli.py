@@ -266,7 +266,7 @@ def test_run_human_summary(fake_headless: list[tuple[Any, ...]], capsys: pytest.
         "  errors:",
         "    100  503: accept queue full",
         "     13  client timed out",
-        "  cost: $0.01 (peak 1 instance(s), 47 req/s served)",
+        "  cost: $0.01 (peak 1 instance, 47 req/s served)",
     ]
 
 

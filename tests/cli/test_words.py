@@ -69,7 +69,7 @@ def test_knobs_describes_each_setting_in_words_and_ids(capsys: pytest.CaptureFix
     assert cli.main(["knobs", "03-load-balancer"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].startswith("03-load-balancer: Load balancer — 9 setting(s)")
+    assert lines[0].startswith("03-load-balancer: Load balancer — 9 settings")
     assert "  algorithm  Balancing" in lines
     block = lines[lines.index("  algorithm  Balancing"):][:3]
     assert block[1] == ("    choices: round_robin (Round robin), least_conn (Least connections), "

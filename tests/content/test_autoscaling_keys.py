@@ -232,7 +232,7 @@ def test_the_game_computes_every_metric(simple: Level) -> None:
     ('[autoscaling.behavior.scale_up]\npolicies = [{type = "Pods", value = 1}]\n',
      "autoscaling.behavior.scale_up.policies[0].period_s: required key is missing"),
     ("[autoscaling.behavior.scale_down]\npolicies = []\n",
-     "autoscaling.behavior.scale_down.policies: must have at least 1 item(s)"),
+     "autoscaling.behavior.scale_down.policies: must have at least 1 item"),
     ("[autoscaling.behavior.scale_down]\nstabilization_s = 3601\n",
      "autoscaling.behavior.scale_down.stabilization_s: must be at most 3600 (got 3601)"),
     ("[autoscaling.behavior.scale_down]\nstabilisation_s = 30\n",

@@ -175,3 +175,11 @@ def test_big_boxes_are_named_only_when_they_are_most_of_the_cost(monkeypatch: py
 ])
 def test_a_target_is_shown_as_the_level_sets_it(metric: str, value: float, expected: str) -> None:
     assert fmt.target(metric, value) == expected
+
+
+def test_counts_in_the_log_are_plural_only_when_more_than_one() -> None:
+    from scaleout_tui.engine.events import LogEntry
+
+    one = texts.describe(LogEntry(10.0, "shard_boot", "info", {"n": 1, "boot_s": 60.0}))
+    two = texts.describe(LogEntry(10.0, "shard_boot", "info", {"n": 2, "boot_s": 60.0}))
+    assert one == "Booting 1 new shard (60 s)" and two == "Booting 2 new shards (60 s)"

@@ -29,7 +29,7 @@ def test_import_writes_the_series_and_reports_junk(tmp_path: Path,
     errors = captured.err.splitlines()
     assert errors[:5] == [f"{HOSTILE}:{n}: junk line skipped (not a combined or common log line)"
                           for n in (3, 6, 10, 11, 12)]
-    assert errors[5] == f"{HOSTILE}: 5 junk line(s) skipped of 14"
+    assert errors[5] == f"{HOSTILE}: 5 junk lines skipped of 14"
     assert read_series(out).values.tolist() == [1, 0, 0, 3, 0, 4, 0, 0, 0, 1]
 
 

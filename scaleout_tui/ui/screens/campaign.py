@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from scaleout_tui.game.texts import plural
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, Slot, slots, stars_text
@@ -62,7 +63,8 @@ def slot_detail(slot: Slot, title: str | None = None) -> Group:
     if not slot.unlocked:
         parts.append(Text("\n" + texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), style="bold yellow"))
     elif slot.plays:
-        plays = texts.MAP_DETAIL_PLAYS.format(plays=slot.plays, stars=stars_text(slot.stars))
+        plays = texts.MAP_DETAIL_PLAYS.format(plays=plural(slot.plays, *texts.NOUN_TIME),
+                                              stars=stars_text(slot.stars))
         parts.append(Text("\n" + plays, style="yellow"))
     parts.append(Text("\n" + texts.MAP_DETAIL_CONCEPTS, style="bold"))
     concepts = Table.grid(padding=(0, 1))
