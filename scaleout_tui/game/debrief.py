@@ -132,7 +132,7 @@ BIG_BOX_COST_SHARE = 0.5
 
 
 def _requests(n: int) -> str:
-    return texts.plural(n, "request", "requests")
+    return texts.plural(f"{n:,}", "request", "requests")
 
 
 def _instances(n: int) -> str:
@@ -297,7 +297,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
                                                boot=f"{asg.spec.boot_min_s:.0f}-{asg.spec.boot_max_s:.0f}"))
         violation = result.metrics["slo_violation_s"]
         if violation:
-            lines.append(d["slo_violation"].format(secs=f"{violation:.0f}"))
+            lines.append(d["slo_violation"].format(secs=f"{violation:,.0f}"))
             booting = _violation_while_booting(sim)
             if booting >= 0.5:
                 lines.append(d["slo_booting"].format(pct=100 * booting))
@@ -315,9 +315,9 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if files is not None:
         nf = errs["not_found"]
         if nf and files.spec.mode == "nfs":
-            lines.append(d["not_found_nfs"].format(n=nf, cache=files.spec.nfs_cache_s))
+            lines.append(d["not_found_nfs"].format(n=f"{nf:,}", cache=files.spec.nfs_cache_s))
         elif nf:
-            lines.append(d["not_found_local"].format(n=nf))
+            lines.append(d["not_found_local"].format(n=f"{nf:,}"))
         else:
             lines.append(d["files_ok"])
     return lines

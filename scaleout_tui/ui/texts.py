@@ -278,6 +278,8 @@ SECONDS = "{v:,.0f} s"
 # ---- debrief ------------------------------------------------------------------------------------
 DEBRIEF_WON = "Level won"
 DEBRIEF_LOST = "Level lost"
+#: a sandbox's debrief heading: free play has gauges, nothing to win or lose
+DEBRIEF_SANDBOX = "Run over"
 DEBRIEF_OBJECTIVES = "Objectives"
 DEBRIEF_WHY = "What happened"
 DEBRIEF_HINTS = "Hints for the next try"

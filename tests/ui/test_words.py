@@ -76,3 +76,18 @@ def test_every_metric_has_its_unit() -> None:
             assert shown.endswith(" ms"), metric
         elif metric.endswith("_s"):
             assert shown.endswith(" s"), metric
+
+
+def test_a_sandbox_debrief_is_neither_won_nor_lost() -> None:
+    """Free play has gauges, not a goal: its debrief says the run is over, without stars."""
+    from types import SimpleNamespace
+
+    from scaleout_tui.content import find_level, load_level
+    from scaleout_tui.ui import texts as ui_texts
+    from scaleout_tui.ui.screens.debrief import heading
+
+    missed = SimpleNamespace(won=False, stars=0)
+    sandbox = heading(load_level(find_level("99-sandbox")), missed).plain  # type: ignore[arg-type]
+    level_1 = heading(load_level(find_level("01-single-server")), missed).plain  # type: ignore[arg-type]
+    assert sandbox.startswith(ui_texts.DEBRIEF_SANDBOX) and ui_texts.DEBRIEF_LOST not in sandbox
+    assert "☆" not in sandbox and level_1.startswith(ui_texts.DEBRIEF_LOST)

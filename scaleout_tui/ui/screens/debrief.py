@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from scaleout_tui.content.paths import is_sandbox
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Result, Session
@@ -31,10 +32,13 @@ from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 
 def heading(level: Level, result: Result) -> Text:
     out = Text()
-    out.append(texts.DEBRIEF_WON if result.won else texts.DEBRIEF_LOST,
-               style="bold green" if result.won else "bold red")
-    out.append("  ")
-    out.append(stars_text(result.stars), style="bold yellow")
+    if is_sandbox(level.id):  # free play: nothing was won or lost
+        out.append(texts.DEBRIEF_SANDBOX, style="bold")
+    else:
+        out.append(texts.DEBRIEF_WON if result.won else texts.DEBRIEF_LOST,
+                   style="bold green" if result.won else "bold red")
+        out.append("  ")
+        out.append(stars_text(result.stars), style="bold yellow")
     out.append(f"   {texts.MAP_ROW.format(order=level.order, title=level.title)}", style="dim")
     return out
 
