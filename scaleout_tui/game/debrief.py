@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from scaleout_tui.content.labels import choice_words
 from scaleout_tui.engine.shardrouter import place
 from scaleout_tui.engine.simulation import Simulation
 from scaleout_tui.game import texts
@@ -279,7 +280,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         if rep.stale_reads:
             lines.append(d["stale"].format(n=rep.stale_reads, lag=lag))
         elif rep.replicas and rep.spec.read_routing != "master":
-            lines.append(d["no_stale"].format(routing=rep.spec.read_routing))
+            lines.append(d["no_stale"].format(routing=choice_words("db.read_routing", rep.spec.read_routing)))
         if rep.writes_lost:
             lines.append(d["writes_lost"].format(n=rep.writes_lost))
         if lag > 1000:
@@ -289,7 +290,8 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         outs = [c for c in asg.history if c.new > c.old]
         ins = [c for c in asg.history if c.new < c.old]
         lines.append(d["scaling"].format(outs=texts.plural(len(outs), "time", "times"),
-                                         ins=texts.plural(len(ins), "time", "times"), policy=asg.spec.policy,
+                                         ins=texts.plural(len(ins), "time", "times"),
+                                         policy=choice_words("asg.policy", asg.spec.policy),
                                          peak=_instances(sim.metrics.peak_instances)))
         if outs:
             cause = texts.scaling_cause(outs[0].cause, outs[0].params)
@@ -305,7 +307,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if shards is not None and shards.n > 1:
         share = shards.share()
         top = max(share, default=0.0)
-        lines.append(d["shards"].format(n=shards.n, key=shards.spec.key,
+        lines.append(d["shards"].format(n=shards.n, key=choice_words("db.shard_key", shards.spec.key),
                                         shares=" / ".join(f"{100 * x:.0f} %" for x in share),
                                         demo=" / ".join(str(x) for x in demo_60(shards.spec.key))))
         if top >= 0.6:

@@ -464,7 +464,7 @@ DEBRIEF.update({
         "(worst lag {lag:.0f} ms). Reading your own writes from the master for a few seconds "
         "removes exactly these."
     ),
-    "no_stale": "No read was stale with {routing} routing.",
+    "no_stale": "No read was stale (read routing: {routing}).",
     "writes_lost": (
         "{n} committed writes were LOST when a replica was promoted before it had applied them. "
         "A server can be rebuilt; lost data cannot."
@@ -474,11 +474,11 @@ DEBRIEF.update({
         "burst faster than one thread can replay piles up."
     ),
     "shards": (
-        "{n} shards keyed by {key} took {shares} of the inserts. (The tutorials' demo: 60 records "
+        "{n} shards (shard key: {key}) took {shares} of the inserts. (The tutorials' demo: 60 records "
         "over 3 shards by this key land {demo}.)"
     ),
     "scaling": (
-        "The group scaled out {outs} and in {ins} with the {policy} policy, "
+        "The group scaled out {outs} and in {ins} (scaling policy: {policy}), "
         "peaking at {peak}."
     ),
     "first_out": (
