@@ -74,12 +74,6 @@ from scaleout_tui.engine.world import World
 CauseParams = dict[str, str | float | int]
 
 
-def hpa_desired(current: int, metric: float, target: float, tolerance: float) -> int:
-    """Kubernetes' rule when every pod is ready: ceil(current × metric / target), unless within
-    tolerance."""
-    return hpa.replicas_for(current, [metric] * current, 0, 0, target, tolerance)
-
-
 @dataclass(frozen=True, slots=True)
 class Pods:
     """The group's boxes as an HPA sorts its pods: the ready ones' readings, and how many are

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from scaleout_tui.engine import CommandError, KindMix, ScheduledFailure, Simulation, TrafficSpec
-from scaleout_tui.engine.autoscaler import AutoScaler, hpa_desired
+from scaleout_tui.engine import CommandError, KindMix, ScheduledFailure, Simulation, TrafficSpec, hpa
+from scaleout_tui.engine.autoscaler import AutoScaler
 from scaleout_tui.engine.autoscaler_spec import HpaBehavior, HpaPolicy, HpaRules, ScalingSpec, ScheduledAction
 from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.closedloop import LoadTest
@@ -118,7 +118,8 @@ def test_hpa_formula_and_tolerance():
     spec = ScalingSpec(policy="hpa", target_cpu=60.0)
 
     def want(current: int, metric: float) -> int:
-        return hpa_desired(current, metric, spec.target, spec.tolerance)
+        # every pod ready and at ``metric``: Kubernetes' plain formula
+        return hpa.replicas_for(current, [metric] * current, 0, 0, spec.target, spec.tolerance)
 
     assert want(4, 90.0) == 6          # ceil(4 * 90/60)
     assert want(3, 61.0) == 3          # within the 0.1 tolerance
