@@ -19,6 +19,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Footer, Select
 
+from scaleout_tui.game.session import Result
 from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Recording, RecordingError, Replay, open_replay
 from scaleout_tui.ui import recordings, texts
@@ -36,9 +37,12 @@ SCRUB_S = 30.0
 SCRUB_FAR_S = 300.0
 
 
-def result_text(rec: Recording) -> str:
-    """How the recorded run ended, in a few words."""
+def result_text(rec: Recording, result: Result | None = None) -> str:
+    """How the recorded run ended, in a few words. A run made in memory (the reference
+    solution) has no report but ran to the end: ``result`` is the replay's own result then."""
     report = rec.report
+    if report is None and rec.to_end and result is not None:
+        report = {"won": result.won, "stars": result.stars}
     if report is None:
         return texts.REPLAY_RESULT_CUT
     if report.get("won"):
@@ -53,11 +57,14 @@ class ReplayScreen(ScrubControls, PlayScreen):
     ]
 
     def __init__(self, replay: Replay, *, manual_clock: bool = False,
-                 speed_index: int = DEFAULT_SPEED) -> None:
+                 speed_index: int = DEFAULT_SPEED, back_pops: bool = False) -> None:
         super().__init__(replay.level, replay.catalog, seed=replay.recording.header.seed,
                          manual_clock=manual_clock, speed_index=speed_index, session=replay.session,
                          record=False)
         self.replay = replay
+        #: Esc closes only this screen (opened over a debrief, which it returns to) instead of
+        #: going back to the map.
+        self.back_pops = back_pops
         # The drop-downs follow the recording (show_values); the Changed events that causes must
         # never be taken as the player's changes, or the replay would go another way.
         self.read_only = True
@@ -110,7 +117,8 @@ class ReplayScreen(ScrubControls, PlayScreen):
                 self.query_one(ClockBar).data = self.clock_data()
             if not self._told_end:
                 self._told_end = True
-                self.notify(texts.REPLAY_AT_END.format(result=result_text(self.replay.recording)))
+                result = result_text(self.replay.recording, self.session.result())
+                self.notify(texts.REPLAY_AT_END.format(result=result))
         else:
             self._told_end = False
         for m in self.replay.mismatches[self._told_mismatches:]:
@@ -139,6 +147,9 @@ class ReplayScreen(ScrubControls, PlayScreen):
         self.app.notify(took, timeout=10)
 
     def action_leave(self) -> None:
+        if self.back_pops:
+            self.app.pop_screen()
+            return
         self.post_message(BackToMap())  # nothing to lose: the recording is on disk
 
     def action_compare(self) -> None:
