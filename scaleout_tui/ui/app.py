@@ -204,7 +204,7 @@ class ScaleoutApp(App[int]):
         from scaleout_tui.recording import RecordingError, open_replay, reference_replay
         from scaleout_tui.ui import recordings
         from scaleout_tui.ui.screens.compare import CompareScreen
-        from scaleout_tui.ui.screens.replay import ReplayScreen
+        from scaleout_tui.ui.screens.replay import ReplayOverScreen
 
         try:
             winning = reference_replay(level, recordings.level_file(level), seed, self.content.catalog)
@@ -223,7 +223,7 @@ class ScaleoutApp(App[int]):
                 reason = str(e)
         if mine is None:
             self.notify(texts.WATCH_ALONE.format(reason=reason), severity="warning", timeout=15)
-            self.push_screen(ReplayScreen(winning, manual_clock=self.manual_clock, back_pops=True))
+            self.push_screen(ReplayOverScreen(winning, manual_clock=self.manual_clock))
             return
         labels = (texts.COMPARE_RUN_YOURS.format(seed=mine.recording.header.seed),
                   texts.COMPARE_RUN_WINNING.format(seed=seed))

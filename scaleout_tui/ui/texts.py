@@ -447,13 +447,14 @@ COMPARE_TITLE = "Compare · {order}. {title}"
 COMPARE_RUN_A = "A {file} (seed {seed})"
 COMPARE_RUN_B = "B {file} (seed {seed})"
 #: the charts' titles; the legend after each names run A and run B with the glyph each is drawn with
-PANEL_COMPARE_LATENCY = "p95 latency (ms)"
+#: (the latency unit is in the target's label, "target 300 ms": so the legend fits 80 columns)
+PANEL_COMPARE_LATENCY = "p95 latency"
 PANEL_COMPARE_SERVED = "served (req/s)"
 PANEL_COMPARE_CPU = "busiest CPU (%)"
 SERIES_COMPARE_A = "A"
 SERIES_COMPARE_B = "B"
 PANEL_COMPARE_OBJECTIVES = "Objectives now"
-PANEL_COMPARE_COMMANDS = "Settings that differ, commands so far"
+PANEL_COMPARE_COMMANDS = "Settings that differ, commands"
 COMPARE_COLUMNS = ("objective", "target", "A", "B")
 COMPARE_NO_COMMANDS = "(none)"
 COMPARE_COMMAND = "{t} {what}"

@@ -134,6 +134,7 @@ async def test_without_the_players_recording_the_winning_run_plays_alone(home: P
         alone.seek(300.0)
         assert alone.session.knobs["size"] == solution_knobs(LEVEL_1)["size"]
 
+        assert alone.active_bindings["escape"].binding.description == texts.KEY_BACK
         await pilot.press("escape")  # back to the debrief, not the map
         await pilot.pause()
         assert app.screen is debrief

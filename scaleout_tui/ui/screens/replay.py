@@ -57,14 +57,11 @@ class ReplayScreen(ScrubControls, PlayScreen):
     ]
 
     def __init__(self, replay: Replay, *, manual_clock: bool = False,
-                 speed_index: int = DEFAULT_SPEED, back_pops: bool = False) -> None:
+                 speed_index: int = DEFAULT_SPEED) -> None:
         super().__init__(replay.level, replay.catalog, seed=replay.recording.header.seed,
                          manual_clock=manual_clock, speed_index=speed_index, session=replay.session,
                          record=False)
         self.replay = replay
-        #: Esc closes only this screen (opened over a debrief, which it returns to) instead of
-        #: going back to the map.
-        self.back_pops = back_pops
         # The drop-downs follow the recording (show_values); the Changed events that causes must
         # never be taken as the player's changes, or the replay would go another way.
         self.read_only = True
@@ -147,9 +144,6 @@ class ReplayScreen(ScrubControls, PlayScreen):
         self.app.notify(took, timeout=10)
 
     def action_leave(self) -> None:
-        if self.back_pops:
-            self.app.pop_screen()
-            return
         self.post_message(BackToMap())  # nothing to lose: the recording is on disk
 
     def action_compare(self) -> None:
@@ -171,3 +165,13 @@ class ReplayScreen(ScrubControls, PlayScreen):
             return
         self.app.push_screen(CompareScreen(self.replay, other, manual_clock=self.manual_clock))
 
+
+class ReplayOverScreen(ReplayScreen):
+    """A replay opened over another screen that it returns to: the debrief's winning run, shown
+    alone when the player's run cannot be shown beside it. Esc is "Back" there, not "Map": the
+    debrief still has the player's Retry."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", texts.KEY_BACK)]
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
