@@ -1,6 +1,6 @@
 """Recordings, replays and grading: how big, how fast, and whether every level replays exactly.
 
-For each level in ``levels/`` (played with its reference solution from ``tests/solutions/``):
+For each level in ``levels/`` (played with its reference solution from ``assets/solutions/``):
 record the run, replay it, and print the recording's size and line count, the record and replay
 wall times, the number of checksums checked, and whether the replayed report is byte-identical.
 Then the time to seek a replay of the longest level to its end (what scrubbing to the end costs:
@@ -24,15 +24,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scaleout_tui.content.paths import level_ids, levels_dir  # noqa: E402
+from scaleout_tui.content.paths import level_ids, levels_dir, solution_path  # noqa: E402
 from scaleout_tui.game.grading import parse_seeds, run_seeds  # noqa: E402
 from scaleout_tui.recording import open_replay  # noqa: E402
 from scaleout_tui.recording.headless import replay_file, run_recorded  # noqa: E402
 
 
 def solution(level_id: str) -> Path | None:
-    path = REPO / "tests" / "solutions" / f"{level_id}.toml"
-    return path if path.is_file() else None
+    return solution_path(level_id)
 
 
 def recordings(folder: Path) -> None:

@@ -34,6 +34,24 @@ def assets_dir() -> Path:
     return _data_dir("assets")
 
 
+def solutions_dir() -> Path:
+    """The folder of the reference solutions: one policy file per level, ``<level-id>.toml``.
+
+    Why shipped (and not kept with the tests): after two losses the debrief offers to watch a
+    winning run beside the player's own, and that run is the reference solution replayed. The
+    tests check the very same files win, so the answer the game shows is the one CI proves.
+    They stay out of the level files: reading the answer takes opening another file on purpose.
+    """
+    return assets_dir() / "solutions"
+
+
+def solution_path(level_id: str) -> Path | None:
+    """The reference solution of ``level_id``, or None when the level has none (a sandbox, a
+    scenario, a level of the player's own)."""
+    path = solutions_dir() / f"{level_id}.toml"
+    return path if path.is_file() else None
+
+
 def level_ids(directory: Path | None = None) -> list[str]:
     """The ids of the level files in ``directory`` (default: :func:`levels_dir`), sorted."""
     folder = directory or levels_dir()

@@ -1,5 +1,5 @@
 """Policy files: knob values plus timed changes, for ``scaleout run --policy`` and the reference
-solutions in ``tests/solutions/``.
+solutions in ``assets/solutions/``.
 
 Why a file and not only ``--set``: the interesting answers change something *during* the run
 (resize before the launch ad, split the database before the crash), and a policy file records

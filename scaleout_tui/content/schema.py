@@ -435,7 +435,7 @@ class CatalogFile(_Strict, frozen=True):
     types: Annotated[tuple[InstanceTypeEntry, ...], Meta(min_length=1)]
 
 
-# ---- policy files (scaleout run --policy, tests/solutions/) --------------------------------------
+# ---- policy files (scaleout run --policy, assets/solutions/) --------------------------------------
 class PolicyChange(_Strict, frozen=True):
     at: Seconds
     knob: str

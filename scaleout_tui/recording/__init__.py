@@ -11,6 +11,7 @@ Headless (no Textual): the command line, the grader and the UI all use it.
 
 from scaleout_tui.recording.format import FORMAT, Checkpoint, CommandLine, Header, ReportLine, SpeedLine
 from scaleout_tui.recording.reader import Recording, RecordingError, read_recording
+from scaleout_tui.recording.reference import reference_replay
 from scaleout_tui.recording.replay import Replay, ReplayMismatch, open_replay
 from scaleout_tui.recording.writer import Recorder, header_for
 
@@ -29,4 +30,5 @@ __all__ = [
     "header_for",
     "open_replay",
     "read_recording",
+    "reference_replay",
 ]

@@ -42,6 +42,13 @@ class Recording:
     cut: str | None = None
     #: the encoded text of each line, by number, for a take-over that copies a prefix
     raw: dict[int, str] = field(default_factory=dict)
+    #: The run goes on to the level's end although no line says so. Why a flag: a file's run
+    #: ends where its report is (a finished run) or at its last line (a run killed or left early),
+    #: and a replay must not play past what was recorded. A recording made in memory from a
+    #: policy (the reference solution, :mod:`~scaleout_tui.recording.reference`) has neither
+    #: report nor checkpoints, yet nothing stops it early: its inputs (knobs and schedule) are
+    #: all there, so the replay may simulate it to the end, as far as the viewer moves the clock.
+    to_end: bool = False
 
     @property
     def end_t(self) -> float:

@@ -154,8 +154,9 @@ class Replay:
 
     @property
     def end(self) -> float:
-        """Where the recording stops: the level's end if it has its report, else its last line."""
-        if self.recording.report is not None:
+        """Where the recording stops: the level's end if it has its report (or goes there by
+        construction, :attr:`Recording.to_end`), else its last line."""
+        if self.recording.report is not None or self.recording.to_end:
             return self.duration
         return min(self.recording.end_t, self.duration)
 

@@ -33,7 +33,14 @@ from scaleout_tui.ui import texts, textual_fixes
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.clock import DEFAULT_SPEED
 from scaleout_tui.ui.commands import GameCommands
-from scaleout_tui.ui.navigation import BackToMap, LoadReplay, OpenBriefing, ShowDebrief, StartLevel
+from scaleout_tui.ui.navigation import (
+    BackToMap,
+    LoadReplay,
+    OpenBriefing,
+    ShowDebrief,
+    StartLevel,
+    WatchWinningRun,
+)
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
@@ -117,13 +124,15 @@ class ScaleoutApp(App[int]):
                                       manual_clock=self.manual_clock, speed_index=speed_index,
                                       knobs=knobs))
 
-    def show_debrief(self, session: Session, result: Result, play: Screen[None] | None = None) -> None:
+    def show_debrief(self, session: Session, result: Result, play: Screen[None] | None = None,
+                     recording: Path | None = None) -> None:
         """Replace the finished run's screen with its debrief. Anything still open above the
         run (a question, the help, the size notice) is closed first, so the debrief replaces
-        the run and not the dialog."""
+        the run and not the dialog. ``recording`` is the run's file, for the debrief to offer it
+        beside a winning run."""
         while play is not None and self.screen is not play and play in self.screen_stack:
             self.pop_screen()
-        self.switch_screen(DebriefScreen(session, result, self.content, self.progress))
+        self.switch_screen(DebriefScreen(session, result, self.content, self.progress, recording))
 
     def back_to_map(self) -> None:
         while len(self.screen_stack) > 1:
@@ -136,7 +145,10 @@ class ScaleoutApp(App[int]):
         self.start_level(message.level, speed_index=message.speed_index, knobs=message.knobs)
 
     def on_show_debrief(self, message: ShowDebrief) -> None:
-        self.show_debrief(message.session, message.result, message.play)
+        self.show_debrief(message.session, message.result, message.play, message.recording)
+
+    def on_watch_winning_run(self, message: WatchWinningRun) -> None:
+        self.watch_winning_run(message.level, message.recording, message.seed)
 
     def on_back_to_map(self, message: BackToMap) -> None:
         self.back_to_map()
@@ -181,6 +193,41 @@ class ScaleoutApp(App[int]):
         self.push_screen(ReplayScreen(replay, manual_clock=self.manual_clock))
         if other is not None:
             self.push_screen(CompareScreen(replay, other, manual_clock=self.manual_clock))
+
+    def watch_winning_run(self, level: Level, recording: Path | None, seed: int) -> None:
+        """Over the debrief: the player's run (A) and the level's reference solution (B) on the
+        same seed, so the two evenings differ only by the choices made. The winning run is made
+        in memory and simulated as the clock moves (:mod:`scaleout_tui.recording.reference`).
+        When the player's run cannot be replayed (not recorded, a file gone or damaged), the
+        winning run is shown alone, with the reason: it is still the lesson asked for."""
+        from scaleout_tui.content.errors import LevelError
+        from scaleout_tui.recording import RecordingError, open_replay, reference_replay
+        from scaleout_tui.ui import recordings
+        from scaleout_tui.ui.screens.compare import CompareScreen
+        from scaleout_tui.ui.screens.replay import ReplayOverScreen
+
+        try:
+            winning = reference_replay(level, recordings.level_file(level), seed, self.content.catalog)
+        except (LevelError, OSError) as e:
+            self.notify(texts.WATCH_BROKEN_SOLUTION.format(reason=e), severity="error", timeout=15)
+            return
+        if winning is None:
+            self.notify(texts.WATCH_NO_SOLUTION, severity="warning")
+            return
+        mine: Replay | None = None
+        reason = texts.WATCH_NOT_RECORDED
+        if recording is not None:
+            try:
+                mine = open_replay(recording, self.content.catalog)
+            except RecordingError as e:
+                reason = str(e)
+        if mine is None:
+            self.notify(texts.WATCH_ALONE.format(reason=reason), severity="warning", timeout=15)
+            self.push_screen(ReplayOverScreen(winning, manual_clock=self.manual_clock))
+            return
+        labels = (texts.COMPARE_RUN_YOURS.format(seed=mine.recording.header.seed),
+                  texts.COMPARE_RUN_WINNING.format(seed=seed))
+        self.push_screen(CompareScreen(mine, winning, manual_clock=self.manual_clock, labels=labels))
 
     def load_replay(self, path: Path | str) -> None:
         """Open the recording at ``path``; one that cannot be replayed is a notice, not a crash."""

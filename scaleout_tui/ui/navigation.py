@@ -43,13 +43,27 @@ class StartLevel(Message):
 
 
 class ShowDebrief(Message):
-    """The finished run's debrief in place of ``play``, the screen that ran it."""
+    """The finished run's debrief in place of ``play``, the screen that ran it; ``recording`` is
+    the run's recording, complete (None when it was not recorded or its recording failed)."""
 
-    def __init__(self, session: Session, result: Result, play: Screen[None] | None = None) -> None:
+    def __init__(self, session: Session, result: Result, play: Screen[None] | None = None, *,
+                 recording: Path | None = None) -> None:
         super().__init__()
         self.session = session
         self.result = result
         self.play = play
+        self.recording = recording
+
+
+class WatchWinningRun(Message):
+    """The level's winning run (its reference solution) on ``seed``, beside the player's run
+    recorded at ``recording`` (alone, with a word why, when that cannot be replayed)."""
+
+    def __init__(self, level: Level, recording: Path | None, seed: int) -> None:
+        super().__init__()
+        self.level = level
+        self.recording = recording
+        self.seed = seed
 
 
 class BackToMap(Message):

@@ -446,11 +446,15 @@ PICK_FAILED = "{reason}"
 COMPARE_TITLE = "Compare · {order}. {title}"
 COMPARE_RUN_A = "A {file} (seed {seed})"
 COMPARE_RUN_B = "B {file} (seed {seed})"
-PANEL_COMPARE_LATENCY = "p95 latency (ms): A yellow, B cyan"
-PANEL_COMPARE_SERVED = "served (req/s): A green, B magenta"
-PANEL_COMPARE_CPU = "busiest CPU (%): A red, B blue"
+#: the charts' titles; the legend after each names run A and run B with the glyph each is drawn with
+#: (the latency unit is in the target's label, "target 300 ms": so the legend fits 80 columns)
+PANEL_COMPARE_LATENCY = "p95 latency"
+PANEL_COMPARE_SERVED = "served (req/s)"
+PANEL_COMPARE_CPU = "busiest CPU (%)"
+SERIES_COMPARE_A = "A"
+SERIES_COMPARE_B = "B"
 PANEL_COMPARE_OBJECTIVES = "Objectives now"
-PANEL_COMPARE_COMMANDS = "Settings that differ, commands so far"
+PANEL_COMPARE_COMMANDS = "Settings that differ, commands"
 COMPARE_COLUMNS = ("objective", "target", "A", "B")
 COMPARE_NO_COMMANDS = "(none)"
 COMPARE_COMMAND = "{t} {what}"
@@ -459,6 +463,19 @@ COMPARE_START = "start · {what}"
 COMPARE_SETTING = "{label}: {value}"
 #: A recorded command this game does not know (a newer recording): as recorded.
 COMPARE_UNKNOWN = "{name}={value}"
+
+# ---- watching a winning run after two losses (debrief → compare) ---------------------------------
+DEBRIEF_WATCH = "Watch a winning run (w)"
+KEY_WATCH = "Watch a winning run"
+#: a line in the debrief's text when the offer stands (lost twice, never won, a solution exists)
+DEBRIEF_WATCH_HINT = "Stuck? Press w to watch a winning run beside yours."
+#: the runs above the charts of the compare screen opened from the debrief (not file names)
+COMPARE_RUN_YOURS = "A your run (seed {seed})"
+COMPARE_RUN_WINNING = "B winning run (reference solution, seed {seed})"
+WATCH_NO_SOLUTION = "There is no winning run to show for this level."
+WATCH_BROKEN_SOLUTION = "The winning run cannot be shown: {reason}"
+WATCH_NOT_RECORDED = "this run was not recorded"
+WATCH_ALONE = "Your run cannot be shown beside it ({reason}): here is the winning run alone."
 
 #: an objective's target with its unit (``fmt.target``): ``{n}`` is the number as the level wrote it
 TARGET_UNITS: dict[str, str] = {

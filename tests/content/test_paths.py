@@ -20,6 +20,13 @@ def test_source_checkout_uses_the_repository_root() -> None:
     assert paths_mod.assets_dir() == REPO / "assets"
 
 
+def test_reference_solutions_ship_with_the_assets() -> None:
+    folder = REPO / "assets" / "solutions"
+    assert paths_mod.solutions_dir() == folder
+    assert paths_mod.solution_path("01-single-server") == folder / "01-single-server.toml"
+    assert paths_mod.solution_path("99-sandbox") is None  # free play: nothing to solve
+
+
 def test_installed_layout_is_preferred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "site-packages" / "scaleout_tui"
     (package / "levels").mkdir(parents=True)
@@ -27,6 +34,7 @@ def test_installed_layout_is_preferred(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(paths_mod, "_PACKAGE", package)
     assert paths_mod.levels_dir() == package / "levels"
     assert paths_mod.assets_dir() == package / "assets"
+    assert paths_mod.solutions_dir() == package / "assets" / "solutions"
 
 
 @pytest.fixture

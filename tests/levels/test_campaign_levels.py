@@ -1,21 +1,20 @@
 """Every shipped level is valid, its starting set-up loses and its reference solution wins.
 
-The reference solutions live in ``tests/solutions/<level-id>.toml`` (never in the level
-file, so a player cannot read the answer out of the game's data).
+The reference solutions live in ``assets/solutions/<level-id>.toml`` (``paths.solution_path``):
+never in the level file, but shipped with the game, which offers to replay one after two losses;
+this test is what makes that replay a *winning* run.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from scaleout_tui.content.loader import validate_file
-from scaleout_tui.content.paths import level_ids, levels_dir
+from scaleout_tui.content.paths import level_ids, levels_dir, solution_path, solutions_dir
 from scaleout_tui.game.headless import run_level
 
-SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 LEVELS = level_ids()
 #: A whole level is one of the suite's longest runs (2-10 s of CPU), so each runs on seed 1 in
 #: ``make test-fast`` and on seeds 1-3 in CI (the seeds the engine's reference reports use).
@@ -40,7 +39,7 @@ def test_level_file_is_valid(level):
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_level_has_a_reference_solution(level):
-    assert (SOLUTIONS / f"{level}.toml").is_file()
+    assert solution_path(level) == solutions_dir() / f"{level}.toml"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -54,7 +53,7 @@ def test_starting_setup_loses(level, seed):
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("level", LEVELS)
 def test_reference_solution_wins(level, seed):
-    report = run_level(level, seed=seed, policy_path=SOLUTIONS / f"{level}.toml")
+    report = run_level(level, seed=seed, policy_path=solution_path(level))
     assert report["won"] is True, [o for o in report["objectives"] if not o["met"]]
     assert report["stars"] >= 1
 

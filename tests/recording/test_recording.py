@@ -18,7 +18,7 @@ import scaleout_tui
 from scaleout_tui.cli import main
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.loader import load_level
-from scaleout_tui.content.paths import find_level, level_ids, levels_dir
+from scaleout_tui.content.paths import find_level, level_ids, levels_dir, solution_path
 from scaleout_tui.content.policy import load_policy
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.headless import report
@@ -37,7 +37,9 @@ def short_level(level_id: str) -> tuple[Level, Path]:
 
 def solution(level: Level) -> tuple[dict[str, str], list[tuple[float, str, str]]]:
     # checked against the whole level: its changes may come after the short one ends
-    policy = load_policy(REPO / "tests" / "solutions" / f"{level.id}.toml", load_level(find_level(level.id)))
+    path = solution_path(level.id)
+    assert path is not None
+    policy = load_policy(path, load_level(find_level(level.id)))
     return dict(policy.knobs), [c for c in policy.changes if c[0] < SHORT_S]
 
 
@@ -97,7 +99,8 @@ def test_every_level_replays_to_the_same_bytes_and_checksums(tmp_path: Path, lev
 def test_a_whole_level_through_the_command_line_is_byte_identical(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "l1.jsonl"
-    policy = REPO / "tests" / "solutions" / "01-single-server.toml"
+    policy = solution_path("01-single-server")
+    assert policy is not None
     assert main(["run", "01-single-server", "--seed", "4", "--policy", str(policy),
                  "--record", str(path), "--json"]) == 0
     recorded = capsys.readouterr().out

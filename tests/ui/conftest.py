@@ -80,11 +80,14 @@ def two_level_game() -> ScaleoutApp:
 
 
 def solution_knobs(level_id: str) -> dict[str, str]:
-    """The knob values of a level's reference solution (tests/solutions/), as the lead wrote them."""
+    """The knob values of a level's reference solution (``paths.solution_path``), as the lead wrote them."""
     from scaleout_tui.content import find_level, load_level
+    from scaleout_tui.content.paths import solution_path
 
     level = load_level(find_level(level_id))
-    policy = load_policy(REPO / "tests" / "solutions" / f"{level_id}.toml", level)
+    path = solution_path(level_id)
+    assert path is not None, f"{level_id} has no reference solution"
+    policy = load_policy(path, level)
     return {k: str(v) for k, v in policy.knobs.items()}
 
 

@@ -18,9 +18,21 @@ from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
 from tests.ui.conftest import SIZES, two_level_game
+from tests.ui.test_watch import lose_twice
 
 MOMENT_S = 1500.0
+#: the winning run beside the player's: six minutes in, the player's small box already works
+#: twice as hard as the reference's for the same traffic
+WATCH_MOMENT_S = 360.0
 
+
+async def seek_top(pilot: Pilot[int], kind: type[ReplayScreen | CompareScreen], t: float) -> None:
+    """Move the screen on top, a replay or a comparison (checked), to ``t`` and let it draw."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    screen.seek(t)
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -32,11 +44,7 @@ def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  
         app = pilot.app
         assert isinstance(app, ScaleoutApp)
         app.show_replay(open_replay(small))
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReplayScreen)
-        screen.seek(MOMENT_S)
-        await pilot.pause()
+        await seek_top(pilot, ReplayScreen, MOMENT_S)
 
     assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
 
@@ -56,5 +64,20 @@ def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # 
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.b.now == MOMENT_S
+
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_compare, home: Path,  # type: ignore[no-untyped-def]
+                                                              size: tuple[int, int]) -> None:
+    """Level 1 lost twice, then ``w``: the runs named in words (not file names), A and B in the
+    charts' legends with their glyphs, the p95 target labelled, the reference's start setting
+    in the commands."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await lose_twice(pilot)
+        await pilot.press("w")
+        await seek_top(pilot, CompareScreen, WATCH_MOMENT_S)
 
     assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)

@@ -155,6 +155,21 @@ async def _debrief(pilot) -> type:  # type: ignore[no-untyped-def]
     return DebriefScreen
 
 
+async def _watch(pilot) -> type:  # type: ignore[no-untyped-def]
+    """The compare screen the debrief opens after two losses (the winning run beside the player's)."""
+    from scaleout_tui.ui.screens.compare import CompareScreen
+    from tests.ui.test_watch import lose_twice
+
+    pilot.app.progress.levels.pop(LEVEL_1)  # never won, so its losses earn the offer
+    await lose_twice(pilot)
+    await pilot.press("w")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CompareScreen)
+    pilot.app.screen.seek(300.0)
+    await pilot.pause()
+    return CompareScreen
+
+
 async def _help(pilot) -> type:  # type: ignore[no-untyped-def]
     await open_level(pilot, LEVEL_1)
     await pilot.press("f1")
@@ -165,7 +180,7 @@ async def _help(pilot) -> type:  # type: ignore[no-untyped-def]
 SCREENS: dict[str, Visit] = {
     "campaign": _campaign, "briefing": _briefing, "play-01": _play(LEVEL_1, 90.0),
     "play-03": _play(LEVEL_3, 200.0), "play-06": _play(LEVEL_6, 120.0), "play-08": _play(LEVEL_8, 600.0),
-    "debrief": _debrief, "help": _help,
+    "debrief": _debrief, "watch": _watch, "help": _help,
 }
 
 

@@ -2,9 +2,15 @@
 
 Why the same charts rather than two play screens: the question a comparison answers is "where
 did the runs part ways, and by how much", which the eye reads from two lines on one axis, not
-from two panels with their own scales. So each chart draws run A and run B in two colours; beside
-them, each objective's value so far for both runs, and the commands each run was given (the
-cause of the difference). Time moves for both together, with the replay screen's keys.
+from two panels with their own scales. So each chart draws run A and run B, each in its own colour
+*and* glyph (A a braille line, B dots; the legend in the chart's title shows both, as on the play
+screen, so the charts read without colour); beside them, each objective's value so far for both
+runs, and the commands each run was given (the cause of the difference). Time moves for both
+together, with the replay screen's keys. No event markers: on a shared axis they could not say
+which run the event happened in; the commands panel says it instead.
+
+The runs are named by their files (``scaleout replay --compare``), or in words when the game
+made the pair itself (the debrief's "watch a winning run": "A your run", "B winning run").
 """
 
 from __future__ import annotations
@@ -30,15 +36,18 @@ from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.clock import DEFAULT_SPEED, TICK_INTERVAL, GameClock
 from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
-from scaleout_tui.ui.widgets.charts import Line, SeriesChart
+from scaleout_tui.ui.widgets.charts import BRAILLE, Series, SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 
-#: (chart id, title, series key, how to bin, colour of A, colour of B)
-CHARTS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("cmp-latency", texts.PANEL_COMPARE_LATENCY, "p95_ms", "max", "yellow", "cyan"),
-    ("cmp-served", texts.PANEL_COMPARE_SERVED, "rps_out", "mean", "green", "magenta"),
-    ("cmp-cpu", texts.PANEL_COMPARE_CPU, "cpu_max_pct", "max", "red", "bright_blue"),
+#: (chart id, title, series key, how to bin)
+CHARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("cmp-latency", texts.PANEL_COMPARE_LATENCY, "p95_ms", "max"),
+    ("cmp-served", texts.PANEL_COMPARE_SERVED, "rps_out", "mean"),
+    ("cmp-cpu", texts.PANEL_COMPARE_CPU, "cpu_max_pct", "max"),
 )
+#: Each run's colour and glyph, the same on every chart and in the line naming the runs.
+STYLE_A, GLYPH_A = "yellow", BRAILLE
+STYLE_B, GLYPH_B = "cyan", "•"
 
 
 def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult]) -> Table:
@@ -99,9 +108,13 @@ class CompareScreen(ScrubControls):
     ]
 
     def __init__(self, a: Replay, b: Replay, *, manual_clock: bool = False,
-                 speed_index: int = DEFAULT_SPEED) -> None:
+                 speed_index: int = DEFAULT_SPEED, labels: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.a, self.b = a, b
+        ra, rb = a.recording, b.recording
+        #: the line naming run A and run B (their files, unless given in words)
+        self.labels = labels or (texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed),
+                                 texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed))
         self.level = a.level
         self.scrubber = Scrubber([a, b])
         self.clock = GameClock(speed_index=speed_index, paused=True)
@@ -114,17 +127,14 @@ class CompareScreen(ScrubControls):
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clockbar")
-        ra, rb = self.a.recording, self.b.recording
-        a_text = texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed)
-        b_text = texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed)
-        runs = Text.assemble((a_text, "yellow"), "   ", (b_text, "cyan"))
+        a_text, b_text = self.labels
+        runs = Text.assemble((GLYPH_A, STYLE_A), " ", (a_text, STYLE_A), "   ",
+                             (GLYPH_B, STYLE_B), " ", (b_text, STYLE_B), no_wrap=True, overflow="ellipsis")
         yield Static(runs, id="compare-runs")
         with Horizontal(id="compare-body"):
             with Vertical(id="compare-charts"):
                 for chart_id, title, *_ in CHARTS:
-                    chart = SeriesChart(id=chart_id, classes="panel")
-                    chart.border_title = title
-                    yield chart
+                    yield SeriesChart(id=chart_id, classes="panel", title=title)
             with Vertical(id="compare-side"):
                 objectives = Static(id="compare-objectives", classes="panel")
                 objectives.border_title = texts.PANEL_COMPARE_OBJECTIVES
@@ -163,12 +173,15 @@ class CompareScreen(ScrubControls):
         sa, sb = self.a.session.snapshot(), self.b.session.snapshot()
         self.query_one(ClockBar).data = self.clock_data()
         t = sa.series.get("t", ())
-        for chart_id, _, key, how, colour_a, colour_b in CHARTS:
-            lines: list[Line] = [(sa.series.get(key, ()), colour_a, how),
-                                 (sb.series.get(key, ()), colour_b, how)]
-            reference = self._p95_target if key == "p95_ms" else None
+        goal = self._p95_target
+        target = "" if goal is None else texts.SERIES_TARGET.format(value=f"{goal:g}")
+        for chart_id, _, key, how in CHARTS:
+            lines = [Series(sa.series.get(key, ()), STYLE_A, how, GLYPH_A, texts.SERIES_COMPARE_A),
+                     Series(sb.series.get(key, ()), STYLE_B, how, GLYPH_B, texts.SERIES_COMPARE_B)]
+            reference = goal if key == "p95_ms" else None
             ceiling = 100.0 if key == "cpu_max_pct" else None
-            self.query_one(f"#{chart_id}", SeriesChart).show(t, lines, sa.duration, reference, ceiling)
+            self.query_one(f"#{chart_id}", SeriesChart).show(
+                t, lines, sa.duration, reference, ceiling, reference_label=target if reference else "")
         self.query_one("#compare-objectives", Static).update(
             objectives_table(self.a.session.result().objectives, self.b.session.result().objectives))
         box = self.query_one("#compare-commands", Static)

@@ -4,10 +4,17 @@ The sentences come from the game layer (``headless.report``'s ``debrief``, the s
 ``scaleout run`` prints), told in the run's own numbers; this screen frames them. It is
 also where a run is recorded: the result goes into the player's progress and is saved
 at once, so quitting from here loses nothing. A save that fails is reported, not fatal.
+
+After a second loss on a level never won, and when the level has a reference solution, the
+debrief offers to watch a winning run beside the player's own (``w``): not earlier, because
+finding the way is the game, and a first loss is mostly learning what the level asks; not
+later, because a player stuck twice learns more from seeing where the two evenings part than
+from a third blind try.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group
@@ -19,14 +26,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from scaleout_tui.content.paths import is_sandbox
+from scaleout_tui.content.paths import is_sandbox, solution_path
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.headless import report
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, stars_text
-from scaleout_tui.ui.navigation import BackToMap, OpenBriefing, StartLevel
+from scaleout_tui.ui.navigation import BackToMap, OpenBriefing, StartLevel, WatchWinningRun
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 
 
@@ -74,6 +81,7 @@ class DebriefScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", texts.KEY_RETRY),
         Binding("n", "next", texts.KEY_NEXT),
+        Binding("w", "watch", texts.KEY_WATCH),
         Binding("m,escape", "map", texts.KEY_MAP),
         *SCROLL_BINDINGS,
     ]
@@ -82,8 +90,11 @@ class DebriefScreen(Screen[None]):
         """Scroll the text while a button keeps the focus (see screens.scrolling)."""
         scroll_text(self, "#debrief-scroll", how)
 
-    def __init__(self, session: Session, result: Result, content: Content, progress: Progress) -> None:
+    def __init__(self, session: Session, result: Result, content: Content, progress: Progress,
+                 recording: Path | None = None) -> None:
         super().__init__()
+        #: the run's recording, shown beside the winning run (None: not recorded)
+        self.recording = recording
         self.session = session
         self.result = result
         #: the campaign (what comes next) and the player's progress, which the run is recorded into
@@ -98,11 +109,23 @@ class DebriefScreen(Screen[None]):
         """The next level, offered only after a win (a loss means: try this one again)."""
         return self.content.next_level(self.level.id) if self.result.won else None
 
+    @property
+    def offers_watch(self) -> bool:
+        """Whether to offer a winning run to watch: this run lost, the level has never been won
+        and has been played at least twice (this run counted once it is recorded), and there is
+        a reference solution to show."""
+        rec = self.progress.level(self.level.id)
+        return (not self.result.won and rec is not None and not rec.won and rec.plays >= 2
+                and solution_path(self.level.id) is not None)
+
     def compose(self) -> ComposeResult:
         title = Static(heading(self.level, self.result), id="debrief-title")
         title.add_class("-won" if self.result.won else "-lost")
         yield title
         with VerticalScroll(id="debrief-scroll"):
+            hint = Static(texts.DEBRIEF_WATCH_HINT, id="debrief-watch-hint")
+            hint.display = False  # the offer is known once the run is recorded (on_mount)
+            yield hint
             yield Static(objectives_table(self.result), id="debrief-objectives")
             yield Static(bullets(texts.DEBRIEF_WHY, list(self.report["debrief"])), id="debrief-why")
             if not self.result.won and self.level.hints:
@@ -113,11 +136,18 @@ class DebriefScreen(Screen[None]):
             nxt = Button(texts.DEBRIEF_NEXT, id="next", variant="success")
             nxt.display = self.next_level is not None
             yield nxt
+            watch = Button(texts.DEBRIEF_WATCH, id="watch", variant="warning")
+            watch.display = False
+            yield watch
             yield Button(texts.DEBRIEF_MAP, id="map", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
         self.record()
+        offer = self.offers_watch
+        for widget in self.query("#watch, #debrief-watch-hint"):
+            widget.display = offer
+        self.refresh_bindings()
         # the buttons can be gone already when the app closes as the debrief opens
         for button in self.query("#next" if self.next_level is not None else "#retry").results(Button):
             button.focus()
@@ -142,11 +172,14 @@ class DebriefScreen(Screen[None]):
             self.notify(texts.DEBRIEF_UNLOCKED.format(title=nxt.title))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "watch":
+            return self.offers_watch
         return not (action == "next" and self.next_level is None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"retry": self.action_retry, "next": self.action_next, "map": self.action_map}
+        actions = {"retry": self.action_retry, "next": self.action_next, "watch": self.action_watch,
+                   "map": self.action_map}
         actions.get(event.button.id or "", self.action_map)()
 
     def action_retry(self) -> None:
@@ -157,6 +190,11 @@ class DebriefScreen(Screen[None]):
         nxt = self.next_level
         if nxt is not None:
             self.post_message(OpenBriefing(nxt, replace=True))
+
+    def action_watch(self) -> None:
+        """The winning run beside this one, over the debrief (Esc comes back here)."""
+        if self.offers_watch:
+            self.post_message(WatchWinningRun(self.level, self.recording, self.session.seed))
 
     def action_map(self) -> None:
         self.post_message(BackToMap())

@@ -351,7 +351,8 @@ class PlayScreen(Screen[None]):
             self.recorder.finish(report(self.session, result))
             if self.recorder.error:
                 self.notify(texts.REC_NOT_RECORDING.format(reason=self.recorder.error), severity="warning")
-        self.post_message(ShowDebrief(self.session, result, self))
+        recorded = self.recorder.path if self.recorder is not None and not self.recorder.error else None
+        self.post_message(ShowDebrief(self.session, result, self, recording=recorded))
 
     # ---- the view -----------------------------------------------------------------------
     def clock_data(self) -> ClockData:

@@ -19,6 +19,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Footer, Select
 
+from scaleout_tui.game.session import Result
 from scaleout_tui.game.texts import clock
 from scaleout_tui.recording import Recording, RecordingError, Replay, open_replay
 from scaleout_tui.ui import recordings, texts
@@ -36,9 +37,12 @@ SCRUB_S = 30.0
 SCRUB_FAR_S = 300.0
 
 
-def result_text(rec: Recording) -> str:
-    """How the recorded run ended, in a few words."""
+def result_text(rec: Recording, result: Result | None = None) -> str:
+    """How the recorded run ended, in a few words. A run made in memory (the reference
+    solution) has no report but ran to the end: ``result`` is the replay's own result then."""
     report = rec.report
+    if report is None and rec.to_end and result is not None:
+        report = {"won": result.won, "stars": result.stars}
     if report is None:
         return texts.REPLAY_RESULT_CUT
     if report.get("won"):
@@ -110,7 +114,8 @@ class ReplayScreen(ScrubControls, PlayScreen):
                 self.query_one(ClockBar).data = self.clock_data()
             if not self._told_end:
                 self._told_end = True
-                self.notify(texts.REPLAY_AT_END.format(result=result_text(self.replay.recording)))
+                result = result_text(self.replay.recording, self.session.result())
+                self.notify(texts.REPLAY_AT_END.format(result=result))
         else:
             self._told_end = False
         for m in self.replay.mismatches[self._told_mismatches:]:
@@ -160,3 +165,13 @@ class ReplayScreen(ScrubControls, PlayScreen):
             return
         self.app.push_screen(CompareScreen(self.replay, other, manual_clock=self.manual_clock))
 
+
+class ReplayOverScreen(ReplayScreen):
+    """A replay opened over another screen that it returns to: the debrief's winning run, shown
+    alone when the player's run cannot be shown beside it. Esc is "Back" there, not "Map": the
+    debrief still has the player's Retry."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", texts.KEY_BACK)]
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
