@@ -29,7 +29,7 @@ from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
 from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
 from scaleout_tui.ui.widgets.eventlog import EventLog
-from scaleout_tui.ui.widgets.gauges import GaugesView
+from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
 from scaleout_tui.ui.widgets.overview import Overview
 from scaleout_tui.ui.widgets.policy import PolicyPanel
 from scaleout_tui.ui.widgets.topology import TopologyView
@@ -194,3 +194,17 @@ def test_markers_in_one_column_stack_by_kind() -> None:
     rows = {kind: list(zip(at, level, strict=True)) for kind, at, level in stacked}
     assert rows["failure"] == [(100.0, 0), (102.0, 0)]
     assert rows["out_of_rotation"] == [(101.0, 1), (500.0, 0)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_live_panel_grows_when_the_errors_row_wraps(home: Path, size: tuple[int, int]) -> None:
+    """In the flash crowd the errors row lists its causes on two lines: the panel kept the height
+    it had at 00:00, and "cost" fell off it (seen in the sandbox at 200×60)."""
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_sandbox(pilot, "flash-crowd", 120.0)
+        gauges = play.query_one(GaugesView)
+        width = gauges.content_size.width
+        lines = Console(width=width).render_lines(gauges_table(gauges.data), pad=False)
+        assert any("cost" in "".join(s.text for s in line) for line in lines)
+        assert gauges.content_size.height >= len(lines)
