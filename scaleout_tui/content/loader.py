@@ -32,12 +32,14 @@ from scaleout_tui.content.scenarios import (
 from scaleout_tui.content.schema import (
     DISPATCHES,
     DISTRIBUTIONS,
+    HEADING_MAX,
     KNOB_PARAMS,
     KNOB_TYPES,
     LAYOUTS,
     METRICS,
     OPS,
     SESSION_STORES,
+    Knob,
     Level,
 )
 from scaleout_tui.content.series import read_series
@@ -361,6 +363,7 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
         if k.id in ids:
             yield ("knobs", i, "id"), texts.DUPLICATE.format(got=k.id, first=f"knobs[{ids[k.id]}]")
         ids.setdefault(k.id, i)
+        yield from _heading_problems(k, i)
         if k.type not in KNOB_TYPES:
             yield ("knobs", i, "type"), _one_of(k.type, KNOB_TYPES)
         if k.param not in KNOB_PARAMS:
@@ -393,6 +396,19 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
         if start_valid and k.default != start:  # an invalid start is reported once, above
             yield ("knobs", i, "default"), texts.KNOB_DEFAULT_MISMATCH.format(got=k.default, field=field,
                                                                                start=repr(start))
+
+
+def _heading_problems(k: Knob, i: int) -> Iterator[tuple[FieldPath, str]]:
+    """The panel's heading must fit its column at 80×24 (a cut label left players guessing): a
+    long ``label`` needs a ``short_label``, which must fit and be shorter than the label."""
+    if k.short_label is not None:
+        if len(k.short_label) > HEADING_MAX:
+            yield ("knobs", i, "short_label"), texts.SHORT_LABEL_TOO_LONG.format(
+                n=len(k.short_label), max=HEADING_MAX)
+        elif len(k.short_label) >= len(k.label):
+            yield ("knobs", i, "short_label"), texts.SHORT_LABEL_NOT_SHORTER
+    elif len(k.label) > HEADING_MAX:
+        yield ("knobs", i, "label"), texts.LABEL_NEEDS_SHORT.format(n=len(k.label), max=HEADING_MAX)
 
 
 def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:

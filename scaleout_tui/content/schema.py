@@ -81,6 +81,9 @@ FLAGS: Final[tuple[str, ...]] = ("on", "off")
 # engine learns is a kind levels may use.
 
 MAX_DURATION_S: Final = 86_400.0
+#: The longest knob heading the settings panel shows uncut at 80×24: its 32 columns less the focus
+#: marker, the key ("[a] ") and the changed mark (" *").
+HEADING_MAX: Final = 24
 
 # Patterns double as keys for friendlier messages in ``decode`` (see ``PATTERN_MESSAGES`` there).
 LEVEL_ID_PATTERN: Final = r"^[0-9]{2}-[a-z0-9-]+$"
@@ -358,6 +361,15 @@ class Knob(_Strict, frozen=True):
     default: str
     type: str = "choice"
     help: str = ""
+    #: The heading of the setting in the play screen's panel, which at 80 columns has room for
+    #: :data:`HEADING_MAX` characters; ``label`` stays the long form (help line, tooltip, briefing,
+    #: command palette). Required by the loader when ``label`` is longer than that.
+    short_label: Text | None = None
+
+    @property
+    def heading(self) -> str:
+        """What the settings panel calls the knob: the short label, else the label."""
+        return self.short_label or self.label
 
 
 class Event(_Strict, frozen=True):

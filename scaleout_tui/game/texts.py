@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 
 from scaleout_tui import texts as shared_texts
+from scaleout_tui.content.labels import choice_words
 from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
 
@@ -19,7 +20,7 @@ EVENTS: dict[str, str] = {
     "resize_done": "{box}: running again as {new} ({vcpus} vCPUs)",
     "migrate_start": "Moving the database to its own box: booting it ({boot_s:.0f} s)",
     "app_restart": "{box}: restarting the app with the new database address ({down_s:.0f} s)",
-    "migrate_done": "Layout is now {layout}",
+    "migrate_done": "The layout is now: {layout}",
     "crash": "{box} crashed: {lost_requests} in flight lost; {repair}",
     "recovered": "{box} is back up",
     "knob": "You set {label} to {value}",
@@ -315,6 +316,8 @@ def describe(entry: LogEntry) -> str:
         params["what"] = SCHEDULED_LIMITS.get(str(params.get("cause", "")), SCHEDULED_LIMITS["scheduled"])
     elif entry.code == "command_failed":
         params["reason"] = refusal_of(str(params.pop("refusal", "")), params)
+    elif entry.code == "migrate_done":  # the engine's id ("two-tier") in the words of the drop-down
+        params["layout"] = choice_words("layout", str(params.get("layout", "")))
     if "repair_s" in params:
         secs = float(params["repair_s"])  # type: ignore[arg-type]
         params["repair"] = REPAIR_IN.format(secs=secs) if secs > 0 else UNTIL_REPAIRED
@@ -346,14 +349,14 @@ DEBRIEF: dict[str, str] = {
     "won": "You won with {stars}.",
     "lost": "Not yet: {missed} of {total} objectives missed.",
     "cpu_saturated": (
-        "The {box} box ran at {peak:.0f} % CPU for {secs:.0f} s of the run. Once every "
+        "The {box} box ran at {peak:.0f}\u00a0%\u00a0CPU for {secs:.0f}\u00a0s of the run. Once every "
         "core is busy, new requests queue: at the worst moment about {queue:.0f} were "
-        "waiting and p95 latency reached {p95_ms:.0f} ms."
+        "waiting and p95 latency reached {p95_ms:.0f}\u00a0ms."
     ),
-    "cpu_fine": "CPU peaked at {peak:.0f} % on {box}: there was headroom all run.",
-    "cpu_tight": "CPU peaked at {peak:.0f} % on {box}: little headroom was left at the busiest moment.",
+    "cpu_fine": "CPU peaked at {peak:.0f}\u00a0% on {box}: there was headroom all run.",
+    "cpu_tight": "CPU peaked at {peak:.0f}\u00a0% on {box}: little headroom was left at the busiest moment.",
     "cpu_burst": (
-        "CPU peaked at {peak:.0f} % on {box}, but stayed at 90 % or more for only {secs}: short "
+        "CPU peaked at {peak:.0f}\u00a0% on {box}, but stayed at 90\u00a0% or more for only {secs}: short "
         "bursts, not a saturated box."
     ),
     "queue_full": (
@@ -361,7 +364,7 @@ DEBRIEF: dict[str, str] = {
         "({limit} slots) was full: the box could not keep up."
     ),
     "timeouts": (
-        "{n} ({pct}) timed out after {timeout:.0f} s: the server still did "
+        "{n} ({pct}) timed out after {timeout:.0f}\u00a0s: the server still did "
         "their work, but nobody was waiting for the answer any more."
     ),
     "refused": (
@@ -369,7 +372,7 @@ DEBRIEF: dict[str, str] = {
         "a box that is stopped for a resize, restarting, or crashed."
     ),
     "resize_cost": (
-        "Resizing needs a stop and a start: {down:.0f} s of downtime each time. Choose the "
+        "Resizing needs a stop and a start: {down:.0f}\u00a0s of downtime each time. Choose the "
         "size before the crowd comes, not during it."
     ),
     "reset": "{n} died in flight when a box crashed.",
@@ -378,10 +381,10 @@ DEBRIEF: dict[str, str] = {
         "database box, its failure is everybody's failure (a single point of failure)."
     ),
     "db_failover": (
-        "{n} failed while the master was down: for {secs:.0f} s, until a replica was "
+        "{n} failed while the master was down: for {secs:.0f}\u00a0s, until a replica was "
         "promoted, nothing could write (and reads sent to the master failed too)."
     ),
-    "outage": "The service was effectively down for {secs:.0f} s (half or more of requests failing).",
+    "outage": "The service was effectively down for {secs:.0f}\u00a0s (half or more of requests failing).",
     "cost_high": (
         "It cost ${cost:.2f} (${rate:.3f}/h on average), over the ${target:.2f} budget."
     ),
@@ -399,7 +402,7 @@ DEBRIEF: dict[str, str] = {
     ),
     "cost_big_box": (
         "{size} boxes cost ${spent:.2f} of it: a bigger box costs more per unit of capacity near "
-        "the top of the range ({speed:.0f} % of the speed per vCPU)."
+        "the top of the range ({speed:.0f}\u00a0% of the speed per vCPU)."
     ),
     "cost_fleet": "The web fleet averaged {avg:.1f} instances (peak {peak}).",
     "cost_ok": "It cost ${cost:.2f} (${rate:.3f}/h on average).",
@@ -409,13 +412,13 @@ DEBRIEF: dict[str, str] = {
     ),
     "split": (
         "With the database on its own box, the app box spent its cores on pages only; "
-        "the database box peaked at {db_cpu:.0f} % CPU."
+        "the database box peaked at {db_cpu:.0f}\u00a0%\u00a0CPU."
     ),
 }
 
 DEBRIEF.update({
     "detected": (
-        "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:.0f} s "
+        "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:.0f}\u00a0s "
         "({n}) until failed checks took it out of rotation."
     ),
     "undetected": (
@@ -425,7 +428,7 @@ DEBRIEF.update({
     "undetected_l4": "an L4 check only sees that the port is open, not that the app answers.",
     "undetected_none": "without health checks the balancer cannot know.",
     "check_cost": (
-        "Health checks used {pct:.1f} % of the web boxes' CPU: every probe of {path} is a real "
+        "Health checks used {pct:.1f}\u00a0% of the web boxes' CPU: every probe of {path} is a real "
         "request. A light path that answers 200 from memory costs almost nothing."
     ),
     "lb_down": (
@@ -434,7 +437,7 @@ DEBRIEF.update({
     ),
     "lb_failover": (
         "{n} never got in while the active balancer was down and the passive one took over "
-        "({secs:.0f} s)."
+        "({secs:.0f}\u00a0s)."
     ),
     "http_500": "{n} got a 500 from an app that was up but broken.",
     "sessions_lost": (
@@ -456,12 +459,12 @@ DEBRIEF.update({
     ),
     "not_found_nfs": (
         "{n} downloads answered 404 although the file existed: another box's NFS "
-        "attribute cache ({cache:.0f} s) did not show the new file yet."
+        "attribute cache ({cache:.0f}\u00a0s) did not show the new file yet."
     ),
     "files_ok": "Every download found its file.",
     "stale": (
         "{n} reads returned stale data: a replica had not yet applied the reader's own write "
-        "(worst lag {lag:.0f} ms). Reading your own writes from the master for a few seconds "
+        "(worst lag {lag:.0f}\u00a0ms). Reading your own writes from the master for a few seconds "
         "removes exactly these."
     ),
     "no_stale": "No read was stale (read routing: {routing}).",
@@ -470,7 +473,7 @@ DEBRIEF.update({
         "A server can be rebuilt; lost data cannot."
     ),
     "lag": (
-        "Replication lag reached {lag:.1f} s: each replica applies writes on one thread, so a write "
+        "Replication lag reached {lag:.1f}\u00a0s: each replica applies writes on one thread, so a write "
         "burst faster than one thread can replay piles up."
     ),
     "shards": (
@@ -482,15 +485,15 @@ DEBRIEF.update({
         "peaking at {peak}."
     ),
     "first_out": (
-        "The first scale-out came at {at} ({cause}); each new instance then needed {boot} s to "
+        "The first scale-out came at {at} ({cause}); each new instance then needed {boot}\u00a0s to "
         "boot before it could take traffic: scaling reacts, it does not foresee."
     ),
     "slo_booting": (
-        "{pct:.0f} % of those seconds came while new capacity was still booting: scaling reacts. A "
+        "{pct:.0f}\u00a0% of those seconds came while new capacity was still booting: scaling reacts. A "
         "scheduled scale-out before a known event avoids that."
     ),
     "slo_violation": (
-        "For {secs} s the service missed its SLO (slow or failing)."
+        "For {secs}\u00a0s the service missed its SLO (slow or failing)."
     ),
     "divergent": (
         "{boxes} kept a database of its own, so the data split in two: {n} reads ({pct}) "
@@ -509,7 +512,7 @@ DEBRIEF.update({
     ),
     "redirect_ok": "Redirects were relative, so no user left the balancer's address.",
     "hot_shard": (
-        "One shard took {pct:.0f} % of the inserts: a monotonically increasing key sends every new "
+        "One shard took {pct:.0f}\u00a0% of the inserts: a monotonically increasing key sends every new "
         "record to the shard that owns the top of the range."
     ),
 })

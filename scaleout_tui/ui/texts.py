@@ -57,6 +57,9 @@ BRIEFING_BACK = "Back (Esc)"
 # ---- play ---------------------------------------------------------------------------------------
 PANEL_TOPOLOGY = "Topology"
 PANEL_GAUGES = "Live (last {span:.0f} s)"
+#: The rule under the board when some of it is out of view (a short terminal, a big level).
+OVERVIEW_MORE_BELOW = "▼ more below: PgDn or the mouse wheel"
+OVERVIEW_MORE_ABOVE = "▲ more above: PgUp or the mouse wheel"
 PANEL_CHART_LATENCY = "[yellow]p95[/] ms [red]target[/]"
 PANEL_CHART_RPS = "requests/s [cyan]in[/] [green]out[/]"
 PANEL_CHART_CPU = "[magenta]CPU %[/] of the busiest box"
@@ -211,6 +214,9 @@ KNOB_FOCUS_MARK = "▶ "
 KNOB_NO_FOCUS_MARK = "  "
 KNOB_KEY = "[{key}] "
 KNOB_CHANGED_MARK = " *"
+#: A knob with a short heading: its help line and tooltip start with the long label (issue 14).
+KNOB_LONG_FORM = "{label}."
+KNOB_LONG_FORM_HELP = "{label}: {help}"
 KNOB_RESET_DONE = "Every setting is back to the level's start."
 KNOB_RESET_NOTHING = "Every setting is already at the level's start."
 KNOB_RESET_PARTLY = "Not every setting went back: {reason}"
@@ -344,6 +350,7 @@ before the clock starts is free.
 | a,b,d… | open a setting: the key in brackets beside it, [a] for the first |
 | 0 | put every setting back to the level's start (* marks each one changed) |
 | Tab | move between the policy settings; ▶ marks the one you are on |
+| PgDn/Up | scroll the board above the charts when a rule under it says "more" (PgDn, PgUp) |
 | i / u | inject the failure chosen under "Break a box" / repair that box (levels that allow it) |
 | r | restart the level, keeping your settings |
 | Esc | back to the map (asks first) |
@@ -370,6 +377,8 @@ KEY_SPEEDS = "Speed"
 KEY_SPEEDS_DISPLAY = "1-4"
 KEY_KNOB = "Setting {n}"
 KEY_RESET = "Reset settings"
+KEY_BOARD_DOWN = "Scroll the board down"
+KEY_BOARD_UP = "Scroll the board up"
 KEY_MAP = "Map"
 KEY_INJECT = "Inject"
 KEY_REPAIR = "Repair"
@@ -499,6 +508,9 @@ SERIES_IN = "offered"
 SERIES_OUT = "served"
 SERIES_PLAN = "plan"
 SERIES_CAPACITY = "carries ≈{rps}/s (est.)"
+#: The same on the briefing, whose chart has no title with the unit (issue 14).
+SERIES_PLAN_UNIT = "planned requests/s"
+SERIES_CAPACITY_UNIT = "carries ≈{rps} requests/s (est.)"
 SERIES_CPU = "busiest box %"
 SERIES_DESIRED = "desired"
 SERIES_SERVING = "serving"

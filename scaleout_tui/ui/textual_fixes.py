@@ -1,4 +1,4 @@
-"""Two workarounds for Textual 8.2 that the hardening tests found; the app applies both.
+r"""Three workarounds for Textual 8.2 and Rich that the tests found; the app applies all three.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -19,12 +19,21 @@ lines of a widget long gone. Every run of a level builds a fresh play screen of 
 so each new run kept the previous runs' lines: about 6 MB more per run at 200×60
 (``bench/soak.py`` shows it across two runs). :func:`install` replaces it with the same pure
 function of the two colours, cached without the instance.
+
+**No-break spaces.** The game keeps a number and its unit together with a no-break space
+(``96\u00a0%\u00a0CPU``, see ``game/texts.py``), but Rich and Textual find line breaks with
+``\s``, which matches U+00A0 too: the debrief at 80 columns still read "96" at the end of one
+line and "% CPU" at the start of the next. :func:`install` gives both word splitters the same
+patterns with the no-break spaces (U+00A0, U+202F) counted as part of a word.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
+import rich._wrap
+import textual._wrap
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
@@ -74,8 +83,27 @@ def _inner_outer(base_background: Color, background: Color) -> tuple[TextualStyl
             TextualStyle(background=base_background))
 
 
+# ---- no-break spaces ------------------------------------------------------------------------------
+#: Whitespace a line may break at: any but the no-break spaces.
+_BREAKABLE = r"[^\S\u00a0\u202f]"
+#: A word's characters: anything else.
+_WORD = r"[\S\u00a0\u202f]"
+#: Rich's ``re_word`` (``\s*\S+\s*``) and Textual's ``re_chunk`` (``\S+\s*|\s+``), no-break aware.
+RICH_WORD = re.compile(f"{_BREAKABLE}*{_WORD}+{_BREAKABLE}*")
+TEXTUAL_CHUNK = re.compile(f"{_WORD}+{_BREAKABLE}*|{_BREAKABLE}+")
+
+
+def keep_no_break_spaces() -> None:
+    """Make Rich's and Textual's line breaking respect no-break spaces (their functions read
+    these module globals at each call)."""
+    rich._wrap.re_word = RICH_WORD
+    textual._wrap.re_chunk = TEXTUAL_CHUNK
+
+
 def install() -> None:
-    """Swap in the instance-free cache (once; harmless if Textual has changed the method)."""
+    """Swap in the instance-free cache (once; harmless if Textual has changed the method), and
+    keep no-break spaces unbroken."""
+    keep_no_break_spaces()
     current = StylesCache.__dict__.get("get_inner_outer")
     if hasattr(current, "cache_info"):  # Textual's own lru_cache-wrapped method
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[assignment,method-assign]

@@ -140,6 +140,30 @@ def test_two_knobs_may_not_drive_one_parameter() -> None:
         loads_level(text)
 
 
+@pytest.mark.parametrize(("lines", "field", "fragment"), [
+    ('label = "Web box size for the evening rush hour"', "knobs[0].label", "give the knob a short_label"),
+    ('label = "Web box size for the evening rush hour"\nshort_label = "Web box size for the evening"',
+     "knobs[0].short_label", "is 28 characters long"),
+    ('label = "Size"\nshort_label = "Box size"', "knobs[0].short_label", "shorter than the label"),
+])
+def test_a_knob_heading_must_fit_the_settings_panel_at_80_columns(lines: str, field: str,
+                                                                  fragment: str) -> None:
+    """Issue 14: a heading longer than the panel's 24 columns was cut ("Scale out at CPU %
+    (simple"); the loader asks for a short_label instead, and checks that one fits."""
+    with pytest.raises(LevelError) as info:
+        loads_level(MINIMAL.replace('label = "Size"', lines))
+    assert info.value.field == field
+    assert fragment in info.value.message
+
+
+def test_a_short_label_heads_the_panel_and_the_label_stays_the_long_form() -> None:
+    level = loads_level(MINIMAL.replace(
+        'label = "Size"', 'label = "Web box size for the evening rush hour"\nshort_label = "Web box size"'))
+    knob = level.knobs[0]
+    assert (knob.heading, knob.label) == ("Web box size", "Web box size for the evening rush hour")
+    assert loads_level(MINIMAL).knobs[0].heading == "Size"
+
+
 @pytest.mark.parametrize(("op", "target", "stretch", "ok"), [
     ("<=", 500, 250, True), ("<=", 500, 500, True), ("<=", 500, 501, False),
     (">=", 99, 99.9, True), (">=", 99, 98, False),

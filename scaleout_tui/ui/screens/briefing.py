@@ -126,7 +126,8 @@ class BriefingScreen(Screen[None]):
         self.query_one("#start", Button).focus()
         p = self.evening
         self.query_one("#preview-chart", SeriesChart).show(
-            (), [plan_series(p)], p.duration_s, guides=[capacity_guide(p)], whole=True)
+            (), [plan_series(p, with_unit=True)], p.duration_s, guides=[capacity_guide(p, with_unit=True)],
+            whole=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -47,7 +47,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
@@ -83,6 +83,7 @@ from scaleout_tui.ui.widgets.drill import FailureDrill
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
+from scaleout_tui.ui.widgets.overview import Overview
 from scaleout_tui.ui.widgets.policy import KNOB_KEYS, PolicyPanel, select_id
 from scaleout_tui.ui.widgets.preview import capacity_guide, plan_series, preview_lines
 from scaleout_tui.ui.widgets.scaling import ScalingHistory
@@ -111,6 +112,11 @@ class PlayScreen(Screen[None]):
         *[Binding(key, f"knob({i})", texts.KEY_KNOB.format(n=i + 1), show=False)
           for i, key in enumerate(KNOB_KEYS)],
         Binding("0", "reset_knobs", texts.KEY_RESET, show=False),
+        # The board above the charts scrolls on a short terminal; its rule says so (Overview).
+        # Priority: the settings panel around the focused drop-down would take them first. Only
+        # while the board overflows, and never from an open list (see check_action).
+        Binding("pagedown", "board(True)", texts.KEY_BOARD_DOWN, show=False, priority=True),
+        Binding("pageup", "board(False)", texts.KEY_BOARD_UP, show=False, priority=True),
     ]
 
     #: From 150 columns the topology and the gauges sit side by side and a CPU chart joins the
@@ -179,7 +185,7 @@ class PlayScreen(Screen[None]):
         yield ClockBar(id="clockbar")
         with Horizontal(id="play-body"):
             with Vertical(id="play-left"):
-                with Container(id="overview"):
+                with Overview(id="overview"):
                     with Vertical(id="topology-box", classes="panel") as topo:
                         topo.border_title = texts.PANEL_TOPOLOGY
                         yield TopologyView(id="topology")
@@ -395,7 +401,9 @@ class PlayScreen(Screen[None]):
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
         s = snap.series
         t = s.get("t", ())
-        marks = markers(snap.log)
+        # From the whole log: the snapshot keeps its last 200 entries, which a fleet of 40 booting
+        # boxes fills in two minutes, and a chart spans ten (its markers went missing).
+        marks = markers(self.session.sim.log)
         # Before the first second: the whole evening on the time axis, the plan and the capacity.
         ahead = self.evening() if snap.t <= 0.0 else None
         whole = ahead is not None
@@ -592,7 +600,17 @@ class PlayScreen(Screen[None]):
                     and self.can_change_knobs())
         if action == "reset_knobs":
             return self.can_change_knobs()
+        if action == "board":
+            # PgDn / PgUp scroll the board only while its rule says some of it is hidden; an open
+            # drop-down's list keeps them for its own pages.
+            return self.query_one(Overview).overflows() and not self._list_open()
         return True
+
+    def _list_open(self) -> bool:
+        """Whether the focus is in a drop-down whose list is open."""
+        widget = self.focused
+        chain = () if widget is None else (widget, *widget.ancestors)
+        return any(isinstance(w, Select) and w.expanded for w in chain)
 
     # ---- actions ------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
@@ -614,6 +632,11 @@ class PlayScreen(Screen[None]):
     def _refresh_if_attached(self) -> None:
         if self.is_attached and not self._ended:
             self.refresh_view(charts=())
+
+    def action_board(self, down: bool) -> None:
+        """Scroll the board (diagram and gauges) a page: PgDn / PgUp, wherever the focus is,
+        since the focus normally sits in a drop-down of the settings."""
+        self.query_one(Overview).page(down)
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):

@@ -109,6 +109,29 @@ def markers(log: Iterable[LogEntry]) -> tuple[Marker, ...]:
     return tuple(Marker(e.t, k) for e in log if (k := marker_of(e)) is not None)
 
 
+def stack_markers(marks: Sequence[Marker], start: float, end: float,
+                  columns: int) -> list[tuple[str, list[float], list[int]]]:
+    """For each kind of marker: its times and, for each, the row it goes on (0: the time axis).
+
+    Why: a crash and the balancer noticing it come seconds apart, in one column of a chart that
+    spans ten minutes; drawn on one row, the later glyph hid the earlier (level 3 showed "⊘" and
+    never the "✖" of the crash). Each kind present in a column gets its own row, in the order the
+    kinds first happened there; markers of one kind in one column share a row (one glyph says it).
+    """
+    span = max(end - start, 1e-9)
+    rows_of: dict[int, list[str]] = {}
+    out: dict[str, tuple[list[float], list[int]]] = {}
+    for m in marks:
+        col = min(int((m.t - start) / span * columns), max(columns - 1, 0))
+        kinds = rows_of.setdefault(col, [])
+        if m.kind not in kinds:
+            kinds.append(m.kind)
+        at, level = out.setdefault(m.kind, ([], []))
+        at.append(m.t)
+        level.append(kinds.index(m.kind))
+    return [(kind, at, level) for kind, (at, level) in out.items()]
+
+
 def marker_text(kind: str) -> Text:
     """A marker's glyph in its colour (the event log puts it before the event's sentence)."""
     glyph, style = MARKER_STYLES[kind]
@@ -301,12 +324,13 @@ class SeriesChart(PlotWidget, can_focus=False):
             row = ticks[-1] / max(rows, 1)
             ticks = sorted([v for v in ticks if v == 0 or abs(v - labelled[0]) >= 1.5 * row] + labelled)
         self.set_yticks(ticks)
-        # The events, on the bottom row of the plot (the time axis), each with its own glyph.
+        # The events, on the bottom row of the plot (the time axis), each with its own glyph;
+        # events of different kinds in one column stack upwards (see stack_markers).
         shown = tuple(m for m in marks if start <= m.t <= end)
-        for kind in dict.fromkeys(m.kind for m in shown):
+        row_value = ticks[-1] / max(rows, 1)
+        for kind, at, level in stack_markers(shown, start, end, columns):
             glyph, style = MARKER_STYLES[kind]
-            at = [m.t for m in shown if m.kind == kind]
-            self.scatter(at, [0.0] * len(at), marker=glyph, marker_style=style)
+            self.scatter(at, [lv * row_value for lv in level], marker=glyph, marker_style=style)
         self.drawn = (series, all_guides, shown)
         if self.title:
             self.border_title = legend(self.title, series, all_guides, shown, width - 2)

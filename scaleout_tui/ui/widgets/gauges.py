@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from scaleout_tui.engine.snapshot import Gauges, Totals
 from scaleout_tui.ui import fmt, texts
+from scaleout_tui.ui.widgets.autoheight import FitsContent
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +82,14 @@ def gauges_table(data: GaugeData) -> Table:
     return grid
 
 
-class GaugesView(Widget):
-    """Redraws only when the gauges or totals change."""
+class GaugesView(FitsContent):
+    """Redraws only when the gauges or totals change; lays out again when its height does (the
+    errors row wraps once it lists causes: the sandbox at 200×60 lost its "cost" row under it)."""
 
     data: reactive[GaugeData] = reactive(GaugeData())
+
+    def watch_data(self) -> None:
+        self.fit_height()
 
     def render(self) -> Table:
         return gauges_table(self.data)

@@ -55,6 +55,17 @@ def choice_label(knob: Knob, choice: str, catalog: Mapping[str, InstanceType]) -
     return choice_words(knob.param, choice)
 
 
+def knob_help(knob: Knob) -> str:
+    """The help line (and tooltip) of a setting. When the heading is the short label, the line
+    starts with the long one, so what the heading leaves out ("(simple, step)": which policies
+    read the setting) is one focus away, also at 80×24 where only the focused help shows."""
+    if knob.heading == knob.label:
+        return knob.help
+    if not knob.help:
+        return texts.KNOB_LONG_FORM.format(label=knob.label)
+    return texts.KNOB_LONG_FORM_HELP.format(label=knob.label, help=knob.help)
+
+
 def select_id(knob_id: str) -> str:
     return f"knob-{knob_id}"
 
@@ -114,18 +125,19 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                     id=select_id(knob.id),
                     classes="knob",
                 )
-                if knob.help:
-                    select.tooltip = knob.help
+                help_text = knob_help(knob)
+                if help_text:
+                    select.tooltip = help_text
                 yield select
-                if knob.help:
-                    yield Static(reflow(knob.help), classes="knob-help")
+                if help_text:
+                    yield Static(reflow(help_text), classes="knob-help")
         if self._injections:
             yield FailureDrill(self._injections, self._targets, help_text=self._drill_help, id="drill",
                                classes="knob-group")
 
     def _heading(self, knob: Knob, index: int) -> Text:
         key = KNOB_KEYS[index] if index < len(KNOB_KEYS) else None
-        return knob_heading(knob.label, key, focused=knob.id == self._focused,
+        return knob_heading(knob.heading, key, focused=knob.id == self._focused,
                             changed=self._values.get(knob.id, knob.default) != knob.default)
 
     def on_mount(self) -> None:

@@ -44,12 +44,17 @@ def preview_lines(p: Preview) -> list[Text]:
     return lines
 
 
-def plan_series(p: Preview) -> Series:
-    """The whole evening's offered traffic, drawn as dim dots under the live lines."""
-    return Series(p.rps, "grey62", "max", "·", texts.SERIES_PLAN, t=p.t)
+def plan_series(p: Preview, *, with_unit: bool = False) -> Series:
+    """The whole evening's offered traffic, drawn as dim dots under the live lines.
+
+    ``with_unit``: the legend names the unit ("planned requests/s"), as on the briefing, whose
+    chart is the only one there; the play screen's requests chart has it in its title."""
+    label = texts.SERIES_PLAN_UNIT if with_unit else texts.SERIES_PLAN
+    return Series(p.rps, "grey62", "max", "·", label, t=p.t)
 
 
-def capacity_guide(p: Preview) -> Guide:
-    """The chosen set-up's capacity as a labelled line."""
-    label = texts.SERIES_CAPACITY.format(rps=num(p.capacity_rps))
+def capacity_guide(p: Preview, *, with_unit: bool = False) -> Guide:
+    """The chosen set-up's capacity as a labelled line (``with_unit``: as for :func:`plan_series`)."""
+    template = texts.SERIES_CAPACITY_UNIT if with_unit else texts.SERIES_CAPACITY
+    label = template.format(rps=num(p.capacity_rps))
     return Guide(p.capacity_rps, "bright_blue", CAPACITY_GLYPH, label)

@@ -325,6 +325,8 @@ def fleet_row(box: BoxView, inner: int, name_w: int, name: str | None = None) ->
     return row
 
 
+#: The widest CPU figure of a fleet line, which a name must leave room for.
+PCT_WIDEST = "100%"
 #: The most lines a fleet card gives its boxes. An auto scaling group of 40 drew 40 lines and
 #: pushed the charts off an 80×24 screen; past this, the card keeps the boxes worth a look.
 FLEET_MAX_ROWS = 10
@@ -351,8 +353,9 @@ def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_R
     """Several boxes of one tier as one card with a line each: a fleet of ten must not
     push the charts off an 80×24 screen, and a line per box still shows which one is hot.
 
-    Squeezed below a name and its marks (the balancer's column, when the database column
-    needs the room), a line shows the box's number only: "2 ●" under the title "lb"."""
+    Squeezed below a name, its marks and a CPU figure (the balancer's column, when the database
+    column needs the room; the sandbox's web column at 80×24), a line shows the box's number
+    only: "2 ●" under the title "lb"."""
     inner = max(width - 2, 4)
     roles = sorted({b.role for b in boxes})
     titles = [f" {' / '.join(roles)} ×{len(boxes)} ", f" {'/'.join(roles)} ×{len(boxes)} ",
@@ -360,7 +363,9 @@ def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_R
     lines = [card_top(pick_title(titles, inner), inner)]
     marks_w = max(Text.assemble(state_mark(b), health_mark(b)).cell_len for b in boxes)
     names = [b.name for b in boxes]
-    if max(len(n) for n in names) + 1 + marks_w > inner:
+    # A full name that leaves no room for "100%" loses its role part ("web-1" → "1", the title
+    # says "web"): the sandbox's web card at 80×24 showed names and marks and no CPU at all.
+    if max(len(n) for n in names) + 1 + marks_w + len(PCT_WIDEST) > inner:
         names = [short_name(n) for n in names]
     name_w = max(len(n) for n in names)
     shown = fleet_shown(boxes, max_rows)

@@ -1,0 +1,210 @@
+"""Issue 14's layout leftovers, as Pilot tests at the minimum size (80×24) and a large one (200×60).
+
+Each test names the defect a newcomer met: rows below the fold with no way to them, a setting's
+heading cut, a box's CPU cropped, a number split from its unit, an id in the event log, a chart
+legend without its unit, an event marker hidden by another. Same conventions as ``test_pilot.py``:
+manual clock, a temporary ``SCALEOUT_HOME``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import Label, Static
+
+from scaleout_tui import texts as shared_texts
+from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.game import texts as game_texts
+from scaleout_tui.game.texts import describe
+from scaleout_tui.ui import texts
+from scaleout_tui.ui.app import make_app
+from scaleout_tui.ui.screens.briefing import BriefingScreen
+from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
+from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
+from scaleout_tui.ui.widgets.eventlog import EventLog
+from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
+from scaleout_tui.ui.widgets.overview import Overview
+from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.topology import TopologyView
+from tests.ui.conftest import (
+    LEVEL_2,
+    LEVEL_3,
+    LEVEL_8,
+    SIZES,
+    async_test,
+    open_level,
+    play_at,
+    solution_knobs,
+    two_level_game,
+    unlock_through,
+)
+from tests.ui.test_sandbox import open_sandbox
+
+
+def gauges_in_view(play: PlayScreen) -> bool:
+    """Whether every row of the "Live" panel is inside the board's visible part."""
+    board = play.query_one(Overview)
+    gauges = play.query_one(GaugesView)
+    top = board.scroll_offset.y
+    bottom = top + board.scrollable_content_region.height
+    return top <= gauges.virtual_region.y and gauges.virtual_region.bottom <= bottom
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_level_8s_live_rows_are_in_view_or_a_rule_says_how_to_reach_them(
+        home: Path, size: tuple[int, int]) -> None:
+    """At 80×24 the board of 40 boxes is taller than its rows: a rule under it says "more below"
+    and PgDn (the focus stays in the settings) brings the gauges into view; at 200×60 it fits."""
+    unlock_through(LEVEL_8)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
+        board = play.query_one(Overview)
+        if size == (200, 60):
+            assert not board.overflows() and not board.has_class("-overflow")
+            assert gauges_in_view(play)
+            return
+        assert board.overflows() and board.has_class("-overflow")
+        assert board.border_subtitle == texts.OVERVIEW_MORE_BELOW
+        assert not gauges_in_view(play)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert gauges_in_view(play)
+        assert board.border_subtitle == texts.OVERVIEW_MORE_ABOVE
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert board.scroll_y == 0 and board.border_subtitle == texts.OVERVIEW_MORE_BELOW
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_setting_heading_fits_and_the_focused_one_shows_its_long_label(
+        home: Path, size: tuple[int, int]) -> None:
+    """Level 8's headings ("Scale out at CPU %") fit the panel even with the focus marker and the
+    changed mark; the long label ("... (simple, step)") leads the focused setting's help line."""
+    unlock_through(LEVEL_8)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_level(pilot, LEVEL_8)
+        panel = play.query_one(PolicyPanel)
+        room = panel.scrollable_content_region.width
+        for i, knob in enumerate(play.level.knobs):
+            widest = (texts.KNOB_FOCUS_MARK + texts.KNOB_KEY.format(key="a") + knob.heading
+                      + texts.KNOB_CHANGED_MARK)
+            assert cell_len(widest) <= room, knob.id
+            heading = str(play.query_one(f"#label-{knob.id}", Label).render())
+            assert knob.heading in heading, (i, heading)
+        out_cpu = next(k for k in play.level.knobs if k.id == "out_cpu")
+        assert out_cpu.heading != out_cpu.label
+        play.open_knob("out_cpu")
+        await pilot.press("escape")  # close the list; the focus stays on the setting
+        await pilot.pause()
+        group = play.query_one("#label-out_cpu", Label).parent
+        assert group is not None
+        help_line = group.query_one(".knob-help", Static)
+        assert help_line.display and str(help_line.render()).startswith(out_cpu.label)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_sandboxs_web_card_shows_each_boxs_cpu(home: Path, size: tuple[int, int]) -> None:
+    """The sandbox's web card at 80×24 showed "web-1 ●✓" and no CPU: the names now give way."""
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_sandbox(pilot, "flash-crowd", 120.0)
+        drawing = str(play.query_one(TopologyView).render())
+        boxes = play.session.snapshot().boxes
+        assert drawing.count("%") >= len(boxes), drawing
+
+
+@pytest.mark.parametrize("width", [80 - 8, 200 - 8, *range(20, 60)])
+def test_a_number_and_its_unit_stay_on_one_line(width: int) -> None:
+    """The debrief read "96" at the end of a line and "% CPU" at the start of the next: the
+    sentence joins them with no-break spaces, and the app makes Rich's wrapping respect them."""
+    keep_no_break_spaces()
+    sentence = game_texts.DEBRIEF["cpu_saturated"].format(box="web-1", peak=96, secs=1276, queue=511,
+                                                          p95_ms=8887)
+    lines = [line.plain for line in Text(sentence).wrap(Console(width=width), width)]
+    for before, after in itertools.pairwise(lines):
+        assert not (re.search(r"\d\s*$", before) and re.match(r"(%|s\b|ms\b|CPU)", after)), lines
+    assert "96\u00a0%\u00a0CPU" in "".join(lines)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_event_log_says_the_new_layout_in_words(home: Path, size: tuple[int, int]) -> None:
+    """It said "Layout is now two-tier" (an id); now the words of the layout drop-down."""
+    unlock_through(LEVEL_2)
+    async with two_level_game().run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_2, 10.0)  # a change before the clock runs is free: no move
+        play.session.set_knob("layout", "two-tier")
+        play.advance(240.0)
+        await pilot.pause()
+        done = [e for e in play.session.sim.log if e.code == "migrate_done"]
+        assert done, "the move to two tiers did not finish"
+        words = shared_texts.CHOICE_LABELS[("layout", "two-tier")]
+        assert words in describe(done[-1]) and "two-tier" not in describe(done[-1])
+        shown = " ".join(str(log.render()).replace("\n", " ") for log in play.query(EventLog) if log.display)
+        assert words.split()[0] in shown
+
+
+def test_a_migration_entry_in_words() -> None:
+    entry = LogEntry(120.0, "migrate_done", "good", {"layout": "two-tier"})
+    assert describe(entry) == game_texts.EVENTS["migrate_done"].format(
+        layout=shared_texts.CHOICE_LABELS[("layout", "two-tier")])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_briefings_traffic_chart_names_its_unit(home: Path, size: tuple[int, int]) -> None:
+    async with two_level_game().run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BriefingScreen)
+        legend = pilot.app.screen.query_one("#preview-chart", SeriesChart).border_title
+        plain = legend.plain if isinstance(legend, Text) else str(legend)
+        assert "requests/s" in plain
+        assert texts.SERIES_PLAN_UNIT in plain
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_time_chart_marks_the_crash_and_its_detection(home: Path, size: tuple[int, int]) -> None:
+    """Level 3, 25 s after web-2 crashed: the crash (✖) and the balancer taking it out (⊘) came
+    seconds apart, one column; every chart on screen draws both, on rows of their own."""
+    unlock_through(LEVEL_3)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_3, 1175.0, solution_knobs(LEVEL_3))
+        charts = [c for c in play.query(SeriesChart) if c.display]
+        assert len(charts) == (3 if size == (200, 60) else 2)  # the CPU chart joins on a wide screen
+        for chart in charts:
+            kinds = {m.kind for m in chart.drawn[2]}
+            assert {"failure", "out_of_rotation"} <= kinds, (chart.id, kinds)
+
+
+def test_markers_in_one_column_stack_by_kind() -> None:
+    marks = [Marker(100.0, "failure"), Marker(101.0, "out_of_rotation"), Marker(102.0, "failure"),
+             Marker(500.0, "out_of_rotation")]
+    stacked = stack_markers(marks, 0.0, 600.0, 20)
+    rows = {kind: list(zip(at, level, strict=True)) for kind, at, level in stacked}
+    assert rows["failure"] == [(100.0, 0), (102.0, 0)]
+    assert rows["out_of_rotation"] == [(101.0, 1), (500.0, 0)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_live_panel_grows_when_the_errors_row_wraps(home: Path, size: tuple[int, int]) -> None:
+    """In the flash crowd the errors row lists its causes on two lines: the panel kept the height
+    it had at 00:00, and "cost" fell off it (seen in the sandbox at 200×60)."""
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_sandbox(pilot, "flash-crowd", 120.0)
+        gauges = play.query_one(GaugesView)
+        width = gauges.content_size.width
+        lines = Console(width=width).render_lines(gauges_table(gauges.data), pad=False)
+        assert any("cost" in "".join(s.text for s in line) for line in lines)
+        assert gauges.content_size.height >= len(lines)
