@@ -38,7 +38,7 @@ test:
 	exit $$rc
 
 # Everything but the tests marked slow (the SIGKILL save test, the queueing-theory statistics,
-# whole levels on seeds 2-3, large screenshots after long runs, the fuzzers and the UI's stress
+# every whole level but level 1 on seed 1, large screenshots after long runs, the fuzzers and the UI's stress
 # tests). CI runs them all (`make check`).
 test-fast:
 	$(PY) -m pytest -m "not slow" $(DURATIONS) $(PYTEST_ARGS)

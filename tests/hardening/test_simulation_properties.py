@@ -90,8 +90,8 @@ class Play:
 
 
 @st.composite
-def plays(draw: st.DrawFn) -> Play:
-    level_id = draw(st.sampled_from(LEVELS))
+def plays(draw: st.DrawFn, levels: tuple[str, ...] = LEVELS) -> Play:
+    level_id = draw(st.sampled_from(levels))
     level = _level(level_id)
     knob_commands = [(k.param, c) for k in level.knobs for c in k.choices]
     command = st.one_of(
@@ -233,18 +233,31 @@ def test_random_play_quick(play: Play) -> None:
     check_replay(play, checked=True)
 
 
-@pytest.mark.slow
-@_profile(FULL_INVARIANTS)
-@given(plays())
-def test_random_play_keeps_the_invariants(play: Play) -> None:
-    run(play)
+#: Each slow property runs as two shards, each on every other level, so the suite's two workers
+#: share them instead of one worker running a minute-long test alone at the end of the run.
+SHARDS = 2
 
 
 @pytest.mark.slow
-@_profile(FULL_REPLAY)
-@given(plays())
-def test_random_play_replays_to_the_same_digest(play: Play) -> None:
-    check_replay(play)
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_random_play_keeps_the_invariants(shard: int) -> None:
+    @_profile(FULL_INVARIANTS // SHARDS)
+    @given(plays(LEVELS[shard::SHARDS]))
+    def check(play: Play) -> None:
+        run(play)
+
+    check()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_random_play_replays_to_the_same_digest(shard: int) -> None:
+    @_profile(FULL_REPLAY // SHARDS)
+    @given(plays(LEVELS[shard::SHARDS]))
+    def check(play: Play) -> None:
+        check_replay(play)
+
+    check()
 
 
 def test_the_checks_catch_what_they_claim() -> None:
