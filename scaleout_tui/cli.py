@@ -20,6 +20,7 @@ appear only in ``--json``, in level files, and beside the words where a player m
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -94,7 +95,11 @@ def _knob_setting(text: str) -> tuple[str, str]:
     return knob.strip(), value.strip()
 
 
+@functools.cache
 def _parser() -> argparse.ArgumentParser:
+    """The command line's parser, built once per process: building it costs about 7 ms (argparse
+    looks up a gettext catalog on disk for each of its own words), which every ``main()`` call paid
+    again, and parsing never changes it."""
     parser = argparse.ArgumentParser(prog="scaleout", description=texts.PROG_DESCRIPTION)
     parser.add_argument("--version", action="version", help=texts.HELP_VERSION,
                         version=texts.VERSION.format(version=scaleout_tui.__version__))
