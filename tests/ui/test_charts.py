@@ -4,12 +4,14 @@ with a setting while paused."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.cells import cell_len
 from textual.widgets import Select
 
 from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.widgets.charts import (
@@ -24,9 +26,10 @@ from scaleout_tui.ui.widgets.charts import (
     legend,
     marker_of,
     markers,
+    tick_spacing,
 )
 from scaleout_tui.ui.widgets.eventlog import EventLog, entry_text
-from tests.ui.conftest import LEVEL_3, async_test, open_level, play_at, solution_knobs, unlock_through
+from tests.ui.conftest import LEVEL_3, LEVEL_8, async_test, open_level, play_at, solution_knobs, unlock_through
 
 
 def test_the_time_axis_reads_mm_ss() -> None:
@@ -134,3 +137,30 @@ def test_the_preview_counts_boxes_in_words_and_prices_the_whole_set_up() -> None
         "Cost of the evening: ≈$0.048 (1 box at $0.096/h in all, for 0.5 h)"
     assert cost_line("03-load-balancer") == \
         "Cost of the evening: ≈$0.53 (5 boxes at $1.06/h in all, for 0.5 h)"
+
+
+def test_hour_long_axes_leave_room_between_their_labels() -> None:
+    """An h:mm:ss label is 7 cells and the last is pushed against the frame: at every width the
+    gap from the second-to-last label (centred on its tick) to the last one stays at least 2 cells.
+    With the 7 cells per label that fit mm:ss, "55:00" and "1:00:00" ran together at 120 columns."""
+    for cells in range(30, 200):
+        ticks = clock_ticks(0.0, 3600.0, cells // tick_spacing(3600.0))
+        assert ticks[-1] == 3600.0
+        second_last_right = ticks[-2] / 3600.0 * cells + cell_len(clock(ticks[-2])) / 2
+        assert cells - cell_len(clock(3600.0)) - second_last_right >= 2, cells
+    assert tick_spacing(1800.0) == 7  # runs under an hour keep their mm:ss spacing
+
+
+@async_test
+async def test_the_briefing_of_an_hour_long_level_shows_every_axis_label_apart(home: Path) -> None:
+    from tests.ui.test_terminal_hardening import render
+
+    unlock_through(LEVEL_8)
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("home", *["down"] * app.content.ordered_ids.index(LEVEL_8), "enter")
+        await pilot.pause()
+        axis = next(line for line in render(app).text.splitlines() if "00:00" in line and "1:00:00" in line)
+        labels = re.sub(r"\x1b\[[0-9;]*H", "", axis).split()  # (the render's cursor moves)
+        assert labels[0] == "00:00" and labels[-1] == "1:00:00", axis
+        assert all(re.fullmatch(r"(1:)?[0-5]0:00", label) for label in labels), axis

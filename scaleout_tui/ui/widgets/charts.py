@@ -167,6 +167,15 @@ def clock_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     return [m * 60.0 for m in minute_ticks(start / 60.0, end / 60.0, max_ticks)]
 
 
+def tick_spacing(end: float) -> int:
+    """Cells per time-axis label: a mm:ss label takes 5 cells and keeps two between it and the
+    next. An h:mm:ss label (a run of an hour or more) takes 7, and the last one is pushed left
+    against the frame rather than centred on its tick, so it needs two more ("55:001:00:00" ran
+    together at 120 columns)."""
+    label = cell_len(clock(end))
+    return 7 if label <= 5 else label + 4
+
+
 class ClockFormatter(AxisFormatter):
     """The time axis in seconds, labelled mm:ss (h:mm:ss past an hour)."""
 
@@ -292,8 +301,7 @@ class SeriesChart(PlotWidget, can_focus=False):
         start = max(0.0, (t[-1] if t else 0.0) - window) if duration_s > window else 0.0
         end = start + window if duration_s > 0 else 1.0
         self.set_xlimits(start, end)
-        # A mm:ss label takes 5 cells; keep two cells between labels.
-        self.set_xticks(clock_ticks(start, end, (width - self.margin_left - 2) // 7))
+        self.set_xticks(clock_ticks(start, end, (width - self.margin_left - 2) // tick_spacing(end)))
         # Braille gives two dots per cell across the plot area (the width minus the margin).
         columns = max(width - self.margin_left - 2, 2)
         top = 0.0
