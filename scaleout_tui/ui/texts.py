@@ -71,7 +71,7 @@ SCALING_ROW = "{t}  {old:>2} → {new:<2}  "
 SCALING_LAST = "Last scaling {t}: {old} → {new} "
 PANEL_POLICY = "Policy"
 #: The panel's title once a setting differs from the level's start (in a game, and in a replay).
-PANEL_POLICY_CHANGED = "Policy · * changed, 0 resets"
+PANEL_POLICY_CHANGED = "Policy · * changed · [0] reset"
 PANEL_POLICY_CHANGED_REPLAY = "Policy · * changed"
 PANEL_OBJECTIVES = "Objectives so far"
 PANEL_LOG = "Event log"
