@@ -207,11 +207,14 @@ class DataPlane:
             # a cold app's multiplier is read at the tick's start: piecewise constant per tick
             cold = np.array([b.cold_multiplier(self.clock) for b in bs])
             self._cold = bool((cold != 1.0).any())
+            colocated = np.array([b.role == "app+db" for b in bs])
+            speed = np.array([b.itype.speed for b in bs])
+            slow = np.array([b.slow_factor for b in bs]) * cold
             self._t = Tables(
                 accepting=accepting,
-                colocated=np.array([b.role == "app+db" for b in bs]),
-                speed=np.array([b.itype.speed for b in bs]),
-                slow=np.array([b.slow_factor for b in bs]) * cold,
+                colocated=colocated,
+                speed=speed,
+                slow=slow,
                 fault=faults,
                 # powered: its cores work (a stopping box still finishes what it holds)
                 powered=np.array([b.state in ("running", "stopping") for b in bs]),
@@ -220,6 +223,8 @@ class DataPlane:
                 all_well=bool(accepting.all() and not faults.any() and self.port_ok),
                 price_billed=sum(b.itype.price_per_hour for b in bs if b.billed),
                 working=sum(1 for b in bs if b.billed and b.role != "lb"),
+                any_colocated=bool(colocated.any()),
+                unit_speed=bool((speed == 1.0).all() and (slow == 1.0).all()),
             )
         return self._t
 
@@ -331,19 +336,38 @@ class DataPlane:
             live &= ~hung
         for gate in self.gates:
             gate.admit(batch)
-        colocated = tb.colocated[bx]
-        db_here = colocated | (self.db_box is None)
-        demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s)
-        demand = demand * tb.slow[bx] / tb.speed[bx]
-        acc = np.flatnonzero(live)
+        # The two shortcuts below skip arithmetic whose result is known exactly (x * 1.0 / 1.0 is
+        # x in IEEE 754, and a where() on all-False is a copy), so results stay bit-identical;
+        # they are worth about 5 % of a tick at 10k req/s (bench/fastforward.py).
+        if tb.any_colocated:
+            colocated = tb.colocated[bx]
+            db_here = colocated | (self.db_box is None)
+            demand = np.where(colocated, arr.app_s + arr.db_s * self.colocation_penalty, arr.app_s)
+        else:
+            db_here = np.full(n, self.db_box is None)
+            demand = arr.app_s
+        if not tb.unit_speed:
+            demand = demand * tb.slow[bx] / tb.speed[bx]
+        everyone = bool(live.all())
+        acc = np.arange(n) if everyone else np.flatnonzero(live)
         if acc.size:
-            served = self.bank.offer(arr.t[acc], box[acc], demand[acc])
-            got = acc[served.accepted]
-            cause[acc[~served.accepted]] = CAUSE["queue_full"]
-            fin = served.finish[served.accepted]
+            if everyone:  # no gathers: the queues read these arrays and never write them
+                served = self.bank.offer(arr.t, box, demand)
+            else:
+                served = self.bank.offer(arr.t[acc], box[acc], demand[acc])
+            if served.accepted.all():
+                got = acc
+                fin = served.finish
+            else:
+                got = acc[served.accepted]
+                cause[acc[~served.accepted]] = CAUSE["queue_full"]
+                fin = served.finish[served.accepted]
             if batch.extra is not None:
                 fin = fin + batch.extra[got]
-            added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
+            if got is acc and everyone:
+                added += np.bincount(box, weights=demand, minlength=self.bank.n)
+            else:
+                added += np.bincount(box[got], weights=demand[got], minlength=self.bank.n)
             for gate in self.gates:
                 gate.served(batch, got)
             if self.stage_box == [None] * len(STAGES):  # one stage (levels 1-3): answered here

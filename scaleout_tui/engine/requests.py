@@ -132,6 +132,10 @@ class Tables:
     all_well: bool     # every box accepting, no app faults: the common case, skips checks
     price_billed: float  # $/h of the boxes billed now
     working: int       # billed boxes that are not balancer nodes
+    #: no box runs app and database together: a request's demand is its app time alone
+    any_colocated: bool = True
+    #: every box at speed 1 and slowdown 1: demand * slow / speed is demand itself, exactly
+    unit_speed: bool = False
 
 
 

@@ -29,7 +29,15 @@ from scaleout_tui.ui.widgets.charts import (
     tick_spacing,
 )
 from scaleout_tui.ui.widgets.eventlog import EventLog, entry_text
-from tests.ui.conftest import LEVEL_3, LEVEL_8, async_test, open_level, play_at, solution_knobs, unlock_through
+from tests.ui.conftest import (
+    LEVEL_3,
+    LEVEL_8,
+    async_test,
+    open_level,
+    play_at,
+    solution_knobs,
+    unlock_through,
+)
 
 
 def test_the_time_axis_reads_mm_ss() -> None:
