@@ -205,6 +205,8 @@ SPEED_NAMES: tuple[str, ...] = ("1×", "10×", "60×", "max")
 
 OBJ_ON_TRACK = "✓"
 OBJ_OFF_TRACK = "✗"
+#: a line of the objectives panel's tooltip: a short name and the long label it stands for
+OBJ_LONG_NAME = "{short}: {label}"
 
 KNOB_INSTANCE = "{name} {vcpus} vCPU ${price:.3f}/h"
 KNOB_REFUSED = "Not changed: {reason}"

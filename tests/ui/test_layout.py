@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from scaleout_tui import texts as shared_texts
 from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.game import texts as game_texts
+from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.game.texts import describe
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import make_app
@@ -30,10 +31,12 @@ from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
 from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
+from scaleout_tui.ui.widgets.objectives import ObjectivesView, objectives_table
 from scaleout_tui.ui.widgets.overview import Overview
 from scaleout_tui.ui.widgets.policy import PolicyPanel
 from scaleout_tui.ui.widgets.topology import TopologyView
 from tests.ui.conftest import (
+    LEVEL_1,
     LEVEL_2,
     LEVEL_3,
     LEVEL_8,
@@ -208,3 +211,47 @@ async def test_the_live_panel_grows_when_the_errors_row_wraps(home: Path, size: 
         lines = Console(width=width).render_lines(gauges_table(gauges.data), pad=False)
         assert any("cost" in "".join(s.text for s in line) for line in lines)
         assert gauges.content_size.height >= len(lines)
+
+
+def objectives_lines(play: PlayScreen) -> list[str]:
+    """The objectives panel's rows as drawn at its width."""
+    view = play.query_one(ObjectivesView)
+    width = view.content_size.width
+    table = objectives_table(view.objectives, width)
+    return ["".join(s.text for s in line) for line in Console(width=width).render_lines(table, pad=False)]
+
+
+@pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_3, LEVEL_8])
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_objective_is_named_whole_and_its_long_label_is_in_the_tooltip(
+        home: Path, size: tuple[int, int], level_id: str) -> None:
+    """At 80×24 the panel read "Seconds out of …" and "Cost of the eve…": it now names each
+    objective by its short label where the long one does not fit (never an ellipsis), a wide
+    screen keeps the long one where it fits, and the tooltip pairs each short name with it."""
+    unlock_through(level_id)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, level_id, 60.0, solution_knobs(level_id))
+        lines = objectives_lines(play)
+        assert not any("…" in line for line in lines), lines
+        objectives = play.query_one(ObjectivesView).objectives
+        for o in objectives:
+            assert any(o.heading in line or o.label in line for line in lines), (o.label, lines)
+        tooltip = str(play.query_one(ObjectivesView).tooltip)
+        assert all(o.label in tooltip for o in objectives if o.short_label), tooltip
+        if size == (80, 24):
+            assert all(any(o.heading in line for line in lines) for o in objectives), lines
+        elif level_id == LEVEL_1:
+            assert any("Cost of the evening" in line for line in lines), lines
+
+
+def test_an_objectives_name_wraps_rather_than_loses_its_end_beside_wide_numbers() -> None:
+    """A failing run's "7,899 ms" and "23.64 %" leave "Failed requests" 14 columns at 80×24: the
+    name takes a second line instead of reading "Failed reques…"."""
+    rows = (ObjectiveResult("p95", "p95 latency", "latency_p95_ms", "<=", 300, None, 7899.0, False, False),
+            ObjectiveResult("errors", "Failed requests", "error_rate_pct", "<=", 1.0, None, 23.64, False,
+                            False))
+    lines = ["".join(s.text for s in line) for line in
+             Console(width=34).render_lines(objectives_table(rows, 34), pad=False)]
+    assert not any("…" in line for line in lines), lines
+    assert "Failed" in lines[1] and "requests" in lines[2], lines
