@@ -506,10 +506,14 @@ CHART_CPU = "CPU"
 CHART_CAPACITY = "Web boxes"
 SERIES_P95 = "p95 ms"
 SERIES_TARGET = "target {value} ms"
+#: where "target 300 ms" does not fit the legend (80×24): the axis labels the line with its number
+SERIES_TARGET_SHORT = "target"
 SERIES_IN = "offered"
 SERIES_OUT = "served"
 SERIES_PLAN = "plan"
 SERIES_CAPACITY = "carries ≈{rps}/s (est.)"
+#: where that does not fit the legend; the event log's preamble says it in full
+SERIES_CAPACITY_SHORT = "max ≈{rps}/s"
 #: The same on the briefing, whose chart has no title with the unit (issue 14).
 SERIES_PLAN_UNIT = "planned requests/s"
 SERIES_CAPACITY_UNIT = "carries ≈{rps} requests/s (est.)"

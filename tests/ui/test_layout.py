@@ -255,3 +255,24 @@ def test_an_objectives_name_wraps_rather_than_loses_its_end_beside_wide_numbers(
              Console(width=34).render_lines(objectives_table(rows, 34), pad=False)]
     assert not any("…" in line for line in lines), lines
     assert "Failed" in lines[1] and "requests" in lines[2], lines
+
+
+@pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_8])
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_chart_legend_fits_its_rule_and_names_the_target(
+        home: Path, size: tuple[int, int], level_id: str) -> None:
+    """At 80×24 the latency chart's rule read "⠒ p95 ms  ─ target …" and the requests chart's
+    "· plan  ⠒ offered  …": each legend now fits its chart, the target named in words, before
+    the clock starts (the plan and the capacity line) and while it runs."""
+    unlock_through(level_id)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_level(pilot, level_id)
+        for seconds in (0.0, 60.0):
+            play.advance(seconds)
+            await pilot.pause()
+            for chart in (c for c in play.query(SeriesChart) if c.display):
+                plain = Text.from_markup(str(chart.border_title)).plain
+                assert "…" not in plain and cell_len(plain) <= chart.size.width - 2, (chart.id, plain)
+            latency = play.query_one("#chart-latency", SeriesChart).border_title
+            assert "─ target" in Text.from_markup(str(latency)).plain

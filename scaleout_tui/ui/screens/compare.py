@@ -182,7 +182,8 @@ class CompareScreen(ScrubControls):
             reference = goal if key == "p95_ms" else None
             ceiling = 100.0 if key == "cpu_max_pct" else None
             self.query_one(f"#{chart_id}", SeriesChart).show(
-                t, lines, sa.duration, reference, ceiling, reference_label=target if reference else "")
+                t, lines, sa.duration, reference, ceiling, reference_label=target if reference else "",
+                reference_short=texts.SERIES_TARGET_SHORT)
         self.query_one("#compare-objectives", Static).update(
             objectives_table(self.a.session.result().objectives, self.b.session.result().objectives))
         box = self.query_one("#compare-commands", Static)
