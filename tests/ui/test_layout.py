@@ -20,14 +20,16 @@ from textual.widgets import Label, Static
 
 from scaleout_tui import texts as shared_texts
 from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.engine.snapshot import BoxView
 from scaleout_tui.game import texts as game_texts
 from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.game.texts import describe
-from scaleout_tui.ui import texts
+from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
+from scaleout_tui.ui.widgets import database
 from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
@@ -39,6 +41,7 @@ from tests.ui.conftest import (
     LEVEL_1,
     LEVEL_2,
     LEVEL_3,
+    LEVEL_6,
     LEVEL_8,
     SIZES,
     async_test,
@@ -276,3 +279,33 @@ async def test_every_chart_legend_fits_its_rule_and_names_the_target(
                 assert "…" not in plain and cell_len(plain) <= chart.size.width - 2, (chart.id, plain)
             latency = play.query_one("#chart-latency", SeriesChart).border_title
             assert "─ target" in Text.from_markup(str(latency)).plain
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_level_6s_database_card_shows_each_replicas_lag(home: Path, size: tuple[int, int]) -> None:
+    """At 80×24 the card read "replica-1 …": squeezed to an equal share of a board with a scroll
+    bar, each line lost its state and lag. The other cards now give way first."""
+    unlock_through(LEVEL_6)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_6, 120.0, {"replicas": "2", "reads": "read_your_writes"})
+        drawing = str(play.query_one(TopologyView).render())
+        assert "…" not in drawing, drawing
+        replicas = [b for b in play.session.snapshot().boxes if b.role == "replica"]
+        assert len(replicas) == 2
+        for box in replicas:
+            line = next(line for line in drawing.splitlines() if box.name in line)
+            assert fmt.lag_short(box.lag_ms) in line, line
+
+
+@pytest.mark.parametrize("inner", range(4, 22))
+def test_a_narrow_database_card_keeps_each_boxs_state_and_lag(inner: int) -> None:
+    """Narrower still (a smaller board): the names give way before the state mark and the lag."""
+    boxes = [BoxView("db-1", "db", "m5.large", 2, "running", 0.0, 30.0, 0, 1, 0.1),
+             BoxView("replica-1", "replica", "m5.large", 2, "running", 0.0, 30.0, 0, 1, 0.1, lag_ms=48.0),
+             BoxView("replica-2", "replica", "m5.large", 2, "crashed", 0.0, 0.0, 0, 0, 0.1, lag_ms=0.0)]
+    lines = [line.plain for line in database.db_card(boxes, inner + 2)]
+    assert all(cell_len(line) == inner + 2 for line in lines), lines
+    if inner >= database.Form(0, False, cpu=False).width:
+        assert not any("…" in line for line in lines[1:]), lines
+        assert "48ms" in lines[3] and "–" in lines[2], lines
