@@ -27,6 +27,8 @@ from scaleout_tui.game.texts import describe
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
+from scaleout_tui.ui.screens.debrief import DebriefScreen
+from scaleout_tui.ui.screens.debrief import objectives_table as debrief_objectives
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
 from scaleout_tui.ui.widgets import database
@@ -309,3 +311,26 @@ def test_a_narrow_database_card_keeps_each_boxs_state_and_lag(inner: int) -> Non
     if inner >= database.Form(0, False, cpu=False).width:
         assert not any("…" in line for line in lines[1:]), lines
         assert "48ms" in lines[3] and "–" in lines[2], lines
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_debriefs_verdicts_fit_and_the_star_is_explained(home: Path, size: tuple[int, int]) -> None:
+    """Level 1 lost with its cost's stretch target met: the verdict "met ★ stretch met" ran into
+    the scroll bar at 80×24. A row now says "met ★", whole, and one line under the table says
+    what the star means."""
+    async with two_level_game().run_test(size=size) as pilot:
+        play = await open_level(pilot)
+        play.advance(play.level.duration_s)
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        width = screen.query_one("#debrief-objectives", Static).content_size.width
+        drawn = Console(width=width).render_lines(debrief_objectives(screen.result), pad=False)
+        lines = ["".join(s.text for s in line).rstrip() for line in drawn]
+        verdict = f"{texts.DEBRIEF_MET} {texts.DEBRIEF_STRETCH}"
+        cost = next(line for line in lines if "Cost of the evening" in line)
+        assert cost.endswith(verdict), lines
+        assert all(cell_len(line) <= width for line in lines), lines
+        assert any(line.startswith(texts.DEBRIEF_STRETCH) and texts.DEBRIEF_STRETCH_LEGEND in line
+                   for line in lines), lines
