@@ -23,7 +23,7 @@ from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.engine.snapshot import BoxView
 from scaleout_tui.game import texts as game_texts
 from scaleout_tui.game.session import ObjectiveResult
-from scaleout_tui.game.texts import describe
+from scaleout_tui.game.texts import clock, describe
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
@@ -38,6 +38,7 @@ from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
 from scaleout_tui.ui.widgets.objectives import ObjectivesView, objectives_table
 from scaleout_tui.ui.widgets.overview import Overview
 from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import TopologyView
 from tests.ui.conftest import (
     LEVEL_1,
@@ -334,3 +335,28 @@ async def test_the_debriefs_verdicts_fit_and_the_star_is_explained(home: Path, s
         assert all(cell_len(line) <= width for line in lines), lines
         assert any(line.startswith(texts.DEBRIEF_STRETCH) and texts.DEBRIEF_STRETCH_LEGEND in line
                    for line in lines), lines
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_level_8s_scaling_history_has_its_rows_under_the_long_settings(
+        home: Path, size: tuple[int, int]) -> None:
+    """At 200×60 level 8's settings and their help lines, capped at the whole right column, left
+    the scaling history its title row at the bottom of the screen; the settings now take what
+    the objectives and the history leave, and scroll. At 80×24 the history is its one line."""
+    unlock_through(LEVEL_8)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_8, 960.0, solution_knobs(LEVEL_8))
+        changes = play.session.snapshot().scaling
+        assert changes, "no scaling change by 16:00"
+        history = play.query_one(ScalingHistory)
+        region = history.region
+        assert region.height > 0 and region.bottom <= play.query_one("#play-right").region.bottom
+        drawn = str(history.render())
+        assert clock(changes[-1].t) in drawn, drawn
+        if size == (200, 60):
+            # its title rule, the header and every change so far
+            assert region.height == 2 + len(changes), region
+            assert len(drawn.splitlines()) == 1 + len(changes), drawn
+            policy = play.query_one(PolicyPanel)
+            assert policy.region.bottom <= play.query_one(ObjectivesView).region.y

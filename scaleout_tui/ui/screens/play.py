@@ -210,7 +210,8 @@ class PlayScreen(Screen[None]):
                 wide_log = EventLog(id="log-wide", classes="panel")
                 wide_log.border_title = texts.PANEL_LOG
                 yield wide_log
-            with Vertical(id="play-right"):
+            # "-asg": the scaling history needs its rows too (see scaleout.tcss)
+            with Vertical(id="play-right", classes="-asg" if self.has_group else ""):
                 drill_help = (texts.DRILL_HELP_DATABASE if failures.is_database_level(self.level)
                               else texts.DRILL_HELP)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
