@@ -365,6 +365,18 @@ before the clock starts is free.
 The settings' keys are the letters in panel order, skipping c i p q r t u (kept for other
 commands and for habit); after z come the same letters with Shift (A, B, D …). Retry and
 restart keep the settings you chose; 0, or "Reset settings" in the palette, puts them back.
+
+## After a run: the debrief
+
+Each objective against its target, "met ★" where the stretch target was met too, then what
+happened and why, in the run's own numbers.
+
+| key | what it does |
+|---|---|
+| r | try the level again, keeping your settings |
+| n | the next level (after a win) |
+| w | watch a winning run beside yours: offered after two losses of a level not yet won |
+| m | back to the map (Esc too) |
 """
 
 # ---- footer and command palette -----------------------------------------------------------------

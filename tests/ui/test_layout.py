@@ -29,6 +29,7 @@ from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.debrief import objectives_table as debrief_objectives
+from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
 from scaleout_tui.ui.widgets import database
@@ -55,6 +56,7 @@ from tests.ui.conftest import (
     unlock_through,
 )
 from tests.ui.test_sandbox import open_sandbox
+from tests.ui.test_terminal_hardening import render
 
 
 def gauges_in_view(play: PlayScreen) -> bool:
@@ -360,3 +362,22 @@ async def test_level_8s_scaling_history_has_its_rows_under_the_long_settings(
             assert len(drawn.splitlines()) == 1 + len(changes), drawn
             policy = play.query_one(PolicyPanel)
             assert policy.region.bottom <= play.query_one(ObjectivesView).region.y
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_help_names_the_debriefs_keys_and_its_watch_key_is_reachable(
+        home: Path, size: tuple[int, int]) -> None:
+    """F1 listed the play screen's keys only: the debrief's w ("watch a winning run", offered
+    after two losses) was nowhere. It has its own table now, at the end of the help, which the
+    help scrolls to (End) at either size."""
+    async with two_level_game().run_test(size=size) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("end")
+        await pilot.pause()
+        shown = render(pilot.app).text
+        assert re.search(r"\bw\b.*watch a winning run beside yours", shown), shown
+        # the row wraps inside its cell, after "two" at 80 columns
+        assert "offered after two" in shown and "losses of a level not yet" in shown, shown
