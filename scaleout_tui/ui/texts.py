@@ -440,6 +440,8 @@ MAP_SANDBOX_STATUS = "free play"
 SPEED_PAUSED = "paused"
 REC_NOT_RECORDING = "This run is not being recorded: {reason}"
 REPLAY_CLOCK = "Replay · {order}. {title} · {file}"
+#: the debrief's winning run shown alone (no file: it is made in memory from the level)
+REPLAY_WINNING_CLOCK = "Winning run · {order}. {title}"
 REPLAY_SEEKING = "⏩ to {t}"
 REPLAY_END = "■ end of recording"
 REPLAY_AT_END = "The recording ends here ({result}). Press t to take over and play on, or ←/Home to go back."
