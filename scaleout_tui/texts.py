@@ -158,7 +158,10 @@ DANGLING_BOX = "{got!r} names no box of this level; a target is one of: {what}"
 KNOB_TWICE = "{param} is already set by knob {other!r}"
 LABEL_NEEDS_SHORT = "is {n} characters long: the settings panel shows {max} at 80 columns, so give the " \
                     "knob a short_label of at most {max} (the label stays its long form)"
-SHORT_LABEL_TOO_LONG = "is {n} characters long; the settings panel shows {max} at 80 columns"
+OBJECTIVE_LABEL_NEEDS_SHORT = "is {n} characters long: the objectives panel shows {max} at 80 columns, " \
+                              "so give the objective a short_label of at most {max} " \
+                              "(the label stays its long form)"
+SHORT_LABEL_TOO_LONG = "is {n} characters long; the panel shows {max} at 80 columns"
 SHORT_LABEL_NOT_SHORTER = "must be shorter than the label (otherwise leave it out)"
 KNOB_DEFAULT_MISMATCH = "default {got!r} differs from the start setup ({field} = {start}); " \
                         "the level would start on a different setup than it says"

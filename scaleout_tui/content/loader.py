@@ -37,6 +37,7 @@ from scaleout_tui.content.schema import (
     KNOB_TYPES,
     LAYOUTS,
     METRICS,
+    OBJECTIVE_LABEL_MAX,
     OPS,
     SESSION_STORES,
     Knob,
@@ -401,14 +402,22 @@ def _knob_problems(level: Level, catalog: Mapping[str, InstanceType]) -> Iterato
 def _heading_problems(k: Knob, i: int) -> Iterator[tuple[FieldPath, str]]:
     """The panel's heading must fit its column at 80×24 (a cut label left players guessing): a
     long ``label`` needs a ``short_label``, which must fit and be shorter than the label."""
-    if k.short_label is not None:
-        if len(k.short_label) > HEADING_MAX:
-            yield ("knobs", i, "short_label"), texts.SHORT_LABEL_TOO_LONG.format(
-                n=len(k.short_label), max=HEADING_MAX)
-        elif len(k.short_label) >= len(k.label):
-            yield ("knobs", i, "short_label"), texts.SHORT_LABEL_NOT_SHORTER
-    elif len(k.label) > HEADING_MAX:
-        yield ("knobs", i, "label"), texts.LABEL_NEEDS_SHORT.format(n=len(k.label), max=HEADING_MAX)
+    yield from _short_label_problems(("knobs", i), k.label, k.short_label, HEADING_MAX,
+                                     texts.LABEL_NEEDS_SHORT)
+
+
+def _short_label_problems(where: FieldPath, label: str, short_label: str | None, room: int,
+                          needs_short: str) -> Iterator[tuple[FieldPath, str]]:
+    """One rule for every name a narrow panel shows (a knob's heading, an objective's name): the
+    name shown must fit ``room``; a ``short_label`` must also be shorter than the ``label`` it
+    stands for (else it only hides the long form)."""
+    if short_label is not None:
+        if len(short_label) > room:
+            yield (*where, "short_label"), texts.SHORT_LABEL_TOO_LONG.format(n=len(short_label), max=room)
+        elif len(short_label) >= len(label):
+            yield (*where, "short_label"), texts.SHORT_LABEL_NOT_SHORTER
+    elif len(label) > room:
+        yield (*where, "label"), needs_short.format(n=len(label), max=room)
 
 
 def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:
@@ -529,6 +538,8 @@ def _objective_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         if o.id in ids:
             yield ("objectives", i, "id"), texts.DUPLICATE.format(got=o.id, first=f"objectives[{ids[o.id]}]")
         ids.setdefault(o.id, i)
+        yield from _short_label_problems(("objectives", i), o.label, o.short_label, OBJECTIVE_LABEL_MAX,
+                                         texts.OBJECTIVE_LABEL_NEEDS_SHORT)
         if o.metric not in METRICS:
             yield ("objectives", i, "metric"), _one_of(o.metric, METRICS)
         if o.op not in OPS:

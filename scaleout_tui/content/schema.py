@@ -84,6 +84,10 @@ MAX_DURATION_S: Final = 86_400.0
 #: The longest knob heading the settings panel shows uncut at 80×24: its 32 columns less the focus
 #: marker, the key ("[a] ") and the changed mark (" *").
 HEADING_MAX: Final = 24
+#: The longest objective name the play screen's objectives panel shows uncut at 80×24: its 34
+#: columns less the mark, the gaps and a value and a target of common width ("10.97 %",
+#: "≤ 1.00 %"). Wider numbers (a failing "2,119 ms") wrap the name rather than cut it.
+OBJECTIVE_LABEL_MAX: Final = 15
 
 # Patterns double as keys for friendlier messages in ``decode`` (see ``PATTERN_MESSAGES`` there).
 LEVEL_ID_PATTERN: Final = r"^[0-9]{2}-[a-z0-9-]+$"
@@ -390,6 +394,16 @@ class Objective(_Strict, frozen=True):
     op: str
     target: Threshold
     stretch: Threshold | None = None
+    #: The name in the play screen's objectives panel (and the compare screen's table), which at
+    #: 80 columns has room for :data:`OBJECTIVE_LABEL_MAX` characters beside the numbers;
+    #: ``label`` stays the long form (briefing, debrief, the panel's tooltip). Required by the
+    #: loader when ``label`` is longer than that.
+    short_label: Text | None = None
+
+    @property
+    def heading(self) -> str:
+        """What the objectives panel calls the objective: the short label, else the label."""
+        return self.short_label or self.label
 
 
 class Hint(_Strict, frozen=True):

@@ -38,6 +38,13 @@ class ObjectiveResult:
     value: float
     met: bool
     stretch_met: bool
+    #: the level's ``short_label``: the name where a panel is narrow (see ``Objective.heading``)
+    short_label: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The objective's name in a narrow panel: the short label, else the label."""
+        return self.short_label or self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +213,8 @@ class Session:
             v = values[o.metric]
             objs.append(ObjectiveResult(o.id, o.label, o.metric, o.op, o.target, o.stretch, v,
                                         meets(v, o.op, o.target),
-                                        o.stretch is not None and meets(v, o.op, o.stretch)))
+                                        o.stretch is not None and meets(v, o.op, o.stretch),
+                                        o.short_label))
         won = all(o.met for o in objs)
         return Result(won, stars_for(won, objs), tuple(objs), values)
 

@@ -205,6 +205,8 @@ SPEED_NAMES: tuple[str, ...] = ("1×", "10×", "60×", "max")
 
 OBJ_ON_TRACK = "✓"
 OBJ_OFF_TRACK = "✗"
+#: a line of the objectives panel's tooltip: a short name and the long label it stands for
+OBJ_LONG_NAME = "{short}: {label}"
 
 KNOB_INSTANCE = "{name} {vcpus} vCPU ${price:.3f}/h"
 KNOB_REFUSED = "Not changed: {reason}"
@@ -291,7 +293,9 @@ DEBRIEF_WHY = "What happened"
 DEBRIEF_HINTS = "Hints for the next try"
 DEBRIEF_MET = "met"
 DEBRIEF_MISSED = "missed"
-DEBRIEF_STRETCH = "★ stretch met"
+#: after "met" when the stretch target was met too; the legend under the table says so
+DEBRIEF_STRETCH = "★"
+DEBRIEF_STRETCH_LEGEND = "stretch target met too (it earns stars)"
 DEBRIEF_ROW = "{label}"
 DEBRIEF_TARGET = "target {op} {target}"
 DEBRIEF_RETRY = "Retry (r)"
@@ -361,6 +365,18 @@ before the clock starts is free.
 The settings' keys are the letters in panel order, skipping c i p q r t u (kept for other
 commands and for habit); after z come the same letters with Shift (A, B, D …). Retry and
 restart keep the settings you chose; 0, or "Reset settings" in the palette, puts them back.
+
+## After a run: the debrief
+
+Each objective against its target, "met ★" where the stretch target was met too, then what
+happened and why, in the run's own numbers.
+
+| key | what it does |
+|---|---|
+| r | try the level again, keeping your settings |
+| n | the next level (after a win) |
+| w | watch a winning run beside yours: offered after two losses of a level not yet won |
+| m | back to the map (Esc too) |
 """
 
 # ---- footer and command palette -----------------------------------------------------------------
@@ -424,6 +440,8 @@ MAP_SANDBOX_STATUS = "free play"
 SPEED_PAUSED = "paused"
 REC_NOT_RECORDING = "This run is not being recorded: {reason}"
 REPLAY_CLOCK = "Replay · {order}. {title} · {file}"
+#: the debrief's winning run shown alone (no file: it is made in memory from the level)
+REPLAY_WINNING_CLOCK = "Winning run · {order}. {title}"
 REPLAY_SEEKING = "⏩ to {t}"
 REPLAY_END = "■ end of recording"
 REPLAY_AT_END = "The recording ends here ({result}). Press t to take over and play on, or ←/Home to go back."
@@ -504,10 +522,14 @@ CHART_CPU = "CPU"
 CHART_CAPACITY = "Web boxes"
 SERIES_P95 = "p95 ms"
 SERIES_TARGET = "target {value} ms"
+#: where "target 300 ms" does not fit the legend (80×24): the axis labels the line with its number
+SERIES_TARGET_SHORT = "target"
 SERIES_IN = "offered"
 SERIES_OUT = "served"
 SERIES_PLAN = "plan"
 SERIES_CAPACITY = "carries ≈{rps}/s (est.)"
+#: where that does not fit the legend; the event log's preamble says it in full
+SERIES_CAPACITY_SHORT = "max ≈{rps}/s"
 #: The same on the briefing, whose chart has no title with the unit (issue 14).
 SERIES_PLAN_UNIT = "planned requests/s"
 SERIES_CAPACITY_UNIT = "carries ≈{rps} requests/s (est.)"

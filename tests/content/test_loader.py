@@ -164,6 +164,30 @@ def test_a_short_label_heads_the_panel_and_the_label_stays_the_long_form() -> No
     assert loads_level(MINIMAL).knobs[0].heading == "Size"
 
 
+@pytest.mark.parametrize(("lines", "field", "fragment"), [
+    ('label = "Errors seen by the evening crowd"', "objectives[0].label", "give the objective a short_label"),
+    ('label = "Errors seen by the evening crowd"\nshort_label = "Errors seen by them"',
+     "objectives[0].short_label", "is 19 characters long"),
+    ('label = "Errors"\nshort_label = "Failures"', "objectives[0].short_label", "shorter than the label"),
+    ('label = "Errors seen by the evening crowd"\nshort_label = "Evening errors"', None, "Evening errors"),
+    ('label = "Errors"', None, "Errors"),
+])
+def test_an_objective_name_must_fit_the_objectives_panel_at_80_columns(lines: str, field: str | None,
+                                                                       fragment: str) -> None:
+    """Issue 14: the objectives panel cut "Seconds out of SLO (...)" to "Seconds out of …" at
+    80×24; the same rules as a knob's heading, with the panel's 15 columns. A valid short label
+    names the objective in the panel (``fragment`` is then the name) and the label stays whole."""
+    text = MINIMAL.replace('label = "Errors"', lines)
+    if field is None:
+        objective = loads_level(text).objectives[0]
+        assert objective.heading == fragment and objective.label == lines.split('"')[1]
+        return
+    with pytest.raises(LevelError) as info:
+        loads_level(text)
+    assert info.value.field == field
+    assert fragment in info.value.message
+
+
 @pytest.mark.parametrize(("op", "target", "stretch", "ok"), [
     ("<=", 500, 250, True), ("<=", 500, 500, True), ("<=", 500, 501, False),
     (">=", 99, 99.9, True), (">=", 99, 98, False),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import Select
 
@@ -88,6 +89,22 @@ def test_the_legend_shows_the_glyph_each_series_is_drawn_with() -> None:
     assert narrow.plain == "⠒ p95 ms  • served  ─ target 300 ms"
     assert cell_len(narrow.plain) <= 40
 
+
+
+@pytest.mark.parametrize(("width", "shown"), [
+    (30, "⠒ p95 ms  • served  ─ target"),  # the target's short words (its number is on the axis)
+    (20, "⠒ p95 ms  ─ target"),  # then whole series, the last first
+    (8, "─ target"),  # the guide goes last
+    (4, ""),
+])
+def test_a_narrow_legend_gives_way_by_whole_words_never_an_ellipsis(width: int, shown: str) -> None:
+    """At 80×24 the panel's border cut "target 500 ms" to "target …": the legend now fits its
+    width by itself, giving up the title, then long words, then whole entries."""
+    series = [Series((), "yellow", label="p95 ms"), Series((), "green", glyph="•", label="served")]
+    guides = [Guide(300.0, "red", "─", "target 300 ms", "target")]
+    text = legend("Latency", series, guides, [Marker(5, "failure")], width=width)
+    assert text.plain == shown
+    assert cell_len(text.plain) <= width
 
 @async_test
 async def test_the_capacity_line_moves_with_a_setting_while_paused(home: Path) -> None:

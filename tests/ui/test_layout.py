@@ -20,22 +20,32 @@ from textual.widgets import Label, Static
 
 from scaleout_tui import texts as shared_texts
 from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.engine.snapshot import BoxView
 from scaleout_tui.game import texts as game_texts
-from scaleout_tui.game.texts import describe
-from scaleout_tui.ui import texts
+from scaleout_tui.game.session import ObjectiveResult
+from scaleout_tui.game.texts import clock, describe
+from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
+from scaleout_tui.ui.screens.debrief import DebriefScreen
+from scaleout_tui.ui.screens.debrief import objectives_table as debrief_objectives
+from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
+from scaleout_tui.ui.widgets import database
 from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
 from scaleout_tui.ui.widgets.eventlog import EventLog
 from scaleout_tui.ui.widgets.gauges import GaugesView, gauges_table
+from scaleout_tui.ui.widgets.objectives import ObjectivesView, objectives_table
 from scaleout_tui.ui.widgets.overview import Overview
 from scaleout_tui.ui.widgets.policy import PolicyPanel
+from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import TopologyView
 from tests.ui.conftest import (
+    LEVEL_1,
     LEVEL_2,
     LEVEL_3,
+    LEVEL_6,
     LEVEL_8,
     SIZES,
     async_test,
@@ -46,6 +56,7 @@ from tests.ui.conftest import (
     unlock_through,
 )
 from tests.ui.test_sandbox import open_sandbox
+from tests.ui.test_terminal_hardening import render
 
 
 def gauges_in_view(play: PlayScreen) -> bool:
@@ -208,3 +219,165 @@ async def test_the_live_panel_grows_when_the_errors_row_wraps(home: Path, size: 
         lines = Console(width=width).render_lines(gauges_table(gauges.data), pad=False)
         assert any("cost" in "".join(s.text for s in line) for line in lines)
         assert gauges.content_size.height >= len(lines)
+
+
+def objectives_lines(play: PlayScreen) -> list[str]:
+    """The objectives panel's rows as drawn at its width."""
+    view = play.query_one(ObjectivesView)
+    width = view.content_size.width
+    table = objectives_table(view.objectives, width)
+    return ["".join(s.text for s in line) for line in Console(width=width).render_lines(table, pad=False)]
+
+
+@pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_3, LEVEL_8])
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_objective_is_named_whole_and_its_long_label_is_in_the_tooltip(
+        home: Path, size: tuple[int, int], level_id: str) -> None:
+    """At 80×24 the panel read "Seconds out of …" and "Cost of the eve…": it now names each
+    objective by its short label where the long one does not fit (never an ellipsis), a wide
+    screen keeps the long one where it fits, and the tooltip pairs each short name with it."""
+    unlock_through(level_id)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, level_id, 60.0, solution_knobs(level_id))
+        lines = objectives_lines(play)
+        assert not any("…" in line for line in lines), lines
+        objectives = play.query_one(ObjectivesView).objectives
+        for o in objectives:
+            assert any(o.heading in line or o.label in line for line in lines), (o.label, lines)
+        tooltip = str(play.query_one(ObjectivesView).tooltip)
+        assert all(o.label in tooltip for o in objectives if o.short_label), tooltip
+        if size == (80, 24):
+            assert all(any(o.heading in line for line in lines) for o in objectives), lines
+        elif level_id == LEVEL_1:
+            assert any("Cost of the evening" in line for line in lines), lines
+
+
+def test_an_objectives_name_wraps_rather_than_loses_its_end_beside_wide_numbers() -> None:
+    """A failing run's "7,899 ms" and "23.64 %" leave "Failed requests" 14 columns at 80×24: the
+    name takes a second line instead of reading "Failed reques…"."""
+    rows = (ObjectiveResult("p95", "p95 latency", "latency_p95_ms", "<=", 300, None, 7899.0, False, False),
+            ObjectiveResult("errors", "Failed requests", "error_rate_pct", "<=", 1.0, None, 23.64, False,
+                            False))
+    lines = ["".join(s.text for s in line) for line in
+             Console(width=34).render_lines(objectives_table(rows, 34), pad=False)]
+    assert not any("…" in line for line in lines), lines
+    assert "Failed" in lines[1] and "requests" in lines[2], lines
+
+
+@pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_8])
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_every_chart_legend_fits_its_rule_and_names_the_target(
+        home: Path, size: tuple[int, int], level_id: str) -> None:
+    """At 80×24 the latency chart's rule read "⠒ p95 ms  ─ target …" and the requests chart's
+    "· plan  ⠒ offered  …": each legend now fits its chart, the target named in words, before
+    the clock starts (the plan and the capacity line) and while it runs."""
+    unlock_through(level_id)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await open_level(pilot, level_id)
+        for seconds in (0.0, 60.0):
+            play.advance(seconds)
+            await pilot.pause()
+            for chart in (c for c in play.query(SeriesChart) if c.display):
+                plain = Text.from_markup(str(chart.border_title)).plain
+                assert "…" not in plain and cell_len(plain) <= chart.size.width - 2, (chart.id, plain)
+            latency = play.query_one("#chart-latency", SeriesChart).border_title
+            assert "─ target" in Text.from_markup(str(latency)).plain
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_level_6s_database_card_shows_each_replicas_lag(home: Path, size: tuple[int, int]) -> None:
+    """At 80×24 the card read "replica-1 …": squeezed to an equal share of a board with a scroll
+    bar, each line lost its state and lag. The other cards now give way first."""
+    unlock_through(LEVEL_6)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_6, 120.0, {"replicas": "2", "reads": "read_your_writes"})
+        drawing = str(play.query_one(TopologyView).render())
+        assert "…" not in drawing, drawing
+        replicas = [b for b in play.session.snapshot().boxes if b.role == "replica"]
+        assert len(replicas) == 2
+        for box in replicas:
+            line = next(line for line in drawing.splitlines() if box.name in line)
+            assert fmt.lag_short(box.lag_ms) in line, line
+
+
+@pytest.mark.parametrize("inner", range(4, 22))
+def test_a_narrow_database_card_keeps_each_boxs_state_and_lag(inner: int) -> None:
+    """Narrower still (a smaller board): the names give way before the state mark and the lag."""
+    boxes = [BoxView("db-1", "db", "m5.large", 2, "running", 0.0, 30.0, 0, 1, 0.1),
+             BoxView("replica-1", "replica", "m5.large", 2, "running", 0.0, 30.0, 0, 1, 0.1, lag_ms=48.0),
+             BoxView("replica-2", "replica", "m5.large", 2, "crashed", 0.0, 0.0, 0, 0, 0.1, lag_ms=0.0)]
+    lines = [line.plain for line in database.db_card(boxes, inner + 2)]
+    assert all(cell_len(line) == inner + 2 for line in lines), lines
+    if inner >= database.Form(0, False, cpu=False).width:
+        assert not any("…" in line for line in lines[1:]), lines
+        assert "48ms" in lines[3] and "–" in lines[2], lines
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_debriefs_verdicts_fit_and_the_star_is_explained(home: Path, size: tuple[int, int]) -> None:
+    """Level 1 lost with its cost's stretch target met: the verdict "met ★ stretch met" ran into
+    the scroll bar at 80×24. A row now says "met ★", whole, and one line under the table says
+    what the star means."""
+    async with two_level_game().run_test(size=size) as pilot:
+        play = await open_level(pilot)
+        play.advance(play.level.duration_s)
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DebriefScreen)
+        width = screen.query_one("#debrief-objectives", Static).content_size.width
+        drawn = Console(width=width).render_lines(debrief_objectives(screen.result), pad=False)
+        lines = ["".join(s.text for s in line).rstrip() for line in drawn]
+        verdict = f"{texts.DEBRIEF_MET} {texts.DEBRIEF_STRETCH}"
+        cost = next(line for line in lines if "Cost of the evening" in line)
+        assert cost.endswith(verdict), lines
+        assert all(cell_len(line) <= width for line in lines), lines
+        assert any(line.startswith(texts.DEBRIEF_STRETCH) and texts.DEBRIEF_STRETCH_LEGEND in line
+                   for line in lines), lines
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_level_8s_scaling_history_has_its_rows_under_the_long_settings(
+        home: Path, size: tuple[int, int]) -> None:
+    """At 200×60 level 8's settings and their help lines, capped at the whole right column, left
+    the scaling history its title row at the bottom of the screen; the settings now take what
+    the objectives and the history leave, and scroll. At 80×24 the history is its one line."""
+    unlock_through(LEVEL_8)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        play = await play_at(pilot, LEVEL_8, 960.0, solution_knobs(LEVEL_8))
+        changes = play.session.snapshot().scaling
+        assert changes, "no scaling change by 16:00"
+        history = play.query_one(ScalingHistory)
+        region = history.region
+        assert region.height > 0 and region.bottom <= play.query_one("#play-right").region.bottom
+        drawn = str(history.render())
+        assert clock(changes[-1].t) in drawn, drawn
+        if size == (200, 60):
+            # its title rule, the header and every change so far
+            assert region.height == 2 + len(changes), region
+            assert len(drawn.splitlines()) == 1 + len(changes), drawn
+            policy = play.query_one(PolicyPanel)
+            assert policy.region.bottom <= play.query_one(ObjectivesView).region.y
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_help_names_the_debriefs_keys_and_its_watch_key_is_reachable(
+        home: Path, size: tuple[int, int]) -> None:
+    """F1 listed the play screen's keys only: the debrief's w ("watch a winning run", offered
+    after two losses) was nowhere. It has its own table now, at the end of the help, which the
+    help scrolls to (End) at either size."""
+    async with two_level_game().run_test(size=size) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("end")
+        await pilot.pause()
+        shown = render(pilot.app).text
+        assert re.search(r"\bw\b.*watch a winning run beside yours", shown), shown
+        # the row wraps inside its cell, after "two" at 80 columns
+        assert "offered after two" in shown and "losses of a level not yet" in shown, shown

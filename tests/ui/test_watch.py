@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
@@ -19,7 +20,8 @@ from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
-from tests.ui.conftest import LEVEL_1, async_test, open_level, solution_knobs, two_level_game
+from scaleout_tui.ui.widgets.clockbar import ClockBar
+from tests.ui.conftest import LEVEL_1, SIZES, async_test, open_level, solution_knobs, two_level_game
 
 
 async def lose_level_1(pilot: Pilot[int], *, retry: bool = False,
@@ -145,3 +147,21 @@ async def test_without_the_players_recording_the_winning_run_plays_alone(home: P
         assert isinstance(app.screen, ReplayScreen)
         said = [str(n.message) for n in app._notifications]
         assert any(texts.WATCH_ALONE.format(reason=texts.WATCH_NOT_RECORDED) == m for m in said), said
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_winning_run_alone_is_called_so_on_its_clock_bar(home: Path, size: tuple[int, int]) -> None:
+    """Its clock bar said "Replay · 1. Single server · 01-single-server.toml": the name of the
+    file the run is made from, which means nothing to a player. It says what it is now."""
+    app = two_level_game()
+    async with app.run_test(size=size) as pilot:
+        debrief = await lose_twice(pilot)
+        debrief.recording = None
+        await pilot.press("w")
+        await pilot.pause()
+        alone = app.screen
+        assert isinstance(alone, ReplayScreen)
+        bar = str(alone.query_one(ClockBar).render_line(0).text)
+        assert texts.REPLAY_WINNING_CLOCK.format(order=1, title=alone.level.title) in bar, bar
+        assert ".toml" not in bar, bar

@@ -51,7 +51,8 @@ STYLE_B, GLYPH_B = "cyan", "•"
 
 
 def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult]) -> Table:
-    """Objective, target, and each run's value so far, green when met, red when not."""
+    """Objective (its short name: the side column is narrow), target, and each run's value so far,
+    green when met, red when not."""
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for _ in range(3):
@@ -61,7 +62,7 @@ def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult])
         def value(o: ObjectiveResult) -> Text:
             return Text(fmt.metric(o.metric, o.value), style="green" if o.met else "red")
 
-        table.add_row(oa.label, f"{fmt.op(oa.op)} {fmt.target(oa.metric, oa.target)}", value(oa), value(ob))
+        table.add_row(oa.heading, f"{fmt.op(oa.op)} {fmt.target(oa.metric, oa.target)}", value(oa), value(ob))
     return table
 
 
@@ -181,7 +182,8 @@ class CompareScreen(ScrubControls):
             reference = goal if key == "p95_ms" else None
             ceiling = 100.0 if key == "cpu_max_pct" else None
             self.query_one(f"#{chart_id}", SeriesChart).show(
-                t, lines, sa.duration, reference, ceiling, reference_label=target if reference else "")
+                t, lines, sa.duration, reference, ceiling, reference_label=target if reference else "",
+                reference_short=texts.SERIES_TARGET_SHORT)
         self.query_one("#compare-objectives", Static).update(
             objectives_table(self.a.session.result().objectives, self.b.session.result().objectives))
         box = self.query_one("#compare-commands", Static)

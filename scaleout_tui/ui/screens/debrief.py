@@ -51,8 +51,14 @@ def heading(level: Level, result: Result) -> Text:
 
 
 def objectives_table(result: Result) -> Group:
+    """Each objective (its long label: the debrief has the room, and a label wraps rather than
+    pushes the verdict out), its value, target and verdict.
+
+    A met stretch target is a star after "met" ("met ★"), explained once under the table: the
+    verdict said "met ★ stretch met", which beside a wide value and target ran into the scroll
+    bar at 80×24."""
     table = Table.grid(expand=True, padding=(0, 1))
-    table.add_column(ratio=3)
+    table.add_column(ratio=1)
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True, style="dim")
     table.add_column("", no_wrap=True)
@@ -60,11 +66,15 @@ def objectives_table(result: Result) -> Group:
         verdict = Text(texts.DEBRIEF_MET if o.met else texts.DEBRIEF_MISSED,
                        style="bold green" if o.met else "bold red")
         if o.stretch_met:
-            verdict.append(" " + texts.DEBRIEF_STRETCH, style="yellow")
+            verdict.append(" " + texts.DEBRIEF_STRETCH, style="bold yellow")
         table.add_row(o.label, Text(fmt.metric(o.metric, o.value), style="bold"),
                       texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.target(o.metric, o.target)),
                       verdict)
-    return Group(Text(texts.DEBRIEF_OBJECTIVES, style="bold underline"), table, Text(""))
+    legend = Text()
+    if any(o.stretch_met for o in result.objectives):
+        legend.append(texts.DEBRIEF_STRETCH, style="bold yellow")
+        legend.append(" " + texts.DEBRIEF_STRETCH_LEGEND, style="dim")
+    return Group(Text(texts.DEBRIEF_OBJECTIVES, style="bold underline"), table, legend, Text(""))
 
 
 def bullets(heading_text: str, items: list[str], style: str = "") -> Group:

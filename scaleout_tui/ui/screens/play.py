@@ -210,7 +210,8 @@ class PlayScreen(Screen[None]):
                 wide_log = EventLog(id="log-wide", classes="panel")
                 wide_log.border_title = texts.PANEL_LOG
                 yield wide_log
-            with Vertical(id="play-right"):
+            # "-asg": the scaling history needs its rows too (see scaleout.tcss)
+            with Vertical(id="play-right", classes="-asg" if self.has_group else ""):
                 drill_help = (texts.DRILL_HELP_DATABASE if failures.is_database_level(self.level)
                               else texts.DRILL_HELP)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
@@ -412,7 +413,8 @@ class PlayScreen(Screen[None]):
             target = "" if goal is None else texts.SERIES_TARGET.format(value=f"{goal:g}")
             p95 = Series(s.get("p95_ms", ()), "yellow", "max", label=texts.SERIES_P95)
             self.query_one("#chart-latency", SeriesChart).show(
-                t, [p95], snap.duration, goal, reference_label=target, marks=marks, whole=whole)
+                t, [p95], snap.duration, goal, reference_label=target,
+                reference_short=texts.SERIES_TARGET_SHORT, marks=marks, whole=whole)
         if "chart-rps" in charts:
             rps = [Series(s.get("rps_in", ()), "cyan", "mean", label=texts.SERIES_IN),
                    Series(s.get("rps_out", ()), "green", "mean", "•", texts.SERIES_OUT)]

@@ -91,6 +91,12 @@ class ReplayScreen(ScrubControls, PlayScreen):
         self.session = self.replay.session
 
     # ---- the view -----------------------------------------------------------------------
+    def clock_label(self) -> str:
+        """What the clock bar calls the run: a recording loaded from a file is named by it, so the
+        player knows which of their runs this is."""
+        return texts.REPLAY_CLOCK.format(order=self.level.order, title=self.level.title,
+                                         file=self.replay.recording.path.name)
+
     def clock_data(self) -> ClockData:
         target = self.scrubber.target
         at_end = self.scrubber.at_end and target is None
@@ -98,9 +104,7 @@ class ReplayScreen(ScrubControls, PlayScreen):
         if target is not None:
             speed = texts.REPLAY_SEEKING.format(t=clock(target))
         return ClockData(
-            level=texts.REPLAY_CLOCK.format(order=self.level.order, title=self.level.title,
-                                            file=self.replay.recording.path.name),
-            t=self.session.now, duration=self.session.level.duration_s,
+            level=self.clock_label(), t=self.session.now, duration=self.session.level.duration_s,
             paused=self.clock.paused and target is None, speed=speed, finished=at_end)
 
     def refresh_view(self, charts: tuple[str, ...] = CHARTS) -> None:
@@ -172,6 +176,11 @@ class ReplayOverScreen(ReplayScreen):
     debrief still has the player's Retry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", texts.KEY_BACK)]
+
+    def clock_label(self) -> str:
+        """The winning run is made in memory from the level's file, whose name
+        ("01-single-server.toml") said nothing to a player: it is called what it is."""
+        return texts.REPLAY_WINNING_CLOCK.format(order=self.level.order, title=self.level.title)
 
     def action_leave(self) -> None:
         self.app.pop_screen()

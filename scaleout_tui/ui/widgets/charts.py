@@ -56,6 +56,8 @@ class Series:
     glyph: str = BRAILLE
     label: str = ""
     t: Sequence[float] | None = None
+    #: the legend's words where ``label`` does not fit (empty: the label)
+    short: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,9 @@ class Guide:
     style: str
     glyph: str
     label: str
+    #: the legend's words where ``label`` does not fit (empty: the label); a target's number is
+    #: on the y axis beside its line, so its short form may leave it out
+    short: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,25 +146,49 @@ def marker_text(kind: str) -> Text:
 def legend(title: str, series: Sequence[Series], guides: Sequence[Guide] = (),
            marks: Sequence[Marker] = (), width: int = 0) -> Text:
     """``title`` then each labelled series and guide as "glyph label", then the glyph and name of
-    each kind of marker present, as many as fit ``width`` cells (0: all). Series and guides come
-    first; markers that do not fit are still explained beside each event in the log. When even
-    the series do not fit, the title gives way to them (the legend names what is drawn)."""
-    out = Text(title, style="bold")
-    parts = [(s.glyph, s.style, s.label) for s in series if s.label]
-    parts += [(g.glyph, g.style, g.label) for g in guides if g.label]
+    each kind of marker present, as many as fit ``width`` cells (0: all).
+
+    The panel's border would cut a legend too long for it with an ellipsis, at 80×24 in the
+    middle of the target ("target …"), so it gives way in order of importance instead: the title
+    first, then each line's long words for its short ones (a target's number is on the y axis
+    beside it), then whole entries, series last to first before any guide (a labelled line says
+    what a player aims at or can carry). Markers that do not fit are still explained beside
+    each event in the log."""
+    lines = [(s.glyph, s.style, s.label, s.short or s.label) for s in series if s.label]
+    lines += [(g.glyph, g.style, g.label, g.short or g.label) for g in guides if g.label]
+
+    def room(labels: Sequence[str]) -> int:
+        return sum(cell_len(label) + 2 for label in labels) + 2 * max(len(labels) - 1, 0)
+
+    long_words = [long for _, _, long, _ in lines]
+    short_words = [short for _, _, _, short in lines]
+    with_title = not width or cell_len(title) + (2 + room(long_words) if lines else 0) <= width
+    chosen = long_words if not width or room(long_words) <= width else short_words
+    keep = list(range(len(lines)))
+    # importance, least first: the series from the last, then the guides from the last
+    n_series = len([s for s in series if s.label])
+    order = [*reversed(range(n_series)), *reversed(range(n_series, len(lines)))]
+    while width and keep and room([chosen[i] for i in keep]) > width:
+        keep.remove(next(i for i in order if i in keep))
+    parts = [(lines[i][0], lines[i][1], chosen[i]) for i in keep]
     kinds = list(dict.fromkeys(m.kind for m in marks))
-    parts += [(*MARKER_STYLES[k], texts.MARKER_NAMES[k]) for k in kinds]
-    needed = sum(cell_len(label) + 4 for _, _, label in parts[:len(series) + len(guides)])
-    if width and cell_len(title) + needed > width:
-        out = Text()
-    for i, (glyph, style, label) in enumerate(parts):
-        piece = Text("  " if out.plain else "")
-        piece.append(glyph, style=style)
-        piece.append(" " + label)
-        if width and i >= len(series) + len(guides) and cell_len(out.plain + piece.plain) > width:
+    out = Text(title if with_title else "", style="bold")
+    for glyph, style, label in parts:
+        out.append_text(_entry(out, glyph, style, label))
+    for k in kinds:
+        piece = _entry(out, *MARKER_STYLES[k], texts.MARKER_NAMES[k])
+        if width and cell_len(out.plain + piece.plain) > width:
             break
         out.append_text(piece)
     return out
+
+
+def _entry(before: Text, glyph: str, style: str, label: str) -> Text:
+    """One legend entry, "glyph label", two spaces after what comes before it."""
+    piece = Text("  " if before.plain else "")
+    piece.append(glyph, style=style)
+    piece.append(" " + label)
+    return piece
 
 
 def clock_ticks(start: float, end: float, max_ticks: int) -> list[float]:
@@ -274,21 +303,24 @@ class SeriesChart(PlotWidget, can_focus=False):
 
     def show(self, t: Sequence[float], lines: Sequence[Line | Series], duration_s: float,
              reference: float | None = None, ceiling: float | None = None, *,
-             reference_label: str = "", guides: Sequence[Guide] = (),
+             reference_label: str = "", reference_short: str = "", guides: Sequence[Guide] = (),
              marks: Sequence[Marker] = (), whole: bool = False) -> None:
         """Plot ``lines`` against ``t`` (seconds) if anything changed since the last call.
 
-        ``reference`` is a target drawn as a red "─" line (labelled ``reference_label``);
+        ``reference`` is a target drawn as a red "─" line (labelled ``reference_label``, or
+        ``reference_short`` where the legend is narrow);
         ``guides`` more labelled lines; ``marks`` events on the time axis; ``ceiling`` fixes the
         top of the y axis (100 for a percentage), otherwise it follows the data. The x axis spans
         the whole run when ``whole`` (the preview before the clock starts) or when it is at most
         ten minutes, else the last ten minutes."""
         self._last = ((t, lines, duration_s, reference, ceiling),
-                      {"reference_label": reference_label, "guides": guides, "marks": marks, "whole": whole})
+                      {"reference_label": reference_label, "reference_short": reference_short,
+                       "guides": guides, "marks": marks, "whole": whole})
         series = tuple(x if isinstance(x, Series) else Series(x[0], x[1], x[2]) for x in lines)
         all_guides = tuple(guides)
         if reference is not None:
-            all_guides = (Guide(reference, "red", TARGET_GLYPH, reference_label), *all_guides)
+            target = Guide(reference, "red", TARGET_GLYPH, reference_label, reference_short)
+            all_guides = (target, *all_guides)
         width = max(self.size.width, 10)
         key = (len(t), t[-1] if t else None, self.size, duration_s, ceiling, whole, all_guides,
                tuple(marks), tuple((len(s.values), s.values[-1] if s.values else None, s.style,

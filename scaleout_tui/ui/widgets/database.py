@@ -117,9 +117,14 @@ class Form:
         return LAG_W
 
     @property
+    def lead_w(self) -> int:
+        """The name and its gap, then the state mark: ``name_w`` 0 draws no name."""
+        return (self.name_w + 1 if self.name_w else 0) + 1
+
+    @property
     def width(self) -> int:
         cpu = (1 + self.cpu_bar if self.cpu_bar else 0) + (CPU_W if self.cpu else 0)
-        return self.name_w + 2 + cpu + self.extra_w
+        return self.lead_w + cpu + self.extra_w
 
 
 #: The narrowest bars worth drawing: a share bar must still show a third from a half.
@@ -133,14 +138,20 @@ def form_for(boxes: Sequence[BoxView], inner: int) -> Form:
     """The richest layout whose lines fit ``inner`` cells.
 
     Shards: the share bar is the lesson, so it grows first; replicas: a CPU bar, since the
-    lag is already a coloured number. Short of room, the CPU number goes, then the bar.
+    lag is already a coloured number. Short of room, the CPU number goes, then the end of the
+    names ("replica-1" → "repli"), then the names: each line keeps its state and its lag or
+    share, which the frame's ellipsis used to hide ("replica-1 …").
     """
     name_w = max((len(b.name) for b in boxes), default=1)
     shards = any(is_shard(b) for b in boxes)
     plain = Form(name_w, shards)
     spare = inner - plain.width
     if spare < 0:
-        return Form(name_w, shards, cpu=False)
+        bare = Form(name_w, shards, cpu=False)
+        if bare.width <= inner:
+            return bare
+        cut = name_w - (bare.width - inner)
+        return Form(cut if cut >= 1 else 0, shards, cpu=False)
     if shards:
         return Form(name_w, shards, share_bar=spare - 1) if spare >= 1 + MIN_SHARE_BAR else plain
     return Form(name_w, shards, cpu_bar=spare - 1) if spare >= 1 + MIN_CPU_BAR else plain
@@ -166,7 +177,7 @@ def lag_cell(box: BoxView, width: int) -> Text:
 
 def db_line(box: BoxView, form: Form, shards: int) -> Text:
     """One box's line in the card, laid out by ``form``."""
-    line = Text(box.name.ljust(form.name_w) + " ")
+    line = Text(box.name[:form.name_w].ljust(form.name_w) + " " if form.name_w else "")
     line.append_text(state_mark(box))
     if form.cpu_bar:
         line.append(" ")
@@ -193,7 +204,7 @@ def header(form: Form) -> Text:
     cpu_w = (1 + form.cpu_bar if form.cpu_bar else 0) + (CPU_W if form.cpu else 0)
     words = (texts.DB_HEAD_SHARE, texts.DB_HEAD_SHARE_SHORT) if form.shards else (texts.DB_HEAD_LAG,)
     word = next((w for w in words if len(w) < form.extra_w), words[-1])
-    indent = form.name_w + 2 + (cpu_w - len(texts.DB_HEAD_CPU) if cpu_w else 0)
+    indent = form.lead_w + (cpu_w - len(texts.DB_HEAD_CPU) if cpu_w else 0)
     line = Text(" " * indent)
     if cpu_w:
         line.append(texts.DB_HEAD_CPU, style=style)

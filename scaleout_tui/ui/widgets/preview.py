@@ -57,4 +57,5 @@ def capacity_guide(p: Preview, *, with_unit: bool = False) -> Guide:
     """The chosen set-up's capacity as a labelled line (``with_unit``: as for :func:`plan_series`)."""
     template = texts.SERIES_CAPACITY_UNIT if with_unit else texts.SERIES_CAPACITY
     label = template.format(rps=num(p.capacity_rps))
-    return Guide(p.capacity_rps, "bright_blue", CAPACITY_GLYPH, label)
+    return Guide(p.capacity_rps, "bright_blue", CAPACITY_GLYPH, label,
+                 texts.SERIES_CAPACITY_SHORT.format(rps=num(p.capacity_rps)))

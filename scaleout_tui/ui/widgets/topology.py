@@ -442,8 +442,15 @@ def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> 
     wanted = [f[1] for f in floors]
     narrowest = [f[0] for f in floors]
     if sum(narrowest) > total:
-        # not even the narrowest cards fit (a board with a scroll bar at 80 columns): narrower
-        # cards crop a few characters, where a drawing wider than its panel breaks every line
+        # Short of room (level 6's board with its scroll bar at 80 columns): the other cards give
+        # way first, down to CARD_MIN, where a fleet line still reads ("1 ●✓ 29%"); the database
+        # cluster's lines are the level's lesson, and squeezed to an equal share they showed
+        # "replica-1 …" instead of each box's lag.
+        narrowest = [f if database.is_cluster(tier) else min(f, CARD_MIN)
+                     for f, tier in zip(narrowest, columns_of_boxes, strict=True)]
+    if sum(narrowest) > total:
+        # not even the narrowest cards fit: narrower cards crop a few characters, where a
+        # drawing wider than its panel breaks every line
         narrowest = [min(f, max(CARD_MIN, total // n)) for f in narrowest]
     widths = column_widths(wanted if sum(wanted) <= total else narrowest, total)
     columns = []
