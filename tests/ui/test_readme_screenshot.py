@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from pytest_textual_snapshot import normalize_svg
 
 from tests.ui.conftest import REPO
@@ -17,6 +18,7 @@ from tests.ui.screenshot import shoot
 COMMITTED = REPO / "docs" / "screenshot.svg"
 
 
+@pytest.mark.slow  # a 200×60 screen after 20 simulated minutes of level 3: CI runs it
 def test_the_readme_screenshot_matches_the_game(home: Path, tmp_path: Path) -> None:
     """Generate the picture again (same moment, manual clock, throwaway ``SCALEOUT_HOME``) and
     compare it with the committed one, after stripping the unique id Rich puts in every class

@@ -18,7 +18,7 @@ from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
 from tests.ui.conftest import SIZES, two_level_game
-from tests.ui.test_watch import lose_twice
+from tests.ui.test_watch import lose_twice, lost_once_before
 
 MOMENT_S = 1500.0
 #: the winning run beside the player's: six minutes in, the player's small box already works
@@ -80,4 +80,5 @@ def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_compare, hom
         await pilot.press("w")
         await seek_top(pilot, CompareScreen, WATCH_MOMENT_S)
 
+    lost_once_before()
     assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)

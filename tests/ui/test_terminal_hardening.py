@@ -161,6 +161,7 @@ async def _watch(pilot) -> type:  # type: ignore[no-untyped-def]
     from tests.ui.test_watch import lose_twice
 
     pilot.app.progress.levels.pop(LEVEL_1)  # never won, so its losses earn the offer
+    pilot.app.progress.record(LEVEL_1, False, 0, {})  # the first loss (see lost_once_before)
     await lose_twice(pilot)
     await pilot.press("w")
     await pilot.pause()
