@@ -384,3 +384,23 @@ async def test_the_help_names_the_debriefs_keys_and_its_watch_key_is_reachable(
         assert re.search(r"\bw\b.*watch a winning run beside yours", shown), shown
         # the row wraps inside its cell, after "two" at 80 columns
         assert "offered after two" in shown and "losses of a level not yet" in shown, shown
+
+
+def test_the_compare_tables_names_wrap_rather_than_lose_their_end() -> None:
+    """The compare screen's side column at 80×24 (37 cells) beside a lost run's "8,090 ms" and
+    "44.01 %" read "Failed reque…" and "Evening's co…" (seen in tmux, level 1 lost twice, then w)."""
+    from scaleout_tui.ui.screens.compare import objectives_table as compare_objectives
+
+    lost = (ObjectiveResult("errors", "Failed requests", "error_rate_pct", "<=", 1.0, None, 44.01, False,
+                            False),
+            ObjectiveResult("cost", "Cost of the evening", "cost", "<=", 0.4, None, 0.05, True, False,
+                            short_label="Evening's cost"))
+    won = (ObjectiveResult("errors", "Failed requests", "error_rate_pct", "<=", 1.0, None, 0.0, True, False),
+           ObjectiveResult("cost", "Cost of the evening", "cost", "<=", 0.4, None, 0.19, True, False,
+                           short_label="Evening's cost"))
+    lines = ["".join(s.text for s in line) for line in
+             Console(width=37).render_lines(compare_objectives(lost, won), pad=False)]
+    assert not any("…" in line for line in lines), lines
+    text = " ".join(" ".join(lines).split())
+    assert "Failed" in text and "requests" in text and "Evening's" in text and "cost" in text, lines
+    assert all(cell_len(line.rstrip()) <= 37 for line in lines), lines
