@@ -400,7 +400,9 @@ def format_report(report: dict[str, Any]) -> list[str]:
 
     level, seed = report.get("level", "?"), report.get("seed", "?")
     stars = int(report.get("stars") or 0)
-    if report.get("won"):
+    if report.get("incomplete"):
+        lines = [texts.RUN_INCOMPLETE.format(level=level, seed=seed)]
+    elif report.get("won"):
         lines = [texts.RUN_WON.format(level=level, seed=seed,
                                       stars=texts.STAR_ON * stars + texts.STAR_OFF * max(0, 3 - stars))]
     else:

@@ -78,6 +78,8 @@ INTERNAL = "unexpected error (a bug in scaleout; please report it): {kind}: {rea
 # ---- command line: the short report of `scaleout run` ------------------------------------------
 RUN_WON = "{level} (seed {seed}): WON  {stars}"
 RUN_LOST = "{level} (seed {seed}): LOST"
+RUN_INCOMPLETE = ("{level} (seed {seed}): INCOMPLETE (the recording stops before the level's end: "
+                  "neither won nor lost)")
 RUN_OBJECTIVE = "  {mark} {label}: {value} (target {op} {target}{stretch})"
 RUN_STRETCH = ", stretch {op} {stretch}"
 RUN_MET = "✓"
@@ -267,6 +269,9 @@ RUN_SEEDS_AND = "--seeds grades many runs: it cannot be combined with {option}"
 REC_CANNOT_READ = "{path}: cannot read the recording ({reason})"
 REC_CANNOT_WRITE = "{path}: cannot write the recording ({reason})"
 REC_EMPTY = "{path}: empty file, not a recording"
+REC_NOT_A_FILE = "{path}: not a regular file, so not a recording"
+REC_TOO_BIG = "{path}: {size:,} bytes, more than a recording can be ({limit:,} bytes)"
+REC_TOO_DEEP = "nested too deeply to be a line of a recording"
 REC_NOT_JSON = "{path}:{line}: not a JSON object ({reason})"
 REC_FIELD = "{path}:{line}: {field}: {reason}"
 REC_FIRST_NOT_HEADER = "{path}:1: the first line must be the header (type 'header'), found {got!r}"

@@ -20,9 +20,11 @@ Commands are named as :class:`~scaleout_tui.game.session.Session` names them: a 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+
+from scaleout_tui.content.schema import MAX_DURATION_S
 
 #: The format this game writes and reads. Raise it when a line's meaning changes.
 FORMAT = 1
@@ -31,44 +33,62 @@ FORMAT = 1
 CHECKPOINT_S = 10.0
 
 
+# ---- the ranges a field may take -----------------------------------------------------------------
+# A recording is a file a player may be sent by anyone, so every number is checked before it
+# reaches the engine: a negative seed made NumPy raise, a NaN time switched the time-order check
+# off, a checkpoint step of 0 divided by zero and one of -10 looped for ever. NaN fails every
+# bound (it compares false), so each bound also means "finite".
+#: simulated seconds: no level runs longer than the schema allows
+Time = Annotated[float, msgspec.Meta(ge=0.0, le=MAX_DURATION_S)]
+#: NumPy takes any non-negative integer; this is its usual 64-bit range
+Seed = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+#: the data plane's batch: the schema allows 0.01-1 s
+TickS = Annotated[float, msgspec.Meta(gt=0.0, le=60.0)]
+#: between two checksums: at least one tick's worth (a smaller step only repeats the digest)
+CheckpointS = Annotated[float, msgspec.Meta(ge=0.01, le=MAX_DURATION_S)]
+#: ids, knob values and digests are short; a 10 MB value made a 20 MB error line
+Name = Annotated[str, msgspec.Meta(max_length=200)]
+Value = Annotated[str, msgspec.Meta(max_length=1_000)]
+
+
 class _Line(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, frozen=True, kw_only=True):
     pass
 
 
 class Header(_Line, tag="header", frozen=True, kw_only=True):
     format: int
-    game: str
-    level: str
-    level_sha256: str
+    game: Name
+    level: Name
+    level_sha256: Name
     #: where the level file was read from (a replay looks there first, then up the id)
-    level_file: str | None = None
-    seed: int
-    tick_s: float
-    knobs: dict[str, str]
-    schedule: list[tuple[float, str, str]] = []
-    checkpoint_s: float = CHECKPOINT_S
+    level_file: Annotated[str, msgspec.Meta(max_length=4_096)] | None = None
+    seed: Seed
+    tick_s: TickS
+    knobs: dict[Name, Value]
+    schedule: list[tuple[Time, Name, Value]] = []
+    checkpoint_s: CheckpointS = CHECKPOINT_S
     #: Set when this run took another one over: that recording's file name and the time.
-    taken_over_from: str | None = None
-    taken_over_at: float | None = None
+    taken_over_from: Annotated[str, msgspec.Meta(max_length=4_096)] | None = None
+    taken_over_at: Time | None = None
 
 
 class CommandLine(_Line, tag="command", frozen=True, kw_only=True):
-    t: float
-    name: str
-    value: str
+    t: Time
+    name: Name
+    value: Value
 
 
 class SpeedLine(_Line, tag="speed", frozen=True, kw_only=True):
     """A speed change in the game (``1×``, ``10×``, ``60×``, ``max``, ``paused``): it changes
     nothing in the simulation, but a replay can play at the speeds the player chose."""
 
-    t: float
-    speed: str
+    t: Time
+    speed: Name
 
 
 class Checkpoint(_Line, tag="checkpoint", frozen=True, kw_only=True):
-    t: float
-    digest: str
+    t: Time
+    digest: Name
 
 
 class ReportLine(_Line, tag="report", frozen=True, kw_only=True):

@@ -35,6 +35,10 @@ def replay_file(path: Path | str) -> tuple[Replay, dict[str, Any]]:
     divergences are in ``replay.mismatches``."""
     replay = open_replay(path)
     if replay.recording.report is None:
+        # Stopped before the end (killed, or only a header): the objectives "so far" of a run that
+        # never met the evening are no verdict. A header alone once read "WON ★★★" for 0 requests.
         replay.seek(replay.end)
-        return replay, report(replay.session, replay.session.result())
+        partial = report(replay.session, replay.session.result())
+        partial.update(won=False, stars=0, incomplete=True)
+        return replay, partial
     return replay, replay.run()

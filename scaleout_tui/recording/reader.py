@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,10 @@ import msgspec
 import scaleout_tui
 from scaleout_tui import texts
 from scaleout_tui.recording.format import FORMAT, Checkpoint, CommandLine, Header, Line, ReportLine, SpeedLine
+
+#: The largest recording read. A whole day of commands and checksums is a few megabytes; the cap
+#: keeps a stray multi-gigabyte file from being read into memory first and refused after.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class RecordingError(ValueError):
@@ -82,6 +87,11 @@ def read_recording(path: Path | str, *, check_game: bool = True) -> Recording:
     """Read ``path``. Raises :class:`RecordingError` with a one-line message."""
     path = Path(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block for ever, /dev/zero never end
+            raise RecordingError(texts.REC_NOT_A_FILE.format(path=path))
+        if info.st_size > MAX_BYTES:
+            raise RecordingError(texts.REC_TOO_BIG.format(path=path, size=info.st_size, limit=MAX_BYTES))
         data = path.read_bytes()
     except OSError as e:
         raise RecordingError(texts.REC_CANNOT_READ.format(path=path, reason=e.strerror or e)) from None
@@ -99,6 +109,9 @@ def read_recording(path: Path | str, *, check_game: bool = True) -> Recording:
             obj = json.loads(text)
             if not isinstance(obj, dict):
                 raise ValueError(f"found {type(obj).__name__}")
+        except RecursionError:  # thousands of nested brackets: no line of ours nests past three
+            raise RecordingError(texts.REC_NOT_JSON.format(path=path, line=number,
+                                                           reason=texts.REC_TOO_DEEP)) from None
         except (UnicodeDecodeError, ValueError) as e:
             reason = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
             raise RecordingError(texts.REC_NOT_JSON.format(path=path, line=number, reason=reason)) from None
