@@ -151,6 +151,7 @@ TYPE_NAMES: dict[str, str] = {
 # ---- content files: meaning (semantic checks) ---------------------------------------------------
 ID_NOT_STEM = "must equal the file name {stem!r} (got {got!r})"
 NOT_ONE_OF = "{got!r} is not one of: {allowed}"
+CONTROL_CHARACTER = "holds the control character {code}; text may not carry terminal escapes"
 NOT_A_TYPE = "{got!r} is not an instance type in the catalog; known types: {allowed}"
 DUPLICATE = "{got!r} is used twice (first at {first})"
 CURVE_START = "the first point must be at time 0 (got {got})"

@@ -9,6 +9,7 @@ stricter than their targets) and reports *every* problem, so a designer fixes a 
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -180,6 +181,29 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
     yield from _knob_problems(level, catalog)
     yield from _event_problems(level)
     yield from _objective_problems(level)
+    yield from _text_problems(msgspec.to_builtins(level), ())
+
+
+#: Text may hold line breaks and tabs; any other control character is a terminal command (ESC
+#: starts the escapes that retitle a window, clear the screen or move the cursor, and the C1
+#: range has one-byte forms of the same), so a level shared by a stranger could take over the
+#: player's terminal through its labels in ``scaleout run``'s report or the game's screens.
+_ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+def _text_problems(value: object, where: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    """Every string of the level (labels, briefings, hints, ids, choices) free of control
+    characters, named by its field; one problem per string, for its first such character."""
+    if isinstance(value, str):
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS), None)
+        if bad is not None:
+            yield where, texts.CONTROL_CHARACTER.format(code=f"U+{ord(bad):04X}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_problems(item, (*where, str(key)))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _text_problems(item, (*where, i))
 
 
 def _can_be_two_tier(level: Level) -> bool:
