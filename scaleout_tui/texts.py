@@ -151,6 +151,8 @@ TYPE_NAMES: dict[str, str] = {
 # ---- content files: meaning (semantic checks) ---------------------------------------------------
 ID_NOT_STEM = "must equal the file name {stem!r} (got {got!r})"
 NOT_ONE_OF = "{got!r} is not one of: {allowed}"
+UNATTAINABLE_BELOW_ZERO = "{op} {bound} cannot be met: this metric is never below 0, so no run could win"
+UNATTAINABLE_ABOVE_100 = "{op} {bound} cannot be met: this share is never above 100 %, so no run could win"
 CONTROL_CHARACTER = "holds the control character {code}; text may not carry terminal escapes"
 NOT_A_TYPE = "{got!r} is not an instance type in the catalog; known types: {allowed}"
 DUPLICATE = "{got!r} is used twice (first at {first})"

@@ -568,7 +568,31 @@ def _objective_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("objectives", i, "metric"), _one_of(o.metric, METRICS)
         if o.op not in OPS:
             yield ("objectives", i, "op"), _one_of(o.op, OPS)
+            continue
+        bounds = (("target", o.target), ("stretch", o.stretch))
+        unattainable = {name: _unattainable(o.metric, o.op, bound) if o.metric in METRICS else None
+                        for name, bound in bounds if bound is not None}
+        if unattainable.get("target"):
+            yield ("objectives", i, "target"), unattainable["target"]
+        if unattainable.get("stretch"):
+            yield ("objectives", i, "stretch"), unattainable["stretch"]
         elif o.stretch is not None and (o.stretch > o.target if o.op == "<=" else o.stretch < o.target):
             yield ("objectives", i, "stretch"), texts.STRETCH_LOOSER.format(
                 stretch=show_number(o.stretch), target=show_number(o.target), op=o.op)
+
+
+#: Metrics that are shares of a whole: no run takes them past 100.
+PERCENT_METRICS = frozenset(m for m in METRICS if m.endswith("_pct"))
+
+
+def _unattainable(metric: str, op: str, bound: float) -> str | None:
+    """Why no run could meet ``metric op bound``, or None. Every metric is a count, a time, a cost
+    or a share, so none is below 0, and a share is never above 100: "p95 <= -1" or "availability
+    >= 200" would make a level nobody can win, which validate must say rather than the debrief."""
+    shown = show_number(bound)  # (NaN and infinity never get here: the schema refuses them)
+    if op == "<=" and bound < 0.0:
+        return texts.UNATTAINABLE_BELOW_ZERO.format(op=op, bound=shown)
+    if op == ">=" and metric in PERCENT_METRICS and bound > 100.0:
+        return texts.UNATTAINABLE_ABOVE_100.format(op=op, bound=shown)
+    return None
 
