@@ -572,10 +572,10 @@ def _objective_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         bounds = (("target", o.target), ("stretch", o.stretch))
         unattainable = {name: _unattainable(o.metric, o.op, bound) if o.metric in METRICS else None
                         for name, bound in bounds if bound is not None}
-        if unattainable.get("target"):
-            yield ("objectives", i, "target"), unattainable["target"]
-        if unattainable.get("stretch"):
-            yield ("objectives", i, "stretch"), unattainable["stretch"]
+        if target_problem := unattainable.get("target"):
+            yield ("objectives", i, "target"), target_problem
+        if stretch_problem := unattainable.get("stretch"):
+            yield ("objectives", i, "stretch"), stretch_problem
         elif o.stretch is not None and (o.stretch > o.target if o.op == "<=" else o.stretch < o.target):
             yield ("objectives", i, "stretch"), texts.STRETCH_LOOSER.format(
                 stretch=show_number(o.stretch), target=show_number(o.target), op=o.op)
