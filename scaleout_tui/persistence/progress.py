@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,9 @@ from scaleout_tui.persistence.atomic import remove_stale_temps, write_bytes_atom
 
 FORMAT = 1
 FILE_NAME = "progress.json"
+#: Eight levels' records take about 2 KB; even thousands of levels stay far below this. A larger
+#: file is damage, and is not read into memory to find that out.
+MAX_BYTES = 4 * 1024 * 1024
 MAX_STARS = 3
 
 # ---- persistence texts (user-facing; kept together so wording stays consistent) ----------
@@ -53,6 +57,9 @@ TEXTS: dict[str, str] = {
     "future_format": "it was written by a newer version of scaleout: format {found}, this one reads {ours}",
     "bad_format": "its format field is missing or invalid",
     "not_finite": "a number in it is not finite ({where})",
+    "too_deep": "it is nested far deeper than a progress file can be",
+    "not_a_file": "it is not a regular file",
+    "too_big": "it is {size:,} bytes, more than a progress file can be ({limit:,})",
 }
 
 LevelId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -107,10 +114,13 @@ def decode(raw: bytes) -> ProgressFile:
     The format number is checked before the full decode, so a file from a newer game
     is reported as such rather than as whatever field it happens to add first.
     """
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM some Windows editors add on saving: not damage
     try:
         loose: Any = msgspec.json.decode(raw)
     except msgspec.DecodeError as e:  # also covers bytes that are not UTF-8
         raise ProgressError(str(e)) from e
+    except RecursionError:  # a file nested a thousand deep: no progress file nests past four
+        raise ProgressError(TEXTS["too_deep"]) from None
     fmt = loose.get("format") if isinstance(loose, dict) else None
     if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
         raise ProgressError(TEXTS["bad_format"])
@@ -120,6 +130,8 @@ def decode(raw: bytes) -> ProgressFile:
         pf = msgspec.json.decode(raw, type=ProgressFile, strict=True)
     except msgspec.ValidationError as e:
         raise ProgressError(str(e)) from e
+    except RecursionError:
+        raise ProgressError(TEXTS["too_deep"]) from None
     _finite_check(pf)
     return pf
 
@@ -158,6 +170,11 @@ class Progress:
         p = Path(path) if path is not None else default_path()
         remove_stale_temps(p)
         try:
+            info = p.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO left the game on a blank screen for ever
+                return cls._recover(p, TEXTS["not_a_file"])
+            if info.st_size > MAX_BYTES:
+                return cls._recover(p, TEXTS["too_big"].format(size=info.st_size, limit=MAX_BYTES))
             raw = p.read_bytes()
         except FileNotFoundError:
             return cls(p), None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +105,11 @@ def test_record_rejects_nonsense(tmp_path: Path) -> None:
         pytest.param(b"{\"format\": 1, \"levels\": {\"a\": {\"last_played\": \"2026-01-01T00:00:00\"}}}",
                      "last_played", id="naive-timestamp"),
         pytest.param(b"{\"format\": 1, \"levels\": {\"\": {}}}", "length", id="empty-level-id"),
+        # a thousand nested arrays raised RecursionError, and the file was not moved aside
+        pytest.param(b"{\"format\": 1, \"levels\": " + b"[" * 1000 + b"]" * 1000 + b"}", "nested",
+                     id="nested-1000-deep"),
+        pytest.param(b"{\"format\": 1, \"levels\": {\"a\": " + b"[" * 1000 + b"]" * 1000 + b"}}", "nested",
+                     id="nested-inside-a-level"),
     ],
 )
 def test_broken_file_is_moved_aside_with_a_notice(tmp_path: Path, content: bytes, problem: str) -> None:
@@ -143,6 +149,38 @@ def test_a_directory_in_the_way_is_moved_aside(tmp_path: Path) -> None:
     assert notice is not None and len(_corrupt_files(tmp_path)) == 1
     progress.save()
     assert path.is_file()
+
+
+def test_a_byte_order_mark_is_not_damage(tmp_path: Path) -> None:
+    """Saved by an editor that writes a UTF-8 BOM: the progress is read, not moved aside."""
+    path = tmp_path / "progress.json"
+    progress = Progress(path)
+    progress.record("01-single-server", True, 2, {"p95": 120.0}, when=WHEN)
+    progress.save()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    again, notice = Progress.load(path)
+    assert notice is None and again.stars("01-single-server") == 2
+    assert _corrupt_files(tmp_path) == []
+
+
+def test_a_fifo_is_moved_aside_without_waiting_for_it(tmp_path: Path) -> None:
+    """A FIFO in the file's place left the game on a blank screen for ever (its read blocks)."""
+    path = tmp_path / "progress.json"
+    os.mkfifo(path)
+    progress, notice = Progress.load(path)
+    assert notice is not None and "not a regular file" in notice
+    assert len(_corrupt_files(tmp_path)) == 1
+    progress.save()
+    assert path.is_file()
+
+
+def test_a_huge_file_is_moved_aside_unread(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    with path.open("wb") as f:  # sparse: nothing may read its gigabytes
+        f.truncate(2**30)
+    _, notice = Progress.load(path)
+    assert notice is not None and "more than a progress file can be" in notice
+    assert len(_corrupt_files(tmp_path)) == 1
 
 
 def test_unlock_rule(tmp_path: Path) -> None:
