@@ -3,7 +3,9 @@
 This is a stable contract (README.md, "Command line"): tests and graders rely on the exit codes
 and on one problem per line. Exit codes: 0 success (``run`` returns 0 whether the level was won
 or lost: losing is a result, not a failure); 1 bad content (a level, policy or ``--set`` the game
-refuses, said in one line on stderr); 2 usage errors (argparse's own convention).
+refuses, said in one line on stderr); 2 usage errors (argparse's own convention, and an output
+that is one of the command's inputs: no command overwrites the file it reads); 130 Ctrl+C
+(``scaleout: interrupted``, one line).
 
 Why the heavy imports are inside the handlers: ``scaleout levels`` and ``scaleout validate`` must
 start fast and work on a machine where the UI cannot load, so Textual is imported only by
