@@ -3,7 +3,9 @@
 This is a stable contract (README.md, "Command line"): tests and graders rely on the exit codes
 and on one problem per line. Exit codes: 0 success (``run`` returns 0 whether the level was won
 or lost: losing is a result, not a failure); 1 bad content (a level, policy or ``--set`` the game
-refuses, said in one line on stderr); 2 usage errors (argparse's own convention).
+refuses, said in one line on stderr); 2 usage errors (argparse's own convention, and an output
+that is one of the command's inputs: no command overwrites the file it reads); 130 Ctrl+C
+(``scaleout: interrupted``, one line).
 
 Why the heavy imports are inside the handlers: ``scaleout levels`` and ``scaleout validate`` must
 start fast and work on a machine where the UI cannot load, so Textual is imported only by
@@ -20,6 +22,7 @@ appear only in ``--json``, in level files, and beside the words where a player m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -39,6 +42,7 @@ from scaleout_tui.content.paths import (
     find_level,
     level_ids,
     levels_dir,
+    same_file,
     scenarios_dir,
 )
 from scaleout_tui.content.schema import Level
@@ -59,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except KeyboardInterrupt:
+        # Ctrl+C: one line, not a traceback, and the shell's code for "ended by SIGINT". A
+        # grading pool has already stopped its workers (game.grading.run_seeds).
+        _err(texts.INTERRUPTED)
+        return 130
     except BrokenPipeError:
         # `scaleout levels | head -1`: the reader left. Point stdout at devnull so the interpreter's
         # final flush does not print a second error, and exit like a tool killed by SIGPIPE.
@@ -325,6 +334,13 @@ def _run(args: argparse.Namespace) -> int:
         args.parser.print_usage(sys.stderr)
         _err(f"{args.parser.prog}: error: {problem}")
         return 2
+    clash = _run_clash(args)
+    if clash:
+        _err(f"{args.parser.prog}: error: {clash}")
+        return 2
+    if args.record is not None and not args.record.parent.is_dir():  # --record creates no folder
+        _err(texts.REC_NO_FOLDER.format(path=args.record, folder=args.record.parent))
+        return 1
     if args.replay is not None:
         return _run_replay(args)
     if args.seeds is not None:
@@ -495,6 +511,23 @@ def _run_usage(args: argparse.Namespace) -> str | None:
         for option, given in (("--record", args.record is not None), ("--seed", args.seed != 1)):
             if given:
                 return texts.RUN_SEEDS_AND.format(option=option)
+    return None
+
+
+def _run_clash(args: argparse.Namespace) -> str | None:
+    """The refusal when ``--record`` would overwrite one of the run's own inputs (the level file
+    or the policy file; ``--replay`` cannot be combined with ``--record`` at all)."""
+    if args.record is None:
+        return None
+    inputs: list[tuple[str, Path]] = []
+    if args.level is not None:
+        with contextlib.suppress(LevelError):  # no such level: the run says so
+            inputs.append((texts.WHAT_LEVEL, find_level(args.level)))
+    if args.policy is not None:
+        inputs.append((texts.WHAT_POLICY, args.policy))
+    for what, path in inputs:
+        if same_file(args.record, path):
+            return texts.OUT_IS_INPUT.format(option="--record", out=args.record, what=what, path=path)
     return None
 
 

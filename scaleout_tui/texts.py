@@ -271,6 +271,14 @@ RUN_REPLAY_OPTIONS = "--replay takes only --json: the recording fixes the level,
 RUN_SEEDS_AND = "--seeds grades many runs: it cannot be combined with {option}"
 REC_CANNOT_READ = "{path}: cannot read the recording ({reason})"
 REC_CANNOT_WRITE = "{path}: cannot write the recording ({reason})"
+#: An output that is an input of the same command (issue: no command destroys a user's file).
+OUT_IS_INPUT = "{option} {out} is the {what} {path}: writing it would destroy it; write to another file"
+WHAT_LEVEL = "level file"
+WHAT_POLICY = "policy file"
+WHAT_LOG = "access log"
+REC_NO_FOLDER = "{path}: cannot write the recording (no folder {folder}; create it first)"
+#: Ctrl+C: any command ends with this one line and exit code 130.
+INTERRUPTED = "scaleout: interrupted"
 REC_EMPTY = "{path}: empty file, not a recording"
 REC_NOT_A_FILE = "{path}: not a regular file, so not a recording"
 REC_TOO_BIG = "{path}: {size:,} bytes, more than a recording can be ({limit:,} bytes)"

@@ -112,3 +112,18 @@ def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Pa
                else texts.UNKNOWN_LEVEL_NONE.format(path=folder))
     raise LevelError(text, "", message)
 
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether writing ``a`` would overwrite ``b``: the same path once resolved (``./x`` and
+    ``x``, a symlinked folder), or, when both exist, the same file on disk (a hard link, a
+    symlink to the file). Used to refuse an output that is an input of the same command."""
+    try:
+        if Path(a).resolve() == Path(b).resolve():
+            return True
+    except (OSError, RuntimeError):  # a symlink loop: fall through to the files themselves
+        pass
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one of them does not exist (yet): then it is not the other
+        return False

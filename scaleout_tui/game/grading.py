@@ -8,12 +8,18 @@ Why processes and spawn: the simulation is pure Python and NumPy, so threads wou
 interpreter lock; a process pool uses every core. The worker is a module-level function given
 only plain data (paths and strings), so it works with the ``spawn`` start method (macOS, Windows,
 and here too, so a worker never inherits a half-initialised state from a fork).
+
+Why the workers ignore SIGINT: Ctrl+C in a terminal reaches the whole process group, and a
+worker's own ``KeyboardInterrupt`` would print a traceback per worker. The parent alone handles
+it: it cancels the queued runs, stops the workers (none outlives the command) and lets the
+interrupt reach ``cli.main``, which says so in one line.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -54,8 +60,31 @@ def run_seeds(level_ref: str, seeds: Sequence[int], sets: dict[str, str] | None 
     jobs = min(jobs or os.cpu_count() or 1, len(work))
     if jobs <= 1:
         return [_one(w) for w in work]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_one, work))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)
+    try:
+        reports = list(pool.map(_one, work))
+    except BaseException:  # Ctrl+C, or a worker's error: the other runs are of no use now
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return reports
+
+
+def _ignore_sigint() -> None:
+    """A worker's initializer: Ctrl+C is the parent's to handle (see the module's docstring)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued runs and end the running ones now, rather than wait for them."""
+    # the executor's own worker table (no public way to end running workers before Python 3.14)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        p.join()
 
 
 def _worst(values: list[float], op: str) -> float:

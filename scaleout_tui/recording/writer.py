@@ -53,9 +53,11 @@ class Recorder:
 
     ``prior`` lines (already encoded, without newlines) are written after the header: a take-over
     copies the commands and checkpoints of the run it continues. Raises ``OSError`` if the file
-    cannot be created. A write that fails later (a full disk) raises too, unless ``strict`` is
-    off: then recording stops, :attr:`error` says why, and the run goes on (the game must not
-    die because its recording cannot be written).
+    cannot be created, and ``FileNotFoundError`` when its folder does not exist: the recorder
+    creates no folder (a typo in ``--record`` must not make one; the game creates its own
+    recordings folder, :func:`scaleout_tui.ui.recordings.new_path`). A write that fails later
+    (a full disk) raises too, unless ``strict`` is off: then recording stops, :attr:`error` says
+    why, and the run goes on (the game must not die because its recording cannot be written).
     """
 
     def __init__(self, path: Path | str, header: Header, prior: list[str] | None = None,
@@ -63,7 +65,6 @@ class Recorder:
         self.path = Path(path)
         self.strict = strict
         self.error: str | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file: IO[str] | None = self.path.open("w", encoding="utf-8", newline="\n")
         self.header = header
         self.step = header.checkpoint_s

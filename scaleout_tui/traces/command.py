@@ -21,6 +21,7 @@ from typing import Any
 
 from scaleout_tui import texts
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.paths import same_file
 
 #: files below this size import in well under a second: no progress bar
 PROGRESS_MIN_BYTES = 1 << 20
@@ -46,7 +47,7 @@ def add_parser(sub: Any) -> None:
     imp.add_argument("-o", "--output", required=True, type=Path, metavar="TRACE", help=texts.HELP_TRACE_OUT)
     imp.add_argument("--scale", type=_positive, default=1.0, metavar="X", help=texts.HELP_TRACE_SCALE)
     imp.add_argument("--compress", type=_positive, default=1.0, metavar="K", help=texts.HELP_TRACE_COMPRESS)
-    imp.set_defaults(handler=_import)
+    imp.set_defaults(handler=_import, parser=imp)
     lst = cmds.add_parser("list", help=texts.HELP_TRACE_LIST, description=texts.HELP_TRACE_LIST)
     lst.set_defaults(handler=_list)
 
@@ -84,6 +85,10 @@ def _import(args: argparse.Namespace) -> int:
     from scaleout_tui.traces.accesslog import count_log
 
     path: Path = args.file
+    if same_file(args.output, path):
+        _err(f"{args.parser.prog}: error: " + texts.OUT_IS_INPUT.format(
+            option="-o", out=args.output, what=texts.WHAT_LOG, path=path))
+        return 2
     bar, progress = _progress(path)
     try:
         with bar:

@@ -28,9 +28,13 @@ def folder() -> Path:
 
 
 def new_path(level_id: str, kind: str = "play") -> Path:
-    """A fresh file name: ``03-load-balancer-play-20261122-203501.jsonl`` (``-2`` ... if taken)."""
+    """A fresh file name: ``03-load-balancer-play-20261122-203501.jsonl`` (``-2`` ... if taken).
+    Creates the recordings folder on first use (the game owns it; a :class:`Recorder` creates no
+    folder). Raises ``OSError`` when it cannot be created."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    base = folder() / f"{level_id}-{kind}-{stamp}"
+    home = folder()
+    home.mkdir(parents=True, exist_ok=True)
+    base = home / f"{level_id}-{kind}-{stamp}"
     path = base.with_suffix(SUFFIX)
     n = 2
     while path.exists():
