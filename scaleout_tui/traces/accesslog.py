@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -249,6 +250,7 @@ def parse_time(line: bytes) -> int | None:
     return when if _quoted_end(extra, ref + 3) == len(extra) - 1 else None
 
 
+@lru_cache(maxsize=4096)  # neighbouring lines share their second: the datetime is built once
 def _stamp(text: bytes) -> int | None:
     """``[01/Jul/1995:00:00:05 -0400]`` as a UTC second, or ``None`` (a wrong shape, 31 June)."""
     if (len(text) != _STAMP or text[:1] != b"[" or text[-1:] != b"]" or text[3:4] != b"/"
