@@ -1,8 +1,8 @@
 """How fast does ``scaleout trace import`` read an access log? Lines per second, plain and gzip.
 
 Why this exists: real logs are large (the NASA July 1995 log has 1.9 million lines, a busy
-site writes that in an hour), and the import reads every line with apachelogs, a parser that
-is correct rather than fast. This script writes a synthetic combined-format log of N lines (a
+site writes that in an hour), and the import splits every line by hand in Python (linear
+time, see traces/accesslog.py). This script writes a synthetic combined-format log of N lines (a
 day at a steady rate, 0.1 % junk, a few time zones), then times the import of it plain and
 gzip-compressed, and prints the figures. Nothing is asserted: the speed depends on the machine.
 

@@ -61,6 +61,15 @@ def test_bad_input_exits_1_in_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert err[-1].startswith(f"{blocker / 'o.rate'}: cannot write the series (")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_import_of_dev_zero_exits_1_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # it once raised MemoryError, reading an endless line
+    assert main(["trace", "import", "/dev/zero", "-o", str(tmp_path / "o.rate")]) == 1
+    assert capsys.readouterr().err == ("/dev/zero: not a regular file (a character device): "
+                                       "only a log file on disk can be imported\n")
+    assert not (tmp_path / "o.rate").exists()
+
+
 def test_import_creates_a_missing_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "traces" / "new" / "h.rate"
     assert main(["trace", "import", str(HOSTILE), "-o", str(out)]) == 0
