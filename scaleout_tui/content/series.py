@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,8 @@ VERSION = 1
 MAX_SECONDS = 92 * 86_400
 #: the largest rate a second may have (the level format's bound on a curve point)
 MAX_RATE = 1e6
+#: the largest series file read: every one of MAX_SECONDS lines holding a long decimal
+MAX_FILE_BYTES = MAX_SECONDS * 24
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,11 @@ def read_series(path: str | os.PathLike[str]) -> RateSeries:
     """Read a ``scaleout-rate`` file. Raises :class:`LevelError` (file and line) on a bad one."""
     p = Path(path)
     try:
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO blocks for ever
+            raise _error(p, texts.NOT_A_FILE)
+        if info.st_size > MAX_FILE_BYTES:
+            raise _error(p, texts.TOO_LARGE.format(size=info.st_size, limit=MAX_FILE_BYTES))
         raw = p.read_bytes()
     except FileNotFoundError:
         raise _error(p, texts.NO_SUCH_FILE) from None

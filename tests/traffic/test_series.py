@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,23 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
     path.write_bytes(b"scaleout-rate 1\n1\n\xff\n")
     with pytest.raises(LevelError, match=r"bin\.rate:3: not UTF-8"):
         read_series(path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_series_that_is_no_regular_file_or_too_big_is_refused_unread(tmp_path: Path, kind: str) -> None:
+    """A level's ``[traffic.series] file`` naming /dev/zero made validate read past 4 GB, and a
+    FIFO hung it: both are refused by a look at the file, as is a file past the largest series."""
+    from scaleout_tui.content.series import MAX_FILE_BYTES
+
+    path = tmp_path / "rate.txt"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "huge":
+        with path.open("wb") as f:  # sparse: nothing may read it
+            f.truncate(MAX_FILE_BYTES + 1)
+    else:
+        path = Path("/dev/zero")
+    with pytest.raises(LevelError) as e:
+        read_series(path)
+    assert str(e.value).startswith(f"{path}: ")
+    assert ("not a regular file" if kind != "huge" else "too large") in str(e.value)
