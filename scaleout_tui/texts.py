@@ -153,6 +153,12 @@ ID_NOT_STEM = "must equal the file name {stem!r} (got {got!r})"
 NOT_ONE_OF = "{got!r} is not one of: {allowed}"
 UNATTAINABLE_BELOW_ZERO = "{op} {bound} cannot be met: this metric is never below 0, so no run could win"
 UNATTAINABLE_ABOVE_100 = "{op} {bound} cannot be met: this share is never above 100 %, so no run could win"
+TOO_MANY_TICKS = ("{ticks} ticks over the run, more than the engine runs in a few minutes ({most}): "
+                  "a longer tick_s or a shorter run")
+TOO_MANY_PER_TICK = ("a peak of about {peak} requests/s with its spikes is {per_tick} arrivals in one tick, "
+                     "more than the engine holds at once ({most}): a lower rate or a shorter tick_s")
+TOO_MANY_REQUESTS = ("up to {total} requests over the run (the peak held throughout), more than the engine "
+                     "runs in a few minutes ({most}): a lower rate or a shorter run")
 CONTROL_CHARACTER = "holds the control character {code}; text may not carry terminal escapes"
 NOT_A_TYPE = "{got!r} is not an instance type in the catalog; known types: {allowed}"
 DUPLICATE = "{got!r} is used twice (first at {first})"

@@ -335,9 +335,44 @@ def _scenario_problems(level: Level, base: Path) -> Iterator[tuple[FieldPath, st
             yield ("traffic", "scenario"), texts.SCENARIO_WITH_LOAD_TESTS
     if t.series is not None:
         try:
-            read_series(series_path(t.series, base))
+            series = read_series(series_path(t.series, base))
         except LevelError as e:
             yield ("traffic", "series", "file"), texts.SERIES_PROBLEM.format(problem=e)
+        else:
+            yield from _load_problems(level, series.peak * t.series.scale)
+    elif t.curve:
+        yield from _load_problems(level, max(v for _, v in t.curve))
+
+
+#: What one run may ask of the engine, so that a level validates only if it runs in minutes and
+#: in memory: every tick costs about half a millisecond however quiet, a tick's arrivals are held
+#: as arrays (about 100 bytes a request), and the engine moves some 3 million requests a second.
+#: ``tick_s = 0.01`` over a day was 8.6 million ticks (14 minutes of nothing on screen); a 1 M
+#: req/s curve with a x1000 spike asked for arrays of 10^8 requests and died after 6 minutes.
+MAX_TICKS = 1_000_000
+MAX_TICK_REQUESTS = 1_000_000
+MAX_RUN_REQUESTS = 1_000_000_000
+
+
+def _load_problems(level: Level, base_peak: float) -> Iterator[tuple[FieldPath, str]]:
+    """The run's cost, from the level's own numbers: its ticks, and an upper bound on its
+    arrivals (the base peak times every spike's factor, as if they all overlapped)."""
+    ticks = level.duration_s / level.engine.tick_s
+    if ticks > MAX_TICKS:
+        yield ("engine", "tick_s"), texts.TOO_MANY_TICKS.format(
+            ticks=f"{ticks:,.0f}", most=f"{MAX_TICKS:,}")
+    if level.load_tests:  # closed-loop clients: their concurrency bounds the load, not a curve
+        return
+    peak = base_peak
+    for s in level.traffic.spikes:
+        peak *= max(s.factor, 1.0)
+    per_tick = peak * level.engine.tick_s
+    if per_tick > MAX_TICK_REQUESTS:
+        yield ("traffic",), texts.TOO_MANY_PER_TICK.format(
+            peak=f"{peak:,.0f}", per_tick=f"{per_tick:,.0f}", most=f"{MAX_TICK_REQUESTS:,}")
+    elif peak * level.duration_s > MAX_RUN_REQUESTS:
+        yield ("traffic",), texts.TOO_MANY_REQUESTS.format(
+            total=f"{peak * level.duration_s:,.0f}", most=f"{MAX_RUN_REQUESTS:,}")
 
 
 def _scenario_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:
