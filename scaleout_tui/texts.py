@@ -159,6 +159,10 @@ TOO_MANY_PER_TICK = ("a peak of about {peak} requests/s with its spikes is {per_
                      "more than the engine holds at once ({most}): a lower rate or a shorter tick_s")
 TOO_MANY_REQUESTS = ("up to {total} requests over the run (the peak held throughout), more than the engine "
                      "runs in a few minutes ({most}): a lower rate or a shorter run")
+TRACE_TOO_LONG = ("--compress {k} stretches the trace's {n} seconds to {seconds}, more than a series may "
+                  "hold ({most} seconds)")
+TRACE_TOO_FAST = ("--scale {x} makes a peak of {peak} requests/s, more than a series may hold ({most} "
+                  "requests/s)")
 CONTROL_CHARACTER = "holds the control character {code}; text may not carry terminal escapes"
 NOT_A_TYPE = "{got!r} is not an instance type in the catalog; known types: {allowed}"
 DUPLICATE = "{got!r} is used twice (first at {first})"

@@ -80,6 +80,22 @@ def _progress(path: Path) -> tuple[AbstractContextManager[Any], Callable[[int], 
     return bar, lambda done: bar.update(task, completed=done)
 
 
+def _output_problem(trace_seconds: int, peak: float, scale: float, compress: float) -> str | None:
+    """Why ``--scale``/``--compress`` would write a series no reader takes, or None. Checked
+    before the arithmetic: ``--compress 1e-8`` asked for 671 GiB, ``1e-300`` raised ValueError,
+    and ``--scale 1e300`` wrote a file that then broke ``scaleout trace list`` for every scenario."""
+    from scaleout_tui.content.series import MAX_RATE, MAX_SECONDS  # NumPy: only when importing
+
+    seconds = trace_seconds / compress
+    if seconds > MAX_SECONDS:
+        return texts.TRACE_TOO_LONG.format(k=f"{compress:g}", n=f"{trace_seconds:,}",
+                                           seconds=f"{seconds:,.0f}", most=f"{MAX_SECONDS:,}")
+    if peak * scale > MAX_RATE:
+        return texts.TRACE_TOO_FAST.format(x=f"{scale:g}", peak=f"{peak * scale:,.0f}",
+                                           most=f"{MAX_RATE:,.0f}")
+    return None
+
+
 def _import(args: argparse.Namespace) -> int:
     from scaleout_tui.content.series import write_series
     from scaleout_tui.traces.accesslog import count_log
@@ -101,7 +117,12 @@ def _import(args: argparse.Namespace) -> int:
     if result.junk:
         _err(texts.TRACE_JUNK_TOTAL.format(path=path, lines=result.lines,
                                            junk=texts.plural(f"{result.junk:,}", *texts.NOUN_JUNK_LINE)))
-    series = result.series(path.name).scaled(args.scale).compressed(args.compress)
+    base = result.series(path.name)
+    problem = _output_problem(base.seconds, base.peak, args.scale, args.compress)
+    if problem is not None:
+        _err(f"{args.parser.prog}: error: {problem}")
+        return 2
+    series = base.scaled(args.scale).compressed(args.compress)
     try:
         write_series(series, args.output)
     except OSError as e:

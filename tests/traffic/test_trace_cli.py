@@ -144,3 +144,17 @@ def test_progress_bar_only_on_a_terminal_and_a_large_file(tmp_path: Path,
     bar, update = command._progress(big)
     assert isinstance(bar, Progress) and update is not None
     assert command._progress(HOSTILE)[1] is None  # small: no bar
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--compress", "1e-300", "--compress 1e-300 stretches the trace's 10 seconds to"),  # was ValueError
+    ("--compress", "1e-8", "--compress 1e-08 stretches the trace's 10 seconds to 1,000,000,000"),  # 671 GiB
+    ("--scale", "1e300", "--scale 1e+300 makes a peak of"),  # its file broke `trace list`
+])
+def test_an_output_no_reader_takes_is_refused_before_any_arithmetic(
+        tmp_path: Path, option: str, value: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "h.rate"
+    assert main(["trace", "import", str(HOSTILE), "-o", str(out), option, value]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("scaleout trace import: error: " + says), err
+    assert not out.exists()
