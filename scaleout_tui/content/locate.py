@@ -79,14 +79,21 @@ class LineIndex:
                 i += 1
             elif m := _TABLE_HEADER.match(line):
                 table = self._resolve(split_key(m.group(1)), counts)
-                self.where.setdefault(table, i + 1)
+                self._define(table, i + 1)
                 i += 1
             elif m := _KEY_LINE.match(line):
                 key = table + split_key(m.group(1))
-                self.where.setdefault(key, i + 1)
+                self._define(key, i + 1)
                 i = self._scan_value(key, i, m.end())
             else:
                 i += 1
+
+    def _define(self, path: FieldPath, line: int) -> None:
+        """``path`` is on ``line``, and so is every table it defines implicitly: ``[a.b.c]`` or
+        ``a.b = 1`` makes ``a`` a table there, so an unknown ``a`` is named with that line (it
+        was named without one)."""
+        for n in range(1, len(path) + 1):
+            self.where.setdefault(path[:n], line)
 
     @staticmethod
     def _resolve(name: tuple[str, ...], counts: dict[tuple[str, ...], int]) -> FieldPath:

@@ -89,3 +89,13 @@ def test_field_paths_round_trip() -> None:
 def test_split_key() -> None:
     assert split_key('a."b.c".d') == ("a", "b.c", "d")
     assert split_key("a . 'b' ") == ("a", "b")
+
+
+def test_a_table_defined_only_by_a_deeper_header_or_a_dotted_key_has_a_line() -> None:
+    """``[a.b.c]`` makes ``a`` a table on its line, as ``x.y = 1`` makes ``x``: an unknown ``a``
+    was reported as ``a: unknown key`` with no line (issue 15)."""
+    index = LineIndex('id = "x"\n\n[a.b.c]\nk = 1\n\n[a.b.d]\nj = 2\nx.y = 3\n')
+    assert index.line_of(("a",)) == 3
+    assert index.line_of(("a", "b")) == 3
+    assert index.line_of(("a", "b", "d")) == 6
+    assert index.line_of(("a", "b", "d", "x")) == 8
