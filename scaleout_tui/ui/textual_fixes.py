@@ -1,4 +1,4 @@
-r"""Three workarounds for Textual 8.2 and Rich that the tests found; the app applies all three.
+r"""Four workarounds for Textual 8.2 and Rich that the tests found; the app applies all four.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -25,11 +25,20 @@ function of the two colours, cached without the instance.
 ``\s``, which matches U+00A0 too: the debrief at 80 columns still read "96" at the end of one
 line and "% CPU" at the start of the next. :func:`install` gives both word splitters the same
 patterns with the no-break spaces (U+00A0, U+202F) counted as part of a word.
+
+**Bytes that are not UTF-8.** Textual's input thread decodes the terminal's bytes as strict UTF-8,
+so one Latin-1 byte (a Latin-1 terminal typing "é") or a pasted ``\xff\xfe`` raised
+``UnicodeDecodeError`` in that thread and the game quit with status 0, losing the run.
+:func:`lenient_terminal_input` makes the decoder replace such bytes with U+FFFD, which the key
+parser passes on as a character no binding uses.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import rich._wrap
@@ -100,10 +109,28 @@ def keep_no_break_spaces() -> None:
     textual._wrap.re_chunk = TEXTUAL_CHUNK
 
 
+def lenient_terminal_input() -> None:
+    """Decode the terminal's input with ``errors="replace"`` (see the module docstring). Textual's
+    Linux driver looks ``getincrementaldecoder`` up in its own module when its input thread
+    starts, so rebinding that name there is enough."""
+    from textual.drivers import linux_driver
+
+    names = vars(linux_driver)  # (not an attribute the module exports: its own import)
+    if getattr(names.get("getincrementaldecoder"), "lenient", False):
+        return
+
+    def lenient(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+        return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+    lenient.lenient = True  # type: ignore[attr-defined]
+    names["getincrementaldecoder"] = lenient
+
+
 def install() -> None:
-    """Swap in the instance-free cache (once; harmless if Textual has changed the method), and
-    keep no-break spaces unbroken."""
+    """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
+    no-break spaces unbroken, and survive undecodable input bytes."""
     keep_no_break_spaces()
+    lenient_terminal_input()
     current = StylesCache.__dict__.get("get_inner_outer")
     if hasattr(current, "cache_info"):  # Textual's own lru_cache-wrapped method
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[assignment,method-assign]
