@@ -23,6 +23,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from scaleout_tui.content.schema import Level
@@ -87,6 +88,13 @@ class ScaleoutApp(App[int]):
             self.notify(texts.LEVELS_BROKEN.format(errors="; ".join(self.content.errors)),
                         severity="error", timeout=20)
         self.check_size(*self.size)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice as plain text (``markup`` is ignored): notices carry file names, level
+        text and error messages, and a ``[/]`` or ``[bold`` in any of them made Textual raise
+        ``MarkupError`` and end the game. No notice of the game uses markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ---- too small ----------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

@@ -27,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self._question, id="confirm-question")
+            yield Static(self._question, id="confirm-question", markup=False)  # holds a path
             with Horizontal(id="confirm-buttons"):
                 yield Button(texts.CONFIRM_YES, id="yes", variant="warning")
                 yield Button(texts.CONFIRM_NO, id="no", variant="primary")

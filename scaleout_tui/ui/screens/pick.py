@@ -38,7 +38,7 @@ class RecordingPicker(ModalScreen[Path | None]):
                                           id=str(i)) for i, f in enumerate(self.files)], id="pick-list")
             else:
                 empty = texts.PICK_EMPTY_COMPARE if self.level_id else texts.PICK_EMPTY
-                yield Static(empty.format(folder=recordings.folder()), id="pick-empty")
+                yield Static(empty.format(folder=recordings.folder()), id="pick-empty", markup=False)
             yield Static(texts.PICK_HINT, id="pick-hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -47,7 +47,7 @@ class FailureDrill(Vertical):
         with Horizontal(classes="drill-row"):
             yield Button(texts.DRILL_INJECT, variant="error", compact=True, id="drill-inject")
             yield Button(texts.DRILL_REPAIR, variant="success", compact=True, id="drill-repair")
-        yield Static(reflow(self._help), classes="knob-help")
+        yield Static(reflow(self._help), classes="knob-help", markup=False)
 
     @property
     def target(self) -> str | None:

@@ -130,7 +130,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                     select.tooltip = help_text
                 yield select
                 if help_text:
-                    yield Static(reflow(help_text), classes="knob-help")
+                    yield Static(reflow(help_text), classes="knob-help", markup=False)  # level text
         if self._injections:
             yield FailureDrill(self._injections, self._targets, help_text=self._drill_help, id="drill",
                                classes="knob-group")
