@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -238,26 +238,26 @@ def test_random_play_quick(play: Play) -> None:
 SHARDS = 2
 
 
+def _check_shard(examples: int, shard: int, body: Callable[[Play], object]) -> None:
+    """``body`` on ``examples / SHARDS`` random plays of this shard's levels."""
+    @_profile(examples // SHARDS)
+    @given(plays(LEVELS[shard::SHARDS]))
+    def check(play: Play) -> None:
+        body(play)
+
+    check()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_random_play_keeps_the_invariants(shard: int) -> None:
-    @_profile(FULL_INVARIANTS // SHARDS)
-    @given(plays(LEVELS[shard::SHARDS]))
-    def check(play: Play) -> None:
-        run(play)
-
-    check()
+    _check_shard(FULL_INVARIANTS, shard, run)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_random_play_replays_to_the_same_digest(shard: int) -> None:
-    @_profile(FULL_REPLAY // SHARDS)
-    @given(plays(LEVELS[shard::SHARDS]))
-    def check(play: Play) -> None:
-        check_replay(play)
-
-    check()
+    _check_shard(FULL_REPLAY, shard, check_replay)
 
 
 def test_the_checks_catch_what_they_claim() -> None:
