@@ -105,6 +105,8 @@ class DebriefScreen(Screen[None]):
         super().__init__()
         #: the run's recording, shown beside the winning run (None: not recorded)
         self.recording = recording
+        #: whether the debrief offers a winning run to watch (decided on mount, see _decide_watch)
+        self.offers_watch = False
         self.session = session
         self.result = result
         #: the campaign (what comes next) and the player's progress, which the run is recorded into
@@ -119,11 +121,11 @@ class DebriefScreen(Screen[None]):
         """The next level, offered only after a win (a loss means: try this one again)."""
         return self.content.next_level(self.level.id) if self.result.won else None
 
-    @property
-    def offers_watch(self) -> bool:
+    def _decide_watch(self) -> bool:
         """Whether to offer a winning run to watch: this run lost, the level has never been won
         and has been played at least twice (this run counted once it is recorded), and there is
-        a reference solution to show."""
+        a reference solution to show. Decided once, after the run is recorded (nothing changes
+        it while the debrief is open), not at every binding check."""
         rec = self.progress.level(self.level.id)
         return (not self.result.won and rec is not None and not rec.won and rec.plays >= 2
                 and solution_path(self.level.id) is not None)
@@ -154,7 +156,7 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.record()
-        offer = self.offers_watch
+        self.offers_watch = offer = self._decide_watch()
         for widget in self.query("#watch, #debrief-watch-hint"):
             widget.display = offer
         self.refresh_bindings()
