@@ -26,7 +26,9 @@ import contextlib
 import functools
 import json
 import os
+import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -184,6 +186,96 @@ def _err(line: object) -> None:
 def _one_line(text: str) -> str:
     """A problem is one line, whatever a value or file name holds."""
     return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+# ---- progress ------------------------------------------------------------------------------------
+class _Progress:
+    """How far a long headless run has come, on stderr (issue 15: minutes of silence look hung).
+
+    On a terminal, one line redrawn in place, shown only once the run has lasted ``quiet_s``
+    (a run of a second never flickers) and wiped at the end, so the report that follows, the
+    interrupt line or an error is all that stays. Into a file or a pipe (a CI log), one line every
+    ``log_every_s``, so a short run adds nothing and a long one is seen moving. The report itself
+    goes to stdout either way: ``--json`` stays clean.
+    """
+
+    quiet_s = 1.0
+    log_every_s = 10.0
+
+    def __init__(self, level: str, *, runs: bool = False, clock: Callable[[], float] = time.monotonic,
+                 stream: Any = None, tty: bool | None = None) -> None:
+        #: What is counted: the simulated seconds of one run, or the runs of a grade.
+        self.runs = runs
+        self.level = level
+        self.clock = clock
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.start = clock()
+        self._last: float | None = None  # when a line was last written
+        self._shown = False  # a line is on the terminal now
+
+    def __call__(self, done: float, total: float) -> None:
+        now = self.clock()
+        wall = now - self.start
+        if self.tty:
+            if wall < self.quiet_s:
+                return
+        elif wall < self.log_every_s or (self._last is not None and now - self._last < self.log_every_s):
+            return
+        self._last = now
+        line = self.line(done, total, wall)
+        if self.tty:
+            width = shutil.get_terminal_size((80, 24)).columns - 1
+            self.stream.write("\r" + _fit(line, width) + "\x1b[K")
+            self._shown = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def line(self, done: float, total: float, wall: float) -> str:
+        fraction = min(1.0, done / total) if total > 0 else 1.0
+        cells = 20
+        filled = int(fraction * cells)
+        bar = "[" + "#" * filled + "-" * (cells - filled) + "]"
+        if self.runs:
+            text, shown_total = texts.PROGRESS_GRADE, f"{total:.0f}"
+            shown_done = f"{done:.1f}".removesuffix(".0")
+        else:
+            text, shown_done, shown_total = texts.PROGRESS_RUN, _clock(done), _clock(total)
+        return text.format(level=self.level, bar=bar, pct=int(fraction * 100), done=shown_done,
+                                total=shown_total, wall=texts.PROGRESS_WALL.format(s=wall))
+
+    def close(self) -> None:
+        """Wipe the line from the terminal (a log keeps its lines)."""
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+
+def _clock(seconds: float) -> str:
+    """Simulated time as m:ss, or h:mm:ss past an hour."""
+    s = int(seconds)
+    h, m = divmod(s // 60, 60)
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
+
+
+def _fit(line: str, width: int) -> str:
+    """``line`` cut to ``width`` terminal cells: a wrapped line could not be redrawn in place."""
+    if _cells(line) <= width:
+        return line
+    from rich.cells import set_cell_size
+
+    return set_cell_size(line, max(0, width))
+
+
+@contextlib.contextmanager
+def _progress(level: str, *, runs: bool = False) -> Iterator[_Progress]:
+    progress = _Progress(level, runs=runs)
+    try:
+        yield progress
+    finally:
+        progress.close()
 
 
 # ---- play ----------------------------------------------------------------------------------------
@@ -354,12 +446,13 @@ def _run(args: argparse.Namespace) -> int:
         raise
     sets = dict(args.sets)
     try:
-        if args.record is not None:
-            from scaleout_tui.recording.headless import run_recorded
+        with _progress(args.level) as progress:
+            if args.record is not None:
+                from scaleout_tui.recording.headless import run_recorded
 
-            report = run_recorded(args.level, args.record, args.seed, sets, args.policy)
-        else:
-            report = run_level(args.level, args.seed, sets, args.policy)
+                report = run_recorded(args.level, args.record, args.seed, sets, args.policy, progress)
+            else:
+                report = run_level(args.level, args.seed, sets, args.policy, progress)
     except (LevelError, CommandError) as e:
         _content_error(e, args.level)
         return 1
@@ -536,7 +629,8 @@ def _run_replay(args: argparse.Namespace) -> int:
     from scaleout_tui.recording.headless import replay_file
 
     try:
-        replay, report = replay_file(args.replay)
+        with _progress(str(args.replay)) as progress:
+            replay, report = replay_file(args.replay, progress)
     except RecordingError as e:
         _err(e)
         return 1
@@ -560,7 +654,8 @@ def _grade(args: argparse.Namespace) -> int:
     from scaleout_tui.game.grading import run_seeds, summarize
 
     try:
-        reports = run_seeds(args.level, args.seeds, dict(args.sets), args.policy, args.jobs)
+        with _progress(args.level, runs=True) as progress:
+            reports = run_seeds(args.level, args.seeds, dict(args.sets), args.policy, args.jobs, progress)
     except (LevelError, CommandError) as e:
         _content_error(e, args.level)
         return 1

@@ -93,6 +93,11 @@ RUN_COST = "  cost: {cost} (peak {peak}, {throughput} served)"
 STAR_ON = "★"
 STAR_OFF = "☆"
 
+# ---- command line: progress of a long headless run (on stderr) ----------------------------------
+PROGRESS_RUN = "{level}  {bar} {pct:3d} %  simulated {done} of {total}  ({wall} so far)"
+PROGRESS_GRADE = "{level}  {bar} {pct:3d} %  {done} of {total} runs done  ({wall} so far)"
+PROGRESS_WALL = "{s:.0f} s"
+
 # ---- content files: reading and syntax ----------------------------------------------------------
 NO_SUCH_FILE = "no such file"
 NOT_A_FILE = "not a regular file"

@@ -22,11 +22,12 @@ import os
 import signal
 import statistics
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 from scaleout_tui.game.headless import run_level
+from scaleout_tui.game.progress import Report
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -46,29 +47,52 @@ def parse_seeds(text: str) -> list[int]:
     return list(dict.fromkeys(seeds))
 
 
-def _one(args: tuple[str, int, dict[str, str], str | None]) -> dict[str, Any]:
+Work = tuple[str, int, dict[str, str], str | None]
+
+
+def _one(args: Work, progress: Report | None = None) -> dict[str, Any]:
     level_ref, seed, sets, policy = args
-    return run_level(level_ref, seed, sets, Path(policy) if policy else None)
+    return run_level(level_ref, seed, sets, Path(policy) if policy else None, progress)
 
 
 def run_seeds(level_ref: str, seeds: Sequence[int], sets: dict[str, str] | None = None,
-              policy_path: Path | None = None, jobs: int | None = None) -> list[dict[str, Any]]:
+              policy_path: Path | None = None, jobs: int | None = None,
+              progress: Report | None = None) -> list[dict[str, Any]]:
     """The reports of ``seeds``, in the order given. ``jobs=1`` runs them here, one after the
     other; otherwise a pool of ``jobs`` processes (default: one per core, at most one per seed).
-    A worker's error (a bad level or policy) is raised here."""
+    A worker's error (a bad level or policy) is raised here.
+
+    ``progress(done, total)`` counts runs: in a pool, whole runs as they finish; here, one after
+    the other, also the fraction of the run under way (the workers' clocks are not visible)."""
     work = [(level_ref, s, dict(sets or {}), str(policy_path) if policy_path else None) for s in seeds]
     jobs = min(jobs or os.cpu_count() or 1, len(work))
     if jobs <= 1:
-        return [_one(w) for w in work]
+        return [_one(w, _within(progress, i, len(work))) for i, w in enumerate(work)]
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_sigint)
     try:
-        reports = list(pool.map(_one, work))
+        futures = [pool.submit(_one, w) for w in work]
+        pending: set[Future[dict[str, Any]]] = set(futures)
+        while pending:
+            # a second at most between reports, so the line's wall clock moves while runs go on
+            done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for f in done:
+                f.result()  # a worker's error (a bad level or policy) stops the grade now
+            if progress is not None:
+                progress(len(futures) - len(pending), len(futures))
+        reports = [f.result() for f in futures]
     except BaseException:  # Ctrl+C, or a worker's error: the other runs are of no use now
         _stop(pool)
         raise
     pool.shutdown()
     return reports
+
+
+def _within(progress: Report | None, index: int, runs: int) -> Report | None:
+    """Run ``index``'s progress as a part of all ``runs``."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(index + (done / total if total else 1.0), runs)
 
 
 def _ignore_sigint() -> None:

@@ -16,6 +16,7 @@ from scaleout_tui.content.paths import find_level
 from scaleout_tui.content.policy import load_policy
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.debrief import debrief, lesson
+from scaleout_tui.game.progress import ProgressListener, Report
 from scaleout_tui.game.session import Result, Session
 
 
@@ -71,8 +72,11 @@ def make_session(level: Level, seed: int, sets: dict[str, str], policy_path: Pat
 
 
 def run_level(level_ref: str, seed: int = 1, sets: dict[str, str] | None = None,
-              policy_path: Path | None = None) -> dict[str, Any]:
-    """Load, play to the end and report. Raises the content layer's errors on bad input."""
+              policy_path: Path | None = None, progress: Report | None = None) -> dict[str, Any]:
+    """Load, play to the end and report. Raises the content layer's errors on bad input.
+    ``progress`` hears how far the run has come (:mod:`scaleout_tui.game.progress`)."""
     level = load_level(find_level(level_ref))
     session = make_session(level, seed, sets or {}, policy_path)
+    if progress is not None:
+        session.listeners.append(ProgressListener(progress))
     return report(session, session.run())

@@ -8,12 +8,13 @@ from typing import Any
 from scaleout_tui.content.loader import load_level
 from scaleout_tui.content.paths import find_level
 from scaleout_tui.game.headless import make_session, report
+from scaleout_tui.game.progress import ProgressListener, Report
 from scaleout_tui.recording.replay import Replay, open_replay
 from scaleout_tui.recording.writer import Recorder, header_for
 
 
 def run_recorded(level_ref: str, record: Path, seed: int = 1, sets: dict[str, str] | None = None,
-                 policy_path: Path | None = None) -> dict[str, Any]:
+                 policy_path: Path | None = None, progress: Report | None = None) -> dict[str, Any]:
     """:func:`~scaleout_tui.game.headless.run_level`, writing the run to ``record`` as it goes.
     Raises the content layer's errors on bad input (before the file is created) and ``OSError``
     when the file cannot be written."""
@@ -22,6 +23,8 @@ def run_recorded(level_ref: str, record: Path, seed: int = 1, sets: dict[str, st
     session = make_session(level, seed, sets or {}, policy_path)
     recorder = Recorder(record, header_for(session, level_path))
     session.listeners.append(recorder)
+    if progress is not None:
+        session.listeners.append(ProgressListener(progress))
     try:
         result = report(session, session.run())
         recorder.finish(result)
@@ -30,10 +33,12 @@ def run_recorded(level_ref: str, record: Path, seed: int = 1, sets: dict[str, st
     return result
 
 
-def replay_file(path: Path | str) -> tuple[Replay, dict[str, Any]]:
+def replay_file(path: Path | str, progress: Report | None = None) -> tuple[Replay, dict[str, Any]]:
     """Replay a recording to its end. Raises :class:`RecordingError` when it cannot be replayed;
     divergences are in ``replay.mismatches``."""
     replay = open_replay(path)
+    if progress is not None:  # the replay runs forward only, so its first session is its only one
+        replay.session.listeners.append(ProgressListener(progress))
     if replay.recording.report is None:
         # Stopped before the end (killed, or only a header): the objectives "so far" of a run that
         # never met the evening are no verdict. A header alone once read "WON ★★★" for 0 requests.

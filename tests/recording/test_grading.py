@@ -45,8 +45,12 @@ def short_level_file(tmp_path: Path) -> Path:
 def test_the_pool_gives_the_serial_results(short_level_file: Path) -> None:
     seeds = [1, 2, 3, 4]
     serial = run_seeds(str(short_level_file), seeds, {"size": "m5.xlarge"}, None, jobs=1)
-    pooled = run_seeds(str(short_level_file), seeds, {"size": "m5.xlarge"}, None, jobs=2)
+    told: list[tuple[float, float]] = []
+    pooled = run_seeds(str(short_level_file), seeds, {"size": "m5.xlarge"}, None, jobs=2,
+                       progress=lambda done, total: told.append((done, total)))
     assert [r["seed"] for r in pooled] == seeds
+    # the pool counts whole runs as they finish, up to all four
+    assert told[-1] == (4, 4) and [d for d, _ in told] == sorted(d for d, _ in told)
     assert json.dumps(pooled) == json.dumps(serial)
     assert len({r["digest"] for r in serial}) == len(seeds)  # four different nights
 
