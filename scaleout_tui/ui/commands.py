@@ -9,6 +9,12 @@ Every setting of the level is a command too (issue 14: "minimum" found nothing):
 size…" focuses the setting and opens its list, and, when searched for, each choice is one
 ("Set Minimum size to 4"); the empty palette lists only the "Set …" ones, or a level with many
 settings would bury the game's own commands under their choices.
+
+Why the names are built here as plain ``Content``: Textual's palette reads a command's name and
+help as markup, and ``Matcher.highlight`` parses the name as markup too. A setting's label comes
+from the level file, and a label holding ``[/]`` raised ``MarkupError`` in the palette's worker,
+which ended the game (issue 15). The name is highlighted here on the plain text, and the help
+is escaped, so a bracket reads as written.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.navigation import BackToMap
@@ -97,11 +105,22 @@ class GameCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self.commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self.commands(choices=True):
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=escape(help_text))
+
+
+def highlight(matcher: Matcher, name: str) -> Content:
+    """``name`` as plain text with the letters the query matched styled, as
+    ``Matcher.highlight`` does, without reading ``name`` as markup."""
+    content = Content(name)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -71,7 +71,7 @@ def slot_detail(slot: Slot, title: str | None = None) -> Group:
     concepts.add_column(no_wrap=True)
     concepts.add_column(ratio=1)
     for c in lv.concepts:
-        concepts.add_row(" •", c)
+        concepts.add_row(" •", Text(c))
     parts.append(concepts)
     parts.append(Text("\n" + fmt.reflow(lv.briefing.text), style="dim"))
     return Group(*parts)

@@ -63,7 +63,8 @@ def objectives_table(a: Sequence[ObjectiveResult], b: Sequence[ObjectiveResult])
         def value(o: ObjectiveResult) -> Text:
             return Text(fmt.metric(o.metric, o.value), style="green" if o.met else "red")
 
-        table.add_row(oa.heading, f"{fmt.op(oa.op)} {fmt.target(oa.metric, oa.target)}", value(oa), value(ob))
+        target = Text(f"{fmt.op(oa.op)} {fmt.target(oa.metric, oa.target)}")
+        table.add_row(Text(oa.heading), target, value(oa), value(ob))
     return table
 
 

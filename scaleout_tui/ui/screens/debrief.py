@@ -67,9 +67,8 @@ def objectives_table(result: Result) -> Group:
                        style="bold green" if o.met else "bold red")
         if o.stretch_met:
             verdict.append(" " + texts.DEBRIEF_STRETCH, style="bold yellow")
-        table.add_row(o.label, Text(fmt.metric(o.metric, o.value), style="bold"),
-                      texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.target(o.metric, o.target)),
-                      verdict)
+        target = texts.DEBRIEF_TARGET.format(op=fmt.op(o.op), target=fmt.target(o.metric, o.target))
+        table.add_row(Text(o.label), Text(fmt.metric(o.metric, o.value), style="bold"), Text(target), verdict)
     legend = Text()
     if any(o.stretch_met for o in result.objectives):
         legend.append(texts.DEBRIEF_STRETCH, style="bold yellow")

@@ -288,7 +288,7 @@ def database_table(boxes: Sequence[BoxView]) -> Table | None:
         queue = Text.assemble((texts.BOX_QUEUE.format(queue=f"{b.queue:,}"), hot),
                               (" · " + texts.BOX_BUSY.format(busy=b.busy_workers, vcpus=b.vcpus), "dim"))
         last = share_gauge(b, shards) if is_shard(b) else lag_gauge(b)
-        grid.add_row(b.name, role_word(b), state, cpu, queue, last)
+        grid.add_row(Text(b.name), Text(role_word(b)), state, cpu, queue, last)
     return grid
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual.content import Content
 from textual.reactive import reactive
 
 from scaleout_tui.game.session import ObjectiveResult
@@ -54,7 +55,7 @@ def objectives_table(objectives: tuple[ObjectiveResult, ...], width: int | None 
         style = "green" if o.met else "red"
         value, target = _numbers(o)
         grid.add_row(Text(texts.OBJ_ON_TRACK if o.met else texts.OBJ_OFF_TRACK, style=f"bold {style}"),
-                     name, Text(value, style=f"bold {style}"), target)
+                     Text(name), Text(value, style=f"bold {style}"), Text(target))
     return grid
 
 
@@ -74,7 +75,8 @@ class ObjectivesView(FitsContent):
     def watch_objectives(self, old: tuple[ObjectiveResult, ...],
                          new: tuple[ObjectiveResult, ...]) -> None:
         if [o.short_label for o in old] != [o.short_label for o in new]:
-            self.tooltip = long_names(new)
+            names = long_names(new)
+            self.tooltip = None if names is None else Content(names)  # level text: not markup
         self.fit_height()
 
     def render(self) -> Table:

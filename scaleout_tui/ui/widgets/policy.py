@@ -30,6 +30,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Select, Static
 
@@ -127,7 +128,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 )
                 help_text = knob_help(knob)
                 if help_text:
-                    select.tooltip = help_text
+                    select.tooltip = Content(help_text)  # level text: brackets are not markup
                 yield select
                 if help_text:
                     yield Static(reflow(help_text), classes="knob-help", markup=False)  # level text

@@ -512,7 +512,7 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
         else:
             streak = Text(texts.TARGET_NOT_CHECKED, style="dim")  # before the first probe
         reason = game_texts.check_reason(b.last_check, dict(b.last_check_params))
-        grid.add_row(b.name, state, view, streak, Text(reason, style="dim"))
+        grid.add_row(Text(b.name), state, view, streak, Text(reason, style="dim"))
     if len(rows) < len(targets):
         rest = [b for b in targets if b not in rows]
         grid.add_row(Text(texts.TARGETS_MORE.format(n=len(rest)), style="dim"))
