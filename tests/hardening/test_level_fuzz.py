@@ -55,12 +55,20 @@ HOSTILE_VALUES = (
     '"""a\nb"""', "1979-05-27T07:32:00Z", "1979-05-27", "07:32:00", "[]", "[[]]", "[1, 'a']",
     "{}", "{ a = 1 }", "[" * 40 + "]" * 40, "{a=" * 30 + "1" + "}" * 30, '"' + "x" * 5000 + '"',
     '"m5.large"', '"two-tier"', '"web-9"', '"p95"', '"round_robin"', "[[0, 10]]", "[[0, 10], [0, 20]]",
+    # issue 15's shapes: a terminal escape in a text, a device or FIFO as a series file, effective
+    # loads past what the engine can run (rate x spike x scale, ticks x duration), objectives no
+    # run can meet (a p95 under zero, more than 100 % success)
+    '"\u001b]0;pwned\u0007\u001b[2J"', '"\u009b31m"', '"close [/] and [bold"', '"/dev/zero"', '"/dev/stdin"',
+    '"../../../../etc/passwd"', "1000000", "1e300", "0.01", "200.0", "-1.0", "86400",
+    "[[0, 1000000], [86400, 1000000]]",
 )
 STRUCTURE_LINES = (
     "[engine]", "[topology]", "[[knobs]]", "[[objectives]]", "[[events]]", "[traffic]", "[[traffic.kinds]]",
     "[balancer]", "[health_check]", "[autoscaling]", "[[autoscaling.scheduled]]", "[replication]",
     "[sharding]", "[briefing]", "[x.y.z]", "[[a]]", "]]", "[", "format = 2", "format = 1", 'id = "zz"',
     "injections = []", "duration_s = 60", "= 1", "a.b.c = 1", '"quoted key" = 1', "\t", "# comment",
+    "[traffic.series]", 'file = "/dev/zero"', "scale = 1000000", "tick_s = 0.01", "duration_s = 86400",
+    "a.b.c.d.e.f.g.h = 1", "[a.b.c.d.e.f]",
 )
 
 
