@@ -64,7 +64,6 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-import textual_serve.server
 from aiohttp import WSMsgType, web
 from aiohttp.typedefs import Handler
 from textual_serve.app_service import AppService
@@ -279,11 +278,6 @@ class GameAppService(AppService):
         ending the reader, so a game told to quit is not left blocked writing to a full pipe."""
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.remote_write_bytes(payload)
-
-
-# textual-serve builds its service by this module-level name; GameServer builds its own, and this
-# keeps any other path to textual-serve's handler on the same service.
-setattr(textual_serve.server, "AppService", GameAppService)  # noqa: B010 (not re-exported there)
 
 
 @web.middleware
