@@ -99,6 +99,14 @@ def _port(text: str) -> int:
     return value
 
 
+def _host(text: str) -> str:
+    """An address to listen on. An empty one would make aiohttp listen on every interface, the
+    opposite of what a blank usually means, so it is refused (surrounding spaces are dropped)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(texts.BAD_HOST.format(arg=text))
+    return text.strip()
+
+
 def _knob_setting(text: str) -> tuple[str, str]:
     knob, sep, value = text.partition("=")
     if not sep or not knob.strip() or not value.strip():
@@ -152,9 +160,11 @@ def _parser() -> argparse.ArgumentParser:
     add_trace_parser(sub)
 
     serve = sub.add_parser("serve", help=texts.HELP_SERVE, description=texts.HELP_SERVE)
-    serve.add_argument("--host", default="127.0.0.1", metavar="H", help=texts.HELP_SERVE_HOST)
+    serve.add_argument("--host", type=_host, default="127.0.0.1", metavar="H", help=texts.HELP_SERVE_HOST)
     serve.add_argument("--port", type=_port, default=8000, metavar="P", help=texts.HELP_SERVE_PORT)
-    serve.set_defaults(handler=_serve)
+    serve.add_argument("--allow-origin", dest="allow_origins", action="append", default=[], metavar="URL",
+                       help=texts.HELP_SERVE_ALLOW_ORIGIN)
+    serve.set_defaults(handler=_serve, parser=serve)
     return parser
 
 
@@ -703,15 +713,23 @@ def _replay_screen(args: argparse.Namespace) -> int:
 
 # ---- serve ---------------------------------------------------------------------------------------
 def _serve(args: argparse.Namespace) -> int:
+    """``--allow-origin`` is checked here, not by argparse: its parser lives in ``serve``, which
+    imports the web server, and that import must not happen while parsing (a missing web server
+    is one line below, not a crash inside argparse)."""
     try:
-        from scaleout_tui.serve import serve
+        from scaleout_tui.serve import parse_origin, serve
     except ModuleNotFoundError as e:
         if e.name and e.name.split(".")[0] in ("scaleout_tui", "textual_serve", "aiohttp", "aiohttp_jinja2"):
             _err(texts.NO_SERVE.format(name=e.name))
             return 1
         raise
+    for origin in args.allow_origins:
+        if parse_origin(origin) is None:
+            args.parser.print_usage(sys.stderr)
+            _err(f"{args.parser.prog}: error: {texts.BAD_ORIGIN.format(arg=origin)}")
+            return 2
     try:
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.allow_origins)
     except OSError as e:
         _err(texts.SERVE_CANNOT_LISTEN.format(host=args.host, port=args.port, reason=e.strerror or e))
         return 1

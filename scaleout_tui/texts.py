@@ -344,6 +344,22 @@ SERVE_EXPOSED = "warning: listening on {host}, so anyone who can reach this mach
 SERVE_CANNOT_LISTEN = "cannot listen on {host} port {port}: {reason}"
 NO_SERVE = "playing in a browser is not available in this install ({name} is missing)"
 
+# ---- serve (issue 15) ----
+HELP_SERVE_ALLOW_ORIGIN = "also accept browser pages from this origin (scheme://host[:port], e.g. " \
+                          "http://teacher-laptop.local:8000, the address students type); repeatable. " \
+                          "By default only pages served by this server itself may open a game"
+BAD_HOST = "--host needs an address, such as 127.0.0.1 or 0.0.0.0 (got {arg!r})"
+BAD_ORIGIN = "--allow-origin takes an origin such as http://teacher.example:8000: http or https, a " \
+             "host, an optional port, nothing after it (got {arg!r})"
+#: The answer (HTTP 403) to a websocket opened by a page from another site.
+SERVE_FOREIGN_ORIGIN = "refused: this game only opens for pages served by this server (Origin {origin}); " \
+                       "scaleout serve --allow-origin {origin} would allow that page"
+#: The answer (HTTP 400) to a page asked for by a name this server does not know as its own.
+SERVE_UNKNOWN_HOST = "refused: this server does not know the name {host} as its own; open it at one of " \
+                     "this machine's addresses, or start it with --allow-origin http://{host}"
+#: The answer (HTTP 400) to a plain request for the websocket's address.
+SERVE_NOT_WEBSOCKET = "this address is the game's websocket: open the page at / instead"
+
 
 # ---- choices in words (issue 14) -------------------------------------------------------------------
 #: How a knob's choice reads to a player, keyed by (parameter, value). Level files, the engine and
