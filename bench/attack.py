@@ -77,9 +77,16 @@ def _digest(path: Path) -> str | None:
 def run_case(case: Case, home: Path) -> Outcome:
     before = {p: _digest(p) for p in case.inputs}
     env = {**os.environ, "PYTHONPATH": str(REPO), "SCALEOUT_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-m", "scaleout_tui", *case.argv], cwd=home, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_limit_memory)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scaleout_tui", *case.argv],
+        cwd=home,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_limit_memory,
+    )
     try:
         out, err = proc.communicate(timeout=case.timeout)
     except subprocess.TimeoutExpired:
@@ -94,8 +101,9 @@ def run_case(case: Case, home: Path) -> Outcome:
         last = [line for line in text.splitlines() if line.strip()][-1:] or [f"signal {-proc.returncode}"]
         return Outcome(case, "traceback", last[0][:200])
     # argparse's usage block (a "usage:" line and its indented continuations) is not a problem line
-    lines = [line for line in err.decode("utf-8", "replace").splitlines()
-             if not line.startswith(("usage:", " "))]
+    lines = [
+        line for line in err.decode("utf-8", "replace").splitlines() if not line.startswith(("usage:", " "))
+    ]
     if proc.returncode not in case.codes or len(lines) > case.max_lines:
         return Outcome(case, "unclean", f"exit {proc.returncode}, {len(lines)} stderr lines: {lines[:1]}")
     return Outcome(case, "clean", lines[-1][:160] if lines else f"exit {proc.returncode}")
@@ -127,9 +135,17 @@ def level_cases(work: Path) -> list[Case]:
         "series-dev-zero": [(CURVE, '[traffic.series]\nfile = "/dev/zero"')],
         "series-fifo": [(CURVE, f'[traffic.series]\nfile = "{fifo}"')],
         "series-scale-1e6": [(CURVE, f'[traffic.series]\nfile = "{work / "site.rate"}"\nscale = 1000000')],
-        "million-rps-x1000-spike": [(CURVE, "curve = [[0, 1000000], [1800, 1000000]]"), ("factor = 1.5", "factor = 1000")],
-        "hundredth-second-ticks-for-a-day": [("tick_s = 0.5", "tick_s = 0.01"), ("duration_s = 1800", "duration_s = 86400")],
-        "escape-in-objective-label": [('label = "p95 latency"', 'label = "\\u001b]0;pwned\\u0007\\u001b[2J"')],
+        "million-rps-x1000-spike": [
+            (CURVE, "curve = [[0, 1000000], [1800, 1000000]]"),
+            ("factor = 1.5", "factor = 1000"),
+        ],
+        "hundredth-second-ticks-for-a-day": [
+            ("tick_s = 0.5", "tick_s = 0.01"),
+            ("duration_s = 1800", "duration_s = 86400"),
+        ],
+        "escape-in-objective-label": [
+            ('label = "p95 latency"', 'label = "\\u001b]0;pwned\\u0007\\u001b[2J"')
+        ],
         "p95-target-minus-1": [("target = 300", "target = -1")],
         "markup-in-title": [('title = "Single server"', 'title = "[/] [bold"')],
     }
@@ -154,14 +170,23 @@ def output_cases(work: Path) -> list[Case]:
     """No command overwrites a file it reads, and --record makes no folder."""
     level = _level(work, "own-level")
     log = work / "access.log"
-    log.write_bytes(gzip.decompress((REPO / "assets" / "logs" / "sample-access.log.gz").read_bytes())[:200_000])
+    log.write_bytes(
+        gzip.decompress((REPO / "assets" / "logs" / "sample-access.log.gz").read_bytes())[:200_000]
+    )
     return [
         Case("outputs", "run L --record L", ["run", str(level), "--record", str(level)], [level]),
-        Case("outputs", "run L --policy P --record P", ["run", "01-single-server", "--policy", str(level),
-                                                        "--record", str(level)], [level]),
+        Case(
+            "outputs",
+            "run L --policy P --record P",
+            ["run", "01-single-server", "--policy", str(level), "--record", str(level)],
+            [level],
+        ),
         Case("outputs", "trace import LOG -o LOG", ["trace", "import", str(log), "-o", str(log)], [log]),
-        Case("outputs", "--record into a missing folder", ["run", "01-single-server", "--record",
-                                                           str(work / "nonexistent" / "dir" / "x.jsonl")]),
+        Case(
+            "outputs",
+            "--record into a missing folder",
+            ["run", "01-single-server", "--record", str(work / "nonexistent" / "dir" / "x.jsonl")],
+        ),
         Case("outputs", "--record onto a folder", ["run", "01-single-server", "--record", str(work)]),
         Case("outputs", "--record /dev/full", ["run", "01-single-server", "--record", "/dev/full"]),
     ]
@@ -170,17 +195,35 @@ def output_cases(work: Path) -> list[Case]:
 def cli_cases() -> list[Case]:
     """Hostile arguments: each a usage error (2) or a refusal (1), in a line or two."""
     argvs = [
-        ["run", "01-single-server", "--seed", "-1"], ["run", "01-single-server", "--seed", "1e400"],
-        ["run", "01-single-server", "--seed", "9" * 5000], ["run", "01-single-server", "--set", "size"],
-        ["run", "01-single-server", "--set", "size=\x1b[2J"], ["run", "01-single-server", "--set", "=x"],
-        ["run", "no-such-level"], ["run", "../../../../etc/passwd"], ["run", "\x1b]0;pwned\x07"],
-        ["run", "01-single-server", "--seeds", "0-999999999"], ["run", "01-single-server", "--jobs", "-3"],
-        ["run", "01-single-server", "--policy", "/dev/zero"], ["run", "01-single-server", "--policy", "/nope"],
-        ["run", "--replay", "/dev/zero"], ["run", "--replay", "/etc"], ["replay", "/dev/null"],
-        ["knobs", "nope"], ["knobs", "\x7f\x1b[2J"], ["validate"], ["frobnicate"], ["serve", "--host", ""],
-        ["serve", "--port", "99999"], ["serve", "--port", "-1"], ["trace", "import"],
-        ["trace", "import", "/dev/zero", "-o", "x.rate"], ["trace", "import", "/nope.log", "-o", "x.rate"],
-        ["levels", "extra"], ["--lang"], ["run", "01-single-server", "--json", "--json"],
+        ["run", "01-single-server", "--seed", "-1"],
+        ["run", "01-single-server", "--seed", "1e400"],
+        ["run", "01-single-server", "--seed", "9" * 5000],
+        ["run", "01-single-server", "--set", "size"],
+        ["run", "01-single-server", "--set", "size=\x1b[2J"],
+        ["run", "01-single-server", "--set", "=x"],
+        ["run", "no-such-level"],
+        ["run", "../../../../etc/passwd"],
+        ["run", "\x1b]0;pwned\x07"],
+        ["run", "01-single-server", "--seeds", "0-999999999"],
+        ["run", "01-single-server", "--jobs", "-3"],
+        ["run", "01-single-server", "--policy", "/dev/zero"],
+        ["run", "01-single-server", "--policy", "/nope"],
+        ["run", "--replay", "/dev/zero"],
+        ["run", "--replay", "/etc"],
+        ["replay", "/dev/null"],
+        ["knobs", "nope"],
+        ["knobs", "\x7f\x1b[2J"],
+        ["validate"],
+        ["frobnicate"],
+        ["serve", "--host", ""],
+        ["serve", "--port", "99999"],
+        ["serve", "--port", "-1"],
+        ["trace", "import"],
+        ["trace", "import", "/dev/zero", "-o", "x.rate"],
+        ["trace", "import", "/nope.log", "-o", "x.rate"],
+        ["levels", "extra"],
+        ["--lang"],
+        ["run", "01-single-server", "--json", "--json"],
     ]
     return [Case("cli", " ".join(a)[:60].encode("unicode_escape").decode(), a, timeout=60) for a in argvs]
 
@@ -189,8 +232,12 @@ def recording_cases(work: Path) -> list[Case]:
     """A real recording, then each way it can be broken, through ``run --replay`` and ``replay``."""
     base = work / "base.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO), "SCALEOUT_HOME": str(work)}
-    subprocess.run([sys.executable, "-m", "scaleout_tui", "run", "01-single-server", "--record", str(base)],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "scaleout_tui", "run", "01-single-server", "--record", str(base)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     lines = base.read_text().splitlines()
     header = json.loads(lines[0])
 
@@ -206,16 +253,27 @@ def recording_cases(work: Path) -> list[Case]:
         return "\n".join([*lines[:2], line, *lines[2:]]) + "\n"
 
     files = {
-        "seed-minus-1": with_header(seed=-1), "seed-2-64": with_header(seed=2**64),
-        "checkpoint-0": with_header(checkpoint_s=0), "checkpoint-minus-10": with_header(checkpoint_s=-10),
-        "tick-0": with_header(tick_s=0), "level-missing": with_header(level="99-nope", level_file="/nope/99-nope.toml"),
-        "header-only": lines[0] + "\n", "empty": "", "junk": os.urandom(4096), "truncated": "".join(lines)[:300],
+        "seed-minus-1": with_header(seed=-1),
+        "seed-2-64": with_header(seed=2**64),
+        "checkpoint-0": with_header(checkpoint_s=0),
+        "checkpoint-minus-10": with_header(checkpoint_s=-10),
+        "tick-0": with_header(tick_s=0),
+        "level-missing": with_header(level="99-nope", level_file="/nope/99-nope.toml"),
+        "header-only": lines[0] + "\n",
+        "empty": "",
+        "junk": os.urandom(4096),
+        "truncated": "".join(lines)[:300],
         "t-nan": with_line('{"type":"command","t":NaN,"name":"size","value":"m5.large"}'),
         "t-backwards": with_line('{"type":"command","t":-5,"name":"size","value":"m5.large"}'),
-        "nested-5000": with_line('{"type":"command","t":1,"name":"size","value":' + "[" * 5000 + "]" * 5000 + "}"),
-        "value-10mb": with_line(json.dumps({"type": "command", "t": 1.0, "name": "size", "value": "x" * 10_000_000})),
+        "nested-5000": with_line(
+            '{"type":"command","t":1,"name":"size","value":' + "[" * 5000 + "]" * 5000 + "}"
+        ),
+        "value-10mb": with_line(
+            json.dumps({"type": "command", "t": 1.0, "name": "size", "value": "x" * 10_000_000})
+        ),
         "unknown-knob": with_line('{"type":"command","t":1,"name":"\\u001b[2J","value":"x"}'),
-        "bom": "\ufeff" + "\n".join(lines) + "\n", "utf16": "\n".join(lines).encode("utf-16"),
+        "bom": "\ufeff" + "\n".join(lines) + "\n",
+        "utf16": "\n".join(lines).encode("utf-16"),
         "report-tampered": "\n".join([*lines[:-1], lines[-1].replace('"digest":"', '"digest":"0')]) + "\n",
         "report-broken": "\n".join([*lines[:-1], lines[-1].replace('"won":', '"won":!')]) + "\n",
     }
@@ -235,7 +293,9 @@ def recording_cases(work: Path) -> list[Case]:
 def access_log_cases(work: Path) -> list[Case]:
     """Access logs a stranger could hand over, and hostile --scale/--compress."""
     sample = work / "sample.log"
-    sample.write_bytes(gzip.decompress((REPO / "assets" / "logs" / "sample-access.log.gz").read_bytes())[:200_000])
+    sample.write_bytes(
+        gzip.decompress((REPO / "assets" / "logs" / "sample-access.log.gz").read_bytes())[:200_000]
+    )
     fixtures = REPO / "tests" / "traffic" / "fixtures"
     junk = work / "junk.log"
     junk.write_bytes(("Ошибка подключения к базе данных " * 4 + "\n").encode() * 12_000)
@@ -253,25 +313,60 @@ def access_log_cases(work: Path) -> list[Case]:
     os.mkfifo(fifo)
     empty = work / "empty.log"
     empty.write_bytes(b"")
-    logs = {"pathological": fixtures / "pathological.log", "hostile": fixtures / "hostile.log", "junk-1mb": junk,
-            "sparse-1gb": sparse, "two-10mb-lines": long_lines, "gzip-bomb": bomb, "fifo": fifo,
-            "dev-zero": Path("/dev/zero"), "empty": empty, "folder": work}
+    logs = {
+        "pathological": fixtures / "pathological.log",
+        "hostile": fixtures / "hostile.log",
+        "junk-1mb": junk,
+        "sparse-1gb": sparse,
+        "two-10mb-lines": long_lines,
+        "gzip-bomb": bomb,
+        "fifo": fifo,
+        "dev-zero": Path("/dev/zero"),
+        "empty": empty,
+        "folder": work,
+    }
     # an import names up to five junk lines, then how many more it skipped: seven lines with a refusal
-    cases = [Case("access logs", f"import {name}", ["trace", "import", str(p), "-o", str(work / f"{name}.rate")],
-                  [p], timeout=60, max_lines=7) for name, p in logs.items()]
-    for flag, value in (("--compress", "1e-300"), ("--compress", "1e-8"), ("--compress", "1e-6"),
-                        ("--compress", "0"), ("--compress", "nan"), ("--scale", "1e300"), ("--scale", "-1"),
-                        ("--scale", "inf")):
-        cases.append(Case("access logs", f"import {flag} {value}",
-                          ["trace", "import", str(sample), "-o", str(work / "x.rate"), flag, value], [sample],
-                          timeout=60, max_lines=7))
+    cases = [
+        Case(
+            "access logs",
+            f"import {name}",
+            ["trace", "import", str(p), "-o", str(work / f"{name}.rate")],
+            [p],
+            timeout=60,
+            max_lines=7,
+        )
+        for name, p in logs.items()
+    ]
+    for flag, value in (
+        ("--compress", "1e-300"),
+        ("--compress", "1e-8"),
+        ("--compress", "1e-6"),
+        ("--compress", "0"),
+        ("--compress", "nan"),
+        ("--scale", "1e300"),
+        ("--scale", "-1"),
+        ("--scale", "inf"),
+    ):
+        cases.append(
+            Case(
+                "access logs",
+                f"import {flag} {value}",
+                ["trace", "import", str(sample), "-o", str(work / "x.rate"), flag, value],
+                [sample],
+                timeout=60,
+                max_lines=7,
+            )
+        )
     cases.append(Case("access logs", "trace list after all that", ["trace", "list"]))
     return cases
 
 
 CATEGORIES: dict[str, Callable[[Path], list[Case]]] = {
-    "outputs": output_cases, "cli": lambda _: cli_cases(), "levels": level_cases,
-    "recordings": recording_cases, "access logs": access_log_cases,
+    "outputs": output_cases,
+    "cli": lambda _: cli_cases(),
+    "levels": level_cases,
+    "recordings": recording_cases,
+    "access logs": access_log_cases,
 }
 COLUMNS = ("tried", "clean", "traceback", "hang", "data loss", "unclean")
 
