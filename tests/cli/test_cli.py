@@ -226,8 +226,9 @@ def fake_headless(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     module = types.ModuleType("scaleout_tui.game.headless")
 
     def run_level(level_ref: str, seed: int = 1, sets: dict[str, str] | None = None,
-                  policy_path: Path | None = None) -> dict[str, Any]:
+                  policy_path: Path | None = None, progress: Any = None) -> dict[str, Any]:
         calls.append((level_ref, seed, sets, policy_path))
+        assert callable(progress)  # the command line always shows how far a run has come
         if level_ref == "bad-level":
             raise LevelError("bad-level", "", "no level with this id; known levels: 01-single-server")
         if sets and sets.get("web_size") == "refused":
