@@ -555,3 +555,17 @@ async def test_after_a_resize_the_diagram_is_exactly_as_tall_as_its_drawing(home
             if play.has_class("-short"):
                 chips = services_text(services.services, services.size.width, compact=True)
                 assert services.size.height == len(chips.plain.splitlines()), size
+
+
+@async_test
+async def test_the_map_reloading_after_its_widgets_went_away_is_quiet(home: Path) -> None:
+    """A browser tab closed while the map was mounting: the app removed the screen's widgets
+    before the map's mount handler ran, which raised ``NoMatches`` (seen in ``scaleout serve``)."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CampaignScreen)
+        await screen.query_one("#map-body").remove()
+        await pilot.pause()
+        screen.reload()  # nothing to rebuild, and nothing raised
+    assert app._exception is None

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -127,9 +128,17 @@ class CampaignScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        """Rebuild the rows from the content and progress (after a debrief saved a result)."""
+        """Rebuild the rows from the content and progress (after a debrief saved a result).
+
+        Nothing to rebuild when the list is gone: a browser tab closed while the map was still
+        mounting told the game to quit, the app removed the screen's widgets, and the mount
+        handler that came after found no list (``NoMatches``, a traceback in ``scaleout serve``'s
+        log)."""
         self._slots = slots(self.content, self.progress)
-        lst = self.query_one("#map-list", OptionList)
+        try:
+            lst = self.query_one("#map-list", OptionList)
+        except NoMatches:
+            return
         keep = lst.highlighted
         lst.clear_options()
         # Rows that cannot be opened stay selectable, so the player can read what comes next.
