@@ -22,6 +22,8 @@ traceback, instead of swapping the machine to death). An outcome is
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import gzip
 import hashlib
 import json
@@ -35,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 LEVEL_1 = REPO / "levels" / "01-single-server.toml"
@@ -361,6 +364,87 @@ def access_log_cases(work: Path) -> list[Case]:
     return cases
 
 
+# ---- the browser mode: websocket sessions against a real `scaleout serve` ----------------------
+def browser_outcomes(work: Path) -> list[Outcome]:
+    """Sessions a hostile page or a broken client opens; each counts the game processes left."""
+    import aiohttp
+
+    sys.path.insert(0, str(REPO))  # the test suite's client helpers (the real websocket client)
+
+    from tests.serve.test_hardening import abort, flood, games, huge_resize, server, tab, wait_until
+
+    outcomes: list[Outcome] = []
+
+    def record(name: str, verdict: str, detail: str = "") -> None:
+        outcomes.append(Outcome(Case("browser", name, []), verdict, detail))
+
+    async def foreign(running: object, origin: str) -> str:
+        async with aiohttp.ClientSession() as http:
+            try:
+                async with http.ws_connect(running.url + "/ws", origin=origin):  # type: ignore[attr-defined]
+                    return "accepted"
+            except aiohttp.WSServerHandshakeError as e:
+                return str(e.status)
+
+    async def plain_get(running: object, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as http, http.get(running.url + path, headers=headers) as r:  # type: ignore[attr-defined]
+            return r.status, await r.text()
+
+    async def tabs_then(running: object, n: int, how: str) -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            sockets = [await stack.enter_async_context(tab(running)) for _ in range(n)]  # type: ignore[arg-type]
+            for ws in sockets:
+                if how == "resize":
+                    await huge_resize(ws)
+                elif how == "flood":
+                    await flood(ws)
+                if how != "close":
+                    abort(ws)
+
+    def leaked(home: Path) -> list[int]:
+        with contextlib.suppress(AssertionError):
+            wait_until(lambda: not games(home), 60, "games")
+        return games(home)
+
+    with server(work) as (running, home):
+        for origin in ("http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1:8000"):
+            answer = asyncio.run(foreign(running, origin))
+            record(
+                f"websocket from {origin}",
+                "clean" if answer == "403" and not games(home) else "unclean",
+                answer,
+            )
+        for how, n in (("close", 1), ("resize", 1), ("resize", 3), ("flood", 1), ("flood", 3), ("abort", 10)):
+            asyncio.run(tabs_then(running, n, how))
+            left = leaked(home)
+            record(f"{n} tab(s), {how} then gone", "unclean" if left else "clean", f"{len(left)} games left")
+        for path, headers, want in (
+            ("/ws", None, 400),
+            ("/static/", None, 404),
+            ("/static/js/", None, 404),
+            ("/", {"Host": "evil.example:8000"}, 0),
+        ):
+            status, body = asyncio.run(plain_get(running, path, headers))
+            ok = status == want if want else "evil.example" not in body
+            record(f"GET {path} {headers or ''}".strip(), "clean" if ok else "unclean", f"HTTP {status}")
+        asyncio.run(stop_with_a_tab_open(running, tab))
+        code, _, err = running.stop(timeout=60, interrupt=False)
+        left = leaked(home)
+        verdict = (
+            "traceback" if "Traceback" in err else ("unclean" if left or code not in (0, 130) else "clean")
+        )
+        record("Ctrl+C on the server with a tab open", verdict, f"exit {code}, {len(left)} games left")
+    return outcomes
+
+
+async def stop_with_a_tab_open(running: Any, tab: Callable[..., Any]) -> None:
+    """Ctrl+C on the server while a tab plays; the tab's websocket closes when the server goes."""
+    async with tab(running) as ws:
+        running.proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.receive(), 60)
+
+
 CATEGORIES: dict[str, Callable[[Path], list[Case]]] = {
     "outputs": output_cases,
     "cli": lambda _: cli_cases(),
@@ -368,30 +452,45 @@ CATEGORIES: dict[str, Callable[[Path], list[Case]]] = {
     "recordings": recording_cases,
     "access logs": access_log_cases,
 }
+#: categories that are not one command each: they run their own sessions and judge them
+SESSIONS: dict[str, Callable[[Path], list[Outcome]]] = {"browser": browser_outcomes}
 COLUMNS = ("tried", "clean", "traceback", "hang", "data loss", "unclean")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=sorted(CATEGORIES), help="run these categories only")
+    parser.add_argument(
+        "--only", nargs="*", choices=sorted([*CATEGORIES, *SESSIONS]), help="run these categories only"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every case's outcome")
     args = parser.parse_args()
     results: list[Outcome] = []
     started = time.monotonic()
+
+    def show(outcome: Outcome) -> None:
+        results.append(outcome)
+        if args.verbose or outcome.verdict != "clean":
+            print(
+                f"  {outcome.verdict:9}  {outcome.case.category}: {outcome.case.name}: {outcome.detail}",
+                flush=True,
+            )
+
     with tempfile.TemporaryDirectory(prefix="scaleout-attack-") as tmp:
-        for category, make in CATEGORIES.items():
+        for category in [*CATEGORIES, *SESSIONS]:
             if args.only and category not in args.only:
                 continue
             work = Path(tmp) / category.replace(" ", "-")
             work.mkdir()
-            for case in make(work):
-                home = Path(tempfile.mkdtemp(dir=tmp))
-                outcome = run_case(case, home)
-                results.append(outcome)
-                if args.verbose or outcome.verdict != "clean":
-                    print(f"  {outcome.verdict:9}  {category}: {case.name}: {outcome.detail}", flush=True)
+            if category in SESSIONS:
+                for outcome in SESSIONS[category](work):
+                    show(outcome)
+                continue
+            for case in CATEGORIES[category](work):
+                show(run_case(case, Path(tempfile.mkdtemp(dir=tmp))))
     print(f"\n{'category':14}" + "".join(f"{c:>11}" for c in COLUMNS))
-    for category in [c for c in CATEGORIES if any(r.case.category == c for r in results)] + ["all"]:
+    for category in [c for c in [*CATEGORIES, *SESSIONS] if any(r.case.category == c for r in results)] + [
+        "all"
+    ]:
         rows = [r for r in results if category in ("all", r.case.category)]
         counts = [len(rows), *(sum(r.verdict == v for r in rows) for v in COLUMNS[1:])]
         print(f"{category:14}" + "".join(f"{n:>11}" for n in counts))
