@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from scaleout_tui.content import injections
 from scaleout_tui.content.paths import is_sandbox
@@ -32,6 +32,7 @@ from scaleout_tui.ui.failures import is_database_level
 from scaleout_tui.ui.navigation import BackToMap, StartLevel
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 from scaleout_tui.ui.widgets.charts import SeriesChart
+from scaleout_tui.ui.widgets.footer import KeysFooter
 from scaleout_tui.ui.widgets.policy import choice_label
 from scaleout_tui.ui.widgets.preview import capacity_guide, plan_series, preview_lines
 
@@ -120,7 +121,7 @@ class BriefingScreen(Screen[None]):
         with Horizontal(id="briefing-buttons"):
             yield Button(texts.BRIEFING_START, id="start", variant="success")
             yield Button(texts.BRIEFING_BACK, id="back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()

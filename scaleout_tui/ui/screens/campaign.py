@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scaleout_tui.game.texts import plural
@@ -29,6 +29,7 @@ from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, Slot, slots, stars_text
 from scaleout_tui.ui.navigation import LoadReplay, OpenBriefing
+from scaleout_tui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from scaleout_tui.content.schema import Level
@@ -119,7 +120,7 @@ class CampaignScreen(Screen[None]):
                 yield Static(id="map-total")
             yield Static(id="map-detail")
         # One footer: the keys with their names (a second line of hints above it said the same).
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Knob
@@ -38,6 +38,7 @@ from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
 from scaleout_tui.ui.widgets.charts import BRAILLE, Series, SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
+from scaleout_tui.ui.widgets.footer import KeysFooter
 
 #: (chart id, title, series key, how to bin)
 CHARTS: tuple[tuple[str, str, str, str], ...] = (
@@ -145,7 +146,7 @@ class CompareScreen(ScrubControls):
                 commands = Static(id="compare-commands", classes="panel")
                 commands.border_title = texts.PANEL_COMPARE_COMMANDS
                 yield commands
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.manual_clock:

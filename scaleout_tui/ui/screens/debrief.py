@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from scaleout_tui.content.paths import is_sandbox, solution_path
 from scaleout_tui.content.schema import Level
@@ -35,6 +35,7 @@ from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, stars_text
 from scaleout_tui.ui.navigation import BackToMap, OpenBriefing, StartLevel, WatchWinningRun
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
+from scaleout_tui.ui.widgets.footer import KeysFooter
 
 
 def heading(level: Level, result: Result) -> Text:
@@ -151,7 +152,7 @@ class DebriefScreen(Screen[None]):
             watch.display = False
             yield watch
             yield Button(texts.DEBRIEF_MAP, id="map", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.record()

@@ -51,7 +51,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Select
+from textual.widgets import Button, Select
 
 from scaleout_tui.content import injections
 from scaleout_tui.content.schema import Level
@@ -81,6 +81,7 @@ from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.database import DatabaseView
 from scaleout_tui.ui.widgets.drill import FailureDrill
 from scaleout_tui.ui.widgets.eventlog import EventLog
+from scaleout_tui.ui.widgets.footer import KeysFooter
 from scaleout_tui.ui.widgets.gauges import GaugeData, GaugesView
 from scaleout_tui.ui.widgets.objectives import ObjectivesView
 from scaleout_tui.ui.widgets.overview import Overview
@@ -229,7 +230,7 @@ class PlayScreen(Screen[None]):
                 log = EventLog(id="log", classes="panel")
                 log.border_title = texts.PANEL_LOG
                 yield log
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         selects = self.query(Select)
