@@ -1,4 +1,4 @@
-r"""Four workarounds for Textual 8.2 and Rich that the tests found; the app applies all four.
+r"""Six workarounds for Textual 8.2 and Rich that the tests found; the app applies all six.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -31,6 +31,24 @@ so one Latin-1 byte (a Latin-1 terminal typing "é") or a pasted ``\xff\xfe`` ra
 ``UnicodeDecodeError`` in that thread and the game quit with status 0, losing the run.
 :func:`lenient_terminal_input` makes the decoder replace such bytes with U+FFFD, which the key
 parser passes on as a character no binding uses.
+
+**Resize storms.** A quick resize to 10×5 and back to 120×40 during a run hung the game: 100 % CPU,
+keys ignored, memory growing. A screen lays itself out at the size its ``Resize`` event carries
+and, since the screen is in its own layout, posts itself a new ``Resize`` whenever that size
+differs from the last. Two events of different sizes in one screen's queue therefore re-post each
+other for ever, unless they end up next to each other, where Textual keeps only the newer. They
+do not while the app is in a batch (``App.batch_update``, held for instance by the footer while
+it recomposes after the size notice closes): then each layout also queues its repaint behind its
+own ``Resize``, so the two events never meet (a log of every message the campaign map received
+in a hung run read: Resize 10×5, Callback, Callback, Resize 120×40, ... without end).
+:func:`screens_follow_the_terminal` makes a screen's ``Resize`` lay it out at the terminal's size
+now: a stale event then changes nothing and posts nothing, and the storm ends with the terminal.
+
+**Page keys in a list not yet laid out.** Ctrl+P then PageUp or PageDown at once ended the game
+with ``KeyError: 0``: the palette lists its commands and highlights the first one, the key
+arrives before the list is laid out, and ``OptionList`` looks for the line of the highlighted
+option in a table it fills only once it has a size. :func:`page_keys_wait_for_layout` lets such a
+key move the highlight once the list is laid out (and do nothing if it never is).
 """
 
 from __future__ import annotations
@@ -40,16 +58,20 @@ import functools
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Literal
 
 import rich._wrap
 import textual._wrap
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.filter import LineFilter, Monochrome
+from textual.screen import Screen
 from textual.style import Style as TextualStyle
+from textual.widgets import OptionList
 
 _PLAIN = Style()
 _DEFAULT = RichColor.default()
@@ -126,11 +148,59 @@ def lenient_terminal_input() -> None:
     names["getincrementaldecoder"] = lenient
 
 
+# ---- resize storms ---------------------------------------------------------------------------------
+def screens_follow_the_terminal() -> None:
+    """Have ``Screen._on_resize`` see the terminal's current size instead of the size its event
+    carries (see the module docstring); Textual's own handler does the rest. Once only."""
+    original = Screen.__dict__["_on_resize"]
+    if getattr(original, "follows_the_terminal", False):
+        return
+
+    async def on_resize(self: Screen[object], event: events.Resize) -> None:
+        size = self.app.size
+        if event.size != size:  # stale: a newer size is already the terminal's
+            event.stop()
+            event = events.Resize(size, size)
+        await original(self, event)
+
+    on_resize.follows_the_terminal = True  # type: ignore[attr-defined]
+    Screen._on_resize = on_resize  # type: ignore[method-assign,assignment]
+
+
+# ---- page keys -------------------------------------------------------------------------------------
+def page_keys_wait_for_layout() -> None:
+    """Make ``OptionList``'s PageUp / PageDown wait for the list's layout (see the module
+    docstring): before it, the list does not know its lines nor how many make a page. Once only."""
+    original = OptionList.__dict__["_move_page"]
+    if getattr(original, "waits_for_layout", False):
+        return
+
+    def laid_out(options: OptionList) -> bool:
+        return (options.highlighted or 0) in options._index_to_line
+
+    def move_page(self: OptionList, direction: Literal[-1, 1]) -> None:
+        if not self.option_count or laid_out(self):
+            original(self, direction)
+            return
+
+        def later() -> None:  # once: a list that is never laid out ignores the key
+            if self.option_count and laid_out(self):
+                original(self, direction)
+
+        self.call_after_refresh(later)
+
+    move_page.waits_for_layout = True  # type: ignore[attr-defined]
+    OptionList._move_page = move_page  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
-    no-break spaces unbroken, and survive undecodable input bytes."""
+    no-break spaces unbroken, survive undecodable input bytes, resize storms, and page keys
+    that come before a list is laid out."""
     keep_no_break_spaces()
     lenient_terminal_input()
+    screens_follow_the_terminal()
+    page_keys_wait_for_layout()
     current = StylesCache.__dict__.get("get_inner_outer")
     if hasattr(current, "cache_info"):  # Textual's own lru_cache-wrapped method
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[assignment,method-assign]
