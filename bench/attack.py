@@ -445,6 +445,172 @@ async def stop_with_a_tab_open(running: Any, tab: Callable[..., Any]) -> None:
             await asyncio.wait_for(ws.receive(), 60)
 
 
+# ---- the game in a real terminal: keys, pastes, resizes, broken saves --------------------------
+def _pty_helpers() -> Any:
+    sys.path.insert(0, str(REPO))  # the test suite's pseudo-terminal driver
+    from tests.ui import test_terminal_storms as storms
+
+    return storms
+
+
+def _judge_game(term: Any, storms: Any, name: str, category: str) -> Outcome:
+    """The game after an ordeal: alive, quiet (not spinning), no traceback, and quits cleanly."""
+    case = Case(category, name, [])
+    if term.proc.poll() is not None:
+        verdict = "traceback" if b"Traceback" in term.output else "unclean"
+        return Outcome(case, verdict, f"the game ended (status {term.proc.returncode})")
+    cpu_start, _ = storms.cpu_and_memory(term.proc.pid)
+    time.sleep(3.0)
+    cpu_end, rss = storms.cpu_and_memory(term.proc.pid)
+    if cpu_end - cpu_start > 2.0:
+        return Outcome(case, "hang", f"{cpu_end - cpu_start:.1f} s of CPU in 3 s, {rss / 1e6:.0f} MB")
+    if not storms.quits(term):
+        return Outcome(case, "hang", "Ctrl+Q then y did not end the game with status 0")
+    if b"Traceback" in term.output:
+        return Outcome(case, "traceback", "a traceback on the screen")
+    return Outcome(case, "clean", f"{rss / 1e6:.0f} MB")
+
+
+def terminal_outcomes(work: Path) -> list[Outcome]:
+    """Resize storms, palette races, undecodable bytes, paste floods and key storms, each on a
+    fresh game in a pseudo-terminal, most during a live run."""
+    import random
+
+    storms = _pty_helpers()
+    rng = random.Random(15)
+    keys = [
+        b"\x1b[A",
+        b"\x1b[B",
+        b"\x1b[C",
+        b"\x1b[D",
+        b"\t",
+        b"\x1b[Z",
+        b"\r",
+        b" ",
+        b"\x1b",
+        b"\x1bOP",
+        b"\x10",
+        b"\x1b[5~",
+        b"\x1b[6~",
+        b"\x1b[H",
+        b"\x1b[F",
+        *[bytes([c]) for c in b"0123456789abcdwxz+-?"],
+    ]
+
+    def resize_storms(term: Any) -> None:
+        for sizes, pause in storms.STORMS:
+            for size in sizes:
+                storms.resize(term, *size)
+                time.sleep(pause)
+            time.sleep(1.0)
+        storms.resize(term, 120, 40)
+
+    def palette(page: bytes, split: bool) -> Callable[[Any], None]:
+        def press(term: Any) -> None:
+            os.write(term.master, storms.CTRL_P + (b"" if split else page))
+            if split:
+                time.sleep(0.02)
+                os.write(term.master, page)
+            time.sleep(1.0)
+            os.write(term.master, b"\x1b")
+
+        return press
+
+    def paste_flood(term: Any) -> None:
+        text = "".join(rng.choice("abcdefghij klmnop\n한국어[/]") for _ in range(200_000)).encode()
+        os.write(term.master, b"\x1b[200~" + text + b"\x1b[201~")
+        time.sleep(2.0)
+
+    def key_storm(term: Any) -> None:
+        for _ in range(3000):
+            os.write(term.master, rng.choice(keys))
+            if rng.random() < 0.01:
+                time.sleep(0.01)
+        time.sleep(2.0)
+        os.write(term.master, b"\x1b\x1b\x1b")  # out of any question or list the keys opened
+
+    def undecodable(term: Any) -> None:
+        for chunk in (b"\xe9", b"\xff\xfe", b"caf\xe9 \xc3(", bytes(range(128, 256))):
+            os.write(term.master, chunk)
+            time.sleep(0.2)
+
+    ordeals: list[tuple[str, bool, Callable[[Any], None]]] = [
+        ("resize storms during a run", True, resize_storms),
+        ("Ctrl+P then PageUp at once, on the map", False, palette(storms.PAGE_UP, False)),
+        ("Ctrl+P then PageDown 20 ms later, on the map", False, palette(storms.PAGE_DOWN, True)),
+        ("Ctrl+P then PageDown at once, during a run", True, palette(storms.PAGE_DOWN, False)),
+        ("Latin-1 and invalid UTF-8 bytes, on the map", False, undecodable),
+        ("Latin-1 and invalid UTF-8 bytes, during a run", True, undecodable),
+        ("a 200 kB paste, during a run", True, paste_flood),
+        ("3,000 random keys, during a run", True, key_storm),
+        ("3,000 random keys, on the map", False, key_storm),
+        ("a 1x1 terminal, then resized", False, lambda t: (storms.resize(t, 1, 1), time.sleep(1.0))),
+    ]
+    outcomes = []
+    for name, in_run, ordeal in ordeals:
+        home = Path(tempfile.mkdtemp(dir=work))
+        term = storms.Terminal(home)
+        try:
+            if in_run:
+                storms.start_a_run(term)
+            elif not term.wait_for(b"Campaign"):
+                outcomes.append(Outcome(Case("terminal", name, []), "unclean", "the map never showed"))
+                continue
+            ordeal(term)
+            storms.resize(term, 120, 40)
+            outcomes.append(_judge_game(term, storms, name, "terminal"))
+        finally:
+            term.close()
+    return outcomes
+
+
+def saves_outcomes(work: Path) -> list[Outcome]:
+    """A broken progress file at start: the game reaches its map, says what it moved aside, and
+    the player's bytes survive somewhere (in place, or beside it as ``progress.json.corrupt-*``)."""
+    storms = _pty_helpers()
+    good = json.dumps({"format": 1, "levels": {}})
+    files: dict[str, bytes | None] = {
+        "nested 1,000 deep": b"[" * 1000 + b"]" * 1000,
+        "a FIFO": None,
+        "a byte-order mark": ("\ufeff" + good).encode(),
+        "5 MB": b" " * 5_000_000 + good.encode(),
+        "junk": os.urandom(2048),
+        "empty": b"",
+        "truncated": good[:-3].encode(),
+        "a newer format": json.dumps({"format": 99, "levels": {}}).encode(),
+        "UTF-16": good.encode("utf-16"),
+        "a folder": None,
+    }
+    outcomes = []
+    for name, data in files.items():
+        home = Path(tempfile.mkdtemp(dir=work))
+        path = home / "progress.json"
+        if name == "a FIFO":
+            os.mkfifo(path)
+        elif name == "a folder":
+            path.mkdir()
+        else:
+            path.write_bytes(data or b"")
+        term = storms.Terminal(home)
+        try:
+            if not term.wait_for(b"Campaign", timeout=60):
+                verdict = "traceback" if b"Traceback" in term.output else "hang"
+                outcomes.append(Outcome(Case("saves", name, []), verdict, "the map never showed"))
+                continue
+            outcome = _judge_game(term, storms, f"a progress file that is {name}", "saves")
+        finally:
+            term.close()
+        kept = [p for p in home.iterdir() if p.name.startswith("progress.json")]
+        if data is not None and not any(p.is_file() and p.read_bytes() == data for p in kept):
+            outcome = Outcome(
+                outcome.case, "data loss", f"the original bytes are gone: {[p.name for p in kept]}"
+            )
+        elif data is None and not any(not p.is_file() or p.is_dir() for p in kept):
+            outcome = Outcome(outcome.case, "data loss", "the special file is gone")
+        outcomes.append(outcome)
+    return outcomes
+
+
 CATEGORIES: dict[str, Callable[[Path], list[Case]]] = {
     "outputs": output_cases,
     "cli": lambda _: cli_cases(),
@@ -453,7 +619,11 @@ CATEGORIES: dict[str, Callable[[Path], list[Case]]] = {
     "access logs": access_log_cases,
 }
 #: categories that are not one command each: they run their own sessions and judge them
-SESSIONS: dict[str, Callable[[Path], list[Outcome]]] = {"browser": browser_outcomes}
+SESSIONS: dict[str, Callable[[Path], list[Outcome]]] = {
+    "browser": browser_outcomes,
+    "terminal": terminal_outcomes,
+    "saves": saves_outcomes,
+}
 COLUMNS = ("tried", "clean", "traceback", "hang", "data loss", "unclean")
 
 

@@ -23,6 +23,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -41,6 +42,7 @@ from scaleout_tui.ui.navigation import (
     ShowDebrief,
     StartLevel,
     WatchWinningRun,
+    stale,
 )
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
@@ -76,6 +78,8 @@ class ScaleoutApp(App[int]):
         self.manual_clock = manual_clock
         self.seed = seed
         self._mounted = False
+        #: palettes opened so far: each gets its own id (see ``action_command_palette``)
+        self._palettes = 0
 
     def get_default_screen(self) -> Screen[None]:
         return CampaignScreen(self.content, self.progress)
@@ -147,10 +151,12 @@ class ScaleoutApp(App[int]):
             self.pop_screen()
 
     def on_open_briefing(self, message: OpenBriefing) -> None:
-        self.open_briefing(message.level, replace=message.replace)
+        if not stale(message.origin, self.screen):
+            self.open_briefing(message.level, replace=message.replace)
 
     def on_start_level(self, message: StartLevel) -> None:
-        self.start_level(message.level, speed_index=message.speed_index, knobs=message.knobs)
+        if not stale(message.origin, self.screen):
+            self.start_level(message.level, speed_index=message.speed_index, knobs=message.knobs)
 
     def on_show_debrief(self, message: ShowDebrief) -> None:
         self.show_debrief(message.session, message.result, message.play, message.recording)
@@ -191,6 +197,19 @@ class ScaleoutApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen | TooSmallScreen):
             self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        """Textual's, safe under a burst of keys: one palette at a time, each with its own id.
+
+        Textual opens a palette unless the screen on top is one, and always names it
+        ``--command-palette``. Escape then Ctrl+P within one burst pushed a palette while the
+        closed one was still being removed, and so still registered under that name: the game
+        ended with ``DuplicateIds``. A palette anywhere in the stack (under the help, say) is
+        open enough, and a fresh id never meets the one on its way out.
+        """
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self._palettes += 1
+            self.push_screen(CommandPalette(id=f"--command-palette-{self._palettes}"))
 
     # ---- replays (issue 6) -----------------------------------------------------------------
     def show_replay(self, replay: Replay, other: Replay | None = None) -> None:

@@ -21,12 +21,14 @@ from scaleout_tui.ui.clock import DEFAULT_SPEED
 
 
 class OpenBriefing(Message):
-    """Open ``level``'s briefing over the map, or (``replace``) in place of the top screen."""
+    """Open ``level``'s briefing over the map, or (``replace``) in place of the top screen.
+    ``origin`` is the screen that asks (see :func:`stale`)."""
 
-    def __init__(self, level: Level, *, replace: bool = False) -> None:
+    def __init__(self, level: Level, *, replace: bool = False, origin: Screen[None] | None = None) -> None:
         super().__init__()
         self.level = level
         self.replace = replace
+        self.origin = origin
 
 
 class StartLevel(Message):
@@ -35,11 +37,23 @@ class StartLevel(Message):
     where not given."""
 
     def __init__(self, level: Level, *, speed_index: int = DEFAULT_SPEED,
-                 knobs: Mapping[str, str] | None = None) -> None:
+                 knobs: Mapping[str, str] | None = None, origin: Screen[None] | None = None) -> None:
         super().__init__()
         self.level = level
         self.speed_index = speed_index
         self.knobs = dict(knobs or {})
+        self.origin = origin
+
+
+def stale(origin: Screen[None] | None, top: Screen[object]) -> bool:
+    """Whether a request to open or replace a screen came from a screen no longer on top.
+
+    Why: a burst of keys can queue Enter (start the level) and Escape (back to the map) on a
+    briefing; by the time the app reads the request, the briefing is gone, and "replace the top
+    screen" would have replaced the map itself (``IndexError`` in Textual's ``switch_screen``,
+    found by ``bench/attack.py``). Such a request is dropped: the player has moved on.
+    """
+    return origin is not None and origin is not top
 
 
 class ShowDebrief(Message):

@@ -1,4 +1,4 @@
-r"""Six workarounds for Textual 8.2 and Rich that the tests found; the app applies all six.
+r"""Eight workarounds for Textual 8.2 and Rich that the tests found; the app applies all eight.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -49,6 +49,20 @@ with ``KeyError: 0``: the palette lists its commands and highlights the first on
 arrives before the list is laid out, and ``OptionList`` looks for the line of the highlighted
 option in a table it fills only once it has a size. :func:`page_keys_wait_for_layout` lets such a
 key move the highlight once the list is laid out (and do nothing if it never is).
+
+**A choice in a palette already closed.** A storm of keys (Ctrl+P, Escape, Enter, arrows) ended
+the game with ``ScreenStackError: Can't pop screen``: Escape closed the palette, but an Enter
+already in the palette's queue still chose its highlighted command, and the palette dismissed
+itself a second time. :func:`palette_chooses_only_while_open` drops a choice made after the
+palette stopped being the screen on top. In the same way, the palette's search, still running
+when the palette closed, showed its results in a list already removed (``NoMatches`` in the
+search's worker); the list's visibility then changes nothing.
+
+**A screen dismissed twice.** ``y`` pressed twice in a question ended the game with
+``InvalidStateError``: the first press dismissed the question, and the second, already queued,
+dismissed it again, setting its result a second time; and ``Screen.dismiss`` pops whatever screen
+is on top, so it would have closed the run beneath too. :func:`dismiss_only_on_top` makes
+``dismiss`` of a screen that is no longer on top do nothing.
 """
 
 from __future__ import annotations
@@ -58,7 +72,7 @@ import functools
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import rich._wrap
 import textual._wrap
@@ -67,7 +81,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual._styles_cache import StylesCache
+from textual.await_complete import AwaitComplete
 from textual.color import Color
+from textual.command import CommandList, CommandPalette
 from textual.filter import LineFilter, Monochrome
 from textual.screen import Screen
 from textual.style import Style as TextualStyle
@@ -193,14 +209,61 @@ def page_keys_wait_for_layout() -> None:
     OptionList._move_page = move_page  # type: ignore[method-assign]
 
 
+# ---- a palette already closed ----------------------------------------------------------------------
+def palette_chooses_only_while_open() -> None:
+    """Make the command palette ignore a choice it receives once it is no longer the screen on
+    top (see the module docstring). Once only."""
+    original = CommandPalette.__dict__["_select_or_command"]
+    if getattr(original, "only_while_open", False):
+        return
+
+    def select_or_command(self: CommandPalette, event: object = None) -> None:
+        if self.is_active:
+            original(self, event)
+
+    list_visible = CommandPalette.__dict__["_watch__list_visible"]
+
+    def watch_list_visible(self: CommandPalette) -> None:
+        if self.query(CommandList):  # its widgets are gone once it closed
+            list_visible(self)
+
+    CommandPalette._watch__list_visible = watch_list_visible  # type: ignore[method-assign]
+    select_or_command.only_while_open = True  # type: ignore[attr-defined]
+    CommandPalette._select_or_command = select_or_command  # type: ignore[method-assign]
+    # it is also the handler of Enter in the palette's input (``@on``), kept in the class's table
+    for handlers in CommandPalette.__dict__.get("_decorated_handlers", {}).values():
+        handlers[:] = [(select_or_command if method is original else method, selectors)
+                       for method, selectors in handlers]
+
+
+# ---- a screen dismissed twice -----------------------------------------------------------------------
+def dismiss_only_on_top() -> None:
+    """Make ``Screen.dismiss`` do nothing for a screen no longer on top (see the module
+    docstring). Once only."""
+    original = Screen.__dict__["dismiss"]
+    if getattr(original, "only_on_top", False):
+        return
+
+    def dismiss(self: Screen[Any], result: Any = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()  # type: ignore[no-untyped-call,no-any-return]
+        return original(self, result)  # type: ignore[no-any-return]
+
+    dismiss.only_on_top = True  # type: ignore[attr-defined]
+    Screen.dismiss = dismiss  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
-    no-break spaces unbroken, survive undecodable input bytes, resize storms, and page keys
-    that come before a list is laid out."""
+    no-break spaces unbroken, survive undecodable input bytes, resize storms, page keys
+    that come before a list is laid out, a choice in a palette already closed, and a screen
+    dismissed twice."""
     keep_no_break_spaces()
     lenient_terminal_input()
     screens_follow_the_terminal()
     page_keys_wait_for_layout()
+    palette_chooses_only_while_open()
+    dismiss_only_on_top()
     current = StylesCache.__dict__.get("get_inner_outer")
     if hasattr(current, "cache_info"):  # Textual's own lru_cache-wrapped method
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[assignment,method-assign]

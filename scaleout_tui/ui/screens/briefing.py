@@ -138,7 +138,7 @@ class BriefingScreen(Screen[None]):
             self.action_back()
 
     def action_start(self) -> None:
-        self.post_message(StartLevel(self.level))
+        self.post_message(StartLevel(self.level, origin=self))
 
     def action_back(self) -> None:
         self.post_message(BackToMap())

@@ -193,13 +193,13 @@ class CampaignScreen(Screen[None]):
     def _open(self, index: int | None) -> None:
         sandbox = self._sandbox(index)
         if sandbox is not None:
-            self.post_message(OpenBriefing(sandbox))
+            self.post_message(OpenBriefing(sandbox, origin=self))
             return
         if index is None or not 0 <= index < len(self._slots):
             return
         slot = self._slots[index]
         if slot.playable and slot.level is not None:
-            self.post_message(OpenBriefing(slot.level))
+            self.post_message(OpenBriefing(slot.level, origin=self))
         elif slot.level is None:
             self.notify(texts.MAP_DETAIL_SOON, severity="warning")
         else:

@@ -200,4 +200,5 @@ class CompareScreen(ScrubControls):
 
     # ---- actions --------------------------------------------------------------------------
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if self.is_active:  # a second Escape in one burst must not close the screen beneath
+            self.app.pop_screen()

@@ -196,12 +196,12 @@ class DebriefScreen(Screen[None]):
 
     def action_retry(self) -> None:
         """The same level again with the settings the run ended with (the player's choices)."""
-        self.post_message(StartLevel(self.level, knobs=self.session.knobs))
+        self.post_message(StartLevel(self.level, knobs=self.session.knobs, origin=self))
 
     def action_next(self) -> None:
         nxt = self.next_level
         if nxt is not None:
-            self.post_message(OpenBriefing(nxt, replace=True))
+            self.post_message(OpenBriefing(nxt, replace=True, origin=self))
 
     def action_watch(self) -> None:
         """The winning run beside this one, over the debrief (Esc comes back here)."""

@@ -655,7 +655,7 @@ class PlayScreen(Screen[None]):
     def action_restart(self) -> None:
         """Start again from 00:00 with the settings chosen (0 puts them back to the level's)."""
         self.post_message(StartLevel(self.level, speed_index=self.clock.speed_index,
-                                     knobs=dict(self.session.knobs)))
+                                     knobs=dict(self.session.knobs), origin=self))
 
     def recording_fate(self) -> str:
         """What happens to this run's recording if the player leaves it now, in words; the

@@ -183,4 +183,5 @@ class ReplayOverScreen(ReplayScreen):
         return texts.REPLAY_WINNING_CLOCK.format(order=self.level.order, title=self.level.title)
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
+        if self.is_active:  # a second Escape in one burst must not close the screen beneath
+            self.app.pop_screen()

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.cells import cell_len
 from rich.text import Text
+from textual.containers import Grid
 from textual_plot import HiResMode, PlotWidget
 from textual_plot.axis_formatter import AxisFormatter
 
@@ -294,6 +295,13 @@ class SeriesChart(PlotWidget, can_focus=False):
         self.margin_bottom = 1
         self.margin_left = 7
         self.set_x_formatter(ClockFormatter())
+
+    def _update_margin_sizes(self) -> None:
+        """textual-plot's, skipped when the chart's grid is gone: a briefing opened and closed
+        within one key storm set the preview chart's margins after its children were removed,
+        and textual-plot's ``query_one(Grid)`` raised ``NoMatches``, ending the game."""
+        if self.query(Grid):
+            super()._update_margin_sizes()
 
     def on_resize(self) -> None:
         """Redraw for the new size even while the game is paused (no refresh would come)."""
