@@ -31,6 +31,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette, DiscoveryHit
 from textual.containers import Grid
+from textual.pilot import Pilot
 
 from scaleout_tui.ui import textual_fixes
 from scaleout_tui.ui.app import make_app
@@ -54,16 +55,21 @@ class Plain(App[None]):
         yield SeriesChart(id="chart")
 
 
+async def open_palette(app: App[None], pilot: Pilot[None]) -> CommandPalette:
+    app.action_command_palette()
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    return palette
+
+
 @pytest.mark.timeout(60)
 @async_test
 async def test_a_choice_reaching_a_palette_already_closed_is_dropped() -> None:
     textual_fixes.install()
     app = Plain()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.action_command_palette()
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await open_palette(app, pilot)
         ran: list[str] = []
         palette._selected_command = DiscoveryHit("Keys", lambda: ran.append("ran"))
         palette.dismiss()  # Escape closed it ...
@@ -81,10 +87,7 @@ async def test_a_list_shown_after_the_palette_closed_is_ignored() -> None:
     textual_fixes.install()
     app = Plain()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.action_command_palette()
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await open_palette(app, pilot)
         palette.dismiss()
         await pilot.pause()
         await pilot.pause()
