@@ -456,6 +456,15 @@ def _pty_helpers() -> Any:
 def _judge_game(term: Any, storms: Any, name: str, category: str) -> Outcome:
     """The game after an ordeal: alive, quiet (not spinning), no traceback, and quits cleanly."""
     case = Case(category, name, [])
+    # a burst of keys is worked through first (screens opening and closing): wait until the
+    # game uses less than half a core over two seconds, up to 90 s; busier after that is a hang
+    started, deadline = time.monotonic(), time.monotonic() + 90
+    while term.proc.poll() is None and time.monotonic() < deadline:
+        cpu_before, _ = storms.cpu_and_memory(term.proc.pid)
+        time.sleep(2.0)
+        if term.proc.poll() is None and storms.cpu_and_memory(term.proc.pid)[0] - cpu_before < 1.0:
+            break
+    settled = time.monotonic() - started
     if term.proc.poll() is not None:
         verdict = "traceback" if b"Traceback" in term.output else "unclean"
         return Outcome(case, verdict, f"the game ended (status {term.proc.returncode})")
@@ -468,7 +477,7 @@ def _judge_game(term: Any, storms: Any, name: str, category: str) -> Outcome:
         return Outcome(case, "hang", "Ctrl+Q then y did not end the game with status 0")
     if b"Traceback" in term.output:
         return Outcome(case, "traceback", "a traceback on the screen")
-    return Outcome(case, "clean", f"{rss / 1e6:.0f} MB")
+    return Outcome(case, "clean", f"settled in {settled:.0f} s, {rss / 1e6:.0f} MB")
 
 
 def terminal_outcomes(work: Path) -> list[Outcome]:
