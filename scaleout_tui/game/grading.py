@@ -17,11 +17,13 @@ interrupt reach ``cli.main``, which says so in one line.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import statistics
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -71,7 +73,8 @@ def run_seeds(level_ref: str, seeds: Sequence[int], sets: dict[str, str] | None 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_sigint)
     try:
-        futures = [pool.submit(_one, w) for w in work]
+        with _workers_ignore_sigint():
+            futures = [pool.submit(_one, w) for w in work]  # each submit starts a worker, to `jobs`
         pending: set[Future[dict[str, Any]]] = set(futures)
         while pending:
             # a second at most between reports, so the line's wall clock moves while runs go on
@@ -93,6 +96,27 @@ def _within(progress: Report | None, index: int, runs: int) -> Report | None:
     if progress is None:
         return None
     return lambda done, total: progress(index + (done / total if total else 1.0), runs)
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Ignore SIGINT here while the workers start, so that they start ignoring it.
+
+    Why: the initializer below runs only once a worker has imported the game, which takes a
+    second; Ctrl+C in that second printed the worker's ``KeyboardInterrupt`` traceback from the
+    middle of its imports (the CLI test caught it on a loaded machine). Python installs its own
+    SIGINT handler at start-up only where the parent left SIGINT at its default, so a worker
+    started while it is ignored ignores it from its first instruction. A Ctrl+C in the few
+    milliseconds of the starts is lost; the next one stops the grade.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_sigint() -> None:
