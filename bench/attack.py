@@ -453,6 +453,14 @@ def _pty_helpers() -> Any:
     return storms
 
 
+def _storm_keys() -> list[bytes]:
+    """The keys the suite's key-storm test types (every key the game binds, none that quits)."""
+    _pty_helpers()
+    from tests.ui.test_key_storms import KEYS
+
+    return KEYS
+
+
 def _judge_game(term: Any, storms: Any, name: str, category: str) -> Outcome:
     """The game after an ordeal: alive, quiet (not spinning), no traceback, and quits cleanly."""
     case = Case(category, name, [])
@@ -487,24 +495,7 @@ def terminal_outcomes(work: Path) -> list[Outcome]:
 
     storms = _pty_helpers()
     rng = random.Random(15)
-    keys = [
-        b"\x1b[A",
-        b"\x1b[B",
-        b"\x1b[C",
-        b"\x1b[D",
-        b"\t",
-        b"\x1b[Z",
-        b"\r",
-        b" ",
-        b"\x1b",
-        b"\x1bOP",
-        b"\x10",
-        b"\x1b[5~",
-        b"\x1b[6~",
-        b"\x1b[H",
-        b"\x1b[F",
-        *[bytes([c]) for c in b"0123456789abcdwxz+-?"],
-    ]
+    keys = _storm_keys()
 
     def resize_storms(term: Any) -> None:
         for sizes, pause in storms.STORMS:

@@ -26,6 +26,7 @@ import random
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
@@ -55,7 +56,7 @@ class Plain(App[None]):
         yield SeriesChart(id="chart")
 
 
-async def open_palette(app: App[None], pilot: Pilot[None]) -> CommandPalette:
+async def open_palette(app: App[Any], pilot: Pilot[Any]) -> CommandPalette:
     app.action_command_palette()
     await pilot.pause()
     palette = app.screen
@@ -117,10 +118,7 @@ async def test_a_question_answered_twice_closes_once(home: Path) -> None:
 async def test_escape_then_ctrl_p_in_one_burst_opens_one_palette(home: Path) -> None:
     app = make_app(manual_clock=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.action_command_palette()
-        await pilot.pause()
-        first = app.screen
-        assert isinstance(first, CommandPalette)
+        first = await open_palette(app, pilot)
         first.dismiss()  # Escape: off the stack now, out of the app's widgets a moment later
         app.action_command_palette()  # Ctrl+P in the same burst
         await pilot.pause()
