@@ -10,7 +10,12 @@ PYTEST_ARGS ?=
 # `make test-fast` within 3 minutes and `make check` within 8 on two cores.
 DURATIONS := --durations=15
 
-.PHONY: test-levels check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-all snapshots-update soak attack
+# The Korean catalogs: extract the English, update every .po (docs/translating.md).
+catalogs:
+	$(PY) -m scaleout_tui.catalogs update
+	$(PY) -m scaleout_tui.catalogs check
+
+.PHONY: catalogs test-levels check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-all snapshots-update soak attack
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import scaleout_tui
-from scaleout_tui import texts
+from scaleout_tui import i18n, texts
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.labels import choice_words, unit_of
 from scaleout_tui.content.loader import load_level, validate_file
@@ -57,7 +57,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code (never raises SystemExit)."""
-    parser = _parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    choose_language(args_list)
+    parser = _parser(i18n.active())
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version and usage errors
@@ -76,6 +78,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+
+
+# ---- language ----------------------------------------------------------------------------------
+def language_flag(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` wherever it stands (``scaleout --lang ko run X`` and ``scaleout run X
+    --lang ko``), read before the parser is built, because the parser's help is in that language.
+    An unknown value is left for the parser to refuse."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def choose_language(argv: Sequence[str]) -> str:
+    """Speak what ``--lang`` says, else the player's saved choice, else the environment
+    (:func:`scaleout_tui.i18n.choose`), and say it from now on."""
+    from scaleout_tui.persistence.progress import Progress
+
+    flag = language_flag(argv)
+    saved = None if i18n.normalize(flag) is not None else Progress.saved_language()
+    lang = i18n.choose(flag, saved)
+    if lang != i18n.active():
+        i18n.activate(lang)
+    # argparse's own words ("usage:", "error:") go through its module's gettext functions
+    argparse._ = i18n.gettext_  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+    return lang
+
+
+def _lang(text: str) -> str:
+    lang = i18n.normalize(text)
+    if lang is None or lang != text.lower():
+        raise argparse.ArgumentTypeError(texts.BAD_LANG.format(arg=text, known=", ".join(i18n.LANGUAGES)))
+    return lang
 
 
 # ---- arguments ---------------------------------------------------------------------------------
@@ -115,15 +155,19 @@ def _knob_setting(text: str) -> tuple[str, str]:
 
 
 @functools.cache
-def _parser() -> argparse.ArgumentParser:
-    """The command line's parser, built once per process: building it costs about 7 ms (argparse
-    looks up a gettext catalog on disk for each of its own words), which every ``main()`` call paid
-    again, and parsing never changes it."""
-    parser = argparse.ArgumentParser(prog="scaleout", description=texts.PROG_DESCRIPTION)
+def _parser(lang: str) -> argparse.ArgumentParser:
+    """The command line's parser in ``lang``, built once per process and language: building it
+    costs about 7 ms, which every ``main()`` call paid again, and parsing never changes it.
+
+    ``--lang`` is on the top parser and on every command, so it may stand anywhere."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", type=_lang, metavar="LANG", default=argparse.SUPPRESS, help=texts.HELP_LANG)
+    parser = argparse.ArgumentParser(prog="scaleout", description=texts.PROG_DESCRIPTION, parents=[common],
+                                     formatter_class=_CellsHelpFormatter)
     parser.add_argument("--version", action="version", help=texts.HELP_VERSION,
                         version=texts.VERSION.format(version=scaleout_tui.__version__))
     parser.set_defaults(handler=_play)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = _Commands(parser.add_subparsers(title=texts.HELP_COMMANDS, metavar="COMMAND"), common)
 
     play = sub.add_parser("play", help=texts.HELP_PLAY, description=texts.HELP_PLAY)
     play.set_defaults(handler=_play)
@@ -166,6 +210,46 @@ def _parser() -> argparse.ArgumentParser:
                        help=texts.HELP_SERVE_ALLOW_ORIGIN)
     serve.set_defaults(handler=_serve, parser=serve)
     return parser
+
+
+class _CellsHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped by terminal cells: it wraps by characters, and a Korean line of
+    as many characters is twice as wide, so it overflowed the terminal."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_cells(" ".join(text.split()), width))
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, broken at spaces (a word wider than
+    a line gets a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and i18n.cells(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+class _Commands:
+    """The subparsers action, giving every command the shared ``--lang`` option."""
+
+    def __init__(self, action: Any, common: argparse.ArgumentParser) -> None:
+        self.action = action
+        self.common = common
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        kwargs.setdefault("formatter_class", _CellsHelpFormatter)
+        return self.action.add_parser(name, parents=[self.common], **kwargs)  # type: ignore[no-any-return]
 
 
 def _set_help() -> str:
@@ -355,7 +439,7 @@ def _knobs(args: argparse.Namespace) -> int:
         print(json.dumps(knobs_report(level), indent=2, ensure_ascii=False))
         return 0
     print(texts.KNOBS_HEAD.format(id=level.id, title=level.title,
-                                  settings=texts.plural(len(level.knobs), *texts.NOUN_SETTING)))
+                                  settings=texts.plural(len(level.knobs), texts.NOUN_SETTING)))
     width = max(_cells(k.id) for k in level.knobs)
     for k in level.knobs:
         print(texts.LEVELS_INDENT + texts.KNOB_LINE.format(id=_ljust(k.id, width), label=k.label))
@@ -554,7 +638,7 @@ def format_report(report: dict[str, Any]) -> list[str]:
         lines.append(texts.RUN_NO_ERRORS)
     lines.append(texts.RUN_COST.format(cost=_metric("cost", summary.get("cost")),
                                        peak=texts.plural(_n(summary.get("peak_instances")),
-                                                         *texts.NOUN_INSTANCE),
+                                                         texts.NOUN_INSTANCE),
                                        throughput=_metric("throughput_rps", summary.get("throughput_rps"))))
     return lines
 

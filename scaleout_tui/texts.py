@@ -11,23 +11,30 @@ gettext, and msgspec's validation messages that have no rewrite rule in
 
 from __future__ import annotations
 
-
-def plural(n: int | float | str, one: str, many: str) -> str:
-    """``1 request`` / ``2 requests``: the game's one plural rule (gettext's plural forms will
-    replace it here, and only here)."""
-    return f"{n} {one if str(n) == '1' else many}"
+from scaleout_tui import i18n
+from scaleout_tui.i18n import Plural
 
 
-#: nouns counted with :func:`plural` (one, many)
-NOUN_SETTING = ("setting", "settings")
-NOUN_INSTANCE = ("instance", "instances")
-NOUN_ITEM = ("item", "items")
-NOUN_JUNK_LINE = ("junk line", "junk lines")
+def plural(n: int | float | str, form: Plural) -> str:
+    """``1 setting`` / ``2 settings`` / ``설정 2개``: a counted noun, through gettext's plural
+    forms (:func:`scaleout_tui.i18n.plural`)."""
+    return i18n.plural(n, form)
+
+
+#: nouns counted with :func:`plural`
+NOUN_SETTING = Plural("{n} setting", "{n} settings")
+NOUN_INSTANCE = Plural("{n} instance", "{n} instances")
+NOUN_ITEM = Plural("{n} item", "{n} items")
+NOUN_JUNK_LINE = Plural("{n} junk line", "{n} junk lines")
 
 
 # ---- command line: help ------------------------------------------------------------------------
 PROG_DESCRIPTION = "A terminal game about scaling a web service out."
 HELP_VERSION = "show the version and exit"
+HELP_LANG = "the language to speak: ko (한국어) or en (English); default: the language chosen in the " \
+            "game, else LC_ALL, LC_MESSAGES or LANG, else English"
+HELP_COMMANDS = "commands"
+BAD_LANG = "unknown language {arg!r}; the game speaks {known}"
 HELP_PLAY = "start the game (the default)"
 HELP_LEVELS = "list every playable id: the campaign's levels, the sandboxes and the scenarios"
 HELP_KNOBS = "list a level's settings: id, label, choices (in words and as ids), default, unit"
@@ -45,6 +52,24 @@ HELP_RUN_SET = "set a setting before the start, e.g. `scaleout run {level} --set
                "(repeatable; `scaleout knobs LEVEL` lists a level's settings and their choices)"
 HELP_RUN_POLICY = "a TOML file of knob values and timed changes"
 HELP_RUN_JSON = "print the full report as JSON"
+
+#: argparse's own words (Python 3.11), translated through the game's catalog (cli.choose_language)
+ARGPARSE_WORDS = (
+    "usage: ",
+    "options",
+    "positional arguments",
+    "show this help message and exit",
+    "show program's version number and exit",
+    "the following arguments are required: %s",
+    "%(prog)s: error: %(message)s\n",
+    "unrecognized arguments: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)",
+    "expected one argument",
+    "argument %(argument_name)s: %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s",
+    "invalid %(type)s value: %(value)r",
+    "not allowed with argument %s",
+)
 
 # ---- command line: messages ---------------------------------------------------------------------
 VERSION = "scaleout {version}"
@@ -176,16 +201,29 @@ CURVE_ORDER = "time must increase (got {got} after {before})"
 AFTER_END = "at {got} s is after the level ends ({end} s)"
 DANGLING_BOX = "{got!r} names no box of this level; a target is one of: {what}"
 KNOB_TWICE = "{param} is already set by knob {other!r}"
-LABEL_NEEDS_SHORT = "is {n} characters long: the settings panel shows {max} at 80 columns, so give the " \
+LABEL_NEEDS_SHORT = "is {n} cells wide: the settings panel shows {max} at 80 columns, so give the " \
                     "knob a short_label of at most {max} (the label stays its long form)"
-OBJECTIVE_LABEL_NEEDS_SHORT = "is {n} characters long: the objectives panel shows {max} at 80 columns, " \
+OBJECTIVE_LABEL_NEEDS_SHORT = "is {n} cells wide: the objectives panel shows {max} at 80 columns, " \
                               "so give the objective a short_label of at most {max} " \
                               "(the label stays its long form)"
-SHORT_LABEL_TOO_LONG = "is {n} characters long; the panel shows {max} at 80 columns"
+#: Widths are terminal cells: a Hangul syllable takes two.
+SHORT_LABEL_TOO_LONG = "is {n} cells wide; the panel shows {max} at 80 columns (a Hangul syllable " \
+                       "takes two cells)"
+# ---- level files: their translations (content.translations) -------------------------------------
+TRANSLATION_NOT_IN = "no {lang} translation in {catalog}"
+TRANSLATION_NO_CATALOG = "no {lang} catalog"
+CATALOGS_USAGE = "usage: python -m scaleout_tui.catalogs [update|check]"
+TRANSLATION_MISSING = "the translation is empty"
+TRANSLATION_FUZZY = "the translation is marked fuzzy: the English changed since; check it and drop the flag"
+TRANSLATION_PLACEHOLDERS = "placeholders differ: the English has {english}, the translation {translated}"
+TRANSLATION_MARKUP = "markup differs: the English has {english}, the translation {translated}"
+TRANSLATION_NEWLINES = "the translation must start and end with a line break where the English does"
+TRANSLATION_UNREADABLE = "not a readable translation catalog: {reason}"
 SHORT_LABEL_NOT_SHORTER = "must be shorter than the label (otherwise leave it out)"
 KNOB_DEFAULT_MISMATCH = "default {got!r} differs from the start setup ({field} = {start}); " \
                         "the level would start on a different setup than it says"
 KNOB_NEEDS = "{param} needs {tables} in this level"
+LIST_AND = " and "
 BAD_CHOICE = "knob {knob!r} ({param}): {got!r} {reason}"
 CHOICE_WORDS = "is not one of: {allowed}"
 CHOICE_WHOLE = "is not a whole number from {lo} to {hi}"
@@ -435,35 +473,100 @@ CHOICE_SHORT: dict[tuple[str, str], str] = {
     ("db.shard_key", "created_at"): "created",
 }
 #: A number's unit, by parameter: (one, many), ``{n}`` the number as the level file writes it.
-CHOICE_UNITS: dict[str, tuple[str, str]] = {
-    "web.count": ("{n} box", "{n} boxes"),
-    "lb.count": ("{n} node", "{n} nodes"),
-    "lb.target_port": ("port {n}", "port {n}"),
-    "health.interval_s": ("{n} s", "{n} s"),
-    "health.timeout_s": ("{n} s", "{n} s"),
-    "health.healthy_threshold": ("{n} check", "{n} checks"),
-    "health.unhealthy_threshold": ("{n} check", "{n} checks"),
-    "storage.nfs_cache_s": ("{n} s", "{n} s"),
-    "db.replicas": ("{n} replica", "{n} replicas"),
-    "db.shards": ("{n} shard", "{n} shards"),
-    "asg.min_size": ("{n} instance", "{n} instances"),
-    "asg.max_size": ("{n} instance", "{n} instances"),
-    "asg.desired": ("{n} instance", "{n} instances"),
-    "asg.scale_out_cpu": ("{n} %", "{n} %"),
-    "asg.scale_in_cpu": ("{n} %", "{n} %"),
-    "asg.target_cpu": ("{n} %", "{n} %"),
-    "asg.target_requests": ("{n} req/instance/min", "{n} req/instance/min"),
-    "asg.target_latency_ms": ("{n} ms", "{n} ms"),
-    "asg.cooldown_s": ("{n} s", "{n} s"),
-    "asg.period_s": ("{n} s", "{n} s"),
-    "asg.warmup_s": ("{n} s", "{n} s"),
+CHOICE_UNITS: dict[str, Plural] = {
+    "web.count": Plural("{n} box", "{n} boxes"),
+    "lb.count": Plural("{n} node", "{n} nodes"),
+    "lb.target_port": Plural("port {n}", "port {n}"),
+    "health.interval_s": Plural("{n} s", "{n} s"),
+    "health.timeout_s": Plural("{n} s", "{n} s"),
+    "health.healthy_threshold": Plural("{n} check", "{n} checks"),
+    "health.unhealthy_threshold": Plural("{n} check", "{n} checks"),
+    "storage.nfs_cache_s": Plural("{n} s", "{n} s"),
+    "db.replicas": Plural("{n} replica", "{n} replicas"),
+    "db.shards": Plural("{n} shard", "{n} shards"),
+    "asg.min_size": Plural("{n} instance", "{n} instances"),
+    "asg.max_size": Plural("{n} instance", "{n} instances"),
+    "asg.desired": Plural("{n} instance", "{n} instances"),
+    "asg.scale_out_cpu": Plural("{n} %", "{n} %"),
+    "asg.scale_in_cpu": Plural("{n} %", "{n} %"),
+    "asg.target_cpu": Plural("{n} %", "{n} %"),
+    "asg.target_requests": Plural("{n} req/instance/min", "{n} req/instance/min"),
+    "asg.target_latency_ms": Plural("{n} ms", "{n} ms"),
+    "asg.cooldown_s": Plural("{n} s", "{n} s"),
+    "asg.period_s": Plural("{n} s", "{n} s"),
+    "asg.warmup_s": Plural("{n} s", "{n} s"),
+}
+#: The unit column of ``scaleout knobs`` for a parameter whose choices are numbers.
+CHOICE_UNIT_NAMES: dict[str, str] = {
+    "web.count": "boxes",
+    "lb.count": "nodes",
+    "lb.target_port": "port",
+    "health.interval_s": "s",
+    "health.timeout_s": "s",
+    "health.healthy_threshold": "checks",
+    "health.unhealthy_threshold": "checks",
+    "storage.nfs_cache_s": "s",
+    "db.replicas": "replicas",
+    "db.shards": "shards",
+    "asg.min_size": "instances",
+    "asg.max_size": "instances",
+    "asg.desired": "instances",
+    "asg.scale_out_cpu": "%",
+    "asg.scale_in_cpu": "%",
+    "asg.target_cpu": "%",
+    "asg.target_requests": "req/instance/min",
+    "asg.target_latency_ms": "ms",
+    "asg.cooldown_s": "s",
+    "asg.period_s": "s",
+    "asg.warmup_s": "s",
 }
 #: ``asg.schedule``'s ``DESIRED@AT`` and ``DESIRED@AT-UNTIL``: a scheduled action in words.
 CHOICE_SCHEDULE_NONE = "No scheduled action"
-CHOICE_SCHEDULE_ONE = "{n} instance"
-CHOICE_SCHEDULE_MANY = "{n} instances"
+CHOICE_SCHEDULE_N = Plural("{n} instance", "{n} instances")
 CHOICE_SCHEDULE_FROM = "{n} from {clock}, for the rest of the run"
 CHOICE_SCHEDULE_WINDOW = "{n} from {clock} to {until}"
 #: The unit column of ``scaleout knobs`` for the parameters whose choices are not numbers.
 UNIT_INSTANCE_TYPE = "instance type"
 UNIT_SCHEDULE = "instances @ seconds"
+
+
+# ---- the progress file (persistence.progress): why a saved game could not be read -------------
+PROGRESS: dict[str, str] = {
+    "moved_aside": (
+        "Your saved progress in {path} could not be read ({problem}). "
+        "It was moved to {aside} and a new progress file was started."
+    ),
+    "unreadable": (
+        "Your saved progress in {path} could not be read ({problem}). "
+        "The game starts from fresh progress; saving may fail until this is fixed."
+    ),
+    "not_moved": (
+        "Your saved progress in {path} could not be read ({problem}), and it could not be "
+        "moved aside ({error}). The game starts from fresh progress."
+    ),
+    "future_format": "it was written by a newer version of scaleout: format {found}, this one reads {ours}",
+    "bad_format": "its format field is missing or invalid",
+    "not_finite": "a number in it is not finite ({where})",
+    "too_deep": "it is nested far deeper than a progress file can be",
+    "not_a_file": "it is not a regular file",
+    "too_big": "it is {size:,} bytes, more than a progress file can be ({limit:,})",
+}
+
+
+# ---- recordings: where a replay first differs from its recording (recording.replay) -----------
+REC_WHERE_KEY_ORDER = "key order"
+REC_WHERE_REPORT = "the report"
+REC_WHERE_JSON_TEXT = "the JSON text"
+REC_TICK_DIFFERS = "{recorded} differs from the level's {level}"
+#: what a path is when it is not a regular file (an access log, a level)
+FILE_KINDS: dict[str, str] = {
+    "folder": "folder",
+    "fifo": "FIFO",
+    "character_device": "character device",
+    "block_device": "block device",
+    "socket": "socket",
+    "special": "special file",
+}
+
+
+i18n.translatable(globals(), ids=("HELP_RUN_SET_EXAMPLE",))

@@ -38,12 +38,14 @@ MAX_BYTES = 1 << 20
 
 _POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
 _AT = re.compile(r"(?s)(.*?)(?: - at `\$(.*)`)?")
-_BOUND_MESSAGES = {">=": texts.AT_LEAST, "<=": texts.AT_MOST, ">": texts.ABOVE, "<": texts.BELOW}
+#: the names of the texts a bound or a pattern is worded with (looked up when an error is worded,
+#: so that it speaks the language of the moment)
+_BOUND_MESSAGES = {">=": "AT_LEAST", "<=": "AT_MOST", ">": "ABOVE", "<": "BELOW"}
 # msgspec quotes a pattern with its backslashes doubled, so look both spellings up
 _PATTERN_MESSAGES = {
     spelling: message
-    for pattern, message in ((LEVEL_ID_PATTERN, texts.BAD_LEVEL_ID), (NAME_PATTERN, texts.BAD_NAME),
-                             (NOT_BLANK_PATTERN, texts.NOT_BLANK))
+    for pattern, message in ((LEVEL_ID_PATTERN, "BAD_LEVEL_ID"), (NAME_PATTERN, "BAD_NAME"),
+                             (NOT_BLANK_PATTERN, "NOT_BLANK"))
     for spelling in (pattern, pattern.replace("\\", "\\\\"))
 }
 
@@ -166,18 +168,18 @@ def explain(msg: str, data: Any, root: type) -> tuple[FieldPath, str]:
     if mm := re.fullmatch(r"Expected `\w+` (>=|<=|>|<) (.+)", body):
         if isinstance(got, float) and not math.isfinite(got):
             return path, texts.NOT_FINITE.format(got=got)
-        template = _BOUND_MESSAGES[mm.group(1)]
+        template = getattr(texts, _BOUND_MESSAGES[mm.group(1)])
         return path, template.format(bound=_show_number(mm.group(2)), got=_show(got))
     if body == "Number out of range":
         return path, texts.OUT_OF_RANGE.format(got=_show(got))
     if mm := re.fullmatch(r"Expected `(array|object)` of length >= (\d+)", body):
-        return path, texts.MIN_ITEMS.format(items=texts.plural(mm.group(2), *texts.NOUN_ITEM))
+        return path, texts.MIN_ITEMS.format(items=texts.plural(mm.group(2), texts.NOUN_ITEM))
     if re.fullmatch(r"Expected `str` of length >= 1", body):
         return path, texts.NOT_EMPTY
     if mm := re.fullmatch(r"Expected `array` of length (\d+), got (\d+)", body):
         return path, texts.EXACT_ITEMS.format(n=mm.group(1), got=mm.group(2))
     if mm := re.fullmatch(r"Expected `str` matching regex '(.*)'", body):
-        template = _PATTERN_MESSAGES.get(mm.group(1), texts.BAD_PATTERN)
+        template = getattr(texts, _PATTERN_MESSAGES.get(mm.group(1), "BAD_PATTERN"))
         return path, template.format(pattern=mm.group(1), got=_show(got))
     return path, body
 

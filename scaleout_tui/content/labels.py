@@ -33,7 +33,7 @@ def known_words(param: str, value: str) -> str | None:
         return value
     units = texts.CHOICE_UNITS.get(param)
     if units is not None and _NUMBER.match(value):
-        return (units[0] if value == "1" else units[1]).format(n=value)
+        return texts.plural(value, units)
     if param == "asg.schedule":
         try:
             actions = read_knob("asg.schedule", value, {})
@@ -52,7 +52,7 @@ def schedule_words(actions: tuple[ScheduledAction, ...]) -> str:
     for a in actions:
         size = a.desired if a.desired is not None else a.min_size
         n = size if size is not None else 0
-        many = (texts.CHOICE_SCHEDULE_ONE if n == 1 else texts.CHOICE_SCHEDULE_MANY).format(n=n)
+        many = texts.plural(n, texts.CHOICE_SCHEDULE_N)
         if a.until is None:
             words.append(texts.CHOICE_SCHEDULE_FROM.format(n=many, clock=_clock(a.at)))
         else:
@@ -79,8 +79,7 @@ def unit_of(param: str) -> str:
         return texts.UNIT_INSTANCE_TYPE
     if param == "asg.schedule":
         return texts.UNIT_SCHEDULE
-    units = texts.CHOICE_UNITS.get(param)
-    return "" if units is None else units[1].replace("{n}", "").strip()
+    return texts.CHOICE_UNIT_NAMES.get(param, "")
 
 
 def _clock(t: float) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import msgspec
 
-from scaleout_tui import texts
+from scaleout_tui import i18n, texts
 from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.decode import Source, load_struct, read_text, show_number
@@ -45,6 +45,7 @@ from scaleout_tui.content.schema import (
     Level,
 )
 from scaleout_tui.content.series import read_series
+from scaleout_tui.content.translations import catalog_for, level_texts, localize, translation_problems
 from scaleout_tui.engine import InstanceType
 from scaleout_tui.engine.autoscaler_spec import HPA_POLICY_TYPES, HPA_SELECT, POLICIES
 from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
@@ -100,12 +101,22 @@ def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, Instance
 def validate_file(path: str | os.PathLike[str],
                   catalog: Mapping[str, InstanceType] | None = None) -> list[LevelError]:
     """Every problem of a level file; an empty list means it is valid. Never raises for a bad
-    file: unreadable, binary, malformed and huge files come back as one problem each."""
-    return _check_file(path, catalog)[1]
+    file: unreadable, binary, malformed and huge files come back as one problem each.
+
+    Its translations are checked too (:func:`~scaleout_tui.content.translations.translation_problems`),
+    against the English the file has now."""
+    level, problems = _check_file(path, catalog, localized=False)
+    if level is not None and not problems:
+        src = read_text(path)
+        found = list(level_texts(level))
+        for lang in i18n.LANGUAGES:
+            if lang != i18n.SOURCE:
+                problems += translation_problems(path, found, src.index.line_of, lang)
+    return problems
 
 
-def _check_file(path: str | os.PathLike[str],
-                catalog: Mapping[str, InstanceType] | None) -> tuple[Level | None, list[LevelError]]:
+def _check_file(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType] | None,
+                localized: bool = True) -> tuple[Level | None, list[LevelError]]:
     try:
         src = read_text(path)
         level = with_library_choices(load_struct(src, Level, "level"))
@@ -113,7 +124,11 @@ def _check_file(path: str | os.PathLike[str],
     except LevelError as e:
         return None, [e]
     problems = validate_level(level, cat, src, stem=Path(path).stem)
-    return (level if problems else _with_series_path(level, src)), problems
+    if problems:
+        return level, problems
+    level = _with_series_path(level, src)
+    # in the language the game speaks now (the checks above ran on the English, the source)
+    return (localize(level, catalog_for(path)) if localized else level), problems
 
 
 def _base(src: Source) -> Path:
@@ -471,12 +486,13 @@ def _short_label_problems(where: FieldPath, label: str, short_label: str | None,
     name shown must fit ``room``; a ``short_label`` must also be shorter than the ``label`` it
     stands for (else it only hides the long form)."""
     if short_label is not None:
-        if len(short_label) > room:
-            yield (*where, "short_label"), texts.SHORT_LABEL_TOO_LONG.format(n=len(short_label), max=room)
-        elif len(short_label) >= len(label):
+        if i18n.cells(short_label) > room:
+            wide = i18n.cells(short_label)
+            yield (*where, "short_label"), texts.SHORT_LABEL_TOO_LONG.format(n=wide, max=room)
+        elif i18n.cells(short_label) >= i18n.cells(label):
             yield (*where, "short_label"), texts.SHORT_LABEL_NOT_SHORTER
-    elif len(label) > room:
-        yield (*where, "label"), needs_short.format(n=len(label), max=room)
+    elif i18n.cells(label) > room:
+        yield (*where, "label"), needs_short.format(n=i18n.cells(label), max=room)
 
 
 def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]]:
@@ -487,7 +503,8 @@ def _ruled_knob_problems(level: Level, i: int) -> Iterator[tuple[FieldPath, str]
     rule = RULES[k.param]
     missing = [f"[{table}]" for table in rule.needs if getattr(level, table) is None]
     if missing:
-        yield ("knobs", i, "param"), texts.KNOB_NEEDS.format(param=k.param, tables=" and ".join(missing))
+        tables = texts.LIST_AND.join(missing)
+        yield ("knobs", i, "param"), texts.KNOB_NEEDS.format(param=k.param, tables=tables)
     elif k.param == "web.count" and level.autoscaling is not None:
         # the group owns the count; two controls of one number would fight over it
         yield ("knobs", i, "param"), texts.ASG_WEB_COUNT_KNOB

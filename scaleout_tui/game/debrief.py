@@ -133,11 +133,11 @@ BIG_BOX_COST_SHARE = 0.5
 
 
 def _requests(n: int) -> str:
-    return texts.plural(f"{n:,}", "request", "requests")
+    return texts.plural(f"{n:,}", texts.NOUN_REQUEST)
 
 
 def _instances(n: int) -> str:
-    return texts.plural(n, "instance", "instances")
+    return texts.plural(n, texts.NOUN_INSTANCE)
 
 
 def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -> list[str]:
@@ -147,7 +147,7 @@ def debrief(sim: Simulation, result: Result, cost_target: float | None = None) -
     lines: list[str] = []
     missed = [o for o in result.objectives if not o.met]
     if result.won:
-        lines.append(d["won"].format(stars=texts.plural(result.stars, "star", "stars")))
+        lines.append(d["won"].format(stars=texts.plural(result.stars, texts.NOUN_STAR)))
     else:
         lines.append(d["lost"].format(missed=len(missed), total=len(result.objectives)))
     m = sim.metrics
@@ -289,8 +289,8 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if asg is not None:
         outs = [c for c in asg.history if c.new > c.old]
         ins = [c for c in asg.history if c.new < c.old]
-        lines.append(d["scaling"].format(outs=texts.plural(len(outs), "time", "times"),
-                                         ins=texts.plural(len(ins), "time", "times"),
+        lines.append(d["scaling"].format(outs=texts.plural(len(outs), texts.NOUN_TIME),
+                                         ins=texts.plural(len(ins), texts.NOUN_TIME),
                                          policy=choice_words("asg.policy", asg.spec.policy),
                                          peak=_instances(sim.metrics.peak_instances)))
         if outs:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from scaleout_tui import i18n
 from scaleout_tui import texts as shared_texts
 from scaleout_tui.content.labels import choice_words
 from scaleout_tui.engine.commands import CommandError
 from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.i18n import Plural
 
 EVENTS: dict[str, str] = {
     "resize_start": "{box}: stopping to resize {old} → {new} (down about {down_s:.0f} s)",
@@ -86,7 +88,13 @@ UNTIL_REPAIRED = "until repaired"
 
 
 plural = shared_texts.plural  # the one plural rule, shared with the command line
-NOUN_NEW_SHARD = ("new shard", "new shards")
+NOUN_NEW_SHARD = Plural("{n} new shard", "{n} new shards")
+NOUN_REQUEST = Plural("{n} request", "{n} requests")
+NOUN_INSTANCE = Plural("{n} instance", "{n} instances")
+NOUN_STAR = Plural("{n} star", "{n} stars")
+NOUN_TIME = Plural("{n} time", "{n} times")
+NOUN_POD = Plural("{n} pod", "{n} pods")
+NOUN_CHECK = Plural("{n} check", "{n} checks")
 
 
 SHARE_TINY = "under 0.1 %"
@@ -100,13 +108,20 @@ def share(n: int | float, total: int | float) -> str:
     return SHARE_TINY if 0 < pct < 0.05 else SHARE.format(pct=pct)
 
 
+SPAN_SECONDS = "{s:.0f} s"
+SPAN_MINUTES = "{m} min"
+SPAN_HOURS = "{h} h {m} min"
+
+
 def span(secs: float) -> str:
     """A length of time as the debrief says it: ``45 s``, ``9 min``, ``1 h 5 min``."""
     secs = max(0.0, secs)
     if secs < 120:
-        return f"{secs:.0f} s"
+        return SPAN_SECONDS.format(s=secs)
     minutes = round(secs / 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    if minutes >= 60:
+        return SPAN_HOURS.format(h=minutes // 60, m=minutes % 60)
+    return SPAN_MINUTES.format(m=minutes)
 
 
 #: How a schedule choice reads in the settings (``asg.schedule``).
@@ -121,7 +136,7 @@ REFUSALS: dict[str, str] = {
     "resize_not_running": "{box} is {state}; wait until it runs again",
     "box_not_running": "{box} is {state}: nothing to break",
     "box_already_broken": "{box} is already broken ({fault}); repair it first",
-    "no_app_to_fault": "{box} is a balancer node: it has no app to {kind}, it can only crash",
+    "no_app_to_fault": "{box} is a balancer node: it has no app to break ({kind}), it can only crash",
     "box_not_broken": "{box} is not broken",
     "shard_key_after_start": "a new shard key means copying every record: choose it before the clock starts",
     "shards_cannot_merge": "merging shards is not supported: shards only grow",
@@ -148,8 +163,29 @@ def refusal(error: CommandError) -> str:
     return refusal_of(error.code, error.params)
 
 
+#: The ids an event or a refusal carries that a sentence shows: in words (the identity in English,
+#: where the id is the word; a translation gives each its own).
+STORE_WORDS: dict[str, str] = {"local": "local", "shared": "shared"}
+DATABASE_WORDS: dict[str, str] = {"local": "local", "shared": "shared"}
+STATE_WORDS: dict[str, str] = {
+    "running": "running", "booting": "booting", "stopping": "stopping", "stopped": "stopped",
+    "crashed": "crashed", "terminated": "terminated", "resizing": "resizing", "draining": "draining",
+}
+FAULT_KIND_WORDS: dict[str, str] = {"crash": "crash", "hang": "hang", "error": "error", "slow": "slow"}
+_ID_WORDS: dict[str, dict[str, str]] = {"store": STORE_WORDS, "database": DATABASE_WORDS,
+                                         "state": STATE_WORDS, "kind": FAULT_KIND_WORDS}
+
+
+def _in_words(values: dict[str, object]) -> dict[str, object]:
+    """``values`` with each id a sentence shows (a store, a state, a fault kind) in words."""
+    for key, words in _ID_WORDS.items():
+        if key in values:
+            values[key] = words.get(str(values[key]), values[key])
+    return values
+
+
 def refusal_of(code: str, params: Mapping[str, object]) -> str:
-    values = dict(params)
+    values = _in_words(dict(params))
     if "at" in values:
         values["clock"] = minutes_clock(float(values["at"]))  # type: ignore[arg-type]
     return _fill(REFUSALS, code, values, f"{code} {dict(params)}")
@@ -174,16 +210,23 @@ def check_reason(code: str, params: Mapping[str, object]) -> str:
     return _fill(CHECK_REASONS, code, params, code)
 
 
+CHECK_NONE = "none"
+CHECK_TCP = "TCP connect"
+CHECK_GET = "GET {path}"
+CHECK_SUMMARY = "{kind} {what} every {interval_s:g} s, timeout {timeout_s:g} s, " \
+                "out after {unhealthy} fails, in after {healthy} passes"
+
+
 def check_summary(kind: str, path: str, interval_s: float, timeout_s: float, unhealthy: int,
                   healthy: int) -> str:
     """The balancer's health check in one line; ``""`` without a balancer."""
     if not kind:
         return ""
     if kind == "none":
-        return "none"
-    what = "TCP connect" if kind == "L4" else f"GET {path}"
-    return (f"{kind} {what} every {interval_s:g} s, timeout {timeout_s:g} s, "
-            f"out after {unhealthy} fails, in after {healthy} passes")
+        return CHECK_NONE
+    what = CHECK_TCP if kind == "L4" else CHECK_GET.format(path=path)
+    return CHECK_SUMMARY.format(kind=kind, what=what, interval_s=interval_s, timeout_s=timeout_s,
+                                unhealthy=unhealthy, healthy=healthy)
 
 
 def minutes_clock(t: float) -> str:
@@ -191,13 +234,19 @@ def minutes_clock(t: float) -> str:
     return f"{int(t) // 60:02d}:{int(t) % 60:02d}"
 
 
+METRIC_REQUESTS = "{value:,.0f} req/target/min"
+METRIC_LATENCY = "latency {value:,.0f} ms"
+METRIC_CPU = "CPU {value:.0f} %"
+BREACH_POINTS = "{value:g} points"
+
+
 def show_metric(metric: str, value: float) -> str:
     """A scaling metric's reading as the history and the event log say it."""
     if metric == "requests":
-        return f"{value:,.0f} req/target/min"
+        return METRIC_REQUESTS.format(value=value)
     if metric == "latency":
-        return f"latency {value:,.0f} ms"
-    return f"CPU {value:.0f} %"
+        return METRIC_LATENCY.format(value=value)
+    return METRIC_CPU.format(value=value)
 
 
 def show_threshold(metric: str, value: float) -> str:
@@ -215,7 +264,7 @@ def show_breach(metric: str, value: float) -> str:
     percentage points, not a percent of anything ("3.2 points over 70 %", not "3.22344 %")."""
     if metric in ("requests", "latency"):
         return show_threshold(metric, value)
-    return f"{round(value, 1):g} points"
+    return BREACH_POINTS.format(value=round(value, 1))
 
 
 #: Why an auto scaling group changed its capacity (the engine's cause codes). ``{reading}`` is the
@@ -266,7 +315,7 @@ def _hpa_why(values: Mapping[str, object]) -> str:
     up = value > target
     parts: list[str] = []
     if unready or missing:
-        parts.append(HPA_WHY["ready"].format(pods=plural(ready, "pod", "pods")))
+        parts.append(HPA_WHY["ready"].format(pods=plural(ready, NOUN_POD)))
     if unready:
         parts.append(HPA_WHY["unready_up" if up else "unready_down"].format(n=unready))
     if missing:
@@ -307,7 +356,7 @@ _CAUSE_EVENTS = ("scale_out", "scale_in")
 def describe(entry: LogEntry) -> str:
     """The log line for an engine event."""
     template = EVENTS.get(entry.code, entry.code)
-    params: dict[str, object] = dict(entry.params)
+    params: dict[str, object] = _in_words(dict(entry.params))
     if entry.code in _REASON_EVENTS:
         params["reason"] = check_reason(str(params.get("reason", "")), params)
     elif entry.code in _CAUSE_EVENTS:
@@ -323,11 +372,11 @@ def describe(entry: LogEntry) -> str:
         params["repair"] = REPAIR_IN.format(secs=secs) if secs > 0 else UNTIL_REPAIRED
     for key in ("passes", "fails"):
         if key in params:
-            params["checks"] = plural(params[key], "check", "checks")  # type: ignore[arg-type]
+            params["checks"] = plural(params[key], NOUN_CHECK)  # type: ignore[arg-type]
     if entry.code == "shard_boot":
-        params["shards"] = plural(params.get("n", 0), *NOUN_NEW_SHARD)  # type: ignore[arg-type]
+        params["shards"] = plural(params.get("n", 0), NOUN_NEW_SHARD)  # type: ignore[arg-type]
     if "lost" in params:
-        params["lost_requests"] = plural(params["lost"], "request", "requests")  # type: ignore[arg-type]
+        params["lost_requests"] = plural(params["lost"], NOUN_REQUEST)  # type: ignore[arg-type]
     try:
         return template.format(**params)
     except (KeyError, ValueError, IndexError):
@@ -518,3 +567,6 @@ DEBRIEF.update({
 })
 
 OBJECTIVE_LINE = "{label}: {value} (target {op} {target}) — {verdict}"
+
+
+i18n.translatable(globals())

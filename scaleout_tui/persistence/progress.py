@@ -30,37 +30,18 @@ from typing import Annotated, Any
 
 import msgspec
 
+from scaleout_tui import texts
 from scaleout_tui.home import data_dir
 from scaleout_tui.persistence.atomic import remove_stale_temps, write_bytes_atomic
 
-FORMAT = 1
+#: 2 added ``language`` (format 1 files read as "no language chosen")
+FORMAT = 2
 FILE_NAME = "progress.json"
 #: Eight levels' records take about 2 KB; even thousands of levels stay far below this. A larger
 #: file is damage, and is not read into memory to find that out.
 MAX_BYTES = 4 * 1024 * 1024
 MAX_STARS = 3
 
-# ---- persistence texts (user-facing; kept together so wording stays consistent) ----------
-TEXTS: dict[str, str] = {
-    "moved_aside": (
-        "Your saved progress in {path} could not be read ({problem}). "
-        "It was moved to {aside} and a new progress file was started."
-    ),
-    "unreadable": (
-        "Your saved progress in {path} could not be read ({problem}). "
-        "The game starts from fresh progress; saving may fail until this is fixed."
-    ),
-    "not_moved": (
-        "Your saved progress in {path} could not be read ({problem}), and it could not be "
-        "moved aside ({error}). The game starts from fresh progress."
-    ),
-    "future_format": "it was written by a newer version of scaleout: format {found}, this one reads {ours}",
-    "bad_format": "its format field is missing or invalid",
-    "not_finite": "a number in it is not finite ({where})",
-    "too_deep": "it is nested far deeper than a progress file can be",
-    "not_a_file": "it is not a regular file",
-    "too_big": "it is {size:,} bytes, more than a progress file can be ({limit:,})",
-}
 
 LevelId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Stars = Annotated[int, msgspec.Meta(ge=0, le=MAX_STARS)]
@@ -85,11 +66,17 @@ class LevelRecord(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     last_played: AwareTime | None = None
 
 
+Language = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+
+
 class ProgressFile(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """The on-disk shape, format 1."""
+    """The on-disk shape, format 2."""
 
     format: int
     levels: dict[LevelId, LevelRecord] = msgspec.field(default_factory=dict)
+    #: the language the player chose in the game (``None``: never chose; ``--lang`` and the
+    #: environment decide). A code the game does not speak is kept but ignored.
+    language: Language | None = None
 
 
 class ProgressError(ValueError):
@@ -105,7 +92,8 @@ def _finite_check(pf: ProgressFile) -> None:
     for level_id, rec in pf.levels.items():
         for name, v in rec.best_values.items():
             if not math.isfinite(v):
-                raise ProgressError(TEXTS["not_finite"].format(where=f"levels.{level_id}.best_values.{name}"))
+                where = f"levels.{level_id}.best_values.{name}"
+                raise ProgressError(texts.PROGRESS["not_finite"].format(where=where))
 
 
 def decode(raw: bytes) -> ProgressFile:
@@ -120,18 +108,18 @@ def decode(raw: bytes) -> ProgressFile:
     except msgspec.DecodeError as e:  # also covers bytes that are not UTF-8
         raise ProgressError(str(e)) from e
     except RecursionError:  # a file nested a thousand deep: no progress file nests past four
-        raise ProgressError(TEXTS["too_deep"]) from None
+        raise ProgressError(texts.PROGRESS["too_deep"]) from None
     fmt = loose.get("format") if isinstance(loose, dict) else None
     if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
-        raise ProgressError(TEXTS["bad_format"])
+        raise ProgressError(texts.PROGRESS["bad_format"])
     if fmt > FORMAT:
-        raise ProgressError(TEXTS["future_format"].format(found=fmt, ours=FORMAT))
+        raise ProgressError(texts.PROGRESS["future_format"].format(found=fmt, ours=FORMAT))
     try:
         pf = msgspec.json.decode(raw, type=ProgressFile, strict=True)
     except msgspec.ValidationError as e:
         raise ProgressError(str(e)) from e
     except RecursionError:
-        raise ProgressError(TEXTS["too_deep"]) from None
+        raise ProgressError(texts.PROGRESS["too_deep"]) from None
     _finite_check(pf)
     return pf
 
@@ -157,6 +145,7 @@ class Progress:
 
     path: Path
     levels: dict[str, LevelRecord] = field(default_factory=dict)
+    language: str | None = None
 
     # ---- loading and saving --------------------------------------------------------------
     @classmethod
@@ -172,9 +161,9 @@ class Progress:
         try:
             info = p.stat()
             if not stat.S_ISREG(info.st_mode):  # a FIFO left the game on a blank screen for ever
-                return cls._recover(p, TEXTS["not_a_file"])
+                return cls._recover(p, texts.PROGRESS["not_a_file"])
             if info.st_size > MAX_BYTES:
-                return cls._recover(p, TEXTS["too_big"].format(size=info.st_size, limit=MAX_BYTES))
+                return cls._recover(p, texts.PROGRESS["too_big"].format(size=info.st_size, limit=MAX_BYTES))
             raw = p.read_bytes()
         except FileNotFoundError:
             return cls(p), None
@@ -184,7 +173,7 @@ class Progress:
             pf = decode(raw)
         except ProgressError as e:
             return cls._recover(p, str(e))
-        return cls(p, dict(pf.levels)), None
+        return cls(p, dict(pf.levels), pf.language), None
 
     @classmethod
     def _recover(cls, p: Path, problem: str) -> tuple[Progress, str]:
@@ -194,13 +183,27 @@ class Progress:
             try:
                 os.replace(p, aside)
             except OSError as e:
-                return cls(p), TEXTS["not_moved"].format(path=p, problem=problem, error=e.strerror or e)
-            return cls(p), TEXTS["moved_aside"].format(path=p, problem=problem, aside=aside)
-        return cls(p), TEXTS["unreadable"].format(path=p, problem=problem)  # pragma: no cover
+                return cls(p), texts.PROGRESS["not_moved"].format(path=p, problem=problem,
+                                                                  error=e.strerror or e)
+            return cls(p), texts.PROGRESS["moved_aside"].format(path=p, problem=problem, aside=aside)
+        return cls(p), texts.PROGRESS["unreadable"].format(path=p, problem=problem)  # pragma: no cover
 
     def save(self) -> None:
         """Write the file atomically, creating its folder. Raises ``OSError`` on failure."""
-        write_bytes_atomic(self.path, encode(ProgressFile(format=FORMAT, levels=self.levels)))
+        write_bytes_atomic(self.path, encode(ProgressFile(format=FORMAT, levels=self.levels,
+                                                          language=self.language)))
+
+    @staticmethod
+    def saved_language(path: Path | str | None = None) -> str | None:
+        """The language saved in the progress file, or ``None``, without touching the file: the
+        command line reads it on every start, and only the game moves a broken file aside."""
+        p = Path(path) if path is not None else default_path()
+        try:
+            if not p.is_file() or p.stat().st_size > MAX_BYTES:
+                return None
+            return decode(p.read_bytes()).language
+        except (OSError, ProgressError):
+            return None
 
     # ---- updating ------------------------------------------------------------------------
     def record(self, level_id: str, won: bool, stars: int, values: Mapping[str, float],

@@ -84,7 +84,7 @@ def first_difference(a: Any, b: Any, where: str = "") -> str | None:
             found = first_difference(a[key], b[key], sub)
             if found:
                 return found
-        return None if list(a) == list(b) else (where or "key order")
+        return None if list(a) == list(b) else (where or texts.REC_WHERE_KEY_ORDER)
     if isinstance(a, list) and isinstance(b, list):
         for i, (x, y) in enumerate(zip(a, b, strict=False)):
             found = first_difference(x, y, f"{where}[{i}]")
@@ -92,7 +92,7 @@ def first_difference(a: Any, b: Any, where: str = "") -> str | None:
                 return found
         return None if len(a) == len(b) else f"{where} (length)"
     same = a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
-    return None if same and type(a) is type(b) else (where or "the report")
+    return None if same and type(a) is type(b) else (where or texts.REC_WHERE_REPORT)
 
 
 class _Verifier:
@@ -200,7 +200,7 @@ class Replay:
         if recorded is not None:
             where = first_difference(result, recorded)
             if where is None and json.dumps(result) != json.dumps(recorded):
-                where = "the JSON text"
+                where = texts.REC_WHERE_JSON_TEXT
             if where is not None:
                 self.mismatch(self.recording.report_line, texts.REC_REPORT_DIFFERS.format(
                     path=self.recording.path, line=self.recording.report_line, where=where))
@@ -249,6 +249,7 @@ def open_replay(path: Path | str, catalog: Mapping[str, InstanceType] | None = N
                                                     reason=refusal(e))) from None
     if abs(replay.session.sim.config.tick_s - rec.header.tick_s) > 1e-12:
         raise RecordingError(texts.REC_FIELD.format(path=rec.path, line=1, field="tick_s",
-                                                    reason=f"{rec.header.tick_s} differs from the level's "
-                                                           f"{replay.session.sim.config.tick_s}"))
+                                                    reason=texts.REC_TICK_DIFFERS.format(
+                                                        recorded=rec.header.tick_s,
+                                                        level=replay.session.sim.config.tick_s)))
     return replay

@@ -97,8 +97,8 @@ class ImportResult:
         return RateSeries(values, notes)
 
 
-_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-          (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "character_device"),
+          (stat.S_ISBLK, "block_device"), (stat.S_ISSOCK, "socket"))
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -108,8 +108,8 @@ def open_regular(path: Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "special file")
-            raise LevelError(path, "", texts.LOG_NOT_REGULAR.format(kind=kind))
+            kind = next((name for test, name in _KINDS if test(mode)), "special")
+            raise LevelError(path, "", texts.LOG_NOT_REGULAR.format(kind=texts.FILE_KINDS[kind]))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

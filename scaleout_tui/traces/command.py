@@ -116,7 +116,7 @@ def _import(args: argparse.Namespace) -> int:
         _err(texts.TRACE_JUNK.format(path=path, line=line))
     if result.junk:
         _err(texts.TRACE_JUNK_TOTAL.format(path=path, lines=result.lines,
-                                           junk=texts.plural(f"{result.junk:,}", *texts.NOUN_JUNK_LINE)))
+                                           junk=texts.plural(f"{result.junk:,}", texts.NOUN_JUNK_LINE)))
     base = result.series(path.name)
     problem = _output_problem(base.seconds, base.peak, args.scale, args.compress)
     if problem is not None:

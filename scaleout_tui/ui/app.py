@@ -27,6 +27,7 @@ from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from scaleout_tui import i18n
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
@@ -35,12 +36,14 @@ from scaleout_tui.ui import texts, textual_fixes
 from scaleout_tui.ui.campaign import Content, load_content
 from scaleout_tui.ui.clock import DEFAULT_SPEED
 from scaleout_tui.ui.commands import GameCommands
+from scaleout_tui.ui.language import next_language, retranslate_bindings
 from scaleout_tui.ui.navigation import (
     BackToMap,
     LoadReplay,
     OpenBriefing,
     ShowDebrief,
     StartLevel,
+    SwitchLanguage,
     WatchWinningRun,
     stale,
 )
@@ -65,11 +68,17 @@ class ScaleoutApp(App[int]):
         Binding("question_mark", "help", texts.KEY_HELP, show=False),
         # Asks first during a run, as Esc does (see action_quit_game).
         Binding("ctrl+q", "quit_game", texts.KEY_QUIT, priority=True),
+        # Textual's own, with its words in the game's catalog (the footer shows it at the right)
+        Binding("ctrl+p", "command_palette", texts.KEY_PALETTE, show=False, priority=True,
+                tooltip=texts.KEY_PALETTE_TOOLTIP),
     ]
 
     def __init__(self, content: Content, progress: Progress, notice: str | None = None, *,
                  manual_clock: bool = False, seed: int = 1) -> None:
         super().__init__()
+        # Key names were fixed in the language spoken when the classes were made; speak today's.
+        retranslate_bindings(self)
+        self.title, self.sub_title = texts.APP_TITLE, texts.APP_SUBTITLE
         textual_fixes.install()  # see scaleout_tui/ui/textual_fixes.py
         self._filters = textual_fixes.safe_filters(self._filters)
         self.content = content
@@ -169,6 +178,38 @@ class ScaleoutApp(App[int]):
 
     def on_load_replay(self, message: LoadReplay) -> None:
         self.load_replay(message.path)
+
+    async def on_switch_language(self, message: SwitchLanguage) -> None:
+        await self.switch_language(message.lang or next_language(i18n.active()))
+
+    async def switch_language(self, lang: str) -> None:
+        """Speak ``lang``: every screen on the stack redrawn in it, the choice saved (see
+        :mod:`scaleout_tui.ui.language`). A run goes on: its screen is drawn again around it."""
+        if lang == i18n.active():
+            return
+        i18n.activate(lang)
+        retranslate_bindings(self)
+        self.title, self.sub_title = texts.APP_TITLE, texts.APP_SUBTITLE
+        self.content = load_content()
+        by_id = {lv.id: lv for lv in (*self.content.levels, self.content.sandbox) if lv is not None}
+        for screen in self.screen_stack:
+            if hasattr(screen, "content"):
+                screen.content = self.content
+            level = getattr(screen, "level", None)
+            if isinstance(level, Level) and level.id in by_id:
+                screen.level = by_id[level.id]  # type: ignore[attr-defined]
+        self.progress.language = lang
+        saved = True
+        try:
+            self.progress.save()
+        except OSError:
+            saved = False
+        for screen in list(self.screen_stack):
+            if screen.is_attached and not isinstance(screen, TooSmallScreen):
+                await screen.recompose()
+        self.refresh_bindings()
+        self.notify(texts.LANGUAGE_CHANGED.format(name=i18n.NAMES[lang]) if saved
+                    else texts.LANGUAGE_NOT_SAVED.format(name=i18n.NAMES[lang]))
 
     def running_game(self) -> PlayScreen | None:
         """The run in progress anywhere on the stack (under a dialog or the help too), if any;

@@ -91,13 +91,14 @@ def load_content() -> Content:
     return Content(tuple(levels), catalog, tuple(errors), sandbox)
 
 
-def slots(content: Content, progress: Progress, planned: Sequence[str] = texts.PLANNED_LEVELS) -> list[Slot]:
+def slots(content: Content, progress: Progress, planned: Sequence[str] | None = None) -> list[Slot]:
     """The rows of the map: every planned level in order, then any extra level files.
 
     A slot whose file does not exist yet is "coming soon"; unlocking follows the order of
     the levels that exist (the persistence layer's rule), so a gap in the plan never
-    blocks the player.
+    blocks the player. ``planned`` defaults to the plan's titles in the language spoken now.
     """
+    planned = texts.PLANNED_LEVELS if planned is None else planned
     ids = content.ordered_ids
     by_order = {lv.order: lv for lv in content.levels}
     out: list[Slot] = []

@@ -26,8 +26,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from scaleout_tui import i18n
 from scaleout_tui.ui import texts
-from scaleout_tui.ui.navigation import BackToMap
+from scaleout_tui.ui.navigation import BackToMap, SwitchLanguage
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.widgets.policy import PolicyPanel, choice_label
@@ -101,6 +102,10 @@ class GameCommands(Provider):
         elif not isinstance(screen, CampaignScreen):
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, lambda: app.post_message(BackToMap())))
         out.append((texts.CMD_HELP, texts.CMD_HELP_HELP, partial(app.run_action, "help")))
+        for lang in i18n.LANGUAGES:
+            if lang != i18n.active():
+                out.append((texts.CMD_LANGUAGE.format(name=i18n.NAMES[lang]), texts.CMD_LANGUAGE_HELP,
+                            partial(app.post_message, SwitchLanguage(lang))))
         return out
 
     async def discover(self) -> Hits:

@@ -90,3 +90,12 @@ class LoadReplay(Message):
     def __init__(self, path: Path | str) -> None:
         super().__init__()
         self.path = path
+
+
+class SwitchLanguage(Message):
+    """Speak ``lang`` from now on (``None``: the next language the game speaks), redraw every
+    screen in it and save the choice with the player's progress."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        super().__init__()
+        self.lang = lang

@@ -9,6 +9,9 @@ Templates use ``str.format`` with named fields.
 
 from __future__ import annotations
 
+from scaleout_tui import i18n
+from scaleout_tui.i18n import Plural
+
 APP_TITLE = "scaleout"
 APP_SUBTITLE = "from one box to an autoscaled fleet"
 
@@ -26,6 +29,13 @@ PLANNED_LEVELS: tuple[str, ...] = (
 
 # ---- campaign map -------------------------------------------------------------------------------
 MAP_TITLE = "Campaign"
+#: The key that changes the language: named in the *other* language, so that a player who cannot
+#: read this one still finds it.
+KEY_LANGUAGE = "한국어"
+LANGUAGE_CHANGED = "The game now speaks {name}; your choice is saved."
+LANGUAGE_NOT_SAVED = "The game now speaks {name}, but the choice could not be saved."
+CMD_LANGUAGE = "Language: {name}"
+CMD_LANGUAGE_HELP = "Speak this language from now on (saved with your progress)"
 MAP_ROW = "{order}. {title}"
 MAP_LOCKED = "locked"
 MAP_SOON = "coming soon"
@@ -33,7 +43,7 @@ MAP_DETAIL_LOCKED = "Win level {prev} to unlock this one."
 MAP_DETAIL_SOON = "This level is not written yet."
 MAP_DETAIL_CONCEPTS = "What it teaches"
 MAP_DETAIL_PLAYS = "Played {plays}; best {stars}."
-NOUN_TIME = ("time", "times")
+NOUN_TIME = Plural("{n} time", "{n} times")
 MAP_TOTAL = "{stars} of {max} stars"
 STAR_ON = "★"
 STAR_OFF = "☆"
@@ -124,7 +134,7 @@ SERVICE_PINNED_SHORT = "{n:,} pinned"
 SERVICE_DIVERGENT_SHORT = "{n:,} split reads"
 
 #: The database column (levels 6-7): a card with a line per box, and a table on tall terminals.
-DB_TITLE_REPLICAS = "master + {n} replica{s}"
+DB_TITLE_REPLICAS = Plural("master + {n} replica", "master + {n} replicas")
 DB_TITLE_SHARDS = "{n} shards"
 DB_TITLE_SHORT = "db ×{n}"
 DB_HEAD_CPU = "CPU"
@@ -383,6 +393,8 @@ happened and why, in the run's own numbers.
 KEY_HELP = "Help"
 KEY_QUIT = "Quit"
 KEY_OPEN = "Open"
+KEY_PALETTE = "palette"
+KEY_PALETTE_TOOLTIP = "Open the command palette"
 KEY_START = "Start"
 KEY_BACK = "Back"
 KEY_PAUSE = "Pause/resume"
@@ -558,6 +570,8 @@ PREVIEW_SHORT = "the peak needs {times}× that"
 PREVIEW_DB = " (the database box ≈{db}/s)"
 PREVIEW_COST = "Cost of the evening: ≈${cost} ({boxes} at ${rate}/h in all, for {hours} h)"
 #: the noun after a count of boxes, one and many (``game.texts.plural``)
-BOX_ONE = "box"
-BOX_MANY = "boxes"
+NOUN_BOX = Plural("{n} box", "{n} boxes")
 PREVIEW_NOTE = "Rough estimates from the level data: at 100 % CPU, no queueing margin."
+
+
+i18n.translatable(globals())

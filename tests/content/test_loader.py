@@ -143,7 +143,7 @@ def test_two_knobs_may_not_drive_one_parameter() -> None:
 @pytest.mark.parametrize(("lines", "field", "fragment"), [
     ('label = "Web box size for the evening rush hour"', "knobs[0].label", "give the knob a short_label"),
     ('label = "Web box size for the evening rush hour"\nshort_label = "Web box size for the evening"',
-     "knobs[0].short_label", "is 28 characters long"),
+     "knobs[0].short_label", "is 28 cells wide"),
     ('label = "Size"\nshort_label = "Box size"', "knobs[0].short_label", "shorter than the label"),
 ])
 def test_a_knob_heading_must_fit_the_settings_panel_at_80_columns(lines: str, field: str,
@@ -167,7 +167,7 @@ def test_a_short_label_heads_the_panel_and_the_label_stays_the_long_form() -> No
 @pytest.mark.parametrize(("lines", "field", "fragment"), [
     ('label = "Errors seen by the evening crowd"', "objectives[0].label", "give the objective a short_label"),
     ('label = "Errors seen by the evening crowd"\nshort_label = "Errors seen by them"',
-     "objectives[0].short_label", "is 19 characters long"),
+     "objectives[0].short_label", "is 19 cells wide"),
     ('label = "Errors"\nshort_label = "Failures"', "objectives[0].short_label", "shorter than the label"),
     ('label = "Errors seen by the evening crowd"\nshort_label = "Evening errors"', None, "Evening errors"),
     ('label = "Errors"', None, "Errors"),

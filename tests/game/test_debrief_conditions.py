@@ -28,7 +28,7 @@ def fake_sim(**kw: Any) -> Any:
 # ---- the helpers in texts ----------------------------------------------------------------------
 @pytest.mark.parametrize(("n", "expected"), [(0, "0 stars"), (1, "1 star"), (2, "2 stars"), (3, "3 stars")])
 def test_plural(n: int, expected: str) -> None:
-    assert texts.plural(n, "star", "stars") == expected
+    assert texts.plural(n, texts.NOUN_STAR) == expected
 
 
 @pytest.mark.parametrize(("n", "total", "expected"), [
@@ -46,7 +46,7 @@ def test_span() -> None:
 
 def test_no_debrief_template_guesses_a_plural() -> None:
     assert not [k for k, v in texts.DEBRIEF.items() if "(s)" in v]
-    assert texts.DEBRIEF["won"].format(stars=texts.plural(1, "star", "stars")) == "You won with 1 star."
+    assert texts.DEBRIEF["won"].format(stars=texts.plural(1, texts.NOUN_STAR)) == "You won with 1 star."
 
 
 def test_a_schedule_choice_in_words() -> None:

@@ -230,7 +230,10 @@ async def test_command_palette_offers_the_game_commands(home: Path) -> None:
         hits[0].command()
         assert play.clock.speed == 60.0
         map_provider = GameCommands(app.screen_stack[0])
-        assert [n for n, _, _ in map_provider.commands()] == [names[-1]]  # only help on the map
+        language = texts.CMD_LANGUAGE.format(name="한국어")
+        assert names[-1] == language  # every screen offers the other language, last
+        # on the map: only help, and the language
+        assert [n for n, _, _ in map_provider.commands()] == [names[-2], language]
 
 
 @async_test
@@ -244,7 +247,7 @@ async def test_command_palette_map_and_help_reach_the_app(home: Path) -> None:
         briefing = app.screen
         assert isinstance(briefing, BriefingScreen)
         commands = {name: callback for name, _, callback in GameCommands(briefing).commands()}
-        assert list(commands) == [texts.CMD_MAP, texts.CMD_HELP]
+        assert list(commands) == [texts.CMD_MAP, texts.CMD_HELP, texts.CMD_LANGUAGE.format(name="한국어")]
         app.call_later(commands[texts.CMD_HELP])  # as the palette runs the chosen command
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

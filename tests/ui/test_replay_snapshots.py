@@ -8,7 +8,9 @@ are the same on every run.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -35,18 +37,39 @@ async def seek_top(pilot: Pilot[int], kind: type[ReplayScreen | CompareScreen], 
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                              level_1_recordings: tuple[Path, Path]) -> None:
-    small, _ = level_1_recordings
+def scene_replay(recording: Path) -> Callable[[Pilot[int]], Coroutine[Any, Any, None]]:
+    """The replay of ``recording`` at :data:`MOMENT_S` (test_snapshots_ko.py takes it too)."""
 
     async def run_before(pilot: Pilot[int]) -> None:
         app = pilot.app
         assert isinstance(app, ScaleoutApp)
-        app.show_replay(open_replay(small))
+        app.show_replay(open_replay(recording))
         await seek_top(pilot, ReplayScreen, MOMENT_S)
 
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    return run_before
+
+
+def scene_compare(a_file: Path, b_file: Path) -> Callable[[Pilot[int]], Coroutine[Any, Any, None]]:
+    """Two recordings compared at :data:`MOMENT_S`."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        assert isinstance(app, ScaleoutApp)
+        a = open_replay(a_file)
+        a.seek(MOMENT_S)
+        app.show_replay(a, open_replay(b_file))
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.b.now == MOMENT_S
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                              level_1_recordings: tuple[Path, Path]) -> None:
+    small, _ = level_1_recordings
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(small))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -54,18 +77,7 @@ def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # 
                                                    size: tuple[int, int],
                                                    level_1_recordings: tuple[Path, Path]) -> None:
     small, large = level_1_recordings
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        app = pilot.app
-        assert isinstance(app, ScaleoutApp)
-        a = open_replay(small)
-        a.seek(MOMENT_S)
-        app.show_replay(a, open_replay(large))
-        await pilot.pause()
-        assert isinstance(app.screen, CompareScreen)
-        assert app.screen.b.now == MOMENT_S
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(small, large))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -37,6 +37,47 @@ from tests.ui.conftest import (
 )
 
 
+# ---- scenes: the moments these pictures are taken at (test_snapshots_ko.py takes the same ones) ---
+async def scene_play_paused(pilot: Pilot[int]) -> None:
+    await open_level(pilot)
+    await pilot.pause()
+
+
+async def scene_play_after_300_s(pilot: Pilot[int]) -> None:
+    play = await open_level(pilot)
+    play.advance(300)
+    await pilot.pause()
+
+
+async def scene_debrief_after_a_full_run(pilot: Pilot[int]) -> None:
+    play = await open_level(pilot)
+    play.advance(play.level.duration_s)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DebriefScreen)
+
+
+async def scene_level_3_web_2_out(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_3, 1175.0, solution_knobs(LEVEL_3))
+    web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
+    assert web2.state == "crashed" and web2.health == "unhealthy"
+
+
+REPLICAS = {"replicas": "2", "reads": "read_your_writes"}
+
+
+async def scene_level_6_two_replicas(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_6, 840.0, REPLICAS)
+    replicas = [b for b in play.session.snapshot().boxes if b.role == "replica"]
+    assert len(replicas) == 2 and all(b.lag_ms > 0 for b in replicas)
+
+
+async def scene_level_8_scheduled_up(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
+    snap = play.session.snapshot()
+    assert snap.capacity["in_service"][-1] >= 40
+    assert any(c.cause == "scheduled" for c in snap.scaling)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_campaign_map(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=size)
@@ -52,22 +93,12 @@ def test_play_paused_before_the_first_second(snap_compare, home: Path, size: tup
     """Issue 14: at 00:00 the charts span the whole evening; the requests chart shows the plan and
     the capacity of the chosen size as a labelled line; the log starts with the peak, the verdict,
     the cost and what one vCPU and one box carry."""
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        await open_level(pilot)
-        await pilot.pause()
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_paused)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await open_level(pilot)
-        play.advance(300)
-        await pilot.pause()
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_after_300_s)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -88,13 +119,7 @@ def test_play_the_focused_setting_shows(snap_compare, home: Path, size: tuple[in
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await open_level(pilot)
-        play.advance(play.level.duration_s)
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, DebriefScreen)
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
 
 
 # ---- the scale-out levels: the balancer's view, sessions, files ---------------------------------
@@ -106,13 +131,7 @@ def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, ho
     """Seed 1, the reference checks (L7 on /health every 5 s, two balancer nodes): the level
     crashes web-2 at 19:10 and two failed checks take it out by 19:20."""
     unlock_through(LEVEL_3)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_3, 1175.0, solution_knobs(LEVEL_3))
-        web2 = next(b for b in play.session.snapshot().boxes if b.name == "web-2")
-        assert web2.state == "crashed" and web2.health == "unhealthy"
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_level_3_web_2_out)
 
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
@@ -144,22 +163,14 @@ def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: 
 
 
 # ---- the database levels: replicas and their lag, failover, shards --------------------------------
-REPLICAS = {"replicas": "2", "reads": "read_your_writes"}
-
-
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                     size: tuple[int, int]) -> None:
     """The reference policy (two replicas, read-your-writes) at 14:00, in the flash sale that
     starts at 13:20: the master and both replicas busier, each replica's lag on its line."""
     unlock_through(LEVEL_6)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_6, 840.0, REPLICAS)
-        replicas = [b for b in play.session.snapshot().boxes if b.role == "replica"]
-        assert len(replicas) == 2 and all(b.lag_ms > 0 for b in replicas)
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_6_two_replicas
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
@@ -200,11 +211,5 @@ def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Pa
     launch ad that starts at 33:20: the capacity chart jumps from a handful to 40 booted before
     the crowd, and the history shows the scheduled action above the target-tracking changes."""
     unlock_through(LEVEL_8)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
-        snap = play.session.snapshot()
-        assert snap.capacity["in_service"][-1] >= 40
-        assert any(c.cause == "scheduled" for c in snap.scaling)
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_8_scheduled_up
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)

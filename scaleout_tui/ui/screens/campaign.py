@@ -28,7 +28,7 @@ from scaleout_tui.game.texts import plural
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, Slot, slots, stars_text
-from scaleout_tui.ui.navigation import LoadReplay, OpenBriefing
+from scaleout_tui.ui.navigation import LoadReplay, OpenBriefing, SwitchLanguage
 from scaleout_tui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def slot_detail(slot: Slot, title: str | None = None) -> Group:
     if not slot.unlocked:
         parts.append(Text("\n" + texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), style="bold yellow"))
     elif slot.plays:
-        plays = texts.MAP_DETAIL_PLAYS.format(plays=plural(slot.plays, *texts.NOUN_TIME),
+        plays = texts.MAP_DETAIL_PLAYS.format(plays=plural(slot.plays, texts.NOUN_TIME),
                                               stars=stars_text(slot.stars))
         parts.append(Text("\n" + plays, style="yellow"))
     parts.append(Text("\n" + texts.MAP_DETAIL_CONCEPTS, style="bold"))
@@ -100,6 +100,7 @@ class CampaignScreen(Screen[None]):
         # what the list's Enter did: open the highlighted row.
         Binding("enter", "open", texts.KEY_OPEN, priority=True),
         Binding("l", "load_replay", texts.KEY_LOAD_REPLAY),
+        Binding("g", "language", texts.KEY_LANGUAGE),
     ]
 
     def __init__(self, content: Content, progress: Progress) -> None:
@@ -204,6 +205,9 @@ class CampaignScreen(Screen[None]):
             self.notify(texts.MAP_DETAIL_SOON, severity="warning")
         else:
             self.notify(texts.MAP_DETAIL_LOCKED.format(prev=slot.order - 1), severity="warning")
+
+    def action_language(self) -> None:
+        self.post_message(SwitchLanguage())
 
     def action_load_replay(self) -> None:
         """Choose one of the recorded runs and open it in the replay screen."""

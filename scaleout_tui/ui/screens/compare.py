@@ -40,11 +40,11 @@ from scaleout_tui.ui.widgets.charts import BRAILLE, Series, SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.footer import KeysFooter
 
-#: (chart id, title, series key, how to bin)
+#: (chart id, the name of its title's text, series key, how to bin)
 CHARTS: tuple[tuple[str, str, str, str], ...] = (
-    ("cmp-latency", texts.PANEL_COMPARE_LATENCY, "p95_ms", "max"),
-    ("cmp-served", texts.PANEL_COMPARE_SERVED, "rps_out", "mean"),
-    ("cmp-cpu", texts.PANEL_COMPARE_CPU, "cpu_max_pct", "max"),
+    ("cmp-latency", "PANEL_COMPARE_LATENCY", "p95_ms", "max"),
+    ("cmp-served", "PANEL_COMPARE_SERVED", "rps_out", "mean"),
+    ("cmp-cpu", "PANEL_COMPARE_CPU", "cpu_max_pct", "max"),
 )
 #: Each run's colour and glyph, the same on every chart and in the line naming the runs.
 STYLE_A, GLYPH_A = "yellow", BRAILLE
@@ -138,7 +138,7 @@ class CompareScreen(ScrubControls):
         with Horizontal(id="compare-body"):
             with Vertical(id="compare-charts"):
                 for chart_id, title, *_ in CHARTS:
-                    yield SeriesChart(id=chart_id, classes="panel", title=title)
+                    yield SeriesChart(id=chart_id, classes="panel", title=getattr(texts, title))
             with Vertical(id="compare-side"):
                 objectives = Static(id="compare-objectives", classes="panel")
                 objectives.border_title = texts.PANEL_COMPARE_OBJECTIVES

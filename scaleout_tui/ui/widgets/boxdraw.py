@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from scaleout_tui.engine.snapshot import BoxView
@@ -65,7 +66,7 @@ def framed(content: Text, inner: int) -> Text:
 
 def card_top(title: str, inner: int) -> Text:
     """A card's top border with its title set into it."""
-    rule = "─" * max(inner - len(title), 0)
+    rule = "─" * max(inner - cell_len(title), 0)
     return Text.assemble(("┌", "dim"), (title, "bold"), (rule, "dim"), ("┐", "dim"))
 
 
@@ -74,8 +75,9 @@ def card_bottom(inner: int) -> Text:
 
 
 def pick_title(titles: Sequence[str], inner: int) -> str:
-    """The first title that fits ``inner`` cells (longest wording first), else the last, cut."""
-    return next((t for t in titles if len(t) <= inner), titles[-1][:inner])
+    """The first title that fits ``inner`` cells (longest wording first), else the last, cut at a
+    cell (a wide character that would straddle the edge becomes a space)."""
+    return next((t for t in titles if cell_len(t) <= inner), set_cell_size(titles[-1], inner))
 
 
 def fit(candidates: Sequence[Text], inner: int) -> Text:

@@ -23,10 +23,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 
+from scaleout_tui import i18n
 from scaleout_tui.engine.snapshot import BoxView
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.widgets.autoheight import FitsContent
@@ -171,7 +173,7 @@ def want_inner(boxes: Sequence[BoxView]) -> int:
 
 def lag_cell(box: BoxView, width: int) -> Text:
     if not shows_lag(box):
-        return Text(texts.DB_NO_LAG.rjust(width), style="dim")
+        return Text(_rjust(texts.DB_NO_LAG, width), style="dim")
     return Text(fmt.lag_short(box.lag_ms).rjust(width), style=lag_style(box.lag_ms))
 
 
@@ -186,7 +188,7 @@ def db_line(box: BoxView, form: Form, shards: int) -> Text:
         line.append(f"{box.cpu_pct:3.0f}%".rjust(CPU_W), style=cpu_style(box.cpu_pct))
     if form.shards:
         if not is_shard(box):
-            line.append(texts.DB_NO_LAG.rjust(form.extra_w), style="dim")
+            line.append(_rjust(texts.DB_NO_LAG, form.extra_w), style="dim")
             return line
         style = share_style(box.shard_share, shards)
         if form.share_bar:
@@ -198,17 +200,22 @@ def db_line(box: BoxView, form: Form, shards: int) -> Text:
     return line
 
 
+def _rjust(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (``str.rjust`` counts characters)."""
+    return " " * max(width - cell_len(text), 0) + text
+
+
 def header(form: Form) -> Text:
     """What the two numbers are, right-aligned over them."""
     style = "dim italic"
     cpu_w = (1 + form.cpu_bar if form.cpu_bar else 0) + (CPU_W if form.cpu else 0)
     words = (texts.DB_HEAD_SHARE, texts.DB_HEAD_SHARE_SHORT) if form.shards else (texts.DB_HEAD_LAG,)
-    word = next((w for w in words if len(w) < form.extra_w), words[-1])
-    indent = form.lead_w + (cpu_w - len(texts.DB_HEAD_CPU) if cpu_w else 0)
+    word = next((w for w in words if cell_len(w) < form.extra_w), words[-1])
+    indent = form.lead_w + (cpu_w - cell_len(texts.DB_HEAD_CPU) if cpu_w else 0)
     line = Text(" " * indent)
     if cpu_w:
         line.append(texts.DB_HEAD_CPU, style=style)
-    line.append(" " * (form.extra_w - len(word)))
+    line.append(" " * max(form.extra_w - cell_len(word), 0))
     line.append(word, style=style)
     return line
 
@@ -222,7 +229,7 @@ def title_of(boxes: Sequence[BoxView]) -> list[str]:
     if shards:
         first = texts.DB_TITLE_SHARDS.format(n=shards)
     else:
-        first = texts.DB_TITLE_REPLICAS.format(n=replicas, s="" if replicas == 1 else "s")
+        first = i18n.plural(replicas, texts.DB_TITLE_REPLICAS)
     return [f" {first} ", f" {first}", f" {texts.DB_TITLE_SHORT.format(n=n)} ", f" ×{n} "]
 
 

@@ -35,7 +35,7 @@ def preview_lines(p: Preview) -> list[Text]:
         Text(texts.PREVIEW_PEAK.format(peak=num(p.peak_rps), at=clock(p.peak_at_s))),
         Text(capacity, style="green" if p.headroom >= 1.0 else "yellow"),
         Text(texts.PREVIEW_COST.format(cost=money(p.cost_evening),
-                                       boxes=plural(p.boxes, texts.BOX_ONE, texts.BOX_MANY),
+                                       boxes=plural(p.boxes, texts.NOUN_BOX),
                                        rate=money(p.cost_per_hour), hours=f"{p.duration_s / 3600:g}")),
         Text(texts.PREVIEW_VCPU.format(per_vcpu=num(p.per_vcpu_rps), work=f"{p.work_ms:.0f}")),
         Text(texts.PREVIEW_BOX.format(itype=p.web_type, vcpus=p.web_vcpus, per_box=num(p.per_box_rps))),

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
@@ -247,13 +247,13 @@ def card(box: BoxView, width: int) -> list[Text]:
     """
     inner = max(width - 2, 4)
     title = f" {box.name} · {box.role} "
-    if len(title) > inner:
+    if cell_len(title) > inner:
         title = f" {box.name} "
-    top = card_top(title[:inner], inner)
+    top = card_top(set_cell_size(title, inner) if cell_len(title) > inner else title, inner)
     pct = f" {box.cpu_pct:3.0f}%"
     label = texts.BOX_CPU + " "
     cpu = Text(label)
-    cpu.append_text(bar(box.cpu_pct, max(inner - len(label) - len(pct), 1)))
+    cpu.append_text(bar(box.cpu_pct, max(inner - cell_len(label) - len(pct), 1)))
     cpu.append(pct, style=cpu_style(box.cpu_pct))
     hot = "bold red" if box.queue > 10 * box.vcpus else ""
     queue = f"{box.queue:,}"
@@ -382,11 +382,12 @@ def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_R
 
 #: How the columns are joined, most explicit first: "clients ─▶ card ─▶ card", then arrows
 #: only, then bare arrows. The first that leaves cards of CARD_COMFORT cells is used.
-CONNECTORS: tuple[tuple[str, str], ...] = (
-    (texts.CLIENTS + " ", texts.ARROW + " "),
-    ("", texts.ARROW_SHORT + " "),
-    ("", texts.ARROW_SHORT),
-)
+def connectors() -> tuple[tuple[str, str], ...]:
+    """The lead and the arrows between columns, widest first (read when drawn: the words follow
+    the language)."""
+    return ((texts.CLIENTS + " ", texts.ARROW + " "), ("", texts.ARROW_SHORT + " "), ("", texts.ARROW_SHORT))
+
+
 #: A squeezed balancer column: " lb " over "1 ●" lines.
 SQUEEZED_LB = 6
 
@@ -433,8 +434,8 @@ def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> 
     columns_of_boxes = tiers(data.boxes)
     n = max(len(columns_of_boxes), 1)
     floors = [column_floors(t) for t in columns_of_boxes]
-    for lead_s, arrow_s in CONNECTORS:
-        total = width - len(lead_s) - len(arrow_s) * n
+    for lead_s, arrow_s in connectors():
+        total = width - cell_len(lead_s) - cell_len(arrow_s) * n
         if total // n >= CARD_COMFORT and sum(f[0] for f in floors) <= total:
             break
     lead = Text(lead_s, style="bold")
@@ -468,17 +469,17 @@ def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> 
         line = Text(no_wrap=True)
         middle = row == arrow_row
         if lead:
-            line.append_text(lead if middle else Text(" " * len(lead)))
+            line.append_text(lead if middle else Text(" " * lead.cell_len))
         for col, card_w in zip(columns, widths, strict=True):
-            line.append_text(arrow if middle else Text(" " * len(arrow)))
+            line.append_text(arrow if middle else Text(" " * arrow.cell_len))
             line.append_text(col[row] if row < len(col) else Text(" " * card_w))
         if row:
             out.append("\n")
         out.append_text(line)
     for name, state in data.pending:
         out.append("\n")
-        what = texts.PENDING_BOX.format(name=name, state=state)
-        out.append(" " * len(lead) + texts.PENDING.format(what=what), style="cyan")
+        what = texts.PENDING_BOX.format(name=name, state=game_texts.STATE_WORDS.get(state, state))
+        out.append(" " * lead.cell_len + texts.PENDING.format(what=what), style="cyan")
     return out
 
 

@@ -1,0 +1,102 @@
+"""The catalogs are complete and sound: every message of the game and of every shipped level has a
+Korean translation with the same placeholders, markup and surrounding line breaks; the catalogs
+are up to date with the English; and the checks can fail (a planted fault is found, with its file,
+line and field)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from scaleout_tui import catalogs, i18n
+from scaleout_tui.content.loader import validate_file
+from scaleout_tui.content.paths import levels_dir
+from scaleout_tui.content.translations import message_problem
+
+
+def test_every_message_has_a_sound_korean_translation() -> None:
+    problems = catalogs.check("ko")
+    assert [str(p) for p in problems] == []
+
+
+def test_the_catalogs_hold_no_message_the_game_no_longer_has() -> None:
+    """``make catalogs`` was run after the English last changed: no stale entry lingers."""
+    template = {m.id for m in catalogs.code_template("ko") if m.id}
+    with i18n.catalog_path("ko").open("rb") as f:
+        shipped = {m.id for m in read_po(f) if m.id}
+    assert shipped - template == set()
+    for path in catalogs.content_files():
+        wanted = {m.id for m in catalogs.content_template(path, "ko") if m.id}
+        with i18n.content_catalog_path(path, "ko").open("rb") as f:
+            have = {m.id for m in read_po(f) if m.id}
+        assert have - wanted == set(), path.name
+
+
+def test_the_game_catalog_covers_every_texts_module() -> None:
+    found = {where for _, where, _, _ in catalogs.code_messages()}
+    assert found == {"scaleout_tui/texts.py", "scaleout_tui/game/texts.py", "scaleout_tui/ui/texts.py"}
+    assert sum(1 for _ in catalogs.code_messages()) > 500
+
+
+def test_the_message_check_finds_each_kind_of_fault() -> None:
+    assert message_problem("{box} crashed", "{box} 장애") is None
+    assert message_problem("{box} crashed", "") is not None
+    assert message_problem("{box} crashed", "{host} 장애") is not None
+    assert message_problem("{n:,} requests", "요청 {n}건") is not None  # the format spec counts
+    assert message_problem("[yellow]p95[/] ms", "p95 ms") is not None
+    assert message_problem("\nA paragraph\n", "문단\n") is not None
+
+
+def _level_copy(tmp_path: Path, stem: str = "01-single-server") -> tuple[Path, Path]:
+    level = tmp_path / f"{stem}.toml"
+    shutil.copy(levels_dir() / level.name, level)
+    po = tmp_path / "ko" / f"{stem}.po"
+    po.parent.mkdir()
+    shutil.copy(levels_dir() / "ko" / f"{stem}.po", po)
+    return level, po
+
+
+def test_validate_names_a_missing_translation_at_the_english_line(tmp_path: Path) -> None:
+    level, _ = _level_copy(tmp_path)
+    assert validate_file(level) == []
+    text = level.read_text(encoding="utf-8")
+    text = text.replace('subtitle = "Scale up"', 'subtitle = "Scale up, then out"')
+    level.write_text(text, encoding="utf-8")
+    problems = validate_file(level)
+    assert len(problems) == 1
+    line = next(i for i, ln in enumerate(level.read_text().splitlines(), 1) if ln.startswith("subtitle"))
+    assert str(problems[0]).startswith(f"{level}:{line}: subtitle: no ko translation in ")
+
+
+def test_validate_names_a_broken_translation_at_the_catalog_line(tmp_path: Path) -> None:
+    level, po = _level_copy(tmp_path)
+    lines = po.read_text(encoding="utf-8").splitlines()
+    # the Korean of the first hint, made to carry a placeholder the English does not have
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("#. hints[0]"))
+    j = next(k for k in range(i, len(lines)) if lines[k].startswith("msgstr"))
+    lines[j] = 'msgstr "CPU {cpu} 막대를 보세요"'
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = validate_file(level)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(f"{po}:")
+    assert "hints[0].text: placeholders differ" in str(problems[0])
+
+
+def test_a_level_without_a_catalog_is_valid_and_plays_in_english(tmp_path: Path) -> None:
+    level, po = _level_copy(tmp_path)
+    shutil.rmtree(po.parent)
+    assert validate_file(level) == []
+
+
+def test_a_short_label_too_wide_in_korean_is_named(tmp_path: Path) -> None:
+    level, po = _level_copy(tmp_path, "08-autoscaling")
+    text = po.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("#. ") and "short_label" in ln)
+    j = next(k for k in range(i, len(lines)) if lines[k].startswith("msgstr"))
+    lines[j] = 'msgstr "아주아주아주아주아주아주긴이름"'
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = [str(p) for p in validate_file(level)]
+    assert len(problems) == 1 and "short_label" in problems[0] and "cells wide" in problems[0]
