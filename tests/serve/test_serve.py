@@ -131,7 +131,7 @@ def test_serve_page_websocket_frames_and_clean_shutdown(tmp_path: Path) -> None:
     # the page (issue 15); static files are root-relative, so they come from wherever the page did.
     assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in elsewhere
     assert "classroom.example" not in elsewhere
-    assert '<script src="/static/js/textual.js">' in elsewhere
+    assert '<script src="/scaleout/js/textual.js?v=' in elsewhere
     # The frames are the game itself: its campaign map with the first level and the locked rest.
     for words in ("Campaign", "1. Single server", "2. Two tiers", "locked", "0 of 24 stars"):
         assert words in screen, (words, screen[:2000])
