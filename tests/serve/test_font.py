@@ -1,7 +1,13 @@
 """``scaleout serve`` draws Hangul with the font bundled with the game, fetched from the server
 itself (``assets/fonts/``; ``scaleout_tui/serve.py`` says how).
 
-The routes and the page are checked in-process (aiohttp's test server).
+The routes and the page are checked in-process (aiohttp's test server). The browser test runs a
+real server whose tabs run ``hangul_game.py`` (the game itself cannot speak Korean yet on this
+branch) and looks at Debian's chromium drawing it: each syllable is a distinct shape inside its
+two cells, and the page fetched nothing from anywhere but the server. Then the same page with the
+font blocked: on a machine with no Korean font of its own (as fc-list tells; this project's
+machines have none), the same cells show no shapes at all (empty cells or identical boxes), so
+the shapes came from the bundled font.
 """
 
 from __future__ import annotations
@@ -9,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +26,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from scaleout_tui import serve
+from tests.serve import chromium, hangul_game
+from tests.serve.test_serve import Served, served
 
 FONT = Path(__file__).parents[2] / "assets" / "fonts" / serve.HANGUL_FONT_FILE
 
@@ -130,3 +141,135 @@ def test_without_the_font_file_the_page_goes_without(monkeypatch: pytest.MonkeyP
         assert 'data-session-websocket-url="' in page
 
     asyncio.run(check())
+
+
+# ---- in a browser ---------------------------------------------------------------------------------
+#: The server, its tabs running hangul_game.py: serve takes each tab's command from game_argv().
+SERVE_HANGUL_GAME = """
+import sys
+from scaleout_tui import serve
+serve.game_argv = lambda lang=None: (sys.executable, {game!r})
+serve.serve(port={port})
+"""
+
+
+@contextlib.contextmanager
+def serving_hangul(tmp_path: Path) -> Iterator[Served]:
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-c", SERVE_HANGUL_GAME.format(game=hangul_game.__file__, port=port)]
+
+    with served(tmp_path, command=command) as server:
+        yield server
+
+
+def machine_has_hangul_font() -> bool | None:
+    """Whether fontconfig knows a font with Hangul (None: no fc-list to ask)."""
+    if shutil.which("fc-list") is None:
+        return None
+    found = subprocess.run(["fc-list", ":charset=ac00"], capture_output=True, text=True, timeout=30)
+    return bool(found.stdout.strip())
+
+
+Cell = list[bytes]
+
+
+class Screen:
+    """A screenshot of hangul_game.py's screen, its cell grid found from the red marker cells."""
+
+    def __init__(self, png: bytes) -> None:
+        self.width, self.height, self.rows = chromium.png_pixels(png)
+        boxes = self.red_boxes()
+        assert len(boxes) == len(hangul_game.MARKERS), boxes
+        (x0, y0, _, _), (x1, _, _, _), (_, y2, _, _) = boxes  # the markers' order: see hangul_game
+        (c0, r0), (c1, _), (_, r2) = hangul_game.MARKERS
+        self.cell_w = (x1 - x0) / (c1 - c0)
+        self.cell_h = (y2 - y0) / (r2 - r0)
+        self.left, self.top = x0 - c0 * self.cell_w, y0 - r0 * self.cell_h
+
+    def red_boxes(self) -> list[tuple[int, int, int, int]]:
+        """Bounding boxes (x, y, right, bottom) of the pure red areas, top to bottom, left to right."""
+        red = {(x, y) for y, row in enumerate(self.rows) for x in range(self.width)
+               if row[3 * x] > 200 and row[3 * x + 1] < 60 and row[3 * x + 2] < 60}
+        boxes: list[tuple[int, int, int, int]] = []
+        while red:
+            todo = [red.pop()]
+            xs, ys = [], []
+            while todo:
+                x, y = todo.pop()
+                xs.append(x)
+                ys.append(y)
+                for near in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                    if near in red:
+                        red.remove(near)
+                        todo.append(near)
+            boxes.append((min(xs), min(ys), max(xs) + 1, max(ys) + 1))
+        return sorted(boxes, key=lambda b: (b[1], b[0]))
+
+    def ink(self, column: int, row: int, cells: int) -> Cell:
+        """The cells from (column, row), ``cells`` wide, as rows of 0/1 (1: lit, not background),
+        a pixel in from each edge (anti-aliasing of the neighbours)."""
+        x0 = round(self.left + column * self.cell_w) + 1
+        x1 = round(self.left + (column + cells) * self.cell_w) - 1
+        y0, y1 = round(self.top + row * self.cell_h) + 1, round(self.top + (row + 1) * self.cell_h) - 1
+        return [bytes(int(max(self.rows[y][3 * x:3 * x + 3]) > 110) for x in range(x0, x1))
+                for y in range(y0, y1)]
+
+
+def lit(cell: Cell) -> int:
+    return sum(sum(row) for row in cell)
+
+
+def differ(a: Cell, b: Cell) -> int:
+    return sum(p != q for ra, rb in zip(a, b, strict=True) for p, q in zip(ra, rb, strict=True))
+
+
+def syllables(screen: Screen) -> tuple[list[Cell], list[Cell]]:
+    """Each syllable's two cells, and the blank cell after each."""
+    glyphs, gaps = [], []
+    for i, _ in enumerate(hangul_game.SYLLABLES):
+        column = hangul_game.FIRST_COLUMN + 3 * i
+        glyphs.append(screen.ink(column, hangul_game.SYLLABLE_ROW, 2))
+        gaps.append(screen.ink(column + 2, hangul_game.SYLLABLE_ROW, 1))
+    return glyphs, gaps
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(not chromium.available(), reason="Debian's chromium is not installed")
+def test_chromium_draws_hangul_with_the_bundled_font(tmp_path: Path) -> None:
+    with serving_hangul(tmp_path) as server:
+        drawn = asyncio.run(chromium.visit(server.url + "/"))
+        blocked = asyncio.run(chromium.visit(server.url + "/", block=["*/scaleout/fonts/*"]))
+        code, _, err = server.stop()
+    (tmp_path / "hangul.png").write_bytes(drawn.png)
+    (tmp_path / "hangul-without-font.png").write_bytes(blocked.png)
+    assert drawn.arrived and blocked.arrived, "the screen's bytes never reached the page"
+    assert code == 0, err
+
+    # Nothing but this server: the page, its files, its websocket; the bundled font among them.
+    own = (f"http://127.0.0.1:{server.port}/", f"ws://127.0.0.1:{server.port}/")
+    assert drawn.requests and all(url.startswith(own) for url in drawn.requests), drawn.requests
+    assert any(f"/scaleout/fonts/{serve.HANGUL_FONT_FILE}?v=" in url for url in drawn.requests)
+
+    screen = Screen(drawn.png)
+    assert 7 <= screen.cell_w <= 12 and 15 <= screen.cell_h <= 26, (screen.cell_w, screen.cell_h)
+    glyphs, gaps = syllables(screen)
+    area = len(glyphs[0]) * len(glyphs[0][0])
+    # Each syllable is drawn (ink: a glyph, not an empty cell), inside its two cells (the blank
+    # cell after it stays blank), and each is a shape of its own (no box repeated for all).
+    for text, glyph, gap in zip(hangul_game.SYLLABLES, glyphs, gaps, strict=True):
+        assert lit(glyph) >= 0.08 * area, (text, lit(glyph), area)
+        assert lit(gap) == 0, (text, "spills into the next cell")
+    for i, a in enumerate(glyphs):
+        for j in range(i):
+            assert differ(a, glyphs[j]) >= 0.04 * area, (hangul_game.SYLLABLES[j], hangul_game.SYLLABLES[i])
+
+    # The same page without the bundled font: on a machine with no Korean font, the browser has
+    # nothing to draw Hangul with, so the shapes above were the bundled font's. (Where the machine
+    # has one of its own, or no fc-list to ask, this control would prove nothing, and is not made.)
+    if machine_has_hangul_font() is not False:
+        return
+    screen = Screen(blocked.png)
+    glyphs, _ = syllables(screen)
+    assert all(differ(glyph, glyphs[0]) <= 0.01 * area for glyph in glyphs), \
+        "without the bundled font the syllables still differ: another font drew them"

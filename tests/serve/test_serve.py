@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -65,11 +65,13 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(tmp_path: Path, *args: str) -> Iterator[Served]:
+def served(tmp_path: Path, *args: str, command: Callable[[int], list[str]] | None = None) -> Iterator[Served]:
+    """``scaleout serve --port <free port> ARGS...``, or ``command(port)`` when given."""
     port = free_port()
     env = {**os.environ, "SCALEOUT_HOME": str(tmp_path / "home"), "NO_COLOR": "1", "COLUMNS": "200"}
-    proc = subprocess.Popen([sys.executable, "-m", "scaleout_tui", "serve", "--port", str(port), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    argv = command(port) if command is not None else \
+        [sys.executable, "-m", "scaleout_tui", "serve", "--port", str(port), *args]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     server = Served(proc, port)
     try:
         deadline = time.monotonic() + 30
