@@ -130,14 +130,16 @@ PAGE_TERMINAL_FONTS = TERMINAL_FONTS.replace(b"'Roboto Mono', ",
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def game_argv() -> tuple[str, ...]:
-    """What each browser tab runs: this interpreter playing this package (no shell between)."""
-    return (sys.executable, "-m", "scaleout_tui", "play")
+def game_argv(lang: str | None = None) -> tuple[str, ...]:
+    """What each browser tab runs: this interpreter playing this package (no shell between), in
+    ``lang`` when given (the game's own ``--lang``, before its subcommand)."""
+    program = (sys.executable, "-m", "scaleout_tui")
+    return (*program, *(("--lang", lang) if lang is not None else ()), "play")
 
 
-def game_command() -> str:
+def game_command(lang: str | None = None) -> str:
     """:func:`game_argv` as one shell-quoted line, for textual-serve's messages."""
-    return shlex.join(game_argv())
+    return shlex.join(game_argv(lang))
 
 
 def hangul_unicode_range() -> str:
@@ -289,9 +291,11 @@ class GameAppService(AppService):
     can both call it, and neither can cut it short.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lang: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stopping: asyncio.Future[None] | None = None
+        #: The game's language (its ``--lang``), or None for the game's own choice.
+        self.lang = lang
 
     @property
     def process(self) -> asyncio.subprocess.Process | None:
@@ -303,7 +307,7 @@ class GameAppService(AppService):
         group): stopping the group stops everything the game started, and Ctrl+C in the
         teacher's terminal reaches the server, which stops the games, rather than each game."""
         self._process = process = await asyncio.create_subprocess_exec(
-            *game_argv(),
+            *game_argv(self.lang),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -376,9 +380,11 @@ class GameServer(Server):
     end with their tab, clamped sizes, and the game's start-up lines."""
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 allow_origins: Iterable[str] = ()) -> None:
+                 allow_origins: Iterable[str] = (), lang: str | None = None) -> None:
         """Raises ``ValueError`` for an ``allow_origins`` entry that is not an http(s) origin."""
-        super().__init__(game_command(), host=host, port=port, title=texts.SERVE_TITLE)
+        super().__init__(game_command(lang), host=host, port=port, title=texts.SERVE_TITLE)
+        #: Each game's language (``--lang``), or None for the game's own choice.
+        self.lang = lang
         #: The bundled Hangul font, or None when this install lacks it: then the page goes
         #: without, and Hangul is the browser's.
         try:
@@ -521,8 +527,9 @@ class GameServer(Server):
         assert size is not None  # to_int gives whole numbers
         task = asyncio.current_task()
         assert task is not None
-        game = GameAppService(game_command(), write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                              close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+        game = GameAppService(game_command(self.lang), write_bytes=websocket.send_bytes,
+                              write_str=websocket.send_str, close=websocket.close,
+                              download_manager=self.download_manager, debug=self.debug, lang=self.lang)
         self._sessions.add(task)
         try:
             await websocket.prepare(request)
@@ -619,13 +626,15 @@ class GameServer(Server):
             self.kill_games()
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_origins: Iterable[str] = ()) -> None:
-    """Serve the game until Ctrl+C (or SIGTERM); warns first when reachable from elsewhere.
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_origins: Iterable[str] = (),
+          lang: str | None = None) -> None:
+    """Serve the game until Ctrl+C (or SIGTERM), each game in ``lang`` when given; warns first
+    when reachable from elsewhere.
 
     Raises ``OSError`` when the address cannot be bound (port taken, unknown host), and
     ``ValueError`` for an ``allow_origins`` entry that is not an origin.
     """
-    server = GameServer(host, port, allow_origins)
+    server = GameServer(host, port, allow_origins, lang)
     if not is_local(host):
         print(texts.SERVE_EXPOSED.format(host=host, port=port), file=sys.stderr, flush=True)
     server.serve()
