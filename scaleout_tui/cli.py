@@ -208,6 +208,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, metavar="P", help=texts.HELP_SERVE_PORT)
     serve.add_argument("--allow-origin", dest="allow_origins", action="append", default=[], metavar="URL",
                        help=texts.HELP_SERVE_ALLOW_ORIGIN)
+    serve.add_argument("--lang", choices=("ko", "en"), default=None, help=texts.HELP_SERVE_LANG)
     serve.set_defaults(handler=_serve, parser=serve)
     return parser
 
@@ -813,7 +814,7 @@ def _serve(args: argparse.Namespace) -> int:
             _err(f"{args.parser.prog}: error: {texts.BAD_ORIGIN.format(arg=origin)}")
             return 2
     try:
-        serve(args.host, args.port, args.allow_origins)
+        serve(args.host, args.port, args.allow_origins, args.lang)
     except OSError as e:
         _err(texts.SERVE_CANNOT_LISTEN.format(host=args.host, port=args.port, reason=e.strerror or e))
         return 1

@@ -40,8 +40,21 @@ differs from textual-serve's defaults, each for a room full of students (issue 1
 - **Sizes are clamped** to :data:`MAX_COLUMNS` × :data:`MAX_ROWS`, the first size (the
   websocket's query string) and every resize: a real screen never needs more, and the game's
   memory grows with the cell count.
-- **No directory listings** under ``/static/`` (404), and a plain ``GET /ws`` is a one-line 400,
-  not a traceback in the teacher's terminal. Malformed messages from a tab are ignored.
+- **No directory listings** under ``/static/`` or ``/scaleout/`` (404), and a plain ``GET /ws``
+  is a one-line 400, not a traceback in the teacher's terminal. Malformed messages from a tab
+  are ignored.
+- **The page fetches nothing from another host** (a classroom may have no internet, and a font
+  host learns who plays), and draws Hangul. textual-serve's page loaded Roboto Mono from a font
+  host, and Hangul came from whatever the browser had: often nothing (empty cells or boxes), or
+  a font of the wrong width. This page (:data:`PAGE`, textual-serve's with its fonts changed)
+  takes Roboto Mono from textual-serve's own static folder and Hangul from a font bundled with
+  the game (``assets/fonts/``: a subset of NanumGothicCoding, one em wide, so a syllable fits its
+  two cells), both from this server. The terminal's font list is fixed inside textual.js, so the
+  page loads textual.js from ``/scaleout/js/`` with the Hangul font added to that list right
+  after Roboto Mono (:func:`terminal_script`): Latin stays Roboto Mono's, and bold Hangul is
+  the browser's bold of the regular face. The terminal opens once the fonts have loaded:
+  xterm.js measures its cell and caches each glyph as first drawn, so a font that came later
+  would never be used.
 
 Why the game command names this interpreter: a ``scaleout`` found on ``PATH`` could belong to
 another install (another version, another virtual environment) than the server's.
@@ -51,6 +64,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import ipaddress
 import json
 import os
@@ -59,6 +73,7 @@ import signal
 import socket
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,6 +85,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from scaleout_tui import texts
+from scaleout_tui.content import assets_dir
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -84,19 +100,84 @@ MAX_ROWS = 200
 #: How long a game that was told to quit may take before it is terminated, and then killed.
 GAME_EXIT_S = 5.0
 
+#: The bundled Hangul font (``assets/fonts/``, its README says where from): the file, its family
+#: on the page, and the characters the page takes from it. Only characters a terminal draws two
+#: cells wide (East Asian Wide or Fullwidth: the game and xterm.js agree on those), which the
+#: font draws one em wide, so each fits in its two cells (Roboto Mono's cell is 0.6 em). Latin,
+#: box drawing and the other narrow characters stay with Roboto Mono and the fonts after it.
+HANGUL_FONT_FILE = "scaleout-hangul.woff2"
+HANGUL_FAMILY = "Scaleout Hangul"
+HANGUL_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3000, 0x303E),  # CJK symbols and punctuation: 、。「」『』〈〉《》【】, the ideographic space
+    (0x3131, 0x318E),  # Hangul compatibility jamo: ㄱ ㅏ
+    (0x3200, 0x321E),  # parenthesised Hangul: ㈀
+    (0x3260, 0x327F),  # circled Hangul: ㉠ ㉮
+    (0xAC00, 0xD7A3),  # the 11,172 Hangul syllables, 가 to 힣
+    (0xFF01, 0xFF60),  # fullwidth ASCII: ！（），：？
+    (0xFFE0, 0xFFE6),  # fullwidth signs: ￦
+)
+
 #: An origin as compared here: scheme, host (lower case, an IPv6 address without brackets), port.
 Origin = tuple[str, str, int]
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+#: The page each tab loads: textual-serve's, with fonts from this server (the module's docstring).
+PAGE = Path(__file__).with_name("serve_page.html")
+#: The terminal's font list in textual-serve's textual.js (1.1.x), and what the page's copy says.
+TERMINAL_FONTS = b"fontFamily:\"'Roboto Mono', Monaco, 'Courier New', monospace\""
+PAGE_TERMINAL_FONTS = TERMINAL_FONTS.replace(b"'Roboto Mono', ",
+                                             f"'Roboto Mono', '{HANGUL_FAMILY}', ".encode())
+#: How long a browser may keep a file whose address names its version (``?v=``).
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def game_argv() -> tuple[str, ...]:
-    """What each browser tab runs: this interpreter playing this package (no shell between)."""
-    return (sys.executable, "-m", "scaleout_tui", "play")
+def game_argv(lang: str | None = None) -> tuple[str, ...]:
+    """What each browser tab runs: this interpreter playing this package (no shell between), in
+    ``lang`` when given (the game's own ``--lang``, before its subcommand)."""
+    program = (sys.executable, "-m", "scaleout_tui")
+    return (*program, *(("--lang", lang) if lang is not None else ()), "play")
 
 
-def game_command() -> str:
+def game_command(lang: str | None = None) -> str:
     """:func:`game_argv` as one shell-quoted line, for textual-serve's messages."""
-    return shlex.join(game_argv())
+    return shlex.join(game_argv(lang))
+
+
+def hangul_unicode_range() -> str:
+    """:data:`HANGUL_RANGES` as CSS ``unicode-range``: ``U+3000-303E, ...``."""
+    return ", ".join(f"U+{low:04X}-{high:04X}" for low, high in HANGUL_RANGES)
+
+
+def hangul_font_path() -> Path:
+    """Where the bundled Hangul font is (``assets/fonts/``, shipped in the wheel)."""
+    return assets_dir() / "fonts" / HANGUL_FONT_FILE
+
+
+def terminal_script(original: bytes) -> bytes | None:
+    """textual-serve's textual.js with :data:`HANGUL_FAMILY` in its terminal's font list, right after
+    Roboto Mono; None when that list is not in it exactly once (another textual-serve)."""
+    if original.count(TERMINAL_FONTS) != 1:
+        return None
+    return original.replace(TERMINAL_FONTS, PAGE_TERMINAL_FONTS)
+
+
+def version_of(data: bytes) -> str:
+    """A short hash of ``data``: the ``?v=`` in its address, and its ETag."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def versioned_response(request: web.Request, body: bytes, version: str, content_type: str) -> web.Response:
+    """``body`` (whose :func:`version_of` is ``version``), cacheable for good at the address that
+    names its version (``?v=``, as the page links it), checked again each time at any other
+    (``no-cache``, its ETag)."""
+    etag = f'"{version}"'
+    headers = {
+        "Cache-Control": IMMUTABLE if request.query.get("v") == version else "no-cache",
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag in (tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, headers={**headers, "Content-Type": content_type})
 
 
 def is_local(host: str) -> bool:
@@ -210,9 +291,11 @@ class GameAppService(AppService):
     can both call it, and neither can cut it short.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lang: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stopping: asyncio.Future[None] | None = None
+        #: The game's language (its ``--lang``), or None for the game's own choice.
+        self.lang = lang
 
     @property
     def process(self) -> asyncio.subprocess.Process | None:
@@ -224,7 +307,7 @@ class GameAppService(AppService):
         group): stopping the group stops everything the game started, and Ctrl+C in the
         teacher's terminal reaches the server, which stops the games, rather than each game."""
         self._process = process = await asyncio.create_subprocess_exec(
-            *game_argv(),
+            *game_argv(self.lang),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -297,9 +380,23 @@ class GameServer(Server):
     end with their tab, clamped sizes, and the game's start-up lines."""
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 allow_origins: Iterable[str] = ()) -> None:
+                 allow_origins: Iterable[str] = (), lang: str | None = None) -> None:
         """Raises ``ValueError`` for an ``allow_origins`` entry that is not an http(s) origin."""
-        super().__init__(game_command(), host=host, port=port, title=texts.SERVE_TITLE)
+        super().__init__(game_command(lang), host=host, port=port, title=texts.SERVE_TITLE)
+        #: Each game's language (``--lang``), or None for the game's own choice.
+        self.lang = lang
+        #: The bundled Hangul font, or None when this install lacks it: then the page goes
+        #: without, and Hangul is the browser's.
+        try:
+            self.hangul_font: bytes | None = hangul_font_path().read_bytes()
+        except OSError:
+            self.hangul_font = None
+        #: textual.js with the Hangul font in its terminal's font list (:func:`terminal_script`),
+        #: or as it is when that list is not found: Hangul is then the browser's.
+        original = (Path(self.statics_path) / "js" / "textual.js").read_bytes()
+        self.terminal_script = terminal_script(original) or original
+        self._versions = {"font": version_of(self.hangul_font or b""),
+                          "script": version_of(self.terminal_script)}
         allowed = []
         for text in allow_origins:
             origin = parse_origin(text)
@@ -362,36 +459,58 @@ class GameServer(Server):
 
     # ---- the app ------------------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes, with static files that list no folder."""
+        """textual-serve's routes, with static files that list no folder, this module's page
+        (:data:`PAGE`) and the Hangul font."""
         app = web.Application(middlewares=[no_directory_listing])
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(PAGE.parent))
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
             web.get("/download/{key}", self.handle_download, name="download"),
+            web.get(f"/scaleout/fonts/{HANGUL_FONT_FILE}", self.handle_hangul_font, name="hangul_font"),
+            web.get("/scaleout/js/textual.js", self.handle_terminal_script, name="terminal_script"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
-    @aiohttp_jinja2.template("app_index.html")
+    @aiohttp_jinja2.template(PAGE.name)
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
-        """The page, its websocket pointed at this server (see :meth:`page_origin`)."""
+        """The page, its websocket pointed at this server (see :meth:`page_origin`), its fonts
+        from this server (see :data:`PAGE`)."""
         origin = self.page_origin(request)
         if origin is None:
             shown = request.headers.get("Host", "")[:200]
             raise web.HTTPBadRequest(text=texts.SERVE_UNKNOWN_HOST.format(host=shown))
         scheme, host, port = origin
         ws_scheme = "wss" if scheme == "https" else "ws"
-        ws_path = request.app.router["websocket"].url_for()
-        static_path = str(request.app.router["static"].url_for(filename="/")).rstrip("/") + "/"
+        router = request.app.router
+        ws_path = router["websocket"].url_for()
+        static_path = str(router["static"].url_for(filename="/")).rstrip("/") + "/"
+        font = router["hangul_font"].url_for().with_query(v=self._versions["font"])
+        script = router["terminal_script"].url_for().with_query(v=self._versions["script"])
         return {
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
             "app_websocket_url": f"{origin_url(ws_scheme, host, port)}{ws_path}",
             "config": {"static": {"url": static_path}},
             "application": {"name": self.title},
+            "terminal_script_url": str(script),
+            "hangul_font_url": str(font) if self.hangul_font is not None else "",
+            "hangul_family": HANGUL_FAMILY,
+            "hangul_unicode_range": hangul_unicode_range(),
         }
+
+    async def handle_hangul_font(self, request: web.Request) -> web.Response:
+        """The bundled Hangul font (404 when this install lacks it)."""
+        if self.hangul_font is None:
+            raise web.HTTPNotFound()
+        return versioned_response(request, self.hangul_font, self._versions["font"], "font/woff2")
+
+    async def handle_terminal_script(self, request: web.Request) -> web.Response:
+        """textual.js, its terminal's fonts those of the page (:func:`terminal_script`)."""
+        return versioned_response(request, self.terminal_script, self._versions["script"],
+                                  "text/javascript; charset=utf-8")
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One tab's game: refused (403) from a foreign page and (400) without an upgrade, before
@@ -408,8 +527,9 @@ class GameServer(Server):
         assert size is not None  # to_int gives whole numbers
         task = asyncio.current_task()
         assert task is not None
-        game = GameAppService(game_command(), write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                              close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+        game = GameAppService(game_command(self.lang), write_bytes=websocket.send_bytes,
+                              write_str=websocket.send_str, close=websocket.close,
+                              download_manager=self.download_manager, debug=self.debug, lang=self.lang)
         self._sessions.add(task)
         try:
             await websocket.prepare(request)
@@ -506,13 +626,15 @@ class GameServer(Server):
             self.kill_games()
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_origins: Iterable[str] = ()) -> None:
-    """Serve the game until Ctrl+C (or SIGTERM); warns first when reachable from elsewhere.
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_origins: Iterable[str] = (),
+          lang: str | None = None) -> None:
+    """Serve the game until Ctrl+C (or SIGTERM), each game in ``lang`` when given; warns first
+    when reachable from elsewhere.
 
     Raises ``OSError`` when the address cannot be bound (port taken, unknown host), and
     ``ValueError`` for an ``allow_origins`` entry that is not an origin.
     """
-    server = GameServer(host, port, allow_origins)
+    server = GameServer(host, port, allow_origins, lang)
     if not is_local(host):
         print(texts.SERVE_EXPOSED.format(host=host, port=port), file=sys.stderr, flush=True)
     server.serve()

@@ -25,7 +25,8 @@ import subprocess
 import tempfile
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +90,13 @@ def _group_alive(pgid: int) -> bool:
 
 
 class Page:
-    """One tab, spoken to with DevTools commands (``send`` waits for the matching answer)."""
+    """One tab, spoken to with DevTools commands (``send`` waits for the matching answer, and
+    keeps the events that came before it in ``events``)."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
         self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
 
     async def send(self, method: str, **params: Any) -> dict[str, Any]:
         msg_id = next(self.ids)
@@ -105,10 +108,22 @@ class Page:
                     raise RuntimeError(f"{method}: {answer['error']}")
                 result: dict[str, Any] = answer.get("result", {})
                 return result
+            if "method" in answer:
+                self.events.append(answer)
 
     async def evaluate(self, expression: str) -> Any:
         answer = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return answer.get("result", {}).get("value")
+
+
+@dataclass
+class Visit:
+    """What a visit to a page saw: its screenshot (PNG), whether the game's first bytes arrived,
+    and every address the page asked for (pages, files, websockets), in order."""
+
+    png: bytes
+    arrived: bool
+    requests: list[str] = field(default_factory=list)
 
 
 async def screenshot(url: str, *, settle: float = 2.0, timeout: float = 30.0) -> tuple[bytes, bool]:
@@ -116,6 +131,13 @@ async def screenshot(url: str, *, settle: float = 2.0, timeout: float = 30.0) ->
 
     Returns the PNG and whether the first bytes did arrive before ``timeout``.
     """
+    seen = await visit(url, settle=settle, timeout=timeout)
+    return seen.png, seen.arrived
+
+
+async def visit(url: str, *, settle: float = 2.0, timeout: float = 30.0, block: Iterable[str] = ()) -> Visit:
+    """:func:`screenshot`, also listing what the page asked for; addresses matching a pattern in
+    ``block`` (DevTools' ``Network.setBlockedURLs``: ``*`` matches anything) fail as if offline."""
     async with browser() as devtools, aiohttp.ClientSession() as http:
         async with http.get(f"{devtools}/json/list") as resp:
             targets = await resp.json()
@@ -123,6 +145,10 @@ async def screenshot(url: str, *, settle: float = 2.0, timeout: float = 30.0) ->
         async with http.ws_connect(page_ws, max_msg_size=0) as ws:
             page = Page(ws)
             await page.send("Page.enable")
+            await page.send("Network.enable")
+            await page.send("Network.setCacheDisabled", cacheDisabled=True)
+            if block:
+                await page.send("Network.setBlockedURLs", urls=list(block))
             await page.send("Page.navigate", url=url)
             deadline = time.monotonic() + timeout
             arrived = False
@@ -134,7 +160,10 @@ async def screenshot(url: str, *, settle: float = 2.0, timeout: float = 30.0) ->
             if arrived:
                 await asyncio.sleep(settle)
             shot = await page.send("Page.captureScreenshot", format="png")
-            return base64.b64decode(shot["data"]), arrived
+            requests = [event["params"]["request"]["url"] if event["method"] == "Network.requestWillBeSent"
+                        else event["params"]["url"] for event in page.events
+                        if event["method"] in ("Network.requestWillBeSent", "Network.webSocketCreated")]
+            return Visit(base64.b64decode(shot["data"]), arrived, requests)
 
 
 # ---- PNG ----------------------------------------------------------------------------------------

@@ -250,7 +250,7 @@ def test_folders_are_not_listed_and_a_plain_get_of_the_websocket_is_a_400(tmp_pa
             return resp.status, await resp.text()
 
     with server(tmp_path) as (running, home):
-        for folder in ("/static", "/static/", "/static/js/", "/static/css"):
+        for folder in ("/static", "/static/", "/static/js/", "/static/css", "/scaleout/", "/scaleout/fonts/"):
             assert asyncio.run(get(running, folder))[0] == 404, folder
         assert asyncio.run(get(running, "/static/js/textual.js"))[0] == 200
         assert asyncio.run(get(running, "/ws")) == (400, texts.SERVE_NOT_WEBSOCKET)

@@ -18,14 +18,16 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from scaleout_tui import cli, serve, texts
-from tests.serve import chromium
+from tests.serve import chromium, hangul_game
 
 ANSI = re.compile(rb"\x1b(\[[0-9;?$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>])")
 
@@ -65,11 +67,13 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(tmp_path: Path, *args: str) -> Iterator[Served]:
+def served(tmp_path: Path, *args: str, command: Callable[[int], list[str]] | None = None) -> Iterator[Served]:
+    """``scaleout serve --port <free port> ARGS...``, or ``command(port)`` when given."""
     port = free_port()
     env = {**os.environ, "SCALEOUT_HOME": str(tmp_path / "home"), "NO_COLOR": "1", "COLUMNS": "200"}
-    proc = subprocess.Popen([sys.executable, "-m", "scaleout_tui", "serve", "--port", str(port), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    argv = command(port) if command is not None else \
+        [sys.executable, "-m", "scaleout_tui", "serve", "--port", str(port), *args]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     server = Served(proc, port)
     try:
         deadline = time.monotonic() + 30
@@ -131,7 +135,7 @@ def test_serve_page_websocket_frames_and_clean_shutdown(tmp_path: Path) -> None:
     # the page (issue 15); static files are root-relative, so they come from wherever the page did.
     assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in elsewhere
     assert "classroom.example" not in elsewhere
-    assert '<script src="/static/js/textual.js">' in elsewhere
+    assert '<script src="/scaleout/js/textual.js?v=' in elsewhere
     # The frames are the game itself: its campaign map with the first level and the locked rest.
     for words in ("Campaign", "1. Single server", "2. Two tiers", "locked", "0 of 24 stars"):
         assert words in screen, (words, screen[:2000])
@@ -226,6 +230,59 @@ def test_a_taken_port_is_one_line_and_exit_1(tmp_path: Path) -> None:
 def test_each_tab_runs_this_interpreter_and_package() -> None:
     assert serve.game_argv() == (sys.executable, "-m", "scaleout_tui", "play")  # no shell between
     assert serve.game_command().endswith(" -m scaleout_tui play")
+
+
+def test_lang_goes_to_the_game_right_after_the_program() -> None:
+    program = (sys.executable, "-m", "scaleout_tui")
+    assert serve.game_argv("ko") == (*program, "--lang", "ko", "play")
+    assert serve.game_argv("en") == (*program, "--lang", "en", "play")
+    assert serve.game_argv() == (*program, "play")  # no --lang: the game's own choice
+    assert serve.game_command("ko").endswith(" -m scaleout_tui --lang ko play")
+
+
+@pytest.mark.parametrize("argv, lang", [(["serve", "--lang", "ko"], "ko"), (["serve", "--lang", "en"], "en"),
+                                        (["serve"], None)])
+def test_serve_lang_reaches_the_server(argv: list[str], lang: str | None,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    servers: list[serve.GameServer] = []
+    monkeypatch.setattr(serve.GameServer, "serve", lambda self, debug=False: servers.append(self))
+    assert cli.main(argv) == 0
+    (server,) = servers
+    assert server.lang == lang
+    assert server.command == serve.game_command(lang)
+
+
+@pytest.mark.timeout(60)
+def test_each_tab_starts_its_game_in_the_served_lang(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tab's websocket, in this process: the server starts the game with ``--lang ko``. (What
+    runs instead is hangul_game.py: the game's own ``--lang`` comes from another branch.)"""
+    started: list[tuple[str, ...]] = []
+    start = asyncio.create_subprocess_exec
+
+    async def instead(*argv: str, **kwargs: Any) -> asyncio.subprocess.Process:
+        started.append(argv)
+        return await start(sys.executable, hangul_game.__file__, **kwargs)
+
+    monkeypatch.setattr(serve.asyncio, "create_subprocess_exec", instead)
+
+    async def tab() -> bytes:
+        app = await serve.GameServer(lang="ko")._make_app()
+        async with TestClient(TestServer(app)) as http, http.ws_connect("/ws?width=80&height=24") as ws:
+            msg = await asyncio.wait_for(ws.receive(), 30)
+            assert msg.type == aiohttp.WSMsgType.BINARY, msg
+            data: bytes = msg.data
+            return data
+
+    assert hangul_game.SYLLABLES in asyncio.run(tab()).decode().replace(" ", "")
+    assert started == [(sys.executable, "-m", "scaleout_tui", "--lang", "ko", "play")]
+
+
+@pytest.mark.parametrize("lang", ["de", "KO", ""])
+def test_serve_refuses_another_lang(lang: str, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve.GameServer, "serve", lambda self, debug=False: pytest.fail("served"))
+    assert cli.main(["serve", "--lang", lang]) == 2
+    assert "--lang" in capsys.readouterr().err
 
 
 def test_urls_bracket_ipv6() -> None:
