@@ -112,8 +112,8 @@ def choose_language(argv: Sequence[str]) -> str:
 
 
 def _lang(text: str) -> str:
-    lang = i18n.normalize(text)
-    if lang is None or lang != text.lower():
+    lang = text if text in i18n.LANGUAGES else None
+    if lang is None:
         raise argparse.ArgumentTypeError(texts.BAD_LANG.format(arg=text, known=", ".join(i18n.LANGUAGES)))
     return lang
 
@@ -208,7 +208,6 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, metavar="P", help=texts.HELP_SERVE_PORT)
     serve.add_argument("--allow-origin", dest="allow_origins", action="append", default=[], metavar="URL",
                        help=texts.HELP_SERVE_ALLOW_ORIGIN)
-    serve.add_argument("--lang", choices=("ko", "en"), default=None, help=texts.HELP_SERVE_LANG)
     serve.set_defaults(handler=_serve, parser=serve)
     return parser
 
@@ -814,7 +813,8 @@ def _serve(args: argparse.Namespace) -> int:
             _err(f"{args.parser.prog}: error: {texts.BAD_ORIGIN.format(arg=origin)}")
             return 2
     try:
-        serve(args.host, args.port, args.allow_origins, args.lang)
+        # the shared --lang, when given, is each tab's game's language too
+        serve(args.host, args.port, args.allow_origins, getattr(args, "lang", None))
     except OSError as e:
         _err(texts.SERVE_CANNOT_LISTEN.format(host=args.host, port=args.port, reason=e.strerror or e))
         return 1

@@ -397,8 +397,6 @@ SERVE_UNKNOWN_HOST = "refused: this server does not know the name {host} as its 
                      "this machine's addresses, or start it with --allow-origin http://{host}"
 #: The answer (HTTP 400) to a plain request for the websocket's address.
 SERVE_NOT_WEBSOCKET = "this address is the game's websocket: open the page at / instead"
-HELP_SERVE_LANG = "the language each game speaks, passed on as the game's --lang (default: the game's " \
-                  "own choice)"
 
 
 # ---- choices in words (issue 14) -------------------------------------------------------------------

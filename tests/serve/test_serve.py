@@ -255,7 +255,7 @@ def test_serve_lang_reaches_the_server(argv: list[str], lang: str | None,
 @pytest.mark.timeout(60)
 def test_each_tab_starts_its_game_in_the_served_lang(monkeypatch: pytest.MonkeyPatch) -> None:
     """A tab's websocket, in this process: the server starts the game with ``--lang ko``. (What
-    runs instead is hangul_game.py: the game's own ``--lang`` comes from another branch.)"""
+    runs instead is hangul_game.py, a stand-in that prints Hangul at once.)"""
     started: list[tuple[str, ...]] = []
     start = asyncio.create_subprocess_exec
 
