@@ -66,7 +66,7 @@ def _assignment_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int, str]]:
+def code_messages() -> Iterator[tuple[str | tuple[str, str] | i18n.Ctx, str, int, str]]:
     """``(msgid, file, line, name)`` of every message of the game's own words; a plural's msgid
     is its ``(one, many)`` pair."""
     for name in TEXT_MODULES:
@@ -79,7 +79,7 @@ def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int, str]]:
         where = files[module].relative_to(PACKAGE.parent).as_posix()
         line = lines[module].get(attr, 1)
         for msgid in i18n.catalog_ids(value):
-            text = msgid if isinstance(msgid, str) else msgid[0]
+            text = next(i18n.messages(msgid if isinstance(msgid, str | i18n.Ctx) else i18n.Plural(*msgid)))
             if is_words(text):
                 yield msgid, where, line, attr
 
@@ -89,11 +89,13 @@ def code_template(lang: str) -> Catalog:
     catalog = Catalog(locale=lang, domain=i18n.DOMAIN, project="scaleout", version=scaleout_tui.__version__,
                       header_comment=HEADER.format(what="the game's own words"), fuzzy=False,
                       copyright_holder="the scaleout authors", msgid_bugs_address="")
-    for msgid, where, line, attr in code_messages():
-        existing = catalog.get(msgid)
+    for found, where, line, attr in code_messages():
+        context = found.context if isinstance(found, i18n.Ctx) else None
+        msgid = found.text if isinstance(found, i18n.Ctx) else found
+        existing = catalog.get(msgid, context=context)
         if existing is None:
             catalog.add(msgid, "" if isinstance(msgid, str) else ("",), locations=[(where, line)],
-                        auto_comments=[attr])
+                        auto_comments=[attr], context=context)
         elif attr not in existing.auto_comments:
             existing.auto_comments.append(attr)
             existing.locations.append((where, line))
@@ -197,7 +199,7 @@ def _check_catalog(template: Catalog, po: Path) -> list[LevelError]:
     for m in template:
         if not m.id:
             continue
-        found = catalog.get(m.id)
+        found = catalog.get(m.id, context=m.context)
         field = ", ".join(m.auto_comments)
         strings: list[str] = []
         if found is not None:

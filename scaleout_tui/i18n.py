@@ -54,6 +54,15 @@ class Plural(NamedTuple):
     many: str
 
 
+class Ctx(NamedTuple):
+    """A message whose English is one word for two meanings (``target``: a balancer's target, an
+    objective's threshold), told apart by gettext's message context so a translation can say each
+    its own way. Read as plain text: a registered module holds the translated string."""
+
+    context: str
+    text: str
+
+
 # ---- choosing the language ---------------------------------------------------------------------
 def normalize(value: str | None) -> str | None:
     """``ko``, ``ko_KR.UTF-8``, ``ko-KR``, ``KO`` → ``ko``; ``C``, ``POSIX``, ``en_US`` → ``en``;
@@ -205,6 +214,8 @@ def _translate(value: Any) -> Any:
         return gettext_(value)
     if isinstance(value, Plural):
         return value
+    if isinstance(value, Ctx):
+        return _catalog.pgettext(value.context, value.text)
     if isinstance(value, tuple):
         return tuple(_translate(v) for v in value)
     if isinstance(value, dict):
@@ -216,14 +227,17 @@ def messages(value: Any) -> Iterator[str]:
     """Every message in a texts module's value (what :func:`activate` translates). A
     :class:`Plural` gives its singular (its plural is looked up with it)."""
     for message in catalog_ids(value):
-        yield message if isinstance(message, str) else message[0]
+        if isinstance(message, Ctx):
+            yield message.text
+        else:
+            yield message if isinstance(message, str) else message[0]
 
 
-def catalog_ids(value: Any) -> Iterator[str | tuple[str, str]]:
-    """The catalog ids of a texts module's value, for extraction: a message, or a :class:`Plural`'s
-    ``(one, many)`` pair."""
-    if isinstance(value, Plural):
-        yield (value.one, value.many)
+def catalog_ids(value: Any) -> Iterator[str | tuple[str, str] | Ctx]:
+    """The catalog ids of a texts module's value, for extraction: a message, a :class:`Plural`'s
+    ``(one, many)`` pair, or a message with its context (:class:`Ctx`)."""
+    if isinstance(value, Plural | Ctx):
+        yield value if isinstance(value, Ctx) else (value.one, value.many)
     elif isinstance(value, str):
         yield value
     elif isinstance(value, tuple):
@@ -261,8 +275,8 @@ def translatable(namespace: MutableMapping[str, Any], ids: tuple[str, ...] = ())
             if isinstance(value, dict):
                 namespace[name] = dict(value)
     _registered.append((namespace, originals))
+    _rebind(namespace, originals)  # in English too: a Ctx becomes its text
     if _active != SOURCE:
-        _rebind(namespace, originals)
         for value in originals.values():
             for message in messages(value):
                 _english_of.setdefault(gettext_(message), message)

@@ -12,7 +12,7 @@ gettext, and msgspec's validation messages that have no rewrite rule in
 from __future__ import annotations
 
 from scaleout_tui import i18n
-from scaleout_tui.i18n import Plural
+from scaleout_tui.i18n import Ctx, Plural
 
 
 def plural(n: int | float | str, form: Plural) -> str:
@@ -453,7 +453,7 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("traffic.scenario", "ddos"): "DDoS flood",
 }
 #: Shorter words where a line has no room (the diagram's chips at 80×24); the rest use CHOICE_LABELS.
-CHOICE_SHORT: dict[tuple[str, str], str] = {
+CHOICE_SHORT: dict[tuple[str, str], str | Ctx] = {
     ("lb.algorithm", "round_robin"): "round robin",
     ("lb.algorithm", "least_conn"): "least conn.",
     ("lb.algorithm", "least_outstanding_requests"): "least outst.",
@@ -466,7 +466,7 @@ CHOICE_SHORT: dict[tuple[str, str], str] = {
     ("app.redirect", "base_url"): "absolute",
     ("app.redirect", "relative"): "relative",
     ("db.read_routing", "master"): "master",
-    ("db.read_routing", "replicas"): "replicas",
+    ("db.read_routing", "replicas"): Ctx("where reads go", "replicas"),
     ("db.read_routing", "read_your_writes"): "your writes",
     ("db.shard_key", "user_hash"): "user hash",
     ("db.shard_key", "user_range"): "user range",

@@ -70,7 +70,8 @@ def choice_words(param: str, value: str) -> str:
 def choice_short(param: str, value: str) -> str:
     """The shorter words of :data:`~scaleout_tui.texts.CHOICE_SHORT` (a chip at 80 columns);
     :func:`choice_words` where there are none."""
-    return texts.CHOICE_SHORT.get((param, value)) or choice_words(param, value)
+    short = texts.CHOICE_SHORT.get((param, value))  # a Ctx is read as its text once registered
+    return str(short) if short else choice_words(param, value)
 
 
 def unit_of(param: str) -> str:

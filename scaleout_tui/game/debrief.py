@@ -248,13 +248,14 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             if not r.box.startswith("web"):
                 continue
             at = texts.clock(r.at)
+            fault = texts.FAULT_KIND_WORDS.get(r.kind, r.kind)
             if r.detected_at is not None:
-                lines.append(d["detected"].format(box=r.box, kind=r.kind, at=at, secs=r.detected_at - r.at,
+                lines.append(d["detected"].format(box=r.box, kind=fault, at=at, secs=r.detected_at - r.at,
                                                   n=_requests(r.requests_until_detected or 0)))
             else:
                 n = undetected_requests(sim, r)
                 why = {"none": d["undetected_none"], "L4": d["undetected_l4"]}.get(kind, "")
-                line = d["undetected"].format(box=r.box, kind=r.kind, at=at, why=why, n=_requests(n))
+                line = d["undetected"].format(box=r.box, kind=fault, at=at, why=why, n=_requests(n))
                 lines.append(" ".join(line.split()))
         pct = health_check_cpu_pct(sim)
         if pct >= 2.0:

@@ -109,6 +109,7 @@ def share(n: int | float, total: int | float) -> str:
 
 
 SPAN_SECONDS = "{s:.0f} s"
+SECONDS = "{s:g} s"
 SPAN_MINUTES = "{m} min"
 SPAN_HOURS = "{h} h {m} min"
 
@@ -173,7 +174,8 @@ STATE_WORDS: dict[str, str] = {
 }
 FAULT_KIND_WORDS: dict[str, str] = {"crash": "crash", "hang": "hang", "error": "error", "slow": "slow"}
 _ID_WORDS: dict[str, dict[str, str]] = {"store": STORE_WORDS, "database": DATABASE_WORDS,
-                                         "state": STATE_WORDS, "kind": FAULT_KIND_WORDS}
+                                         "state": STATE_WORDS, "kind": FAULT_KIND_WORDS,
+                                         "fault": FAULT_KIND_WORDS}
 
 
 def _in_words(values: dict[str, object]) -> dict[str, object]:
@@ -344,7 +346,7 @@ def scaling_cause(code: str, params: Mapping[str, object]) -> str:
     if "until" in values:
         values["until"] = minutes_clock(float(values["until"]))  # type: ignore[arg-type]
     if "cooldown_s" in values:
-        values["cooldown"] = f"{float(values['cooldown_s']):g} s"  # type: ignore[arg-type]
+        values["cooldown"] = SECONDS.format(s=float(values["cooldown_s"]))  # type: ignore[arg-type]
     return _fill(SCALING_CAUSES, code, values, code)
 
 

@@ -27,11 +27,15 @@ def folder() -> Path:
     return data_dir() / FOLDER
 
 
+#: the wall clock a file name is stamped with (a test that shows a name sets its own)
+utc_now = time.gmtime
+
+
 def new_path(level_id: str, kind: str = "play") -> Path:
     """A fresh file name: ``03-load-balancer-play-20261122-203501.jsonl`` (``-2`` ... if taken).
     Creates the recordings folder on first use (the game owns it; a :class:`Recorder` creates no
     folder). Raises ``OSError`` when it cannot be created."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    stamp = time.strftime("%Y%m%d-%H%M%S", utc_now())
     home = folder()
     home.mkdir(parents=True, exist_ok=True)
     base = home / f"{level_id}-{kind}-{stamp}"

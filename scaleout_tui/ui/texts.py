@@ -10,7 +10,7 @@ Templates use ``str.format`` with named fields.
 from __future__ import annotations
 
 from scaleout_tui import i18n
-from scaleout_tui.i18n import Plural
+from scaleout_tui.i18n import Ctx, Plural
 
 APP_TITLE = "scaleout"
 APP_SUBTITLE = "from one box to an autoscaled fleet"
@@ -150,7 +150,7 @@ DB_TABLE_LAG = "behind the master"
 DB_TABLE_SHARE = "share of inserts"
 
 #: The balancer's targets, one row each (tall terminals): the checks behind each mark.
-TARGETS_HEAD = ("target", "box", "balancer", "checks in a row", "last check")
+TARGETS_HEAD = (Ctx("a balancer's target", "target"), "box", "balancer", "checks in a row", "last check")
 TARGET_PASSED = "{n:,} passed"
 TARGET_FAILED = "{n:,} failed"
 TARGET_NOT_CHECKED = "–"

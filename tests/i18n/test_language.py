@@ -152,3 +152,13 @@ def test_validate_speaks_korean(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     captured = capsys.readouterr()
     korean = captured.out + captured.err
     assert str(bad) in korean and korean != english
+
+
+def test_one_english_word_two_meanings_two_translations() -> None:
+    """``target``: a balancer's target (a box) and an objective's threshold; the English is one
+    word, the Korean two, told apart by gettext's message context."""
+    from scaleout_tui.ui import texts as ui
+
+    assert ui.TARGETS_HEAD[0] == ui.COMPARE_COLUMNS[1] == "target"
+    i18n.activate("ko")
+    assert ui.TARGETS_HEAD[0] != ui.COMPARE_COLUMNS[1]

@@ -65,6 +65,13 @@ def scene_compare(a_file: Path, b_file: Path) -> Callable[[Pilot[int]], Coroutin
     return run_before
 
 
+async def scene_watch_winning_run(pilot: Pilot[int]) -> None:
+    """Level 1 lost twice, then ``w`` from the debrief, at :data:`WATCH_MOMENT_S`."""
+    await lose_twice(pilot)
+    await pilot.press("w")
+    await seek_top(pilot, CompareScreen, WATCH_MOMENT_S)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
                               level_1_recordings: tuple[Path, Path]) -> None:
@@ -86,11 +93,5 @@ def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_compare, hom
     """Level 1 lost twice, then ``w``: the runs named in words (not file names), A and B in the
     charts' legends with their glyphs, the p95 target labelled, the reference's start setting
     in the commands."""
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        await lose_twice(pilot)
-        await pilot.press("w")
-        await seek_top(pilot, CompareScreen, WATCH_MOMENT_S)
-
     lost_once_before()
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)

@@ -56,10 +56,12 @@ async def test_the_map_opens_the_sandbox_and_it_runs_a_scenario(home: Path) -> N
         assert play.session.sim.metrics.arrived > 60 * 120
 
 
+async def scene_sandbox_flash_crowd(pilot: Pilot[int]) -> None:
+    """The sandbox two minutes into a flash crowd (test_snapshots_ko.py takes it too)."""
+    await open_sandbox(pilot, "flash-crowd", 120.0)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_sandbox_in_a_flash_crowd(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[int]) -> None:
-        await open_sandbox(pilot, "flash-crowd", 120.0)
-
     app: ScaleoutApp = make_app(manual_clock=True)
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=scene_sandbox_flash_crowd)

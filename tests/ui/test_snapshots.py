@@ -71,6 +71,35 @@ async def scene_level_6_two_replicas(pilot: Pilot[int]) -> None:
     assert len(replicas) == 2 and all(b.lag_ms > 0 for b in replicas)
 
 
+async def scene_focused_setting(pilot: Pilot[int]) -> None:
+    play = await open_level(pilot, LEVEL_2)
+    play.query_one("#knob-db_size", Select).value = "m5.4xlarge"
+    await pilot.press("tab")
+    await pilot.pause()
+
+
+async def scene_level_4_sessions_lost(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_4, 1230.0)
+    assert dict(play.session.snapshot().gauges.errors)["session_lost"] > 0
+
+
+async def scene_level_5_files_not_found(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_5, 600.0)
+    assert dict(play.session.snapshot().gauges.errors)["not_found"] > 0
+
+
+async def scene_level_6_promoted(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_6, 1540.0, REPLICAS)
+    roles = {b.name: b.role for b in play.session.snapshot().boxes}
+    assert roles.get("replica-1") == "db" and "db-1" not in roles
+
+
+async def scene_level_7_shards_by_time(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_7, 600.0, {"shards": "3", "key": "created_at"})
+    shares = sorted(b.shard_share for b in play.session.snapshot().boxes if b.role == "db")
+    assert shares[-1] > 0.9
+
+
 async def scene_level_8_scheduled_up(pilot: Pilot[int]) -> None:
     play = await play_at(pilot, LEVEL_8, 2040.0, solution_knobs(LEVEL_8))
     snap = play.session.snapshot()
@@ -107,14 +136,7 @@ def test_play_the_focused_setting_shows(snap_compare, home: Path, size: tuple[in
     focus moved to the second setting with Tab: "▶" before its heading, a bar and reversed text on
     its drop-down; every heading shows its direct key; the paused clock says what Space does."""
     unlock_through(LEVEL_2)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await open_level(pilot, LEVEL_2)
-        play.query_one("#knob-db_size", Select).value = "m5.4xlarge"
-        await pilot.press("tab")
-        await pilot.pause()
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_focused_setting)
 
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
@@ -140,12 +162,8 @@ def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # t
     """The starting policy (sessions local to each box, round robin) half a minute after the
     level crashes web-1: users bounce between boxes and are asked to log in again."""
     unlock_through(LEVEL_4)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_4, 1230.0)
-        assert dict(play.session.snapshot().gauges.errors)["session_lost"] > 0
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_4_sessions_lost
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
@@ -154,12 +172,8 @@ def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: 
     """The starting policy (files on each box's own disk) at 10:00: a download routed to a box
     other than the one that took the upload answers 404."""
     unlock_through(LEVEL_5)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_5, 600.0)
-        assert dict(play.session.snapshot().gauges.errors)["not_found"] > 0
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_5_files_not_found
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 # ---- the database levels: replicas and their lag, failover, shards --------------------------------
@@ -179,13 +193,8 @@ def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Pa
     """The same policy at 25:40: the master died at 25:00, replica-1 was promoted at 25:30
     (the master's line, no lag) and replica-2 now follows it."""
     unlock_through(LEVEL_6)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_6, 1540.0, REPLICAS)
-        roles = {b.name: b.role for b in play.session.snapshot().boxes}
-        assert roles.get("replica-1") == "db" and "db-1" not in roles
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_6_promoted
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
@@ -194,13 +203,8 @@ def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  
     """Three shards keyed by created_at at 10:00: every insert has the newest key, so db-3
     takes them all (a red bar at 100 %) while db-1 and db-2 idle."""
     unlock_through(LEVEL_7)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await play_at(pilot, LEVEL_7, 600.0, {"shards": "3", "key": "created_at"})
-        shares = sorted(b.shard_share for b in play.session.snapshot().boxes if b.role == "db")
-        assert shares[-1] > 0.9
-
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=run_before)
+    scene = scene_level_7_shards_by_time
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 # ---- auto scaling: the capacity chart and the scaling history -------------------------------------

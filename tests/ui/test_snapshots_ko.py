@@ -1,5 +1,7 @@
 """The screens in Korean, at the minimum size (80×24) and a large one (200×60): every screen of the
-English snapshots (``test_snapshots.py``, ``test_replay_snapshots.py``) has its Korean twin here.
+English snapshots (``test_snapshots.py``, ``test_replay_snapshots.py``, ``test_sandbox.py``) has its
+Korean twin here, taken at the same moment (the ``scene_*`` functions those files share), and the
+screens only this file shows (help, the leave question, the size notice) are taken in both.
 
 Hangul takes two cells, so these are the pictures where a column measured in characters, a label
 cut in the middle of a syllable or a border pushed out of line would show. Deterministic as the
@@ -9,6 +11,7 @@ ko`` chooses it, before the app is made.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +20,17 @@ import pytest
 from textual.pilot import Pilot
 
 from scaleout_tui import i18n
+from scaleout_tui.ui import recordings
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from tests.ui.conftest import (
+    LEVEL_2,
     LEVEL_3,
+    LEVEL_4,
+    LEVEL_5,
     LEVEL_6,
+    LEVEL_7,
     LEVEL_8,
     LONG_RUN_SIZES,
     SIZES,
@@ -30,97 +38,126 @@ from tests.ui.conftest import (
     two_level_game,
     unlock_through,
 )
-from tests.ui.test_replay_snapshots import scene_compare, scene_replay
+from tests.ui.test_replay_snapshots import scene_compare, scene_replay, scene_watch_winning_run
+from tests.ui.test_sandbox import scene_sandbox_flash_crowd
 from tests.ui.test_snapshots import (
     scene_debrief_after_a_full_run,
+    scene_focused_setting,
     scene_level_3_web_2_out,
+    scene_level_4_sessions_lost,
+    scene_level_5_files_not_found,
+    scene_level_6_promoted,
     scene_level_6_two_replicas,
+    scene_level_7_shards_by_time,
     scene_level_8_scheduled_up,
     scene_play_after_300_s,
     scene_play_paused,
 )
+from tests.ui.test_watch import lost_once_before
+
+Scene = Callable[[Pilot[int]], Coroutine[Any, Any, None]]
+pytestmark = pytest.mark.usefixtures("home")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def korean() -> Iterator[None]:
     i18n.activate("ko")
     yield
     i18n.activate("en")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_campaign_map_ko(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size)
+@pytest.fixture(params=["en", "ko"])
+def lang(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Both languages, for the screens only this file shows."""
+    i18n.activate(request.param)
+    yield request.param
+    i18n.activate("en")
+
+
+# ---- the screens only this file shows, in both languages ----------------------------------------
+async def scene_help_over_a_run(pilot: Pilot[int]) -> None:
+    await open_level(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HelpScreen)
+
+
+async def scene_leave_question(pilot: Pilot[int]) -> None:
+    play = await open_level(pilot)
+    play.advance(60)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmScreen)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_briefing_ko(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), press=["enter"], terminal_size=size)
+@pytest.mark.parametrize("scene", [scene_help_over_a_run, scene_leave_question], ids=["help", "leave"])
+def test_dialog_over_a_run(snap_compare, lang: str, size: tuple[int, int], scene: Scene,  # type: ignore[no-untyped-def]
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # the leave question names the run's recording, whose name carries the time it was made
+    monkeypatch.setattr(recordings, "utc_now", lambda: time.struct_time((2026, 12, 3, 9, 30, 0, 3, 337, 0)))
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_play_paused_before_the_first_second_ko(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                size: tuple[int, int]) -> None:
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_paused)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_play_after_300_simulated_seconds_ko(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                             size: tuple[int, int]) -> None:
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_after_300_s)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_help_over_a_run_ko(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[int]) -> None:
-        await open_level(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, HelpScreen)
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_leave_question_ko(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    async def run_before(pilot: Pilot[int]) -> None:
-        play = await open_level(pilot)
-        play.advance(60)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, ConfirmScreen)
-
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=run_before)
-
-
-def test_too_small_notice_ko(snap_compare, home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_too_small_notice(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=(60, 16))
 
 
+# ---- the Korean twins ----------------------------------------------------------------------------
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("press", [[], ["enter"]], ids=["map", "briefing"])
+def test_map_and_briefing_ko(snap_compare, korean: None, size: tuple[int, int], press: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(two_level_game(), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scene", [scene_play_paused, scene_play_after_300_s, scene_focused_setting],
+                         ids=["paused", "after_300_s", "focused_setting"])
+def test_play_ko(snap_compare, korean: None, size: tuple[int, int], scene: Scene) -> None:  # type: ignore[no-untyped-def]
+    if scene is scene_focused_setting:
+        unlock_through(LEVEL_2)
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene)
+
+
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_debrief_after_a_full_run_ko(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_debrief_after_a_full_run_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
 
 
 @pytest.mark.parametrize(("level", "scene"), [
     pytest.param(LEVEL_3, scene_level_3_web_2_out, id="level_3_web_2_out"),
+    pytest.param(LEVEL_4, scene_level_4_sessions_lost, id="level_4_sessions_lost"),
+    pytest.param(LEVEL_5, scene_level_5_files_not_found, id="level_5_files_not_found"),
     pytest.param(LEVEL_6, scene_level_6_two_replicas, id="level_6_two_replicas"),
+    pytest.param(LEVEL_6, scene_level_6_promoted, id="level_6_promoted"),
+    pytest.param(LEVEL_7, scene_level_7_shards_by_time, id="level_7_shards_by_time"),
     pytest.param(LEVEL_8, scene_level_8_scheduled_up, id="level_8_scheduled_up"),
 ])
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_scale_out_levels_ko(snap_compare, home: Path, size: tuple[int, int], level: str,  # type: ignore[no-untyped-def]
-                             scene: Callable[[Pilot[int]], Coroutine[Any, Any, None]]) -> None:
+def test_scale_out_levels_ko(snap_compare, korean: None, size: tuple[int, int], level: str,  # type: ignore[no-untyped-def]
+                             scene: Scene) -> None:
     unlock_through(level)
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_replay_at_25_minutes_ko(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                                 level_1_recordings: tuple[Path, Path]) -> None:
+def test_sandbox_in_a_flash_crowd_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_sandbox_flash_crowd)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_replay_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                   level_1_recordings: tuple[Path, Path]) -> None:
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(level_1_recordings[0]))
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_compare_small_and_large_box_ko(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                                        level_1_recordings: tuple[Path, Path]) -> None:
+def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                    level_1_recordings: tuple[Path, Path]) -> None:
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(*level_1_recordings))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_from_the_debrief_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    lost_once_before()
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)

@@ -152,7 +152,7 @@ def service_chips(services: Services) -> list[Text]:
         chips.append(lb)
     chips.extend(Text(c) for c in check_chips(services))
     if services.session_store:
-        chips.append(Text(texts.SERVICE_SESSIONS_SHORT.format(store=services.session_store,
+        chips.append(Text(texts.SERVICE_SESSIONS_SHORT.format(store=_store_words(services.session_store),
                                                               n=services.sessions_active)))
     if services.storage:
         chips.append(Text(texts.SERVICE_FILES_SHORT.format(mode=_short(services, "storage.mode"))))
@@ -200,7 +200,7 @@ def services_text(services: Services, width: int = 0, *, compact: bool = False) 
     if check:
         parts.append(Text(texts.SERVICE_CHECK.format(check=check)))
     if services.session_store:
-        parts.append(Text(texts.SERVICE_SESSIONS.format(store=services.session_store,
+        parts.append(Text(texts.SERVICE_SESSIONS.format(store=_store_words(services.session_store),
                                                         n=services.sessions_active)))
     if services.storage:
         parts.append(Text(texts.SERVICE_FILES.format(mode=_words(services, "storage.mode"))))
@@ -382,6 +382,11 @@ def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_R
 
 #: How the columns are joined, most explicit first: "clients ─▶ card ─▶ card", then arrows
 #: only, then bare arrows. The first that leaves cards of CARD_COMFORT cells is used.
+def _store_words(store: str) -> str:
+    """Where sessions live (an engine id: ``local``, ``shared``), in words."""
+    return game_texts.STORE_WORDS.get(store, store)
+
+
 def connectors() -> tuple[tuple[str, str], ...]:
     """The lead and the arrows between columns, widest first (read when drawn: the words follow
     the language)."""
@@ -499,7 +504,7 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
     for i, _ in enumerate(texts.TARGETS_HEAD):
         last = i == len(texts.TARGETS_HEAD) - 1
         grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1 if last else None)
-    grid.add_row(*(Text(h, style="dim italic") for h in texts.TARGETS_HEAD))
+    grid.add_row(*(Text(str(h), style="dim italic") for h in texts.TARGETS_HEAD))
     for b in rows:
         state = Text(texts.STATES.get(b.state, b.state), style=STATE_STYLES.get(b.state, ""))
         if b.fault in texts.FAULTS:
