@@ -115,6 +115,22 @@ def localize(level: Level, catalog: gettext.NullTranslations) -> Level:
     return localized
 
 
+def _words_blanked(level: Level) -> Any:
+    data = msgspec.json.decode(msgspec.json.encode(level))  # plain lists and dicts
+    for where, _ in level_texts(level):
+        node = data
+        for part in where[:-1]:
+            node = node[part]
+        node[where[-1]] = None
+    return data
+
+
+def same_but_words(a: Level, b: Level) -> bool:
+    """Whether ``a`` and ``b`` are one level in two languages: equal but for their words (so a
+    run of ``a`` may be shown with ``b``'s)."""
+    return bool(_words_blanked(a) == _words_blanked(b))
+
+
 # ---- checking a translation ---------------------------------------------------------------------
 def placeholders(text: str) -> list[str]:
     """The ``str.format`` fields of a message, sorted (their order may differ between

@@ -70,6 +70,9 @@ class Header(_Line, tag="header", frozen=True, kw_only=True):
     #: Set when this run took another one over: that recording's file name and the time.
     taken_over_from: Annotated[str, msgspec.Meta(max_length=4_096)] | None = None
     taken_over_at: Time | None = None
+    #: The language the run was played in, which its report's words are in (``None``: written
+    #: before the game spoke two, so English). A replay in another language checks the numbers.
+    language: Annotated[str, msgspec.Meta(pattern="^[a-z]{2}$")] | None = None
 
 
 class CommandLine(_Line, tag="command", frozen=True, kw_only=True):

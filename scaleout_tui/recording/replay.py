@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaleout_tui import texts
+from scaleout_tui import i18n, texts
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level
@@ -72,6 +72,21 @@ def locate_level(rec: Recording) -> Path:
         if level_sha256(p) == h.level_sha256:
             return p
     raise RecordingError(texts.REC_LEVEL_CHANGED.format(path=rec.path, level=existing[0]))
+
+
+#: the parts of a report that are words in the language of the run (the rest are ids and numbers)
+WORDS_IN_REPORT = ("debrief",)
+WORDS_IN_OBJECTIVE = ("label",)
+
+
+def without_words(report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` with its words blanked: what two runs in two languages must still agree on."""
+    out: dict[str, Any] = {k: (None if k in WORDS_IN_REPORT else v) for k, v in report.items()}
+    objectives = out.get("objectives")
+    if isinstance(objectives, list):
+        out["objectives"] = [{k: (None if k in WORDS_IN_OBJECTIVE else v) for k, v in o.items()}
+                             if isinstance(o, dict) else o for o in objectives]
+    return out
 
 
 def first_difference(a: Any, b: Any, where: str = "") -> str | None:
@@ -198,8 +213,12 @@ class Replay:
         result = report(self.session, self.session.result())
         recorded = self.recording.report
         if recorded is not None:
-            where = first_difference(result, recorded)
-            if where is None and json.dumps(result) != json.dumps(recorded):
+            same_words = (self.recording.header.language or i18n.SOURCE) == i18n.active()
+            # played in another language: the words differ, the run must not
+            mine, theirs = ((result, recorded) if same_words
+                            else (without_words(result), without_words(recorded)))
+            where = first_difference(mine, theirs)
+            if where is None and same_words and json.dumps(result) != json.dumps(recorded):
                 where = texts.REC_WHERE_JSON_TEXT
             if where is not None:
                 self.mismatch(self.recording.report_line, texts.REC_REPORT_DIFFERS.format(

@@ -17,6 +17,7 @@ from typing import IO, Any
 import msgspec
 
 import scaleout_tui
+from scaleout_tui import i18n
 from scaleout_tui.game.session import Session
 from scaleout_tui.recording.format import CHECKPOINT_S, FORMAT, Checkpoint, CommandLine, Header, SpeedLine
 
@@ -37,7 +38,8 @@ def header_for(session: Session, level_path: Path, schedule: list[tuple[float, s
                   seed=session.seed,
                   tick_s=session.sim.config.tick_s, knobs=dict(session.start_knobs),
                   schedule=list(session.schedule if schedule is None else schedule),
-                  checkpoint_s=checkpoint_s, taken_over_from=taken_over_from, taken_over_at=taken_over_at)
+                  checkpoint_s=checkpoint_s, taken_over_from=taken_over_from, taken_over_at=taken_over_at,
+                  language=i18n.active())
 
 
 def encode(line: msgspec.Struct | dict[str, Any]) -> str:

@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 from scaleout_tui import i18n
 from scaleout_tui.content.schema import Level
+from scaleout_tui.content.translations import same_but_words
 from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.recording import Replay
@@ -195,9 +196,10 @@ class ScaleoutApp(App[int]):
         for screen in self.screen_stack:
             if hasattr(screen, "content"):
                 screen.content = self.content
-            level = getattr(screen, "level", None)
-            if isinstance(level, Level) and level.id in by_id:
-                screen.level = by_id[level.id]  # type: ignore[attr-defined]
+            for holder in (screen, getattr(screen, "session", None)):  # a screen, a run's session
+                level = getattr(holder, "level", None)
+                if isinstance(level, Level) and level.id in by_id and same_but_words(level, by_id[level.id]):
+                    holder.level = by_id[level.id]  # type: ignore[union-attr]
         self.progress.language = lang
         saved = True
         try:
@@ -207,6 +209,9 @@ class ScaleoutApp(App[int]):
         for screen in list(self.screen_stack):
             if screen.is_attached and not isinstance(screen, TooSmallScreen):
                 await screen.recompose()
+                redraw = getattr(screen, "redraw", None)
+                if callable(redraw):  # what a screen fills in on mount, filled in again
+                    redraw()
         self.refresh_bindings()
         self.notify(texts.LANGUAGE_CHANGED.format(name=i18n.NAMES[lang]) if saved
                     else texts.LANGUAGE_NOT_SAVED.format(name=i18n.NAMES[lang]))

@@ -100,3 +100,17 @@ def test_a_short_label_too_wide_in_korean_is_named(tmp_path: Path) -> None:
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = [str(p) for p in validate_file(level)]
     assert len(problems) == 1 and "short_label" in problems[0] and "cells wide" in problems[0]
+
+
+def test_a_level_in_two_languages_is_the_same_level() -> None:
+    from scaleout_tui import i18n as lang
+    from scaleout_tui.content.loader import load_level
+    from scaleout_tui.content.translations import same_but_words
+
+    path = levels_dir() / "03-load-balancer.toml"
+    english = load_level(path)
+    lang.activate("ko")
+    korean = load_level(path)
+    assert korean != english and same_but_words(english, korean)
+    other = load_level(levels_dir() / "04-sessions.toml")
+    assert not same_but_words(korean, other)

@@ -14,6 +14,7 @@ from scaleout_tui.ui.app import ScaleoutApp, make_app
 from scaleout_tui.ui.navigation import SwitchLanguage
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.play import PlayScreen
+from scaleout_tui.ui.widgets.clockbar import ClockBar
 from tests.ui.conftest import async_test, open_level
 
 
@@ -71,6 +72,11 @@ async def test_a_run_goes_on_in_the_new_language(home: Path) -> None:
         assert _hangul(play.level.title)
         shown = " ".join(str(w.render()) for w in play.query(Static))
         assert _hangul(shown)
+        # the new widgets are filled at once, though the paused run has no tick to fill them
+        assert "web-1" in str(play.query_one("#topology").render())
+        assert _hangul(play.session.level.objectives[0].label)  # the objectives panel's names
+        clockbar = play.query_one("#clockbar", ClockBar)
+        assert clockbar.data.paused and _hangul(clockbar.data.level) and clockbar.data.t == clock
         play.advance(10.0)  # the run goes on, drawn by the new widgets
         await pilot.pause()
         assert session.sim.now > clock

@@ -124,6 +124,10 @@ class BriefingScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Focus Start and draw the evening's chart (on mount, and after a change of language)."""
         self.query_one("#start", Button).focus()
         p = self.evening
         self.query_one("#preview-chart", SeriesChart).show(

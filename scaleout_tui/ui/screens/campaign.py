@@ -126,6 +126,10 @@ class CampaignScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def redraw(self) -> None:
+        """After a change of language: the rows again, in it."""
+        self.reload()
+
     def on_screen_resume(self) -> None:
         self.reload()
 

@@ -151,9 +151,13 @@ class CompareScreen(ScrubControls):
     def on_mount(self) -> None:
         if self.manual_clock:
             self.scrubber.finish()
-        self.refresh_view()
+        self.redraw()
         if not self.manual_clock:
             self._timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="compare-clock")
+
+    def redraw(self) -> None:
+        """Fill freshly composed widgets (on mount, and after a change of language)."""
+        self.refresh_view()
 
     def on_unmount(self) -> None:
         if self._timer is not None:

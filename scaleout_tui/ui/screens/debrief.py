@@ -156,7 +156,13 @@ class DebriefScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.record()
-        self.offers_watch = offer = self._decide_watch()
+        self.offers_watch = self._decide_watch()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Show what is offered and focus the next step (on mount, and after a change of
+        language)."""
+        offer = self.offers_watch
         for widget in self.query("#watch, #debrief-watch-hint"):
             widget.display = offer
         self.refresh_bindings()

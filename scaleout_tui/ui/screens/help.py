@@ -27,6 +27,9 @@ class HelpScreen(ModalScreen[None]):
             yield Button(texts.HELP_CLOSE, id="help-close", variant="primary")
 
     def on_mount(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -233,14 +233,19 @@ class PlayScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        selects = self.query(Select)
-        if selects:
-            selects.first().focus(scroll_visible=False)
-        self.refresh_view()
+        self.redraw()
         if self._record_error:
             self.notify(texts.REC_NOT_RECORDING.format(reason=self._record_error), severity="warning")
         if not self.manual_clock:
             self._clock_timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="play-clock")
+
+    def redraw(self) -> None:
+        """Fill freshly composed widgets (on mount, and after a change of language) from the run
+        as it stands: a paused run has no tick to do it."""
+        selects = self.query(Select)
+        if selects:
+            selects.first().focus(scroll_visible=False)
+        self.refresh_view()
 
     def on_unmount(self) -> None:
         self._stop_timer()

@@ -71,6 +71,15 @@ class ReplayScreen(ScrubControls, PlayScreen):
         self._told_mismatches = 0
 
     def on_mount(self) -> None:
+        self._read_only()
+        if self.replay.recording.cut:
+            self.notify(self.replay.recording.cut, severity="warning", timeout=10)
+
+    def redraw(self) -> None:
+        super().redraw()
+        self._read_only()
+
+    def _read_only(self) -> None:
         # Read-only: the policy shows the recorded values; the drill cannot be used.
         for widget in [*self.query(Select), *self.query(PolicyPanel).first().query(Button)]:
             widget.disabled = True
@@ -78,8 +87,6 @@ class ReplayScreen(ScrubControls, PlayScreen):
         # without the footer's spacing.
         for footer in self.query(Footer):
             footer.compact = True
-        if self.replay.recording.cut:
-            self.notify(self.replay.recording.cut, severity="warning", timeout=10)
 
     def on_screen_resume(self) -> None:
         self._moved()
