@@ -105,6 +105,8 @@ def choose_language(argv: Sequence[str]) -> str:
     lang = i18n.choose(flag, saved)
     if lang != i18n.active():
         i18n.activate(lang)
+        if i18n.catalog_problem():
+            _err(texts.CATALOG_BROKEN.format(problem=i18n.catalog_problem()))
     # argparse's own words ("usage:", "error:") go through its module's gettext functions
     argparse._ = i18n.gettext_  # type: ignore[attr-defined]
     argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]

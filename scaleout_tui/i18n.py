@@ -148,11 +148,27 @@ def content_catalog_path(source: Path, lang: str) -> Path:
     return source.parent / lang / f"{source.stem}.po"
 
 
+#: why the game's own catalog could not be read, if it could not (see :func:`translations`)
+_problem: str | None = None
+
+
 def translations(lang: str) -> gettext.NullTranslations:
-    """The game's own catalog for ``lang`` (English: none, the source speaks for itself)."""
+    """The game's own catalog for ``lang`` (English: none, the source speaks for itself). A
+    catalog that cannot be read (a damaged install, a hand edit gone wrong) leaves the game in
+    English, with the reason in :func:`catalog_problem`, rather than not starting at all."""
+    global _problem
     if lang == SOURCE:
         return gettext.NullTranslations()
-    return load_catalog(catalog_path(lang))
+    try:
+        return load_catalog(catalog_path(lang))
+    except Exception as e:  # (Babel's and gettext's errors have no common base)
+        _problem = f"{catalog_path(lang)}: {e}"
+        return gettext.NullTranslations()
+
+
+def catalog_problem() -> str | None:
+    """Why the game's own catalog for the active language could not be read, or ``None``."""
+    return _problem
 
 
 # ---- the active language -----------------------------------------------------------------------

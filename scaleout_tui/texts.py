@@ -34,6 +34,7 @@ HELP_VERSION = "show the version and exit"
 HELP_LANG = "the language to speak: ko (한국어) or en (English); default: the language chosen in the " \
             "game, else LC_ALL, LC_MESSAGES or LANG, else English"
 HELP_COMMANDS = "commands"
+CATALOG_BROKEN = "warning: the translation could not be read, so the game speaks English: {problem}"
 BAD_LANG = "unknown language {arg!r}; the game speaks {known}"
 HELP_PLAY = "start the game (the default)"
 HELP_LEVELS = "list every playable id: the campaign's levels, the sandboxes and the scenarios"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from scaleout_tui import catalogs, i18n
@@ -114,3 +115,31 @@ def test_a_level_in_two_languages_is_the_same_level() -> None:
     assert korean != english and same_but_words(english, korean)
     other = load_level(levels_dir() / "04-sessions.toml")
     assert not same_but_words(korean, other)
+
+
+def test_a_broken_level_catalog_is_named_and_the_level_plays_in_english(tmp_path: Path) -> None:
+    from scaleout_tui import i18n as lang
+    from scaleout_tui.content.loader import load_level
+
+    level, po = _level_copy(tmp_path)
+    po.write_bytes(b'msgid "Single server"\nmsgstr "\xff\xfe broken\n')
+    problems = [str(p) for p in validate_file(level)]
+    assert len(problems) == 1 and problems[0].startswith(f"{po}") and "translation catalog" in problems[0]
+    lang.activate("ko")
+    assert load_level(level).title == "Single server"  # English, not a crash
+
+
+def test_a_broken_game_catalog_leaves_the_game_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from scaleout_tui import cli, texts
+    from scaleout_tui import i18n as lang
+
+    broken = tmp_path / "ko" / "LC_MESSAGES" / "scaleout.mo"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not a catalog")
+    monkeypatch.setattr(lang, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(lang, "_problem", None)
+    assert cli.main(["--lang", "ko", "levels"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines()[0] == texts.LEVELS_CAMPAIGN == "Campaign levels:"
+    assert "warning" in out.err and "scaleout.po" in out.err
