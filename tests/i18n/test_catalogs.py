@@ -139,7 +139,10 @@ def test_a_broken_game_catalog_leaves_the_game_in_english(tmp_path: Path, monkey
     broken.write_bytes(b"not a catalog")
     monkeypatch.setattr(lang, "LOCALE_DIR", tmp_path)
     monkeypatch.setattr(lang, "_problem", None)
-    assert cli.main(["--lang", "ko", "levels"]) == 0
+    try:
+        assert cli.main(["--lang", "ko", "levels"]) == 0
+    finally:
+        cli._parser.cache_clear()  # a parser worded without the catalog must not outlive the test
     out = capsys.readouterr()
     assert out.out.splitlines()[0] == texts.LEVELS_CAMPAIGN == "Campaign levels:"
     assert "warning" in out.err and "scaleout.po" in out.err
