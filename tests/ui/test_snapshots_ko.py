@@ -11,6 +11,7 @@ ko`` chooses it, before the app is made.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -101,6 +102,17 @@ def test_dialog_over_a_run(snap_compare, lang: str, size: tuple[int, int], scene
 
 def test_too_small_notice(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=(60, 16))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_recording_picker(snap_compare, lang: str, size: tuple[int, int],  # type: ignore[no-untyped-def]
+                          level_1_recordings: tuple[Path, Path]) -> None:
+    """The map's "Load replay": the player's recordings by name and size."""
+    folder = recordings.folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in level_1_recordings:
+        shutil.copy(path, folder / path.name)
+    assert snap_compare(two_level_game(), press=["l"], terminal_size=size)
 
 
 # ---- the Korean twins ----------------------------------------------------------------------------
