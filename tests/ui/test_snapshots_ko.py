@@ -33,7 +33,6 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
-    LONG_RUN_SIZES,
     SIZES,
     open_level,
     two_level_game,
@@ -131,7 +130,10 @@ def test_play_ko(snap_compare, korean: None, size: tuple[int, int], scene: Scene
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene)
 
 
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
+# The twins of the English pictures taken after long runs are left to the full suite (CI runs
+# them): `make test-fast` already pays for the English ones at 80×24.
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES)
 def test_debrief_after_a_full_run_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
 
@@ -145,7 +147,8 @@ def test_debrief_after_a_full_run_ko(snap_compare, korean: None, size: tuple[int
     pytest.param(LEVEL_7, scene_level_7_shards_by_time, id="level_7_shards_by_time"),
     pytest.param(LEVEL_8, scene_level_8_scheduled_up, id="level_8_scheduled_up"),
 ])
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
+@pytest.mark.slow
+@pytest.mark.parametrize("size", SIZES)
 def test_scale_out_levels_ko(snap_compare, korean: None, size: tuple[int, int], level: str,  # type: ignore[no-untyped-def]
                              scene: Scene) -> None:
     unlock_through(level)
@@ -169,6 +172,7 @@ def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: 
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(*level_1_recordings))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_compare_from_the_debrief_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     lost_once_before()
