@@ -29,10 +29,12 @@ from babel.messages.pofile import read_po, write_po
 
 import scaleout_tui
 from scaleout_tui import i18n, texts
-from scaleout_tui.content.decode import read_text
+from scaleout_tui.content.decode import load_struct, read_text
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.locate import format_field
 from scaleout_tui.content.paths import levels_dir, scenarios_dir
 from scaleout_tui.content.scenarios import spikes_dir
+from scaleout_tui.content.schema import Level, ScenarioFile
 from scaleout_tui.content.translations import level_texts, message_problem, scenario_texts
 
 #: the modules whose upper-case data are the game's words
@@ -79,8 +81,7 @@ def code_messages() -> Iterator[tuple[str | tuple[str, str] | i18n.Ctx, str, int
         where = files[module].relative_to(PACKAGE.parent).as_posix()
         line = lines[module].get(attr, 1)
         for msgid in i18n.catalog_ids(value):
-            text = next(i18n.messages(msgid if isinstance(msgid, str | i18n.Ctx) else i18n.Plural(*msgid)))
-            if is_words(text):
+            if is_words(i18n.text_of(msgid)):
                 yield msgid, where, line, attr
 
 
@@ -112,23 +113,16 @@ def content_files() -> list[Path]:
 
 def content_messages(path: Path) -> list[tuple[tuple[str | int, ...], str, int | None]]:
     """``(field, msgid, line)`` of a content file's words, in file order."""
-    import msgspec
-
-    from scaleout_tui.content.decode import load_struct
-    from scaleout_tui.content.schema import Level, ScenarioFile
-
     src = read_text(path)
     if path.parent.resolve() == spikes_dir().resolve():
         found = list(scenario_texts(load_struct(src, ScenarioFile, "scenario")))
     else:
-        level = msgspec.structs.replace(load_struct(src, Level, "level"))
-        found = list(level_texts(level))
+        found = list(level_texts(load_struct(src, Level, "level")))
     return [(where, text, src.index.line_of(where)) for where, text in found if text]
 
 
 def content_template(path: Path, lang: str) -> Catalog:
-    from scaleout_tui.content.locate import format_field
-
+    """A content file's words as an untranslated catalog for ``lang``."""
     catalog = Catalog(locale=lang, domain=path.stem, project="scaleout", version=scaleout_tui.__version__,
                       header_comment=HEADER.format(what=_rel(path)), fuzzy=False,
                       copyright_holder="the scaleout authors", msgid_bugs_address="")

@@ -243,10 +243,15 @@ def messages(value: Any) -> Iterator[str]:
     """Every message in a texts module's value (what :func:`activate` translates). A
     :class:`Plural` gives its singular (its plural is looked up with it)."""
     for message in catalog_ids(value):
-        if isinstance(message, Ctx):
-            yield message.text
-        else:
-            yield message if isinstance(message, str) else message[0]
+        yield text_of(message)
+
+
+def text_of(catalog_id: str | tuple[str, str] | Ctx) -> str:
+    """The English a catalog id is looked up by: the message, a plural's singular, a context's
+    text."""
+    if isinstance(catalog_id, Ctx):
+        return catalog_id.text
+    return catalog_id if isinstance(catalog_id, str) else catalog_id[0]
 
 
 def catalog_ids(value: Any) -> Iterator[str | tuple[str, str] | Ctx]:

@@ -40,9 +40,18 @@ def _translated(binding: Any) -> Any:
     return binding
 
 
+#: the language the classes' key names were last put in (``None``: as made, not yet checked)
+_classes_speak: str | None = None
+
+
 def retranslate_bindings(app: App[Any]) -> None:
     """Every key name of the game's screens and widgets in the active language: the classes'
-    lists (for screens made from now on) and the copies of the screens already made."""
+    lists (for screens made from now on) and the copies of the screens already made. Nothing to
+    do when they already speak it (every app start asks, a change of language does the work)."""
+    global _classes_speak
+    if _classes_speak == i18n.active():
+        return
+    _classes_speak = i18n.active()
     ours = [cls for cls in set(_subclasses(DOMNode)) if cls.__module__.startswith("scaleout_tui.")]
     for cls in ours:
         own = cls.__dict__.get("BINDINGS")
