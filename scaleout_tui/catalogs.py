@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import io
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -38,7 +39,8 @@ from scaleout_tui.content.schema import Level, ScenarioFile
 from scaleout_tui.content.translations import level_texts, message_problem, scenario_texts
 
 #: the modules whose upper-case data are the game's words
-TEXT_MODULES = ("scaleout_tui.texts", "scaleout_tui.game.texts", "scaleout_tui.ui.texts")
+TEXT_MODULES = ("scaleout_tui.texts", "scaleout_tui.game.texts", "scaleout_tui.ui.texts",
+                "scaleout_tui.deploy.texts")
 PACKAGE = Path(scaleout_tui.__file__).resolve().parent
 #: ``{name}``, ``%(name)s``, ``%s``: placeholders, which are not words
 _NOT_WORDS = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[a-z]|%[a-z]|\[/?[a-z_ ]*\]")
@@ -159,6 +161,10 @@ def _honest_flags(catalog: Catalog) -> Catalog:
     return catalog
 
 
+#: the header line that changes on every extraction
+_DATED = re.compile(rb'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
+
+
 def _update_one(template: Catalog, po: Path) -> None:
     _honest_flags(template)
     if po.is_file():
@@ -168,9 +174,12 @@ def _update_one(template: Catalog, po: Path) -> None:
         _honest_flags(catalog)
     else:
         catalog = template
+    out = io.BytesIO()
+    write_po(out, catalog, width=PO_WIDTH, ignore_obsolete=True, include_previous=False)
+    if po.is_file() and _DATED.sub(b"", po.read_bytes()) == _DATED.sub(b"", out.getvalue()):
+        return  # nothing but the extraction's date would change: leave the file (and git) alone
     po.parent.mkdir(parents=True, exist_ok=True)
-    with po.open("wb") as f:
-        write_po(f, catalog, width=PO_WIDTH, ignore_obsolete=True, include_previous=False)
+    po.write_bytes(out.getvalue())
 
 
 def update(lang: str) -> list[Path]:
