@@ -11,6 +11,8 @@ to the map ended the game twice, each time through a different race in a library
   (``DuplicateIds``: ``ScaleoutApp.action_command_palette``);
 * Enter then Escape on a briefing: the start request reached the app after the briefing was gone,
   and "replace the top screen" replaced the map (``IndexError``: ``navigation.stale``);
+* Enter then Escape: a briefing dismissed before its mount handler ran, which then looked
+  for its Start button among widgets already removed (``NoMatches``: ``BriefingScreen.redraw``);
 * ``y`` twice in a question dismissed it twice (``InvalidStateError``, Textual's);
 * a palette's search finished after the palette closed (``NoMatches`` in its worker, Textual's).
 
@@ -40,6 +42,7 @@ from scaleout_tui.ui.navigation import StartLevel
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
+from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from tests.ui.conftest import async_test
 from tests.ui.test_terminal_input import Terminal
@@ -142,6 +145,28 @@ async def test_a_start_request_from_a_briefing_already_closed_is_dropped(home: P
         app.post_message(StartLevel(briefing.level, origin=briefing))  # Enter's request, late
         await pilot.pause()
         assert [type(s) for s in app.screen_stack] == [CampaignScreen]
+    assert app._exception is None
+
+
+@pytest.mark.timeout(60)
+@async_test
+async def test_a_screen_whose_widgets_went_away_before_its_mount_handler_is_left_alone(home: Path) -> None:
+    """Enter then Escape: the briefing (or the help, a run) is dismissed before its mount
+    handler runs, which then found no Start button (``NoMatches``; seen by the storm below)."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        app.action_help()
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        for screen in (help_screen, briefing):
+            await screen.query("*").remove()  # what the app does to a screen it pops
+            screen.redraw()
+        await pilot.pause()
     assert app._exception is None
 
 
