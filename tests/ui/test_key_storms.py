@@ -182,7 +182,7 @@ async def test_margins_set_after_a_charts_grid_went_away_are_ignored() -> None:
     assert app._exception is None
 
 
-def quits_from_anywhere(term: Terminal, tries: int = 8) -> bool:
+def quits_from_anywhere(term: Terminal, tries: int = 16) -> bool:
     """Wherever the storm left the game (a list open, a question asked, a level running): Escape
     out, Ctrl+Q, "y" if asked; the game answering ends with status 0."""
     for _ in range(tries):
