@@ -415,6 +415,7 @@ class _Server:
     """A server's settings, starting from ``default-server``'s."""
 
     where: Where | None = None
+    text: str = ""
     port: int | None = None
     check: bool = False
     inter: float = INTER_S
@@ -462,6 +463,7 @@ def read(name: str, text: str) -> Imported:
             for line in s.lines:
                 _backend_line(found, backend, line, in_defaults=False)
             _settings(found, backend, s)
+    found.skipped.sort(key=lambda k: k.where.line)
     return found
 
 
@@ -567,7 +569,7 @@ def _server(found: Imported, b: _Backend, line: _Line) -> None:
             line.where, texts.HAPROXY_NO_ADDRESS.format(name=line.words[1] if len(line.words) > 1 else "?")
         )
     address = line.words[2]
-    server = _server_params(found, line, line.words[3:], replace(b.default, where=line.where))
+    server = _server_params(found, line, line.words[3:], replace(b.default, where=line.where, text=line.text))
     if address.startswith(("unix@", "/", "abns@")):
         found.skip(line.where, line.text, "unix_socket")
         return
@@ -631,9 +633,9 @@ def _settings(found: Imported, b: _Backend, section: _Section) -> None:
     for other in b.servers[1:]:
         for what in ("port", "check", "inter", "rise", "fall", "slowstart"):
             if getattr(other, what) != getattr(first, what):
-                found.skip(other.where or here, f"server {what}", "differs", what=what)
+                found.skip(other.where or here, other.text, "differs", what=what)
     if len({s.weight for s in b.servers}) > 1:
-        found.skip(where, directive(0, "server", "weight"), "weights")
+        found.skip(where, first.text, "weights")
     if first.port is not None:
         found.set("lb.target_port", first.port, where)
     kind = "none" if not first.check else "L7" if b.httpchk is not None else "L4"

@@ -341,9 +341,10 @@ def read(name: str, text: str) -> Imported:
         (s, chain) for s, chain in _walk_chains(tree) if s["directive"] == "proxy_pass" and s.get("args")
     ]
     names = [u["args"][0] for u in upstreams]
-    target = next(
-        ((_proxied(p["args"][0]), chain) for p, chain in passes if _proxied(p["args"][0]) in names), None
-    )
+    # the site's own traffic: an upstream that ``location /`` proxies to, else the first proxied
+    proxied = [(_proxied(p["args"][0]), chain) for p, chain in passes if _proxied(p["args"][0]) in names]
+    root = [(u, chain) for u, chain in proxied if chain and chain[-1].get("args") == ["/"]]
+    target = next(iter(root or proxied), None)
     chosen = target[0] if target else (names[0] if names else None)
     # the proxy directives that apply to the chosen upstream: in the block that proxies to it
     # and the blocks around it (nginx inherits them downwards; the innermost wins)
@@ -353,6 +354,7 @@ def read(name: str, text: str) -> Imported:
     upstream = next((u for u in upstreams if u["args"][0] == chosen), None)
     if upstream is not None:
         _read_upstream(r, upstream, {k: v for k, (_, v) in found_in_scope.items()})
+    r.found.skipped.sort(key=lambda k: k.where.line)
     return r.found
 
 
@@ -364,16 +366,26 @@ def _parse(name: str, text: str) -> list[Stmt]:
         path = os.path.join(tmp, os.path.basename(name) or FILE)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        try:
-            loose = crossplane.parse(path, single=True, catch_errors=False, check_ctx=False)
-            whole = any(s["directive"] in ("http", "events") for s in loose["config"][0]["parsed"])
-            if whole:
-                loose = crossplane.parse(path, single=True, catch_errors=False, check_ctx=True)
-        except NgxParserBaseException as e:
-            raise ConfigError(
-                Where(name, e.lineno or 0), texts.NGINX_ERROR.format(error=e.strerror)
-            ) from None
-        return list(loose["config"][0]["parsed"])
+        parsed = _parsed(name, path, check_ctx=False)
+        if any(s["directive"] in ("http", "events") for s in parsed):
+            parsed = _parsed(name, path, check_ctx=True)
+        return parsed
+
+
+def _parsed(name: str, path: str, check_ctx: bool) -> list[Stmt]:
+    """crossplane's statements of one file; its first error as a :class:`ConfigError` (crossplane
+    keeps syntax errors in the payload whatever ``catch_errors`` says)."""
+    try:
+        payload = crossplane.parse(
+            path, onerror=lambda e: e, single=True, catch_errors=False, check_ctx=check_ctx
+        )
+    except NgxParserBaseException as e:
+        raise ConfigError(Where(name, e.lineno or 0), texts.NGINX_ERROR.format(error=e.strerror)) from None
+    for error in payload["errors"]:
+        e = error.get("callback")
+        reason = e.strerror if isinstance(e, NgxParserBaseException) else error["error"]
+        raise ConfigError(Where(name, int(error.get("line") or 0)), texts.NGINX_ERROR.format(error=reason))
+    return list(payload["config"][0]["parsed"])
 
 
 def _walk(stmts: list[Stmt]) -> Iterator[Stmt]:
@@ -426,7 +438,8 @@ def _read_blocks(
         elif d == "proxy_pass":
             continue  # read above: it chooses the upstream
         elif d == "include":
-            r.skip(s, "include")
+            if not s["args"][0].endswith("mime.types"):  # MIME types carry nothing for the game
+                r.skip(s, "include")
         elif d not in IGNORED:
             r.skip(s, "not_modelled")
 
