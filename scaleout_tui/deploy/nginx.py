@@ -382,8 +382,8 @@ def _parsed(name: str, path: str, check_ctx: bool) -> list[Stmt]:
     except NgxParserBaseException as e:
         raise ConfigError(Where(name, e.lineno or 0), texts.NGINX_ERROR.format(error=e.strerror)) from None
     for error in payload["errors"]:
-        e = error.get("callback")
-        reason = e.strerror if isinstance(e, NgxParserBaseException) else error["error"]
+        cause = error.get("callback")
+        reason = cause.strerror if isinstance(cause, NgxParserBaseException) else error["error"]
         raise ConfigError(Where(name, int(error.get("line") or 0)), texts.NGINX_ERROR.format(error=reason))
     return list(payload["config"][0]["parsed"])
 

@@ -67,8 +67,9 @@ def test_nginx_refuses_a_broken_file(tmp_path: Path) -> None:
     assert "least_conn" in done.stderr
 
 
-def test_korean_comments_do_not_break_nginx(korean: None, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_korean_comments_do_not_break_nginx(
+    korean: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the lead translates the catalog later: a Korean head line stands in for it here
     monkeypatch.setattr(texts, "PROXY_HEAD", "{level} 레벨의 밸런서, scaleout이 {format} 설정으로 썼습니다.")
     design = sandbox_design({"check": "L7"})
@@ -95,26 +96,44 @@ def test_the_algorithms_nginx_names_come_back(algorithm: str) -> None:
     assert found.settings["lb.algorithm"] == algorithm
 
 
-@pytest.mark.parametrize(("kind", "every", "unhealthy"), [("L7", "5", "3"), ("L4", "10", "2"), ("L7", "2", "5")])
-def test_a_checks_interval_and_threshold_come_back_through_max_fails(kind: str, every: str, unhealthy: str) -> None:
-    found = nginx.read(nginx.FILE, conf(sandbox_design({"check": kind, "check_every": every,
-                                                        "unhealthy": unhealthy, "check_timeout": "2"})))
-    assert (found.settings["health.kind"], found.settings["health.interval_s"],
-            found.settings["health.unhealthy_threshold"], found.settings["health.timeout_s"]) == (
-        kind, float(every), int(unhealthy), 2.0)
+@pytest.mark.parametrize(
+    ("kind", "every", "unhealthy"), [("L7", "5", "3"), ("L4", "10", "2"), ("L7", "2", "5")]
+)
+def test_a_checks_interval_and_threshold_come_back_through_max_fails(
+    kind: str, every: str, unhealthy: str
+) -> None:
+    found = nginx.read(
+        nginx.FILE,
+        conf(
+            sandbox_design(
+                {"check": kind, "check_every": every, "unhealthy": unhealthy, "check_timeout": "2"}
+            )
+        ),
+    )
+    assert (
+        found.settings["health.kind"],
+        found.settings["health.interval_s"],
+        found.settings["health.unhealthy_threshold"],
+        found.settings["health.timeout_s"],
+    ) == (kind, float(every), int(unhealthy), 2.0)
     assert found.settings["health.healthy_threshold"] == 1  # passive checks: one good answer
 
 
 # ---- directives --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("algorithm", "directive"), [("least_conn", "least_conn;"), ("random", "random;"),
-                                                      ("ip_hash", "ip_hash;")])
+@pytest.mark.parametrize(
+    ("algorithm", "directive"),
+    [("least_conn", "least_conn;"), ("random", "random;"), ("ip_hash", "ip_hash;")],
+)
 def test_an_algorithm_is_its_nginx_directive(algorithm: str, directive: str) -> None:
     assert upstream_lines(conf(sandbox_design({"algorithm": algorithm})))[0] == directive
 
 
 def test_round_robin_and_dns_write_no_method() -> None:
     for algorithm in ("round_robin", "dns"):
-        assert all(line.startswith("server ") for line in upstream_lines(conf(sandbox_design({"algorithm": algorithm}))))
+        assert all(
+            line.startswith("server ")
+            for line in upstream_lines(conf(sandbox_design({"algorithm": algorithm})))
+        )
     notes = nginx.write(sandbox_design({"algorithm": "dns"})).notes
     assert any(n.code == "proxy_dns" for n in notes)
 
@@ -124,15 +143,21 @@ def test_least_outstanding_requests_is_written_as_least_conn_and_noted() -> None
     out = nginx.write(design)
     assert upstream_lines(out.files[nginx.FILE])[0] == "least_conn;"
     assert [n.params for n in out.notes if n.code == "proxy_nearest"] == [
-        {"format": "nginx", "algorithm": "least_outstanding_requests", "instead": "least_conn"}]
+        {"format": "nginx", "algorithm": "least_outstanding_requests", "instead": "least_conn"}
+    ]
     assert nginx.read(nginx.FILE, out.files[nginx.FILE]).settings["lb.algorithm"] == "least_conn"
 
 
 def test_the_check_is_max_fails_and_fail_timeout_on_every_server() -> None:
-    text = conf(sandbox_design({"desired": "4", "check": "L7", "check_every": "5", "unhealthy": "3",
-                                "check_path": "/"}))
+    text = conf(
+        sandbox_design(
+            {"desired": "4", "check": "L7", "check_every": "5", "unhealthy": "3", "check_path": "/"}
+        )
+    )
     servers = [line for line in upstream_lines(text) if line.startswith("server ")]
-    assert servers == [f"server 10.0.1.{i}:8080 max_fails=3 fail_timeout=15s;  # web-{i}" for i in range(1, 5)]
+    assert servers == [
+        f"server 10.0.1.{i}:8080 max_fails=3 fail_timeout=15s;  # web-{i}" for i in range(1, 5)
+    ]
     assert "proxy_next_upstream error timeout http_500 http_502 http_503 http_504;" in text
     assert "# health_check uri=/ interval=5s fails=3 passes=3;" in text  # NGINX Plus, as a comment
     assert "\n            health_check" not in text
@@ -162,8 +187,15 @@ def test_the_target_port_and_the_listen_port() -> None:
 
 def test_what_nginx_cannot_say_is_noted() -> None:
     codes = {n.code for n in nginx.write(dict(DESIGNS)["08-autoscaling"]).notes}
-    assert {"proxy_pair", "proxy_group", "proxy_schedule", "nginx_dereg", "nginx_plus_check",
-            "nginx_healthy", "proxy_other"} <= codes
+    assert {
+        "proxy_pair",
+        "proxy_group",
+        "proxy_schedule",
+        "nginx_dereg",
+        "nginx_plus_check",
+        "nginx_healthy",
+        "proxy_other",
+    } <= codes
     alone = nginx.write(dict(DESIGNS)["01-single-server"])
     assert "proxy_no_balancer" in {n.code for n in alone.notes}
     assert nginx.read(nginx.FILE, alone.files[nginx.FILE]).settings["web.count"] == 1
@@ -235,9 +267,17 @@ http {
 def test_a_hand_written_site_reads_with_its_skipped_directives() -> None:
     found = nginx.read("site.conf", SITE)
     assert found.settings == {
-        "lb.algorithm": "ip_hash", "lb.sticky": False, "web.count": 4, "asg.desired": 4, "lb.target_port": 8080,
-        "health.kind": "L7", "health.unhealthy_threshold": 3, "health.interval_s": 10.0,
-        "health.healthy_threshold": 1, "health.timeout_s": 3.0}
+        "lb.algorithm": "ip_hash",
+        "lb.sticky": False,
+        "web.count": 4,
+        "asg.desired": 4,
+        "lb.target_port": 8080,
+        "health.kind": "L7",
+        "health.unhealthy_threshold": 3,
+        "health.interval_s": 10.0,
+        "health.healthy_threshold": 1,
+        "health.timeout_s": 3.0,
+    }
     assert str(found.origin["lb.algorithm"]) == "site.conf:23"
     assert str(found.origin["health.timeout_s"]) == "site.conf:43"
     assert [(str(s.where), s.directive, s.reason, dict(s.params)) for s in found.skipped] == [
@@ -271,27 +311,52 @@ server {
 }
 """
     found = nginx.read("plus.conf", plus)
-    assert {p: found.settings[p] for p in ("lb.sticky", "health.kind", "health.path", "health.interval_s",
-                                           "health.unhealthy_threshold", "health.healthy_threshold")} == {
-        "lb.sticky": True, "health.kind": "L7", "health.path": "/health", "health.interval_s": 2.0,
-        "health.unhealthy_threshold": 5, "health.healthy_threshold": 2}
+    assert {
+        p: found.settings[p]
+        for p in (
+            "lb.sticky",
+            "health.kind",
+            "health.path",
+            "health.interval_s",
+            "health.unhealthy_threshold",
+            "health.healthy_threshold",
+        )
+    } == {
+        "lb.sticky": True,
+        "health.kind": "L7",
+        "health.path": "/health",
+        "health.interval_s": 2.0,
+        "health.unhealthy_threshold": 5,
+        "health.healthy_threshold": 2,
+    }
     assert str(found.origin["health.path"]) == "plus.conf:10"
     # nginx's defaults where the file says nothing: round robin, max_fails=1 fail_timeout=10s
     bare = nginx.read("bare.conf", "upstream app {\n    server 10.0.0.1;\n}\n")
-    assert (bare.settings["lb.algorithm"], bare.settings["lb.target_port"], bare.settings["health.kind"],
-            bare.settings["health.interval_s"], bare.settings["health.unhealthy_threshold"],
-            bare.settings["health.timeout_s"]) == ("round_robin", 80, "L4", 10.0, 1, 60.0)
+    assert (
+        bare.settings["lb.algorithm"],
+        bare.settings["lb.target_port"],
+        bare.settings["health.kind"],
+        bare.settings["health.interval_s"],
+        bare.settings["health.unhealthy_threshold"],
+        bare.settings["health.timeout_s"],
+    ) == ("round_robin", 80, "L4", 10.0, 1, 60.0)
 
 
 # ---- malformed input ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("http {\n    upstream app {\n        server 10.0.0.1;\n\n", 3, "end of file"),
-    ("http {\n    server {\n    }\n}\n}\n", 5, 'unexpected "}"'),
-    ("http {\n    server {\n        location / {\n            proxy_pass http://a http://b;\n        }\n    }\n}\n",
-     4, "proxy_pass"),
-    ("upstream app {\n    server 10.0.0.1:80 fail_timeout=10x;\n}\n", 2, "10x"),
-    ("upstream app {\n    server 10.0.0.1:80 max_fails=many;\n}\n", 2, "many"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("http {\n    upstream app {\n        server 10.0.0.1;\n\n", 3, "end of file"),
+        ("http {\n    server {\n    }\n}\n}\n", 5, 'unexpected "}"'),
+        (
+            "http {\n    server {\n        location / {\n            proxy_pass http://a http://b;\n        }\n    }\n}\n",
+            4,
+            "proxy_pass",
+        ),
+        ("upstream app {\n    server 10.0.0.1:80 fail_timeout=10x;\n}\n", 2, "10x"),
+        ("upstream app {\n    server 10.0.0.1:80 max_fails=many;\n}\n", 2, "many"),
+    ],
+)
 def test_malformed_nginx_is_one_line_naming_file_and_line(text: str, line: int, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
         nginx.read("bad.conf", text)
