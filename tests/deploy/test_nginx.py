@@ -349,7 +349,8 @@ server {
         ("http {\n    upstream app {\n        server 10.0.0.1;\n\n", 3, "end of file"),
         ("http {\n    server {\n    }\n}\n}\n", 5, 'unexpected "}"'),
         (
-            "http {\n    server {\n        location / {\n            proxy_pass http://a http://b;\n        }\n    }\n}\n",
+            "http {\n    server {\n        location / {\n"
+            "            proxy_pass http://a http://b;\n        }\n    }\n}\n",
             4,
             "proxy_pass",
         ),
