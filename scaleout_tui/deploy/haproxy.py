@@ -20,6 +20,9 @@ Mapping rules, each from the HAProxy configuration manual (2.6, docs.haproxy.org
   the group's warm-up is the player's statement of how long a new server needs, and slowstart
   is the balancer's way of sparing it meanwhile. None when it is 0 (HAProxy's default).
 - ``mode http`` always: the game's balancer reads HTTP (cookies), whatever the check's kind.
+- ``timeout client`` and ``timeout server`` are the level's client timeout (how long the game's
+  clients wait); HAProxy warns without them. ``timeout connect`` has no design value: 5 s, the
+  manual's own example.
 
 Deregistration delay has no twin in the file (a server is drained through the runtime API):
 noted, as are a balancer pair, DNS balancing, the group's policy and the rest of the design.

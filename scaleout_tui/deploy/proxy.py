@@ -86,7 +86,10 @@ def common_notes(design: Design, fmt: str) -> list[Note]:
             )
         )
     if scaling is not None and scaling.scheduled:
-        shown = ", ".join(f"{a.desired}@{show_number(a.at)}" for a in scaling.scheduled)
+        shown = ", ".join(
+            f"{a.desired}@{show_number(a.at)}" + ("" if a.until is None else f"-{show_number(a.until)}")
+            for a in scaling.scheduled
+        )
         notes.append(Note("proxy_schedule", {"schedule": shown}))
     other = [
         f"{p} = {_show(v)}"

@@ -74,7 +74,7 @@ NOTES.update({
     "proxy_dns": "The design balances by DNS (one address per web server, TTL {ttl} s): clients choose a "
                  "server themselves, which no {format} setting says; the file balances round robin instead.",
     "proxy_nearest": "{format} has no {algorithm} balancing; the file uses {instead}, the nearest.",
-    "proxy_group": "The web servers are an auto scaling group ({policy}, {min} to {max} servers); a "
+    "proxy_group": "The web servers are an auto scaling group ({policy}, {min} to {max} servers); the "
                    "{format} file lists servers, not a group: it holds the {count} the group starts with. "
                    "Regenerate it when the group changes (consul-template, confd), or let a DNS name "
                    "list the group.",
