@@ -532,6 +532,8 @@ def _server(r: _Reading, s: Stmt) -> _Server | None:
     """One ``server`` line: its port and passive-check parameters, or ``None`` for a server
     that takes no requests (``backup``, ``down``) or is a local socket."""
     args = s.get("args", [])
+    if not args:  # crossplane checks arguments only inside a whole configuration's http block
+        raise ConfigError(r.at(s), texts.NGINX_NO_ADDRESS)
     address = args[0]
     if address.startswith("unix:"):
         r.skip(s, "unix_socket")

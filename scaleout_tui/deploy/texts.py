@@ -120,6 +120,7 @@ PROXY_WHOLE = "'{value}' is not a whole number"
 HAPROXY_SECTION = "'{word}' is not a section (a line at column 0 starts one: {sections})"
 HAPROXY_OUTSIDE = "'{word}' is outside any section"
 HAPROXY_NO_ADDRESS = "the server {name} has no address"
+NGINX_NO_ADDRESS = "a server without an address"
 HAPROXY_QUOTE = "a quote is not closed"
 HAPROXY_VALUE = "'{keyword}' needs a value"
 

@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scaleout_tui import i18n
 from scaleout_tui.deploy import haproxy, nginx, texts
@@ -338,3 +340,15 @@ def test_malformed_haproxy_is_one_line_naming_file_and_line(text: str, line: int
     message = str(caught.value)
     assert message.startswith(f"bad.cfg:{line}: ") and words in message
     assert "\n" not in message
+
+
+@settings(max_examples=200, deadline=None)
+@given(cuts=st.lists(st.tuples(st.integers(0, len(SITE) - 1), st.integers(0, 12)), min_size=1, max_size=4))
+def test_a_damaged_file_reads_or_is_one_line_never_a_traceback(cuts: list[tuple[int, int]]) -> None:
+    text = SITE
+    for at, length in cuts:
+        text = text[:at] + text[at + length :]
+    try:
+        haproxy.read("cut.cfg", text)
+    except ConfigError as e:
+        assert str(e).startswith("cut.cfg:") and "\n" not in str(e)

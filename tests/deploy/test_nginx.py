@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scaleout_tui import i18n
 from scaleout_tui.deploy import haproxy, nginx, texts
@@ -356,6 +358,7 @@ server {
         ),
         ("upstream app {\n    server 10.0.0.1:80 fail_timeout=10x;\n}\n", 2, "10x"),
         ("upstream app {\n    server 10.0.0.1:80 max_fails=many;\n}\n", 2, "many"),
+        ("upstream app {\n    server;\n}\n", 2, "address"),
     ],
 )
 def test_malformed_nginx_is_one_line_naming_file_and_line(text: str, line: int, words: str) -> None:
@@ -364,3 +367,15 @@ def test_malformed_nginx_is_one_line_naming_file_and_line(text: str, line: int, 
     message = str(caught.value)
     assert message.startswith(f"bad.conf:{line}: ") and words in message
     assert "\n" not in message and "/tmp" not in message
+
+
+@settings(max_examples=60, deadline=None)
+@given(cuts=st.lists(st.tuples(st.integers(0, len(SITE) - 1), st.integers(0, 12)), min_size=1, max_size=4))
+def test_a_damaged_file_reads_or_is_one_line_never_a_traceback(cuts: list[tuple[int, int]]) -> None:
+    text = SITE
+    for at, length in cuts:
+        text = text[:at] + text[at + length :]
+    try:
+        nginx.read("cut.conf", text)
+    except ConfigError as e:
+        assert str(e).startswith("cut.conf:") and "\n" not in str(e)
