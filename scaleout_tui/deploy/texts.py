@@ -41,7 +41,8 @@ PROXY_PLACEHOLDERS = ("The addresses 10.0.x.y are placeholders: put your web ser
 PROXY_NO_BALANCER = "The design has no balancer: this proxy stands in front of its one web server."
 PROXY_GROUP_SERVERS = ("The auto scaling group starts with these {count} servers; keep the list in step "
                        "with the group (see README.md).")
-NGINX_PREFIX = "Every path is relative to the prefix (-p), so a user without root can check and run it."
+NGINX_PREFIX = ("Every path is relative to the prefix (-p), so a user without root can check and run it; "
+                "nginx -t also opens the port it listens on, and a port below 1024 takes root.")
 NGINX_PASSIVE = ("Passive checks: {fails} failed requests within {window} take a server out for {window}. "
                  "From the design's check: max_fails = unhealthy threshold, fail_timeout = interval "
                  "× unhealthy threshold.")

@@ -4,6 +4,9 @@ configuration reads with every directive the game cannot model listed by file an
 
 from __future__ import annotations
 
+import os
+import re
+import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,8 +28,20 @@ IDS = [name for name, _ in DESIGNS]
 
 def nginx_t(folder: Path) -> subprocess.CompletedProcess[str]:
     """``nginx -t`` on the folder's nginx.conf, with the folder as the prefix and errors on
-    stderr (not /var/log/nginx, which a user without root cannot open)."""
-    command = [checker("nginx"), "-t", "-p", f"{folder}/", "-c", str(folder / nginx.FILE), "-e", "stderr"]
+    stderr (not /var/log/nginx, which a user without root cannot open).
+
+    ``nginx -t`` opens the listening socket too, and port 80 takes root: CI (root) checks the
+    file as written; a developer without root checks a copy that listens on a free high port,
+    every other line as written."""
+    path = folder / nginx.FILE
+    if os.geteuid() != 0:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        text = re.sub(r"(?m)^(\s*listen) \d+;", rf"\1 127.0.0.1:{port};", path.read_text(encoding="utf-8"))
+        path = folder / "nginx-unprivileged.conf"
+        path.write_text(text, encoding="utf-8")
+    command = [checker("nginx"), "-t", "-p", f"{folder}/", "-c", str(path), "-e", "stderr"]
     return subprocess.run(command, capture_output=True, text=True, timeout=30)
 
 
