@@ -106,6 +106,9 @@ OTHER_SECTIONS = (
     "crt-store",
     "traces",
 )
+#: sections that carry nothing the game models, passed by whole: ``global`` holds the process's
+#: own settings (logs, user, limits, TLS defaults, the runtime API's socket), no balancing
+IGNORED_SECTIONS = frozenset({"global"})
 #: keywords of proxies that carry nothing the game models, passed by in silence: logs, error
 #: pages, statistics, client-side settings and the frontend's own wiring (``bind``)
 IGNORED = frozenset(
@@ -456,6 +459,8 @@ def read(name: str, text: str) -> Imported:
             found.skip(s.where, f"{s.kind} {s.name}".strip(), "section")
         elif s.kind in ("backend", "listen") and s is not chosen:
             found.skip(s.where, f"{s.kind} {s.name}", "other_backend", backend=chosen.name if chosen else "")
+        elif s.kind in IGNORED_SECTIONS:
+            continue
         elif s.kind == "frontend":
             for line in s.lines:
                 _frontend_line(found, line)
