@@ -52,20 +52,9 @@ FILE = "haproxy.cfg"
 BACKEND = "web"
 CHECK = " ".join(("haproxy", "-c", "-f", FILE))
 #: the settings a written haproxy.cfg gives back exactly, whatever the design
-CARRIES = frozenset(
-    {
-        "web.count",
-        "asg.desired",
-        "lb.target_port",
-        "lb.sticky",
-        "health.kind",
-        "health.interval_s",
-        "health.timeout_s",
-        "health.healthy_threshold",
-        "health.unhealthy_threshold",
-        "asg.warmup_s",
-    }
-)
+CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "lb.sticky", "health.kind",
+                     "health.interval_s", "health.timeout_s", "health.healthy_threshold",
+                     "health.unhealthy_threshold", "asg.warmup_s"})
 
 #: the manual's defaults: "inter ... defaults to 2000 ms", "rise ... defaults to 2", "fall ...
 #: defaults to 3"; option httpchk's request without arguments: "OPTIONS /"
@@ -111,135 +100,28 @@ OTHER_SECTIONS = (
 IGNORED_SECTIONS = frozenset({"global"})
 #: keywords of proxies that carry nothing the game models, passed by in silence: logs, error
 #: pages, statistics, client-side settings and the frontend's own wiring (``bind``)
-IGNORED = frozenset(
-    {
-        "log",
-        "log-format",
-        "log-tag",
-        "errorfile",
-        "errorloc",
-        "errorloc302",
-        "errorloc303",
-        "description",
-        "stats",
-        "monitor-uri",
-        "capture",
-        "bind",
-        "default_backend",
-        "mode",
-        "unique-id-format",
-        "unique-id-header",
-        "maxconn",
-        "backlog",
-        "email-alert",
-        "id",
-        "enabled",
-        "compression",
-    }
-)
+IGNORED = frozenset({"log", "log-format", "log-tag", "errorfile", "errorloc", "errorloc302", "errorloc303",
+                     "description", "stats", "monitor-uri", "capture", "bind", "default_backend", "mode",
+                     "unique-id-format", "unique-id-header", "maxconn", "backlog", "email-alert", "id",
+                     "enabled", "compression"})
 #: ``option`` names that carry nothing the game models (logging, headers, connection modes)
-IGNORED_OPTIONS = frozenset(
-    {
-        "httplog",
-        "tcplog",
-        "httpslog",
-        "dontlognull",
-        "dontlog-normal",
-        "forwardfor",
-        "http-server-close",
-        "httpclose",
-        "http-keep-alive",
-        "http-buffer-request",
-        "log-health-checks",
-        "redispatch",
-        "abortonclose",
-        "tcpka",
-        "clitcpka",
-        "srvtcpka",
-        "log-separate-errors",
-        "logasap",
-        "splice-auto",
-        "originalto",
-    }
-)
+IGNORED_OPTIONS = frozenset({"httplog", "tcplog", "httpslog", "dontlognull", "dontlog-normal", "forwardfor",
+                             "http-server-close", "httpclose", "http-keep-alive", "http-buffer-request",
+                             "log-health-checks", "redispatch", "abortonclose", "tcpka", "clitcpka",
+                             "srvtcpka", "log-separate-errors", "logasap", "splice-auto", "originalto"})
 #: the ``timeout`` kinds other than ``check``: client and server sides, not the check
-IGNORED_TIMEOUTS = frozenset(
-    {
-        "client",
-        "server",
-        "connect",
-        "http-request",
-        "http-keep-alive",
-        "queue",
-        "tunnel",
-        "client-fin",
-        "server-fin",
-        "tarpit",
-    }
-)
+IGNORED_TIMEOUTS = frozenset({"client", "server", "connect", "http-request", "http-keep-alive", "queue",
+                              "tunnel", "client-fin", "server-fin", "tarpit"})
 #: server parameters that take a value (the rest are flags)
-_VALUED = frozenset(
-    {
-        "inter",
-        "fastinter",
-        "downinter",
-        "rise",
-        "fall",
-        "slowstart",
-        "weight",
-        "cookie",
-        "port",
-        "addr",
-        "maxconn",
-        "maxqueue",
-        "minconn",
-        "id",
-        "source",
-        "verify",
-        "ca-file",
-        "crt",
-        "sni",
-        "check-sni",
-        "alpn",
-        "proto",
-        "resolvers",
-        "init-addr",
-        "resolve-prefer",
-        "on-error",
-        "on-marked-down",
-        "on-marked-up",
-        "observe",
-        "error-limit",
-        "agent-port",
-        "agent-inter",
-        "agent-send",
-        "agent-addr",
-        "track",
-        "pool-max-conn",
-        "pool-purge-delay",
-        "max-reuse",
-        "namespace",
-        "ws",
-        "check-proto",
-        "check-alpn",
-        "redir",
-        "tcp-ut",
-        "usesrc",
-        "crl-file",
-        "ciphers",
-        "ciphersuites",
-        "ssl-min-ver",
-        "ssl-max-ver",
-        "curves",
-        "sigalgs",
-        "pool-low-conn",
-        "log-proto",
-        "resolve-net",
-        "resolve-opts",
-        "shard",
-        "set-proxy-v2-tlv-fmt",
-    }
-)
+_VALUED = frozenset({"inter", "fastinter", "downinter", "rise", "fall", "slowstart", "weight", "cookie",
+                     "port", "addr", "maxconn", "maxqueue", "minconn", "id", "source", "verify", "ca-file",
+                     "crt", "sni", "check-sni", "alpn", "proto", "resolvers", "init-addr", "resolve-prefer",
+                     "on-error", "on-marked-down", "on-marked-up", "observe", "error-limit", "agent-port",
+                     "agent-inter", "agent-send", "agent-addr", "track", "pool-max-conn", "pool-purge-delay",
+                     "max-reuse", "namespace", "ws", "check-proto", "check-alpn", "redir", "tcp-ut", "usesrc",
+                     "crl-file", "ciphers", "ciphersuites", "ssl-min-ver", "ssl-max-ver", "curves", "sigalgs",
+                     "pool-low-conn", "log-proto", "resolve-net", "resolve-opts", "shard",
+                     "set-proxy-v2-tlv-fmt"})
 
 
 # ---- writing -----------------------------------------------------------------------------------
