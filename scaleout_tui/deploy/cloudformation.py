@@ -127,8 +127,22 @@ def _att(name: str) -> _Fn:
 
 
 class _Dumper(yaml.SafeDumper):
+    """Writes the template as people do: no ``&id001`` anchors, and ``!Ref VpcId`` rather than
+    PyYAML's ``!Ref 'VpcId'`` (it quotes every scalar with a tag of its own, needed or not)."""
+
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def choose_scalar_style(self) -> Any:
+        event = self.event
+        tag = getattr(event, "tag", None) or ""
+        if tag.startswith("!") and not tag.startswith("!!") and getattr(event, "style", None) is None:
+            if self.analysis is None:
+                self.analysis = self.analyze_scalar(event.value)  # type: ignore[union-attr]
+            analysis = self.analysis
+            if analysis.allow_block_plain and not analysis.empty and not analysis.multiline:
+                return ""
+        return super().choose_scalar_style()
 
 
 def _represent_fn(dumper: yaml.SafeDumper, fn: _Fn) -> yaml.Node:
@@ -430,13 +444,10 @@ def _policies(design: Design, network: bool, resources: dict[str, Any], notes: l
                 bounds = [lo for lo, _ in spec.steps]
                 steps = []
                 for i, (lo, adj) in enumerate(spec.steps):
-                    item: dict[str, Any] = {
-                        "MetricIntervalLowerBound": _number(lo * metric.factor),
-                        "ScalingAdjustment": adj,
-                    }
+                    item: dict[str, Any] = {"MetricIntervalLowerBound": _number(lo * metric.factor)}
                     if i + 1 < len(bounds):
                         item["MetricIntervalUpperBound"] = _number(bounds[i + 1] * metric.factor)
-                    steps.append(item)
+                    steps.append(item | {"ScalingAdjustment": adj})
             else:
                 steps = [{"MetricIntervalUpperBound": 0, "ScalingAdjustment": step}]
             policy |= {

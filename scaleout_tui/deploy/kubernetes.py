@@ -695,23 +695,20 @@ _CFN_HINT = re.compile(r"^[\"']?(?:AWSTemplateFormatVersion|Resources)[\"']?\s*:
 
 
 def claims(name: str, text: str) -> bool:
-    """A ``.yaml``, ``.yml`` or ``.json`` file whose documents are objects with ``apiVersion`` and
-    ``kind``; one that does not parse is claimed by those keys at the start of a line (so its
-    reader can say where it breaks), unless it reads as a CloudFormation template."""
+    """A ``.yaml``, ``.yml`` or ``.json`` file with a document that is an object with ``apiVersion``
+    and ``kind`` (and none that is a CloudFormation template; another document that is not a
+    manifest is the reader's error to report); one that does not parse is claimed by those keys
+    at the start of a line (so its reader can say where it breaks), unless it reads as a
+    CloudFormation template."""
     if not name.lower().endswith((".yaml", ".yml", ".json")):
         return False
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError:
         return bool(_HINT.search(text) and _KIND.search(text)) and not _CFN_HINT.search(text)
-    return bool(docs) and all(
-        isinstance(d, dict)
-        and "apiVersion" in d
-        and "kind" in d
-        and "Resources" not in d
-        and "AWSTemplateFormatVersion" not in d
-        for d in docs
-    )
+    manifests = [isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs]
+    templates = [isinstance(d, dict) and ("Resources" in d or "AWSTemplateFormatVersion" in d) for d in docs]
+    return any(manifests) and not any(templates)
 
 
 FORMAT = Format(
