@@ -698,6 +698,64 @@ _READ = frozenset(
 )
 
 
+#: the properties of a target group and a group the reader reads, or that carry nothing for the
+#: game (names, tags, networking, the launch template's reference, metrics collection); any other
+#: property of theirs (a matcher of HTTP codes, a termination policy) is reported as skipped
+_KNOWN_PROPS = {
+    "AWS::ElasticLoadBalancingV2::TargetGroup": frozenset(
+        {
+            "Protocol",
+            "Port",
+            "HealthCheckProtocol",
+            "HealthCheckPath",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckTimeoutSeconds",
+            "HealthyThresholdCount",
+            "UnhealthyThresholdCount",
+            "TargetGroupAttributes",
+            "HealthCheckEnabled",
+            "Name",
+            "Tags",
+            "VpcId",
+            "TargetType",
+            "ProtocolVersion",
+            "IpAddressType",
+            "Targets",
+        }
+    ),
+    "AWS::AutoScaling::AutoScalingGroup": frozenset(
+        {
+            "MinSize",
+            "MaxSize",
+            "DesiredCapacity",
+            "Cooldown",
+            "DefaultInstanceWarmup",
+            "HealthCheckGracePeriod",
+            "HealthCheckType",
+            "LaunchTemplate",
+            "LaunchConfigurationName",
+            "TargetGroupARNs",
+            "VPCZoneIdentifier",
+            "AvailabilityZones",
+            "Tags",
+            "AutoScalingGroupName",
+            "MetricsCollection",
+            "NotificationConfigurations",
+        }
+    ),
+}
+
+
+def _read_unknown_props(t: _Template, found: Imported) -> None:
+    for kind, known in _KNOWN_PROPS.items():
+        for name in t.of_type(kind):
+            for key, value in (t.resources[name].get("Properties") or {}).items():
+                # the check on the port the traffic goes to is the game's; another port is not
+                if key in known or (key == "HealthCheckPort" and value == "traffic-port"):
+                    continue
+                found.skip(t.where(name, key), f"{name}.{key}", "not_modelled")
+
+
 def _read_web(t: _Template, found: Imported) -> None:
     templates = t.of_type("AWS::EC2::LaunchTemplate")
     for name in templates[:1]:
@@ -947,6 +1005,7 @@ def read(name: str, text: str) -> Imported:
     _read_balancer(t, found)
     _read_policies(t, found)
     _read_data(t, found)
+    _read_unknown_props(t, found)
     for logical, resource in t.resources.items():
         kind = resource.get("Type") if isinstance(resource, dict) else None
         if kind not in _READ and kind not in IGNORED_TYPES:

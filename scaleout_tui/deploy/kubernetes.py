@@ -206,7 +206,8 @@ def _service(design: Design, notes: list[Note]) -> dict[str, Any] | None:
     }
     if balancer.count > 1:
         notes.append(Note("k8s_lb_count", {"count": balancer.count}))
-    if balancer.algorithm not in ("round_robin", "random", "ip_hash"):
+    # kube-proxy's default (iptables) mode picks an endpoint at random: only random is as written
+    if balancer.algorithm not in ("random", "ip_hash"):
         notes.append(Note("k8s_algorithm", {"algorithm": balancer.algorithm}))
     if balancer.sticky or balancer.algorithm == "ip_hash":
         ttl = min(MAX_AFFINITY_S, max(1, math.ceil(balancer.sticky_ttl_s)))
@@ -495,7 +496,10 @@ class _Reader:
 
     def _deployment(self, doc: _Doc) -> None:
         found = self.found
-        replicas = doc.whole(("spec", "replicas"), 1)
+        # left out, the API's default is 1; under an HPA (which often leaves it out) the group
+        # starts at its minimum
+        start = 1 if self.hpa is None else self.hpa.whole(("spec", "minReplicas"), 1)
+        replicas = doc.whole(("spec", "replicas"), start)
         where = doc.where("spec", "replicas")
         found.set("asg.desired", replicas, where)
         if self.hpa is None:  # no group: a fixed fleet of this many

@@ -311,6 +311,7 @@ Resources:
       VpcId: !Ref Vpc
       HealthCheckPath: /healthz
       HealthCheckIntervalSeconds: 15
+      Matcher: {HttpCode: "200-399"}
       TargetGroupAttributes:
         - Key: stickiness.enabled
           Value: "true"
@@ -353,13 +354,14 @@ def test_a_hand_written_template_reads_with_every_left_out_resource_by_line() ->
     assert str(found.origin["web.size"]) == "shop.yaml:16"
     assert str(found.origin["asg.target_requests"]) == "shop.yaml:40"
     assert str(found.origin["health.path"]) == "shop.yaml:57"
-    assert str(found.origin["lb.sticky"]) == "shop.yaml:60"
+    assert str(found.origin["lb.sticky"]) == "shop.yaml:61"
     assert [(str(s.where), s.reason, s.params.get("kind")) for s in found.skipped] == [
         ("shop.yaml:41", "cfn_schedule", None),  # a date, not a time of the game's clock
-        ("shop.yaml:64", "cfn_attribute", None),  # slow start
-        ("shop.yaml:66", "cfn_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
-        ("shop.yaml:73", "cfn_resource", "AWS::WAFv2::WebACLAssociation"),
-        ("shop.yaml:78", "cfn_resource", "AWS::Lambda::Function"),
+        ("shop.yaml:59", "not_modelled", None),  # the HTTP codes that pass
+        ("shop.yaml:65", "cfn_attribute", None),  # slow start
+        ("shop.yaml:67", "cfn_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
+        ("shop.yaml:74", "cfn_resource", "AWS::WAFv2::WebACLAssociation"),
+        ("shop.yaml:79", "cfn_resource", "AWS::Lambda::Function"),
     ]
     for s in found.skipped:
         assert texts.SKIPPED[s.reason].format(**s.params)

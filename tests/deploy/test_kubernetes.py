@@ -94,6 +94,7 @@ def test_stickiness_and_ip_hash_are_client_ip_affinity() -> None:
     ip_hash = sandbox_design({"algorithm": "ip_hash"})
     assert manifests(ip_hash)["Service"]["spec"]["sessionAffinity"] == "ClientIP"
     assert "k8s_ip_hash" in codes(ip_hash)
+    assert "k8s_algorithm" not in codes(sandbox_design({"algorithm": "random"}))  # kube-proxy's own
     plain = sandbox_design({"algorithm": "least_conn"})
     assert manifests(plain)["Service"]["spec"]["sessionAffinity"] == "None"
     assert "k8s_algorithm" in codes(plain)
