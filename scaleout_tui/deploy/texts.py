@@ -64,7 +64,7 @@ NOTES.update({
                     "as soon as its container starts.",
     "k8s_whole_seconds": "Probes count whole seconds: {param} = {value} is written as {written}.",
     "k8s_liveness": "The liveness probe passes after one success (the API allows no other value); the "
-                    "readiness probe waits for {healthy}.",
+                    "readiness probe waits for {healthy} in a row.",
     "k8s_fixed_group": "asg.policy none: no HorizontalPodAutoscaler, so the Deployment stays at {replicas} "
                        "replicas (the group's minimum {min} and maximum {max} are not written).",
     "k8s_policy": "asg.policy {policy}: an HPA has no alarms or steps; written as an HPA that keeps "
@@ -78,7 +78,7 @@ NOTES.update({
                   "for its stabilization windows instead.",
     "k8s_schedule": "Scheduled actions ({schedule}): an HPA has none; a CronJob that patches "
                     "minReplicas, or KEDA's cron scaler, would do it.",
-    "k8s_cpu_request": "Each pod requests {cpu} CPUs, the vCPUs of a {size}: the HPA measures its "
+    "k8s_cpu_request": "Each pod requests {cpu} CPUs, all the vCPUs of {size}: the HPA measures its "
                        "utilisation against this request, and a node of that size keeps a little for "
                        "itself, so use a larger node or a smaller request.",
     "k8s_sessions": "Shared sessions: the session store (Redis, Memcached) is not in these files.",
