@@ -870,19 +870,20 @@ def _read_balancer(t: _Template, found: Imported) -> None:
             if isinstance(a, dict):
                 attrs[str(a.get("Key"))] = (str(a.get("Value")).lower(), i)
         at = ("TargetGroupAttributes",)
-        sticky = attrs.pop("stickiness.enabled", ("false", 0))
+        sticky = attrs.pop("stickiness.enabled", None)  # off unless said
         found.set(
             "lb.sticky",
-            sticky[0] == "true",
-            t.where(name, *at, sticky[1]) if attrs or sticky[1] else t.where(name, *at),
+            sticky is not None and sticky[0] == "true",
+            t.where(name, *at, sticky[1]) if sticky is not None else t.where(name),
         )
-        attrs.pop("stickiness.type", None)
+        attrs.pop("stickiness.type", None)  # a cookie on an ALB, the client's address on an NLB
         attrs.pop("stickiness.lb_cookie.duration_seconds", None)  # the cookie's lifetime has no knob
         attrs.pop("deregistration_delay.timeout_seconds", None)  # the drain has no knob
-        algo = attrs.pop("load_balancing.algorithm.type", None)
+        algo = attrs.get("load_balancing.algorithm.type")
         if algo is not None and algo[0] in ALGORITHM_OF:
             found.set("lb.algorithm", ALGORITHM_OF[algo[0]], t.where(name, *at, algo[1]))
-        elif not network:
+            del attrs["load_balancing.algorithm.type"]
+        elif algo is None and not network:  # an ALB's default
             found.set("lb.algorithm", "round_robin", t.where(name))
         for key, (value, i) in attrs.items():
             found.skip(t.where(name, *at, i), f"{key}={value}", "cfn_attribute")

@@ -21,7 +21,7 @@ from cfn_tools import load_yaml
 from scaleout_tui import i18n
 from scaleout_tui.deploy import cloudformation, texts
 from scaleout_tui.deploy.design import ConfigError, Design
-from scaleout_tui.deploy.formats import export
+from scaleout_tui.deploy.formats import export, read_files, write_export
 from scaleout_tui.deploy.kubernetes import FORMAT as K8S
 from scaleout_tui.engine.autoscaler_spec import ScheduledAction
 from tests.deploy.conftest import every_design, sandbox_design
@@ -396,3 +396,11 @@ def test_claims_only_templates() -> None:
     assert not cloudformation.claims("stack.txt", HAND_WRITTEN)
     assert not cloudformation.claims("web.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
     assert not cloudformation.claims("a.yaml", "Resources:\n  cpu: 2\n")
+
+
+def test_scaleout_import_finds_the_format_by_itself(tmp_path: Path) -> None:
+    design = sandbox_design({"policy": "simple", "out_cpu": "80"})
+    write_export(design, "aws-cloudformation", tmp_path)
+    found = read_files([tmp_path / FILE])
+    assert (found.settings["asg.policy"], found.settings["asg.scale_out_cpu"]) == ("simple", 80.0)
+    assert str(found.origin["asg.scale_out_cpu"]).startswith(f"{tmp_path / FILE}:")

@@ -4,6 +4,7 @@ hand-written set of manifests reads with everything the game cannot model listed
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
@@ -14,7 +15,7 @@ from scaleout_tui import i18n
 from scaleout_tui.deploy import kubernetes, texts
 from scaleout_tui.deploy.cloudformation import FORMAT as CFN
 from scaleout_tui.deploy.design import ConfigError, Design
-from scaleout_tui.deploy.formats import export
+from scaleout_tui.deploy.formats import export, read_files, write_export
 from tests.deploy.conftest import every_design, sandbox_design
 
 DESIGNS = every_design()
@@ -287,3 +288,15 @@ def test_comments_in_korean_still_validate(monkeypatch: pytest.MonkeyPatch) -> N
         kubernetes_validate.validate(doc, kubernetes.VERSION, strict=True)
     found = kubernetes.read(kubernetes.FILE, text)
     assert found.settings["asg.policy"] == "hpa"
+
+
+def test_scaleout_import_finds_the_format_by_itself(tmp_path: Path) -> None:
+    design = sandbox_design({"policy": "hpa", "target": "70"})
+    written = write_export(design, "kubernetes", tmp_path)
+    assert [p.name for p in written] == [kubernetes.FILE, "README.md"]
+    found = read_files([tmp_path / kubernetes.FILE])
+    assert (found.settings["asg.policy"], found.settings["asg.target_cpu"]) == ("hpa", 70.0)
+    broken = tmp_path / "broken.yml"
+    broken.write_text("apiVersion: v1\nkind: Service\nspec: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.yml:4: "):
+        read_files([broken])
