@@ -274,15 +274,18 @@ def test_claims_only_manifests() -> None:
     assert not kubernetes.claims("a.yaml", "just: a mapping\n")
 
 
-def test_comments_in_korean_still_validate(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_comments_in_korean_still_validate() -> None:
     design = sandbox_design({"policy": "hpa"})
+    saved = texts.K8S_HEADER
     try:
         i18n.activate("ko")
         # the catalogs may not have these sentences yet: make sure Hangul is in the comments
-        monkeypatch.setattr(texts, "K8S_HEADER", "{level}의 웹 계층 ({check})")
+        texts.K8S_HEADER = "{level}의 웹 계층 ({check})"
         text = kubernetes.write(design).files[kubernetes.FILE]
     finally:
+        texts.K8S_HEADER = saved
         i18n.activate("en")
+    assert saved == texts.K8S_HEADER
     assert "웹 계층" in text
     for doc in yaml.safe_load_all(text):
         kubernetes_validate.validate(doc, kubernetes.VERSION, strict=True)
