@@ -80,33 +80,15 @@ ALGORITHM_OF = {
 }
 #: resource types that carry nothing for the game: networking, permissions, the listener and
 #: subnet groups the written resources need, outputs' helpers. Ignored, not reported.
-IGNORED_TYPES = frozenset(
-    {
-        "AWS::EC2::VPC",
-        "AWS::EC2::Subnet",
-        "AWS::EC2::SecurityGroup",
-        "AWS::EC2::SecurityGroupIngress",
-        "AWS::EC2::SecurityGroupEgress",
-        "AWS::EC2::InternetGateway",
-        "AWS::EC2::VPCGatewayAttachment",
-        "AWS::EC2::RouteTable",
-        "AWS::EC2::Route",
-        "AWS::EC2::SubnetRouteTableAssociation",
-        "AWS::EC2::NatGateway",
-        "AWS::EC2::EIP",
-        "AWS::IAM::Role",
-        "AWS::IAM::InstanceProfile",
-        "AWS::IAM::Policy",
-        "AWS::ElasticLoadBalancingV2::Listener",
-        "AWS::RDS::DBSubnetGroup",
-        "AWS::ElastiCache::SubnetGroup",
-        "AWS::EFS::MountTarget",
-        "AWS::Logs::LogGroup",
-        "AWS::S3::BucketPolicy",
-        "AWS::CertificateManager::Certificate",
-        "AWS::Route53::RecordSet",
-    }
-)
+IGNORED_TYPES = frozenset({
+    "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress", "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::RouteTable", "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::IAM::Role", "AWS::IAM::InstanceProfile",
+    "AWS::IAM::Policy", "AWS::ElasticLoadBalancingV2::Listener", "AWS::RDS::DBSubnetGroup",
+    "AWS::ElastiCache::SubnetGroup", "AWS::EFS::MountTarget", "AWS::Logs::LogGroup", "AWS::S3::BucketPolicy",
+    "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet",
+})
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -679,70 +661,31 @@ def _ref_of(value: Any) -> str | None:
 
 
 #: resource types the reader reads
-_READ = frozenset(
-    {
-        "AWS::EC2::LaunchTemplate",
-        "AWS::EC2::Instance",
-        "AWS::AutoScaling::AutoScalingGroup",
-        "AWS::AutoScaling::ScalingPolicy",
-        "AWS::CloudWatch::Alarm",
-        "AWS::AutoScaling::ScheduledAction",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "AWS::ElasticLoadBalancingV2::TargetGroup",
-        "AWS::RDS::DBInstance",
-        "AWS::ElastiCache::CacheCluster",
-        "AWS::ElastiCache::ReplicationGroup",
-        "AWS::S3::Bucket",
-        "AWS::EFS::FileSystem",
-    }
-)
+_READ = frozenset({
+    "AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::AutoScaling::ScalingPolicy", "AWS::CloudWatch::Alarm", "AWS::AutoScaling::ScheduledAction",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::RDS::DBInstance", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
+    "AWS::S3::Bucket", "AWS::EFS::FileSystem",
+})
 
 
 #: the properties of a target group and a group the reader reads, or that carry nothing for the
 #: game (names, tags, networking, the launch template's reference, metrics collection); any other
 #: property of theirs (a matcher of HTTP codes, a termination policy) is reported as skipped
 _KNOWN_PROPS = {
-    "AWS::ElasticLoadBalancingV2::TargetGroup": frozenset(
-        {
-            "Protocol",
-            "Port",
-            "HealthCheckProtocol",
-            "HealthCheckPath",
-            "HealthCheckIntervalSeconds",
-            "HealthCheckTimeoutSeconds",
-            "HealthyThresholdCount",
-            "UnhealthyThresholdCount",
-            "TargetGroupAttributes",
-            "HealthCheckEnabled",
-            "Name",
-            "Tags",
-            "VpcId",
-            "TargetType",
-            "ProtocolVersion",
-            "IpAddressType",
-            "Targets",
-        }
-    ),
-    "AWS::AutoScaling::AutoScalingGroup": frozenset(
-        {
-            "MinSize",
-            "MaxSize",
-            "DesiredCapacity",
-            "Cooldown",
-            "DefaultInstanceWarmup",
-            "HealthCheckGracePeriod",
-            "HealthCheckType",
-            "LaunchTemplate",
-            "LaunchConfigurationName",
-            "TargetGroupARNs",
-            "VPCZoneIdentifier",
-            "AvailabilityZones",
-            "Tags",
-            "AutoScalingGroupName",
-            "MetricsCollection",
-            "NotificationConfigurations",
-        }
-    ),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": frozenset({
+        "Protocol", "Port", "HealthCheckProtocol", "HealthCheckPath", "HealthCheckIntervalSeconds",
+        "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount",
+        "TargetGroupAttributes", "HealthCheckEnabled", "Name", "Tags", "VpcId", "TargetType",
+        "ProtocolVersion", "IpAddressType", "Targets",
+    }),
+    "AWS::AutoScaling::AutoScalingGroup": frozenset({
+        "MinSize", "MaxSize", "DesiredCapacity", "Cooldown", "DefaultInstanceWarmup",
+        "HealthCheckGracePeriod", "HealthCheckType", "LaunchTemplate", "LaunchConfigurationName",
+        "TargetGroupARNs", "VPCZoneIdentifier", "AvailabilityZones", "Tags", "AutoScalingGroupName",
+        "MetricsCollection", "NotificationConfigurations",
+    }),
 }
 
 
@@ -1048,23 +991,10 @@ def claims(name: str, text: str) -> bool:
 
 FORMAT = Format(
     name="aws-cloudformation",
-    carries=frozenset(
-        {
-            "web.size",
-            "web.count",
-            "layout",
-            "lb.target_port",
-            "lb.sticky",
-            "asg.min_size",
-            "asg.max_size",
-            "asg.desired",
-            "asg.cooldown_s",
-            "asg.warmup_s",
-            "asg.schedule",
-            "session.store",
-            "storage.mode",
-        }
-    ),
+    carries=frozenset({
+        "web.size", "web.count", "layout", "lb.target_port", "lb.sticky", "asg.min_size", "asg.max_size",
+        "asg.desired", "asg.cooldown_s", "asg.warmup_s", "asg.schedule", "session.store", "storage.mode",
+    }),
     write=write,
     claims=claims,
     read=read,

@@ -74,44 +74,14 @@ METRIC_NAMES = {"requests": "http_requests_per_minute", "latency": "http_request
 #: labels and selectors; the image, its command, environment, requests and pull policy; the
 #: rollout; a Service's addresses, protocol and cloud details; the HPA's target reference; the
 #: port names and protocols. Every other field the reader does not read is reported as skipped.
-IGNORED = frozenset(
-    {
-        "apiVersion",
-        "kind",
-        "metadata",
-        "selector",
-        "strategy",
-        "revisionHistoryLimit",
-        "minReadySeconds",
-        "progressDeadlineSeconds",
-        "image",
-        "imagePullPolicy",
-        "env",
-        "envFrom",
-        "resources",
-        "command",
-        "args",
-        "workingDir",
-        "name",
-        "protocol",
-        "externalTrafficPolicy",
-        "internalTrafficPolicy",
-        "loadBalancerSourceRanges",
-        "ipFamilyPolicy",
-        "ipFamilies",
-        "allocateLoadBalancerNodePorts",
-        "clusterIP",
-        "clusterIPs",
-        "loadBalancerClass",
-        "type",
-        "scaleTargetRef",
-        "terminationMessagePath",
-        "terminationMessagePolicy",
-        "nodePort",
-        "appProtocol",
-        "status",
-    }
-)
+IGNORED = frozenset({
+    "apiVersion", "kind", "metadata", "selector", "strategy", "revisionHistoryLimit", "minReadySeconds",
+    "progressDeadlineSeconds", "image", "imagePullPolicy", "env", "envFrom", "resources", "command", "args",
+    "workingDir", "name", "protocol", "externalTrafficPolicy", "internalTrafficPolicy",
+    "loadBalancerSourceRanges", "ipFamilyPolicy", "ipFamilies", "allocateLoadBalancerNodePorts", "clusterIP",
+    "clusterIPs", "loadBalancerClass", "type", "scaleTargetRef", "terminationMessagePath",
+    "terminationMessagePolicy", "nodePort", "appProtocol", "status",
+})
 
 
 # ---- writing ---------------------------------------------------------------------------------------
