@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 from cfn_tools.yaml_loader import CfnYamlLoader
 
+from scaleout_tui.content.knobs import Value
 from scaleout_tui.deploy import texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Note, Where
 from scaleout_tui.deploy.yamlsource import Lines, documents
@@ -603,12 +604,28 @@ def write(design: Design) -> Export:
 
 # ---- reading ---------------------------------------------------------------------------------------
 class _Template:
-    """A template's resources with their lines, and typed access failing as :class:`ConfigError`."""
+    """A template's resources with their lines, and typed access failing as :class:`ConfigError`.
 
-    def __init__(self, file: str, data: dict[str, Any], lines: Lines) -> None:
+    A ``Ref`` to a parameter reads as the parameter's ``Default`` (what a deploy without
+    overrides uses); a value only the deploy computes (another ``Ref``, an ``Fn::If``) is
+    reported as skipped and the property read as left out."""
+
+    def __init__(self, file: str, data: dict[str, Any], lines: Lines, found: Imported) -> None:
         self.file = file
         self.resources: dict[str, Any] = data.get("Resources") or {}
+        params = data.get("Parameters")
+        self.params: dict[str, Any] = params if isinstance(params, dict) else {}
         self.lines = lines
+        self.found = found
+        self.dynamic: set[tuple[str, str]] = set()  # the properties reported as computed
+
+    def resolve(self, value: Any) -> Any:
+        """A parameter's default for a ``Ref`` to it; anything else as it is."""
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            param = self.params.get(str(value["Ref"]))
+            if isinstance(param, dict) and "Default" in param:
+                return param["Default"]
+        return value
 
     def where(self, logical: str, *path: str | int) -> Where:
         return (
@@ -621,15 +638,21 @@ class _Template:
         return [k for k, r in self.resources.items() if isinstance(r, dict) and r.get("Type") == kind]
 
     def prop(self, logical: str, key: str) -> Any:
-        return ((self.resources.get(logical) or {}).get("Properties") or {}).get(key)
+        return self.resolve(((self.resources.get(logical) or {}).get("Properties") or {}).get(key))
 
-    def number(self, logical: str, key: str, default: float) -> float:
-        value = self.maybe(logical, key)
-        return default if value is None else value
+    def number(self, logical: str, key: str, default: float) -> float | None:
+        """The property as a number: ``default`` when it is left out, ``None`` when the deploy
+        computes it (reported)."""
+        return default if self.prop(logical, key) is None else self.maybe(logical, key)
 
     def maybe(self, logical: str, key: str) -> float | None:
         raw = self.prop(logical, key)
         if raw is None:
+            return None
+        if isinstance(raw, dict):  # an intrinsic function the deploy evaluates
+            if (logical, key) not in self.dynamic:
+                self.dynamic.add((logical, key))
+                self.found.skip(self.where(logical, key), f"{logical}.{key}", "cfn_dynamic")
             return None
         try:
             if isinstance(raw, bool):
@@ -641,12 +664,19 @@ class _Template:
                 texts.BAD_NUMBER.format(field=f"{logical}.{key}", value=raw),
             ) from None
 
-    def whole(self, logical: str, key: str, default: int) -> int:
-        return int(self.number(logical, key, float(default)))
+    def whole(self, logical: str, key: str, default: int) -> int | None:
+        value = self.number(logical, key, float(default))
+        return None if value is None else int(value)
 
     def maybe_whole(self, logical: str, key: str) -> int | None:
         value = self.maybe(logical, key)
         return None if value is None else int(value)
+
+
+def _put(found: Imported, param: str, value: Value | None, where: Where) -> None:
+    """A setting, unless the template leaves its value to the deploy (``None``)."""
+    if value is not None:
+        found.set(param, value, where)
 
 
 def _ref_of(value: Any) -> str | None:
@@ -702,9 +732,10 @@ def _read_unknown_props(t: _Template, found: Imported) -> None:
 def _read_web(t: _Template, found: Imported) -> None:
     templates = t.of_type("AWS::EC2::LaunchTemplate")
     for name in templates[:1]:
-        size = (t.prop(name, "LaunchTemplateData") or {}).get("InstanceType")
+        size = t.resolve((t.prop(name, "LaunchTemplateData") or {}).get("InstanceType"))
         if isinstance(size, str):
-            found.set(
+            _put(
+                found,
                 "web.size",
                 size,
                 t.lines.at("Resources", name, "Properties", "LaunchTemplateData", "InstanceType"),
@@ -714,26 +745,28 @@ def _read_web(t: _Template, found: Imported) -> None:
     instances = t.of_type("AWS::EC2::Instance")
     groups = t.of_type("AWS::AutoScaling::AutoScalingGroup")
     if instances and not groups:
-        found.set("web.count", len(instances), t.where(instances[0]))
+        _put(found, "web.count", len(instances), t.where(instances[0]))
         if not templates:
             size = t.prop(instances[0], "InstanceType")
             if isinstance(size, str):
-                found.set("web.size", size, t.where(instances[0], "InstanceType"))
+                _put(found, "web.size", size, t.where(instances[0], "InstanceType"))
     for name in groups[:1]:
-        for key, param in (
-            ("MinSize", "asg.min_size"),
-            ("MaxSize", "asg.max_size"),
-            ("DesiredCapacity", "asg.desired"),
-        ):
-            value = t.whole(name, key, t.whole(name, "MinSize", 1))
-            found.set(param, value, t.where(name, key))
-        found.set("asg.cooldown_s", t.number(name, "Cooldown", 300.0), t.where(name, "Cooldown"))
-        found.set(
+        minimum = t.maybe_whole(name, "MinSize")
+        # AWS: a group without a desired capacity starts at its minimum
+        desired = t.maybe_whole(name, "DesiredCapacity") if t.prop(name, "DesiredCapacity") is not None \
+            else minimum
+        for param, key, value in (("asg.min_size", "MinSize", minimum),
+                                  ("asg.max_size", "MaxSize", t.maybe_whole(name, "MaxSize")),
+                                  ("asg.desired", "DesiredCapacity", desired)):
+            _put(found, param, value, t.where(name, key))
+        _put(found, "asg.cooldown_s", t.number(name, "Cooldown", 300.0), t.where(name, "Cooldown"))
+        _put(
+            found,
             "asg.warmup_s",
             t.number(name, "DefaultInstanceWarmup", 0.0),
             t.where(name, "DefaultInstanceWarmup"),
         )
-        found.set("asg.policy", "none", t.where(name))
+        _put(found, "asg.policy", "none", t.where(name))
         _read_schedule(t, name, found)
     for name in groups[1:]:
         found.skip(t.where(name), name, "cfn_resource", kind="AWS::AutoScaling::AutoScalingGroup")
@@ -782,39 +815,43 @@ def _read_schedule(t: _Template, group: str, found: Imported) -> None:
         )
         before |= {k: v for k, v in sizes.items() if v is not None and k != "DesiredCapacity"}
     where = t.where(actions[0][1]) if actions else t.where(group)
-    found.set("asg.schedule", tuple(out), where)
+    _put(found, "asg.schedule", tuple(out), where)
 
 
 def _read_balancer(t: _Template, found: Imported) -> None:
     for name in t.of_type("AWS::ElasticLoadBalancingV2::TargetGroup")[:1]:
         protocol = str(t.prop(name, "HealthCheckProtocol") or t.prop(name, "Protocol") or "HTTP").upper()
         network = str(t.prop(name, "Protocol") or "HTTP").upper() in ("TCP", "TLS", "UDP", "TCP_UDP")
-        found.set("lb.target_port", t.whole(name, "Port", 80), t.where(name, "Port"))
+        _put(found, "lb.target_port", t.whole(name, "Port", 80), t.where(name, "Port"))
         if protocol in ("HTTP", "HTTPS"):
-            found.set("health.kind", "L7", t.where(name, "HealthCheckProtocol"))
-            found.set(
-                "health.path", str(t.prop(name, "HealthCheckPath") or "/"), t.where(name, "HealthCheckPath")
+            _put(found, "health.kind", "L7", t.where(name, "HealthCheckProtocol"))
+            _put(
+                found,
+                "health.path",
+                str(t.prop(name, "HealthCheckPath") or "/"),
+                t.where(name, "HealthCheckPath"),
             )
         else:
-            found.set("health.kind", "L4", t.where(name, "HealthCheckProtocol"))
+            _put(found, "health.kind", "L4", t.where(name, "HealthCheckProtocol"))
         # the defaults of an ALB's HTTP and an NLB's TCP target group (TargetGroup reference)
         for key, param, default in (
             ("HealthCheckIntervalSeconds", "health.interval_s", 30.0),
             ("HealthCheckTimeoutSeconds", "health.timeout_s", 10.0 if network else 5.0),
         ):
-            found.set(param, t.number(name, key, default), t.where(name, key))
+            _put(found, param, t.number(name, key, default), t.where(name, key))
         for key, param, dflt in (
             ("HealthyThresholdCount", "health.healthy_threshold", 5),
             ("UnhealthyThresholdCount", "health.unhealthy_threshold", 2),
         ):
-            found.set(param, t.whole(name, key, dflt), t.where(name, key))
+            _put(found, param, t.whole(name, key, dflt), t.where(name, key))
         attrs = {}
         for i, a in enumerate(t.prop(name, "TargetGroupAttributes") or []):
             if isinstance(a, dict):
                 attrs[str(a.get("Key"))] = (str(a.get("Value")).lower(), i)
         at = ("TargetGroupAttributes",)
         sticky = attrs.pop("stickiness.enabled", None)  # off unless said
-        found.set(
+        _put(
+            found,
             "lb.sticky",
             sticky is not None and sticky[0] == "true",
             t.where(name, *at, sticky[1]) if sticky is not None else t.where(name),
@@ -824,10 +861,10 @@ def _read_balancer(t: _Template, found: Imported) -> None:
         attrs.pop("deregistration_delay.timeout_seconds", None)  # the drain has no knob
         algo = attrs.get("load_balancing.algorithm.type")
         if algo is not None and algo[0] in ALGORITHM_OF:
-            found.set("lb.algorithm", ALGORITHM_OF[algo[0]], t.where(name, *at, algo[1]))
+            _put(found, "lb.algorithm", ALGORITHM_OF[algo[0]], t.where(name, *at, algo[1]))
             del attrs["load_balancing.algorithm.type"]
         elif algo is None and not network:  # an ALB's default
-            found.set("lb.algorithm", "round_robin", t.where(name))
+            _put(found, "lb.algorithm", "round_robin", t.where(name))
         for key, (value, i) in attrs.items():
             found.skip(t.where(name, *at, i), f"{key}={value}", "cfn_attribute")
 
@@ -860,13 +897,13 @@ def _read_policies(t: _Template, found: Imported) -> None:
                 continue
             where = t.lines.at("Resources", name, "Properties", "TargetTrackingConfiguration", "TargetValue")
             kinds.add("target")
-            found.set("asg.metric", metric, where)
+            _put(found, "asg.metric", metric, where)
             param = {
                 "cpu": "asg.target_cpu",
                 "requests": "asg.target_requests",
                 "latency": "asg.target_latency_ms",
             }
-            found.set(param[metric], float(target) * (1000.0 if metric == "latency" else 1.0), where)
+            _put(found, param[metric], float(target) * (1000.0 if metric == "latency" else 1.0), where)
         elif kind in ("SimpleScaling", "StepScaling"):
             kinds.add("simple" if kind == "SimpleScaling" else "step")
             for alarm in _alarm_of(t, name):
@@ -874,7 +911,7 @@ def _read_policies(t: _Template, found: Imported) -> None:
         else:
             found.skip(t.where(name), f"{name} {kind}", "cfn_policy", kind=kind)
     if len(kinds) == 1:
-        found.set("asg.policy", kinds.pop(), t.where(t.of_type("AWS::AutoScaling::ScalingPolicy")[0]))
+        _put(found, "asg.policy", kinds.pop(), t.where(t.of_type("AWS::AutoScaling::ScalingPolicy")[0]))
 
 
 def _read_alarm(t: _Template, alarm: str, found: Imported) -> None:
@@ -888,13 +925,16 @@ def _read_alarm(t: _Template, alarm: str, found: Imported) -> None:
         )
         return
     period = t.number(alarm, "Period", 60.0)
-    threshold = t.number(alarm, "Threshold", 0.0)
+    threshold = t.maybe(alarm, "Threshold")
+    if period is None or threshold is None:  # computed by the deploy (reported), or no threshold
+        return
     factor = {"cpu": 1.0, "requests": period / 60.0, "latency": 0.001}[metric]
     out = "Greater" in str(t.prop(alarm, "ComparisonOperator"))
-    found.set("asg.metric", metric, t.where(alarm, "MetricName"))
-    found.set("asg.period_s", period, t.where(alarm, "Period"))
+    _put(found, "asg.metric", metric, t.where(alarm, "MetricName"))
+    _put(found, "asg.period_s", period, t.where(alarm, "Period"))
     if metric == "cpu":
-        found.set(
+        _put(
+            found,
             "asg.scale_out_cpu" if out else "asg.scale_in_cpu",
             threshold / factor,
             t.where(alarm, "Threshold"),
@@ -906,17 +946,18 @@ def _read_data(t: _Template, found: Imported) -> None:
     masters = [d for d in dbs if t.prop(d, "SourceDBInstanceIdentifier") is None]
     for name in masters[:1]:
         size = str(t.prop(name, "DBInstanceClass") or "")
-        found.set("layout", "two-tier", t.where(name))
+        _put(found, "layout", "two-tier", t.where(name))
         if size.startswith("db."):
-            found.set("db.size", size[3:], t.where(name, "DBInstanceClass"))
+            _put(found, "db.size", size[3:], t.where(name, "DBInstanceClass"))
         replicas = [d for d in dbs if _ref_of(t.prop(d, "SourceDBInstanceIdentifier")) == name]
-        found.set("db.replicas", len(replicas), t.where(replicas[0]) if replicas else t.where(name))
+        _put(found, "db.replicas", len(replicas), t.where(replicas[0]) if replicas else t.where(name))
     if not masters:
-        found.set("layout", "single", t.lines.at("Resources"))
+        _put(found, "layout", "single", t.lines.at("Resources"))
     for name in masters[1:]:
         found.skip(t.where(name), name, "cfn_resource", kind="AWS::RDS::DBInstance")
     caches = t.of_type("AWS::ElastiCache::CacheCluster") + t.of_type("AWS::ElastiCache::ReplicationGroup")
-    found.set(
+    _put(
+        found,
         "session.store",
         "shared" if caches else "local",
         t.where(caches[0]) if caches else t.lines.at("Resources"),
@@ -929,7 +970,7 @@ def _read_data(t: _Template, found: Imported) -> None:
         if nfs
         else ("local", t.lines.at("Resources"))
     )
-    found.set("storage.mode", mode, where)
+    _put(found, "storage.mode", mode, where)
 
 
 def read(name: str, text: str) -> Imported:
@@ -943,8 +984,8 @@ def read(name: str, text: str) -> Imported:
     docs = documents(name, text, CfnYamlLoader)
     if not docs or not isinstance(docs[0][0], dict) or not isinstance(docs[0][0].get("Resources"), dict):
         raise ConfigError(Where(name, docs[0][1].first if docs else 0), texts.CFN_NO_RESOURCES)
-    t = _Template(name, docs[0][0], docs[0][1])
     found = Imported()
+    t = _Template(name, docs[0][0], docs[0][1], found)
     _read_web(t, found)
     _read_balancer(t, found)
     _read_policies(t, found)

@@ -343,11 +343,13 @@ def resource_name(design: Design) -> str:
 
 # ---- reading ---------------------------------------------------------------------------------------
 class _Doc:
-    """One manifest with its lines, and typed access that fails as a :class:`ConfigError`."""
+    """One manifest with its lines, and typed access that fails as a :class:`ConfigError`.
+    ``prefix`` is where the manifest sits in its YAML document: ``("items", 2)`` in a ``List``."""
 
-    def __init__(self, data: dict[str, Any], lines: Lines) -> None:
+    def __init__(self, data: dict[str, Any], lines: Lines, prefix: tuple[str | int, ...] = ()) -> None:
         self.data = data
         self.lines = lines
+        self.prefix = prefix
         self.read: set[tuple[str | int, ...]] = set()
         self.consumed: set[tuple[str | int, ...]] = set()
 
@@ -371,7 +373,7 @@ class _Doc:
         return self.get(*path)
 
     def where(self, *path: str | int) -> Where:
-        return self.lines.at(*path)
+        return self.lines.at(*self.prefix, *path)
 
     def number(self, path: tuple[str | int, ...], default: float) -> float:
         value = self.get(*path)
@@ -657,7 +659,14 @@ def read(name: str, text: str) -> Imported:
     for data, lines in documents(name, text):
         if not isinstance(data, dict):
             raise ConfigError(Where(name, lines.first), texts.K8S_NOT_MAPPING)
-        reader.add(_Doc(data, lines))
+        items = data.get("items")
+        if data.get("kind") == "List" and isinstance(items, list):  # what kubectl get -o yaml prints
+            for i, item in enumerate(items):
+                if not isinstance(item, dict):
+                    raise ConfigError(lines.at("items", i), texts.K8S_NOT_MAPPING)
+                reader.add(_Doc(item, lines, ("items", i)))
+        else:
+            reader.add(_Doc(data, lines))
     return reader.finish()
 
 

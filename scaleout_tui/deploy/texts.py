@@ -133,6 +133,7 @@ SKIPPED.update({
     "cfn_attribute": "a target group attribute the game does not model",
     "cfn_schedule": "a scheduled action the game cannot place on its clock",
     "cfn_listener_rule": "a listener rule: the game's balancer sends every request to one group",
+    "cfn_dynamic": "a value the stack computes when it is made: the game needs it written",
 })
 #: the comments written at the top of web.yaml and template.yaml, and the template's Description
 K8S_HEADER = "The web tier of the level {level}, written by scaleout. Check it: {check}"

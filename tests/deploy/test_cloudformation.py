@@ -258,6 +258,9 @@ Description: Shop web tier
 Parameters:
   Vpc: {Type: "AWS::EC2::VPC::Id"}
   PublicSubnets: {Type: "List<AWS::EC2::Subnet::Id>"}
+  Largest: {Type: Number, Default: 12}
+Conditions:
+  Busy: !Equals [!Ref "AWS::Region", us-east-1]
 Resources:
   AppSecurityGroup:
     Type: AWS::EC2::SecurityGroup
@@ -274,9 +277,9 @@ Resources:
     Type: AWS::AutoScaling::AutoScalingGroup
     Properties:
       MinSize: "2"
-      MaxSize: "12"
+      MaxSize: !Ref Largest
       DesiredCapacity: "4"
-      Cooldown: "120"
+      Cooldown: !If [Busy, "120", "300"]
       HealthCheckType: ELB
       LaunchTemplate:
         LaunchTemplateId: !Ref AppTemplate
@@ -345,23 +348,25 @@ def test_a_hand_written_template_reads_with_every_left_out_resource_by_line() ->
     found = cloudformation.read("shop.yaml", HAND_WRITTEN)
     assert found.settings == {
         "web.size": "c5.xlarge", "asg.min_size": 2, "asg.max_size": 12, "asg.desired": 4,
-        "asg.cooldown_s": 120.0, "asg.warmup_s": 0.0, "asg.policy": "target", "asg.schedule": (),
+        "asg.warmup_s": 0.0, "asg.policy": "target", "asg.schedule": (),
         "lb.target_port": 8080, "health.kind": "L7", "health.path": "/healthz", "health.interval_s": 15.0,
         "health.timeout_s": 5.0, "health.healthy_threshold": 5, "health.unhealthy_threshold": 2,
         "lb.sticky": True, "lb.algorithm": "round_robin", "asg.metric": "requests",
         "asg.target_requests": 800.0,
         "layout": "single", "session.store": "local", "storage.mode": "local"}
-    assert str(found.origin["web.size"]) == "shop.yaml:16"
-    assert str(found.origin["asg.target_requests"]) == "shop.yaml:40"
-    assert str(found.origin["health.path"]) == "shop.yaml:57"
-    assert str(found.origin["lb.sticky"]) == "shop.yaml:61"
+    assert str(found.origin["web.size"]) == "shop.yaml:19"
+    assert str(found.origin["asg.max_size"]) == "shop.yaml:25"  # a parameter's default
+    assert str(found.origin["asg.target_requests"]) == "shop.yaml:43"
+    assert str(found.origin["health.path"]) == "shop.yaml:60"
+    assert str(found.origin["lb.sticky"]) == "shop.yaml:64"
     assert [(str(s.where), s.reason, s.params.get("kind")) for s in found.skipped] == [
-        ("shop.yaml:41", "cfn_schedule", None),  # a date, not a time of the game's clock
-        ("shop.yaml:59", "not_modelled", None),  # the HTTP codes that pass
-        ("shop.yaml:65", "cfn_attribute", None),  # slow start
-        ("shop.yaml:67", "cfn_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
-        ("shop.yaml:74", "cfn_resource", "AWS::WAFv2::WebACLAssociation"),
-        ("shop.yaml:79", "cfn_resource", "AWS::Lambda::Function"),
+        ("shop.yaml:27", "cfn_dynamic", None),  # a cooldown chosen by a condition
+        ("shop.yaml:44", "cfn_schedule", None),  # a date, not a time of the game's clock
+        ("shop.yaml:62", "not_modelled", None),  # the HTTP codes that pass
+        ("shop.yaml:68", "cfn_attribute", None),  # slow start
+        ("shop.yaml:70", "cfn_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
+        ("shop.yaml:77", "cfn_resource", "AWS::WAFv2::WebACLAssociation"),
+        ("shop.yaml:82", "cfn_resource", "AWS::Lambda::Function"),
     ]
     for s in found.skipped:
         assert texts.SKIPPED[s.reason].format(**s.params)

@@ -303,3 +303,18 @@ def test_scaleout_import_finds_the_format_by_itself(tmp_path: Path) -> None:
     broken.write_text("apiVersion: v1\nkind: Service\nspec: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"broken\.yml:4: "):
         read_files([broken])
+
+
+def test_what_kubectl_get_prints_reads_as_the_manifests_do() -> None:
+    """``kubectl get deploy,svc,hpa -o yaml`` prints one ``List`` with the objects as its items,
+    with their status and the fields the API server filled in."""
+    written = kubernetes.write(sandbox_design({"policy": "hpa"})).files[kubernetes.FILE]
+    docs = list(yaml.safe_load_all(written))
+    for doc in docs:
+        doc["status"] = {"observedGeneration": 1}
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": docs}, sort_keys=False)
+    found = kubernetes.read("cluster.yaml", text)
+    assert found.settings == kubernetes.read(kubernetes.FILE, written).settings
+    assert found.skipped == []
+    line = text.splitlines().index("    name: web-99-sandbox") + 1  # the Deployment's name, in items[0]
+    assert str(found.origin["asg.desired"]) == f"cluster.yaml:{line + 4}"
