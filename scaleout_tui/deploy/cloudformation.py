@@ -1,4 +1,4 @@
-"""The design as an AWS CloudFormation template (``template.yaml``), and templates read back.
+"""The design as an AWS CloudFormation template (``template.yaml``): the format and its writer.
 
 What the template declares, deployable as it stands (``aws cloudformation deploy`` asks only for
 a VPC and two or more of its subnets; the image is the latest Amazon Linux 2023 by its public SSM

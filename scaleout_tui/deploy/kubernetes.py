@@ -1,4 +1,4 @@
-"""The design as Kubernetes manifests (``web.yaml``), and manifests read back as knob values.
+"""The design as Kubernetes manifests (``web.yaml``): the ``kubernetes`` format and its writer.
 
 What one file holds, as ``kubectl apply -f web.yaml`` takes it (three documents):
 
