@@ -1,0 +1,452 @@
+"""CloudFormation templates read back as knob values: the reader of ``aws-cloudformation``.
+
+Why apart from the writer (:mod:`~scaleout_tui.deploy.cloudformation`): a template written by
+hand says more than the writer ever writes, in YAML with short-form tags (``!Ref``, ``!GetAtt``,
+read by cfn-flip's loader into their long forms) or in JSON. What is read, with AWS's defaults for
+what is left out (CloudFormation resource reference):
+
+- the launch template's ``InstanceType``; ``AWS::EC2::Instance`` resources as a fixed fleet;
+- the group: ``MinSize``, ``MaxSize``, ``DesiredCapacity`` (the minimum), ``Cooldown`` (300),
+  ``DefaultInstanceWarmup`` (none), its daily scheduled actions (a window's end is an action
+  that puts the limits back and sets no desired count);
+- the policies: target tracking's metric and ``TargetValue``; simple and step scaling's alarms
+  (``CPUUtilization`` thresholds, the period);
+- the target group: port, check (HTTP is L7 with its path, TCP L4; 30 s, 5 s on HTTP and 10 s on
+  TCP, 5 passes, 2 failures), stickiness, the algorithm attribute;
+- the data tier: an RDS instance and its replicas, a cache, a bucket or a file system.
+
+A ``Ref`` to a parameter reads as the parameter's default. Resources of other types are reported
+as skipped, except those in :data:`IGNORED_TYPES`; so are the unread properties of a target group
+and a group, and values only the deploy computes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cfn_tools.yaml_loader import CfnYamlLoader
+
+from scaleout_tui.content.knobs import Value
+from scaleout_tui.deploy import texts
+from scaleout_tui.deploy.design import ConfigError, Imported, Where
+from scaleout_tui.deploy.yamlsource import Lines, documents
+from scaleout_tui.engine.autoscaler_spec import ScheduledAction
+
+#: the ALB's ``load_balancing.algorithm.type`` → the game's algorithm
+ALGORITHM_OF = {
+    "round_robin": "round_robin",
+    "least_outstanding_requests": "least_outstanding_requests",
+    "weighted_random": "random",
+}
+#: resource types that carry nothing for the game: networking, permissions, the listener and
+#: subnet groups the written resources need, outputs' helpers. Ignored, not reported.
+IGNORED_TYPES = frozenset({
+    "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress", "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::RouteTable", "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::IAM::Role", "AWS::IAM::InstanceProfile",
+    "AWS::IAM::Policy", "AWS::ElasticLoadBalancingV2::Listener", "AWS::RDS::DBSubnetGroup",
+    "AWS::ElastiCache::SubnetGroup", "AWS::EFS::MountTarget", "AWS::Logs::LogGroup", "AWS::S3::BucketPolicy",
+    "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet",
+})
+
+
+class _Template:
+    """A template's resources with their lines, and typed access failing as :class:`ConfigError`.
+
+    A ``Ref`` to a parameter reads as the parameter's ``Default`` (what a deploy without
+    overrides uses); a value only the deploy computes (another ``Ref``, an ``Fn::If``) is
+    reported as skipped and the property read as left out."""
+
+    def __init__(self, file: str, data: dict[str, Any], lines: Lines, found: Imported) -> None:
+        self.file = file
+        self.resources: dict[str, Any] = data.get("Resources") or {}
+        params = data.get("Parameters")
+        self.params: dict[str, Any] = params if isinstance(params, dict) else {}
+        self.lines = lines
+        self.found = found
+        self.dynamic: set[tuple[str, str]] = set()  # the properties reported as computed
+
+    def resolve(self, value: Any) -> Any:
+        """A parameter's default for a ``Ref`` to it; anything else as it is."""
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            param = self.params.get(str(value["Ref"]))
+            if isinstance(param, dict) and "Default" in param:
+                return param["Default"]
+        return value
+
+    def where(self, logical: str, *path: str | int) -> Where:
+        return (
+            self.lines.at("Resources", logical, "Properties", *path)
+            if path
+            else self.lines.at("Resources", logical)
+        )
+
+    def of_type(self, kind: str) -> list[str]:
+        return [k for k, r in self.resources.items() if isinstance(r, dict) and r.get("Type") == kind]
+
+    def prop(self, logical: str, key: str) -> Any:
+        return self.resolve(((self.resources.get(logical) or {}).get("Properties") or {}).get(key))
+
+    def number(self, logical: str, key: str, default: float) -> float | None:
+        """The property as a number: ``default`` when it is left out, ``None`` when the deploy
+        computes it (reported)."""
+        return default if self.prop(logical, key) is None else self.maybe(logical, key)
+
+    def maybe(self, logical: str, key: str) -> float | None:
+        raw = self.prop(logical, key)
+        if raw is None:
+            return None
+        if isinstance(raw, dict):  # an intrinsic function the deploy evaluates
+            if (logical, key) not in self.dynamic:
+                self.dynamic.add((logical, key))
+                self.found.skip(self.where(logical, key), f"{logical}.{key}", "cfn_dynamic")
+            return None
+        try:
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return float(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                self.where(logical, key),
+                texts.BAD_NUMBER.format(field=f"{logical}.{key}", value=raw),
+            ) from None
+
+    def whole(self, logical: str, key: str, default: int) -> int | None:
+        value = self.number(logical, key, float(default))
+        return None if value is None else int(value)
+
+    def maybe_whole(self, logical: str, key: str) -> int | None:
+        value = self.maybe(logical, key)
+        return None if value is None else int(value)
+
+
+def _put(found: Imported, param: str, value: Value | None, where: Where) -> None:
+    """A setting, unless the template leaves its value to the deploy (``None``)."""
+    if value is not None:
+        found.set(param, value, where)
+
+
+def _ref_of(value: Any) -> str | None:
+    """The logical id a ``Ref`` (or ``GetAtt``) names."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        att = value.get("Fn::GetAtt")
+        if isinstance(att, list) and att:
+            return str(att[0])
+    return None
+
+
+#: resource types the reader reads
+_READ = frozenset({
+    "AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::AutoScaling::ScalingPolicy", "AWS::CloudWatch::Alarm", "AWS::AutoScaling::ScheduledAction",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::RDS::DBInstance", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
+    "AWS::S3::Bucket", "AWS::EFS::FileSystem",
+})
+
+
+#: the properties of a target group and a group the reader reads, or that carry nothing for the
+#: game (names, tags, networking, the launch template's reference, metrics collection); any other
+#: property of theirs (a matcher of HTTP codes, a termination policy) is reported as skipped
+_KNOWN_PROPS = {
+    "AWS::ElasticLoadBalancingV2::TargetGroup": frozenset({
+        "Protocol", "Port", "HealthCheckProtocol", "HealthCheckPath", "HealthCheckIntervalSeconds",
+        "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount",
+        "TargetGroupAttributes", "HealthCheckEnabled", "Name", "Tags", "VpcId", "TargetType",
+        "ProtocolVersion", "IpAddressType", "Targets",
+    }),
+    "AWS::AutoScaling::AutoScalingGroup": frozenset({
+        "MinSize", "MaxSize", "DesiredCapacity", "Cooldown", "DefaultInstanceWarmup",
+        "HealthCheckGracePeriod", "HealthCheckType", "LaunchTemplate", "LaunchConfigurationName",
+        "TargetGroupARNs", "VPCZoneIdentifier", "AvailabilityZones", "Tags", "AutoScalingGroupName",
+        "MetricsCollection", "NotificationConfigurations",
+    }),
+}
+
+
+def _read_unknown_props(t: _Template, found: Imported) -> None:
+    for kind, known in _KNOWN_PROPS.items():
+        for name in t.of_type(kind):
+            for key, value in (t.resources[name].get("Properties") or {}).items():
+                # the check on the port the traffic goes to is the game's; another port is not
+                if key in known or (key == "HealthCheckPort" and value == "traffic-port"):
+                    continue
+                found.skip(t.where(name, key), f"{name}.{key}", "not_modelled")
+
+
+def _read_web(t: _Template, found: Imported) -> None:
+    templates = t.of_type("AWS::EC2::LaunchTemplate")
+    for name in templates[:1]:
+        size = t.resolve((t.prop(name, "LaunchTemplateData") or {}).get("InstanceType"))
+        if isinstance(size, str):
+            _put(
+                found,
+                "web.size",
+                size,
+                t.lines.at("Resources", name, "Properties", "LaunchTemplateData", "InstanceType"),
+            )
+    for name in templates[1:]:
+        found.skip(t.where(name), name, "cfn_resource", kind="AWS::EC2::LaunchTemplate")
+    instances = t.of_type("AWS::EC2::Instance")
+    groups = t.of_type("AWS::AutoScaling::AutoScalingGroup")
+    if instances and not groups:
+        _put(found, "web.count", len(instances), t.where(instances[0]))
+        if not templates:
+            size = t.prop(instances[0], "InstanceType")
+            if isinstance(size, str):
+                _put(found, "web.size", size, t.where(instances[0], "InstanceType"))
+    for name in groups[:1]:
+        minimum = t.maybe_whole(name, "MinSize")
+        # AWS: a group without a desired capacity starts at its minimum
+        desired = t.maybe_whole(name, "DesiredCapacity") if t.prop(name, "DesiredCapacity") is not None \
+            else minimum
+        for param, key, value in (("asg.min_size", "MinSize", minimum),
+                                  ("asg.max_size", "MaxSize", t.maybe_whole(name, "MaxSize")),
+                                  ("asg.desired", "DesiredCapacity", desired)):
+            _put(found, param, value, t.where(name, key))
+        _put(found, "asg.cooldown_s", t.number(name, "Cooldown", 300.0), t.where(name, "Cooldown"))
+        _put(
+            found,
+            "asg.warmup_s",
+            t.number(name, "DefaultInstanceWarmup", 0.0),
+            t.where(name, "DefaultInstanceWarmup"),
+        )
+        _put(found, "asg.policy", "none", t.where(name))
+        _read_schedule(t, name, found)
+    for name in groups[1:]:
+        found.skip(t.where(name), name, "cfn_resource", kind="AWS::AutoScaling::AutoScalingGroup")
+
+
+def _minutes(recurrence: Any) -> float | None:
+    m = re.fullmatch(r"\s*(\d+)\s+(\d+)\s+\*\s+\*\s+\*\s*", str(recurrence))
+    return None if m is None else (int(m.group(2)) * 60 + int(m.group(1))) * 60.0
+
+
+def _read_schedule(t: _Template, group: str, found: Imported) -> None:
+    actions: list[tuple[float, str]] = []
+    for name in t.of_type("AWS::AutoScaling::ScheduledAction"):
+        at = _minutes(t.prop(name, "Recurrence"))
+        if at is None or _ref_of(t.prop(name, "AutoScalingGroupName")) != group:
+            found.skip(
+                t.where(name),
+                f"{name} {t.prop(name, 'Recurrence') or t.prop(name, 'StartTime')}",
+                "cfn_schedule",
+            )
+            continue
+        actions.append((at, name))
+    out: list[ScheduledAction] = []
+    # the group's limits just before the last action: an action that puts them back and sets no
+    # desired count ends that action's window
+    before = {"MinSize": t.maybe_whole(group, "MinSize"), "MaxSize": t.maybe_whole(group, "MaxSize")}
+    before_last = dict(before)
+    for at, name in sorted(actions):
+        sizes = {k: t.maybe_whole(name, k) for k in ("MinSize", "MaxSize", "DesiredCapacity")}
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.until is None
+            and sizes["DesiredCapacity"] is None
+            and all(sizes[k] in (None, before_last[k]) for k in ("MinSize", "MaxSize"))
+        ):
+            out[-1] = ScheduledAction(
+                at=last.at, min_size=last.min_size, max_size=last.max_size, desired=last.desired, until=at
+            )
+            continue
+        before_last = dict(before)
+        out.append(
+            ScheduledAction(
+                at=at, min_size=sizes["MinSize"], max_size=sizes["MaxSize"], desired=sizes["DesiredCapacity"]
+            )
+        )
+        before |= {k: v for k, v in sizes.items() if v is not None and k != "DesiredCapacity"}
+    where = t.where(actions[0][1]) if actions else t.where(group)
+    _put(found, "asg.schedule", tuple(out), where)
+
+
+def _read_balancer(t: _Template, found: Imported) -> None:
+    for name in t.of_type("AWS::ElasticLoadBalancingV2::TargetGroup")[:1]:
+        protocol = str(t.prop(name, "HealthCheckProtocol") or t.prop(name, "Protocol") or "HTTP").upper()
+        network = str(t.prop(name, "Protocol") or "HTTP").upper() in ("TCP", "TLS", "UDP", "TCP_UDP")
+        _put(found, "lb.target_port", t.whole(name, "Port", 80), t.where(name, "Port"))
+        if protocol in ("HTTP", "HTTPS"):
+            _put(found, "health.kind", "L7", t.where(name, "HealthCheckProtocol"))
+            _put(
+                found,
+                "health.path",
+                str(t.prop(name, "HealthCheckPath") or "/"),
+                t.where(name, "HealthCheckPath"),
+            )
+        else:
+            _put(found, "health.kind", "L4", t.where(name, "HealthCheckProtocol"))
+        # the defaults of an ALB's HTTP and an NLB's TCP target group (TargetGroup reference)
+        for key, param, default in (
+            ("HealthCheckIntervalSeconds", "health.interval_s", 30.0),
+            ("HealthCheckTimeoutSeconds", "health.timeout_s", 10.0 if network else 5.0),
+        ):
+            _put(found, param, t.number(name, key, default), t.where(name, key))
+        for key, param, dflt in (
+            ("HealthyThresholdCount", "health.healthy_threshold", 5),
+            ("UnhealthyThresholdCount", "health.unhealthy_threshold", 2),
+        ):
+            _put(found, param, t.whole(name, key, dflt), t.where(name, key))
+        attrs = {}
+        for i, a in enumerate(t.prop(name, "TargetGroupAttributes") or []):
+            if isinstance(a, dict):
+                attrs[str(a.get("Key"))] = (str(a.get("Value")).lower(), i)
+        at = ("TargetGroupAttributes",)
+        sticky = attrs.pop("stickiness.enabled", None)  # off unless said
+        _put(
+            found,
+            "lb.sticky",
+            sticky is not None and sticky[0] == "true",
+            t.where(name, *at, sticky[1]) if sticky is not None else t.where(name),
+        )
+        attrs.pop("stickiness.type", None)  # a cookie on an ALB, the client's address on an NLB
+        attrs.pop("stickiness.lb_cookie.duration_seconds", None)  # the cookie's lifetime has no knob
+        attrs.pop("deregistration_delay.timeout_seconds", None)  # the drain has no knob
+        algo = attrs.get("load_balancing.algorithm.type")
+        if algo is not None and algo[0] in ALGORITHM_OF:
+            _put(found, "lb.algorithm", ALGORITHM_OF[algo[0]], t.where(name, *at, algo[1]))
+            del attrs["load_balancing.algorithm.type"]
+        elif algo is None and not network:  # an ALB's default
+            _put(found, "lb.algorithm", "round_robin", t.where(name))
+        for key, (value, i) in attrs.items():
+            found.skip(t.where(name, *at, i), f"{key}={value}", "cfn_attribute")
+
+
+def _alarm_of(t: _Template, policy: str) -> list[str]:
+    return [
+        a
+        for a in t.of_type("AWS::CloudWatch::Alarm")
+        if any(_ref_of(x) == policy for x in (t.prop(a, "AlarmActions") or []))
+    ]
+
+
+_METRICS = {"CPUUtilization": "cpu", "RequestCountPerTarget": "requests", "TargetResponseTime": "latency"}
+
+
+def _read_policies(t: _Template, found: Imported) -> None:
+    kinds: set[str] = set()
+    for name in t.of_type("AWS::AutoScaling::ScalingPolicy"):
+        kind = str(t.prop(name, "PolicyType") or "SimpleScaling")
+        if kind == "TargetTrackingScaling":
+            conf = t.prop(name, "TargetTrackingConfiguration") or {}
+            pre = (conf.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+            custom = (conf.get("CustomizedMetricSpecification") or {}).get("MetricName")
+            metric = {"ASGAverageCPUUtilization": "cpu", "ALBRequestCountPerTarget": "requests"}.get(
+                str(pre)
+            ) or {"TargetResponseTime": "latency"}.get(str(custom))
+            target = conf.get("TargetValue")
+            if metric is None or not isinstance(target, int | float):
+                found.skip(t.where(name), f"{name} {pre or custom}", "cfn_metric", kind=pre or custom)
+                continue
+            where = t.lines.at("Resources", name, "Properties", "TargetTrackingConfiguration", "TargetValue")
+            kinds.add("target")
+            _put(found, "asg.metric", metric, where)
+            param = {
+                "cpu": "asg.target_cpu",
+                "requests": "asg.target_requests",
+                "latency": "asg.target_latency_ms",
+            }
+            _put(found, param[metric], float(target) * (1000.0 if metric == "latency" else 1.0), where)
+        elif kind in ("SimpleScaling", "StepScaling"):
+            kinds.add("simple" if kind == "SimpleScaling" else "step")
+            for alarm in _alarm_of(t, name):
+                _read_alarm(t, alarm, found)
+        else:
+            found.skip(t.where(name), f"{name} {kind}", "cfn_policy", kind=kind)
+    if len(kinds) == 1:
+        _put(found, "asg.policy", kinds.pop(), t.where(t.of_type("AWS::AutoScaling::ScalingPolicy")[0]))
+
+
+def _read_alarm(t: _Template, alarm: str, found: Imported) -> None:
+    metric = _METRICS.get(str(t.prop(alarm, "MetricName")))
+    if metric is None:
+        found.skip(
+            t.where(alarm),
+            f"{alarm} {t.prop(alarm, 'MetricName')}",
+            "cfn_metric",
+            kind=t.prop(alarm, "MetricName"),
+        )
+        return
+    period = t.number(alarm, "Period", 60.0)
+    threshold = t.maybe(alarm, "Threshold")
+    if period is None or threshold is None:  # computed by the deploy (reported), or no threshold
+        return
+    factor = {"cpu": 1.0, "requests": period / 60.0, "latency": 0.001}[metric]
+    out = "Greater" in str(t.prop(alarm, "ComparisonOperator"))
+    _put(found, "asg.metric", metric, t.where(alarm, "MetricName"))
+    _put(found, "asg.period_s", period, t.where(alarm, "Period"))
+    if metric == "cpu":
+        _put(
+            found,
+            "asg.scale_out_cpu" if out else "asg.scale_in_cpu",
+            threshold / factor,
+            t.where(alarm, "Threshold"),
+        )
+
+
+def _read_data(t: _Template, found: Imported) -> None:
+    dbs = t.of_type("AWS::RDS::DBInstance")
+    masters = [d for d in dbs if t.prop(d, "SourceDBInstanceIdentifier") is None]
+    for name in masters[:1]:
+        size = str(t.prop(name, "DBInstanceClass") or "")
+        _put(found, "layout", "two-tier", t.where(name))
+        if size.startswith("db."):
+            _put(found, "db.size", size[3:], t.where(name, "DBInstanceClass"))
+        replicas = [d for d in dbs if _ref_of(t.prop(d, "SourceDBInstanceIdentifier")) == name]
+        _put(found, "db.replicas", len(replicas), t.where(replicas[0]) if replicas else t.where(name))
+    if not masters:
+        _put(found, "layout", "single", t.lines.at("Resources"))
+    for name in masters[1:]:
+        found.skip(t.where(name), name, "cfn_resource", kind="AWS::RDS::DBInstance")
+    caches = t.of_type("AWS::ElastiCache::CacheCluster") + t.of_type("AWS::ElastiCache::ReplicationGroup")
+    _put(
+        found,
+        "session.store",
+        "shared" if caches else "local",
+        t.where(caches[0]) if caches else t.lines.at("Resources"),
+    )
+    buckets, nfs = t.of_type("AWS::S3::Bucket"), t.of_type("AWS::EFS::FileSystem")
+    mode, where = (
+        ("object", t.where(buckets[0]))
+        if buckets
+        else ("nfs", t.where(nfs[0]))
+        if nfs
+        else ("local", t.lines.at("Resources"))
+    )
+    _put(found, "storage.mode", mode, where)
+
+
+def read(name: str, text: str) -> Imported:
+    """The settings template ``name`` states. Raises :class:`ConfigError` for YAML or JSON that does
+    not parse, or a file without a ``Resources`` mapping, with the line."""
+    if text.lstrip().startswith("{"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ConfigError(Where(name, e.lineno), texts.JSON_ERROR.format(problem=e.msg)) from None
+    docs = documents(name, text, CfnYamlLoader)
+    if not docs or not isinstance(docs[0][0], dict) or not isinstance(docs[0][0].get("Resources"), dict):
+        raise ConfigError(Where(name, docs[0][1].first if docs else 0), texts.CFN_NO_RESOURCES)
+    found = Imported()
+    t = _Template(name, docs[0][0], docs[0][1], found)
+    _read_web(t, found)
+    _read_balancer(t, found)
+    _read_policies(t, found)
+    _read_data(t, found)
+    _read_unknown_props(t, found)
+    for logical, resource in t.resources.items():
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        if kind not in _READ and kind not in IGNORED_TYPES:
+            reason = (
+                "cfn_listener_rule" if kind == "AWS::ElasticLoadBalancingV2::ListenerRule" else "cfn_resource"
+            )
+            found.skip(t.where(logical), f"{logical} {kind}", reason, kind=kind)
+    found.skipped.sort(key=lambda s: s.where.line)
+    return found

@@ -1,0 +1,355 @@
+"""The design as Kubernetes manifests (``web.yaml``): the ``kubernetes`` format and its writer.
+
+What one file holds, as ``kubectl apply -f web.yaml`` takes it (three documents):
+
+- an ``apps/v1`` **Deployment**: the web servers, one pod per box of the design. Its replicas are
+  the fleet (``web.count``) or the group's desired count; a ``nodeSelector`` on the well-known
+  label ``node.kubernetes.io/instance-type`` puts the pods on nodes of the design's size, and each
+  pod requests that size's vCPUs (the HPA's CPU utilisation is measured against the request). The
+  balancer's health check becomes the container's readiness and liveness probes: L7 an
+  ``httpGet``, L4 a ``tcpSocket``, none no probe at all.
+- a ``v1`` **Service** of type ``LoadBalancer``: the balancer, the cloud's own, listening on the
+  design's port and sending to the target port. ``LoadBalancer`` rather than ``ClusterIP``
+  because the game's balancer faces the clients; a ClusterIP would need an Ingress in front.
+  Stickiness and ``ip_hash`` both become ``sessionAffinity: ClientIP`` (one client address, one
+  pod, for ``timeoutSeconds``), and ``ClientIP`` reads back as ``lb.sticky = on``.
+- an ``autoscaling/v2`` **HorizontalPodAutoscaler** when the design has a scaling policy: the
+  group's minimum and maximum, the metric and its target, and its ``behavior`` written out in
+  full (Kubernetes' defaults included) so that the file states every number it runs with.
+
+Mapping rules and their source, the Kubernetes API reference (v1.30):
+
+- ``Probe``: ``periodSeconds`` = ``health.interval_s``, ``timeoutSeconds`` = ``health.timeout_s``,
+  ``failureThreshold`` = ``health.unhealthy_threshold``, readiness ``successThreshold`` =
+  ``health.healthy_threshold``; liveness ``successThreshold`` must be 1 (the API refuses
+  anything else). Left out, they default to 10, 1, 1 and 3, which the reader applies.
+- ``ServiceSpec.sessionAffinityConfig.clientIP.timeoutSeconds``: 1 to 86400 (default 10800).
+- ``HorizontalPodAutoscalerSpec``: ``minReplicas`` defaults to 1; no ``metrics`` means 80 %
+  average CPU; ``behavior`` defaults (``pkg/apis/autoscaling/v2/defaults.go``): up with no
+  stabilization window by the larger of 4 pods and 100 % per 15 s, down by 100 % per 15 s after
+  the 300 s window (the controller's ``--horizontal-pod-autoscaler-downscale-stabilization``).
+
+What the game has and a manifest cannot say (the algorithm, the balancer's node count, the
+group's alarms, cooldown and schedule, the database, sessions and storage) goes into the README's
+notes. Reading manifests back is :mod:`~scaleout_tui.deploy.k8s_manifests`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from scaleout_tui.deploy import texts
+from scaleout_tui.deploy.design import Design, Export, Format, Note
+from scaleout_tui.deploy.k8s_manifests import INSTANCE_TYPE, UP_WINDOW_S, read
+from scaleout_tui.engine.autoscaler_spec import (
+    HPA_DOWN_POLICIES,
+    HPA_UP_POLICIES,
+    HpaPolicy,
+    HpaRules,
+    ScalingSpec,
+)
+from scaleout_tui.engine.balancer import APP_PORT
+
+FILE = "web.yaml"
+#: the Kubernetes version the files are written for and checked against
+VERSION = "1.30.0"
+CHECK = f"kubernetes-validate --strict -k {VERSION} {FILE}"
+#: ``sessionAffinityConfig.clientIP.timeoutSeconds``: at most one day
+MAX_AFFINITY_S = 86_400
+#: the Pods metrics the writer names for the game's metrics (a metrics adapter serves them)
+METRIC_NAMES = {"requests": "http_requests_per_minute", "latency": "http_request_duration_milliseconds"}
+
+
+# ---- writing ---------------------------------------------------------------------------------------
+def _seconds(param: str, value: float, notes: list[Note]) -> int:
+    """A probe's seconds as the API's whole number, rounded up (and noted) when the game's has a
+    fraction: a longer interval is the cautious side."""
+    whole = max(1, math.ceil(value))
+    if whole != value:
+        notes.append(Note("k8s_whole_seconds", {"param": param, "value": f"{value:g}", "written": whole}))
+    return whole
+
+
+def _number(value: float) -> str:
+    """A quantity as Kubernetes writes one: ``3000``, ``0.5``."""
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _deployment(design: Design, notes: list[Note]) -> dict[str, Any]:
+    config, name = design.config, resource_name(design)
+    fleet, balancer, health = config.fleet, config.balancer, config.health
+    port = balancer.target_port if balancer is not None else APP_PORT
+    replicas = config.scaling.desired if config.scaling is not None else fleet.web_count
+    image = f"registry.example.com/{name}:latest"
+    notes.append(Note("k8s_image", {"image": image}))
+    notes.append(Note("k8s_cpu_request", {"cpu": fleet.web_type.vcpus, "size": fleet.web_type.name}))
+    container: dict[str, Any] = {
+        "name": "web",
+        "image": image,
+        "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": str(fleet.web_type.vcpus)}},
+    }
+    if balancer is not None and health is not None:
+        if health.kind == "none":
+            notes.append(Note("k8s_no_check"))
+        else:
+            check: dict[str, Any] = (
+                {"httpGet": {"path": health.path, "port": port}}
+                if health.kind == "L7"
+                else {"tcpSocket": {"port": port}}
+            )
+            timing = {
+                "periodSeconds": _seconds("health.interval_s", health.interval_s, notes),
+                "timeoutSeconds": _seconds("health.timeout_s", health.timeout_s, notes),
+            }
+            container["readinessProbe"] = {
+                **check,
+                **timing,
+                "successThreshold": health.healthy_threshold,
+                "failureThreshold": health.unhealthy_threshold,
+            }
+            container["livenessProbe"] = {
+                **check,
+                **timing,
+                "successThreshold": 1,
+                "failureThreshold": health.unhealthy_threshold,
+            }
+            if health.healthy_threshold != 1:
+                notes.append(Note("k8s_liveness", {"healthy": health.healthy_threshold}))
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"nodeSelector": {INSTANCE_TYPE: fleet.web_type.name}, "containers": [container]},
+            },
+        },
+    }
+
+
+def _service(design: Design, notes: list[Note]) -> dict[str, Any] | None:
+    balancer = design.config.balancer
+    if balancer is None:
+        notes.append(Note("k8s_no_balancer"))
+        return None
+    spec: dict[str, Any] = {
+        "type": "LoadBalancer",
+        "selector": {"app": resource_name(design)},
+        "ports": [
+            {
+                "name": "http",
+                "protocol": "TCP",
+                "port": balancer.listen_port,
+                "targetPort": balancer.target_port,
+            }
+        ],
+        "sessionAffinity": "None",
+    }
+    if balancer.count > 1:
+        notes.append(Note("k8s_lb_count", {"count": balancer.count}))
+    # kube-proxy's default (iptables) mode picks an endpoint at random: only random is as written
+    if balancer.algorithm not in ("random", "ip_hash"):
+        notes.append(Note("k8s_algorithm", {"algorithm": balancer.algorithm}))
+    if balancer.sticky or balancer.algorithm == "ip_hash":
+        ttl = min(MAX_AFFINITY_S, max(1, math.ceil(balancer.sticky_ttl_s)))
+        spec["sessionAffinity"] = "ClientIP"
+        spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": ttl}}
+        notes.append(Note("k8s_sticky" if balancer.sticky else "k8s_ip_hash", {"ttl": ttl}))
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": resource_name(design)}, "spec": spec}
+
+
+def _metric(spec: ScalingSpec, notes: list[Note]) -> dict[str, Any]:
+    """The HPA's one metric. Target tracking and the HPA keep the metric at its target; simple
+    and step scaling have thresholds instead, and the nearest HPA keeps it at the scale-out one."""
+    tracks = spec.policy in ("target", "hpa")
+    target = spec.target if tracks else spec.scale_out_at
+    if not tracks:
+        notes.append(Note("k8s_policy", {"policy": spec.policy, "target": f"{target:g}"}))
+    if spec.metric == "cpu":
+        return {
+            "type": "Resource",
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": round(target)},
+            },
+        }
+    name = METRIC_NAMES[spec.metric]
+    notes.append(Note("k8s_adapter", {"metric": spec.metric, "name": name}))
+    if spec.metric == "latency":
+        notes.append(Note("k8s_latency"))
+    return {
+        "type": "Pods",
+        "pods": {
+            "metric": {"name": name},
+            "target": {"type": "AverageValue", "averageValue": _number(target)},
+        },
+    }
+
+
+def _rules(rules: HpaRules, defaults: tuple[HpaPolicy, ...], window_s: float) -> dict[str, Any]:
+    window = window_s if rules.stabilization_s is None else rules.stabilization_s
+    return {
+        "stabilizationWindowSeconds": round(window),
+        "selectPolicy": rules.select_policy,
+        "policies": [
+            {"type": p.type, "value": p.value, "periodSeconds": round(p.period_s)}
+            for p in (rules.policies or defaults)
+        ],
+    }
+
+
+def _hpa(design: Design, notes: list[Note]) -> dict[str, Any] | None:
+    spec = design.config.scaling
+    if spec is None:
+        return None
+    if spec.policy == "none":
+        notes.append(
+            Note("k8s_fixed_group", {"replicas": spec.desired, "min": spec.min_size, "max": spec.max_size})
+        )
+        return None
+    if spec.policy != "hpa":
+        notes.append(
+            Note(
+                "k8s_timers",
+                {
+                    "cooldown": f"{spec.cooldown_s:g}",
+                    "period": f"{spec.period_s:g}",
+                    "warmup": f"{spec.warmup_s:g}",
+                },
+            )
+        )
+    behavior = spec.behavior
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": resource_name(design)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": resource_name(design)},
+            "minReplicas": spec.min_size,
+            "maxReplicas": spec.max_size,
+            "metrics": [_metric(spec, notes)],
+            "behavior": {
+                "scaleUp": _rules(behavior.scale_up, HPA_UP_POLICIES, UP_WINDOW_S),
+                "scaleDown": _rules(behavior.scale_down, HPA_DOWN_POLICIES, spec.stabilization_s),
+            },
+        },
+    }
+
+
+def _other_notes(design: Design, notes: list[Note]) -> None:
+    """What the manifests leave to others: the database, sessions, storage, the app, the schedule."""
+    config = design.config
+    if config.fleet.db_type is not None:
+        notes.append(Note("k8s_layout", {"layout": config.fleet.layout}))
+        notes.append(Note("cloud_database", {"size": config.fleet.db_type.name}))
+    if config.replication is not None and config.replication.replicas > 0:
+        notes.append(Note("cloud_replicas", {"replicas": config.replication.replicas}))
+        notes.append(Note("cloud_read_routing", {"routing": config.replication.read_routing}))
+    if config.sharding is not None and config.sharding.shards > 1:
+        notes.append(Note("cloud_shards", {"shards": config.sharding.shards, "key": config.sharding.key}))
+    if config.sessions is not None and config.sessions.store == "shared":
+        notes.append(Note("k8s_sessions"))
+    if config.storage is not None and config.storage.mode != "local":
+        notes.append(Note("k8s_storage", {"mode": config.storage.mode}))
+    if config.app is not None:
+        notes.append(Note("cloud_app", {"redirect": config.app.redirect, "clone": config.app.clone_database}))
+    if config.scaling is not None and config.scaling.scheduled:
+        schedule = ", ".join(f"{a.desired or a.min_size}@{a.at:g}" for a in config.scaling.scheduled)
+        notes.append(Note("k8s_schedule", {"schedule": schedule}))
+
+
+def _comment(text: str) -> str:
+    return "\n".join(f"# {line}" for line in text.splitlines())
+
+
+def write(design: Design) -> Export:
+    notes: list[Note] = []
+    config = design.config
+    deployment = _deployment(design, notes)
+    service = _service(design, notes)
+    hpa = _hpa(design, notes)
+    _other_notes(design, notes)
+    parts = [_comment(texts.K8S_HEADER.format(level=design.level.id, check=CHECK))]
+    size = config.fleet.web_type.name
+    parts.append(_comment(texts.K8S_DEPLOYMENT.format(replicas=deployment["spec"]["replicas"], size=size)))
+    parts.append(_dump(deployment))
+    if service is not None:
+        port = service["spec"]["ports"][0]
+        parts += [
+            "---",
+            _comment(texts.K8S_SERVICE.format(listen=port["port"], target=port["targetPort"])),
+            _dump(service),
+        ]
+    if hpa is not None and config.scaling is not None:
+        parts += [
+            "---",
+            _comment(
+                texts.K8S_HPA.format(
+                    min=config.scaling.min_size, max=config.scaling.max_size, metric=config.scaling.metric
+                )
+            ),
+            _dump(hpa),
+        ]
+    return Export({FILE: "\n".join(parts)}, tuple(notes))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes shared values out in full each time: no ``&id001`` anchors in a file people read."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    ).rstrip("\n")
+
+
+def resource_name(design: Design) -> str:
+    """The design's name as a Service's name must be, a DNS-1035 label: starting with a letter
+    (a level's id starts with its number)."""
+    return f"web-{design.name}"[:63].rstrip("-")
+
+
+# ---- recognising -----------------------------------------------------------------------------------
+_HINT = re.compile(r"^apiVersion:", re.M)
+_KIND = re.compile(r"^kind:", re.M)
+#: what only a CloudFormation template has at its top level (that format claims those files)
+_CFN_HINT = re.compile(r"^[\"']?(?:AWSTemplateFormatVersion|Resources)[\"']?\s*:", re.M)
+
+
+def claims(name: str, text: str) -> bool:
+    """A ``.yaml``, ``.yml`` or ``.json`` file with a document that is an object with ``apiVersion``
+    and ``kind`` (and none that is a CloudFormation template; another document that is not a
+    manifest is the reader's error to report); one that does not parse is claimed by those keys
+    at the start of a line (so its reader can say where it breaks), unless it reads as a
+    CloudFormation template."""
+    if not name.lower().endswith((".yaml", ".yml", ".json")):
+        return False
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError:
+        return bool(_HINT.search(text) and _KIND.search(text)) and not _CFN_HINT.search(text)
+    manifests = [isinstance(d, dict) and "apiVersion" in d and "kind" in d for d in docs]
+    templates = [isinstance(d, dict) and ("Resources" in d or "AWSTemplateFormatVersion" in d) for d in docs]
+    return any(manifests) and not any(templates)
+
+
+FORMAT = Format(
+    name="kubernetes",
+    carries=frozenset({"web.size", "web.count", "asg.desired", "lb.target_port", "health.kind"}),
+    write=write,
+    claims=claims,
+    read=read,
+    check=CHECK,
+)
