@@ -9,7 +9,8 @@ Kubernetes and AWS CloudFormation, and reads such files back as knob values for 
   (``lb.algorithm``, ``health.interval_s`` ...), and what an export and an import give;
 - one module per format (``nginx``, ``haproxy``, ``kubernetes``, ``cloudformation``), each a
   :class:`~scaleout_tui.deploy.design.Format` with its writer, its reader and the settings it can
-  carry;
+  carry; the larger readers live beside their writers (``k8s_manifests``, ``cfn_templates``),
+  ``proxy`` holds what nginx and HAProxy share, and ``yamlsource`` gives YAML nodes their lines;
 - :mod:`~scaleout_tui.deploy.formats`: the registry, export to a folder, import of files;
 - :mod:`~scaleout_tui.deploy.policy`: imported settings as a sandbox policy file.
 
