@@ -27,7 +27,7 @@ from scaleout_tui import texts
 from scaleout_tui.content.asg import group_problems, scaling_spec
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
-from scaleout_tui.content.knobs import RULES, BadChoice, Value, read_knob
+from scaleout_tui.content.knobs import RULES, BadChoice, Value, read_knob, takes
 from scaleout_tui.content.locate import FieldPath, format_field
 from scaleout_tui.content.scenarios import base_series, load_scenario
 from scaleout_tui.content.schema import Level
@@ -83,7 +83,8 @@ def resolve_knobs(level: Level, knobs: Mapping[str, str]) -> dict[str, str]:
     """The defaults overlaid with ``knobs``, after checking every id and value.
 
     Raises :class:`LevelError` (path: the level id; field: ``knobs.<id>``) for an unknown knob or
-    a value outside its choices.
+    a value it does not take (:func:`~scaleout_tui.content.knobs.takes`: outside its choices,
+    except in a sandbox).
     """
     by_id = {k.id: k for k in level.knobs}
     for knob_id, value in knobs.items():
@@ -91,7 +92,7 @@ def resolve_knobs(level: Level, knobs: Mapping[str, str]) -> dict[str, str]:
         if knob is None:
             raise LevelError(level.id, f"knobs.{knob_id}",
                              texts.UNKNOWN_KNOB.format(got=knob_id, allowed=", ".join(by_id)))
-        if value not in knob.choices:
+        if not takes(level, knob, value, load_catalog_default()):
             raise LevelError(level.id, f"knobs.{knob_id}",
                              texts.BAD_KNOB_VALUE.format(got=value, allowed=", ".join(knob.choices)))
     defaults = knob_defaults(level)

@@ -42,6 +42,7 @@ import msgspec
 
 from scaleout_tui import texts
 from scaleout_tui.content.decode import show_number
+from scaleout_tui.content.paths import is_sandbox
 from scaleout_tui.content.schema import (
     FLAGS,
     LAYOUTS,
@@ -50,6 +51,7 @@ from scaleout_tui.content.schema import (
     Autoscaling,
     Balancer,
     HealthCheck,
+    Knob,
     Level,
     Replication,
     ScheduledSizes,
@@ -253,6 +255,26 @@ def _show_action(action: ScheduledAction) -> str:
     end = [] if action.until is None else [f"until = {show_number(action.until)}"]
     return "{" + ", ".join([f"at = {show_number(action.at)}"]
                            + [f"{k} = {v}" for k, v in sizes if v is not None] + end) + "}"
+
+
+def takes(level: Level, knob: Knob, text: str, catalog: Mapping[str, InstanceType]) -> bool:
+    """Whether ``knob`` takes ``text``: one of its choices; in a sandbox, also any value its
+    parameter reads within the schema's bounds.
+
+    Why the sandbox is open: it is where ``scaleout import`` brings production settings to be
+    played (``scaleout run sandbox --policy mine.toml``), and a team's 3 s check interval or a
+    group of 3 to 30 servers played as the nearest listed choice would be playing something
+    else. The campaign's levels stay closed: their choices are the lesson. The traffic knob
+    stays closed too (its choices are the scenario library, expanded by the loader)."""
+    if text in knob.choices:
+        return True
+    if not is_sandbox(level.id) or knob.param == "traffic.scenario":
+        return False
+    try:
+        read_knob(knob.param, text, catalog)
+    except BadChoice:
+        return False
+    return True
 
 
 def read_knob(param: str, text: str, catalog: Mapping[str, InstanceType]) -> CommandValue:

@@ -24,8 +24,10 @@ import os
 from dataclasses import dataclass, field
 
 from scaleout_tui import texts
+from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.decode import Source, load_struct, read_text, show_number
 from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.knobs import takes
 from scaleout_tui.content.locate import FieldPath
 from scaleout_tui.content.schema import Level, PolicyFile
 
@@ -102,7 +104,7 @@ def _knob_problem(level: Level, knob_id: str, value: object) -> str | None:
     if not isinstance(value, str):
         return texts.KNOB_VALUE_TYPE.format(got=texts.TYPE_NAMES.get(type(value).__name__,
                                                                      type(value).__name__))
-    if value not in knob.choices:
+    if not takes(level, knob, value, load_catalog_default()):
         return texts.BAD_KNOB_VALUE.format(got=value, allowed=", ".join(knob.choices))
     return None
 

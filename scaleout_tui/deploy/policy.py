@@ -4,12 +4,13 @@ Why the sandbox: it is the one level with every component and every knob, and it
 traffic scenario or the player's own access log, so production settings meet the traffic they
 are meant for (``scaleout run sandbox --policy POLICY --set traffic=mysite``).
 
-A knob offers a list of choices (the play screen shows them as a drop-down), and a production
-value need not be one of them: HAProxy checks every 2 s by default, an ALB every 30 s, a team
-may use 7. Such a value is set to the nearest choice, and both the policy file (as a comment on
-the line) and the import's report say so, with the file and line it came from: the player sees
-exactly what is played instead of what was written. A setting the sandbox has no knob for, or a
-word it does not offer (an algorithm it lacks), is reported the same way and left out.
+A sandbox knob takes any value its parameter reads (:func:`~scaleout_tui.content.knobs.takes`),
+not only the choices its drop-down lists: HAProxy checks every 2 s by default, an ALB every 30 s,
+a team may use 7, and each plays as written. A value outside the game's bounds (a check every
+0.5 s, under the 1 s the schema allows) plays as the nearest listed choice, and both the policy
+file (as a comment on the line) and the import's report say so, with the file and line it came
+from. A setting the sandbox has no knob for, or a word it does not offer (an algorithm it
+lacks), is reported the same way and left out.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.content.knobs import Value
+from scaleout_tui.content.knobs import Value, takes
 from scaleout_tui.content.schema import Knob, Level
 from scaleout_tui.deploy import texts
 from scaleout_tui.deploy.design import Imported, Where
@@ -91,6 +93,7 @@ def sandbox_knobs(found: Imported, level: Level) -> tuple[dict[str, str], list[A
     by_param = {k.param: k for k in level.knobs}
     knobs: dict[str, str] = {}
     adjusted: list[Adjusted] = []
+    catalog = load_catalog_default()
     settings = dict(found.settings)
     for fixed, group in _SAME_FACT.items():
         # a fixed fleet's size is a group's starting size: one fact, said once
@@ -106,7 +109,7 @@ def sandbox_knobs(found: Imported, level: Level) -> tuple[dict[str, str], list[A
         if knob is None or text is None:
             adjusted.append(Adjusted(where, param, shown, None, "no_knob" if knob is None else "no_choice"))
             continue
-        if text in knob.choices:
+        if takes(level, knob, text, catalog):
             knobs[knob.id] = text
             continue
         near = _nearest(knob, text)

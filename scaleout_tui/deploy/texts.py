@@ -128,11 +128,12 @@ HAPROXY_VALUE = "'{keyword}' needs a value"
 # ---- the sandbox policy an import writes ------------------------------------------------------------
 POLICY_HEADER = "Settings read by scaleout import for {level}, from:"
 POLICY_RUN = "Play them: scaleout run {level} --policy THIS_FILE --set traffic=SCENARIO"
-POLICY_MOVED = "written as {value}, the nearest choice the sandbox offers"
+POLICY_MOVED = "written as {value}, which the game cannot play: the nearest choice"
 POLICY_LEFT_OUT = "Left out (the sandbox cannot play them):"
 #: why an imported setting is not played as written, by code (``Adjusted.reason``)
 ADJUSTED: dict[str, str] = {
-    "nearest": "{where}: {param} = {value}: not a choice of the sandbox; playing {instead}, the nearest",
+    "nearest": "{where}: {param} = {value}: outside what the game can play; playing {instead}, "
+               "the nearest choice",
     "no_knob": "{where}: {param} = {value}: the sandbox has no knob for this",
     "no_choice": "{where}: {param} = {value}: the sandbox offers no such choice",
 }

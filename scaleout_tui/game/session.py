@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scaleout_tui.content.build import build_config, knob_command, knob_defaults
+from scaleout_tui.content.knobs import takes
 from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.commands import Command, CommandError
@@ -129,7 +130,7 @@ class Session:
     def _knob(self, knob_id: str, value: str):  # type: ignore[no-untyped-def]
         for k in self.level.knobs:
             if k.id == knob_id:
-                if value not in k.choices:
+                if not takes(self.level, k, value, self.catalog):
                     # the ids, which is what a player types (``--set``, a policy file); the command
                     # line words them with ``knob`` and ``param`` (``cli._content_error``)
                     raise CommandError("bad_knob_value", label=k.label, value=value,

@@ -1,10 +1,16 @@
-"""The sandbox policy an import writes: exact values where the sandbox offers them, the nearest
-choice (said, with the file and line) where it does not, and nothing silently dropped."""
+"""The sandbox policy an import writes: values as written (a sandbox knob takes any value its
+parameter reads), the nearest choice (said, with the file and line) for one the game cannot
+play, and nothing silently dropped."""
 
 from __future__ import annotations
 
+import pytest
+
+from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.content.errors import LevelError
+from scaleout_tui.content.knobs import takes
 from scaleout_tui.content.loader import load_level
-from scaleout_tui.content.paths import sandbox_path
+from scaleout_tui.content.paths import find_level, sandbox_path
 from scaleout_tui.content.policy import loads_policy
 from scaleout_tui.deploy.design import Imported, Where
 from scaleout_tui.deploy.policy import adjusted_text, knob_text, policy_text, sandbox_knobs
@@ -44,28 +50,46 @@ def test_exact_values_become_the_knobs_and_the_policy_loads() -> None:
     assert 'check_every = "2"  # haproxy.cfg:11' in text
 
 
-def test_a_value_the_sandbox_lacks_plays_as_the_nearest_and_says_so() -> None:
-    found = imported(health__interval_s=7.0, health__healthy_threshold=4)
+def test_a_value_between_the_choices_plays_exactly_as_written() -> None:
+    found = imported(health__interval_s=7.0, asg__min_size=3, asg__target_cpu=65.0)
     knobs, adjusted = sandbox_knobs(found, SANDBOX)
-    assert knobs["check_every"] == "5"  # 7 is nearer 5 than 10
-    assert knobs["healthy"] == "3"  # 4 is as near 3 as 5: the lower (a quicker return) wins
-    assert [(a.param, a.value, a.instead, a.reason) for a in adjusted] == [
-        ("health.interval_s", "7", "5", "nearest"), ("health.healthy_threshold", "4", "3", "nearest")]
-    line = adjusted_text(adjusted[0])
-    assert line.startswith("haproxy.cfg:10: health.interval_s = 7") and "5" in line
-    text, _ = policy_text(found, SANDBOX, ["haproxy.cfg"])
-    assert "written as 7" in text
+    assert knobs == {"check_every": "7", "min": "3", "target": "65"}
+    assert adjusted == []
+    text, _ = policy_text(found, SANDBOX, ["hpa.yaml"])
     assert loads_policy(text, SANDBOX).knobs == knobs
 
 
+def test_a_value_the_game_cannot_play_is_the_nearest_choice_and_says_so() -> None:
+    found = imported(health__interval_s=0.5, health__healthy_threshold=40)
+    knobs, adjusted = sandbox_knobs(found, SANDBOX)
+    assert knobs["check_every"] == "2"  # under the schema's 1 s: the nearest listed choice
+    assert knobs["healthy"] == "5"  # over the schema's 10
+    assert [(a.param, a.value, a.instead, a.reason) for a in adjusted] == [
+        ("health.interval_s", "0.5", "2", "nearest"), ("health.healthy_threshold", "40", "5", "nearest")]
+    line = adjusted_text(adjusted[0])
+    assert line.startswith("haproxy.cfg:10: health.interval_s = 0.5") and "playing 2" in line
+    text, _ = policy_text(found, SANDBOX, ["haproxy.cfg"])
+    assert "written as 0.5" in text
+    assert loads_policy(text, SANDBOX).knobs == knobs
+
+
+def test_a_campaign_level_takes_only_its_listed_choices() -> None:
+    level = load_level(find_level("03-load-balancer"))
+    knob = level.knob("interval")
+    assert knob is not None and "7" not in knob.choices
+    assert not takes(level, knob, "7", load_catalog_default())
+    with pytest.raises(LevelError):
+        loads_policy('format = 1\n[knobs]\ninterval = "7"\n', level)
+
+
 def test_a_setting_without_a_knob_or_a_choice_is_left_out_and_listed() -> None:
-    found = imported(db__shards=4, lb__algorithm="least_outstanding_requests")
+    found = imported(db__shards=4, lb__algorithm="weighted_random")
     knobs, adjusted = sandbox_knobs(found, SANDBOX)
     assert knobs == {}
     assert {(a.param, a.reason) for a in adjusted} == {("db.shards", "no_knob"),
                                                       ("lb.algorithm", "no_choice")}
     text, _ = policy_text(found, SANDBOX, ["x.cfg"])
-    assert "db.shards = 4" in text and "least_outstanding_requests" in text
+    assert "db.shards = 4" in text and "weighted_random" in text
     assert loads_policy(text, SANDBOX).knobs == {}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Select
 
 from scaleout_tui.engine.traffic import TrafficSource
 from scaleout_tui.ui.app import ScaleoutApp, make_app
@@ -65,3 +65,27 @@ async def scene_sandbox_flash_crowd(pilot: Pilot[int]) -> None:
 def test_sandbox_in_a_flash_crowd(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app: ScaleoutApp = make_app(manual_clock=True)
     assert snap_compare(app, terminal_size=size, run_before=scene_sandbox_flash_crowd)
+
+
+@async_test
+async def test_an_imported_value_between_the_choices_shows_in_its_drop_down(home: Path) -> None:
+    """``scaleout import`` brings a 7 s check interval, which the sandbox plays as written: the
+    drop-down lists it after the choices, shows it, and a change to a listed choice works."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app, ScaleoutApp) and app.content.sandbox is not None
+        await app.push_screen(PlayScreen(app.content.sandbox, app.content.catalog, manual_clock=True,
+                                         knobs={"check_every": "7", "min": "3"}))
+        await pilot.pause()
+        play = app.screen
+        assert isinstance(play, PlayScreen)
+        assert play.session.knobs["check_every"] == "7"
+        select = play.query_one("#knob-check_every", Select)
+        assert select.value == "7"
+        assert [value for _, value in select._options][-1] == "7"
+        play.session.set_knob("check_every", "10")
+        play.query_one(PolicyPanel).show_values(play.session.knobs)
+        await pilot.pause()
+        assert select.value == "10"
+    assert app._exception is None

@@ -118,9 +118,10 @@ class PolicyPanel(VerticalScroll, can_focus=False):
             # only (see on_descendant_focus).
             with Vertical(classes="knob-group"):
                 yield Label(self._heading(knob, i), id=f"label-{knob.id}", classes="knob-label")
+                value = self._values.get(knob.id, knob.default)
                 select: Select[str] = Select(
-                    [(choice_label(knob, c, self._catalog), c) for c in knob.choices],
-                    value=self._values.get(knob.id, knob.default),
+                    [(choice_label(knob, c, self._catalog), c) for c in self._options(knob, value)],
+                    value=value,
                     allow_blank=False,
                     compact=True,
                     id=select_id(knob.id),
@@ -197,6 +198,13 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         sid = select.id or ""
         return sid.removeprefix("knob-") if sid.startswith("knob-") else None
 
+    @staticmethod
+    def _options(knob: Knob, value: str) -> list[str]:
+        """The knob's choices, and the value in force when it is not one of them: a sandbox
+        plays an imported production setting as written (``scaleout run sandbox --policy``),
+        and its replay shows it in the list it came from."""
+        return list(knob.choices) if value in knob.choices else [*knob.choices, value]
+
     def show_values(self, values: Mapping[str, str]) -> None:
         """Make every drop-down show the value in force (after a refused change, a reset), and
         every heading whether its value differs from the level's start."""
@@ -205,6 +213,9 @@ class PolicyPanel(VerticalScroll, can_focus=False):
             value = values.get(knob.id)
             select = self.query_one(f"#{select_id(knob.id)}", Select)
             if value is not None and select.value != value:
+                if value not in knob.choices:  # an imported value the list does not have
+                    select.set_options([(choice_label(knob, c, self._catalog), c)
+                                        for c in self._options(knob, value)])
                 select.value = value
         self._relabel()
         self._retitle()
