@@ -10,6 +10,10 @@ debrief offers to watch a winning run beside the player's own (``w``): not earli
 finding the way is the game, and a first loss is mostly learning what the level asks; not
 later, because a player stuck twice learns more from seeing where the two evenings part than
 from a third blind try.
+
+Ctrl+E writes the settings the run ended with as real configuration files (nginx, HAProxy,
+Kubernetes, CloudFormation: :mod:`~scaleout_tui.ui.screens.export`): the design that won, or
+the one to take apart with the real tools.
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
 :meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which call the session (the change
 shows at once, even paused) and turn any refusal into a toast with the game's reason: a
 wrong choice must never cost the player their run.
+
+Ctrl+E (and the palette's "Export configuration…") writes the settings chosen now as real
+configuration files (:mod:`~scaleout_tui.ui.screens.export`); the clock stands still under the
+dialog, as under the help.
 """
 
 from __future__ import annotations
