@@ -48,6 +48,7 @@ from scaleout_tui.content.paths import (
     scenarios_dir,
 )
 from scaleout_tui.content.schema import Level
+from scaleout_tui.deploy_command import add_parsers as add_deploy_parsers
 from scaleout_tui.engine import CommandError
 from scaleout_tui.game.texts import CAUSES, refusal
 from scaleout_tui.traces.command import add_parser as add_trace_parser
@@ -204,6 +205,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     replay.add_argument("--compare", type=Path, metavar="FILE", help=texts.HELP_REPLAY_COMPARE)
     replay.set_defaults(handler=_replay_screen)
     add_trace_parser(sub)
+    add_deploy_parsers(sub)
 
     serve = sub.add_parser("serve", help=texts.HELP_SERVE, description=texts.HELP_SERVE)
     serve.add_argument("--host", type=_host, default="127.0.0.1", metavar="H", help=texts.HELP_SERVE_HOST)

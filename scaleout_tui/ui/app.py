@@ -207,11 +207,13 @@ class ScaleoutApp(App[int]):
         except OSError:
             saved = False
         for screen in list(self.screen_stack):
+            # a storm of keys can close a screen while another is being recomposed: each is
+            # checked again after every await, and one already gone is left alone
             if screen.is_attached and not isinstance(screen, TooSmallScreen):
                 await screen.recompose()
                 redraw = getattr(screen, "redraw", None)
-                if callable(redraw):  # what a screen fills in on mount, filled in again
-                    redraw()
+                if callable(redraw) and screen.is_attached and screen in self.screen_stack:
+                    redraw()  # what a screen fills in on mount, filled in again
         self.refresh_bindings()
         self.notify(texts.LANGUAGE_CHANGED.format(name=i18n.NAMES[lang]) if saved
                     else texts.LANGUAGE_NOT_SAVED.format(name=i18n.NAMES[lang]))

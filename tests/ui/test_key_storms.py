@@ -11,6 +11,8 @@ to the map ended the game twice, each time through a different race in a library
   (``DuplicateIds``: ``ScaleoutApp.action_command_palette``);
 * Enter then Escape on a briefing: the start request reached the app after the briefing was gone,
   and "replace the top screen" replaced the map (``IndexError``: ``navigation.stale``);
+* Enter then Escape: a briefing dismissed before its mount handler ran, which then looked
+  for its Start button among widgets already removed (``NoMatches``: ``BriefingScreen.redraw``);
 * ``y`` twice in a question dismissed it twice (``InvalidStateError``, Textual's);
 * a palette's search finished after the palette closed (``NoMatches`` in its worker, Textual's).
 
@@ -40,6 +42,7 @@ from scaleout_tui.ui.navigation import StartLevel
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
+from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
 from tests.ui.conftest import async_test
 from tests.ui.test_terminal_input import Terminal
@@ -147,6 +150,28 @@ async def test_a_start_request_from_a_briefing_already_closed_is_dropped(home: P
 
 @pytest.mark.timeout(60)
 @async_test
+async def test_a_screen_whose_widgets_went_away_before_its_mount_handler_is_left_alone(home: Path) -> None:
+    """Enter then Escape: the briefing (or the help, a run) is dismissed before its mount
+    handler runs, which then found no Start button (``NoMatches``; seen by the storm below)."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        app.action_help()
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        for screen in (help_screen, briefing):
+            await screen.query("*").remove()  # what the app does to a screen it pops
+            screen.redraw()
+        await pilot.pause()
+    assert app._exception is None
+
+
+@pytest.mark.timeout(60)
+@async_test
 async def test_margins_set_after_a_charts_grid_went_away_are_ignored() -> None:
     app = Plain()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -157,7 +182,7 @@ async def test_margins_set_after_a_charts_grid_went_away_are_ignored() -> None:
     assert app._exception is None
 
 
-def quits_from_anywhere(term: Terminal, tries: int = 8) -> bool:
+def quits_from_anywhere(term: Terminal, tries: int = 16) -> bool:
     """Wherever the storm left the game (a list open, a question asked, a level running): Escape
     out, Ctrl+Q, "y" if asked; the game answering ends with status 0."""
     for _ in range(tries):

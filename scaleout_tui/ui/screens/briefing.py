@@ -127,12 +127,16 @@ class BriefingScreen(Screen[None]):
         self.redraw()
 
     def redraw(self) -> None:
-        """Focus Start and draw the evening's chart (on mount, and after a change of language)."""
-        self.query_one("#start", Button).focus()
+        """Focus Start and draw the evening's chart (on mount, and after a change of language).
+
+        Either can be gone already: Enter then Escape in one burst of keys dismisses the briefing
+        before its mount handler runs, and the app has removed its widgets by then."""
+        for button in self.query("#start").results(Button):
+            button.focus()
         p = self.evening
-        self.query_one("#preview-chart", SeriesChart).show(
-            (), [plan_series(p, with_unit=True)], p.duration_s, guides=[capacity_guide(p, with_unit=True)],
-            whole=True)
+        for chart in self.query("#preview-chart").results(SeriesChart):
+            chart.show((), [plan_series(p, with_unit=True)], p.duration_s,
+                       guides=[capacity_guide(p, with_unit=True)], whole=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

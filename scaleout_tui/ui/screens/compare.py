@@ -156,8 +156,10 @@ class CompareScreen(ScrubControls):
             self._timer = self.set_interval(TICK_INTERVAL, self._on_tick, name="compare-clock")
 
     def redraw(self) -> None:
-        """Fill freshly composed widgets (on mount, and after a change of language)."""
-        self.refresh_view()
+        """Fill freshly composed widgets (on mount, and after a change of language); none when
+        they are gone already (closed by the same burst of keys that opened the screen)."""
+        if self.query(ClockBar):
+            self.refresh_view()
 
     def on_unmount(self) -> None:
         if self._timer is not None:

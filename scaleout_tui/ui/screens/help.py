@@ -30,7 +30,10 @@ class HelpScreen(ModalScreen[None]):
         self.redraw()
 
     def redraw(self) -> None:
-        self.query_one("#help-scroll", VerticalScroll).focus()
+        """Focus the text (on mount, and after a change of language); a help closed by the
+        same burst of keys that opened it has no text left to focus."""
+        for scroll in self.query("#help-scroll").results(VerticalScroll):
+            scroll.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

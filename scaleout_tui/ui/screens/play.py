@@ -249,7 +249,10 @@ class PlayScreen(Screen[None]):
 
     def redraw(self) -> None:
         """Fill freshly composed widgets (on mount, and after a change of language) from the run
-        as it stands: a paused run has no tick to do it."""
+        as it stands: a paused run has no tick to do it. Nothing to fill when the widgets are
+        gone (a screen closed by the same burst of keys that opened it)."""
+        if not self.query(ClockBar):
+            return
         selects = self.query(Select)
         if selects:
             selects.first().focus(scroll_visible=False)
