@@ -145,11 +145,16 @@ async def test_the_palette_offers_export_and_the_export_button_writes(home: Path
         assert hits and str(hits[0].text) == texts.CMD_EXPORT
         app.call_later(commands[texts.CMD_EXPORT])  # as the palette runs the chosen command
         await pilot.pause()
+        screen = dialog(app)
+        # a click on a format chooses it (the third row); it does not export yet
+        await pilot.click("#export-formats", offset=(2, 2))
+        await pilot.pause()
+        assert app.screen is screen and screen.chosen == "kubernetes"
         await type_folder(pilot, tmp_path / "by-button")
         await pilot.click("#export-ok")
         await pilot.pause()
         assert app.screen is play
-        assert (tmp_path / "by-button" / "nginx.conf").is_file()
+        assert sorted(p.name for p in (tmp_path / "by-button").iterdir()) == ["README.md", "kubernetes.conf"]
 
 
 # ---- the debrief -------------------------------------------------------------------------------
