@@ -11,12 +11,12 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import haproxy, nginx, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Where
 from scaleout_tui.deploy.readme import readme
 
 #: every format, by the name ``--to`` takes, in the order the help lists them
-_ALL: tuple[Format, ...] = ()
+_ALL: tuple[Format, ...] = (nginx.FORMAT, haproxy.FORMAT)
 FORMATS: dict[str, Format] = {f.name: f for f in _ALL}
 
 

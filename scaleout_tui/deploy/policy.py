@@ -38,6 +38,17 @@ class Adjusted:
     reason: str
 
 
+#: a parameter → the one that says the same in a level with an auto scaling group: files state
+#: how many servers there are, which in the sandbox (a group) is the group's desired size
+_SAME_FACT: dict[str, str] = {"web.count": "asg.desired"}
+
+
+def origin_of(found: Imported, param: str) -> Where:
+    """Where a setting came from (for a group's size read as a fixed fleet's, where that was)."""
+    same = next((fixed for fixed, group in _SAME_FACT.items() if group == param), None)
+    return found.origin.get(param) or (found.origin.get(same) if same else None) or Where("?")
+
+
 def knob_text(value: Value) -> str | None:
     """A typed setting as a knob's choice reads: ``30.0`` → ``"30"``, ``True`` → ``"on"``, a
     one-action schedule → ``"8@300"`` or ``"8@300-900"``; ``None`` for a schedule no choice can
@@ -80,8 +91,15 @@ def sandbox_knobs(found: Imported, level: Level) -> tuple[dict[str, str], list[A
     by_param = {k.param: k for k in level.knobs}
     knobs: dict[str, str] = {}
     adjusted: list[Adjusted] = []
-    for param, value in found.settings.items():
-        where = found.origin.get(param, Where("?"))
+    settings = dict(found.settings)
+    for fixed, group in _SAME_FACT.items():
+        # a fixed fleet's size is a group's starting size: one fact, said once
+        if fixed in settings and fixed not in by_param and group in by_param:
+            value = settings.pop(fixed)
+            if group not in settings:
+                settings[group] = value
+    for param, value in settings.items():
+        where = origin_of(found, param)
         text = knob_text(value)
         knob = by_param.get(param)
         shown = text if text is not None else repr(value)
@@ -117,8 +135,7 @@ def policy_text(found: Imported, level: Level, sources: Sequence[str]) -> tuple[
              "format = 1", "", "[knobs]"]
     for knob_id, choice in knobs.items():
         param = by_id[knob_id].param
-        origin = found.origin.get(param)
-        note = f"{origin}" if origin is not None else ""
+        note = str(origin_of(found, param))
         if param in moved:
             note += "; " + texts.POLICY_MOVED.format(value=moved[param].value)
         lines.append(f'{knob_id} = "{choice}"' + (f"  # {note}" if note else ""))

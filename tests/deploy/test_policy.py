@@ -67,3 +67,11 @@ def test_a_setting_without_a_knob_or_a_choice_is_left_out_and_listed() -> None:
     text, _ = policy_text(found, SANDBOX, ["x.cfg"])
     assert "db.shards = 4" in text and "least_outstanding_requests" in text
     assert loads_policy(text, SANDBOX).knobs == {}
+
+
+def test_a_fixed_fleets_size_is_the_groups_starting_size_in_the_sandbox() -> None:
+    found = imported(web__count=4)
+    knobs, adjusted = sandbox_knobs(found, SANDBOX)
+    assert knobs == {"desired": "4"} and adjusted == []
+    both = imported(web__count=4, asg__desired=4)
+    assert sandbox_knobs(both, SANDBOX) == ({"desired": "4"}, [])

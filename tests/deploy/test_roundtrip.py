@@ -18,7 +18,7 @@ from scaleout_tui.content.paths import sandbox_path
 from scaleout_tui.content.policy import loads_policy
 from scaleout_tui.deploy.design import Design, Imported
 from scaleout_tui.deploy.formats import FORMATS, export
-from scaleout_tui.deploy.policy import policy_text, sandbox_knobs
+from scaleout_tui.deploy.policy import knob_text, policy_text, sandbox_knobs
 from tests.deploy.conftest import sandbox_design
 
 SANDBOX = load_level(sandbox_path())
@@ -65,7 +65,8 @@ def test_export_then_import_gives_back_what_the_format_carries(fmt_name: str, de
     assert {p: found.settings.get(p) for p in expected} == expected
     # and the sandbox policy the import writes plays those same knob values
     knobs, _ = sandbox_knobs(found, SANDBOX)
-    carried = {k.id: design.knobs[k.id] for k in SANDBOX.knobs if k.param in expected}
+    # the effective values: a desired size outside the limits follows them (min 4 makes desired 2 → 4)
+    carried = {k.id: knob_text(design.settings[k.param]) for k in SANDBOX.knobs if k.param in expected}
     assert {k: knobs.get(k) for k in carried} == carried
     text, _ = policy_text(found, SANDBOX, ["exported"])
     assert loads_policy(text, SANDBOX).knobs == knobs

@@ -1,0 +1,128 @@
+"""What nginx and HAProxy files share: a balancer in front of a list of web servers.
+
+Why one module for both: the two products model the same thing (a static list of servers, an
+algorithm, per-server checks), so the placeholder addresses, the comments' shape, the durations
+and the README notes about what neither can say (a DNS-balanced design, a balancer pair, an auto
+scaling group, the database and storage behind the servers) are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scaleout_tui.content.decode import show_number
+from scaleout_tui.deploy import texts
+from scaleout_tui.deploy.design import Design, Note
+from scaleout_tui.engine.balancer import APP_PORT
+
+#: the knob parameters of the balancer and its check: what a proxy file is about
+_OWN_PREFIXES = ("lb.", "health.", "asg.")
+#: the port a design without a balancer listens on (the HTTP default)
+HTTP_PORT = 80
+
+
+def server_names(count: int) -> list[str]:
+    return [f"web-{i}" for i in range(1, count + 1)]
+
+
+def placeholder_address(i: int) -> str:
+    """The ``i``-th web server's address (from 1): 10.0.1.1 ... 10.0.1.250, then 10.0.2.1 ...
+
+    Addresses, not names: nginx and HAProxy resolve a name when they load the file, and
+    ``nginx -t`` or ``haproxy -c`` would fail on a name that does not resolve where they run."""
+    block, host = divmod(i - 1, 250)
+    return f"10.0.{block + 1}.{host + 1}"
+
+
+def ports(design: Design) -> tuple[int, int]:
+    """(the port the balancer listens on, the web servers' port)."""
+    spec = design.config.balancer
+    if spec is None:
+        return HTTP_PORT, APP_PORT
+    return spec.listen_port, spec.target_port
+
+
+def comment(text: str, indent: str = "") -> list[str]:
+    """``text`` (a sentence from :mod:`texts`, possibly several lines) as ``#`` comment lines."""
+    return [f"{indent}# {line}".rstrip() for line in text.splitlines()]
+
+
+def seconds(value: float) -> str:
+    """A duration as both products write it, in the largest unit that keeps it whole (``1d``,
+    ``2h``, ``20s``), else in milliseconds (``2500ms``): neither takes a fraction."""
+    if not float(value).is_integer():
+        return f"{round(value * 1000)}ms"
+    whole = int(value)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if whole and whole % size == 0:
+            return f"{whole // size}{unit}"
+    return f"{whole}s"
+
+
+def common_notes(design: Design, fmt: str) -> list[Note]:
+    """The README notes every proxy format has: no balancer, a pair, DNS balancing, the group,
+    and the settings of the rest of the design."""
+    notes: list[Note] = []
+    spec = design.config.balancer
+    if spec is None:
+        notes.append(Note("proxy_no_balancer", {"format": fmt}))
+    else:
+        if spec.count > 1:
+            notes.append(Note("proxy_pair", {"format": fmt, "failover": show_number(spec.failover_s)}))
+        if spec.algorithm == "dns":
+            notes.append(Note("proxy_dns", {"format": fmt, "ttl": show_number(spec.dns_ttl_s)}))
+    scaling = design.config.scaling
+    if scaling is not None and scaling.policy != "none":
+        notes.append(
+            Note(
+                "proxy_group",
+                {
+                    "format": fmt,
+                    "policy": scaling.policy,
+                    "min": scaling.min_size,
+                    "max": scaling.max_size,
+                    "count": design.config.fleet.web_count,
+                },
+            )
+        )
+    if scaling is not None and scaling.scheduled:
+        shown = ", ".join(
+            f"{a.desired}@{show_number(a.at)}" + ("" if a.until is None else f"-{show_number(a.until)}")
+            for a in scaling.scheduled
+        )
+        notes.append(Note("proxy_schedule", {"schedule": shown}))
+    other = [
+        f"{p} = {_show(v)}"
+        for p, v in design.settings.items()
+        if not p.startswith(_OWN_PREFIXES) and p != "web.count"
+    ]
+    if other:
+        notes.append(Note("proxy_other", {"settings": ", ".join(other)}))
+    return notes
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return show_number(value)
+    return str(value)
+
+
+def directive(indent: int, *words: object) -> str:
+    """A directive line from its words (keywords stay single words: no sentence to translate)."""
+    return " " * indent + " ".join(str(w) for w in words)
+
+
+def lines_text(lines: Iterable[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def head(design: Design, fmt: str, check: str) -> list[str]:
+    """The comment every file starts with: what it is, how to check it, the placeholders."""
+    out = comment(texts.PROXY_HEAD.format(level=design.level.id, format=fmt))
+    out += comment(texts.PROXY_CHECK.format(check=check))
+    out += comment(texts.PROXY_PLACEHOLDERS)
+    if design.config.balancer is None:
+        out += comment(texts.PROXY_NO_BALANCER)
+    return out
