@@ -181,6 +181,30 @@ async def test_the_debrief_exports_the_settings_the_run_ended_with(home: Path, t
         assert str(tmp_path / "debrief") in toasts(app)[-1]
 
 
+# ---- for real ------------------------------------------------------------------------------------
+@async_test
+async def test_a_real_nginx_export_from_the_play_screen(home: Path, tmp_path: Path) -> None:
+    """The registered nginx format, through the dialog: the files ``scaleout export --to nginx``
+    writes, the README naming them (``tests/deploy/test_nginx.py`` has nginx itself check them)."""
+    assert "nginx" in formats.FORMATS
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        play = await open_level(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        screen = dialog(app)
+        await pilot.press(*["down"] * list(formats.FORMATS).index("nginx"))
+        assert screen.chosen == "nginx"
+        await type_folder(pilot, tmp_path / "real")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is play
+        conf = tmp_path / "real" / "nginx.conf"
+        assert conf.is_file() and "server {" in conf.read_text(encoding="utf-8")
+        assert "nginx.conf" in (tmp_path / "real" / "README.md").read_text(encoding="utf-8")
+        assert str(tmp_path / "real" / "README.md") in toasts(app)[-1]
+
+
 # ---- what goes wrong stays in the dialog -------------------------------------------------------
 @pytest.mark.usefixtures("registered")
 @async_test
