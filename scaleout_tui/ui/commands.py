@@ -30,6 +30,7 @@ from scaleout_tui import i18n
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.navigation import BackToMap, SwitchLanguage
 from scaleout_tui.ui.screens.campaign import CampaignScreen
+from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.widgets.policy import PolicyPanel, choice_label
 
@@ -98,7 +99,12 @@ class GameCommands(Provider):
             out.append((texts.CMD_RESTART, texts.CMD_RESTART_HELP, screen.action_restart))
             out.extend(knob_commands(screen, choices=choices))
             out.extend(drill_commands(screen))
+            if not screen.ended:
+                out.append((texts.CMD_EXPORT, texts.CMD_EXPORT_HELP, screen.action_export))
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, screen.action_leave))
+        elif isinstance(screen, DebriefScreen):
+            out.append((texts.CMD_EXPORT, texts.CMD_EXPORT_HELP, screen.action_export))
+            out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, lambda: app.post_message(BackToMap())))
         elif not isinstance(screen, CampaignScreen):
             out.append((texts.CMD_MAP, texts.CMD_MAP_HELP, lambda: app.post_message(BackToMap())))
         out.append((texts.CMD_HELP, texts.CMD_HELP_HELP, partial(app.run_action, "help")))

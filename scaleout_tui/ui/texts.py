@@ -367,6 +367,7 @@ before the clock starts is free.
 | PgDn/Up | scroll the board above the charts when a rule under it says "more" (PgDn, PgUp) |
 | i / u | inject the failure chosen under "Break a box" / repair that box (levels that allow it) |
 | r | restart the level, keeping your settings |
+| Ctrl+E | export your settings as real configuration: nginx, HAProxy, Kubernetes, AWS |
 | Esc | back to the map (asks first) |
 | Ctrl+P | command palette: every command by name, every setting ("Set …") |
 | F1, ? | this help |
@@ -386,6 +387,7 @@ happened and why, in the run's own numbers.
 | r | try the level again, keeping your settings |
 | n | the next level (after a win) |
 | w | watch a winning run beside yours: offered after two losses of a level not yet won |
+| Ctrl+E | export the settings the run ended with as real configuration files |
 | m | back to the map (Esc too) |
 """
 
@@ -572,6 +574,36 @@ PREVIEW_COST = "Cost of the evening: ≈${cost} ({boxes} at ${rate}/h in all, fo
 #: the noun after a count of boxes, one and many (``game.texts.plural``)
 NOUN_BOX = Plural("{n} box", "{n} boxes")
 PREVIEW_NOTE = "Rough estimates from the level data: at 100 % CPU, no queueing margin."
+
+
+# ---- the design as production configuration: the export dialog (issue 17) ----------------------
+KEY_EXPORT = "Export"
+CMD_EXPORT = "Export configuration…"
+CMD_EXPORT_HELP = "Write these settings as real configuration files: nginx, HAProxy, Kubernetes, AWS (Ctrl+E)"
+EXPORT_TITLE = "Export the configuration"
+EXPORT_FORMAT = "Format"
+#: each format's line in the list, by the name ``scaleout export --to`` takes (a format without one
+#: shows its name alone)
+EXPORT_FORMATS: dict[str, str] = {
+    "nginx": "nginx.conf: upstream, balancing method, checks",
+    "haproxy": "haproxy.cfg: backend, balance algorithm, checks",
+    "kubernetes": "YAML: Deployment, Service, probes, autoscaler",
+    "aws-cloudformation": "a template: ELB, target group, Auto Scaling",
+}
+EXPORT_NO_FORMATS = "No format can be written yet."
+EXPORT_FOLDER = "Folder"
+EXPORT_FOLDER_HINT = ("Relative to where the game was started; made if missing. Files of the same "
+                      "names in it are replaced.")
+EXPORT_OK = "Export (Enter)"
+EXPORT_CANCEL = "Cancel (Esc)"
+#: the notice after an export: the folder, how many files, and the README to start from
+EXPORT_DONE = "{files} written to {folder}. Start with {readme}"
+NOUN_FILE = Plural("{n} file", "{n} files")
+EXPORT_NO_FOLDER = "Type the folder to write the files into."
+EXPORT_WRITE_FAILED = "Could not write {path}: {reason}"
+EXPORT_DESIGN_FAILED = "These settings cannot be exported: {reason}"
+#: a writer that failed on this design (a bug of the game, said rather than ending the run)
+EXPORT_FORMAT_FAILED = "The {format} export failed on these settings: {reason}"
 
 
 i18n.translatable(globals())

@@ -10,6 +10,10 @@ debrief offers to watch a winning run beside the player's own (``w``): not earli
 finding the way is the game, and a first loss is mostly learning what the level asks; not
 later, because a player stuck twice learns more from seeing where the two evenings part than
 from a third blind try.
+
+Ctrl+E writes the settings the run ended with as real configuration files (nginx, HAProxy,
+Kubernetes, CloudFormation: :mod:`~scaleout_tui.ui.screens.export`): the design that won, or
+the one to take apart with the real tools.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.campaign import Content, stars_text
 from scaleout_tui.ui.navigation import BackToMap, OpenBriefing, StartLevel, WatchWinningRun
+from scaleout_tui.ui.screens.export import ExportScreen
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 from scaleout_tui.ui.widgets.footer import KeysFooter
 
@@ -92,6 +97,7 @@ class DebriefScreen(Screen[None]):
         Binding("r", "retry", texts.KEY_RETRY),
         Binding("n", "next", texts.KEY_NEXT),
         Binding("w", "watch", texts.KEY_WATCH),
+        Binding("ctrl+e", "export", texts.KEY_EXPORT),
         Binding("m,escape", "map", texts.KEY_MAP),
         *SCROLL_BINDINGS,
     ]
@@ -213,6 +219,10 @@ class DebriefScreen(Screen[None]):
         """The winning run beside this one, over the debrief (Esc comes back here)."""
         if self.offers_watch:
             self.post_message(WatchWinningRun(self.level, self.recording, self.session.seed))
+
+    def action_export(self) -> None:
+        """The settings the run ended with as real configuration files (Ctrl+E, the palette)."""
+        self.app.push_screen(ExportScreen(self.level, self.session.knobs))
 
     def action_map(self) -> None:
         self.post_message(BackToMap())

@@ -35,6 +35,10 @@ policy panel, keys ``i`` / ``u``, or the command palette). All of these end in
 :meth:`PlayScreen.inject` / :meth:`PlayScreen.repair`, which call the session (the change
 shows at once, even paused) and turn any refusal into a toast with the game's reason: a
 wrong choice must never cost the player their run.
+
+Ctrl+E (and the palette's "Export configuration…") writes the settings chosen now as real
+configuration files (:mod:`~scaleout_tui.ui.screens.export`); the clock stands still under the
+dialog, as under the help.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ from scaleout_tui.ui.clock import (
 )
 from scaleout_tui.ui.navigation import BackToMap, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
+from scaleout_tui.ui.screens.export import ExportScreen
 from scaleout_tui.ui.widgets.charts import Series, SeriesChart, markers
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.database import DatabaseView
@@ -109,6 +114,9 @@ class PlayScreen(Screen[None]):
         Binding("i", "inject", texts.KEY_INJECT, show=False),
         Binding("u", "repair", texts.KEY_REPAIR, show=False),
         Binding("r", "restart", texts.KEY_RESTART),
+        # Not in the footer either (no room at 80 columns): the help and the palette name it. Ctrl:
+        # every letter is a setting's key in a level with many settings (the sandbox).
+        Binding("ctrl+e", "export", texts.KEY_EXPORT, show=False),
         Binding("escape", "leave", texts.KEY_MAP),
         *[Binding(key, f"knob({i})", texts.KEY_KNOB.format(n=i + 1), show=False)
           for i, key in enumerate(KNOB_KEYS)],
@@ -611,6 +619,8 @@ class PlayScreen(Screen[None]):
                     and self.can_change_knobs())
         if action == "reset_knobs":
             return self.can_change_knobs()
+        if action == "export":
+            return not self._ended
         if action == "board":
             # PgDn / PgUp scroll the board only while its rule says some of it is hidden; an open
             # drop-down's list keeps them for its own pages.
@@ -664,6 +674,12 @@ class PlayScreen(Screen[None]):
         """Start again from 00:00 with the settings chosen (0 puts them back to the level's)."""
         self.post_message(StartLevel(self.level, speed_index=self.clock.speed_index,
                                      knobs=dict(self.session.knobs), origin=self))
+
+    def action_export(self) -> None:
+        """The settings chosen now as real configuration files (Ctrl+E, the palette). The clock
+        stands still under the dialog, as under the help."""
+        if not self._ended:
+            self.app.push_screen(ExportScreen(self.level, self.session.knobs))
 
     def recording_fate(self) -> str:
         """What happens to this run's recording if the player leaves it now, in words; the
