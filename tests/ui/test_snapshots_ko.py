@@ -38,6 +38,7 @@ from tests.ui.conftest import (
     two_level_game,
     unlock_through,
 )
+from tests.ui.test_export import scene_export_dialog
 from tests.ui.test_replay_snapshots import scene_compare, scene_replay, scene_watch_winning_run
 from tests.ui.test_sandbox import scene_sandbox_flash_crowd
 from tests.ui.test_snapshots import (
@@ -177,3 +178,8 @@ def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: 
 def test_compare_from_the_debrief_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     lost_once_before()
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_export_dialog_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_export_dialog)
