@@ -42,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from scaleout_tui import i18n
 from scaleout_tui.deploy import texts
 from scaleout_tui.deploy.design import Design, Export, Format, Note
 from scaleout_tui.deploy.k8s_manifests import INSTANCE_TYPE, UP_WINDOW_S, read
@@ -280,7 +281,10 @@ def write(design: Design) -> Export:
     _other_notes(design, notes)
     parts = [_comment(texts.K8S_HEADER.format(level=design.level.id, check=CHECK))]
     size = config.fleet.web_type.name
-    parts.append(_comment(texts.K8S_DEPLOYMENT.format(replicas=deployment["spec"]["replicas"], size=size)))
+    pods = i18n.plural(deployment["spec"]["replicas"], texts.NOUN_POD)
+    probes = " " + texts.K8S_PROBES if "readinessProbe" in deployment["spec"]["template"]["spec"][
+        "containers"][0] else ""
+    parts.append(_comment(texts.K8S_DEPLOYMENT.format(pods=pods, size=size) + probes))
     parts.append(_dump(deployment))
     if service is not None:
         port = service["spec"]["ports"][0]

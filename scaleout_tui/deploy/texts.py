@@ -12,6 +12,7 @@ Templates use ``str.format`` with named fields; the fields are the ``params`` of
 from __future__ import annotations
 
 from scaleout_tui import i18n
+from scaleout_tui.i18n import Plural
 
 # ---- the export's README -------------------------------------------------------------------------
 README_TITLE = "{level}: {format} configuration"
@@ -260,7 +261,10 @@ SKIPPED.update({
 })
 #: the comments written at the top of web.yaml and template.yaml, and the template's Description
 K8S_HEADER = "The web tier of the level {level}, written by scaleout. Check it: {check}"
-K8S_DEPLOYMENT = "The web servers: {replicas} pods of {size}; the probes are the balancer's health check."
+K8S_DEPLOYMENT = "The web servers: {pods} of {size}."
+K8S_PROBES = "The probes are the balancer's health check."
+#: pods counted in a comment
+NOUN_POD = Plural("{n} pod", "{n} pods")
 K8S_SERVICE = "The balancer: port {listen} to the pods' port {target}."
 K8S_HPA = "The group: {min} to {max} pods, on {metric}."
 CFN_HEADER = "Written by scaleout from the level {level}. Check it: {check}"
