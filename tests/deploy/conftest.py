@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scaleout_tui import i18n
 from scaleout_tui.content.loader import load_level
 from scaleout_tui.content.paths import find_level, sandbox_path, solution_path
 from scaleout_tui.content.policy import load_policy
@@ -57,6 +59,14 @@ def every_design() -> list[tuple[str, Design]]:
     """(name, design): the campaign's reference solutions, then the sandbox samples."""
     return ([(level_id, reference_design(level_id)) for level_id in CAMPAIGN]
             + [(f"sandbox-{name}", sandbox_design(knobs)) for name, knobs in SANDBOX_SAMPLES.items()])
+
+
+@pytest.fixture
+def korean() -> Iterator[None]:
+    """The Korean language for one test (the comments written into the files follow it)."""
+    i18n.activate("ko")
+    yield
+    i18n.activate("en")
 
 
 def checker(name: str) -> str:

@@ -5,7 +5,6 @@ configuration reads with every keyword the game cannot model listed by file and 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaleout_tui import i18n
 from scaleout_tui.deploy import haproxy, nginx, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Where
 from scaleout_tui.deploy.formats import format_of, write_export
@@ -36,13 +34,6 @@ def backend_lines(text: str) -> list[str]:
     """The written backend's keywords, without comments."""
     block = text.split(f"\nbackend {haproxy.BACKEND}\n", 1)[1]
     return [line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
-
-
-@pytest.fixture
-def korean() -> Iterator[None]:
-    i18n.activate("ko")
-    yield
-    i18n.activate("en")
 
 
 # ---- the real tool -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import os
 import re
 import socket
 import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaleout_tui import i18n
 from scaleout_tui.deploy import haproxy, nginx, texts
 from scaleout_tui.deploy.design import ConfigError, Design
 from scaleout_tui.deploy.formats import export, format_of, write_export
@@ -58,13 +56,6 @@ def upstream_lines(text: str) -> list[str]:
 def with_balancer(design: Design, **changes: object) -> Design:
     assert design.config.balancer is not None
     return replace(design, config=replace(design.config, balancer=replace(design.config.balancer, **changes)))
-
-
-@pytest.fixture
-def korean() -> Iterator[None]:
-    i18n.activate("ko")
-    yield
-    i18n.activate("en")
 
 
 # ---- the real tool -----------------------------------------------------------------------------
