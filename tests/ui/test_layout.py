@@ -382,8 +382,10 @@ async def test_the_help_names_the_debriefs_keys_and_its_watch_key_is_reachable(
         await pilot.pause()
         shown = render(pilot.app).text
         assert re.search(r"\bw\b.*watch a winning run beside yours", shown), shown
-        # the row wraps inside its cell, after "two" at 80 columns
-        assert "offered after two" in shown and "losses of a level not yet" in shown, shown
+        # the row wraps inside its cell at 80 columns (after "offered after", since the key
+        # column is as wide as Ctrl+E), and is whole at 200
+        assert "offered after" in shown and "losses of a level not yet" in shown, shown
+        assert re.search(r"Ctrl\+E\s*│ export the settings the run ended with", shown), shown
 
 
 def test_the_compare_tables_names_wrap_rather_than_lose_their_end() -> None:
