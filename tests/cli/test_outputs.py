@@ -123,13 +123,21 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _sigint_at_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(argv: list[str], *, children: int = 0) -> tuple[subprocess.CompletedProcess[str], set[int]]:
     """Start ``python -m scaleout_tui ARGV`` in its own process group, wait about a second (and
     for ``children`` child processes), then press Ctrl+C: SIGINT to the whole group, as a
     terminal does. Returns the finished process and the children seen."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # A shell starts a command with SIGINT at its default; a test worker may not have it so (a
+    # child inherits an ignored SIGINT, and Python then installs no handler: the Ctrl+C was lost
+    # and the run went to its end, depending on which tests the worker had run before).
     proc = subprocess.Popen([sys.executable, "-m", "scaleout_tui", *argv], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_sigint_at_default)
     try:
         time.sleep(1.0)
         seen: set[int] = set()
