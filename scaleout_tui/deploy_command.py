@@ -24,7 +24,7 @@ from scaleout_tui.content.policy import load_policy
 from scaleout_tui.content.schema import Level
 from scaleout_tui.deploy import texts
 from scaleout_tui.deploy.design import ConfigError, Design, design_of
-from scaleout_tui.deploy.formats import FORMATS, export, read_files, write_export
+from scaleout_tui.deploy.formats import FORMATS, export, read_files, write_files
 from scaleout_tui.deploy.policy import adjusted_text, policy_text
 from scaleout_tui.deploy.readme import note_text
 from scaleout_tui.recording.reader import RecordingError, read_recording
@@ -103,14 +103,15 @@ def _export(args: argparse.Namespace) -> int:
     except (LevelError, RecordingError) as e:
         _err(e)
         return 1
+    out = export(design, args.to)
     try:
-        written = write_export(design, args.to, args.output)
+        written = write_files(out, args.output)
     except OSError as e:
         _err(texts.CANNOT_WRITE.format(path=e.filename or args.output, reason=e.strerror or e))
         return 1
     for path in written:
         print(texts.WROTE.format(path=path))
-    for note in export(design, args.to).notes:
+    for note in out.notes:
         print(texts.NOTE_LINE.format(note=note_text(note.code, dict(note.params))))
     return 0
 

@@ -30,7 +30,11 @@ def export(design: Design, name: str) -> Export:
 def write_export(design: Design, name: str, folder: str | os.PathLike[str]) -> list[Path]:
     """Write the export into ``folder`` (made if missing; files of the same names are replaced)
     and return the paths written, README last. Raises :class:`OSError` as the system does."""
-    out = export(design, name)
+    return write_files(export(design, name), folder)
+
+
+def write_files(out: Export, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write an export already made (its notes are the caller's to show) into ``folder``."""
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     written = []
