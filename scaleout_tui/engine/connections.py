@@ -85,6 +85,7 @@ class OpenRequests:
         self._rtt_s = rtt_s
         self._fast_s = fast_s
         self._timeout_s = timeout_s
+        self._t1 = t1
 
     def _close(self, k: int, r: int, t: float) -> float | None:
         """When request ``r``, sent to target ``k`` at ``t``, closes; None if refused at once."""
@@ -121,7 +122,7 @@ class OpenRequests:
         plain = [b == SERVED and not c for b, c in zip(self._behaviour, self._colocated, strict=True)]
         capacity, slowdown, free = self._capacity, self._slowdown, self._free
         work, after = self._work, self._after
-        rtt = self._rtt_s
+        rtt, t1 = self._rtt_s, self._t1
         out: list[int] = []
         for r, tr in enumerate(t):
             while closing and closing[0][0] <= tr:
@@ -136,15 +137,20 @@ class OpenRequests:
                     i = counts.index(fewest)
                 start = i + 1 if i + 1 < k else 0
             out.append(i)
-            if plain[i] and counts[i] < capacity[i]:
+            if plain[i]:
+                if counts[i] >= capacity[i]:
+                    continue  # the accept queue is full: refused at once, never open
                 f = free[i]
                 w = work[r] * slowdown[i]
                 begin = f[0] if f[0] > tr else tr
                 replace(f, begin + w)
-                close: float | None = begin + w + rtt + after[r]
+                close = begin + w + rtt + after[r]
             else:
-                close = close_of(i, r, tr)
-            if close is not None:
-                counts[i] += 1
+                closes = close_of(i, r, tr)
+                if closes is None:
+                    continue
+                close = closes
+            counts[i] += 1
+            if close < t1:  # a later close cannot change a count before the tick ends
                 push(closing, (close, i))
         return out, start

@@ -404,25 +404,31 @@ class WorkerBank:
             self._remember_starts(server, rank, start)
             accepted = np.ones(n, dtype=np.bool_)
         else:
-            start = np.full(n, np.nan)
-            accepted = np.zeros(n, dtype=np.bool_)
-            recent = self.recent
-            ring = self.ring_pos.tolist()
-            qlim = self.queue_limit.tolist()
-            for i in range(n):
-                srv = s_l[i]
-                h = heaps[srv]
-                a = a_l[i]
-                slot = ring[srv] % qlim[srv]
-                if recent[srv, slot] > a:  # Q-th most recent accepted start not reached
+            # Python lists throughout: a NumPy element read or write costs several list ones
+            starts = [np.nan] * n
+            took = [False] * n
+            rows = {srv: self.recent[srv].tolist() for srv in heaps}
+            pos = {srv: int(self.ring_pos[srv]) for srv in heaps}
+            qlim = {srv: int(self.queue_limit[srv]) for srv in heaps}
+            for i, (a, srv, d) in enumerate(zip(a_l, s_l, d_l, strict=True)):
+                row = rows[srv]
+                p = pos[srv]
+                slot = p % qlim[srv]
+                if row[slot] > a:  # Q-th most recent accepted start not reached: the queue is full
                     continue
-                st = a if a > h[0] else h[0]
-                replace(h, st + d_l[i])
-                recent[srv, slot] = st
-                ring[srv] += 1
-                accepted[i] = True
-                start[i] = st
-            self.ring_pos[:] = ring
+                h = heaps[srv]
+                h0 = h[0]
+                st = a if a > h0 else h0
+                replace(h, st + d)
+                row[slot] = st
+                pos[srv] = p + 1
+                took[i] = True
+                starts[i] = st
+            for srv, row in rows.items():
+                self.recent[srv] = row
+                self.ring_pos[srv] = pos[srv]
+            start = np.asarray(starts)
+            accepted = np.asarray(took)
         for srv, h in heaps.items():
             self.free_at[srv] = h
         return Served(accepted, start, start + service)
