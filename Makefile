@@ -15,7 +15,7 @@ catalogs:
 	$(PY) -m scaleout_tui.catalogs update
 	$(PY) -m scaleout_tui.catalogs check
 
-.PHONY: catalogs test-levels check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-all snapshots-update soak attack
+.PHONY: catalogs test-levels stress check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-all snapshots-update soak attack
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -86,6 +86,11 @@ snapshots-update:
 # the start, every 10 simulated minutes and at the end of each run (about four minutes of wall time).
 soak:
 	$(PY) bench/soak.py
+
+# The stress tests at full power (tests/power.py): 10,000 mutated level files, 1,000 random plays,
+# 30 start/quit cycles, two 3,000-key storms. The everyday suite runs them at a third of that.
+stress:
+	SCALEOUT_TEST_POWER=full $(PY) -m pytest $(DURATIONS) tests/hardening tests/ui/test_key_storms.py tests/ui/test_terminal_hardening.py $(PYTEST_ARGS)
 
 # Every level over seeds 1-10: its starting set-up loses and its reference solution wins (CI runs
 # seeds 1-3; run this after a change that moves the engine's numbers or a level).

@@ -29,6 +29,7 @@ from scaleout_tui.content import LevelError, load_level, validate_file
 from scaleout_tui.content.build import build_config
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.engine import Simulation
+from tests.power import power
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "content" / "fixtures"
@@ -37,7 +38,8 @@ SEEDS: tuple[tuple[str, str], ...] = tuple(
     for p in sorted((REPO / "levels").glob("*.toml")) + sorted(FIXTURES.glob("*.toml")))
 
 QUICK = 300
-FULL = 10_000
+#: mutated level files in the slow test: 10,000 under ``make stress`` (tests/power.py)
+FULL = power(3_000, 10_000)
 
 
 def _profile(examples: int) -> settings:
@@ -206,15 +208,15 @@ def test_mutated_levels_quick(case: tuple[str, bytes]) -> None:
     _run(*case)
 
 
-#: The 10,000 run as four shards of 2,500, each on its own quarter of the seed files, so the
-#: suite's workers share them (one 10,000-example test kept one worker busy for minutes while
-#: the other sat idle at the end of the run). Together they mutate every seed file.
+#: The many-example run as four shards (2,500 each at full power), each on its own quarter of the
+#: seed files, so the suite's workers share them (one 10,000-example test kept one worker busy for
+#: minutes while the other sat idle at the end of the run). Together they mutate every seed file.
 SHARDS = 4
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_mutated_levels_10k(shard: int) -> None:
+def test_mutated_levels_many(shard: int) -> None:
     @_profile(FULL // SHARDS)
     @given(mutated_levels(SEEDS[shard::SHARDS]))
     def check(case: tuple[str, bytes]) -> None:

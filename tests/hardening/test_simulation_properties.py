@@ -45,13 +45,15 @@ from scaleout_tui.engine.failures import FAILURE_KINDS
 from scaleout_tui.engine.snapshot import Snapshot, take
 from scaleout_tui.game.session import Session
 from scaleout_tui.game.texts import REFUSALS, refusal
+from tests.power import power
 
 LEVELS = ("01-single-server", "02-two-tiers", "03-load-balancer", "04-sessions", "05-shared-storage",
           "06-replicas", "07-sharding", "08-autoscaling")
 QUICK = 20
-#: 700 + 300 = 1,000 examples in the slow run; the replay test runs each play twice
-FULL_INVARIANTS = 700
-FULL_REPLAY = 300
+#: 700 + 300 = 1,000 examples in the slow run under ``make stress`` (tests/power.py), a third of
+#: that in the everyday suite; the replay test runs each play twice
+FULL_INVARIANTS = power(240, 700)
+FULL_REPLAY = power(100, 300)
 #: latency series: NaN marks a second in which nothing completed (a gap in the chart)
 GAP_SERIES = frozenset({"p50_ms", "p95_ms", "p99_ms"})
 #: values a player never offers but a bad knob file or a script might send

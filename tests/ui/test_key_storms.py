@@ -44,6 +44,7 @@ from scaleout_tui.ui.screens.campaign import CampaignScreen
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.widgets.charts import SeriesChart
+from tests.power import power
 from tests.ui.conftest import async_test
 from tests.ui.test_terminal_input import Terminal
 from tests.ui.test_terminal_storms import CTRL_Q, resize
@@ -201,7 +202,8 @@ def quits_from_anywhere(term: Terminal, tries: int = 16) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-@pytest.mark.parametrize("seed", [15, 16])
+# seed 16 found the briefing's mount race (session 24); 15 joins it under ``make stress``
+@pytest.mark.parametrize("seed", power([16], [15, 16]))
 def test_three_thousand_random_keys_on_the_map_do_not_end_the_game(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     term = Terminal(tmp_path)

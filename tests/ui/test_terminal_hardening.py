@@ -39,6 +39,7 @@ from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
 from scaleout_tui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tests.power import power
 from tests.ui.conftest import (
     LEVEL_1,
     LEVEL_3,
@@ -293,9 +294,10 @@ async def _start_run_quit(cycle: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("first", [0, 10, 20])  # 30 cycles in three tests, which the workers share
+# 30 cycles in three tests, which the workers share, under ``make stress``; ten everyday (tests/power.py)
+@pytest.mark.parametrize("first", power([0], [0, 10, 20]))
 @async_test
-async def test_thirty_start_quit_cycles_with_the_clock_running(home: Path, first: int) -> None:
+async def test_start_quit_cycles_with_the_clock_running(home: Path, first: int) -> None:
     for cycle in range(first, first + 10):
         await _start_run_quit(cycle)
 
