@@ -18,17 +18,28 @@ from scaleout_tui.game.headless import run_level
 LEVELS = level_ids()
 #: A whole level is one of the suite's longest runs (2-10 s of CPU each). ``make test-fast`` keeps
 #: one of them, level 1 on seed 1, as the smoke test of the whole path (load, run, grade); CI runs
-#: every level on seeds 1-3 (the seeds the engine's reference reports use), marked slow.
+#: every level's reference solution on seeds 1-3 (the seeds the engine's reference reports use) and
+#: every starting set-up on seed 1, marked slow.
 #: Seeds 1-10 were measured when this was cut from ten seeds: the reference solutions' tight
 #: margins (06's lost writes, 02's and 08's cost: 0-5 % of the target) do not move with the seed;
 #: the objectives that do move by up to 12 % of their target had margins of 41 % or more; and
 #: no objective of a starting set-up was met on any seed (the nearest missed by 67 %).
 #: ``make test-levels`` sets SCALEOUT_LEVEL_SEEDS=10 to run seeds 1-10, after a change that moves
 #: the engine's numbers or a level.
-CASES = [pytest.param(level, seed, id=f"{level}-{seed}",
-                      marks=() if (level, seed) == (LEVELS[0], 1) else pytest.mark.slow)
-         for level in LEVELS
-         for seed in range(1, int(os.environ.get("SCALEOUT_LEVEL_SEEDS", "3")) + 1)]
+#: A starting set-up is checked on seed 1 only unless SCALEOUT_LEVEL_SEEDS is set: it misses by
+#: far more than a seed moves a figure (above), where a reference solution's margins are thin.
+SEEDS = os.environ.get("SCALEOUT_LEVEL_SEEDS")
+
+
+def _cases(seeds: int) -> list[object]:
+    return [pytest.param(level, seed, id=f"{level}-{seed}",
+                         marks=() if (level, seed) == (LEVELS[0], 1) else pytest.mark.slow)
+            for level in LEVELS
+            for seed in range(1, seeds + 1)]
+
+
+CASES = _cases(int(SEEDS or 3))
+START_CASES = _cases(int(SEEDS or 1))
 
 
 def test_the_campaign_ships_its_levels():
@@ -45,7 +56,7 @@ def test_every_level_has_a_reference_solution(level):
     assert solution_path(level) == solutions_dir() / f"{level}.toml"
 
 
-@pytest.mark.parametrize(("level", "seed"), CASES)
+@pytest.mark.parametrize(("level", "seed"), START_CASES)
 def test_starting_setup_loses(level, seed):
     report = run_level(level, seed=seed)
     assert report["won"] is False
