@@ -42,9 +42,11 @@ test:
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure here"; fi; \
 	exit $$rc
 
-# Everything but the tests marked slow (the SIGKILL save test, the queueing-theory statistics,
-# every whole level but level 1 on seed 1, large screenshots after long runs, the fuzzers and the UI's stress
-# tests). CI runs them all (`make check`).
+# Everything but the tests marked slow: each test that takes over about 3 s of a CI worker (a
+# --durations=0 report tells), so every whole level but level 1 on seed 1, screenshots and Pilot
+# tests after long runs, the SIGKILL save test, the queueing-theory statistics, the fuzzers and
+# the UI's stress tests. A few core paths stay in however long they take: winning level 1, the
+# keys of the play screen, one seed reproducing a run. CI runs them all (`make check`).
 test-fast:
 	$(PY) -m pytest -m "not slow" $(DURATIONS) $(PYTEST_ARGS)
 

@@ -109,6 +109,7 @@ def test_simulated_time_reads_as_a_clock(seconds: float, shown: str) -> None:
     assert _clock(seconds) == shown
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_a_real_run_on_a_terminal_shows_the_line_and_leaves_only_the_report(tmp_path: Path) -> None:
     # level 5 simulates for a few seconds: long enough for the line to appear after its second

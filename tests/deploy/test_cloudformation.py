@@ -87,6 +87,7 @@ def lint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_linter_finds_what_is_wrong(lint: dict[str, list[str]]) -> None:
     # E3034: a number out of the property's range (the interval's minimum is 5)
     assert [m.split()[0] for m in lint["broken"]] == ["E3034"], lint["broken"]

@@ -70,6 +70,7 @@ def test_a_knob_change_before_the_clock_starts_costs_no_downtime(level1):
     assert not any(e.code == "resize_start" for e in s.sim.log)
 
 
+@pytest.mark.slow
 def test_report_follows_the_contract_and_is_deterministic():
     a = run_level("01-single-server", seed=3)
     b = run_level("01-single-server", seed=3)
@@ -86,6 +87,7 @@ def test_report_follows_the_contract_and_is_deterministic():
     assert a["lesson"]["peak_cpu_pct"] == pytest.approx(100.0)
 
 
+@pytest.mark.slow
 def test_report_of_a_finished_session_matches_run_level(level1):
     s = short(level1, seed=5, knobs={"size": "m5.4xlarge"})
     r = report(s, s.run())

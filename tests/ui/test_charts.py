@@ -130,6 +130,7 @@ async def test_the_capacity_line_moves_with_a_setting_while_paused(home: Path) -
         assert rps.drawn[1] == () and all(s.label != texts.SERIES_PLAN for s in rps.drawn[0])
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_crash_and_its_detection_are_marked_on_the_charts_and_in_the_log(home: Path) -> None:
     unlock_through(LEVEL_3)

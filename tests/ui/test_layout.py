@@ -68,6 +68,7 @@ def gauges_in_view(play: PlayScreen) -> bool:
     return top <= gauges.virtual_region.y and gauges.virtual_region.bottom <= bottom
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_level_8s_live_rows_are_in_view_or_a_rule_says_how_to_reach_them(
@@ -97,6 +98,7 @@ async def test_level_8s_live_rows_are_in_view_or_a_rule_says_how_to_reach_them(
         assert board.scroll_y == 0 and board.border_subtitle == texts.OVERVIEW_MORE_BELOW
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_every_setting_heading_fits_and_the_focused_one_shows_its_long_label(
@@ -125,6 +127,7 @@ async def test_every_setting_heading_fits_and_the_focused_one_shows_its_long_lab
         assert help_line.display and str(help_line.render()).startswith(out_cpu.label)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_the_sandboxs_web_card_shows_each_boxs_cpu(home: Path, size: tuple[int, int]) -> None:
@@ -186,6 +189,7 @@ async def test_the_briefings_traffic_chart_names_its_unit(home: Path, size: tupl
         assert texts.SERIES_PLAN_UNIT in plain
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_every_time_chart_marks_the_crash_and_its_detection(home: Path, size: tuple[int, int]) -> None:
@@ -210,6 +214,7 @@ def test_markers_in_one_column_stack_by_kind() -> None:
     assert rows["out_of_rotation"] == [(101.0, 1), (500.0, 0)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_the_live_panel_grows_when_the_errors_row_wraps(home: Path, size: tuple[int, int]) -> None:
@@ -232,6 +237,7 @@ def objectives_lines(play: PlayScreen) -> list[str]:
     return ["".join(s.text for s in line) for line in Console(width=width).render_lines(table, pad=False)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_3, LEVEL_8])
 @pytest.mark.parametrize("size", SIZES)
 @async_test
@@ -268,6 +274,7 @@ def test_an_objectives_name_wraps_rather_than_loses_its_end_beside_wide_numbers(
     assert "Failed" in lines[1] and "requests" in lines[2], lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level_id", [LEVEL_1, LEVEL_8])
 @pytest.mark.parametrize("size", SIZES)
 @async_test
@@ -319,6 +326,7 @@ def test_a_narrow_database_card_keeps_each_boxs_state_and_lag(inner: int) -> Non
         assert "48ms" in lines[3] and "–" in lines[2], lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_the_debriefs_verdicts_fit_and_the_star_is_explained(home: Path, size: tuple[int, int]) -> None:
@@ -342,6 +350,7 @@ async def test_the_debriefs_verdicts_fit_and_the_star_is_explained(home: Path, s
                    for line in lines), lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_level_8s_scaling_history_has_its_rows_under_the_long_settings(

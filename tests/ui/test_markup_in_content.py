@@ -10,6 +10,7 @@ import dataclasses
 from pathlib import Path
 
 import msgspec
+import pytest
 from textual.widgets import Static
 
 from scaleout_tui.ui.app import make_app
@@ -65,6 +66,7 @@ def _hostile(value: object, field: str = "") -> object:
     return value
 
 
+@pytest.mark.slow
 @async_test
 async def test_brackets_in_every_text_of_a_level_show_through_a_whole_run(home: Path) -> None:
     """Level 3 (events with notes, hints, several settings) with ``[/]`` in every text: the map,

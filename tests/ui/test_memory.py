@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
 from textual._styles_cache import StylesCache
 from textual.widget import Widget
 
@@ -26,6 +27,7 @@ def _alive() -> tuple[int, int]:
             sum(1 for o in objects if isinstance(o, Widget)))
 
 
+@pytest.mark.slow
 @async_test
 async def test_restarting_a_level_releases_the_old_screens(home: Path) -> None:
     app = make_app(manual_clock=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from textual.binding import Binding
 from textual.widgets import Footer, Label, Select, Static
@@ -80,6 +81,7 @@ async def test_the_focused_setting_is_marked_and_the_mark_follows_tab(home: Path
         assert [k for k, s in selects.items() if s.has_class("-focus")] == ["web_size"]
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_direct_key_opens_its_setting_and_says_so_in_the_panel(home: Path) -> None:
     unlock_through(LEVEL_8)
@@ -101,6 +103,7 @@ async def test_a_direct_key_opens_its_setting_and_says_so_in_the_panel(home: Pat
         assert len(set(KNOB_KEYS)) == len(KNOB_KEYS)
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_palette_has_a_command_for_every_setting_and_each_choice(home: Path) -> None:
     unlock_through(LEVEL_8)
@@ -165,6 +168,7 @@ async def test_the_changed_mark_comes_with_a_change_and_goes_with_reset(home: Pa
         assert not heading(play, "layout").endswith(texts.KNOB_CHANGED_MARK)
 
 
+@pytest.mark.slow
 @async_test
 async def test_restart_and_retry_keep_the_players_settings(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -223,6 +227,7 @@ async def test_ctrl_q_asks_during_a_run_and_not_on_the_map(home: Path) -> None:
     assert app.return_code == 0 and not app.is_running
 
 
+@pytest.mark.slow
 @async_test
 async def test_each_question_says_what_becomes_of_the_recording(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -298,6 +303,7 @@ async def test_footers_clock_and_help_say_what_the_keys_do(home: Path) -> None:
     assert "1-4" in keys and max(cell_len(k) for k in keys) <= 8
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_briefing_opened_with_next_level_scrolls_with_the_keys(home: Path) -> None:
     app = make_app(manual_clock=True)

@@ -85,6 +85,7 @@ async def test_win_level_1_with_the_reference_size_and_unlock_level_2(home: Path
     assert saved.is_unlocked(LEVEL_2, [LEVEL_1, LEVEL_2])
 
 
+@pytest.mark.slow
 @async_test
 async def test_after_a_win_the_map_opens_level_2(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -259,6 +260,7 @@ async def test_command_palette_map_and_help_reach_the_app(home: Path) -> None:
         assert isinstance(current(app), CampaignScreen)
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_real_clock_runs_and_stops_with_its_screen(home: Path) -> None:
     """The one test with the wall-clock timer: time moves only while the run is unpaused and
@@ -317,6 +319,7 @@ async def test_on_a_short_terminal_only_the_focused_knob_shows_its_help(home: Pa
             await pilot.pause()
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_run_that_ends_under_a_dialog_still_lands_on_its_debrief(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -341,6 +344,7 @@ def toasts(app: ScaleoutApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_crash_injected_from_the_drill_leaves_and_rejoins_the_rotation(home: Path) -> None:
     unlock_through(LEVEL_3)
@@ -371,6 +375,7 @@ async def test_a_crash_injected_from_the_drill_leaves_and_rejoins_the_rotation(h
         assert not any("Not done" in t for t in toasts(app))
 
 
+@pytest.mark.slow
 @async_test
 async def test_bad_drill_input_is_a_toast_never_a_traceback(home: Path) -> None:
     unlock_through(LEVEL_3)
@@ -396,6 +401,7 @@ async def test_bad_drill_input_is_a_toast_never_a_traceback(home: Path) -> None:
         assert isinstance(app.screen, PlayScreen)
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_palette_offers_the_drill_only_where_the_level_allows_it(home: Path) -> None:
     unlock_through(LEVEL_3)
@@ -428,6 +434,7 @@ def shard_shares(play: PlayScreen) -> dict[str, int]:
     return {m[1]: int(m[2]) for m in re.finditer(r"(db-\d) [^\n]*?(\d+)%│[^\n]*$", drawing, re.M)}
 
 
+@pytest.mark.slow
 @async_test
 async def test_three_hashed_shards_take_a_third_of_the_inserts_each(home: Path) -> None:
     unlock_through(LEVEL_7)
@@ -459,6 +466,7 @@ async def test_three_hashed_shards_take_a_third_of_the_inserts_each(home: Path) 
         assert isinstance(app.screen, PlayScreen)
 
 
+@pytest.mark.slow
 @async_test
 async def test_two_replicas_and_the_master_dies_a_replica_is_promoted(home: Path) -> None:
     unlock_through(LEVEL_6)
@@ -505,6 +513,7 @@ async def test_the_database_drill_crashes_a_replica_at_once_and_repairs_it(home:
         assert any("replica-2 repaired" in t for t in toasts(app)), toasts(app)
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_long_briefing_and_debrief_scroll_with_the_keys_while_a_button_has_focus(home: Path) -> None:
     unlock_through(LEVEL_6)
@@ -539,6 +548,7 @@ async def test_a_long_briefing_and_debrief_scroll_with_the_keys_while_a_button_h
         assert scroll.scroll_y == 2
 
 
+@pytest.mark.slow
 @async_test
 async def test_after_a_resize_the_diagram_is_exactly_as_tall_as_its_drawing(home: Path) -> None:
     """Paused, nothing redraws on its own: the heights must come from the new width (80×24 →

@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -36,6 +37,7 @@ async def open_recording(pilot: Pilot[int], path: Path) -> ReplayScreen:
     return screen
 
 
+@pytest.mark.slow
 @async_test
 async def test_scrub_forward_back_to_the_end_and_to_the_start(home: Path,
                                                               level_1_recordings: tuple[Path, Path]) -> None:
@@ -68,6 +70,7 @@ async def test_scrub_forward_back_to_the_end_and_to_the_start(home: Path,
         assert screen.check_action("restart", ()) is False
 
 
+@pytest.mark.slow
 @async_test
 async def test_take_over_continues_as_a_recorded_game(home: Path,
                                                       level_1_recordings: tuple[Path, Path]) -> None:
@@ -99,6 +102,7 @@ async def test_take_over_continues_as_a_recorded_game(home: Path,
     assert read_recording(small).report != rec.report
 
 
+@pytest.mark.slow
 @async_test
 async def test_load_replay_from_the_map_then_compare(home: Path,
                                                      level_1_recordings: tuple[Path, Path]) -> None:
@@ -139,6 +143,7 @@ async def test_load_replay_from_the_map_then_compare(home: Path,
         assert app.screen is screen and screen.session.now == 1530.0
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_played_run_is_recorded_and_replays_to_its_debrief(home: Path) -> None:
     app = two_level_game()
@@ -175,6 +180,7 @@ async def test_a_broken_recording_from_the_map_is_a_notice(home: Path) -> None:
         assert any("recording format 9 is newer" in str(n.message) for n in app._notifications)
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_policy_panel_following_the_recording_never_changes_it(home: Path, tmp_path: Path) -> None:
     """A recording with a resize at 60 s. The drop-down follows the recording as the replay

@@ -79,6 +79,7 @@ def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(small))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                    size: tuple[int, int],
@@ -87,6 +88,7 @@ def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # 
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(small, large))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                               size: tuple[int, int]) -> None:

@@ -40,6 +40,7 @@ async def open_sandbox(pilot: Pilot[int], scenario: str | None = None, seconds: 
     return play
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_map_opens_the_sandbox_and_it_runs_a_scenario(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -61,12 +62,14 @@ async def scene_sandbox_flash_crowd(pilot: Pilot[int]) -> None:
     await open_sandbox(pilot, "flash-crowd", 120.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_sandbox_in_a_flash_crowd(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app: ScaleoutApp = make_app(manual_clock=True)
     assert snap_compare(app, terminal_size=size, run_before=scene_sandbox_flash_crowd)
 
 
+@pytest.mark.slow
 @async_test
 async def test_an_imported_value_between_the_choices_shows_in_its_drop_down(home: Path) -> None:
     """``scaleout import`` brings a 7 s check interval, which the sandbox plays as written: the

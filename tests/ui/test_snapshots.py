@@ -139,6 +139,7 @@ def test_play_the_focused_setting_shows(snap_compare, home: Path, size: tuple[in
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_focused_setting)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
@@ -147,6 +148,7 @@ def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int
 # ---- the scale-out levels: the balancer's view, sessions, files ---------------------------------
 # These use the full campaign (levels 3-5 must be there) with earlier levels marked won in the
 # temporary progress file; only play screens are taken, so adding a level changes none of them.
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                                 size: tuple[int, int]) -> None:
@@ -156,6 +158,7 @@ def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, ho
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_level_3_web_2_out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                  size: tuple[int, int]) -> None:
@@ -166,6 +169,7 @@ def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # t
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                             size: tuple[int, int]) -> None:
@@ -177,6 +181,7 @@ def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: 
 
 
 # ---- the database levels: replicas and their lag, failover, shards --------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                     size: tuple[int, int]) -> None:
@@ -187,6 +192,7 @@ def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  #
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                           size: tuple[int, int]) -> None:
@@ -197,6 +203,7 @@ def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Pa
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                     size: tuple[int, int]) -> None:
@@ -208,6 +215,7 @@ def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  
 
 
 # ---- auto scaling: the capacity chart and the scaling history -------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("size", LONG_RUN_SIZES)
 def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Path,  # type: ignore[no-untyped-def]
                                                           size: tuple[int, int]) -> None:

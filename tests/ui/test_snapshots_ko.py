@@ -156,17 +156,20 @@ def test_scale_out_levels_ko(snap_compare, korean: None, size: tuple[int, int], 
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_sandbox_in_a_flash_crowd_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_sandbox_flash_crowd)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_replay_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
                    level_1_recordings: tuple[Path, Path]) -> None:
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(level_1_recordings[0]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
                     level_1_recordings: tuple[Path, Path]) -> None:

@@ -233,6 +233,7 @@ async def test_every_size_on_every_screen(home: Path, name: str) -> None:
         assert isinstance(pilot.app.screen, screen_type), "growing back uncovers the same screen"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["briefing", "debrief", pytest.param("play-08", marks=pytest.mark.slow),
                                   pytest.param("help", marks=pytest.mark.slow)])
 @async_test

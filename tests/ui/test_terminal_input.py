@@ -66,6 +66,7 @@ class Terminal:
         os.close(self.master)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(90)
 def test_undecodable_bytes_from_the_terminal_do_not_end_the_game(tmp_path: Path) -> None:
     term = Terminal(tmp_path)

@@ -61,6 +61,7 @@ def plain(widget: Static) -> str:
     return console.export_text()
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_offer_comes_with_the_second_loss_and_goes_with_a_win(home: Path) -> None:
     app = two_level_game()
@@ -100,6 +101,7 @@ async def lose_twice(pilot: Pilot[int]) -> DebriefScreen:
     return debrief
 
 
+@pytest.mark.slow
 @async_test
 async def test_w_opens_the_players_run_beside_the_winning_run_and_esc_comes_back(home: Path) -> None:
     lost_once_before()
@@ -130,6 +132,7 @@ async def test_w_opens_the_players_run_beside_the_winning_run_and_esc_comes_back
         assert app.screen is debrief
 
 
+@pytest.mark.slow
 @async_test
 async def test_without_the_players_recording_the_winning_run_plays_alone(home: Path) -> None:
     lost_once_before()
@@ -161,6 +164,7 @@ async def test_without_the_players_recording_the_winning_run_plays_alone(home: P
         assert any(texts.WATCH_ALONE.format(reason=texts.WATCH_NOT_RECORDED) == m for m in said), said
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 @async_test
 async def test_the_winning_run_alone_is_called_so_on_its_clock_bar(home: Path, size: tuple[int, int]) -> None:

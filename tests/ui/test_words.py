@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import Select
 
@@ -18,6 +19,7 @@ from tests.ui.conftest import LEVEL_3, async_test, open_level, unlock_through
 from tests.ui.test_pilot import choose, log_lines
 
 
+@pytest.mark.slow
 @async_test
 async def test_the_balancing_drop_down_the_log_and_the_diagram_say_words(home: Path) -> None:
     unlock_through(LEVEL_3)
