@@ -162,16 +162,24 @@ class Stages:
                     self.db_router.committed(batch, box, u[served.accepted], served.finish[served.accepted],
                                              tb, self.db_box, self.rtt_s)
             # a request fails if any of its legs failed; it is done when its last leg is
-            rid_u, first, inv = np.unique(batch.rid, return_index=True, return_inverse=True)
-            all_ok = np.ones(rid_u.size, dtype=np.bool_)
-            np.logical_and.at(all_ok, inv, ok)
-            last_fin = np.full(rid_u.size, -np.inf)
-            np.maximum.at(last_fin, inv, fin)
-            bad_cause = np.full(rid_u.size, OK, dtype=np.int8)
-            bad_t = np.full(rid_u.size, np.inf)
-            np.minimum.at(bad_t, inv, np.where(ok, np.inf, fail_t))
-            bad_leg = ~ok
-            bad_cause[inv[bad_leg]] = why[bad_leg]
+            first = np.argsort(batch.rid, kind="stable")
+            by_rid = batch.rid[first]
+            if by_rid.size > 1 and bool((by_rid[1:] == by_rid[:-1]).any()):  # fanned-out legs
+                rid_u, first, inv = np.unique(batch.rid, return_index=True, return_inverse=True)
+                all_ok = np.ones(rid_u.size, dtype=np.bool_)
+                np.logical_and.at(all_ok, inv, ok)
+                last_fin = np.full(rid_u.size, -np.inf)
+                np.maximum.at(last_fin, inv, fin)
+                bad_cause = np.full(rid_u.size, OK, dtype=np.int8)
+                bad_t = np.full(rid_u.size, np.inf)
+                np.minimum.at(bad_t, inv, np.where(ok, np.inf, fail_t))
+                bad_leg = ~ok
+                bad_cause[inv[bad_leg]] = why[bad_leg]
+            else:  # one leg per request (the usual case): the same figures without grouping
+                all_ok = ok[first]
+                last_fin = fin[first]
+                bad_t = np.where(ok, np.inf, fail_t)[first]
+                bad_cause = np.where(ok, OK, why).astype(np.int8)[first]
             p = pos[first]
             failed = ~all_ok
             f.cause[p[failed]] = bad_cause[failed]
