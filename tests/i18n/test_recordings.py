@@ -20,6 +20,7 @@ def _record(tmp_path: Path, *lang: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_english_recording_replays_in_korean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _record(tmp_path)
     header = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
@@ -30,6 +31,7 @@ def test_english_recording_replays_in_korean(tmp_path: Path, capsys: pytest.Capt
     assert "시드" in out.out and out.err == ""
 
 
+@pytest.mark.slow
 def test_a_changed_number_is_still_caught_across_languages(tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     path = _record(tmp_path, "--lang", "ko")

@@ -123,6 +123,7 @@ def test_the_replay_screen_refuses_a_bad_recording_before_opening(tmp_path: Path
     assert err == [f"{bad}:1: header: object missing required field `level`"]
 
 
+@pytest.mark.slow
 def test_the_replay_command_opens_the_game_on_both_recordings(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import sys

@@ -158,6 +158,7 @@ async def test_the_palette_offers_export_and_the_export_button_writes(home: Path
 
 
 # ---- the debrief -------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.usefixtures("registered")
 @async_test
 async def test_the_debrief_exports_the_settings_the_run_ended_with(home: Path, tmp_path: Path) -> None:

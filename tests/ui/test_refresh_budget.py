@@ -123,6 +123,7 @@ async def test_a_screen_over_the_game_stops_max_and_closing_it_resumes(home: Pat
     assert app._exception is None, app._exception
 
 
+@pytest.mark.slow
 @async_test
 async def test_max_runs_a_level_to_its_debrief(home: Path) -> None:
     app = make_app()
@@ -162,6 +163,7 @@ async def test_a_hidden_chart_gives_up_its_turn(home: Path) -> None:
         assert {play.chart_turn()[0] for _ in range(6)} == shown
 
 
+@pytest.mark.slow
 @async_test
 async def test_a_chart_replots_only_on_its_turn(home: Path) -> None:
     unlock_through(LEVEL_8)

@@ -72,6 +72,7 @@ async def scene_watch_winning_run(pilot: Pilot[int]) -> None:
     await seek_top(pilot, CompareScreen, WATCH_MOMENT_S)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
                               level_1_recordings: tuple[Path, Path]) -> None:
