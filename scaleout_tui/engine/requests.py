@@ -38,6 +38,14 @@ WEB = -1  # stage_now of a request still at (or answered by) its web box
 FAULTS = {"none": 0, "hang": 1, "error": 2, "slow": 0}
 
 
+def _indices(sel: B | I64) -> I64:
+    """A mask as the indices it selects: one scan of the mask, then a plain gather per field
+    (masking each field would scan the mask once per field: a flight has eight)."""
+    if sel.dtype == np.bool_:
+        return np.flatnonzero(sel)
+    return sel.astype(np.int64, copy=False)
+
+
 @dataclass(slots=True)
 class Flight:
     """Requests the client is still waiting for (struct of arrays, ids ascending)."""
@@ -64,8 +72,10 @@ class Flight:
         for name in FLIGHT_FIELDS:
             setattr(self, name, np.concatenate((getattr(self, name), getattr(other, name))))
 
-    def take(self, mask: B) -> Flight:
-        return Flight(*[getattr(self, name)[mask] for name in FLIGHT_FIELDS])
+    def take(self, sel: B | I64) -> Flight:
+        """The rows picked by a mask or by indices."""
+        idx = _indices(sel)
+        return Flight(*[getattr(self, name).take(idx, axis=0) for name in FLIGHT_FIELDS])
 
     @property
     def size(self) -> int:
@@ -99,7 +109,8 @@ class Transit:
 
     def take(self, sel: B | I64) -> Transit:
         """The rows picked by a mask or by indices."""
-        return Transit(*[getattr(self, name)[sel] for name in TRANSIT_FIELDS])
+        idx = _indices(sel)
+        return Transit(*[getattr(self, name).take(idx, axis=0) for name in TRANSIT_FIELDS])
 
     def keep(self, mask: B) -> None:
         for name in TRANSIT_FIELDS:
