@@ -9,7 +9,8 @@ raises nothing but :class:`LevelError`, and every problem is one line naming the
 or a line. A file the loader accepts must also build into an engine configuration.
 
 Hypothesis runs derandomized and without an example database, so CI sees the same examples on
-every machine. The unmarked test runs 300 examples; the ``slow`` one runs 10,000.
+every machine. The unmarked test runs 300 examples; the ``slow`` one runs 3,000 (10,000 under
+``make stress``).
 """
 
 from __future__ import annotations
