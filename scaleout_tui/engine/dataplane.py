@@ -137,11 +137,11 @@ class DataPlane:
 
     @property
     def db_box(self) -> int | None:
-        return self.stage_box[STAGES.index("db")]
+        return self.stages.db_box
 
     @db_box.setter
     def db_box(self, idx: int | None) -> None:
-        self.stage_box[STAGES.index("db")] = idx
+        self.stages.db_box = idx
 
     # ---- control-plane hooks ------------------------------------------------------
     def add_gate(self, gate: Gate) -> None:

@@ -55,7 +55,12 @@ class Stages:
 
     @property
     def db_box(self) -> int | None:
+        """The database master's box (None: no database tier)."""
         return self.box[STAGES.index("db")]
+
+    @db_box.setter
+    def db_box(self, idx: int | None) -> None:
+        self.box[STAGES.index("db")] = idx
 
     def leave_web(self, batch: WebBatch, rid: I64, got: I64, fin: F64, db_here: B,
                   gates: list[Gate]) -> None:
