@@ -28,7 +28,9 @@ def test_english_recording_replays_in_korean(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert cli.main(["--lang", "ko", "run", "--replay", str(path)]) == 0
     out = capsys.readouterr()
-    assert "시드" in out.out and out.err == ""
+    assert "시드" in out.out
+    # stderr holds no problem: at most the progress line a slow machine logs every 10 s
+    assert all(line.startswith(f"{path}  [") for line in out.err.splitlines()), out.err
 
 
 @pytest.mark.slow

@@ -29,6 +29,10 @@ SCROLL_BINDINGS: list[BindingType] = [
 
 
 def scroll_text(screen: DOMNode, selector: str, how: str) -> None:
-    """Scroll the container ``selector`` of ``screen`` the way its own key would."""
+    """Scroll the container ``selector`` of ``screen`` the way its own key would.
+
+    A key can reach a screen whose text is already gone: in a burst, Escape may dismiss the
+    briefing while a Page Down for it is still queued. Then there is nothing to scroll."""
     if how in SCROLL_KEYS.values():
-        getattr(screen.query_one(selector, ScrollableContainer), f"action_{how}")()
+        for box in screen.query(selector).results(ScrollableContainer):
+            getattr(box, f"action_{how}")()
