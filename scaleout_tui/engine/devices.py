@@ -375,7 +375,7 @@ class DeviceFleet:
         cond = np.full(d.size, REFUSING, dtype=np.int8)  # no target in rotation: the proxy closes
         for target in np.unique(s[s >= 0]):
             at = np.flatnonzero(s == target)
-            cond[at] = [self.lb.condition(int(target), float(x)) for x in t[at]]
+            cond[at] = self.lb.condition(int(target), t[at])
         up = cond == UP
         gone = s[~up]
         self.lb.release(np.full(gone.size, seg.master), np.full(gone.size, self.lb.epoch[seg.master]), gone)

@@ -219,6 +219,7 @@ class TcpBalancer:
         self._push(t, "silent" if silent else "reset", s)
 
     def target_up(self, s: int, t: float) -> None:
+        """Target ``s`` listens again from ``t`` (changes must come in time order)."""
         self._cond[s].append((t, UP))
 
     def node_fail(self, k: int, t: float) -> None:
@@ -241,13 +242,11 @@ class TcpBalancer:
             self._push(t, "node_fail", 1)
         self.spec = spec
 
-    def condition(self, s: int, t: float) -> int:
-        """Target ``s``'s condition at ``t`` (the last change at or before ``t``)."""
-        now = UP
-        for when, cond in self._cond[s]:
-            if when <= t:
-                now = cond
-        return now
+    def condition(self, s: int, t: F64) -> I8:
+        """Target ``s``'s condition at each time in ``t`` (its last change at or before it)."""
+        when = np.array([c[0] for c in self._cond[s]])
+        cond = np.array([c[1] for c in self._cond[s]], dtype=np.int8)
+        return cond[np.searchsorted(when, t, side="right") - 1]
 
     # ---- the tick ---------------------------------------------------------------------------
     def rotation(self) -> I64:
@@ -293,7 +292,7 @@ class TcpBalancer:
                 break
             for k, s in zip(*np.nonzero(due), strict=True):
                 tau = float(at[k, s])
-                cond = self.condition(int(s), tau)
+                cond = int(self.condition(int(s), np.array([tau]))[0])
                 took = spec.check_timeout_s if cond == SILENT else spec.rtt_s
                 self._push(tau + took, "verdict", int(k) * 1_000_000 + int(s), cond == UP)
                 if cond == UP:
