@@ -61,22 +61,9 @@ from math import inf
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine import tcpbalancer as tcp
 from scaleout_tui.engine.commands import Handler, Value
-from scaleout_tui.engine.tcpbalancer import (
-    CONNECT,
-    MESSAGE,
-    NODE_LOST,
-    REFUSING,
-    SILENT,
-    TARGET_RESET,
-    TARGET_SHUTDOWN,
-    TARGET_SILENT,
-    UP,
-    Reset,
-    Segment,
-    TcpBalancer,
-    WorkItems,
-)
+from scaleout_tui.engine.tcpbalancer import Reset, Segment, TcpBalancer, WorkItems
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -267,22 +254,22 @@ class DeviceFleet:
 
     def _reset(self, r: Reset, t: float) -> None:
         connected = self.server >= 0
-        if r.kind == NODE_LOST:
+        if r.kind == tcp.NODE_LOST:
             d = np.flatnonzero(connected & (self.node == r.index) & (self.epoch == r.epoch))
             self.dead[d] = True
             _, send = self._next_send(d, t)
             seen = np.where(r.back_at <= send, send, np.minimum(r.back_at, send + self.spec.ack_timeout_s))
-        elif r.kind == TARGET_SILENT:
+        elif r.kind == tcp.TARGET_SILENT:
             d = np.flatnonzero(connected & (self.server == r.index) & ~self.dead)
             self.dead[d] = True
             seen = self._next_send(d, t)[1] + self.spec.ack_timeout_s
         else:
             flows = connected & (self.server == r.index)
-            if r.kind == TARGET_SHUTDOWN:
+            if r.kind == tcp.TARGET_SHUTDOWN:
                 master = self.lb.master
                 flows &= (self.node == master) & (self.epoch == self.lb.epoch[max(master, 0)])
             else:
-                assert r.kind == TARGET_RESET
+                assert r.kind == tcp.TARGET_RESET
                 flows &= ~self.dead
             d = np.flatnonzero(flows)
             seen = np.full(d.size, t)
@@ -339,7 +326,8 @@ class DeviceFleet:
         self.totals["lost"] += int(np.count_nonzero((s >= 0) & self.dead[d]))
         self.totals["missed"] += int(np.count_nonzero(s < 0))
         n = int(np.count_nonzero(ok))
-        return WorkItems(t[ok], s[ok], np.full(n, MESSAGE, np.int8), np.full(n, self.comm.message_s), d[ok])
+        kind = np.full(n, tcp.MESSAGE, np.int8)
+        return WorkItems(t[ok], s[ok], kind, np.full(n, self.comm.message_s), d[ok])
 
     def _close(self, d: I64) -> None:
         """Connections ending at their ``due``: reconnect now after a graceful close, else back off."""
@@ -372,23 +360,23 @@ class DeviceFleet:
                        self.attempt[d[gives_up]] + 1)
             return
         s = self.lb.pick(d.size, seg.rotation)
-        cond = np.full(d.size, REFUSING, dtype=np.int8)  # no target in rotation: the proxy closes
+        cond = np.full(d.size, tcp.REFUSING, dtype=np.int8)  # no target in rotation: the proxy closes
         for target in np.unique(s[s >= 0]):
             at = np.flatnonzero(s == target)
             cond[at] = self.lb.condition(int(target), t[at])
-        up = cond == UP
+        up = cond == tcp.UP
         gone = s[~up]
         self.lb.release(np.full(gone.size, seg.master), np.full(gone.size, self.lb.epoch[seg.master]), gone)
         self._open(d[up], t[up], s[up])
         self._record(tries, d[up], s[up], OK)
         n = int(np.count_nonzero(up))
-        work.append(WorkItems(t[up], s[up], np.full(n, CONNECT, np.int8), np.full(n, self.comm.connect_s),
+        work.append(WorkItems(t[up], s[up], np.full(n, tcp.CONNECT, np.int8), np.full(n, self.comm.connect_s),
                               d[up]))
         self.due[d[up]] = t[up] + self._ages(n)
-        refused = cond == REFUSING
+        refused = cond == tcp.REFUSING
         self._record(tries, d[refused], s[refused], REFUSED)
         self._fail(d[refused], t[refused] + self.lb.spec.rtt_s, self.attempt[d[refused]] + 1)
-        silent = cond == SILENT
+        silent = cond == tcp.SILENT
         self._record(tries, d[silent], s[silent], TIMED_OUT)
         self._fail(d[silent], self.started[d[silent]] + spec.connect_timeout_s, self.attempt[d[silent]] + 1)
 

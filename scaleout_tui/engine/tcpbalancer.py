@@ -45,6 +45,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from math import inf
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -160,6 +161,14 @@ class _Views:
         return self.phase + self.done * interval
 
 
+G = TypeVar("G", bound=np.generic)
+
+
+def _column(a: npt.NDArray[G], fill: bool | int) -> npt.NDArray[G]:
+    """``a`` (nodes × targets) with one more target's column, filled with ``fill``."""
+    return np.hstack([a, np.full((a.shape[0], 1), fill, dtype=a.dtype)])
+
+
 class TcpBalancer:
     """The balancer pair: health views, the virtual IP, and the choice of target per connection."""
 
@@ -199,15 +208,11 @@ class TcpBalancer:
     def add_target(self, t: float) -> int:
         """A new, listening target; every node probes it and lets it in on its first pass."""
         s = self.targets
-        v = self.views
-        grow = self.rng.random((v.up.shape[0], 1)) * self.spec.check_interval_s
-        v.up = np.hstack([v.up, np.zeros((v.up.shape[0], 1), np.bool_)])
-        v.initial = np.hstack([v.initial, np.ones((v.up.shape[0], 1), np.bool_)])
-        v.fails = np.hstack([v.fails, np.zeros((v.up.shape[0], 1), np.int64)])
-        v.passes = np.hstack([v.passes, np.zeros((v.up.shape[0], 1), np.int64)])
-        v.phase = np.hstack([v.phase, t + grow])
-        v.done = np.hstack([v.done, np.zeros((v.up.shape[0], 1), np.int64)])
-        self.conns = np.hstack([self.conns, np.zeros((self.conns.shape[0], 1), np.int64)])
+        v, k = self.views, self.views.up.shape[0]
+        v.up, v.initial = _column(v.up, False), _column(v.initial, True)
+        v.fails, v.passes, v.done = _column(v.fails, 0), _column(v.passes, 0), _column(v.done, 0)
+        v.phase = np.hstack([v.phase, t + self.rng.random((k, 1)) * self.spec.check_interval_s])
+        self.conns = _column(self.conns, 0)
         self.registered = np.append(self.registered, True)
         self.probes = np.append(self.probes, 0)
         self._cond.append([(-inf, UP)])

@@ -199,3 +199,19 @@ def test_commands_change_what_the_next_connections_meet():
     assert (f.due < 66.0).all()  # open connections retire within one (jittered) age from now
     list(ticks(f, 0, 70, 0.5))
     assert f.totals["age_closes"] >= 100 and not f.lb.alive[1]
+
+
+def test_a_silent_host_is_noticed_at_each_device_s_next_send_plus_its_ack_timeout():
+    """The host of server 0 vanishes at 100 (no RST): each of its devices learns when its next
+    message goes unanswered for ``ack_timeout_s`` (10 s), then waits its 10 s fixed backoff.
+    The messages sent into the silence are lost."""
+    f = fleet(DeviceSpec(count=600, period_s=10.0, ack_timeout_s=10.0, base_s=10.0))
+    on0 = np.flatnonzero(f.server == 0)
+    nxt = f.phase[on0] + np.ceil((100.0 - f.phase[on0]) / 10.0) * 10.0
+    f.server_down(0, 100.0, silent=True)
+    a = attempts(f, 0, 140)
+    order = np.argsort(a["device"])
+    assert a["device"][order].tolist() == on0.tolist()
+    assert np.array_equal(a["t"][order], nxt + 10.0 + 10.0)
+    assert (a["outcome"] == OK).all() and (a["server"] != 0).all()
+    assert f.totals["lost"] == on0.size * 2  # the unanswered send, and one more before giving up
