@@ -21,7 +21,7 @@ catalogs:
 	$(PY) -m scaleout_tui.catalogs update
 	$(PY) -m scaleout_tui.catalogs check
 
-.PHONY: catalogs test-levels stress check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-all snapshots-update soak attack
+.PHONY: catalogs test-levels stress check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-ingest bench-all snapshots-update soak attack
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -79,6 +79,11 @@ bench-accuracy:
 bench-scale:
 	$(PY) bench/scale.py
 
+# The ingest tier's engine core: 20,000 devices, 600 simulated seconds with a server stopped, one
+# added and a balancer failover; simulated messages and connect attempts per wall-second (seconds).
+bench-ingest:
+	$(PY) bench/ingest.py
+
 # Issue 15's attack re-run as real processes: hostile files, arguments, recordings, access logs,
 # saves, key/paste/resize storms in a pseudo-terminal and browser sessions, each counted as clean,
 # traceback, hang, data loss or unclean (about ten minutes).
@@ -86,7 +91,7 @@ attack:
 	$(PY) bench/attack.py
 
 # Every bench, one after the other, each printing its figures.
-bench-all: bench bench-accuracy bench-ui bench-scale soak attack
+bench-all: bench bench-accuracy bench-ui bench-scale bench-ingest soak attack
 
 snapshots-update:
 	$(PY) -m pytest --snapshot-update $(PYTEST_ARGS)
