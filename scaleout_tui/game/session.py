@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from scaleout_tui.content.build import build_config, knob_command, knob_defaults
@@ -148,8 +148,24 @@ class Session:
         self.knobs[knob_id] = value
         # the log shows the choice in words ("You set Balancing to Least connections"); the
         # history (the recording) keeps the id
-        self.sim.emit("knob", "info", label=knob.label, value=choice_words(knob.param, value))
+        self.sim.emit("knob", "info", label=knob.label, value=choice_words(knob.param, value),
+                      knob=knob_id, choice=value)
         self._did(knob_id, value)
+
+    def speak(self, level: Level) -> None:
+        """Go on with ``level``'s words: the same level, read again in another language.
+
+        The log's setting lines were worded when the player made the change ("You set Shards to
+        3 shards"); they keep the knob's id and the choice's id, so they are worded again here
+        with the new label and choice words, as a line logged from now on would be."""
+        self.level = level
+        knobs = {k.id: k for k in level.knobs}
+        log = self.sim.log
+        for i, entry in enumerate(log):
+            knob = knobs.get(str(entry.params.get("knob", ""))) if entry.code == "knob" else None
+            if knob is not None:
+                words = choice_words(knob.param, str(entry.params["choice"]))
+                log[i] = replace(entry, params={**entry.params, "label": knob.label, "value": words})
 
     # ---- drills -------------------------------------------------------------------------
     def inject(self, kind: str, box: str) -> None:

@@ -34,7 +34,7 @@ from scaleout_tui.game.session import Result, Session
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.recording import Replay
 from scaleout_tui.ui import texts, textual_fixes
-from scaleout_tui.ui.campaign import Content, load_content
+from scaleout_tui.ui.campaign import Content, load_content, reread
 from scaleout_tui.ui.clock import DEFAULT_SPEED
 from scaleout_tui.ui.commands import GameCommands
 from scaleout_tui.ui.language import next_language, retranslate_bindings
@@ -191,7 +191,7 @@ class ScaleoutApp(App[int]):
         i18n.activate(lang)
         retranslate_bindings(self)
         self.title, self.sub_title = texts.APP_TITLE, texts.APP_SUBTITLE
-        self.content = load_content()
+        self.content = reread(self.content)
         by_id = {lv.id: lv for lv in (*self.content.levels, self.content.sandbox) if lv is not None}
         for screen in self.screen_stack:
             if hasattr(screen, "content"):
@@ -199,7 +199,10 @@ class ScaleoutApp(App[int]):
             for holder in (screen, getattr(screen, "session", None)):  # a screen, a run's session
                 level = getattr(holder, "level", None)
                 if isinstance(level, Level) and level.id in by_id and same_but_words(level, by_id[level.id]):
-                    holder.level = by_id[level.id]  # type: ignore[union-attr]
+                    if isinstance(holder, Session):
+                        holder.speak(by_id[level.id])  # its log's words follow too
+                    else:
+                        holder.level = by_id[level.id]  # type: ignore[union-attr]
         self.progress.language = lang
         saved = True
         try:
@@ -210,10 +213,15 @@ class ScaleoutApp(App[int]):
             # a storm of keys can close a screen while another is being recomposed: each is
             # checked again after every await, and one already gone is left alone
             if screen.is_attached and not isinstance(screen, TooSmallScreen):
+                focused = screen.focused.id if screen.focused is not None else None
                 await screen.recompose()
                 redraw = getattr(screen, "redraw", None)
                 if callable(redraw) and screen.is_attached and screen in self.screen_stack:
                     redraw()  # what a screen fills in on mount, filled in again
+                if focused is not None:  # the player's place: the same setting, the same button
+                    for widget in screen.query(f"#{focused}"):
+                        if widget.focusable:
+                            widget.focus()
         self.refresh_bindings()
         self.notify(texts.LANGUAGE_CHANGED.format(name=i18n.NAMES[lang]) if saved
                     else texts.LANGUAGE_NOT_SAVED.format(name=i18n.NAMES[lang]))

@@ -91,6 +91,20 @@ def load_content() -> Content:
     return Content(tuple(levels), catalog, tuple(errors), sandbox)
 
 
+def reread(content: Content) -> Content:
+    """The same levels as ``content``, read again in the language spoken now.
+
+    Why not just :func:`load_content`: a language switch changes the words, not the campaign.
+    The map keeps its rows (an app started on a chosen set of levels keeps that set), and a file
+    that changed on disk since the start is read as it is now, or reported if it broke."""
+    fresh = load_content()
+    keep = {lv.id for lv in content.levels}
+    levels = tuple(lv for lv in fresh.levels if lv.id in keep)
+    sandbox = fresh.sandbox if content.sandbox is not None else None
+    errors = fresh.errors if content.errors or len(levels) < len(keep) else ()
+    return Content(levels, fresh.catalog, errors, sandbox)
+
+
 def slots(content: Content, progress: Progress, planned: Sequence[str] | None = None) -> list[Slot]:
     """The rows of the map: every planned level in order, then any extra level files.
 

@@ -133,3 +133,4 @@ async def play_at(pilot: Pilot[int], level_id: str, seconds: float,
 
 # ---- recordings (issue 6): a fixture shared by the replay tests --------------------------------
 from tests.ui.replays import level_1_recordings  # noqa: E402, F401
+from tests.ui.views import snap_views  # noqa: E402, F401

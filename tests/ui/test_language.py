@@ -83,6 +83,26 @@ async def test_a_run_goes_on_in_the_new_language(home: Path) -> None:
 
 
 @async_test
+async def test_a_setting_changed_before_the_switch_is_logged_in_the_new_words(home: Path) -> None:
+    """The log's "You set X to Y" lines were worded when the change was made; after a switch
+    they read as a line logged now would (the knob's label and the choice in the new words)."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        play = await open_level(pilot)
+        knob = play.level.knobs[0]
+        value = next(c for c in knob.choices if c != play.session.knobs[knob.id])
+        play.session.set_knob(knob.id, value)
+        before = [e for e in play.session.sim.log if e.code == "knob"][-1]
+        assert not _hangul(str(before.params["label"]))
+        await app.switch_language("ko")
+        await pilot.pause()
+        after = [e for e in play.session.sim.log if e.code == "knob"][-1]
+        assert after.t == before.t and after.params["choice"] == value
+        label = str(after.params["label"])
+        assert label == play.session.level.knobs[0].label and _hangul(label)
+
+
+@async_test
 async def test_the_palette_offers_the_other_language(home: Path) -> None:
     from scaleout_tui.ui.commands import GameCommands
 

@@ -1,4 +1,5 @@
-"""Screenshots of every main screen at the minimum size (80×24) and a large one (200×60).
+"""Screenshots of every main screen at the minimum size (80×24) and a large one (200×60), in
+English and in Korean: four pictures of one run (``tests/ui/views.py``).
 
 Deterministic by construction: the app runs with ``manual_clock=True`` (no timer exists),
 ``run_before`` steps the simulation itself, progress lives in a fresh temporary folder,
@@ -27,14 +28,13 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
-    LONG_RUN_SIZES,
-    SIZES,
     open_level,
     play_at,
     solution_knobs,
     two_level_game,
     unlock_through,
 )
+from tests.ui.views import Views
 
 
 # ---- scenes: the moments these pictures are taken at (test_snapshots_ko.py takes the same ones) ---
@@ -107,121 +107,101 @@ async def scene_level_8_scheduled_up(pilot: Pilot[int]) -> None:
     assert any(c.cause == "scheduled" for c in snap.scaling)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_campaign_map(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size)
+def test_campaign_map(snap_views: Views, home: Path) -> None:
+    assert not snap_views(two_level_game())
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_briefing(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), press=["enter"], terminal_size=size)
+def test_briefing(snap_views: Views, home: Path) -> None:
+    assert not snap_views(two_level_game(), press=["enter"])
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_play_paused_before_the_first_second(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_play_paused_before_the_first_second(snap_views: Views, home: Path) -> None:
     """Issue 14: at 00:00 the charts span the whole evening; the requests chart shows the plan and
     the capacity of the chosen size as a labelled line; the log starts with the peak, the verdict,
     the cost and what one vCPU and one box carry."""
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_paused)
+    assert not snap_views(two_level_game(), run_before=scene_play_paused)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_play_after_300_simulated_seconds(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_play_after_300_s)
+def test_play_after_300_simulated_seconds(snap_views: Views, home: Path) -> None:
+    assert not snap_views(two_level_game(), run_before=scene_play_after_300_s)
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_play_the_focused_setting_shows(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def test_play_the_focused_setting_shows(snap_views: Views, home: Path) -> None:
     """Issue 14: level 2 at 00:00, the database size changed (its heading marked " *") and the
     focus moved to the second setting with Tab: "▶" before its heading, a bar and reversed text on
     its drop-down; every heading shows its direct key; the paused clock says what Space does."""
     unlock_through(LEVEL_2)
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_focused_setting)
+    assert not snap_views(two_level_game(), run_before=scene_focused_setting)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_debrief_after_a_full_run(snap_compare, home: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
+def test_debrief_after_a_full_run(snap_views: Views, home: Path) -> None:
+    assert not snap_views(two_level_game(), run_before=scene_debrief_after_a_full_run)
 
 
 # ---- the scale-out levels: the balancer's view, sessions, files ---------------------------------
 # These use the full campaign (levels 3-5 must be there) with earlier levels marked won in the
 # temporary progress file; only play screens are taken, so adding a level changes none of them.
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                                size: tuple[int, int]) -> None:
+def test_level_3_just_after_web_2_crashed_and_left_the_rotation(snap_views: Views, home: Path) -> None:
     """Seed 1, the reference checks (L7 on /health every 5 s, two balancer nodes): the level
     crashes web-2 at 19:10 and two failed checks take it out by 19:20."""
     unlock_through(LEVEL_3)
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_level_3_web_2_out)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene_level_3_web_2_out)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_4_losing_sessions_kept_on_each_box(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                 size: tuple[int, int]) -> None:
+def test_level_4_losing_sessions_kept_on_each_box(snap_views: Views, home: Path) -> None:
     """The starting policy (sessions local to each box, round robin) half a minute after the
     level crashes web-1: users bounce between boxes and are asked to log in again."""
     unlock_through(LEVEL_4)
     scene = scene_level_4_sessions_lost
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_5_downloads_that_find_no_file(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                            size: tuple[int, int]) -> None:
+def test_level_5_downloads_that_find_no_file(snap_views: Views, home: Path) -> None:
     """The starting policy (files on each box's own disk) at 10:00: a download routed to a box
     other than the one that took the upload answers 404."""
     unlock_through(LEVEL_5)
     scene = scene_level_5_files_not_found
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)
 
 
 # ---- the database levels: replicas and their lag, failover, shards --------------------------------
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_6_two_replicas_during_the_flash_sale(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                    size: tuple[int, int]) -> None:
+def test_level_6_two_replicas_during_the_flash_sale(snap_views: Views, home: Path) -> None:
     """The reference policy (two replicas, read-your-writes) at 14:00, in the flash sale that
     starts at 13:20: the master and both replicas busier, each replica's lag on its line."""
     unlock_through(LEVEL_6)
     scene = scene_level_6_two_replicas
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_6_a_replica_promoted_after_the_master_died(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                          size: tuple[int, int]) -> None:
+def test_level_6_a_replica_promoted_after_the_master_died(snap_views: Views, home: Path) -> None:
     """The same policy at 25:40: the master died at 25:00, replica-1 was promoted at 25:30
     (the master's line, no lag) and replica-2 now follows it."""
     unlock_through(LEVEL_6)
     scene = scene_level_6_promoted
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_7_three_shards_keyed_by_creation_time(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                    size: tuple[int, int]) -> None:
+def test_level_7_three_shards_keyed_by_creation_time(snap_views: Views, home: Path) -> None:
     """Three shards keyed by created_at at 10:00: every insert has the newest key, so db-3
     takes them all (a red bar at 100 %) while db-1 and db-2 idle."""
     unlock_through(LEVEL_7)
     scene = scene_level_7_shards_by_time
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)
 
 
 # ---- auto scaling: the capacity chart and the scaling history -------------------------------------
 @pytest.mark.slow
-@pytest.mark.parametrize("size", LONG_RUN_SIZES)
-def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                          size: tuple[int, int]) -> None:
+def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_views: Views, home: Path) -> None:
     """The reference policy (target tracking, 40 instances scheduled at 32:00) at 34:00, in the
     launch ad that starts at 33:20: the capacity chart jumps from a handful to 40 booted before
     the crowd, and the history shows the scheduled action above the target-tracking changes."""
     unlock_through(LEVEL_8)
     scene = scene_level_8_scheduled_up
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene)

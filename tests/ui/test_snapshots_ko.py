@@ -1,7 +1,9 @@
-"""The screens in Korean, at the minimum size (80×24) and a large one (200×60): every screen of the
-English snapshots (``test_snapshots.py``, ``test_replay_snapshots.py``, ``test_sandbox.py``) has its
-Korean twin here, taken at the same moment (the ``scene_*`` functions those files share), and the
-screens only this file shows (help, the leave question, the size notice) are taken in both.
+"""The screens in Korean, at the minimum size (80×24) and a large one (200×60).
+
+The Korean pictures of the main screens (``test_snapshots.py``) are taken in the same run as the
+English ones (``tests/ui/views.py``: one run, the language switched in the game). The rest have
+their Korean twin here, taken at the same moment (the ``scene_*`` functions those files share),
+and the screens only this file shows (help, the leave question, the size notice) are taken in both.
 
 Hangul takes two cells, so these are the pictures where a column measured in characters, a label
 cut in the middle of a syllable or a border pushed out of line would show. Deterministic as the
@@ -26,34 +28,13 @@ from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from tests.ui.conftest import (
-    LEVEL_2,
-    LEVEL_3,
-    LEVEL_4,
-    LEVEL_5,
-    LEVEL_6,
-    LEVEL_7,
-    LEVEL_8,
     SIZES,
     open_level,
     two_level_game,
-    unlock_through,
 )
 from tests.ui.test_export import scene_export_dialog
 from tests.ui.test_replay_snapshots import scene_compare, scene_replay, scene_watch_winning_run
 from tests.ui.test_sandbox import scene_sandbox_flash_crowd
-from tests.ui.test_snapshots import (
-    scene_debrief_after_a_full_run,
-    scene_focused_setting,
-    scene_level_3_web_2_out,
-    scene_level_4_sessions_lost,
-    scene_level_5_files_not_found,
-    scene_level_6_promoted,
-    scene_level_6_two_replicas,
-    scene_level_7_shards_by_time,
-    scene_level_8_scheduled_up,
-    scene_play_after_300_s,
-    scene_play_paused,
-)
 from tests.ui.test_watch import lost_once_before
 
 Scene = Callable[[Pilot[int]], Coroutine[Any, Any, None]]
@@ -116,46 +97,6 @@ def test_recording_picker(snap_compare, lang: str, size: tuple[int, int],  # typ
 
 
 # ---- the Korean twins ----------------------------------------------------------------------------
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("press", [[], ["enter"]], ids=["map", "briefing"])
-def test_map_and_briefing_ko(snap_compare, korean: None, size: tuple[int, int], press: list[str]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), press=press, terminal_size=size)
-
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("scene", [scene_play_paused, scene_play_after_300_s, scene_focused_setting],
-                         ids=["paused", "after_300_s", "focused_setting"])
-def test_play_ko(snap_compare, korean: None, size: tuple[int, int], scene: Scene) -> None:  # type: ignore[no-untyped-def]
-    if scene is scene_focused_setting:
-        unlock_through(LEVEL_2)
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene)
-
-
-# The twins of the English pictures taken after long runs are left to the full suite (CI runs
-# them): `make test-fast` already pays for the English ones at 80×24.
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_debrief_after_a_full_run_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_debrief_after_a_full_run)
-
-
-@pytest.mark.parametrize(("level", "scene"), [
-    pytest.param(LEVEL_3, scene_level_3_web_2_out, id="level_3_web_2_out"),
-    pytest.param(LEVEL_4, scene_level_4_sessions_lost, id="level_4_sessions_lost"),
-    pytest.param(LEVEL_5, scene_level_5_files_not_found, id="level_5_files_not_found"),
-    pytest.param(LEVEL_6, scene_level_6_two_replicas, id="level_6_two_replicas"),
-    pytest.param(LEVEL_6, scene_level_6_promoted, id="level_6_promoted"),
-    pytest.param(LEVEL_7, scene_level_7_shards_by_time, id="level_7_shards_by_time"),
-    pytest.param(LEVEL_8, scene_level_8_scheduled_up, id="level_8_scheduled_up"),
-])
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_scale_out_levels_ko(snap_compare, korean: None, size: tuple[int, int], level: str,  # type: ignore[no-untyped-def]
-                             scene: Scene) -> None:
-    unlock_through(level)
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 def test_sandbox_in_a_flash_crowd_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
