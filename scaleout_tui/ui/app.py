@@ -222,6 +222,10 @@ class ScaleoutApp(App[int]):
                     for widget in screen.query(f"#{focused}"):
                         if widget.focusable:
                             widget.focus()
+        # a screen under a dialog composed again unseen: lay it out now, or the dialog would
+        # stand on an empty background until the next resize
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
         self.refresh_bindings()
         self.notify(texts.LANGUAGE_CHANGED.format(name=i18n.NAMES[lang]) if saved
                     else texts.LANGUAGE_NOT_SAVED.format(name=i18n.NAMES[lang]))

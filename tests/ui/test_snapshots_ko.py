@@ -24,7 +24,6 @@ from textual.pilot import Pilot
 
 from scaleout_tui import i18n
 from scaleout_tui.ui import recordings
-from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.help import HelpScreen
 from tests.ui.conftest import (
@@ -32,9 +31,7 @@ from tests.ui.conftest import (
     open_level,
     two_level_game,
 )
-from tests.ui.test_export import scene_export_dialog
 from tests.ui.test_replay_snapshots import scene_compare, scene_replay, scene_watch_winning_run
-from tests.ui.test_sandbox import scene_sandbox_flash_crowd
 from tests.ui.test_watch import lost_once_before
 
 Scene = Callable[[Pilot[int]], Coroutine[Any, Any, None]]
@@ -97,10 +94,6 @@ def test_recording_picker(snap_compare, lang: str, size: tuple[int, int],  # typ
 
 
 # ---- the Korean twins ----------------------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_sandbox_in_a_flash_crowd_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(manual_clock=True), terminal_size=size, run_before=scene_sandbox_flash_crowd)
 
 
 @pytest.mark.slow
@@ -122,8 +115,3 @@ def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: 
 def test_compare_from_the_debrief_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     lost_once_before()
     assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_export_dialog_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_export_dialog)
