@@ -19,7 +19,7 @@ from typing import Literal
 from scaleout_tui.engine.instance import InstanceType
 
 BoxState = Literal["booting", "running", "stopping", "stopped", "crashed", "terminated"]
-Role = Literal["app+db", "web", "db", "replica", "lb", "session"]
+Role = Literal["app+db", "web", "db", "replica", "lb", "session", "cache"]
 Fault = Literal["none", "hang", "error", "slow"]
 
 BILLED: frozenset[str] = frozenset({"booting", "running", "stopping", "crashed"})

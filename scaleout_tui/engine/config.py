@@ -13,6 +13,7 @@ from typing import Literal
 
 from scaleout_tui.engine.autoscaler_spec import ScalingSpec
 from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.cache import CacheSpec
 from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.failures import ScheduledFailure
@@ -58,3 +59,5 @@ class SimConfig:
     app: AppSpec | None = None
     #: scenarios the player may switch to while the clock runs (``traffic.scenario``), by name
     scenarios: tuple[Shape, ...] = ()
+    #: a look-aside cache in front of the database (two-tier levels; None: no cache)
+    cache: CacheSpec | None = None

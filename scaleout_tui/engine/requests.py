@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.metrics import ERROR_CAUSES
+from scaleout_tui.engine.queueing import WorkerBank
 from scaleout_tui.engine.traffic import Arrivals
 
 F64 = npt.NDArray[np.float64]
@@ -29,9 +30,11 @@ OK = -1
 CAUSE = {name: i for i, name in enumerate(ERROR_CAUSES)}
 FAST_ANSWER_S = 0.002  # an error page or a 404 costs the app next to nothing
 
-# Downstream stages, in the order a request visits them.
-STAGES: tuple[str, ...] = ("session", "db")
-STAGE_DOWN = (CAUSE["store_down"], CAUSE["db_down"])
+# Downstream stages, in the order a request visits them. A look-aside cache sits in front of the
+# database: a query asks it first (:class:`CacheHook`); a cache that is down fails no request
+# (the app falls back to the database), so its entry below is never a request's cause.
+STAGES: tuple[str, ...] = ("session", "cache", "db")
+STAGE_DOWN = (CAUSE["store_down"], CAUSE["db_down"], CAUSE["db_down"])
 BROADCAST = -1  # a query for every shard (scatter-gather): its target until it fans out
 WEB = -1  # stage_now of a request still at (or answered by) its web box
 
@@ -215,6 +218,20 @@ class Gate:
 
     def box_lost(self, box: Box) -> None:
         return None
+
+
+class CacheHook(Protocol):
+    """The look-aside cache's part in the ``cache`` stage (see :mod:`cachegate`): which queries
+    it answers, and when each request leaves it for the database or for the client."""
+
+    def visit(self, batch: Transit, tables: Tables, bank: WorkerBank) -> tuple[F64, F64]:
+        """Requests ``batch`` reach the cache stage (``t`` ascending). Zeroes the database demand
+        of those it answers; returns when each leaves the stage, and the work each box took on."""
+        ...
+
+    def db_answered(self, t: F64, fin: F64) -> None:
+        """Database queries that arrived at ``t`` were answered back at the app at ``fin``."""
+        ...
 
 
 class DbRouter(Protocol):

@@ -21,7 +21,7 @@ needs: the seed, the level, and the timed commands.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import numpy as np
 import simpy
@@ -29,6 +29,7 @@ import simpy
 from scaleout_tui.engine.autoscaler import AutoScaler
 from scaleout_tui.engine.balancer import Balancers
 from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.cachegate import CacheGate
 from scaleout_tui.engine.cloning import Cloning
 from scaleout_tui.engine.closedloop import ClosedLoopSource
 from scaleout_tui.engine.commands import Command, CommandError, Handler
@@ -104,12 +105,16 @@ class Simulation:
         self.sharding: ShardSet | None = None
         if cfg.sharding is not None and two_tier:
             self.sharding = ShardSet(world, fleet, cfg.sharding, stream(self.seed, "shards"))
+        self.cache: CacheGate | None = None
+        if cfg.cache is not None and two_tier:
+            self.cache = CacheGate(world, fleet, cfg.cache, self.seed)
         self.autoscaler: AutoScaler | None = None
         if cfg.scaling is not None:
             self.autoscaler = AutoScaler(world, fleet, self.metrics, self.health, cfg.scaling,
                                          stream(self.seed, "autoscaler"))
             self.autoscaler.start()
-        parts = (self.sessions, self.files, self.cloning, self.replication, self.sharding, self.autoscaler)
+        parts = (self.sessions, self.files, self.cloning, self.replication, self.sharding, self.cache,
+                 self.autoscaler)
         for part in parts:
             if part is not None:
                 self._adopt(part.commands())
@@ -237,4 +242,7 @@ class Simulation:
         h.update(m.total_errors.tobytes())
         for b in self.boxes:
             h.update(f"{b.name}:{b.state}:{b.itype.name}:{b.fault}".encode())
+        if self.cache is not None:  # what the cache did (levels without one hash as before)
+            counts = [*astuple(self.cache.stats), self.cache.bypassed, self.cache.ops, self.cache.cache.size]
+            h.update(np.asarray(counts, dtype=np.int64).tobytes())
         return h.hexdigest()

@@ -72,6 +72,32 @@ class Services:
 
 
 @dataclass(frozen=True, slots=True)
+class CacheView:
+    """The look-aside cache as a dashboard shows it: its box, its fill, the last closed window's
+    counts (one second) and its settings."""
+
+    box: str
+    up: bool                     # False while the cache box is down (queries go to the database)
+    entries: int
+    capacity: int
+    hit_ratio: float             # last window: hits / reads (0 without reads)
+    reads: int                   # last window
+    duplicate_loads: int         # last window: loads of a key already being loaded
+    stale_reads: int             # last window: reads answered with an out-of-date value
+    coalesced: int               # last window: reads that waited for a load in flight
+    refreshes: int               # last window: background refreshes (stale-while-revalidate)
+    bypassed: int                # last window: queries sent to the database while it was down
+    hit_ratio_run: float         # the run so far
+    load_ms: float               # the load time the cache assumes now (a miss's database trip)
+    policy: str = "cache-aside"
+    invalidate: bool = False
+    single_flight: bool = False
+    ttl_s: float = 0.0
+    ttl_jitter: float = 0.0
+    swr_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Gauges:
     """The last few seconds, as a dashboard shows them."""
 
@@ -114,6 +140,7 @@ class Snapshot:
     # auto scaling: per-second desired / in_service / pending, and every capacity change
     capacity: dict[str, tuple[float, ...]] = field(default_factory=dict)
     scaling: tuple[ScalingChange, ...] = ()
+    cache: CacheView | None = None  # None: the level has no look-aside cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +221,20 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
                     for c in asg.history) if asg else ()
     return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
                     tuple((b.name, b.state) for b in sim.fleet.pending), gauges, totals,
-                    series, tuple(sim.log[-log_entries:]), services(sim), capacity, scaling)
+                    series, tuple(sim.log[-log_entries:]), services(sim), capacity, scaling,
+                    cache_view(sim))
+
+
+def cache_view(sim: Simulation) -> CacheView | None:
+    gate = sim.cache
+    if gate is None:
+        return None
+    w, spec = gate.last, gate.spec
+    return CacheView(gate.box.name, gate.box.accepting, gate.cache.size, spec.capacity, w.hit_ratio,
+                     w.reads, w.duplicate_loads, w.stale_reads, w.coalesced, w.refreshes,
+                     gate.last_bypassed, gate.stats.hit_ratio, 1000.0 * (gate.load_s or 0.0),
+                     spec.policy, spec.invalidate, spec.single_flight, spec.ttl_s, spec.ttl_jitter,
+                     spec.swr_s)
 
 
 def services(sim: Simulation) -> Services:

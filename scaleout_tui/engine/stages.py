@@ -7,6 +7,11 @@ next stage, and this module moves those rows stage by stage (``STAGES``). Orderi
 exact: a request enters a stage only in the tick in which it arrives there, and no later request
 can arrive there earlier. A query for every shard fans out here into one leg per shard, and the
 request succeeds when its last leg is back, or fails with its first failed leg.
+
+The ``cache`` stage is the one that is not a plain queue: a level with a look-aside cache hands
+it to a :class:`~scaleout_tui.engine.requests.CacheHook` (:mod:`cachegate`), which answers the
+queries it can and sends the others on to the database. A level without one never routes a
+request there (its column of demand stays 0), so its runs are what they were.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from scaleout_tui.engine.requests import (
     STAGES,
     TRANSIT_FIELDS,
     B,
+    CacheHook,
     DbRouter,
     Flight,
     Gate,
@@ -36,6 +42,9 @@ from scaleout_tui.engine.requests import (
     next_stage,
 )
 from scaleout_tui.engine.traffic import is_write
+
+CACHE = STAGES.index("cache")
+DB = STAGES.index("db")
 
 
 class Stages:
@@ -52,15 +61,17 @@ class Stages:
         self.box: list[int | None] = [None] * len(STAGES)
         #: replicas or shards: which database box answers a query (None: the master)
         self.db_router: DbRouter | None = None
+        #: a look-aside cache in front of the database (None: the level has none)
+        self.cache: CacheHook | None = None
 
     @property
     def db_box(self) -> int | None:
         """The database master's box (None: no database tier)."""
-        return self.box[STAGES.index("db")]
+        return self.box[DB]
 
     @db_box.setter
     def db_box(self, idx: int | None) -> None:
-        self.box[STAGES.index("db")] = idx
+        self.box[DB] = idx
 
     def leave_web(self, batch: WebBatch, rid: I64, got: I64, fin: F64, db_here: B,
                   gates: list[Gate]) -> None:
@@ -75,7 +86,9 @@ class Stages:
             write = is_write(arr.kind[got])
             needs_db = ~db_here[got] & (arr.db_s[got] > 0)
             dbbox = self._db_targets(arr.t[got], arr.user[got], write)
-            stage_dem[:, 1] = np.where(needs_db, arr.db_s[got], 0.0)
+            stage_dem[:, DB] = np.where(needs_db, arr.db_s[got], 0.0)
+            if self.cache is not None:  # a query asks the cache first (its work: see the hook)
+                stage_dem[:, CACHE] = needs_db
         nxt = next_stage(stage_dem, -1)
         direct = nxt == len(STAGES)
         batch.done[got[direct]] = fin[direct] + self.rtt_s
@@ -130,9 +143,15 @@ class Stages:
             batch, pos = batch.take(alive), pos[alive]
             if batch.rid.size == 0:
                 continue
-            box = batch.dbbox if STAGES[k] == "db" else np.full(batch.rid.size, self.box[k] or -1)
             f.stage_now[pos] = k
-            if STAGES[k] == "db":
+            if k == CACHE and self.cache is not None:
+                leave, work = self.cache.visit(batch, tb, self.bank)
+                added += work
+                batch.t = leave
+                self._forward(batch, pos, k, f)
+                continue
+            box = batch.dbbox if k == DB else np.full(batch.rid.size, self.box[k] or -1)
+            if k == DB:
                 f.dbbox[pos] = box
             up = (box >= 0) & tb.accepting[np.maximum(box, 0)]
             t = batch.t
@@ -163,7 +182,9 @@ class Stages:
                 fin[u] = np.where(served.accepted, served.finish + self.rtt_s, np.inf)
                 added += np.bincount(box[u][served.accepted], weights=work[served.accepted],
                                      minlength=self.bank.n)
-                if STAGES[k] == "db" and self.db_router is not None:
+                if k == DB and self.cache is not None:
+                    self.cache.db_answered(t[u][served.accepted], fin[u][served.accepted])
+                if k == DB and self.db_router is not None:
                     self.db_router.committed(batch, box, u[served.accepted], served.finish[served.accepted],
                                              tb, self.db_box, self.rtt_s)
             # a request fails if any of its legs failed; it is done when its last leg is
@@ -195,16 +216,21 @@ class Stages:
                 continue
             rep = batch.take(first[good])
             rep.t = last_fin[good]
-            nxt = next_stage(rep.demand, k)
-            last = nxt == len(STAGES)
-            pl = p[good][last]
-            fl = rep.t[last]
-            f.done[pl] = fl
-            deadline = f.arrival[pl] + self.timeout_s
-            f.cause[pl] = np.where(fl > deadline, CAUSE["timeout"], OK)
-            f.resolve_at[pl] = np.minimum(fl, deadline)
-            if (~last).any():
-                onward = rep.take(~last)
-                onward.stage = nxt[~last]
-                self.enter(onward)
+            self._forward(rep, p[good], k, f)
         return added
+
+    def _forward(self, rep: Transit, p: I64, k: int, f: Flight) -> None:
+        """Requests ``rep`` (rows ``p`` of the flight) leave stage ``k`` at ``rep.t``: answered,
+        if no later stage has work for them, or queued for the next one."""
+        nxt = next_stage(rep.demand, k)
+        last = nxt == len(STAGES)
+        pl = p[last]
+        fl = rep.t[last]
+        f.done[pl] = fl
+        deadline = f.arrival[pl] + self.timeout_s
+        f.cause[pl] = np.where(fl > deadline, CAUSE["timeout"], OK)
+        f.resolve_at[pl] = np.minimum(fl, deadline)
+        if (~last).any():
+            onward = rep.take(~last)
+            onward.stage = nxt[~last]
+            self.enter(onward)
