@@ -312,8 +312,12 @@ class ScaleoutApp(App[int]):
             self.notify(texts.WATCH_ALONE.format(reason=reason), severity="warning", timeout=15)
             self.push_screen(ReplayOverScreen(winning, manual_clock=self.manual_clock))
             return
-        labels = (texts.COMPARE_RUN_YOURS.format(seed=mine.recording.header.seed),
-                  texts.COMPARE_RUN_WINNING.format(seed=seed))
+        mine_seed = mine.recording.header.seed
+
+        def labels() -> tuple[str, str]:  # worded when drawn: the language may change meanwhile
+            return (texts.COMPARE_RUN_YOURS.format(seed=mine_seed),
+                    texts.COMPARE_RUN_WINNING.format(seed=seed))
+
         self.push_screen(CompareScreen(mine, winning, manual_clock=self.manual_clock, labels=labels))
 
     def load_replay(self, path: Path | str) -> None:

@@ -19,8 +19,9 @@ from scaleout_tui.recording import open_replay
 from scaleout_tui.ui.app import ScaleoutApp
 from scaleout_tui.ui.screens.compare import CompareScreen
 from scaleout_tui.ui.screens.replay import ReplayScreen
-from tests.ui.conftest import SIZES, two_level_game
+from tests.ui.conftest import two_level_game
 from tests.ui.test_watch import lose_twice, lost_once_before
+from tests.ui.views import Views
 
 MOMENT_S = 1500.0
 #: the winning run beside the player's: six minutes in, the player's small box already works
@@ -73,28 +74,22 @@ async def scene_watch_winning_run(pilot: Pilot[int]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_replay_at_25_minutes(snap_compare, home: Path, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                              level_1_recordings: tuple[Path, Path]) -> None:
+def test_replay_at_25_minutes(snap_views: Views, home: Path, level_1_recordings: tuple[Path, Path]) -> None:
     small, _ = level_1_recordings
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(small))
+    assert not snap_views(two_level_game(), run_before=scene_replay(small))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_compare_small_and_large_box_at_25_minutes(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                   size: tuple[int, int],
+def test_compare_small_and_large_box_at_25_minutes(snap_views: Views, home: Path,
                                                    level_1_recordings: tuple[Path, Path]) -> None:
     small, large = level_1_recordings
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(small, large))
+    assert not snap_views(two_level_game(), run_before=scene_compare(small, large))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_compare, home: Path,  # type: ignore[no-untyped-def]
-                                                              size: tuple[int, int]) -> None:
+def test_compare_from_the_debrief_your_run_and_the_winning_run(snap_views: Views, home: Path) -> None:
     """Level 1 lost twice, then ``w``: the runs named in words (not file names), A and B in the
     charts' legends with their glyphs, the p95 target labelled, the reference's start setting
     in the commands."""
     lost_once_before()
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)
+    assert not snap_views(two_level_game(), run_before=scene_watch_winning_run)

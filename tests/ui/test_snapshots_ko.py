@@ -31,8 +31,6 @@ from tests.ui.conftest import (
     open_level,
     two_level_game,
 )
-from tests.ui.test_replay_snapshots import scene_compare, scene_replay, scene_watch_winning_run
-from tests.ui.test_watch import lost_once_before
 
 Scene = Callable[[Pilot[int]], Coroutine[Any, Any, None]]
 pytestmark = pytest.mark.usefixtures("home")
@@ -91,27 +89,3 @@ def test_recording_picker(snap_compare, lang: str, size: tuple[int, int],  # typ
     for path in level_1_recordings:
         shutil.copy(path, folder / path.name)
     assert snap_compare(two_level_game(), press=["l"], terminal_size=size)
-
-
-# ---- the Korean twins ----------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_replay_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                   level_1_recordings: tuple[Path, Path]) -> None:
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_replay(level_1_recordings[0]))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_compare_ko(snap_compare, korean: None, size: tuple[int, int],  # type: ignore[no-untyped-def]
-                    level_1_recordings: tuple[Path, Path]) -> None:
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_compare(*level_1_recordings))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES)
-def test_compare_from_the_debrief_ko(snap_compare, korean: None, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    lost_once_before()
-    assert snap_compare(two_level_game(), terminal_size=size, run_before=scene_watch_winning_run)

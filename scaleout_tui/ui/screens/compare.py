@@ -15,7 +15,7 @@ made the pair itself (the debrief's "watch a winning run": "A your run", "B winn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from scaleout_tui import i18n
 from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Knob
 from scaleout_tui.game.session import ObjectiveResult
@@ -111,15 +112,16 @@ class CompareScreen(ScrubControls):
         Binding("escape", "back", texts.KEY_BACK),
     ]
 
-    def __init__(self, a: Replay, b: Replay, *, manual_clock: bool = False,
-                 speed_index: int = DEFAULT_SPEED, labels: tuple[str, str] | None = None) -> None:
+    def __init__(self, a: Replay, b: Replay, *, manual_clock: bool = False, speed_index: int = DEFAULT_SPEED,
+                 labels: Callable[[], tuple[str, str]] | None = None) -> None:
         super().__init__()
         self.a, self.b = a, b
-        ra, rb = a.recording, b.recording
-        #: the line naming run A and run B (their files, unless given in words)
-        self.labels = labels or (texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed),
-                                 texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed))
+        #: how the line naming run A and run B is worded (their files, unless given in words): a
+        #: function, so a change of language words it again
+        self.labels = labels or self._file_labels
         self.level = a.level
+        #: the language the runs' words are in (see compose)
+        self._words = i18n.active()
         self.scrubber = Scrubber([a, b])
         self.clock = GameClock(speed_index=speed_index, paused=True)
         self.manual_clock = manual_clock
@@ -129,9 +131,21 @@ class CompareScreen(ScrubControls):
         self._p95_target = next((o.target for o in self.level.objectives
                                  if o.metric == "latency_p95_ms"), None)
 
+    def _file_labels(self) -> tuple[str, str]:
+        ra, rb = self.a.recording, self.b.recording
+        return (texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed),
+                texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed))
+
     def compose(self) -> ComposeResult:
+        if self._words != i18n.active() and self.level.id == self.a.level.id:
+            # a change of language: both runs go on with the level's new words (objective
+            # labels, the knobs in the commands), as the player's own run does
+            self._words = i18n.active()
+            for run in (self.a, self.b):
+                run.level = self.level  # a session rebuilt by a seek back starts in them too
+                run.session.speak(self.level)
         yield ClockBar(id="clockbar")
-        a_text, b_text = self.labels
+        a_text, b_text = self.labels()
         runs = Text.assemble((GLYPH_A, STYLE_A), " ", (a_text, STYLE_A), "   ",
                              (GLYPH_B, STYLE_B), " ", (b_text, STYLE_B), no_wrap=True, overflow="ellipsis")
         yield Static(runs, id="compare-runs")
