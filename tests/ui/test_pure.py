@@ -499,3 +499,22 @@ def test_a_fleet_past_ten_boxes_lists_those_worth_a_look_and_counts_the_rest() -
     assert fleet_shown(fleet[:10]) == fleet[:10]
     drawing = plain(topology(TopologyData(tuple(fleet)), 80), 80)
     assert "+31 more" in drawing or "+31" in drawing
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_the_cache_is_a_column_between_the_app_and_the_database(width: int) -> None:
+    """The app asks the cache first, then the database: the cache box gets a card of its own
+    between them (not a line in the app servers' list), and the drawing fits the width."""
+    from scaleout_tui.engine import Simulation
+    from scaleout_tui.engine.cache import CacheSpec
+    from scaleout_tui.engine.snapshot import take
+    from tests.engine.helpers import config, steady
+
+    cfg = config(steady(50.0, 0.01, 0.005), vcpus=2, db_vcpus=2, layout="two-tier", duration=5.0,
+                 cache=CacheSpec(keys=100, capacity=10))
+    sim = Simulation(cfg, seed=1)
+    sim.advance(2.0)
+    drawing = topology(TopologyData(tuple(take(sim).boxes)), width).plain.splitlines()
+    assert max(cell_len(line) for line in drawing) <= width
+    top = drawing[0]
+    assert top.index("web-1") < top.index("redis-1 · cache") < top.index("db-1")

@@ -277,8 +277,11 @@ def card(box: BoxView, width: int) -> list[Text]:
     ]
 
 
-#: Columns left to right, by role: the entry point, the app servers, then what they call.
-TIER_ROLES: tuple[tuple[str, ...], ...] = (("lb",), ("web", "app+db"), ("session", "db", "replica"))
+#: Columns left to right, by role: the entry point, the app servers, then what they call: the
+#: cache, which the app asks first (a column of its own, dropped like any empty one), then the data.
+TIER_ROLES: tuple[tuple[str, ...], ...] = (
+    ("lb",), ("web", "app+db"), ("cache",), ("session", "db", "replica"),
+)
 
 
 def tiers(boxes: Sequence[BoxView]) -> list[list[BoxView]]:
