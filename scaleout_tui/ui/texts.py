@@ -186,6 +186,14 @@ GAUGE_INSTANCES_VALUE = "{n} (peak {peak})"
 GAUGE_INSTANCES_NOW = "{n}"
 GAUGE_COST = "cost"
 GAUGE_COST_VALUE = "${cost:,.2f} so far · ${rate:,.3f}/h"
+GAUGE_CACHE = "cache"
+#: the cache in the last second: the share of reads it answered, how full it is
+GAUGE_CACHE_VALUE = "{hit:.0f} % hits · {entries:,}/{capacity:,} keys"
+#: what went wrong in the last second, after the value: reads of an out-of-date value, and
+#: database loads of a key that was already being loaded (a stampede)
+GAUGE_CACHE_STALE = "{n:,} stale"
+GAUGE_CACHE_DUPLICATES = "{n:,} duplicate loads"
+GAUGE_CACHE_DOWN = "down: every read goes to the database"
 GAUGE_REQUESTS = "requests"
 GAUGE_REQUESTS_VALUE = "{arrived:,} arrived · {failed:,} failed"
 

@@ -518,3 +518,16 @@ def test_the_cache_is_a_column_between_the_app_and_the_database(width: int) -> N
     assert max(cell_len(line) for line in drawing) <= width
     top = drawing[0]
     assert top.index("web-1") < top.index("redis-1 · cache") < top.index("db-1")
+
+
+def test_the_cache_gauge_says_hits_fill_and_its_two_faults_in_words() -> None:
+    from scaleout_tui.engine.snapshot import CacheView
+    from scaleout_tui.ui.widgets.gauges import cache_text
+
+    view = CacheView(box="redis-1", up=True, entries=9_800, capacity=10_000, hit_ratio=0.934, reads=1_000,
+                     duplicate_loads=0, stale_reads=0, coalesced=0, refreshes=0, bypassed=0,
+                     hit_ratio_run=0.9, load_ms=8.0)
+    assert cache_text(view).plain == "93 % hits · 9,800/10,000 keys"
+    worse = replace(view, stale_reads=4, duplicate_loads=12)
+    assert cache_text(worse).plain == "93 % hits · 9,800/10,000 keys, 4 stale, 12 duplicate loads"
+    assert "database" in cache_text(replace(view, up=False)).plain

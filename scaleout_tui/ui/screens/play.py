@@ -415,7 +415,7 @@ class PlayScreen(Screen[None]):
         self.query_one(TargetsView).boxes = snap.boxes
         self.query_one(DatabaseView).boxes = snap.boxes
         gauges = self.query_one(GaugesView)
-        gauges.data = GaugeData(snap.gauges, snap.totals)
+        gauges.data = GaugeData(snap.gauges, snap.totals, snap.cache)
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
         s = snap.series
         t = s.get("t", ())

@@ -1,4 +1,5 @@
-"""Live gauges: traffic, latency percentiles, errors by cause, instances and cost.
+"""Live gauges: traffic, latency percentiles, errors by cause, instances and cost, and the
+cache's hit ratio in a level that has one.
 
 The numbers come from the snapshot's gauges (the last few one-second windows) and
 totals (the whole run so far); this module only lays them out. Colour thresholds are
@@ -13,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 
-from scaleout_tui.engine.snapshot import Gauges, Totals
+from scaleout_tui.engine.snapshot import CacheView, Gauges, Totals
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.widgets.autoheight import FitsContent
 
@@ -22,6 +23,7 @@ from scaleout_tui.ui.widgets.autoheight import FitsContent
 class GaugeData:
     gauges: Gauges | None = None
     totals: Totals | None = None
+    cache: CacheView | None = None
 
 
 def _latency_style(v: float) -> str:
@@ -52,6 +54,23 @@ def instances_text(tot: Totals) -> str:
     return texts.GAUGE_INSTANCES_NOW.format(n=tot.instances)
 
 
+def cache_text(cache: CacheView) -> Text:
+    """``"93 % hits · 9,800/10,000 keys, 4 stale, 12 duplicate loads"``: the last second's hit
+    ratio and fill, then the two faults of the cache's lessons when they happened (reads of an
+    out-of-date value; loads of a key already being loaded)."""
+    if not cache.up:
+        return Text(texts.GAUGE_CACHE_DOWN, style="bold red")
+    hit = 100.0 * cache.hit_ratio
+    out = Text(texts.GAUGE_CACHE_VALUE.format(hit=hit, entries=cache.entries, capacity=cache.capacity),
+               style="green" if hit >= 80 else "yellow" if hit >= 50 else "bold red")
+    for n, words in ((cache.stale_reads, texts.GAUGE_CACHE_STALE),
+                     (cache.duplicate_loads, texts.GAUGE_CACHE_DUPLICATES)):
+        if n:
+            out.append(", ")
+            out.append(words.format(n=n), style="yellow")
+    return out
+
+
 def gauges_table(data: GaugeData) -> Table:
     """A two-column grid: what, then its value."""
     grid = Table.grid(padding=(0, 1))
@@ -79,6 +98,8 @@ def gauges_table(data: GaugeData) -> Table:
     grid.add_row(texts.GAUGE_ERRORS, err)
     grid.add_row(texts.GAUGE_INSTANCES, instances_text(tot))
     grid.add_row(texts.GAUGE_COST, texts.GAUGE_COST_VALUE.format(cost=tot.cost, rate=g.cost_per_hour))
+    if data.cache is not None:
+        grid.add_row(texts.GAUGE_CACHE, cache_text(data.cache))
     return grid
 
 
