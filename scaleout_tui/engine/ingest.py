@@ -127,6 +127,11 @@ class IngestTier:
     def lb(self) -> TcpBalancer:
         return self.devices.lb
 
+    @property
+    def booting(self) -> int:
+        """Comm servers on their way."""
+        return self._booting
+
     # ---- each tick ----------------------------------------------------------------------------
     def _tick(self, t0: float) -> None:
         t1 = self.world.now  # the clock has run to the tick's end
