@@ -91,6 +91,11 @@ class IngestPlane:
         #: the last closed window's values (empty before the first closes)
         self.last: dict[str, float] = {}
 
+    @property
+    def in_transit(self) -> int:
+        """Readings on their way from a comm server to the database."""
+        return int(self._wt.size)
+
     def add_server(self, row: int) -> None:
         self.rows = np.append(self.rows, row)
         self._msgs = np.append(self._msgs, 0)
