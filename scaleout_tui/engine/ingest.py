@@ -203,7 +203,13 @@ class IngestTier:
         return handle
 
     def _standby(self, value: Value) -> None:
+        lb = self.lb
+        # switched off and on again before a tick played the switch-off: the balancer still counts
+        # the node alive and would not bring it back, so its repair is queued after its failure
+        again = bool(value) and lb.spec.nodes == 1 and lb.alive[1]
         self.devices.commands()["ingest.standby"](value)
+        if again:
+            self.devices.node_repair(1, self.devices.now)
         box = self.nodes[1]
         if value and (box is None or box.state == "terminated"):
             self.nodes[1] = self.fleet.add_live_box("tcp-lb", "tcp-lb", self.fleet.aux_type)
