@@ -8,8 +8,17 @@ added, at 400 s the active balancer node fails (every device reconnects). ``--se
 simulated time (600) in ticks of ``--tick`` (0.1 s). Only the ingest core runs: the work items
 are produced, not served (the data plane's ``WorkerBank`` is measured by ``bench/scale.py``).
 
+``--mode engine`` runs the same storm through the whole engine (:class:`Simulation` with
+``SimConfig.ingest``): the work queued on the comm boxes (4 vCPUs each), the connects settled,
+every reading written to a database of three shards, beside a web tier of two boxes taking
+``--web-rps`` requests a second; the failures are ``inject.crash`` on ``comm-1`` and ``tcp-lb-1``
+and the fourth server is ``ingest.comm_count`` (it boots for 60 s, so it joins at 360 s).
+``--mode both`` (the default) prints the core's figures, then the engine's.
+
 Prints simulated seconds per wall-second, messages and connect attempts per wall-second, the
 peak connect attempts in one simulated second, and the totals.
+
+    .venv/bin/python bench/ingest.py [--mode core|engine|both] [--devices 20000] [--seconds 600]
 """
 
 from __future__ import annotations
@@ -19,9 +28,27 @@ import time
 
 import numpy as np
 
+from scaleout_tui.engine import (
+    Command,
+    FleetSpec,
+    InstanceType,
+    KindMix,
+    SimConfig,
+    Simulation,
+    TrafficSpec,
+)
 from scaleout_tui.engine.devices import CommSpec, DeviceFleet, DeviceSpec
+from scaleout_tui.engine.ingest import IngestSpec
 from scaleout_tui.engine.rng import stream
+from scaleout_tui.engine.shardrouter import ShardingSpec
 from scaleout_tui.engine.tcpbalancer import TcpBalancer, TcpBalancerSpec
+
+LB = TcpBalancerSpec(algorithm="least_conn")
+COMM = CommSpec(max_age_s=120.0)
+
+
+def devices(n: int) -> DeviceSpec:
+    return DeviceSpec(count=n, backoff="exponential", base_s=1.0, cap_s=120.0, jitter="full")
 
 
 def main() -> None:
@@ -30,10 +57,19 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=600.0)
     ap.add_argument("--tick", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mode", choices=("core", "engine", "both"), default="both")
+    ap.add_argument("--web-rps", type=float, default=100.0)
     a = ap.parse_args()
-    lb = TcpBalancer(TcpBalancerSpec(algorithm="least_conn"), 3, stream(a.seed, "ingest.lb"))
-    dev = DeviceSpec(count=a.devices, backoff="exponential", base_s=1.0, cap_s=120.0, jitter="full")
-    f = DeviceFleet(dev, CommSpec(max_age_s=120.0), lb, stream(a.seed, "ingest.devices"))
+    if a.mode in ("core", "both"):
+        core(a)
+    if a.mode in ("engine", "both"):
+        engine(a)
+
+
+def core(a: argparse.Namespace) -> None:
+    print("core (devices and balancer only):")
+    lb = TcpBalancer(LB, 3, stream(a.seed, "ingest.lb"))
+    f = DeviceFleet(devices(a.devices), COMM, lb, stream(a.seed, "ingest.devices"))
     f.server_down(0, 200.0)
     events = {300.0: lambda t: f.add_server(t), 400.0: lambda t: f.node_fail(0, t)}
     per_second = np.zeros(int(a.seconds) + 1, dtype=np.int64)
@@ -56,6 +92,41 @@ def main() -> None:
     print(f"peak connect attempts in one simulated second: {per_second.max():,} "
           f"(at {int(per_second.argmax())} s); refused {tot['refused']:,}, timed out {tot['timeouts']:,}")
     print(f"open connections per server at the end: {f.open_connections().tolist()}")
+
+
+def engine(a: argparse.Namespace) -> None:
+    """The same storm in a :class:`Simulation`: queued, settled, written to the shards."""
+    print("whole engine (Simulation with SimConfig.ingest):")
+    web = InstanceType("m5.large", 2, 8.0, 1.0, 0.096)
+    comm = InstanceType("m5.xlarge", 4, 16.0, 1.0, 0.192)
+    traffic = TrafficSpec(curve=((0.0, a.web_rps),), kinds=(KindMix("page", 0.8, 0.01, 0.002),
+                                                            KindMix("write", 0.2, 0.01, 0.005)))
+    cfg = SimConfig(duration_s=a.seconds, traffic=traffic, fleet=FleetSpec("two-tier", web, comm, 2),
+                    catalog={"m5.large": web, "m5.xlarge": comm}, tick_s=a.tick,
+                    sharding=ShardingSpec(shards=3, key="user_hash"),
+                    ingest=IngestSpec(devices(a.devices), COMM, LB, comm_count=3, comm_type="m5.xlarge"))
+    sim = Simulation(cfg, a.seed)
+    events = {200.0: Command("inject.crash", "comm-1"), 300.0: Command("ingest.comm_count", 4),
+              400.0: Command("inject.crash", "tcp-lb-1")}
+    start = time.perf_counter()
+    while not sim.finished:
+        for at in [x for x in events if x <= sim.now]:
+            sim.apply(events.pop(at))
+        sim.step()
+    wall = time.perf_counter() - start
+    tier = sim.ingest
+    assert tier is not None
+    tot, plane = tier.devices.totals, tier.plane
+    attempts = plane.series["attempts"]
+    print(f"{a.devices:,} devices and {a.web_rps:.0f} web req/s, {a.seconds:.0f} s simulated in ticks of "
+          f"{a.tick} s: {wall:.2f} s wall ({a.seconds / wall:.0f} simulated s per wall-s)")
+    print(f"messages: {tot['messages']:,} ({tot['messages'] / wall:,.0f} per wall-s); "
+          f"connect attempts: {tot['attempts']:,} ({tot['attempts'] / wall:,.0f} per wall-s); "
+          f"database rows: {plane.totals['db_writes']:,}; web requests: {sim.metrics.arrived:,}")
+    print(f"peak connect attempts in one simulated second: {max(attempts):,.0f} "
+          f"(at {attempts.index(max(attempts)) + 1} s); refused {tot['refused']:,}, "
+          f"backlog full {tot['backlog_refused']:,}, timed out {tot['timeouts']:,}")
+    print(f"open connections per server at the end: {tier.devices.open_connections().tolist()}")
 
 
 if __name__ == "__main__":

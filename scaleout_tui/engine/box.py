@@ -19,7 +19,9 @@ from typing import Literal
 from scaleout_tui.engine.instance import InstanceType
 
 BoxState = Literal["booting", "running", "stopping", "stopped", "crashed", "terminated"]
-Role = Literal["app+db", "web", "db", "replica", "lb", "session", "cache"]
+Role = Literal["app+db", "web", "db", "replica", "lb", "session", "cache", "comm", "tcp-lb"]
+#: the roles of balancer nodes: billed, but not counted among the boxes that do the work
+BALANCER_ROLES: frozenset[str] = frozenset({"lb", "tcp-lb"})
 Fault = Literal["none", "hang", "error", "slow"]
 
 BILLED: frozenset[str] = frozenset({"booting", "running", "stopping", "crashed"})

@@ -19,6 +19,7 @@ from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.failures import ScheduledFailure
 from scaleout_tui.engine.fleet import FleetSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.ingest import IngestSpec
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
@@ -61,3 +62,6 @@ class SimConfig:
     scenarios: tuple[Shape, ...] = ()
     #: a look-aside cache in front of the database (two-tier levels; None: no cache)
     cache: CacheSpec | None = None
+    #: a device-ingest tier beside the web tier: comm servers behind an L4 balancer pair, devices
+    #: holding long-lived connections, each reading a database write (None: no such tier)
+    ingest: IngestSpec | None = None

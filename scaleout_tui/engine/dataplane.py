@@ -45,7 +45,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from scaleout_tui.engine.box import Box
+from scaleout_tui.engine.box import BALANCER_ROLES, Box
 from scaleout_tui.engine.connections import ERRORS, HANGS, SERVED, OpenRequests, TargetState
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
@@ -203,6 +203,12 @@ class DataPlane:
         self._probe_work[box.index] += demand
         return fin - t + 2 * self.rtt_s
 
+    def charge(self, work: F64) -> None:
+        """CPU-seconds per box that a mechanism queued on the bank itself during this tick, before
+        the web stage (the ingest tier's messages, connects and probes, and the database writes of
+        its readings): counted into the boxes' CPU gauges as a health probe's demand is."""
+        self._probe_work[: work.size] += work
+
     def tables(self) -> Tables:
         if self._stale or self._t is None:
             self._stale = False
@@ -233,7 +239,7 @@ class DataPlane:
                 registered=np.asarray(reg, dtype=np.int64),
                 all_well=bool(accepting.all() and not faults.any() and self.port_ok),
                 price_billed=sum(b.itype.price_per_hour for b in bs if b.billed),
-                working=sum(1 for b in bs if b.billed and b.role != "lb"),
+                working=sum(1 for b in bs if b.billed and b.role not in BALANCER_ROLES),
                 any_colocated=bool(colocated.any()),
                 unit_speed=bool((speed == 1.0).all() and (slow == 1.0).all()),
             )

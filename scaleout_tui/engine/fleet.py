@@ -30,7 +30,7 @@ from scaleout_tui.engine.world import World
 Layout = Literal["single", "two-tier"]
 LAYOUTS: tuple[str, ...] = ("single", "two-tier")
 #: the roles a command may name instead of a box: the box that holds the role now
-ROLES: tuple[str, ...] = ("db", "web", "lb", "session", "replica", "cache")
+ROLES: tuple[str, ...] = ("db", "web", "lb", "session", "replica", "cache", "comm", "tcp-lb")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from scaleout_tui.engine.events import LogEntry, Severity
 from scaleout_tui.engine.failures import Failures
 from scaleout_tui.engine.fleet import Fleet, Layout
 from scaleout_tui.engine.healthcheck import HealthChecker, HealthCheckSpec
+from scaleout_tui.engine.ingest import IngestTier
 from scaleout_tui.engine.localdb import DataCopies
 from scaleout_tui.engine.metrics import Metrics
 from scaleout_tui.engine.redirects import Redirects
@@ -108,13 +109,14 @@ class Simulation:
         self.cache: CacheGate | None = None
         if cfg.cache is not None and two_tier:
             self.cache = CacheGate(world, fleet, cfg.cache, self.seed)
+        self.ingest = IngestTier(world, fleet, cfg.ingest, self.seed) if cfg.ingest is not None else None
         self.autoscaler: AutoScaler | None = None
         if cfg.scaling is not None:
             self.autoscaler = AutoScaler(world, fleet, self.metrics, self.health, cfg.scaling,
                                          stream(self.seed, "autoscaler"))
             self.autoscaler.start()
         parts = (self.sessions, self.files, self.cloning, self.replication, self.sharding, self.cache,
-                 self.autoscaler)
+                 self.ingest, self.autoscaler)
         for part in parts:
             if part is not None:
                 self._adopt(part.commands())
@@ -245,4 +247,6 @@ class Simulation:
         if self.cache is not None:  # what the cache did (levels without one hash as before)
             counts = [*astuple(self.cache.stats), self.cache.bypassed, self.cache.ops, self.cache.cache.size]
             h.update(np.asarray(counts, dtype=np.int64).tobytes())
+        if self.ingest is not None:  # and the ingest tier (levels without one hash as before)
+            h.update(self.ingest.fingerprint())
         return h.hexdigest()

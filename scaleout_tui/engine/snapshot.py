@@ -98,6 +98,46 @@ class CacheView:
 
 
 @dataclass(frozen=True, slots=True)
+class IngestView:
+    """The device-ingest tier as a dashboard shows it: where the connections are now, the last
+    closed window's rates (per second), the run's totals and the settings the player can turn.
+    The comm boxes' CPU and queue are in :attr:`Snapshot.boxes` like every box's."""
+
+    servers: tuple[str, ...]         # the comm boxes, in the balancer's order
+    open: tuple[int, ...]            # open connections per server now
+    share: tuple[float, ...]         # each server's share of them (0 without any)
+    in_rotation: tuple[bool, ...]    # the active node's view of each server
+    nodes: tuple[str, ...]           # the balancer nodes' boxes (tcp-lb-1 the primary)
+    active_node: str                 # the node holding the virtual IP; "" during a failover
+    devices: int
+    connected: int                   # devices with a live connection
+    booting: int                     # comm servers on their way (``ingest.comm_count``)
+    # the last closed window, per second
+    attempts: float
+    connects: float
+    refused: float                   # RST: a closed port, or no server in rotation
+    backlog_full: float              # connects refused by a full accept backlog
+    timeouts: float
+    messages: float
+    lost: float                      # messages sent on a connection that was already gone
+    probes: float                    # the balancer's checks on the comm servers
+    probe_cpu_ms: float              # and their CPU (ms per second, all servers)
+    drops: float                     # connections ended by a failure (not by their max age)
+    db_writes: float
+    totals: tuple[tuple[str, int], ...]  # the run so far: the fleet's and the tier's counters
+    series: dict[str, tuple[float, ...]]  # the per-window series (see ingestplane.INGEST_SERIES)
+    algorithm: str
+    check_interval_s: float
+    standby: bool
+    max_age_s: float                 # inf: connections never retire
+    tls: bool
+    backoff: str
+    jitter: str
+    base_s: float
+    cap_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Gauges:
     """The last few seconds, as a dashboard shows them."""
 
@@ -141,6 +181,7 @@ class Snapshot:
     capacity: dict[str, tuple[float, ...]] = field(default_factory=dict)
     scaling: tuple[ScalingChange, ...] = ()
     cache: CacheView | None = None  # None: the level has no look-aside cache
+    ingest: IngestView | None = None  # None: the level has no device-ingest tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +263,7 @@ def take(sim: Simulation, series_points: int = 600, log_entries: int = 200) -> S
     return Snapshot(sim.now, sim.config.duration_s, sim.finished, sim.layout, tuple(boxes),
                     tuple((b.name, b.state) for b in sim.fleet.pending), gauges, totals,
                     series, tuple(sim.log[-log_entries:]), services(sim), capacity, scaling,
-                    cache_view(sim))
+                    cache_view(sim), ingest_view(sim, series_points))
 
 
 def cache_view(sim: Simulation) -> CacheView | None:
@@ -235,6 +276,36 @@ def cache_view(sim: Simulation) -> CacheView | None:
                      gate.last_bypassed, gate.stats.hit_ratio, 1000.0 * (gate.load_s or 0.0),
                      spec.policy, spec.invalidate, spec.single_flight, spec.ttl_s, spec.ttl_jitter,
                      spec.swr_s)
+
+
+def ingest_view(sim: Simulation, series_points: int = 600) -> IngestView | None:
+    tier = sim.ingest
+    if tier is None:
+        return None
+    dev, lb, plane = tier.devices, tier.lb, tier.plane
+    open_now = dev.open_connections()
+    total = int(open_now.sum())
+    rotation = set(lb.rotation().tolist())
+    w = plane.last
+    node = tier.nodes[lb.master] if lb.master >= 0 else None
+    return IngestView(
+        servers=tuple(b.name for b in tier.servers), open=tuple(int(x) for x in open_now.tolist()),
+        share=tuple(float(x) / total if total else 0.0 for x in open_now.tolist()),
+        in_rotation=tuple(s in rotation for s in range(len(tier.servers))),
+        nodes=tuple(b.name for b in tier.nodes if b is not None),
+        active_node=node.name if node is not None else "",
+        devices=dev.spec.count, connected=total, booting=tier.booting,
+        attempts=w.get("attempts", 0.0), connects=w.get("connects", 0.0), refused=w.get("refused", 0.0),
+        backlog_full=w.get("backlog_full", 0.0), timeouts=w.get("timeouts", 0.0),
+        messages=w.get("messages", 0.0), lost=w.get("lost", 0.0), probes=w.get("probes", 0.0),
+        probe_cpu_ms=w.get("probe_cpu_ms", 0.0), drops=w.get("drops", 0.0),
+        db_writes=w.get("db_writes", 0.0),
+        totals=tuple(sorted({**dev.totals, **plane.totals}.items())),
+        series={k: tuple(v[-series_points:]) for k, v in plane.series.items()},
+        algorithm=lb.spec.algorithm, check_interval_s=lb.spec.check_interval_s, standby=lb.spec.nodes > 1,
+        max_age_s=dev.comm.max_age_s, tls=dev.comm.tls, backoff=dev.spec.backoff, jitter=dev.spec.jitter,
+        base_s=dev.spec.base_s, cap_s=dev.spec.cap_s,
+    )
 
 
 def services(sim: Simulation) -> Services:

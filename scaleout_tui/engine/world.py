@@ -59,3 +59,8 @@ class World:
     def emit(self, code: str, severity: Severity = "info", **params: str | float | int) -> None:
         """Log what happened as a code and its parameters; the game layer words it."""
         self.log.append(LogEntry(self.env.now, code, severity, dict(params)))
+
+    def emit_at(self, t: float, code: str, severity: Severity = "info", **params: str | float | int) -> None:
+        """Log something that happened at ``t`` inside the tick just run: a mechanism with its own
+        timeline (the ingest tier's balancer) reports after the clock has reached the tick's end."""
+        self.log.append(LogEntry(t, code, severity, dict(params)))
