@@ -531,3 +531,19 @@ def test_the_cache_gauge_says_hits_fill_and_its_two_faults_in_words() -> None:
     worse = replace(view, stale_reads=4, duplicate_loads=12)
     assert cache_text(worse).plain == "93 % hits · 9,800/10,000 keys, 4 stale, 12 duplicate loads"
     assert "database" in cache_text(replace(view, up=False)).plain
+
+
+def test_the_ingest_tier_stands_with_the_balancers_and_the_app_servers() -> None:
+    """The L4 pair is drawn in the balancers' column, the comm servers in the app servers'."""
+    from scaleout_tui.engine import Simulation
+    from scaleout_tui.engine.devices import DeviceSpec
+    from scaleout_tui.engine.snapshot import take
+    from scaleout_tui.ui.widgets.topology import tiers
+    from tests.engine.test_ingest import run_config
+
+    sim = Simulation(run_config(DeviceSpec(count=100)), seed=1)
+    sim.advance(1.0)
+    columns = [{b.role for b in column} for column in tiers(take(sim).boxes)]
+    lb = next(i for i, roles in enumerate(columns) if "tcp-lb" in roles)
+    comm = next(i for i, roles in enumerate(columns) if "comm" in roles)
+    assert comm == lb + 1 and "web" in columns[comm]

@@ -279,8 +279,9 @@ def card(box: BoxView, width: int) -> list[Text]:
 
 #: Columns left to right, by role: the entry point, the app servers, then what they call: the
 #: cache, which the app asks first (a column of its own, dropped like any empty one), then the data.
+#: The ingest tier's L4 pair stands with the balancers, its comm servers with the app servers.
 TIER_ROLES: tuple[tuple[str, ...], ...] = (
-    ("lb",), ("web", "app+db"), ("cache",), ("session", "db", "replica"),
+    ("lb", "tcp-lb"), ("web", "app+db", "comm"), ("cache",), ("session", "db", "replica"),
 )
 
 
