@@ -85,7 +85,8 @@ def test_policies_are_the_engines() -> None:
     (f"{CACHE}ttl_s = inf\n", "cache.ttl_s: must be a finite number (got inf)"),
     (f"{CACHE}ttl_jitter = 1.5\n", "cache.ttl_jitter: must be at most 1 (got 1.5)"),
     (f"{CACHE}ttl_jitter = -0.1\n", "cache.ttl_jitter: must be at least 0 (got -0.1)"),
-    (f'{CACHE}policy = "write-back"\n', "cache.policy: 'write-back' is not one of: cache-aside, write-through"),
+    (f'{CACHE}policy = "write-back"\n',
+     "cache.policy: 'write-back' is not one of: cache-aside, write-through"),
     (f'{CACHE}invalidate = "yes"\n', "cache.invalidate: expected true or false, got a string"),
     (f"{CACHE}single_flight = 1\n", "cache.single_flight: expected true or false, got a whole number"),
     (f"{CACHE}swr_s = -1\n", "cache.swr_s: must be at least 0 (got -1)"),
@@ -112,8 +113,8 @@ def test_the_ends_of_every_range_are_allowed(edge: str) -> None:
 
 def test_the_cache_needs_two_tiers() -> None:
     assert problems_of(MINIMAL + CACHE) == [
-        "cache: [cache] needs a two-tier layout (topology.layout = 'two-tier', or a layout knob offering it): "
-        "the cache sits in front of a database box of its own"]
+        "cache: [cache] needs a two-tier layout (topology.layout = 'two-tier', or a layout knob "
+        "offering it): the cache sits in front of a database box of its own"]
     assert problems_of(MINIMAL + CACHE + LAYOUT_KNOB) == []
     assert problems_of(TWO_TIER + CACHE) == []
 
@@ -126,7 +127,8 @@ def test_the_cache_box_is_an_event_target() -> None:
 
 
 def test_a_broken_file_names_its_lines(tmp_path: Path) -> None:
-    text = (TWO_TIER.replace('id = "42-minimal"', 'id = "42-cache"') + CACHE + 'policy = "lazy"\ncapacity = 100\n'
+    text = (TWO_TIER.replace('id = "42-minimal"', 'id = "42-cache"')
+            + CACHE + 'policy = "lazy"\ncapacity = 100\n'
             + knob_toml("cache.capacity", ["100", "-5"], "100", knob_id="size")
             + knob_toml("cache.single_flight", ["off", "yes"], "off", knob_id="flight")
             + knob_toml("cache.ttl_s", ["300", "60"], "60", knob_id="ttl"))
@@ -145,7 +147,8 @@ def test_a_broken_file_names_its_lines(tmp_path: Path) -> None:
         f"{path}:{policy}: cache.policy: 'lazy' is not one of: cache-aside, write-through",
         f"{path}:{size}: knobs[1].choices[1]: knob 'size' (cache.capacity): '-5' is not a whole number "
         "from 0 to 1000000",
-        f"{path}:{flight}: knobs[2].choices[1]: knob 'flight' (cache.single_flight): 'yes' is not one of: on, off",
+        f"{path}:{flight}: knobs[2].choices[1]: knob 'flight' (cache.single_flight): 'yes' is not one of: "
+        "on, off",
         f"{path}:{ttl}: knobs[3].default: default '60' differs from the start setup (cache.ttl_s = 300); the "
         "level would start on a different setup than it says",
     ]
@@ -197,7 +200,8 @@ def test_a_cache_knob_needs_the_table() -> None:
 def test_the_knobs_read_once_into_typed_commands() -> None:
     text = TWO_TIER + CACHE + "".join(
         knob_toml(p, [c, d], d, knob_id=f"k{i}") for i, (p, c, d) in enumerate([
-            ("cache.capacity", "500", "10000"), ("cache.ttl_s", "30", "300"), ("cache.ttl_jitter", "0.2", "0"),
+            ("cache.capacity", "500", "10000"), ("cache.ttl_s", "30", "300"),
+            ("cache.ttl_jitter", "0.2", "0"),
             ("cache.policy", "write-through", "cache-aside"), ("cache.invalidate", "on", "off"),
             ("cache.single_flight", "on", "off"), ("cache.swr_s", "10", "0")]))
     level = loads_level(text)
@@ -207,8 +211,8 @@ def test_the_knobs_read_once_into_typed_commands() -> None:
         Command("cache.policy", "write-through"), Command("cache.invalidate", True),
         Command("cache.single_flight", True), Command("cache.swr_s", 10.0)]
     spec = build_config(level, load_catalog_default(), knobs).cache
-    assert spec == CacheSpec(capacity=500, ttl_s=30.0, ttl_jitter=0.2, policy="write-through", invalidate=True,
-                             single_flight=True, swr_s=10.0)
+    assert spec == CacheSpec(capacity=500, ttl_s=30.0, ttl_jitter=0.2, policy="write-through",
+                             invalidate=True, single_flight=True, swr_s=10.0)
     assert read_knob("cache.capacity", "0", {}) == 0
     sim = Simulation(build_config(level, load_catalog_default()), seed=1)
     for command in commands_for(level, knobs):
@@ -226,7 +230,8 @@ def test_cache_choices_in_words() -> None:
     assert choice_words("cache.policy", "write-through").startswith("Write-through")
     assert choice_words("cache.single_flight", "on").startswith("On")
     assert choice_words("cache.swr_s", "0") == "Off"
-    assert (unit_of("cache.capacity"), unit_of("cache.swr_s"), unit_of("cache.policy")) == ("entries", "s", "")
+    units = (unit_of("cache.capacity"), unit_of("cache.swr_s"), unit_of("cache.policy"))
+    assert units == ("entries", "s", "")
 
 
 @pytest.mark.parametrize("metric", ["cache_hit_ratio_pct", "duplicate_loads", "db_peak_queue", "stale_reads"])

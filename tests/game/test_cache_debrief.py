@@ -23,7 +23,10 @@ from scaleout_tui.game.scoring import cache_metrics, run_metrics
 D = texts.DEBRIEF
 
 
-def fake_gate(stats: CacheStats, spec: CacheSpec = CacheSpec(), bypassed: int = 0,
+DEFAULT_SPEC = CacheSpec()
+
+
+def fake_gate(stats: CacheStats, spec: CacheSpec = DEFAULT_SPEC, bypassed: int = 0,
               series: dict[str, list[float]] | None = None) -> Any:
     return SimpleNamespace(stats=stats, spec=spec, zipf=Zipf(spec.keys, spec.zipf_s), bypassed=bypassed,
                            series=series or {"t": [], "hit_ratio": [], "hits": [], "misses": []})
@@ -83,14 +86,16 @@ def test_no_stale_read_is_said_only_when_there_were_writes() -> None:
 def test_a_stampede_or_the_readers_single_flight_held() -> None:
     stampede = lines(fake_sim(fake_gate(CacheStats(hits=9, misses=1, duplicate_loads=1504))))
     assert D["cache_dupes"].format(n="1,504") in stampede
-    held = lines(fake_sim(fake_gate(CacheStats(hits=9, misses=1, coalesced=994), CacheSpec(single_flight=True))))
+    held = lines(fake_sim(fake_gate(CacheStats(hits=9, misses=1, coalesced=994),
+                                    CacheSpec(single_flight=True))))
     assert D["cache_coalesced"].format(n="994") in held and not starts(held, "cache_dupes")
     quiet = lines(fake_sim(fake_gate(CacheStats(hits=9, misses=1))))
     assert not starts(quiet, "cache_dupes") and not starts(quiet, "cache_coalesced")
 
 
 def test_bypassed_and_stale_while_revalidate() -> None:
-    found = lines(fake_sim(fake_gate(CacheStats(hits=9, misses=1, stale_served=40, refreshes=7), bypassed=396)))
+    stats = CacheStats(hits=9, misses=1, stale_served=40, refreshes=7)
+    found = lines(fake_sim(fake_gate(stats, bypassed=396)))
     assert D["cache_bypassed"].format(n="396 requests") in found
     assert D["cache_swr"].format(n="40", refreshes="7") in found
 
