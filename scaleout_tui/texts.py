@@ -234,6 +234,7 @@ NEEDS_TWO_TIER = "[{table}] needs a two-tier layout (topology.layout = 'two-tier
                  "offering it): {why}"
 REPLICAS_NEED_DB_BOX = "replicas copy a database box of its own"
 SHARDS_NEED_DB_BOX = "shards are database boxes of their own"
+CACHE_NEEDS_DB_BOX = "the cache sits in front of a database box of its own"
 SHARDING_AND_REPLICATION = "[sharding] and [replication] cannot be combined in format 1; a level uses one " \
                            "or the other"
 CHOICE_SCHEDULE = "is not '{none}', DESIRED@AT or DESIRED@AT-UNTIL (DESIRED a whole number from {lo} to " \
@@ -452,6 +453,19 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("traffic.scenario", "world-cup"): "World Cup surges",
     ("traffic.scenario", "heavy-tailed"): "Heavy-tailed bursts",
     ("traffic.scenario", "ddos"): "DDoS flood",
+    ("cache.capacity", "0"): "0 entries: caches nothing",
+    ("cache.policy", "cache-aside"): "Cache-aside (writes go to the database)",
+    ("cache.policy", "write-through"): "Write-through (writes update the cache too)",
+    ("cache.invalidate", "on"): "On: delete the entry on write",
+    ("cache.invalidate", "off"): "Off",
+    ("cache.single_flight", "on"): "On: one load per key",
+    ("cache.single_flight", "off"): "Off",
+    ("cache.ttl_jitter", "0"): "None: every entry lives exactly the TTL",
+    ("cache.ttl_jitter", "0.1"): "±10 % of the TTL",
+    ("cache.ttl_jitter", "0.2"): "±20 % of the TTL",
+    ("cache.ttl_jitter", "0.25"): "±25 % of the TTL",
+    ("cache.ttl_jitter", "0.5"): "±50 % of the TTL",
+    ("cache.swr_s", "0"): "Off",
 }
 #: Shorter words where a line has no room (the diagram's chips at 80×24); the rest use CHOICE_LABELS.
 CHOICE_SHORT: dict[tuple[str, str], str | Ctx] = {
@@ -472,6 +486,12 @@ CHOICE_SHORT: dict[tuple[str, str], str | Ctx] = {
     ("db.shard_key", "user_hash"): "user hash",
     ("db.shard_key", "user_range"): "user range",
     ("db.shard_key", "created_at"): "created",
+    ("cache.policy", "cache-aside"): "cache-aside",
+    ("cache.policy", "write-through"): "write-through",
+    ("cache.invalidate", "on"): "On",
+    ("cache.single_flight", "on"): "On",
+    ("cache.ttl_jitter", "0"): "None",
+    ("cache.capacity", "0"): "0 entries",
 }
 #: A number's unit, by parameter: (one, many), ``{n}`` the number as the level file writes it.
 CHOICE_UNITS: dict[str, Plural] = {
@@ -496,6 +516,10 @@ CHOICE_UNITS: dict[str, Plural] = {
     "asg.cooldown_s": Plural("{n} s", "{n} s"),
     "asg.period_s": Plural("{n} s", "{n} s"),
     "asg.warmup_s": Plural("{n} s", "{n} s"),
+    "cache.capacity": Plural("{n} entry", "{n} entries"),
+    "cache.ttl_s": Plural("{n} s", "{n} s"),
+    "cache.ttl_jitter": Plural("±{n} × the TTL", "±{n} × the TTL"),
+    "cache.swr_s": Plural("{n} s", "{n} s"),
 }
 #: The unit column of ``scaleout knobs`` for a parameter whose choices are numbers.
 CHOICE_UNIT_NAMES: dict[str, str] = {
@@ -520,6 +544,10 @@ CHOICE_UNIT_NAMES: dict[str, str] = {
     "asg.cooldown_s": "s",
     "asg.period_s": "s",
     "asg.warmup_s": "s",
+    "cache.capacity": "entries",
+    "cache.ttl_s": "s",
+    "cache.ttl_jitter": "× TTL",
+    "cache.swr_s": "s",
 }
 #: ``asg.schedule``'s ``DESIRED@AT`` and ``DESIRED@AT-UNTIL``: a scheduled action in words.
 CHOICE_SCHEDULE_NONE = "No scheduled action"

@@ -8,8 +8,8 @@ checked against the level before anything runs.
 Knob values override the level's start values: the effective setting of a knob is the player's
 value, else its default (which the loader has checked equals the start value). So a knob set
 before the clock starts configures the run from t=0, at no cost: the box count, the balancer,
-its health checks, the session store, file storage, the replicas, the shards and the auto scaling
-group are built that way, not switched later.
+its health checks, the session store, file storage, the replicas, the shards, the auto scaling
+group and the look-aside cache are built that way, not switched later.
 
 The group's knobs can clash although each is in range (a minimum above the maximum): the group
 is checked after they are applied, by the loader's own rules, and refused naming the knob. As in
@@ -44,6 +44,7 @@ from scaleout_tui.engine import (
 )
 from scaleout_tui.engine.autoscaler_spec import ScalingSpec
 from scaleout_tui.engine.balancer import BalancerSpec
+from scaleout_tui.engine.cache import CacheSpec
 from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.closedloop import LoadTest
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
@@ -213,6 +214,7 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
         load_tests=tuple(LoadTest(start=r.start, concurrency=r.concurrency, duration_s=r.duration_s,
                                   requests=r.requests) for r in level.load_tests),
         scenarios=scenarios,
+        cache=_cache(level, catalog, over),
     )
 
 
@@ -292,6 +294,22 @@ def _sharding(level: Level, over: Mapping[str, Mapping[str, Any]]) -> ShardingSp
         shards=sh.shards, key=sh.key, range_query_share=sh.range_query_share,
         move_s_per_shard=sh.move_s_per_shard, move_load=sh.move_load,
     ), **over.get("sharding", {}))
+
+
+def _cache(level: Level, catalog: Mapping[str, InstanceType],
+           over: Mapping[str, Mapping[str, Any]]) -> CacheSpec | None:
+    """The look-aside cache: the level's table in the engine's units (seconds) with the knobs'
+    values on top."""
+    c = level.cache
+    if c is None:
+        return None
+    if c.size is not None:
+        _itype(level, catalog, c.size, "cache.size")
+    return replace(CacheSpec(
+        keys=c.keys, zipf_s=c.zipf_s, capacity=c.capacity, ttl_s=c.ttl_s, ttl_jitter=c.ttl_jitter,
+        policy=c.policy, invalidate=c.invalidate, single_flight=c.single_flight, swr_s=c.swr_s,
+        get_s=c.get_ms / 1000.0, op_s=c.op_ms / 1000.0, box_type=c.size,
+    ), **over.get("cache", {}))
 
 
 def _scaling(level: Level, over: Mapping[str, Mapping[str, Any]],

@@ -50,6 +50,7 @@ from scaleout_tui.content.schema import (
     App,
     Autoscaling,
     Balancer,
+    Cache,
     HealthCheck,
     Knob,
     Level,
@@ -63,6 +64,7 @@ from scaleout_tui.content.schema import (
 from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
 from scaleout_tui.engine.autoscaler_spec import POLICIES, ScheduledAction
 from scaleout_tui.engine.balancer import ALGORITHMS
+from scaleout_tui.engine.cache import POLICIES as CACHE_POLICIES
 from scaleout_tui.engine.cloning import CLONE_DATABASES
 from scaleout_tui.engine.commands import Value as CommandValue
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
@@ -91,7 +93,7 @@ NO_SCHEDULE: Final = "none"
 _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "topology": Topology, "balancer": Balancer, "health_check": HealthCheck, "sessions": Sessions,
     "storage": Storage, "app": App, "replication": Replication, "sharding": Sharding,
-    "autoscaling": Autoscaling, "autoscaling.scheduled": ScheduledSizes,
+    "autoscaling": Autoscaling, "autoscaling.scheduled": ScheduledSizes, "cache": Cache,
 }
 
 
@@ -216,6 +218,13 @@ RULES: Final[dict[str, KnobRule]] = {
     "asg.period_s": KnobRule("autoscaling.period_s", ("autoscaling",)),
     "asg.warmup_s": KnobRule("autoscaling.warmup_s", ("autoscaling",)),
     "asg.schedule": ScheduleRule("autoscaling.scheduled", ("autoscaling",)),
+    "cache.capacity": KnobRule("cache.capacity", ("cache",)),
+    "cache.ttl_s": KnobRule("cache.ttl_s", ("cache",)),
+    "cache.ttl_jitter": KnobRule("cache.ttl_jitter", ("cache",)),
+    "cache.policy": KnobRule("cache.policy", ("cache",), CACHE_POLICIES),
+    "cache.invalidate": KnobRule("cache.invalidate", ("cache",)),
+    "cache.single_flight": KnobRule("cache.single_flight", ("cache",)),
+    "cache.swr_s": KnobRule("cache.swr_s", ("cache",)),
 }
 
 

@@ -50,6 +50,7 @@ from scaleout_tui.engine import InstanceType
 from scaleout_tui.engine.autoscaler_spec import HPA_POLICY_TYPES, HPA_SELECT, POLICIES
 from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
 from scaleout_tui.engine.balancer import ALGORITHMS
+from scaleout_tui.engine.cache import POLICIES as CACHE_POLICIES
 from scaleout_tui.engine.cloning import CLONE_DATABASES, GOTCHA_KINDS
 from scaleout_tui.engine.failures import FAILURE_KINDS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
@@ -186,6 +187,8 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
         yield ("topology", "db_size"), _not_a_type(topo.db_size, catalog)
     if level.engine.aux_size is not None and level.engine.aux_size not in catalog:
         yield ("engine", "aux_size"), _not_a_type(level.engine.aux_size, catalog)
+    if level.cache is not None and level.cache.size is not None and level.cache.size not in catalog:
+        yield ("cache", "size"), _not_a_type(level.cache.size, catalog)
 
     yield from _fleet_problems(level)
     yield from _scaling_problems(level)
@@ -266,6 +269,12 @@ def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("sharding",), texts.NEEDS_TWO_TIER.format(table="sharding", why=texts.SHARDS_NEED_DB_BOX)
         if shard.key not in SHARD_KEYS:
             yield ("sharding", "key"), _one_of(shard.key, SHARD_KEYS)
+    cache = level.cache
+    if cache is not None:
+        if not _can_be_two_tier(level):
+            yield ("cache",), texts.NEEDS_TWO_TIER.format(table="cache", why=texts.CACHE_NEEDS_DB_BOX)
+        if cache.policy not in CACHE_POLICIES:
+            yield ("cache", "policy"), _one_of(cache.policy, CACHE_POLICIES)
 
 
 def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -579,6 +588,9 @@ def _targets(level: Level) -> list[str]:
             k.param == "session.store" and "shared" in k.choices for k in level.knobs)):
         roles.append("session")
         names.append("cache-1")
+    if level.cache is not None:  # the engine's look-aside cache box (cachegate.py)
+        roles.append("cache")
+        names.append("redis-1")
     if level.replication is not None:
         replicas = _max_choice(level, "db.replicas", level.replication.replicas)
         if replicas:

@@ -50,6 +50,9 @@ METRICS: Final[tuple[str, ...]] = (
     "slo_violation_s",
     "divergent_read_pct",
     "requests_bypassing_lb",
+    "cache_hit_ratio_pct",
+    "duplicate_loads",
+    "db_peak_queue",
 )
 
 #: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
@@ -64,6 +67,8 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "asg.policy", "asg.min_size", "asg.max_size", "asg.desired", "asg.scale_out_cpu", "asg.scale_in_cpu",
     "asg.target_cpu", "asg.cooldown_s", "asg.period_s", "asg.warmup_s", "asg.schedule",
     "asg.metric", "asg.target_requests", "asg.target_latency_ms", "traffic.scenario",
+    "cache.capacity", "cache.ttl_s", "cache.ttl_jitter", "cache.policy", "cache.invalidate",
+    "cache.single_flight", "cache.swr_s",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -220,6 +225,38 @@ class Sharding(_Strict, frozen=True):
     move_s_per_shard: Seconds = 300.0
     #: extra load on every shard involved while chunks move (worker-seconds per second)
     move_load: Annotated[float, Meta(ge=0, le=64.0)] = 0.3
+
+
+class Cache(_Strict, frozen=True):
+    """A look-aside cache (Redis, memcached) in front of the database; defaults are the engine's
+    ``CacheSpec`` (Django's 300 s TTL, memcached's 64 MB as 10,000 entries, YCSB's Zipf 0.99).
+
+    The cache sits before a database box of its own, so the loader refuses this table where the
+    level can never be two-tier. ``get_ms`` and ``op_ms`` are in a designer's milliseconds; the
+    engine's spec holds seconds."""
+
+    #: the catalog of keys the reads and writes draw from (the engine keeps a version per key)
+    keys: Annotated[int, Meta(ge=1, le=1_000_000)] = 100_000
+    #: Zipf exponent of key popularity (0: every key as popular as the next)
+    zipf_s: Annotated[float, Meta(ge=0, le=3.0)] = 0.99
+    #: entries held (LRU eviction past it); 0 holds nothing: every read goes to the database
+    capacity: Annotated[int, Meta(ge=0, le=1_000_000)] = 10_000
+    ttl_s: Annotated[float, Meta(ge=1, le=MAX_TTL_S)] = 300.0
+    #: each fill's TTL is ttl_s × U(1 − j, 1 + j)
+    ttl_jitter: Annotated[float, Meta(ge=0, le=1.0)] = 0.0
+    policy: str = "cache-aside"
+    #: cache-aside: delete the entry on each write of its key
+    invalidate: bool = False
+    #: misses on a key being loaded wait for that load (request coalescing)
+    single_flight: bool = False
+    #: stale-while-revalidate: an entry expired less than this ago is served while one refresh runs
+    swr_s: Annotated[float, Meta(ge=0, le=86_400.0)] = 0.0
+    #: one cache round trip as the app sees it
+    get_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.5
+    #: the cache server's CPU per GET, SET or DEL at speed 1
+    op_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.01
+    #: the cache box's instance type; without it, ``engine.aux_size`` (else the catalog's cheapest)
+    size: str | None = None
 
 
 class ScheduledSizes(_Strict, frozen=True):
@@ -435,6 +472,7 @@ class Level(_Strict, frozen=True):
     replication: Replication | None = None
     sharding: Sharding | None = None
     autoscaling: Autoscaling | None = None
+    cache: Cache | None = None
     #: closed-loop load tests; when present they replace the open traffic curve
     load_tests: tuple[LoadTestRun, ...] = ()
     #: failure kinds the player may trigger from the game screen (none: the UI offers no faults)

@@ -7,6 +7,8 @@ by how much, not a generic "try again". Each line is chosen by a measured condit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from scaleout_tui.content.labels import choice_words
@@ -18,6 +20,7 @@ from scaleout_tui.game.scoring import (
     SLO_P95_MS,
     Saturation,
     big_web_boxes,
+    cache_metrics,
     detection,
     errors_by_cause,
     floor_held,
@@ -105,6 +108,7 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "peak_instances": int(m["peak_instances"]),
             "policy": asg.spec.policy,
         })
+    out.update(cache_lesson(sim))
     shards = sim.shard_router
     if shards is not None:
         share = [round(x, 4) for x in shards.share()]
@@ -116,6 +120,80 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "demo_60_records": demo_60(shards.spec.key),  # type: ignore[dict-item]
         })
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ColdStart:
+    """The cache's first restart of the run, from its per-second counts: when it came back empty
+    (``at``), its hit ratio in the 30 s before it went down (``before``), in its first second back
+    (``low``), and how long it took to get back to 90 % of ``before`` (``recover_s``; the rest of
+    the run when it never did)."""
+
+    at: float
+    before: float
+    low: float
+    back: float
+    recover_s: float
+
+
+def cold_start(sim: Simulation) -> ColdStart | None:
+    """The first cold start after a crash or a flush of the cache (None without one)."""
+    gate = sim.cache
+    if gate is None:
+        return None
+    down = next((e for e in sim.log if e.code in ("cache_down", "cache_flushed")), None)
+    if down is None:
+        return None
+    up = down if down.code == "cache_flushed" else next(
+        (e for e in sim.log if e.code == "cache_cold" and e.t >= down.t), None)
+    if up is None:
+        return None
+    t = np.asarray(gate.series["t"])
+    ratio = np.asarray(gate.series["hit_ratio"])
+    reads = np.asarray(gate.series["hits"]) + np.asarray(gate.series["misses"])
+    pre = (t <= down.t) & (t > down.t - 30.0) & (reads > 0)
+    before = float(ratio[pre].mean()) if pre.any() else 0.0
+    after = np.flatnonzero((t > up.t) & (reads > 0))
+    if after.size == 0:
+        return None
+    low = float(ratio[after[0]])
+    back = 0.9 * before
+    good = after[ratio[after] >= back]
+    recover = float(t[good[0]] - up.t) if good.size else float(sim.now - up.t)
+    return ColdStart(float(up.t), before, low, back, recover)
+
+
+def cache_lesson(sim: Simulation) -> dict[str, float | str]:
+    """The cache's teaching numbers for the report's ``lesson`` block (none without a cache)."""
+    gate = sim.cache
+    if gate is None:
+        return {}
+    st, spec = gate.stats, gate.spec
+    cold = cold_start(sim)
+    return {
+        "cache_hit_ratio": round(st.hit_ratio, 5),
+        "cache_reads": st.reads,
+        "cache_best_hit_ratio": round(gate.zipf.top_share(spec.capacity), 5),
+        "cache_stale_reads": st.stale_reads,
+        "duplicate_loads": st.duplicate_loads,
+        "coalesced": st.coalesced,
+        "stale_served": st.stale_served,
+        "refreshes": st.refreshes,
+        "evictions": st.evictions,
+        "invalidations": st.invalidations,
+        "bypassed": gate.bypassed,
+        "db_peak_queue": round(cache_metrics(sim)["db_peak_queue"], 2),
+        "cold_start_at": round(cold.at, 3) if cold else -1.0,
+        "cold_hit_ratio": round(cold.low, 5) if cold else -1.0,
+        "cold_recover_s": round(cold.recover_s, 3) if cold else -1.0,
+        "capacity": spec.capacity,
+        "ttl_s": spec.ttl_s,
+        "ttl_jitter": spec.ttl_jitter,
+        "cache_policy": spec.policy,
+        "invalidate": "on" if spec.invalidate else "off",
+        "single_flight": "on" if spec.single_flight else "off",
+        "swr_s": spec.swr_s,
+    }
 
 
 def demo_60(key: str) -> list[int]:
@@ -314,6 +392,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
         if top >= 0.6:
             lines.append(d["hot_shard"].format(pct=100 * top))
     lines.extend(_clone_lines(sim))
+    lines.extend(_cache_lines(sim))
     files = sim.files
     if files is not None:
         nf = errs["not_found"]
@@ -323,6 +402,50 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             lines.append(d["not_found_local"].format(n=f"{nf:,}"))
         else:
             lines.append(d["files_ok"])
+    return lines
+
+
+#: below this hit ratio the debrief says the cache was too small for the catalog's hot keys
+CACHE_SMALL_RATIO = 0.6
+
+
+def _cache_lines(sim: Simulation) -> list[str]:
+    """The look-aside cache: how much it answered against the best its size allows, its stale
+    reads (and why), its stampedes or the readers single flight made wait, the cold start after
+    its restart, and what stale-while-revalidate served."""
+    gate = sim.cache
+    if gate is None:
+        return []
+    d = texts.DEBRIEF
+    st, spec = gate.stats, gate.spec
+    lines: list[str] = []
+    if st.reads:
+        lines.append(d["cache_hits"].format(pct=100 * st.hit_ratio, entries=f"{spec.capacity:,}",
+                                            keys=spec.keys, best=100 * gate.zipf.top_share(spec.capacity)))
+        if st.hit_ratio < CACHE_SMALL_RATIO:
+            lines.append(d["cache_small"])
+    guarded = spec.policy == "write-through" or spec.invalidate
+    if st.stale_reads and not guarded:
+        lines.append(d["cache_stale"].format(n=f"{st.stale_reads:,}", ttl=texts.span(spec.ttl_s)))
+    elif st.stale_reads:
+        lines.append(d["cache_stale_race"].format(n=f"{st.stale_reads:,}"))
+    elif st.writes:
+        lines.append(d["cache_no_stale"])
+    if st.duplicate_loads:
+        lines.append(d["cache_dupes"].format(n=f"{st.duplicate_loads:,}"))
+    elif st.coalesced:
+        lines.append(d["cache_coalesced"].format(n=f"{st.coalesced:,}"))
+    if gate.bypassed:
+        lines.append(d["cache_bypassed"].format(n=_requests(gate.bypassed)))
+    cold = cold_start(sim)
+    if cold is not None:
+        lines.append(d["cache_cold"].format(at=texts.clock(cold.at), low=100 * cold.low,
+                                            before=100 * cold.before, secs=texts.span(cold.recover_s),
+                                            back=100 * cold.back))
+        lines.append(d["cache_cold_queue"].format(queue=cache_metrics(sim)["db_peak_queue"],
+                                                  limit=sim.config.queue_limit))
+    if st.stale_served:
+        lines.append(d["cache_swr"].format(n=f"{st.stale_served:,}", refreshes=f"{st.refreshes:,}"))
     return lines
 
 

@@ -52,7 +52,34 @@ def run_metrics(sim: Simulation, slo_p95_ms: float = SLO_P95_MS) -> dict[str, fl
         **data_metrics(sim),
         **scaling_metrics(sim, slo_p95_ms),
         **clone_metrics(sim),
+        **cache_metrics(sim),
     }
+
+
+#: the boxes of the database tier: the master (or every shard), its replicas, or the one box of a
+#: single-box layout, which is the database too
+DB_ROLES = ("db", "replica", "app+db")
+
+
+def cache_metrics(sim: Simulation) -> dict[str, float]:
+    """The look-aside cache's numbers (zero without one), and the database tier's worst queue
+    (any level): the requests waiting at its busiest box, averaged over a one-second window, at
+    the worst window of the run. ``stale_reads`` (in :func:`data_metrics`) counts the cache's
+    stale reads too."""
+    gate = sim.cache
+    t = sim.metrics.boxes
+    queues = [float(t.peak_queue[b.index]) for b in sim.boxes
+              if b.role in DB_ROLES and b.index < t.peak_queue.size]
+    return {
+        "cache_hit_ratio_pct": 100.0 * gate.stats.hit_ratio if gate is not None else 0.0,
+        "duplicate_loads": float(gate.stats.duplicate_loads) if gate is not None else 0.0,
+        "db_peak_queue": max(queues, default=0.0),
+    }
+
+
+def cache_stale_reads(sim: Simulation) -> int:
+    """Reads the cache answered with a value older than the database's (0 without a cache)."""
+    return sim.cache.stats.stale_reads if sim.cache is not None else 0
 
 
 def clone_metrics(sim: Simulation) -> dict[str, float]:
@@ -86,12 +113,14 @@ def scaling_metrics(sim: Simulation, slo_p95_ms: float) -> dict[str, float]:
 
 
 def data_metrics(sim: Simulation) -> dict[str, float]:
-    """Replication and sharding numbers (zero when the level has neither)."""
+    """Replication and sharding numbers (zero when the level has neither). A stale read is one
+    answered with data older than the latest write: by a replica that had not applied the
+    reader's own write, or by the look-aside cache holding an entry older than the database's."""
     rep = sim.replica_state
     shards = sim.shard_router
     lag = np.asarray(sim.lag_ms) if sim.lag_ms else np.zeros(1)
     return {
-        "stale_reads": float(rep.stale_reads) if rep else 0.0,
+        "stale_reads": float((rep.stale_reads if rep else 0) + cache_stale_reads(sim)),
         "writes_lost": float(rep.writes_lost) if rep else 0.0,
         "replication_lag_ms_p95": float(np.percentile(lag, 95)),
         "max_shard_share_pct": 100.0 * max(shards.share(), default=0.0) if shards else 0.0,

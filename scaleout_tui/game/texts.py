@@ -60,6 +60,9 @@ EVENTS: dict[str, str] = {
     "redirect_fixed": "{box}: base URL is the shop's again ({pinned} users still on its host name)",
     "clone_joined": "{box} joined, cloned from {source}'s disk image; its app uses the {database} database",
     "scheduled_limits": "{what}: minimum {old_min} → {min}, maximum {old_max} → {max}",
+    "cache_flushed": "{box}: cache flushed ({entries:,} entries dropped); every read misses at first",
+    "cache_down": "{box} (the cache) is down: {entries:,} entries lost; every read goes to the database",
+    "cache_cold": "{box} is back, empty: a cold cache, every read misses until the hot keys are loaded again",
 }
 
 #: Who changed the group's limits (a ``scheduled_limits`` event's cause).
@@ -566,6 +569,51 @@ DEBRIEF.update({
         "One shard took {pct:.0f}\u00a0% of the inserts: a monotonically increasing key sends every new "
         "record to the shard that owns the top of the range."
     ),
+})
+
+DEBRIEF.update({
+    "cache_hits": (
+        "The cache answered {pct:.0f}\u00a0% of the reads. Key popularity is Zipf: with room for "
+        "{entries} of {keys:,} keys, no cache could answer more than about {best:.0f}\u00a0%, and "
+        "an LRU cache under expiry gets somewhat less."
+    ),
+    "cache_small": (
+        "Most reads went past the cache to the database: a cache that small holds only the very "
+        "hottest keys. The next few thousand keys still carry a large share of the reads."
+    ),
+    "cache_stale": (
+        "{n} reads got a cached value older than the database's: with cache-aside a write leaves "
+        "the entry as it was until its TTL ({ttl}) runs out. Deleting the entry on each write, or "
+        "writing through, removes almost all of them."
+    ),
+    "cache_stale_race": (
+        "{n} reads were still stale: a write that lands while a load of its key is in flight "
+        "leaves the older value behind it. That race is real (memcache leases close it); it is "
+        "rare."
+    ),
+    "cache_no_stale": "No read got a stale value from the cache.",
+    "cache_dupes": (
+        "{n} database queries loaded a key that another reader was already loading: a stampede. "
+        "Single flight makes the later readers wait for the load in flight."
+    ),
+    "cache_coalesced": (
+        "Single flight made {n} readers wait for a load already in flight instead of querying "
+        "the database again."
+    ),
+    "cache_cold": (
+        "After the cache came back empty at {at}, it answered {low:.0f}\u00a0% of the reads in its "
+        "first second (about {before:.0f}\u00a0% before) and took {secs} to get back to "
+        "{back:.0f}\u00a0%: meanwhile the database took the misses."
+    ),
+    "cache_cold_queue": (
+        "The database's queue peaked at {queue:,.0f} waiting requests; its accept queue holds "
+        "{limit:,}."
+    ),
+    "cache_swr": (
+        "Stale-while-revalidate served {n} reads from just-expired entries while {refreshes} "
+        "background queries refreshed them."
+    ),
+    "cache_bypassed": "{n} went straight to the database while the cache was down.",
 })
 
 OBJECTIVE_LINE = "{label}: {value} (target {op} {target}) — {verdict}"
