@@ -63,6 +63,14 @@ EVENTS: dict[str, str] = {
     "cache_flushed": "{box}: cache flushed ({entries:,} entries dropped); every read misses at first",
     "cache_down": "{box} (the cache) is down: {entries:,} entries lost; every read goes to the database",
     "cache_cold": "{box} is back, empty: a cold cache, every read misses until the hot keys are loaded again",
+    "tcp_target_down": "{box} failed the TCP check {checks} times in a row on {node} → no new connections",
+    "tcp_target_up": "{box} passed the TCP check {checks} times in a row on {node} → takes new connections",
+    "tcp_lb_down": "{node} is down",
+    "tcp_lb_up": "{node} is back up",
+    "tcp_lb_vip_lost": "{node} lost the shared address: every connection through it is gone",
+    "tcp_lb_takeover": "{node} took over the shared address from {from}",
+    "comm_boot": "A new comm server is booting ({boot_s:.0f} s)",
+    "comm_joined": "{box} is up and takes new connections; the open ones stay where they are",
 }
 
 #: Who changed the group's limits (a ``scheduled_limits`` event's cause).

@@ -30,6 +30,9 @@ _UNITS: dict[str, str] = {
     "divergent_read_pct": "pct",
     "slo_violation_s": "seconds",
     "time_to_first_scale_out_s": "seconds",
+    "cache_hit_ratio_pct": "pct",
+    "db_peak_queue": "count",
+    "duplicate_loads": "count",
 }
 #: the decimals each unit shows a measured value with (:func:`metric`)
 _PLACES: dict[str, int] = {"pct": 2, "dollars": 2, "dollars_per_hour": 3}
