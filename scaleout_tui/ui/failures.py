@@ -13,6 +13,7 @@ What stays here is a choice of *presentation*: which boxes the drill offers.
   (the master, the replicas, the shards): crashing the master to watch a replica promoted,
   and the writes it had not applied lost, is that level's lesson. Elsewhere they are left
   out, so levels 3-5 keep the short list their help text describes.
+- A level with a cache offers its box: crashing it shows the cold cache.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from scaleout_tui.engine.snapshot import BoxView
 WEB_ROLES = ("web", "app+db")
 #: The database tier of the replication and sharding levels.
 DATABASE_ROLES = ("db", "replica")
+#: The look-aside cache (level 10).
+CACHE_ROLES = ("cache",)
 
 
 def is_database_level(level: Level) -> bool:
@@ -34,8 +37,10 @@ def is_database_level(level: Level) -> bool:
 
 
 def target_roles(level: Level) -> tuple[str, ...]:
-    """The roles a player may break in ``level`` (see the module docstring)."""
-    return WEB_ROLES + DATABASE_ROLES if is_database_level(level) else WEB_ROLES
+    """The roles a player may break in ``level`` (see the module docstring); a level with a
+    cache offers its box too (a restart empties it: the cold cache is that level's lesson)."""
+    roles = WEB_ROLES + DATABASE_ROLES if is_database_level(level) else WEB_ROLES
+    return roles + CACHE_ROLES if level.cache is not None else roles
 
 
 def targets(boxes: Sequence[BoxView], roles: Sequence[str] = WEB_ROLES) -> tuple[str, ...]:

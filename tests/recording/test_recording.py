@@ -106,7 +106,9 @@ def test_a_whole_level_through_the_command_line_is_byte_identical(tmp_path: Path
     recorded = capsys.readouterr().out
     assert main(["run", "--replay", str(path), "--json"]) == 0
     out = capsys.readouterr()
-    assert out.out == recorded and out.err == ""
+    assert out.out == recorded
+    # stderr holds no problem: at most the progress line a slow machine logs every 10 s
+    assert all(line.startswith(f"{path}  [") for line in out.err.splitlines()), out.err
     assert json.loads(recorded)["seed"] == 4
     assert main(["run", "--replay", str(path)]) == 0
     assert "180 checksums match, the report matches" in capsys.readouterr().out

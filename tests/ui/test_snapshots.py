@@ -28,6 +28,7 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
+    LEVEL_10,
     open_level,
     play_at,
     solution_knobs,
@@ -205,3 +206,18 @@ def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_views: Views, hom
     unlock_through(LEVEL_8)
     scene = scene_level_8_scheduled_up
     assert not snap_views(make_app(manual_clock=True), run_before=scene)
+
+
+# ---- the cache tier ---------------------------------------------------------------------------------
+async def scene_level_10_cold_cache(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_10, 135.0)
+    cache = play.session.snapshot().cache
+    assert cache is not None and cache.up and cache.hit_ratio < 0.6
+
+
+@pytest.mark.slow
+def test_level_10_the_cache_just_after_it_restarted_cold(snap_views: Views, home: Path) -> None:
+    """The starting policy at 02:15: the deploy at 02:00 restarted the cache empty, its hit ratio
+    is climbing back, the database's queue and the p95 spiked, and the log says why."""
+    unlock_through(LEVEL_10)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene_level_10_cold_cache)

@@ -166,7 +166,10 @@ class CampaignScreen(Screen[None]):
         lst.focus()
 
     def _show_detail(self, index: int | None) -> None:
-        detail = self.query_one("#map-detail", Static)
+        found = self.query("#map-detail").results(Static)
+        detail = next(found, None)
+        if detail is None:  # a highlight queued before the map's widgets went (a tab closing)
+            return
         sandbox = self._sandbox(index)
         if sandbox is not None:
             sandbox_slot = Slot(sandbox.order, sandbox.title, sandbox, None, True, 0, 0)

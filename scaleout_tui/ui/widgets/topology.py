@@ -370,7 +370,11 @@ def fleet_card(boxes: Sequence[BoxView], width: int, max_rows: int = FLEET_MAX_R
     # A full name that leaves no room for "100%" loses its role part ("web-1" → "1", the title
     # says "web"): the sandbox's web card at 80×24 showed names and marks and no CPU at all.
     if max(len(n) for n in names) + 1 + marks_w + len(PCT_WIDEST) > inner:
-        names = [short_name(n) for n in names]
+        short = [short_name(n) for n in names]
+        # boxes of two roles in one column (the cache folded into the database's at 80×24) would
+        # both read "1": each keeps its name's first letter ("r1", "d1")
+        unique = len(set(short)) == len(short)
+        names = short if unique else [n[0] + s for n, s in zip(names, short, strict=True)]
     name_w = max(len(n) for n in names)
     shown = fleet_shown(boxes, max_rows)
     named = dict(zip((b.name for b in boxes), names, strict=True))
@@ -438,9 +442,25 @@ def column_widths(floors: Sequence[int], total: int) -> list[int]:
     return [w or max(min(floors[i], CARD_MIN), share) for i, w in enumerate(widths)]
 
 
+def fitted_tiers(boxes: Sequence[BoxView], width: int) -> list[list[BoxView]]:
+    """:func:`tiers`, with the cache's column folded into the data column beside it when the
+    columns' narrowest cards cannot all stand side by side in ``width`` cells (level 10's board
+    at 80 columns: balancers, app servers, cache and database are four columns in about 44
+    cells). The cache then reads as a line of the data column's list, as a fleet's boxes do."""
+    columns = tiers(boxes)
+    arrow = cell_len(connectors()[-1][1])
+    need = sum(column_floors(t)[0] for t in columns) + arrow * len(columns)
+    roles = [{b.role for b in t} for t in columns]
+    if need > width and {"cache"} in roles:
+        i = roles.index({"cache"})
+        if i + 1 < len(columns):
+            columns[i:i + 2] = [columns[i] + columns[i + 1]]
+    return columns
+
+
 def topology(data: TopologyData, width: int, max_rows: int = FLEET_MAX_ROWS) -> Text:
     """The whole diagram at ``width`` cells: clients, then one column per tier."""
-    columns_of_boxes = tiers(data.boxes)
+    columns_of_boxes = fitted_tiers(data.boxes, width)
     n = max(len(columns_of_boxes), 1)
     floors = [column_floors(t) for t in columns_of_boxes]
     for lead_s, arrow_s in connectors():
