@@ -29,6 +29,7 @@ from scaleout_tui.engine.config import SimConfig
 _SPEC_OF: dict[str, str] = {
     "balancer": "balancer", "health_check": "health", "sessions": "sessions", "storage": "storage",
     "app": "app", "replication": "replication", "sharding": "sharding", "autoscaling": "scaling",
+    "cache": "cache",
 }
 #: the attribute of a spec when it differs from the level's key
 _ATTR_OF: dict[str, str] = {"autoscaling.scheduled": "scheduled"}

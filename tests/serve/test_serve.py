@@ -27,6 +27,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from scaleout_tui import cli, serve, texts
+from scaleout_tui.ui.campaign import load_content
 from tests.serve import chromium, hangul_game
 
 ANSI = re.compile(rb"\x1b(\[[0-9;?$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>])")
@@ -137,7 +138,8 @@ def test_serve_page_websocket_frames_and_clean_shutdown(tmp_path: Path) -> None:
     assert "classroom.example" not in elsewhere
     assert '<script src="/scaleout/js/textual.js?v=' in elsewhere
     # The frames are the game itself: its campaign map with the first level and the locked rest.
-    for words in ("Campaign", "1. Single server", "2. Two tiers", "locked", "0 of 24 stars"):
+    stars = f"0 of {3 * len(load_content().levels)} stars"  # three a level, as many as there are
+    for words in ("Campaign", "1. Single server", "2. Two tiers", "locked", stars):
         assert words in screen, (words, screen[:2000])
     # One game process for the one tab; Ctrl+C ends the tab, the game, the server.
     assert games, "no game process ran under the server"
