@@ -106,6 +106,8 @@ class IngestView:
     servers: tuple[str, ...]         # the comm boxes, in the balancer's order
     open: tuple[int, ...]            # open connections per server now
     share: tuple[float, ...]         # each server's share of them (0 without any)
+    server_messages: tuple[float, ...]  # per server, the last closed window: messages a second
+    server_probes: tuple[float, ...]    # and the balancer's checks a second
     in_rotation: tuple[bool, ...]    # the active node's view of each server
     nodes: tuple[str, ...]           # the balancer nodes' boxes (tcp-lb-1 the primary)
     active_node: str                 # the node holding the virtual IP; "" during a failover
@@ -288,9 +290,18 @@ def ingest_view(sim: Simulation, series_points: int = 600) -> IngestView | None:
     rotation = set(lb.rotation().tolist())
     w = plane.last
     node = tier.nodes[lb.master] if lb.master >= 0 else None
+    n = len(tier.servers)
+
+    def last(name: str) -> tuple[float, ...]:
+        """A per-server series' last window, with 0 for a server that joined after it closed."""
+        rows = plane.per_server[name]
+        row = rows[-1] if rows else ()
+        return tuple(row[:n]) + (0.0,) * (n - len(row))
+
     return IngestView(
         servers=tuple(b.name for b in tier.servers), open=tuple(int(x) for x in open_now.tolist()),
         share=tuple(float(x) / total if total else 0.0 for x in open_now.tolist()),
+        server_messages=last("messages"), server_probes=last("probes"),
         in_rotation=tuple(s in rotation for s in range(len(tier.servers))),
         nodes=tuple(b.name for b in tier.nodes if b is not None),
         active_node=node.name if node is not None else "",

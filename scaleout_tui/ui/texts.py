@@ -25,6 +25,8 @@ PLANNED_LEVELS: tuple[str, ...] = (
     "Master / replica DB",
     "Sharding",
     "Autoscaling",
+    "Device ingest tier",
+    "Cache tier",
 )
 
 # ---- campaign map -------------------------------------------------------------------------------
@@ -154,6 +156,9 @@ TARGETS_HEAD = (Ctx("a balancer's target", "target"), "box", "balancer", "checks
 TARGET_PASSED = "{n:,} passed"
 TARGET_FAILED = "{n:,} failed"
 TARGET_NOT_CHECKED = "–"
+#: The TCP balancer's comm servers, one row each (tall terminals, level 9): where the devices'
+#: long-lived connections are, and what each server does a second.
+COMM_HEAD = ("comm server", "box", "TCP balancer", "connections", "share", "msg/s", "checks/s")
 
 STATES: dict[str, str] = {
     "running": "● running",
@@ -194,6 +199,20 @@ GAUGE_CACHE_VALUE = "{hit:.0f} % hits · {entries:,}/{capacity:,} keys"
 GAUGE_CACHE_STALE = "{n:,} stale"
 GAUGE_CACHE_DUPLICATES = "{n:,} duplicate loads"
 GAUGE_CACHE_DOWN = "down: every read goes to the database"
+#: the device-ingest tier (level 9): devices with a live connection out of all, messages a second
+GAUGE_DEVICES = "devices"
+GAUGE_DEVICES_VALUE = "{connected:,}/{devices:,} connected · {messages:,.0f} msg/s"
+#: messages sent on a connection that was already gone, a second
+GAUGE_DEVICES_LOST = "{n:,.0f} lost/s"
+#: connect attempts a second (a reconnect storm shows here), and how many failed
+GAUGE_CONNECTS = "connects"
+GAUGE_CONNECTS_VALUE = "{n:,.0f}/s"
+GAUGE_CONNECTS_REFUSED = "{n:,.0f}/s refused"
+GAUGE_CONNECTS_TIMEOUTS = "{n:,.0f}/s timed out"
+#: each comm server's share of the open connections, in the balancer's order
+GAUGE_SHARES = "connections"
+GAUGE_SHARE = "{name} {pct:.0f} %"
+GAUGE_SHARE_BOOTING = "+{n} booting"
 GAUGE_REQUESTS = "requests"
 GAUGE_REQUESTS_VALUE = "{arrived:,} arrived · {failed:,} failed"
 
@@ -542,6 +561,10 @@ CHART_LATENCY = "Latency"
 CHART_RPS = "Requests/s"
 CHART_CPU = "CPU"
 CHART_CAPACITY = "Web boxes"
+#: the ingest tier's connect attempts a second, and those refused or timed out (level 9)
+CHART_CONNECTS = "Connects/s"
+SERIES_ATTEMPTS = "attempts"
+SERIES_FAILED_CONNECTS = "refused or timed out"
 SERIES_P95 = "p95 ms"
 SERIES_TARGET = "target {value} ms"
 #: where "target 300 ms" does not fit the legend (80×24): the axis labels the line with its number

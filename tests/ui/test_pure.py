@@ -185,7 +185,8 @@ def test_slots_list_every_planned_level_and_follow_progress(tmp_path: Path) -> N
     progress, _ = Progress.load(tmp_path / "progress.json")
 
     rows = slots(content, progress)
-    assert [r.order for r in rows] == list(range(1, 9))
+    assert [r.order for r in rows] == list(range(1, 11))  # chapter two's two levels included
+    assert rows[8].level is None and rows[8].title == "Device ingest tier"
     assert rows[0].playable and not rows[1].playable and rows[1].level is not None
     assert rows[2].level is None and rows[2].title == "Load balancer + health checks"
 
@@ -547,3 +548,56 @@ def test_the_ingest_tier_stands_with_the_balancers_and_the_app_servers() -> None
     lb = next(i for i, roles in enumerate(columns) if "tcp-lb" in roles)
     comm = next(i for i, roles in enumerate(columns) if "comm" in roles)
     assert comm == lb + 1 and "web" in columns[comm]
+
+
+def _ingest_with_a_late_server() -> tuple[object, object]:
+    """3,000 devices on two comm servers; a third is launched at 5 s and joins at 15 s. With no
+    max connection age nobody reconnects, so it holds nothing (the engine's own test pins that)."""
+    from scaleout_tui.engine import Command, Simulation
+    from scaleout_tui.engine.devices import DeviceSpec
+    from scaleout_tui.engine.snapshot import take
+    from tests.engine.test_ingest import run_config
+
+    sim = Simulation(run_config(DeviceSpec(count=3000), duration=20.0), seed=2)
+    sim.advance(5.0)
+    sim.apply(Command("ingest.comm_count", 3))
+    sim.advance(7.0)
+    booting = take(sim)
+    sim.advance(5.0)
+    return booting, take(sim)
+
+
+def test_the_ingest_gauges_say_connections_connects_and_each_servers_share() -> None:
+    from scaleout_tui.ui.widgets.gauges import GaugeData, connects_text, devices_text, gauges_table, shares_text
+
+    booting, joined = _ingest_with_a_late_server()
+    assert booting.ingest is not None and joined.ingest is not None
+    assert shares_text(booting.ingest).plain == "comm-1 50 % · comm-2 50 % +1 booting"
+    view = joined.ingest
+    full = shares_text(view)
+    assert full.plain == "comm-1 50 % · comm-2 50 % · comm-3 0 %"
+    late = full.plain.index("comm-3")
+    assert {s.style for s in full.spans if s.start <= late < s.end} == {"yellow"}  # under half the even share
+    assert shares_text(view, width=30).plain == "c1 50 % · c2 50 % · c3 0 %"  # where the names would wrap
+    # 3,000 devices every 10 s at their own phases: about 300 a second, whatever this second had
+    assert 240 <= view.messages <= 360
+    assert devices_text(view).plain == f"3,000/3,000 connected · {view.messages:,.0f} msg/s"
+    assert connects_text(view).plain == "0/s"
+    storm = replace(view, attempts=1_500.0, refused=200.0, backlog_full=100.0, timeouts=40.0, lost=12.0)
+    assert connects_text(storm).plain == "1,500/s, 300/s refused, 40/s timed out"
+    assert devices_text(storm).plain.endswith(", 12 lost/s")
+    rows = plain(gauges_table(GaugeData(joined.gauges, joined.totals, None, view), 60))
+    assert "devices" in rows and "connects" in rows and "comm-3 0 %" in rows
+
+
+def test_the_comm_table_lists_each_servers_connections_share_and_work() -> None:
+    from scaleout_tui.ui.widgets.topology import comm_table
+
+    _, joined = _ingest_with_a_late_server()
+    assert joined.ingest is not None
+    lines = plain(comm_table(joined.ingest, joined.boxes), 120).splitlines()
+    assert lines[0].split()[:2] == ["comm", "server"]
+    # the late server: running, in rotation, checked by both balancer nodes every second, and
+    # holding no connection and getting no message
+    assert lines[3].split() == ["comm-3", "●", "running", "✓", "in", "rotation", "0", "0", "%", "0", "2.0"]
+    assert lines[1].split()[6:9] == ["1,500", "50", "%"]

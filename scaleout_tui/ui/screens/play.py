@@ -96,7 +96,7 @@ from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
 #: The charts, in the order they take turns to re-plot in the timer's refreshes.
-CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-cpu")
+CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-connects", "chart-cpu")
 
 
 class PlayScreen(Screen[None]):
@@ -181,6 +181,8 @@ class PlayScreen(Screen[None]):
         #: Whether the web tier is an auto scaling group: only then the capacity chart and the
         #: scaling history exist on screen (levels without one look exactly as before).
         self.has_group = level.autoscaling is not None
+        #: Whether the level has a device-ingest tier: only then the connects chart exists.
+        self.has_ingest = self.session.sim.ingest is not None
         self._chart_turn = -1
         self._preview: tuple[tuple[tuple[str, str], ...], Preview] | None = None
 
@@ -206,11 +208,14 @@ class PlayScreen(Screen[None]):
                     gauges = GaugesView(id="gauges", classes="panel")
                     gauges.border_title = texts.PANEL_GAUGES.format(span=5)
                     yield gauges
-                with Horizontal(id="charts", classes="-asg" if self.has_group else ""):
+                kinds = (("-asg", self.has_group), ("-ingest", self.has_ingest))
+                with Horizontal(id="charts", classes=" ".join(k for k, on in kinds if on)):
                     yield SeriesChart(id="chart-latency", classes="panel", title=texts.CHART_LATENCY)
                     # Only in a level with an auto scaling group (the stylesheet hides it
                     # elsewhere): it takes the requests chart's place on a narrow screen.
                     yield SeriesChart(id="chart-capacity", classes="panel", title=texts.CHART_CAPACITY)
+                    # Only in a level with a device-ingest tier, in the same place and way.
+                    yield SeriesChart(id="chart-connects", classes="panel", title=texts.CHART_CONNECTS)
                     yield SeriesChart(id="chart-rps", classes="panel", title=texts.CHART_RPS)
                     yield SeriesChart(id="chart-cpu", classes="panel", title=texts.CHART_CPU)
                 # On a large screen (wide and tall) the event log sits under the charts, across
@@ -397,7 +402,8 @@ class PlayScreen(Screen[None]):
         second). A hidden chart (a narrow screen) gives up its turn; it is drawn again from
         its last data when it shows (:meth:`SeriesChart.on_resize`) and rejoins the turns.
         """
-        ids = [c for c in CHARTS if (c != "chart-capacity" or self.has_group)]
+        ids = [c for c in CHARTS if (c != "chart-capacity" or self.has_group)
+               and (c != "chart-connects" or self.has_ingest)]
         shown = [c for c in ids if self.query_one(f"#{c}", SeriesChart).display] or ids
         self._chart_turn = (self._chart_turn + 1) % len(shown)
         return (shown[self._chart_turn],)
@@ -412,10 +418,12 @@ class PlayScreen(Screen[None]):
         self.query_one(ClockBar).data = self.clock_data()
         self.query_one(TopologyView).data = TopologyData(snap.boxes, snap.pending)
         self.query_one(ServicesView).services = snap.services
-        self.query_one(TargetsView).boxes = snap.boxes
+        targets = self.query_one(TargetsView)
+        targets.boxes = snap.boxes
+        targets.ingest = snap.ingest
         self.query_one(DatabaseView).boxes = snap.boxes
         gauges = self.query_one(GaugesView)
-        gauges.data = GaugeData(snap.gauges, snap.totals, snap.cache)
+        gauges.data = GaugeData(snap.gauges, snap.totals, snap.cache, snap.ingest)
         gauges.border_title = texts.PANEL_GAUGES.format(span=snap.gauges.span_s)
         s = snap.series
         t = s.get("t", ())
@@ -446,6 +454,14 @@ class PlayScreen(Screen[None]):
             self.query_one("#chart-cpu", SeriesChart).show(
                 t, [Series(s.get("cpu_max_pct", ()), "magenta", "max", label=texts.SERIES_CPU)],
                 snap.duration, ceiling=100.0, marks=marks, whole=whole)
+        if snap.ingest is not None and "chart-connects" in charts:
+            ing = snap.ingest.series
+            failed = tuple(a + b + c for a, b, c in zip(ing.get("refused", ()), ing.get("backlog_full", ()),
+                                                         ing.get("timeouts", ()), strict=True))
+            lines = [Series(ing.get("attempts", ()), "cyan", "max", label=texts.SERIES_ATTEMPTS),
+                     Series(failed, "red", "max", "✖", texts.SERIES_FAILED_CONNECTS)]
+            self.query_one("#chart-connects", SeriesChart).show(ing.get("t", ()), lines, snap.duration,
+                                                                marks=marks, whole=whole)
         if self.has_group:
             if "chart-capacity" in charts:
                 cap = snap.capacity

@@ -1,5 +1,5 @@
 """Live gauges: traffic, latency percentiles, errors by cause, instances and cost, and the
-cache's hit ratio in a level that has one.
+cache's hit ratio or the device-ingest tier's connections in a level that has one.
 
 The numbers come from the snapshot's gauges (the last few one-second windows) and
 totals (the whole run so far); this module only lays them out. Colour thresholds are
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 
-from scaleout_tui.engine.snapshot import CacheView, Gauges, Totals
+from scaleout_tui.engine.snapshot import CacheView, Gauges, IngestView, Totals
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.widgets.autoheight import FitsContent
+from scaleout_tui.ui.widgets.topology import short_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,7 @@ class GaugeData:
     gauges: Gauges | None = None
     totals: Totals | None = None
     cache: CacheView | None = None
+    ingest: IngestView | None = None
 
 
 def _latency_style(v: float) -> str:
@@ -71,7 +74,59 @@ def cache_text(cache: CacheView) -> Text:
     return out
 
 
-def gauges_table(data: GaugeData) -> Table:
+def devices_text(ingest: IngestView) -> Text:
+    """``"9,950/10,000 connected · 1,990 msg/s"``: the devices with a live connection, and the
+    messages that reached a comm server in the last second; then those lost, if any."""
+    out = Text(texts.GAUGE_DEVICES_VALUE.format(connected=ingest.connected, devices=ingest.devices,
+                                                messages=ingest.messages),
+               style="green" if ingest.connected >= ingest.devices else "yellow")
+    if ingest.lost >= 0.5:
+        out.append(", ")
+        out.append(texts.GAUGE_DEVICES_LOST.format(n=ingest.lost), style="bold red")
+    return out
+
+
+def connects_text(ingest: IngestView) -> Text:
+    """``"240/s, 35/s refused"``: connect attempts in the last second (a reconnect storm is a
+    spike here), then the refused ones (a closed port, no server, a full accept backlog) and
+    the ones that timed out, when there were any."""
+    out = Text(texts.GAUGE_CONNECTS_VALUE.format(n=ingest.attempts))
+    for n, words in ((ingest.refused + ingest.backlog_full, texts.GAUGE_CONNECTS_REFUSED),
+                     (ingest.timeouts, texts.GAUGE_CONNECTS_TIMEOUTS)):
+        if n >= 0.5:
+            out.append(", ")
+            out.append(words.format(n=n), style="bold red")
+    return out
+
+
+def shares_text(ingest: IngestView, width: int = 0) -> Text:
+    """``"comm-1 50 % · comm-2 50 % · comm-3 0 %"``: each comm server's share of the open
+    connections now. A server that joined late and stays near 0 % is the lesson of long-lived
+    connections, so a share under half the even one is yellow. Where the full names would wrap
+    in ``width`` cells (the value's column), they shorten as the squeezed topology's do (``c1``)."""
+    n = len(ingest.servers)
+    even = 100.0 / n if n else 0.0
+
+    def line(names: list[str]) -> Text:
+        out = Text()
+        for i, (name, share) in enumerate(zip(names, ingest.share, strict=True)):
+            if i:
+                out.append(" · ", style="dim")
+            pct = 100.0 * share
+            out.append(texts.GAUGE_SHARE.format(name=name, pct=pct),
+                       style="yellow" if pct < even / 2 else "")
+        if ingest.booting:
+            out.append(" ")
+            out.append(texts.GAUGE_SHARE_BOOTING.format(n=ingest.booting), style="cyan")
+        return out
+
+    full = line(list(ingest.servers))
+    if width <= 0 or full.cell_len <= width:
+        return full
+    return line([name[0] + short_name(name) for name in ingest.servers])
+
+
+def gauges_table(data: GaugeData, width: int = 0) -> Table:
     """A two-column grid: what, then its value."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
@@ -100,6 +155,13 @@ def gauges_table(data: GaugeData) -> Table:
     grid.add_row(texts.GAUGE_COST, texts.GAUGE_COST_VALUE.format(cost=tot.cost, rate=g.cost_per_hour))
     if data.cache is not None:
         grid.add_row(texts.GAUGE_CACHE, cache_text(data.cache))
+    if data.ingest is not None:
+        grid.add_row(texts.GAUGE_DEVICES, devices_text(data.ingest))
+        grid.add_row(texts.GAUGE_CONNECTS, connects_text(data.ingest))
+        label_w = max(cell_len(str(label)) for label in (
+            texts.GAUGE_RPS, texts.GAUGE_LATENCY, texts.GAUGE_ERRORS, texts.GAUGE_INSTANCES,
+            texts.GAUGE_COST, texts.GAUGE_DEVICES, texts.GAUGE_CONNECTS, texts.GAUGE_SHARES))
+        grid.add_row(texts.GAUGE_SHARES, shares_text(data.ingest, width - label_w - 1 if width else 0))
     return grid
 
 
@@ -113,4 +175,4 @@ class GaugesView(FitsContent):
         self.fit_height()
 
     def render(self) -> Table:
-        return gauges_table(self.data)
+        return gauges_table(self.data, self.size.width)

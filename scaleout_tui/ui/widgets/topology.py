@@ -31,13 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
 from textual.reactive import reactive
 
 from scaleout_tui.content.labels import choice_short, choice_words
-from scaleout_tui.engine.snapshot import BoxView, Services
+from scaleout_tui.engine.snapshot import BoxView, IngestView, Services
 from scaleout_tui.game import texts as game_texts
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.widgets import database
@@ -549,6 +550,30 @@ def targets_table(boxes: Sequence[BoxView]) -> Table | None:
     return grid
 
 
+def comm_table(ingest: IngestView, boxes: Sequence[BoxView]) -> Table:
+    """The TCP balancer's comm servers, one row each: the box's state, whether the active
+    balancer node has it in rotation, its open connections and their share, and what it did in
+    the last second (messages in, the balancer's connect-and-close checks). Long-lived
+    connections stay where they were opened, so the share column is where a late server's
+    empty hands show."""
+    state_of = {b.name: b for b in boxes}
+    grid = Table.grid(padding=(0, 1))
+    for i, _ in enumerate(texts.COMM_HEAD):
+        grid.add_column(no_wrap=True, overflow="ellipsis", justify="right" if i >= 3 else "left")
+    grid.add_row(*(Text(str(h), style="dim italic") for h in texts.COMM_HEAD))
+    for i, name in enumerate(ingest.servers):
+        box = state_of.get(name)
+        state = (Text(texts.STATES.get(box.state, box.state), style=STATE_STYLES.get(box.state, ""))
+                 if box is not None else Text())
+        health = "healthy" if ingest.in_rotation[i] else "unhealthy"
+        mark, words = texts.HEALTH[health]
+        view = Text(f"{mark} {words}", style=HEALTH_STYLES[health])
+        grid.add_row(Text(name), state, view, Text(f"{ingest.open[i]:,}"),
+                     Text(f"{100.0 * ingest.share[i]:.0f} %"), Text(f"{ingest.server_messages[i]:,.0f}"),
+                     Text(f"{ingest.server_probes[i]:,.1f}"))
+    return grid
+
+
 def line_count(text: Text) -> int:
     return text.plain.count("\n") + 1 if text.plain else 0
 
@@ -604,11 +629,21 @@ class TargetsView(FitsContent):
     in a level without a balancer. Redraws when a box's view changes."""
 
     boxes: reactive[tuple[BoxView, ...]] = reactive(())
+    #: the device-ingest tier, whose comm servers get a table of their own under the web targets
+    ingest: reactive[IngestView | None] = reactive(None)
 
-    def watch_boxes(self, boxes: tuple[BoxView, ...]) -> None:
-        self.set_class(targets_table(boxes) is None, "-empty")
+    def watch_boxes(self) -> None:
+        self.set_class(targets_table(self.boxes) is None and self.ingest is None, "-empty")
         self.fit_height()
 
-    def render(self) -> Table | Text:
-        table = targets_table(self.boxes)
-        return table if table is not None else Text()
+    def watch_ingest(self) -> None:
+        self.watch_boxes()
+
+    def render(self) -> Group | Text:
+        tables: list[Table] = []
+        web = targets_table(self.boxes)
+        if web is not None:
+            tables.append(web)
+        if self.ingest is not None:
+            tables.append(comm_table(self.ingest, self.boxes))
+        return Group(*tables) if tables else Text()
