@@ -42,14 +42,12 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.connections import OpenRequests
 from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.world import World
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn", "least_outstanding_requests", "random",
                                "ip_hash", "dns")

@@ -72,11 +72,8 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.commands import Handler, Value
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
 
 POLICIES: tuple[str, ...] = ("cache-aside", "write-through")
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.cache import (
     COALESCED,
@@ -71,9 +72,6 @@ from scaleout_tui.engine.requests import FAULTS, STAGES, Tables, Transit
 from scaleout_tui.engine.rng import stream
 from scaleout_tui.engine.world import World
 from scaleout_tui.engine.zipf import Zipf
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 CACHE = STAGES.index("cache")
 DB = STAGES.index("db")

@@ -19,11 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import I64
 from scaleout_tui.engine.rng import stream
 from scaleout_tui.engine.traffic import KINDS, Arrivals, KindMix
-
-I64 = npt.NDArray[np.int64]
-
 
 DEFAULT_PAGE = KindMix("page", 1.0, 0.010, 0.0, cv=0.5)
 

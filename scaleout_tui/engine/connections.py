@@ -32,10 +32,8 @@ import heapq
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
+from scaleout_tui.engine.arrays import F64, I64
 
 #: what happens to a request on a target: served by its workers, answered with an error at
 #: once, or never answered (the client gives up at its timeout)

@@ -45,17 +45,16 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.box import BALANCER_ROLES, Box
 from scaleout_tui.engine.connections import ERRORS, HANGS, SERVED, OpenRequests, TargetState
 from scaleout_tui.engine.metrics import ERROR_CAUSES, Metrics
 from scaleout_tui.engine.queueing import WorkerBank
 from scaleout_tui.engine.requests import (
     CAUSE,
-    F64,
     FAST_ANSWER_S,
     FAULTS,
     GATE_ORDER,
-    I64,
     OK,
     STAGE_DOWN,
     STAGES,

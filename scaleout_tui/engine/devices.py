@@ -59,16 +59,11 @@ from functools import partial
 from math import inf
 
 import numpy as np
-import numpy.typing as npt
 
 from scaleout_tui.engine import tcpbalancer as tcp
+from scaleout_tui.engine.arrays import F64, I8, I64, B
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.tcpbalancer import Reset, Segment, TcpBalancer, WorkItems
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-B = npt.NDArray[np.bool_]
 
 BACKOFFS: tuple[str, ...] = ("fixed", "exponential")
 JITTERS: tuple[str, ...] = ("none", "full", "equal")

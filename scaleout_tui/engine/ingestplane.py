@@ -36,14 +36,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.devices import IngestTick
 from scaleout_tui.engine.requests import FAULTS
 from scaleout_tui.engine.shardrouter import ShardRouter
 from scaleout_tui.engine.tcpbalancer import CONNECT, MESSAGE, PROBE
 from scaleout_tui.engine.world import World
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 #: the per-window series, one value per closed window; counts are per second
 INGEST_SERIES: tuple[str, ...] = (

@@ -19,10 +19,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import I64
 from scaleout_tui.engine.requests import Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS, WRITE_KINDS
-
-I64 = npt.NDArray[np.int64]
 
 NO_WRITE = -1
 SHARED = -2

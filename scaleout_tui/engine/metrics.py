@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
+from scaleout_tui.engine.arrays import F64
 
 LO_S = 1e-4
 DECADES = 7

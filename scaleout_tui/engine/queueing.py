@@ -32,12 +32,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.rounds import checked_rounds, prefix_rounds
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
-
 
 # Below this many requests per NumPy round, the plain loop is faster (measured: a
 # round costs about as much as a dozen loop steps).

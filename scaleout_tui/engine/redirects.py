@@ -23,11 +23,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.requests import OK, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 LOGIN = KINDS.index("login")
 MODES = ("base_url", "relative")

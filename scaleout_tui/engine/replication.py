@@ -32,14 +32,12 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.fleet import Fleet
-from scaleout_tui.engine.requests import STAGES, B, Tables, Transit
+from scaleout_tui.engine.requests import STAGES, Tables, Transit
 from scaleout_tui.engine.world import World
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 ROUTINGS: tuple[str, ...] = ("master", "replicas", "read_your_writes")
 

@@ -17,14 +17,11 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.metrics import ERROR_CAUSES
 from scaleout_tui.engine.queueing import WorkerBank
 from scaleout_tui.engine.traffic import Arrivals
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
 
 OK = -1
 CAUSE = {name: i for i, name in enumerate(ERROR_CAUSES)}
@@ -150,8 +147,6 @@ class Tables:
     any_colocated: bool = True
     #: every box at speed 1 and slowdown 1: demand * slow / speed is demand itself, exactly
     unit_speed: bool = False
-
-
 
 
 class ArrivalSource(Protocol):

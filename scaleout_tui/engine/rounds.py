@@ -10,11 +10,8 @@ plain per-request loop, so all three agree exactly.
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
+from scaleout_tui.engine.arrays import F64, I64, B
 
 
 def prefix_rounds(free_at: F64, width: int, arrival: F64, server: I64, service: F64, rank: I64) -> F64:

@@ -30,15 +30,13 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.requests import CAUSE, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
 from scaleout_tui.engine.world import World
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 STORES: tuple[str, ...] = ("local", "shared")
 

@@ -28,14 +28,12 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import CommandError, Handler, Value
 from scaleout_tui.engine.fleet import Fleet
-from scaleout_tui.engine.requests import BROADCAST, B, Tables, Transit
+from scaleout_tui.engine.requests import BROADCAST, Tables, Transit
 from scaleout_tui.engine.world import World
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 KEYS: tuple[str, ...] = ("user_hash", "user_range", "created_at")
 

@@ -18,20 +18,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from scaleout_tui.engine.arrays import F64, I64, B
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.queueing import WorkerBank
 from scaleout_tui.engine.requests import (
     BROADCAST,
     CAUSE,
-    F64,
     FAST_ANSWER_S,
     FAULTS,
-    I64,
     OK,
     STAGE_DOWN,
     STAGES,
     TRANSIT_FIELDS,
-    B,
     CacheHook,
     DbRouter,
     Flight,
@@ -127,6 +125,8 @@ class Stages:
             tr = self.transit
             if tr.rid.size == 0:
                 break
+            if k == CACHE and self.cache is None:  # no request is routed to a stage not there
+                continue
             here = (tr.stage == k) & (tr.t < t1)
             if not here.any():
                 continue

@@ -20,12 +20,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.requests import CAUSE, Gate, WebBatch
 from scaleout_tui.engine.traffic import KINDS
-
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
 
 UPLOAD = KINDS.index("upload")
 DOWNLOAD = KINDS.index("download")

@@ -50,10 +50,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
-I8 = npt.NDArray[np.int8]
-B = npt.NDArray[np.bool_]
+from scaleout_tui.engine.arrays import F64, I8, I64, B
 
 ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn")
 #: what the data plane offers a comm server: a device's message, a new connection's

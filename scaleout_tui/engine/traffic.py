@@ -24,10 +24,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from scaleout_tui.engine.arrays import F64
 from scaleout_tui.engine.commands import CommandError, Handler, Value
 from scaleout_tui.engine.rng import stream
-
-F64 = npt.NDArray[np.float64]
 
 KINDS: tuple[str, ...] = ("page", "login", "write", "upload", "download", "static")
 #: the kinds that change data: a replica must replay them, a shard must store them

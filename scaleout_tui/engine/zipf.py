@@ -19,10 +19,8 @@ need ``s > 1``.
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-F64 = npt.NDArray[np.float64]
-I64 = npt.NDArray[np.int64]
+from scaleout_tui.engine.arrays import F64, I64
 
 #: YCSB's default exponent (``ZipfianGenerator.ZIPFIAN_CONSTANT``)
 YCSB_S = 0.99

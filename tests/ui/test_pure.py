@@ -568,7 +568,13 @@ def _ingest_with_a_late_server() -> tuple[object, object]:
 
 
 def test_the_ingest_gauges_say_connections_connects_and_each_servers_share() -> None:
-    from scaleout_tui.ui.widgets.gauges import GaugeData, connects_text, devices_text, gauges_table, shares_text
+    from scaleout_tui.ui.widgets.gauges import (
+        GaugeData,
+        connects_text,
+        devices_text,
+        gauges_table,
+        shares_text,
+    )
 
     booting, joined = _ingest_with_a_late_server()
     assert booting.ingest is not None and joined.ingest is not None
