@@ -203,6 +203,11 @@ class ScaleoutApp(App[int]):
                         holder.speak(by_id[level.id])  # its log's words follow too
                     else:
                         holder.level = by_id[level.id]  # type: ignore[union-attr]
+            # what a screen derived from its level's words (a debrief's sentences, a comparison's
+            # runs) it derives again, once, here: the one place a change of language is known
+            changed = getattr(screen, "language_changed", None)
+            if callable(changed):
+                changed()
         self.progress.language = lang
         saved = True
         try:

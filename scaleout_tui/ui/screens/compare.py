@@ -27,7 +27,6 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
-from scaleout_tui import i18n
 from scaleout_tui.content.labels import choice_words
 from scaleout_tui.content.schema import Knob
 from scaleout_tui.game.session import ObjectiveResult
@@ -120,8 +119,6 @@ class CompareScreen(ScrubControls):
         #: function, so a change of language words it again
         self.labels = labels or self._file_labels
         self.level = a.level
-        #: the language the runs' words are in (see compose)
-        self._words = i18n.active()
         self.scrubber = Scrubber([a, b])
         self.clock = GameClock(speed_index=speed_index, paused=True)
         self.manual_clock = manual_clock
@@ -136,14 +133,17 @@ class CompareScreen(ScrubControls):
         return (texts.COMPARE_RUN_A.format(file=ra.path.name, seed=ra.header.seed),
                 texts.COMPARE_RUN_B.format(file=rb.path.name, seed=rb.header.seed))
 
+    def language_changed(self) -> None:
+        """The app speaks another language (and has given this screen the level in it): both
+        runs go on with the level's new words (objective labels, the knobs in the commands), as
+        the player's own run does, before the screen is composed again."""
+        if self.level.id != self.a.level.id:
+            return
+        for run in (self.a, self.b):
+            run.level = self.level  # a session rebuilt by a seek back starts in them too
+            run.session.speak(self.level)
+
     def compose(self) -> ComposeResult:
-        if self._words != i18n.active() and self.level.id == self.a.level.id:
-            # a change of language: both runs go on with the level's new words (objective
-            # labels, the knobs in the commands), as the player's own run does
-            self._words = i18n.active()
-            for run in (self.a, self.b):
-                run.level = self.level  # a session rebuilt by a seek back starts in them too
-                run.session.speak(self.level)
         yield ClockBar(id="clockbar")
         a_text, b_text = self.labels()
         runs = Text.assemble((GLYPH_A, STYLE_A), " ", (a_text, STYLE_A), "   ",

@@ -30,7 +30,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from scaleout_tui import i18n
 from scaleout_tui.content.paths import is_sandbox, solution_path
 from scaleout_tui.content.schema import Level
 from scaleout_tui.game.headless import report
@@ -122,8 +121,6 @@ class DebriefScreen(Screen[None]):
         self.level = session.level
         self.report = report(session, result)
         self._recorded = False
-        #: the language the result's words are in (see compose)
-        self._words = i18n.active()
 
     @property
     def next_level(self) -> Level | None:
@@ -139,14 +136,15 @@ class DebriefScreen(Screen[None]):
         return (not self.result.won and rec is not None and not rec.won and rec.plays >= 2
                 and solution_path(self.level.id) is not None)
 
+    def language_changed(self) -> None:
+        """The app speaks another language (the app has given the session the level in it):
+        the objectives' labels and the sentences about the run are taken again from the same
+        run, in the new words, before the screen is composed again."""
+        self.level = self.session.level
+        self.result = self.session.result()
+        self.report = report(self.session, self.result)
+
     def compose(self) -> ComposeResult:
-        if self._words != i18n.active():
-            # the language changed: the objectives' labels and the sentences about the run are
-            # the level's and the game's words, taken again from the same run in the new one
-            self._words = i18n.active()
-            self.level = self.session.level
-            self.result = self.session.result()
-            self.report = report(self.session, self.result)
         title = Static(heading(self.level, self.result), id="debrief-title")
         title.add_class("-won" if self.result.won else "-lost")
         yield title
