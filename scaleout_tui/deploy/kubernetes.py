@@ -277,8 +277,10 @@ def _cache(design: Design, notes: list[Note]) -> list[tuple[str, dict[str, Any]]
     memory = cachetier.memory_bytes(spec.capacity)
     maxmemory = cachetier.redis_bytes(memory)
     pod_mib = cachetier.pod_memory_mib(spec.capacity)
-    conf = "\n".join((f"maxmemory {maxmemory}", f"maxmemory-policy {cachetier.EVICTION}", 'save ""',
-                      "appendonly no")) + "\n"
+    # directives from single tokens, as the proxies' are: syntax, not words
+    conf = "".join(" ".join(words) + "\n" for words in (
+        ("maxmemory", maxmemory), ("maxmemory-policy", cachetier.EVICTION), ("save", '""'),
+        ("appendonly", "no")))
     labels = {"app": name}
     config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name},
               "data": {CACHE_CONFIG_KEY: conf}}
