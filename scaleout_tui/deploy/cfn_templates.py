@@ -13,7 +13,12 @@ what is left out (CloudFormation resource reference):
   (``CPUUtilization`` thresholds, the period);
 - the target group: port, check (HTTP is L7 with its path, TCP L4; 30 s, 5 s on HTTP and 10 s on
   TCP, 5 passes, 2 failures), stickiness, the algorithm attribute;
-- the data tier: an RDS instance and its replicas, a cache, a bucket or a file system.
+- the data tier: an RDS instance and its replicas, a cache, a bucket or a file system;
+- the look-aside cache (level 10): an ElastiCache resource whose parameter group evicts among
+  all keys (``maxmemory-policy allkeys-*``) is that cache, not a session store (a session store
+  must not lose sessions to eviction); ``allkeys-lfu`` or ``allkeys-random`` is reported (the
+  game's cache is LRU). The app's cache settings are the ``Cache*`` parameters' defaults
+  (:data:`CACHE_PARAMETERS`). The node type has no knob: ElastiCache sizes its memory.
 
 A ``Ref`` to a parameter reads as the parameter's default. Resources of other types are reported
 as skipped, except those in :data:`IGNORED_TYPES`; so are the unread properties of a target group
@@ -29,7 +34,7 @@ from typing import Any
 from cfn_tools.yaml_loader import CfnYamlLoader
 
 from scaleout_tui.content.knobs import Value
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import cachetier, texts
 from scaleout_tui.deploy.design import ConfigError, Imported, Where
 from scaleout_tui.deploy.yamlsource import Lines, documents
 from scaleout_tui.engine.autoscaler_spec import ScheduledAction
@@ -40,6 +45,16 @@ ALGORITHM_OF = {
     "least_outstanding_requests": "least_outstanding_requests",
     "weighted_random": "random",
 }
+#: the template's parameters that are the app's cache settings → the knob parameter each carries
+#: (the writer's UserData hands them to the app as :data:`~scaleout_tui.deploy.cachetier.ENV`)
+CACHE_PARAMETERS: dict[str, str] = {
+    "CacheTtlSeconds": "cache.ttl_s",
+    "CacheTtlJitter": "cache.ttl_jitter",
+    "CacheWritePolicy": "cache.policy",
+    "CacheInvalidateOnWrite": "cache.invalidate",
+    "CacheSingleFlight": "cache.single_flight",
+    "CacheStaleWhileRevalidateSeconds": "cache.swr_s",
+}
 #: resource types that carry nothing for the game: networking, permissions, the listener and
 #: subnet groups the written resources need, outputs' helpers. Ignored, not reported.
 IGNORED_TYPES = frozenset({
@@ -49,7 +64,7 @@ IGNORED_TYPES = frozenset({
     "AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::IAM::Role", "AWS::IAM::InstanceProfile",
     "AWS::IAM::Policy", "AWS::ElasticLoadBalancingV2::Listener", "AWS::RDS::DBSubnetGroup",
     "AWS::ElastiCache::SubnetGroup", "AWS::EFS::MountTarget", "AWS::Logs::LogGroup", "AWS::S3::BucketPolicy",
-    "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet",
+    "AWS::CertificateManager::Certificate", "AWS::Route53::RecordSet", "AWS::ElastiCache::ParameterGroup",
 })
 
 
@@ -406,6 +421,9 @@ def _read_data(t: _Template, found: Imported) -> None:
     for name in masters[1:]:
         found.skip(t.where(name), name, "cfn_resource", kind="AWS::RDS::DBInstance")
     caches = t.of_type("AWS::ElastiCache::CacheCluster") + t.of_type("AWS::ElastiCache::ReplicationGroup")
+    look_aside = [c for c in caches if _eviction(t, c).startswith("allkeys-")]
+    caches = [c for c in caches if c not in look_aside]
+    _read_cache(t, look_aside, found)
     _put(
         found,
         "session.store",
@@ -421,6 +439,38 @@ def _read_data(t: _Template, found: Imported) -> None:
         else ("local", t.lines.at("Resources"))
     )
     _put(found, "storage.mode", mode, where)
+
+
+def _eviction(t: _Template, cache: str) -> str:
+    """The ``maxmemory-policy`` of a cache's parameter group written in the template ("" when it
+    is not: ElastiCache's default, ``volatile-lru``, or a group made elsewhere)."""
+    group = _ref_of(t.prop(cache, "CacheParameterGroupName"))
+    if group is None or (t.resources.get(group) or {}).get("Type") != "AWS::ElastiCache::ParameterGroup":
+        return ""
+    return str((t.prop(group, "Properties") or {}).get("maxmemory-policy") or "")
+
+
+def _read_cache(t: _Template, caches: list[str], found: Imported) -> None:
+    """The look-aside cache: its eviction, and the app's settings from the template's parameters."""
+    for name in caches[1:]:
+        found.skip(t.where(name), name, "cfn_resource", kind=t.resources[name].get("Type"))
+    for name in caches[:1]:
+        policy = _eviction(t, name)
+        if policy != cachetier.EVICTION:
+            group = str(_ref_of(t.prop(name, "CacheParameterGroupName")))
+            found.skip(t.where(group, "Properties"), f"maxmemory-policy {policy}", "cache_eviction",
+                       policy=policy)
+    for key, param in CACHE_PARAMETERS.items():
+        spec = t.params.get(key)
+        if not isinstance(spec, dict) or "Default" not in spec:
+            continue
+        where = t.lines.at("Parameters", key, "Default")
+        value = cachetier.read_value(param, str(spec["Default"]).lower() if isinstance(spec["Default"], bool)
+                                     else str(spec["Default"]))
+        if value is None:
+            found.skip(where, f"{key}={spec['Default']}", "cache_value", param=param)
+        else:
+            found.set(param, value, where)
 
 
 def read(name: str, text: str) -> Imported:

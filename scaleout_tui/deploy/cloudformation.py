@@ -13,7 +13,11 @@ parameter):
 - the policy: simple and step scaling with their CloudWatch alarms, target tracking, and the
   scheduled actions;
 - the data tier: an RDS instance and its read replicas, an ElastiCache Redis cluster for shared
-  sessions, an S3 bucket for object storage or an EFS file system for NFS.
+  sessions, an S3 bucket for object storage or an EFS file system for NFS;
+- the look-aside cache (level 10): an ElastiCache Redis replication group of one node, its
+  parameter group (``maxmemory-policy allkeys-lru``), subnet group and security group (the web
+  servers on 6379), and the app's cache settings as the template's ``Cache*`` parameters, which
+  the launch template's UserData hands to the app with the cache's address.
 
 Mapping rules and their sources, the CloudFormation resource reference:
 
@@ -33,6 +37,14 @@ Mapping rules and their sources, the CloudFormation resource reference:
 - ``AWS::AutoScaling::ScheduledAction``: the game's clock has no date, so its 0 s is 00:00 UTC and
   each action is a daily ``Recurrence`` at its minute; a window's end is a second action that
   puts the minimum back (and sets no desired count), as the engine's ``ScheduledAction`` says.
+- ``AWS::ElastiCache::ReplicationGroup`` rather than ``CacheCluster``: AWS's resource for Redis
+  (a CacheCluster of Redis can have no replica, no automatic failover and no encryption at
+  rest); one node (``NumCacheClusters: 1``) is the game's one cache box, and a replica is one
+  number away. ``CacheNodeType`` is the cache's size as ElastiCache names it
+  (:data:`NODE_MEMORY`, AWS's node-type ``maxmemory``): the same name when ElastiCache has it,
+  else the smallest node with as much memory; a node whose memory, less the 25 % ElastiCache
+  reserves, cannot hold the design's entries is replaced by the smallest that can (noted).
+  ElastiCache fixes ``maxmemory`` by node type, so the design's capacity is a note, not a setting.
 
 Reading templates back is :mod:`~scaleout_tui.deploy.cfn_templates`.
 """
@@ -46,11 +58,14 @@ from typing import Any
 import yaml
 from cfn_tools.yaml_loader import CfnYamlLoader
 
-from scaleout_tui.deploy import texts
-from scaleout_tui.deploy.cfn_templates import ALGORITHM_OF, read
+from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.deploy.cachetier import REDIS_PORT
+from scaleout_tui.deploy.cfn_templates import ALGORITHM_OF, CACHE_PARAMETERS, read
 from scaleout_tui.deploy.design import Design, Export, Format, Note
 from scaleout_tui.engine.autoscaler_spec import ScalingSpec
 from scaleout_tui.engine.balancer import APP_PORT
+from scaleout_tui.engine.cache import POLICIES
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
 
 FILE = "template.yaml"
@@ -74,6 +89,23 @@ ALB_ALGORITHM = {
     "ip_hash": "round_robin",
     "dns": "round_robin",
 }
+#: ElastiCache's general-purpose node types the catalog's sizes map to, with each node's memory in
+#: bytes: the node-type ``maxmemory`` of AWS's "Redis node-type specific parameters" (ElastiCache
+#: user guide); ElastiCache keeps ``reserved-memory-percent`` (25 %) of it for itself
+NODE_MEMORY: dict[str, int] = {
+    "cache.m5.large": 6_854_542_746,
+    "cache.m5.xlarge": 13_891_921_715,
+    "cache.m5.2xlarge": 27_966_669_210,
+    "cache.m5.4xlarge": 56_116_178_125,
+    "cache.m5.12xlarge": 168_715_971_994,
+    "cache.m5.24xlarge": 337_500_562_842,
+}
+#: the Redis version written and its parameter group family (ElastiCache's Redis OSS 7.1)
+REDIS_VERSION = "7.1"
+REDIS_FAMILY = "redis7"
+#: where the UserData writes the app's cache settings (the app's service reads it as its
+#: environment: systemd's ``EnvironmentFile=``)
+CACHE_ENV_FILE = "/etc/app/cache.env"
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -115,7 +147,9 @@ class _Dumper(yaml.SafeDumper):
 def _represent_fn(dumper: yaml.SafeDumper, fn: _Fn) -> yaml.Node:
     if isinstance(fn.value, list):
         return dumper.represent_sequence(fn.tag, fn.value, flow_style=True)
-    return dumper.represent_scalar(fn.tag, str(fn.value))
+    text = str(fn.value)
+    # a script (the UserData's !Sub) as a literal block, as people write one
+    return dumper.represent_scalar(fn.tag, text, style="|" if "\n" in text else None)
 
 
 _Dumper.add_representer(_Fn, _represent_fn)
@@ -555,6 +589,103 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
         notes.append(Note("cloud_app", {"redirect": config.app.redirect, "clone": config.app.clone_database}))
 
 
+def node_type(size: str, memory_gb: float, need: int, notes: list[Note]) -> str:
+    """The ElastiCache node for a cache box of ``size`` (``memory_gb`` of memory) that must hold
+    ``need`` bytes of entries besides ElastiCache's reserve."""
+    nodes = sorted(NODE_MEMORY, key=NODE_MEMORY.__getitem__)
+    node = f"cache.{size}"
+    if node not in NODE_MEMORY:
+        node = next((n for n in nodes if NODE_MEMORY[n] >= memory_gb * 10**9), nodes[-1])
+        notes.append(Note("cfn_cache_node", {"size": size, "node": node}))
+    usable = NODE_MEMORY[node] * (1 - cachetier.RESERVED)
+    if usable < need:
+        bigger = next((n for n in nodes if NODE_MEMORY[n] * (1 - cachetier.RESERVED) >= need), nodes[-1])
+        notes.append(Note("cfn_cache_grown", {"node": node, "written": bigger}))
+        node = bigger
+    return node
+
+
+def _cache(design: Design, resources: dict[str, Any], parameters: dict[str, Any],
+           notes: list[Note]) -> None:
+    """The look-aside cache: Redis on ElastiCache where the web servers reach it, and the app's
+    settings as parameters its UserData hands on."""
+    spec = cachetier.cache_of(design)
+    if spec is None:
+        if design.config.cache is not None:
+            notes.append(Note("cache_empty"))
+        return
+    size = cachetier.box_size(design, spec)
+    catalog = load_catalog_default()
+    need = cachetier.memory_bytes(spec.capacity)
+    node = node_type(size, catalog[size].memory_gb if size in catalog else 0.0, need, notes)
+    resources["CacheSecurityGroup"] = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "cache",
+            "VpcId": _ref("VpcId"),
+            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": REDIS_PORT, "ToPort": REDIS_PORT,
+                                      "SourceSecurityGroupId": _ref("WebSecurityGroup")}],
+        },
+    }
+    resources["CacheSubnets"] = {
+        "Type": "AWS::ElastiCache::SubnetGroup",
+        "Properties": {"Description": "cache", "SubnetIds": _ref("Subnets")},
+    }
+    resources["CacheParameters"] = {
+        "Type": "AWS::ElastiCache::ParameterGroup",
+        "Properties": {
+            "CacheParameterGroupFamily": REDIS_FAMILY,
+            "Description": "cache",
+            "Properties": {"maxmemory-policy": cachetier.EVICTION},
+        },
+    }
+    resources["Cache"] = {
+        "Type": "AWS::ElastiCache::ReplicationGroup",
+        "Properties": {
+            "ReplicationGroupDescription": "cache",
+            "Engine": "redis",
+            "EngineVersion": REDIS_VERSION,
+            "CacheNodeType": node,
+            "NumCacheClusters": 1,
+            "AutomaticFailoverEnabled": False,
+            "Port": REDIS_PORT,
+            "CacheParameterGroupName": _ref("CacheParameters"),
+            "CacheSubnetGroupName": _ref("CacheSubnets"),
+            "SecurityGroupIds": [_ref("CacheSecurityGroup")],
+            "AtRestEncryptionEnabled": True,
+        },
+    }
+    env = dict(cachetier.app_env(spec))
+    names = {param: name for name, param in CACHE_PARAMETERS.items()}
+    for var, param in cachetier.ENV.items():
+        value = env[var]
+        if param in ("cache.policy", "cache.invalidate", "cache.single_flight"):
+            allowed = list(POLICIES) if param == "cache.policy" else ["true", "false"]
+            parameters[names[param]] = {"Type": "String", "Default": value, "AllowedValues": allowed}
+        else:  # the game's bounds: a TTL of at least 1 s, a jitter of at most 1
+            parameters[names[param]] = {"Type": "Number", "Default": value,
+                                        "MinValue": 1 if param == "cache.ttl_s" else 0}
+            if param == "cache.ttl_jitter":
+                parameters[names[param]]["MaxValue"] = 1
+    script = [
+        "#!/bin/bash",
+        f"# {texts.CFN_CACHE_USERDATA.format(file=CACHE_ENV_FILE)}",
+        f"mkdir -p {CACHE_ENV_FILE.rsplit('/', 1)[0]}",
+        f"cat > {CACHE_ENV_FILE} <<'EOF'",
+        f"{cachetier.URL_VAR}=redis://${{Cache.PrimaryEndPoint.Address}}:${{Cache.PrimaryEndPoint.Port}}/0",
+        *(f"{var}=${{{names[param]}}}" for var, param in cachetier.ENV.items()),
+        "EOF",
+    ]
+    data = resources["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
+    data["UserData"] = {"Fn::Base64": _Fn("!Sub", "\n".join(script) + "\n")}
+    holds = math.floor(NODE_MEMORY[node] * (1 - cachetier.RESERVED) / cachetier.ENTRY_BYTES)
+    notes.append(Note("cfn_cache", {
+        "entries": spec.capacity, "megabytes": f"{need / 10**6:g}", "entry": cachetier.ENTRY_BYTES,
+        "node": node, "gib": f"{NODE_MEMORY[node] / 2**30:.2f}", "holds": holds,
+    }))
+    notes.append(Note("cfn_cache_app", {"file": CACHE_ENV_FILE}))
+
+
 def write(design: Design) -> Export:
     notes: list[Note] = []
     config = design.config
@@ -569,14 +700,16 @@ def write(design: Design) -> Export:
         _policies(design, network, resources, notes)
         _schedule(config.scaling, resources, notes)
     _data(design, resources, notes)
+    parameters: dict[str, Any] = {
+        "VpcId": {"Type": "AWS::EC2::VPC::Id"},
+        "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
+        "ImageId": {"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": IMAGE},
+    }
+    _cache(design, resources, parameters, notes)
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": texts.CFN_DESCRIPTION.format(level=design.level.id),
-        "Parameters": {
-            "VpcId": {"Type": "AWS::EC2::VPC::Id"},
-            "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
-            "ImageId": {"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": IMAGE},
-        },
+        "Parameters": parameters,
         "Resources": resources,
     }
     body = yaml.dump(
@@ -619,7 +752,7 @@ FORMAT = Format(
     carries=frozenset({
         "web.size", "web.count", "layout", "lb.target_port", "lb.sticky", "asg.min_size", "asg.max_size",
         "asg.desired", "asg.cooldown_s", "asg.warmup_s", "asg.schedule", "session.store", "storage.mode",
-    }),
+    }) | cachetier.APP_SETTINGS,
     write=write,
     claims=claims,
     read=read,

@@ -13,6 +13,13 @@ defaults for what is left out (Kubernetes API reference, v1.30):
 - the HorizontalPodAutoscaler: ``minReplicas`` (1), ``maxReplicas``, the first metric the game
   models (CPU utilisation, a Pods metric of requests or latency; none at all is 80 % CPU), and a
   ``behavior`` other than the defaults reported as skipped (no knob has it).
+- the look-aside cache (level 10): a Deployment or StatefulSet whose first container runs a
+  ``redis`` (or ``valkey``) image is the cache, not the web tier; a ConfigMap with a
+  ``redis.conf`` gives ``cache.capacity`` from ``maxmemory`` (bytes over
+  :data:`~scaleout_tui.deploy.cachetier.ENTRY_BYTES`), and an eviction other than
+  ``allkeys-lru`` is reported; the Service that selects the cache's pods is its address. The
+  web container's ``CACHE_*`` environment variables are the app's cache settings
+  (:data:`~scaleout_tui.deploy.cachetier.ENV`).
 
 Other kinds, containers, ports, metrics and every field not read and not in :data:`IGNORED` are
 reported as skipped with their line. A ``List`` (what ``kubectl get -o yaml`` prints) is read
@@ -24,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import cachetier, texts
 from scaleout_tui.deploy.design import ConfigError, Imported, Where
 from scaleout_tui.deploy.yamlsource import Lines, documents
 from scaleout_tui.engine.autoscaler_spec import HPA_DOWN_POLICIES, HPA_UP_POLICIES, ScalingSpec
@@ -37,6 +44,20 @@ OLD_INSTANCE_TYPE = "beta.kubernetes.io/instance-type"
 PROBE_DEFAULTS = {"periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3}
 #: the HPA's scale-up stabilization window by default: none
 UP_WINDOW_S = 0.0
+#: the cache's ConfigMap key, and where the official Redis image's documentation mounts it
+#: (Docker Hub, library/redis: ``redis-server /usr/local/etc/redis/redis.conf``)
+CACHE_CONFIG_KEY = "redis.conf"
+CACHE_CONFIG_PATH = "/usr/local/etc/redis"
+#: the images that are a cache server (the image's name, without registry, path or tag)
+CACHE_IMAGES = frozenset({"redis", "valkey", "redis-stack-server"})
+#: ``redis.conf`` directives that carry nothing for the game: persistence (the game's cache
+#: restarts empty), addresses, logging, limits of connections and threads, authentication
+REDIS_IGNORED = frozenset({
+    "save", "appendonly", "appendfsync", "bind", "protected-mode", "port", "daemonize", "loglevel",
+    "logfile", "dir", "dbfilename", "databases", "tcp-keepalive", "tcp-backlog", "timeout",
+    "requirepass", "user", "maxclients", "io-threads", "io-threads-do-reads", "lazyfree-lazy-eviction",
+    "lazyfree-lazy-expire", "maxmemory-samples", "supervised", "pidfile",
+})
 #: fields of the three kinds that carry nothing for the game, ignored rather than reported: names,
 #: labels and selectors; the image, its command, environment, requests and pull policy; the
 #: rollout; a Service's addresses, protocol and cloud details; the HPA's target reference; the
@@ -151,29 +172,103 @@ class _Reader:
         self.hpa: _Doc | None = None
         self.container_ports: dict[str, int] = {}
         self.no_probe: Where | None = None
+        self.services: list[_Doc] = []  # sorted out at the end: one may be the cache's
+        self.cache: _Doc | None = None
+        self.cache_config: _Doc | None = None
 
     def add(self, doc: _Doc) -> None:
         kind = doc.get("kind")
-        slot = {"Deployment": "deployment", "Service": "service", "HorizontalPodAutoscaler": "hpa"}.get(
-            str(kind)
-        )
+        if kind == "Service":
+            self.services.append(doc)
+            return
+        slot = {"Deployment": "deployment", "HorizontalPodAutoscaler": "hpa"}.get(str(kind))
+        if kind in ("Deployment", "StatefulSet") and _runs_cache(doc):
+            slot = "cache"
+        elif kind == "ConfigMap" and isinstance(doc.get("data", CACHE_CONFIG_KEY), str):
+            slot = "cache_config"
         if slot is None or getattr(self, slot) is not None:
-            self.found.skip(doc.where("kind"), f"{kind} {doc.get('metadata', 'name')}", "k8s_kind", kind=kind)
+            self._skip_kind(doc)
         else:
             setattr(self, slot, doc)
 
+    def _skip_kind(self, doc: _Doc) -> None:
+        kind = doc.get("kind")
+        self.found.skip(doc.where("kind"), f"{kind} {doc.get('metadata', 'name')}", "k8s_kind", kind=kind)
+
     def finish(self) -> Imported:
+        cache_service = self._cache_service()
+        for service in self.services:
+            if service is cache_service:
+                service.consume()  # the cache's address: nothing for the game
+            elif self.service is None:
+                self.service = service
+            else:
+                self._skip_kind(service)
         if self.deployment is not None:
             self._deployment(self.deployment)
         if self.service is not None:
             self._service(self.service)
         if self.hpa is not None:
             self._hpa(self.hpa)
-        for doc in (self.deployment, self.service, self.hpa):
+        if self.cache is not None:
+            self._cache(self.cache)
+        if self.cache_config is not None:
+            self._cache_config(self.cache_config)
+        for doc in (self.deployment, self.service, self.hpa, self.cache, self.cache_config, cache_service):
             if doc is not None:
                 doc.unread(self.found)
         self.found.skipped.sort(key=lambda s: s.where.line)
         return self.found
+
+    def _cache_service(self) -> _Doc | None:
+        """The Service that selects the cache's pods (or, without the cache's Deployment in the
+        file, the one on Redis's port)."""
+        labels: Any = {}
+        if self.cache is not None:
+            labels = self.cache.get("spec", "template", "metadata", "labels") or {}
+        for doc in self.services:
+            selector = doc.get("spec", "selector") or {}
+            ports = [p.get("port") for p in doc.get("spec", "ports") or [] if isinstance(p, dict)]
+            if (selector and isinstance(selector, dict) and isinstance(labels, dict)
+                    and selector.items() <= labels.items()):
+                return doc
+            if self.cache is None and ports == [cachetier.REDIS_PORT]:
+                return doc
+        return None
+
+    def _cache(self, doc: _Doc) -> None:
+        """The cache server: one pod is the game's one cache box; anything else is reported. The
+        rest (its image, arguments, volumes, resources) carries nothing for the game."""
+        replicas = doc.whole(("spec", "replicas"), 1)
+        doc.consume()
+        if replicas != 1:
+            self.found.skip(doc.where("spec", "replicas"), f"replicas: {replicas}", "k8s_cache_replicas")
+
+    def _cache_config(self, doc: _Doc) -> None:
+        """``redis.conf`` from the ConfigMap: ``maxmemory`` as the capacity, and the eviction."""
+        found, where = self.found, doc.where("data", CACHE_CONFIG_KEY)
+        doc.consume("data", CACHE_CONFIG_KEY)
+        policy = "noeviction"  # Redis's default
+        memory: int | None = None
+        for raw in str(doc.get("data", CACHE_CONFIG_KEY)).splitlines():
+            words = raw.split()
+            if not words or words[0].startswith("#"):
+                continue
+            key, args = words[0].lower(), words[1:]
+            if key == "maxmemory" and len(args) == 1:
+                memory = cachetier.parse_redis_bytes(args[0])
+                if memory is None:
+                    raise ConfigError(where, texts.BAD_QUANTITY.format(field="maxmemory", value=args[0]))
+            elif key == "maxmemory-policy" and len(args) == 1:
+                policy = args[0].lower()
+            elif key not in REDIS_IGNORED:
+                found.skip(where, raw.strip(), "not_modelled")
+        if not memory:  # absent or 0: Redis sets no limit
+            found.skip(where, "maxmemory 0", "k8s_cache_no_limit")
+        else:
+            found.set("cache.capacity", memory // cachetier.ENTRY_BYTES, where)
+        if policy != cachetier.EVICTION:
+            found.skip(where, f"maxmemory-policy {policy}", "cache_eviction", policy=policy)
 
     def _deployment(self, doc: _Doc) -> None:
         found = self.found
@@ -200,6 +295,7 @@ class _Reader:
             self._container(doc, (*pod, "containers", 0))
 
     def _container(self, doc: _Doc, at: tuple[str | int, ...]) -> None:
+        self._cache_env(doc, at)
         for port in doc.consume(*at, "ports") or []:
             if isinstance(port, dict) and "name" in port and isinstance(port.get("containerPort"), int):
                 self.container_ports[str(port["name"])] = port["containerPort"]
@@ -213,6 +309,20 @@ class _Reader:
             self.no_probe = doc.where(*at)
             return
         self._probe(doc, (*at, probe))
+
+    def _cache_env(self, doc: _Doc, at: tuple[str | int, ...]) -> None:
+        """The app's cache settings: its ``CACHE_*`` variables with a literal value."""
+        for i, item in enumerate(doc.get(*at, "env") or []):
+            if not isinstance(item, dict) or item.get("name") not in cachetier.ENV:
+                continue
+            name = str(item["name"])
+            param = cachetier.ENV[name]
+            value = cachetier.read_value(param, str(item.get("value", "")))
+            if value is None or "value" not in item:
+                self.found.skip(doc.where(*at, "env", i), f"{name}={item.get('value')}", "cache_value",
+                                param=param)
+            else:
+                self.found.set(param, value, doc.where(*at, "env", i))
 
     def _probe(self, doc: _Doc, at: tuple[str | int, ...]) -> None:
         found = self.found
@@ -359,6 +469,13 @@ class _Reader:
             usual = (window, "Max", tuple((p.type, p.value, p.period_s) for p in policies))
             if said != usual:
                 self.found.skip(doc.where(*at), f"behavior.{direction}", "k8s_behavior")
+
+
+def _runs_cache(doc: _Doc) -> bool:
+    """Whether a workload's first container runs a cache server's image
+    (``redis:7.2``, ``docker.io/library/redis``, ``valkey/valkey:8``)."""
+    image = doc.get("spec", "template", "spec", "containers", 0, "image")
+    return str(image or "").rsplit("/", 1)[-1].split("@")[0].split(":")[0] in CACHE_IMAGES
 
 
 def read(name: str, text: str) -> Imported:

@@ -43,9 +43,16 @@ from typing import Any
 import yaml
 
 from scaleout_tui import i18n
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.deploy.cachetier import REDIS_PORT
 from scaleout_tui.deploy.design import Design, Export, Format, Note
-from scaleout_tui.deploy.k8s_manifests import INSTANCE_TYPE, UP_WINDOW_S, read
+from scaleout_tui.deploy.k8s_manifests import (
+    CACHE_CONFIG_KEY,
+    CACHE_CONFIG_PATH,
+    INSTANCE_TYPE,
+    UP_WINDOW_S,
+    read,
+)
 from scaleout_tui.engine.autoscaler_spec import (
     HPA_DOWN_POLICIES,
     HPA_UP_POLICIES,
@@ -63,6 +70,9 @@ CHECK = f"kubernetes-validate --strict -k {VERSION} {FILE}"
 MAX_AFFINITY_S = 86_400
 #: the Pods metrics the writer names for the game's metrics (a metrics adapter serves them)
 METRIC_NAMES = {"requests": "http_requests_per_minute", "latency": "http_request_duration_milliseconds"}
+#: the cache's image: Redis's official one, whose entrypoint runs ``redis-server`` with the
+#: arguments given and which is built with protected mode off (Docker Hub, library/redis)
+REDIS_IMAGE = "redis:7.2"
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -121,6 +131,12 @@ def _deployment(design: Design, notes: list[Note]) -> dict[str, Any]:
             }
             if health.healthy_threshold != 1:
                 notes.append(Note("k8s_liveness", {"healthy": health.healthy_threshold}))
+    cache = cachetier.cache_of(design)
+    if cache is not None:
+        url = f"redis://{cache_name(design)}:{REDIS_PORT}/0"
+        container["env"] = [{"name": cachetier.URL_VAR, "value": url}] + [
+            {"name": var, "value": value} for var, value in cachetier.app_env(cache)
+        ]
     labels = {"app": name}
     return {
         "apiVersion": "apps/v1",
@@ -246,6 +262,74 @@ def _hpa(design: Design, notes: list[Note]) -> dict[str, Any] | None:
     }
 
 
+def _cache(design: Design, notes: list[Note]) -> list[tuple[str, dict[str, Any]]]:
+    """The look-aside cache as three documents, each with its comment: a ConfigMap holding
+    ``redis.conf`` (``maxmemory`` from the capacity, ``allkeys-lru``, no persistence: a restart
+    starts it empty, as the game's does), a Deployment of one Redis pod on the cache's size, and
+    a ClusterIP Service the app reaches it by (``CACHE_URL``). None without a cache."""
+    spec = cachetier.cache_of(design)
+    if spec is None:
+        if design.config.cache is not None:
+            notes.append(Note("cache_empty"))
+        return []
+    name = cache_name(design)
+    size = cachetier.box_size(design, spec)
+    memory = cachetier.memory_bytes(spec.capacity)
+    maxmemory = cachetier.redis_bytes(memory)
+    pod_mib = cachetier.pod_memory_mib(spec.capacity)
+    # directives from single tokens, as the proxies' are: syntax, not words
+    conf = "".join(" ".join(words) + "\n" for words in (
+        ("maxmemory", maxmemory), ("maxmemory-policy", cachetier.EVICTION), ("save", '""'),
+        ("appendonly", "no")))
+    labels = {"app": name}
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name},
+              "data": {CACHE_CONFIG_KEY: conf}}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "nodeSelector": {INSTANCE_TYPE: size},
+                    "containers": [{
+                        "name": "redis",
+                        "image": REDIS_IMAGE,
+                        "args": ["redis-server", f"{CACHE_CONFIG_PATH}/{CACHE_CONFIG_KEY}"],
+                        "ports": [{"name": "redis", "containerPort": REDIS_PORT, "protocol": "TCP"}],
+                        "resources": {
+                            "requests": {"cpu": "1", "memory": f"{pod_mib}Mi"},
+                            "limits": {"memory": f"{pod_mib}Mi"},
+                        },
+                        "volumeMounts": [{"name": "config", "mountPath": CACHE_CONFIG_PATH}],
+                    }],
+                    "volumes": [{"name": "config", "configMap": {"name": name}}],
+                },
+            },
+        },
+    }
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": labels,
+            "ports": [{"name": "redis", "protocol": "TCP", "port": REDIS_PORT, "targetPort": REDIS_PORT}],
+        },
+    }
+    notes.append(Note("k8s_cache", {"image": REDIS_IMAGE}))
+    return [
+        (texts.K8S_CACHE_CONFIG.format(memory=maxmemory, entries=spec.capacity,
+                                       entry=cachetier.ENTRY_BYTES, policy=cachetier.EVICTION), config),
+        (texts.K8S_CACHE.format(size=size, memory=pod_mib), deployment),
+        (texts.K8S_CACHE_SERVICE.format(name=name, port=REDIS_PORT), service),
+    ]
+
+
 def _other_notes(design: Design, notes: list[Note]) -> None:
     """What the manifests leave to others: the database, sessions, storage, the app, the schedule."""
     config = design.config
@@ -278,12 +362,16 @@ def write(design: Design) -> Export:
     deployment = _deployment(design, notes)
     service = _service(design, notes)
     hpa = _hpa(design, notes)
+    cache = _cache(design, notes)
     _other_notes(design, notes)
-    parts = [_comment(texts.K8S_HEADER.format(level=design.level.id, check=CHECK))]
+    header = texts.K8S_HEADER_CACHE if cache else texts.K8S_HEADER
+    parts = [_comment(header.format(level=design.level.id, check=CHECK))]
     size = config.fleet.web_type.name
     pods = i18n.plural(deployment["spec"]["replicas"], texts.NOUN_POD)
-    probes = " " + texts.K8S_PROBES if "readinessProbe" in deployment["spec"]["template"]["spec"][
-        "containers"][0] else ""
+    web = deployment["spec"]["template"]["spec"]["containers"][0]
+    probes = " " + texts.K8S_PROBES if "readinessProbe" in web else ""
+    if "env" in web:
+        probes += " " + texts.K8S_CACHE_ENV
     parts.append(_comment(texts.K8S_DEPLOYMENT.format(pods=pods, size=size) + probes))
     parts.append(_dump(deployment))
     if service is not None:
@@ -303,6 +391,8 @@ def write(design: Design) -> Export:
             ),
             _dump(hpa),
         ]
+    for comment, doc in cache:
+        parts += ["---", _comment(comment), _dump(doc)]
     return Export({FILE: "\n".join(parts)}, tuple(notes))
 
 
@@ -313,10 +403,24 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    """A string of several lines (a ConfigMap's ``redis.conf``) as a literal block, as people
+    write one; any other as PyYAML would."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _dump(doc: dict[str, Any]) -> str:
     return yaml.dump(
         doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     ).rstrip("\n")
+
+
+def cache_name(design: Design) -> str:
+    """The cache's Deployment, ConfigMap and Service: the name the app's ``CACHE_URL`` resolves."""
+    return f"cache-{design.name}"[:63].rstrip("-")
 
 
 def resource_name(design: Design) -> str:
@@ -351,7 +455,8 @@ def claims(name: str, text: str) -> bool:
 
 FORMAT = Format(
     name="kubernetes",
-    carries=frozenset({"web.size", "web.count", "asg.desired", "lb.target_port", "health.kind"}),
+    carries=frozenset({"web.size", "web.count", "asg.desired", "lb.target_port", "health.kind",
+                       "cache.capacity"}) | cachetier.APP_SETTINGS,
     write=write,
     claims=claims,
     read=read,

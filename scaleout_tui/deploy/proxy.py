@@ -17,6 +17,8 @@ from scaleout_tui.engine.balancer import APP_PORT
 
 #: the knob parameters of the balancer and its check: what a proxy file is about
 _OWN_PREFIXES = ("lb.", "health.", "asg.")
+#: the look-aside cache's parameters: the app's and its Redis's, said in a note of their own
+_CACHE_PREFIX = "cache."
 #: the port a design without a balancer listens on (the HTTP default)
 HTTP_PORT = 80
 
@@ -94,10 +96,17 @@ def common_notes(design: Design, fmt: str) -> list[Note]:
     other = [
         f"{p} = {_show(v)}"
         for p, v in design.settings.items()
-        if not p.startswith(_OWN_PREFIXES) and p != "web.count"
+        if not p.startswith((*_OWN_PREFIXES, _CACHE_PREFIX)) and p != "web.count"
     ]
     if other:
         notes.append(Note("proxy_other", {"settings": ", ".join(other)}))
+    cache = [f"{p} = {_show(v)}" for p, v in design.settings.items() if p.startswith(_CACHE_PREFIX)]
+    if cache:
+        # the game's cache is the app's (Redis beside it, between the app and the database), not
+        # the balancer's: an HTTP cache in the proxy would be another cache, so none is written
+        notes.append(Note("proxy_cache", {"format": fmt, "settings": ", ".join(cache)}))
+        if fmt == "nginx":
+            notes.append(Note("nginx_http_cache"))
     return notes
 
 

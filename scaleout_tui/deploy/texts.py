@@ -82,6 +82,15 @@ NOTES.update({
                    "list the group.",
     "proxy_schedule": "The group's scheduled sizes ({schedule}) belong to the group, not the balancer.",
     "proxy_other": "Settings of the rest of the design, which no balancer holds: {settings}.",
+    "proxy_cache": "The cache ({settings}) is the app's: a Redis server beside it, which the app asks "
+                   "before the database. No {format} setting holds it; the kubernetes and "
+                   "aws-cloudformation exports write the Redis server and hand the app these settings.",
+    "nginx_http_cache": "nginx's own proxy_cache is another cache: whole HTTP responses kept in front of "
+                        "the app by URL, which a write cannot invalidate in open-source nginx (purging is "
+                        "NGINX Plus). For that cache, proxy_cache_lock is single flight, and "
+                        "proxy_cache_use_stale updating with proxy_cache_background_update is "
+                        "stale-while-revalidate; this file does not turn it on, since it would cache "
+                        "what the design does not.",
     "nginx_dereg": "Deregistration delay {delay} s: open-source nginx has no draining timer; remove a server "
                    "and reload, and the old workers finish their requests.",
     "nginx_plus_check": "Active health checks are NGINX Plus only: the file checks passively (max_fails, "
@@ -209,6 +218,12 @@ NOTES.update({
     "k8s_storage": "Uploads on {mode} storage: mount a volume (ReadWriteMany for NFS) or give the app a "
                    "bucket; not in these files.",
     "k8s_layout": "Layout {layout}: these files hold the web tier only.",
+    "k8s_cache": "The cache is one Redis pod ({image}) that saves nothing to disk: a restart or a new "
+                 "node starts it empty, as in the game. Its settings for the app (TTL, jitter, write "
+                 "policy, invalidation, single flight, stale-while-revalidate) are the web pods' CACHE_ "
+                 "variables: your cache client must read them.",
+    "cache_empty": "The cache holds 0 entries: every read goes to the database, so no cache server is "
+                   "written.",
     "cfn_no_balancer": "The design has no balancer: the instances are written without a load balancer.",
     "cfn_lb_count": "{count} balancer nodes: an Elastic Load Balancer runs in every subnet it is given, "
                     "highly available by itself.",
@@ -240,6 +255,19 @@ NOTES.update({
                  "application in the launch template's UserData.",
     "cfn_layout_single": "Layout single: the database runs on the web server, so no database is written.",
     "cfn_replicas_single": "{replicas} read replicas need a database of their own: layout single has none.",
+    "cfn_cache": "The cache's {entries} entries take about {megabytes} MB at {entry} bytes each. "
+                 "ElastiCache sets Redis's memory by node type: {node} has {gib} GiB, of which it keeps "
+                 "25 % for itself, so it holds about {holds} entries before it evicts the least recently "
+                 "used (allkeys-lru, in the parameter group): more than the game's cache, and a higher "
+                 "hit ratio.",
+    "cfn_cache_app": "The app's cache settings (TTL, jitter, write policy, invalidation, single flight, "
+                     "stale-while-revalidate) are the template's Cache parameters: the launch template's "
+                     "UserData writes them, with the cache's address as CACHE_URL, to {file}, for the "
+                     "app's service to read (systemd EnvironmentFile) and its cache client to follow.",
+    "cfn_cache_node": "ElastiCache has no {size} node: the cache is written as {node}, the smallest "
+                      "with as much memory.",
+    "cfn_cache_grown": "{node} cannot hold the cache's entries beside ElastiCache's 25 % reserve: "
+                       "written as {written}.",
 })
 SKIPPED.update({
     "k8s_kind": "the game reads a web tier's Deployment, Service and HorizontalPodAutoscaler, not {kind}",
@@ -251,6 +279,11 @@ SKIPPED.update({
     "k8s_metric": "the game scales on CPU, requests or latency, not on {kind} metrics",
     "k8s_behavior": "the sandbox has no knob for an HPA's behavior",
     "k8s_named_port": "a named target port that no container declares",
+    "k8s_cache_replicas": "the game's cache is one server; a second copy of it is not modelled",
+    "k8s_cache_no_limit": "no maxmemory: Redis grows without a limit, and the game's cache has one",
+    "cache_eviction": "the game's cache evicts the least recently used of every key (allkeys-lru), "
+                          "not by {policy}",
+    "cache_value": "not a value {param} can take",
     "cfn_resource": "the game does not model {kind}",
     "cfn_policy": "a scaling policy of type {kind}: the game models simple, step and target tracking",
     "cfn_metric": "an alarm on {kind}: the game scales on CPU, requests or latency",
@@ -267,8 +300,19 @@ K8S_PROBES = "The probes are the balancer's health check."
 NOUN_POD = Plural("{n} pod", "{n} pods")
 K8S_SERVICE = "The balancer: port {listen} to the pods' port {target}."
 K8S_HPA = "The group: {min} to {max} pods, on {metric}."
+K8S_HEADER_CACHE = "The web tier and its cache of the level {level}, written by scaleout. Check it: {check}"
+K8S_CACHE_ENV = "The CACHE_ variables are the app's cache settings."
+K8S_CACHE_CONFIG = ("The cache's redis.conf: maxmemory {memory} holds {entries} entries of about {entry} "
+                    "bytes; when it is full, Redis evicts the least recently used of every key ({policy}). "
+                    "Nothing is saved to disk.")
+K8S_CACHE = ("The cache: one Redis pod on {size}, with {memory} MiB: maxmemory and a quarter more for Redis "
+             "itself.")
+K8S_CACHE_SERVICE = "The cache's address inside the cluster, the app's CACHE_URL: {name}:{port}."
 CFN_HEADER = "Written by scaleout from the level {level}. Check it: {check}"
 CFN_DESCRIPTION = "The level {level}, written by scaleout: web tier, balancer, group and data."
+#: the comment in the UserData script that hands the app its cache settings
+CFN_CACHE_USERDATA = ("The app's cache settings and the cache's address, for its service's "
+                      "EnvironmentFile={file}")
 #: the import's errors
 YAML_ERROR = "not valid YAML: {problem}"
 JSON_ERROR = "not valid JSON: {problem}"
