@@ -552,13 +552,28 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
             "Type": "AWS::ElastiCache::SubnetGroup",
             "Properties": {"Description": "sessions", "SubnetIds": _ref("Subnets")},
         }
+        # the session store's box is the aux size; ElastiCache lacks some EC2 sizes (m5.8xlarge),
+        # so the node is mapped as the cache's is, and only the web servers may reach it
+        size = config.aux_type or "m5.large"
+        catalog = load_catalog_default()
+        node = node_type(size, catalog[size].memory_gb if size in catalog else 0.0, 0, notes)
+        resources["SessionSecurityGroup"] = {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {
+                "GroupDescription": "sessions",
+                "VpcId": _ref("VpcId"),
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": REDIS_PORT, "ToPort": REDIS_PORT,
+                                          "SourceSecurityGroupId": _ref("WebSecurityGroup")}],
+            },
+        }
         resources["SessionStore"] = {
             "Type": "AWS::ElastiCache::CacheCluster",
             "Properties": {
                 "Engine": "redis",
-                "CacheNodeType": f"cache.{config.aux_type or 'm5.large'}",
+                "CacheNodeType": node,
                 "NumCacheNodes": 1,
                 "CacheSubnetGroupName": _ref("SessionSubnets"),
+                "VpcSecurityGroupIds": [_ref("SessionSecurityGroup")],
             },
         }
     if config.storage is not None and config.storage.mode == "object":
