@@ -213,23 +213,29 @@ class Takeover:
 
 
 def takeover(sim: Simulation) -> Takeover | None:
-    """The first ``tcp_lb_vip_lost`` of the run and what followed (None without one)."""
+    """The first failure of the node holding the address, and what followed (None without one;
+    a standby node that fails takes no connection with it)."""
     tier = sim.ingest
     if tier is None:
         return None
-    lost = next((e for e in sim.log if e.code == "tcp_lb_vip_lost"), None)
-    if lost is None:
-        return None
-    node = str(lost.params.get("node", ""))
-    after = [e for e in sim.log if e.t >= lost.t]
-    took = next((e for e in after if e.code == "tcp_lb_takeover"), None)
-    back = next((e for e in after if e.code == "tcp_lb_up" and e.params.get("node") == node), None)
-    t = np.asarray(tier.plane.series["t"])
-    before = np.flatnonzero(t <= lost.t)
-    n = int(tier.plane.series["open"][before[-1]]) if before.size else 0
-    if took is not None:
-        return Takeover(lost.t, node, str(took.params.get("node", "")), took.t - lost.t, n)
-    return Takeover(lost.t, node, "", (back.t if back is not None else sim.now) - lost.t, n)
+    names = [b.name if b is not None else "" for b in tier.nodes]
+    series = tier.plane.series
+    t = np.asarray(series["t"])
+    for down in (e for e in sim.log if e.code == "tcp_lb_down"):
+        node = str(down.params.get("node", ""))
+        before = np.flatnonzero(t <= down.t)
+        if not before.size or node not in names:
+            continue
+        if int(series["active_node"][before[-1]]) != names.index(node):  # the standby: no flows
+            continue
+        after = [e for e in sim.log if e.t >= down.t]
+        took = next((e for e in after if e.code == "tcp_lb_takeover"), None)
+        back = next((e for e in after if e.code == "tcp_lb_up" and e.params.get("node") == node), None)
+        n = int(series["open"][before[-1]])
+        if took is not None and (back is None or took.t <= back.t):
+            return Takeover(down.t, node, str(took.params.get("node", "")), took.t - down.t, n)
+        return Takeover(down.t, node, "", (back.t if back is not None else sim.now) - down.t, n)
+    return None
 
 
 def ingest_lesson(sim: Simulation) -> dict[str, float | str]:
