@@ -235,6 +235,10 @@ NEEDS_TWO_TIER = "[{table}] needs a two-tier layout (topology.layout = 'two-tier
 REPLICAS_NEED_DB_BOX = "replicas copy a database box of its own"
 SHARDS_NEED_DB_BOX = "shards are database boxes of their own"
 CACHE_NEEDS_DB_BOX = "the cache sits in front of a database box of its own"
+INGEST_NEEDS_DB_BOX = "every device reading is written to a database box of its own"
+CHOICE_AGE = "is not '{off}' or a number of seconds from {lo} up"
+FAULT_ON_INGEST = "a {kind!r} fault needs an app that answers web requests: {target!r} (the ingest " \
+                  "tier) can only crash"
 SHARDING_AND_REPLICATION = "[sharding] and [replication] cannot be combined in format 1; a level uses one " \
                            "or the other"
 CHOICE_SCHEDULE = "is not '{none}', DESIRED@AT or DESIRED@AT-UNTIL (DESIRED a whole number from {lo} to " \
@@ -466,6 +470,18 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("cache.ttl_jitter", "0.25"): "±25 % of the TTL",
     ("cache.ttl_jitter", "0.5"): "±50 % of the TTL",
     ("cache.swr_s", "0"): "Off",
+    ("ingest.lb_algorithm", "round_robin"): "Round robin (new connections in turn)",
+    ("ingest.lb_algorithm", "least_conn"): "Least connections (open ones)",
+    ("ingest.standby", "on"): "On: a keepalived standby node",
+    ("ingest.standby", "off"): "Off: one node",
+    ("ingest.tls", "on"): "On: the comm servers terminate TLS",
+    ("ingest.tls", "off"): "Off",
+    ("ingest.max_age_s", "off"): "Off: connections never retire",
+    ("ingest.backoff", "fixed"): "Fixed: always the base",
+    ("ingest.backoff", "exponential"): "Exponential: doubled after each failed try",
+    ("ingest.jitter", "none"): "None: every device waits the same",
+    ("ingest.jitter", "full"): "Full: anywhere from 0 to the delay",
+    ("ingest.jitter", "equal"): "Equal: from half the delay to all of it",
 }
 #: Shorter words where a line has no room (the diagram's chips at 80×24); the rest use CHOICE_LABELS.
 CHOICE_SHORT: dict[tuple[str, str], str | Ctx] = {
@@ -492,6 +508,17 @@ CHOICE_SHORT: dict[tuple[str, str], str | Ctx] = {
     ("cache.single_flight", "on"): "On",
     ("cache.ttl_jitter", "0"): "None",
     ("cache.capacity", "0"): "0 entries",
+    ("ingest.lb_algorithm", "round_robin"): "round robin",
+    ("ingest.lb_algorithm", "least_conn"): "least conn",
+    ("ingest.standby", "on"): "On",
+    ("ingest.standby", "off"): "Off",
+    ("ingest.tls", "on"): "On",
+    ("ingest.max_age_s", "off"): "Off",
+    ("ingest.backoff", "fixed"): "fixed",
+    ("ingest.backoff", "exponential"): "exponential",
+    ("ingest.jitter", "none"): "None",
+    ("ingest.jitter", "full"): "full",
+    ("ingest.jitter", "equal"): "equal",
 }
 #: A number's unit, by parameter: (one, many), ``{n}`` the number as the level file writes it.
 CHOICE_UNITS: dict[str, Plural] = {
@@ -520,6 +547,11 @@ CHOICE_UNITS: dict[str, Plural] = {
     "cache.ttl_s": Plural("{n} s", "{n} s"),
     "cache.ttl_jitter": Plural("±{n} × the TTL", "±{n} × the TTL"),
     "cache.swr_s": Plural("{n} s", "{n} s"),
+    "ingest.check_interval_s": Plural("{n} s", "{n} s"),
+    "ingest.max_age_s": Plural("{n} s", "{n} s"),
+    "ingest.base_s": Plural("{n} s", "{n} s"),
+    "ingest.cap_s": Plural("{n} s", "{n} s"),
+    "ingest.comm_count": Plural("{n} comm server", "{n} comm servers"),
 }
 #: The unit column of ``scaleout knobs`` for a parameter whose choices are numbers.
 CHOICE_UNIT_NAMES: dict[str, str] = {
@@ -548,6 +580,11 @@ CHOICE_UNIT_NAMES: dict[str, str] = {
     "cache.ttl_s": "s",
     "cache.ttl_jitter": "× TTL",
     "cache.swr_s": "s",
+    "ingest.check_interval_s": "s",
+    "ingest.max_age_s": "s",
+    "ingest.base_s": "s",
+    "ingest.cap_s": "s",
+    "ingest.comm_count": "comm servers",
 }
 #: ``asg.schedule``'s ``DESIRED@AT`` and ``DESIRED@AT-UNTIL``: a scheduled action in words.
 CHOICE_SCHEDULE_NONE = "No scheduled action"

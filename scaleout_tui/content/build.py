@@ -9,7 +9,7 @@ Knob values override the level's start values: the effective setting of a knob i
 value, else its default (which the loader has checked equals the start value). So a knob set
 before the clock starts configures the run from t=0, at no cost: the box count, the balancer,
 its health checks, the session store, file storage, the replicas, the shards, the auto scaling
-group and the look-aside cache are built that way, not switched later.
+group, the look-aside cache and the device-ingest tier are built that way, not switched later.
 
 The group's knobs can clash although each is in range (a minimum above the maximum): the group
 is checked after they are applied, by the loader's own rules, and refused naming the knob. As in
@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+
+import msgspec
 
 from scaleout_tui import texts
 from scaleout_tui.content.asg import group_problems, scaling_spec
@@ -47,11 +49,14 @@ from scaleout_tui.engine.balancer import BalancerSpec
 from scaleout_tui.engine.cache import CacheSpec
 from scaleout_tui.engine.cloning import AppSpec
 from scaleout_tui.engine.closedloop import LoadTest
+from scaleout_tui.engine.devices import CommSpec, DeviceSpec
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.ingest import IngestSpec
 from scaleout_tui.engine.replication import ReplicationSpec
 from scaleout_tui.engine.sessions import SessionSpec
 from scaleout_tui.engine.shardrouter import ShardingSpec
 from scaleout_tui.engine.storage import StorageSpec
+from scaleout_tui.engine.tcpbalancer import TcpBalancerSpec
 
 __all__ = ["build_config", "commands_for", "injections", "knob_command", "knob_defaults",
            "load_catalog_default", "resolve_knobs"]
@@ -215,6 +220,7 @@ def build_config(level: Level, catalog: Mapping[str, InstanceType],
                                   requests=r.requests) for r in level.load_tests),
         scenarios=scenarios,
         cache=_cache(level, catalog, over),
+        ingest=_ingest(level, catalog, over),
     )
 
 
@@ -310,6 +316,33 @@ def _cache(level: Level, catalog: Mapping[str, InstanceType],
         policy=c.policy, invalidate=c.invalidate, single_flight=c.single_flight, swr_s=c.swr_s,
         get_s=c.get_ms / 1000.0, op_s=c.op_ms / 1000.0, box_type=c.size,
     ), **over.get("cache", {}))
+
+
+def _ingest(level: Level, catalog: Mapping[str, InstanceType],
+            over: Mapping[str, Mapping[str, Any]]) -> IngestSpec | None:
+    """The device-ingest tier: the level's table with the knobs' values on top, in the engine's
+    units (seconds) and its four specs (devices, comm servers, L4 balancer, tier)."""
+    if level.ingest is None:
+        return None
+    g = msgspec.structs.replace(level.ingest, **over.get("ingest", {}))
+    if g.comm_size is not None:
+        _itype(level, catalog, g.comm_size, "ingest.comm_size")
+    devices = DeviceSpec(
+        count=g.devices, period_s=g.period_s, connect_timeout_s=g.connect_timeout_s,
+        ack_timeout_s=g.ack_timeout_s, backoff=g.backoff, base_s=g.base_s, cap_s=g.cap_s, jitter=g.jitter,
+    )
+    comm = CommSpec(
+        message_s=g.message_ms / 1000.0, accept_s=g.accept_ms / 1000.0, hello_s=g.hello_ms / 1000.0,
+        tls=g.tls, tls_handshake_s=g.tls_handshake_ms / 1000.0, max_age_s=g.max_age_s,
+        age_jitter=g.age_jitter,
+    )
+    balancer = TcpBalancerSpec(
+        algorithm=g.lb_algorithm, nodes=2 if g.standby else 1, check_interval_s=g.check_interval_s,
+        check_timeout_s=g.check_timeout_s, rise=g.rise, fall=g.fall, advert_int_s=g.advert_int_s,
+        preempt=g.preempt, rtt_s=level.engine.rtt_ms / 1000.0,
+    )
+    return IngestSpec(devices=devices, comm=comm, balancer=balancer, comm_count=g.comm_count,
+                      comm_type=g.comm_size, backlog=g.backlog, db_write_s=g.db_write_ms / 1000.0)
 
 
 def _scaling(level: Level, over: Mapping[str, Mapping[str, Any]],

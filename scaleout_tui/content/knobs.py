@@ -31,6 +31,7 @@ engine's own ``ScheduledAction`` tuple, so its default is compared with the leve
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from scaleout_tui.content.schema import (
     Balancer,
     Cache,
     HealthCheck,
+    Ingest,
     Knob,
     Level,
     Replication,
@@ -67,6 +69,7 @@ from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.cache import POLICIES as CACHE_POLICIES
 from scaleout_tui.engine.cloning import CLONE_DATABASES
 from scaleout_tui.engine.commands import Value as CommandValue
+from scaleout_tui.engine.devices import BACKOFFS, JITTERS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
 from scaleout_tui.engine.instance import InstanceType
@@ -74,6 +77,7 @@ from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
+from scaleout_tui.engine.tcpbalancer import ALGORITHMS as TCP_ALGORITHMS
 
 #: what ``asg.schedule`` reads to: the group's scheduled actions (none, or one)
 Schedule = tuple[ScheduledAction, ...]
@@ -94,7 +98,10 @@ _TABLES: Final[dict[str, type[msgspec.Struct]]] = {
     "topology": Topology, "balancer": Balancer, "health_check": HealthCheck, "sessions": Sessions,
     "storage": Storage, "app": App, "replication": Replication, "sharding": Sharding,
     "autoscaling": Autoscaling, "autoscaling.scheduled": ScheduledSizes, "cache": Cache,
+    "ingest": Ingest,
 }
+#: the word a max-age choice uses for "connections never retire" (the engine's infinity)
+NO_MAX_AGE: Final = "off"
 
 
 class BadChoice(ValueError):
@@ -180,6 +187,22 @@ class ScheduleRule(KnobRule):
                      for a in group.scheduled)
 
 
+@dataclass(frozen=True)
+class AgeRule(KnobRule):
+    """``ingest.max_age_s``: seconds, or ``"off"`` for connections that never retire (grpc-go's
+    default, ``MaxConnectionAge`` infinite): the engine's ``inf``, as ``max_age_s = inf`` in the
+    ``[ingest]`` table."""
+
+    def read(self, text: str) -> Value:
+        if text == NO_MAX_AGE:
+            return math.inf
+        try:
+            return super().read(text)
+        except BadChoice:
+            _, lo, _ = _shape(self.table, self.key)
+            raise BadChoice(texts.CHOICE_AGE.format(off=NO_MAX_AGE, lo=show_number(lo))) from None
+
+
 #: Every knob parameter beyond web.size, db.size and layout.
 RULES: Final[dict[str, KnobRule]] = {
     "web.count": KnobRule("topology.web_count"),
@@ -225,6 +248,18 @@ RULES: Final[dict[str, KnobRule]] = {
     "cache.invalidate": KnobRule("cache.invalidate", ("cache",)),
     "cache.single_flight": KnobRule("cache.single_flight", ("cache",)),
     "cache.swr_s": KnobRule("cache.swr_s", ("cache",)),
+    "ingest.lb_algorithm": KnobRule("ingest.lb_algorithm", ("ingest",), TCP_ALGORITHMS),
+    "ingest.check_interval_s": KnobRule("ingest.check_interval_s", ("ingest",)),
+    "ingest.standby": KnobRule("ingest.standby", ("ingest",)),
+    "ingest.tls": KnobRule("ingest.tls", ("ingest",)),
+    "ingest.max_age_s": AgeRule("ingest.max_age_s", ("ingest",)),
+    "ingest.backoff": KnobRule("ingest.backoff", ("ingest",), BACKOFFS),
+    "ingest.jitter": KnobRule("ingest.jitter", ("ingest",), JITTERS),
+    "ingest.base_s": KnobRule("ingest.base_s", ("ingest",)),
+    "ingest.cap_s": KnobRule("ingest.cap_s", ("ingest",)),
+    # a count like any other, that only grows once the clock runs: the engine refuses fewer comm
+    # servers (``comm_cannot_shrink``), and the game words the refusal
+    "ingest.comm_count": KnobRule("ingest.comm_count", ("ingest",)),
 }
 
 

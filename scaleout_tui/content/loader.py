@@ -52,6 +52,7 @@ from scaleout_tui.engine.autoscaler_spec import METRICS as SCALING_METRICS
 from scaleout_tui.engine.balancer import ALGORITHMS
 from scaleout_tui.engine.cache import POLICIES as CACHE_POLICIES
 from scaleout_tui.engine.cloning import CLONE_DATABASES, GOTCHA_KINDS
+from scaleout_tui.engine.devices import BACKOFFS, JITTERS
 from scaleout_tui.engine.failures import FAILURE_KINDS
 from scaleout_tui.engine.healthcheck import KINDS as CHECK_KINDS
 from scaleout_tui.engine.healthcheck import PATH_COST_S
@@ -59,6 +60,7 @@ from scaleout_tui.engine.redirects import MODES as REDIRECT_MODES
 from scaleout_tui.engine.replication import ROUTINGS
 from scaleout_tui.engine.shardrouter import KEYS as SHARD_KEYS
 from scaleout_tui.engine.storage import MODES as STORAGE_MODES
+from scaleout_tui.engine.tcpbalancer import ALGORITHMS as TCP_ALGORITHMS
 from scaleout_tui.engine.traffic import KINDS
 
 #: what a level's ``[[events]]`` may script: failures, and the gotchas of cloning a server
@@ -189,6 +191,9 @@ def _problems(level: Level, catalog: Mapping[str, InstanceType],
         yield ("engine", "aux_size"), _not_a_type(level.engine.aux_size, catalog)
     if level.cache is not None and level.cache.size is not None and level.cache.size not in catalog:
         yield ("cache", "size"), _not_a_type(level.cache.size, catalog)
+    comm_size = level.ingest.comm_size if level.ingest is not None else None
+    if comm_size is not None and comm_size not in catalog:
+        yield ("ingest", "comm_size"), _not_a_type(comm_size, catalog)
 
     yield from _fleet_problems(level)
     yield from _scaling_problems(level)
@@ -275,6 +280,14 @@ def _fleet_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
             yield ("cache",), texts.NEEDS_TWO_TIER.format(table="cache", why=texts.CACHE_NEEDS_DB_BOX)
         if cache.policy not in CACHE_POLICIES:
             yield ("cache", "policy"), _one_of(cache.policy, CACHE_POLICIES)
+    ingest = level.ingest
+    if ingest is not None:
+        if not _can_be_two_tier(level):
+            yield ("ingest",), texts.NEEDS_TWO_TIER.format(table="ingest", why=texts.INGEST_NEEDS_DB_BOX)
+        for key, value, words in (("backoff", ingest.backoff, BACKOFFS), ("jitter", ingest.jitter, JITTERS),
+                                  ("lb_algorithm", ingest.lb_algorithm, TCP_ALGORITHMS)):
+            if value not in words:
+                yield ("ingest", key), _one_of(value, words)
 
 
 def _scaling_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
@@ -591,6 +604,13 @@ def _targets(level: Level) -> list[str]:
     if level.cache is not None:  # the engine's look-aside cache box (cachegate.py)
         roles.append("cache")
         names.append("redis-1")
+    if level.ingest is not None:  # the ingest tier's comm servers and its L4 balancer nodes
+        roles += ["comm", "tcp-lb"]
+        comms = _max_choice(level, "ingest.comm_count", level.ingest.comm_count)
+        names += [f"comm-{n}" for n in range(1, comms + 1)]
+        standby = level.ingest.standby or any(k.param == "ingest.standby" and "on" in k.choices
+                                              for k in level.knobs)
+        names += ["tcp-lb-1", "tcp-lb-2"] if standby else ["tcp-lb-1"]
     if level.replication is not None:
         replicas = _max_choice(level, "db.replicas", level.replication.replicas)
         if replicas:
@@ -611,6 +631,8 @@ def _event_problems(level: Level) -> Iterator[tuple[FieldPath, str]]:
         elif e.kind in APP_FAULTS and (e.target == "lb" or e.target.startswith("lb-")):
             # the engine would set a fault no request ever meets: refuse it here
             yield ("events", i, "kind"), texts.FAULT_ON_BALANCER.format(kind=e.kind, target=e.target)
+        elif e.kind in APP_FAULTS and e.target.startswith(("comm", "tcp-lb")):
+            yield ("events", i, "kind"), texts.FAULT_ON_INGEST.format(kind=e.kind, target=e.target)
         elif e.factor is not None and e.kind != "slow":
             yield ("events", i, "factor"), texts.FACTOR_NOT_SLOW.format(kind=e.kind)
         if e.at >= level.duration_s:

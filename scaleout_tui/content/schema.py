@@ -14,6 +14,7 @@ The documentation of this format is ``docs/level-format.md``; keep both in step.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Final
 
 from msgspec import Meta, Struct, field
@@ -53,6 +54,10 @@ METRICS: Final[tuple[str, ...]] = (
     "cache_hit_ratio_pct",
     "duplicate_loads",
     "db_peak_queue",
+    "messages_lost",
+    "connects_refused",
+    "peak_connect_attempts_per_s",
+    "new_comm_share_pct",
 )
 
 #: Engine parameter paths a knob may drive (``scaleout_tui.engine.Command.param``). How each one
@@ -69,6 +74,8 @@ KNOB_PARAMS: Final[tuple[str, ...]] = (
     "asg.metric", "asg.target_requests", "asg.target_latency_ms", "traffic.scenario",
     "cache.capacity", "cache.ttl_s", "cache.ttl_jitter", "cache.policy", "cache.invalidate",
     "cache.single_flight", "cache.swr_s",
+    "ingest.lb_algorithm", "ingest.check_interval_s", "ingest.standby", "ingest.tls", "ingest.max_age_s",
+    "ingest.backoff", "ingest.jitter", "ingest.base_s", "ingest.cap_s", "ingest.comm_count",
 )
 #: Only ``choice`` in format 1; the field exists so ``number`` knobs can come without a new format.
 KNOB_TYPES: Final[tuple[str, ...]] = ("choice",)
@@ -257,6 +264,60 @@ class Cache(_Strict, frozen=True):
     op_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.01
     #: the cache box's instance type; without it, ``engine.aux_size`` (else the catalog's cheapest)
     size: str | None = None
+
+
+class Ingest(_Strict, frozen=True):
+    """A device-ingest tier beside the web tier: devices holding long-lived TCP connections
+    through an L4 balancer pair (``tcp-lb-1``, ``tcp-lb-2``) to comm servers (``comm-1`` ...),
+    every reading a database write. Defaults are the engine's ``DeviceSpec``, ``CommSpec``,
+    ``TcpBalancerSpec`` and ``IngestSpec`` (ESP-IDF MQTT's fixed 10 s reconnect, HAProxy's rise 2 /
+    fall 3, keepalived's 1 s advert, grpc-go's infinite MaxConnectionAge with ±10 % jitter).
+
+    Readings are written to a database box of its own, so the loader refuses this table where the
+    level can never be two-tier. CPU costs are in a designer's milliseconds; the engine's specs
+    hold seconds. ``max_age_s`` may be ``inf``: connections never retire (grpc-go's default)."""
+
+    # the devices
+    devices: Annotated[int, Meta(ge=1, le=100_000)] = 10_000
+    #: one reading every this many seconds, each device at its own phase
+    period_s: Annotated[float, Meta(ge=0.1, le=3600.0)] = 10.0
+    connect_timeout_s: Annotated[float, Meta(ge=0.1, le=600.0)] = 10.0
+    ack_timeout_s: Annotated[float, Meta(ge=0.1, le=600.0)] = 10.0
+    #: how a device waits before it reconnects: ``fixed`` or ``exponential`` (the engine's BACKOFFS)
+    backoff: str = "fixed"
+    #: ``none``, ``full`` or ``equal`` (the engine's JITTERS)
+    jitter: str = "none"
+    base_s: Annotated[float, Meta(ge=0.1, le=3600.0)] = 10.0
+    cap_s: Annotated[float, Meta(ge=0.1, le=3600.0)] = 120.0
+    # what a comm server pays, and its connection policy
+    message_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.2
+    accept_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.05
+    hello_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 0.5
+    tls: bool = True
+    tls_handshake_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 1.5
+    #: the server closes a connection this long after it opened (±``age_jitter``); inf: never
+    max_age_s: Annotated[float, Meta(ge=1.0)] = math.inf
+    age_jitter: Annotated[float, Meta(ge=0, le=1.0)] = 0.1
+    # the L4 balancer
+    #: ``round_robin`` or ``least_conn`` over connections (the engine's tcpbalancer.ALGORITHMS)
+    lb_algorithm: str = "round_robin"
+    #: a keepalived standby node beside the active one (``tcp-lb-2``); false: one node
+    standby: bool = True
+    check_interval_s: Annotated[float, Meta(ge=0.1, le=60.0)] = 1.0
+    check_timeout_s: Annotated[float, Meta(ge=0.1, le=60.0)] = 1.0
+    rise: Annotated[int, Meta(ge=1, le=10)] = 2
+    fall: Annotated[int, Meta(ge=1, le=10)] = 3
+    advert_int_s: Annotated[float, Meta(ge=0.1, le=60.0)] = 1.0
+    #: a repaired primary takes the address back (keepalived's default; ``nopreempt``: false)
+    preempt: bool = True
+    # the comm servers
+    comm_count: Annotated[int, Meta(ge=1, le=16)] = 2
+    #: the comm boxes' instance type; without it, the web boxes' type
+    comm_size: str | None = None
+    #: the accept backlog of a comm server; without it, ``engine.queue_limit``
+    backlog: Annotated[int, Meta(ge=1, le=100_000)] | None = None
+    #: the database's CPU for one reading's INSERT at speed 1
+    db_write_ms: Annotated[float, Meta(ge=0, le=1000.0)] = 1.0
 
 
 class ScheduledSizes(_Strict, frozen=True):
@@ -473,6 +534,7 @@ class Level(_Strict, frozen=True):
     sharding: Sharding | None = None
     autoscaling: Autoscaling | None = None
     cache: Cache | None = None
+    ingest: Ingest | None = None
     #: closed-loop load tests; when present they replace the open traffic curve
     load_tests: tuple[LoadTestRun, ...] = ()
     #: failure kinds the player may trigger from the game screen (none: the UI offers no faults)

@@ -25,6 +25,8 @@ from scaleout_tui.game.scoring import (
     errors_by_cause,
     floor_held,
     health_check_cpu_pct,
+    ingest_metrics,
+    newest_comm,
     saturation,
     undetected_requests,
 )
@@ -109,6 +111,7 @@ def _mechanism_lesson(sim: Simulation, result: Result) -> dict[str, float | str]
             "policy": asg.spec.policy,
         })
     out.update(cache_lesson(sim))
+    out.update(ingest_lesson(sim))
     shards = sim.shard_router
     if shards is not None:
         share = [round(x, 4) for x in shards.share()]
@@ -193,6 +196,95 @@ def cache_lesson(sim: Simulation) -> dict[str, float | str]:
         "invalidate": "on" if spec.invalidate else "off",
         "single_flight": "on" if spec.single_flight else "off",
         "swr_s": spec.swr_s,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Takeover:
+    """The first failure of the active L4 balancer node: when, which node, who took the address
+    over and how long after (``backup`` empty and ``secs`` the time until its repair, or to the end
+    of the run, without a standby), and the connections open just before it."""
+
+    at: float
+    node: str
+    backup: str
+    secs: float
+    connections: int
+
+
+def takeover(sim: Simulation) -> Takeover | None:
+    """The first failure of the node holding the address, and what followed (None without one;
+    a standby node that fails takes no connection with it)."""
+    tier = sim.ingest
+    if tier is None:
+        return None
+    names = [b.name if b is not None else "" for b in tier.nodes]
+    series = tier.plane.series
+    t = np.asarray(series["t"])
+    for down in (e for e in sim.log if e.code == "tcp_lb_down"):
+        node = str(down.params.get("node", ""))
+        before = np.flatnonzero(t <= down.t)
+        if not before.size or node not in names:
+            continue
+        if int(series["active_node"][before[-1]]) != names.index(node):  # the standby: no flows
+            continue
+        after = [e for e in sim.log if e.t >= down.t]
+        took = next((e for e in after if e.code == "tcp_lb_takeover"), None)
+        back = next((e for e in after if e.code == "tcp_lb_up" and e.params.get("node") == node), None)
+        n = int(series["open"][before[-1]])
+        if took is not None and (back is None or took.t <= back.t):
+            return Takeover(down.t, node, str(took.params.get("node", "")), took.t - down.t, n)
+        return Takeover(down.t, node, "", (back.t if back is not None else sim.now) - down.t, n)
+    return None
+
+
+def ingest_lesson(sim: Simulation) -> dict[str, float | str]:
+    """The ingest tier's teaching numbers for the report's ``lesson`` block (none without one)."""
+    tier = sim.ingest
+    if tier is None:
+        return {}
+    dev, plane, lb = tier.devices, tier.plane, tier.lb
+    m = ingest_metrics(sim)
+    joined = newest_comm(sim)
+    over = takeover(sim)
+    attempts = plane.series["attempts"]
+    peak_at = plane.series["t"][int(np.argmax(attempts))] - sim.metrics.window_s if attempts else 0.0
+    util = sim.metrics.boxes.peak_util
+    return {
+        "devices": dev.spec.count,
+        "comm_servers": len(tier.servers),
+        "messages": dev.totals["messages"],
+        "messages_lost": int(m["messages_lost"]),
+        "lost_on_dead_connections": dev.totals["lost"],
+        "missed_while_disconnected": dev.totals["missed"],
+        "backlog_full_messages": plane.totals["msg_refused"],
+        "db_rows": plane.totals["db_writes"],
+        "connect_attempts": dev.totals["attempts"],
+        "connects_refused": int(m["connects_refused"]),
+        "refused_rst": dev.totals["refused"],
+        "refused_backlog_full": dev.totals["backlog_refused"],
+        "connect_timeouts": dev.totals["timeouts"],
+        "peak_connect_attempts_per_s": m["peak_connect_attempts_per_s"],
+        "peak_connect_at": round(peak_at, 3),
+        "age_closes": dev.totals["age_closes"],
+        "drops": dev.totals["drops"],
+        "newest_comm": joined.box if joined else "",
+        "newest_comm_joined_at": round(joined.at, 3) if joined else -1.0,
+        "newest_comm_share": round(joined.share, 5) if joined else 0.0,
+        "newest_comm_fair_share": round(joined.fair, 5) if joined else 0.0,
+        "comm_peak_cpu_pct": round(100 * max((float(util[b.index]) for b in tier.servers
+                                              if b.index < util.size), default=0.0), 2),
+        "takeover_s": round(over.secs, 3) if over else -1.0,
+        "connections_lost_in_takeover": over.connections if over else 0,
+        "final_share": [round(x, 4) for x in plane.per_server["share"][-1]] if plane.per_server["share"]
+        else [],  # type: ignore[dict-item]
+        "lb_algorithm": lb.spec.algorithm,
+        "standby": "on" if lb.spec.nodes > 1 else "off",
+        "max_age_s": dev.comm.max_age_s if dev.comm.max_age_s < float("inf") else "off",
+        "backoff": dev.spec.backoff,
+        "jitter": dev.spec.jitter,
+        "base_s": dev.spec.base_s,
+        "cap_s": dev.spec.cap_s,
     }
 
 
@@ -393,6 +485,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
             lines.append(d["hot_shard"].format(pct=100 * top))
     lines.extend(_clone_lines(sim))
     lines.extend(_cache_lines(sim))
+    lines.extend(_ingest_lines(sim))
     files = sim.files
     if files is not None:
         nf = errs["not_found"]
@@ -446,6 +539,66 @@ def _cache_lines(sim: Simulation) -> list[str]:
                                                   limit=sim.config.queue_limit))
     if st.stale_served:
         lines.append(d["cache_swr"].format(n=f"{st.stale_served:,}", refreshes=f"{st.refreshes:,}"))
+    return lines
+
+
+#: a comm server this hot could not carry what it was given
+COMM_HOT_PCT = 95.0
+#: connects to a closed port worth blaming on least connections
+BLACK_HOLE_RST = 100
+
+
+def _ingest_lines(sim: Simulation) -> list[str]:
+    """The ingest tier: the readings lost and how, the reconnect storm and whether the backoff
+    spread it, the newest comm server's share, a comm server run hot, the balancer's takeover."""
+    tier = sim.ingest
+    if tier is None:
+        return []
+    d = texts.DEBRIEF
+    dev, plane = tier.devices, tier.plane
+    tot = dev.totals
+    lines: list[str] = []
+    m = ingest_metrics(sim)
+    sent = tot["messages"] + tot["lost"] + tot["missed"]
+    if m["messages_lost"]:
+        lines.append(d["ingest_lost"].format(
+            n=f"{int(m['messages_lost']):,}", total=f"{sent:,}", dead=f"{tot['lost']:,}",
+            refused=f"{plane.totals['msg_refused']:,}", missed=f"{tot['missed']:,}"))
+    else:
+        lines.append(d["ingest_no_loss"].format(total=f"{sent:,}"))
+    attempts = plane.series["attempts"]
+    if m["connects_refused"] and attempts:
+        at = plane.series["t"][int(np.argmax(attempts))] - sim.metrics.window_s  # the window's start
+        lines.append(d["ingest_storm"].format(
+            peak=m["peak_connect_attempts_per_s"], at=texts.clock(max(at, 0.0)),
+            refused=f"{int(m['connects_refused']):,}", backlog=f"{tot['backlog_refused']:,}",
+            rst=f"{tot['refused']:,}"))
+        spec = dev.spec
+        if spec.backoff == "fixed" and spec.jitter == "none" and tot["backlog_refused"]:
+            lines.append(d["ingest_waves"].format(base=texts.span(spec.base_s)))
+        elif spec.jitter != "none":
+            lines.append(d["ingest_spread"].format(backoff=choice_words("ingest.backoff", spec.backoff),
+                                                   jitter=choice_words("ingest.jitter", spec.jitter)))
+        if tier.lb.spec.algorithm == "least_conn" and tot["refused"] >= BLACK_HOLE_RST:
+            lines.append(d["ingest_black_hole"].format(rst=f"{tot['refused']:,}"))
+    joined = newest_comm(sim)
+    if joined is not None:
+        lines.append(d["ingest_joined"].format(box=joined.box, at=texts.clock(joined.at),
+                                               pct=100 * joined.share, fair=100 * joined.fair))
+        if joined.share < joined.fair / 2:
+            lines.append(d["ingest_joined_empty"].format(box=joined.box))
+    util = sim.metrics.boxes.peak_util
+    hot = max((b for b in tier.servers if b.index < util.size), key=lambda b: float(util[b.index]),
+              default=None)
+    if hot is not None and 100 * float(util[hot.index]) >= COMM_HOT_PCT:
+        lines.append(d["ingest_hot"].format(box=hot.name, cpu=100 * float(util[hot.index])))
+    over = takeover(sim)
+    if over is not None and over.backup:
+        lines.append(d["ingest_takeover"].format(node=over.node, at=texts.clock(over.at), backup=over.backup,
+                                                 secs=over.secs, n=f"{over.connections:,}"))
+    elif over is not None:
+        lines.append(d["ingest_no_standby"].format(node=over.node, at=texts.clock(over.at),
+                                                   secs=texts.span(over.secs)))
     return lines
 
 

@@ -53,6 +53,66 @@ def run_metrics(sim: Simulation, slo_p95_ms: float = SLO_P95_MS) -> dict[str, fl
         **scaling_metrics(sim, slo_p95_ms),
         **clone_metrics(sim),
         **cache_metrics(sim),
+        **ingest_metrics(sim),
+    }
+
+
+#: how long after a comm server joins its share of the connections is measured: two minutes, time
+#: for a fleet to rebalance over a max connection age of 60 or 120 s
+NEW_SERVER_SETTLE_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """The comm server that entered service last (booted by ``ingest.comm_count``, or back from a
+    crash: either way it starts with no connections), when, and its share of the open connections
+    ``NEW_SERVER_SETTLE_S`` later (or at the last closed window, when the run ended sooner)."""
+
+    box: str
+    at: float
+    measured_at: float
+    share: float
+    fair: float  # one server's share when the connections are spread evenly over those up then
+
+
+def newest_comm(sim: Simulation) -> Joined | None:
+    """The last comm server to join during the run (None without an ingest tier or a join)."""
+    tier = sim.ingest
+    if tier is None:
+        return None
+    names = [b.name for b in tier.servers]
+    joins = [e for e in sim.log if e.code in ("comm_joined", "recovered") and e.params.get("box") in names]
+    t = tier.plane.series["t"]
+    if not joins or not t:
+        return None
+    last = joins[-1]
+    box = str(last.params["box"])
+    i = min(int(np.searchsorted(t, last.t + NEW_SERVER_SETTLE_S)), len(t) - 1)
+    shares = tier.plane.per_server["share"][i]
+    k = names.index(box)
+    share = shares[k] if k < len(shares) else 0.0
+    # the servers sharing the connections then: the newest, and every other that holds some
+    others = sum(1 for j, x in enumerate(tier.plane.per_server["open"][i]) if x > 0 and j != k)
+    return Joined(box, float(last.t), float(t[i]), float(share), 1.0 / (others + 1))
+
+
+def ingest_metrics(sim: Simulation) -> dict[str, float]:
+    """The device-ingest tier's numbers (zero without one): readings that never became a row
+    (sent on a connection already gone, refused by a full accept backlog, not sent while the device
+    had no connection, or failed at the database), connect attempts refused (a closed port or no
+    server in rotation, or a full backlog), the peak of connect attempts in one second (a reconnect
+    storm), and the newest comm server's share of the connections two minutes after it joined."""
+    tier = sim.ingest
+    if tier is None:
+        return dict.fromkeys(("messages_lost", "connects_refused", "peak_connect_attempts_per_s",
+                              "new_comm_share_pct"), 0.0)
+    dev, plane = tier.devices.totals, tier.plane.totals
+    joined = newest_comm(sim)
+    return {
+        "messages_lost": float(dev["lost"] + dev["missed"] + plane["msg_refused"] + plane["db_failed"]),
+        "connects_refused": float(dev["refused"] + dev["backlog_refused"]),
+        "peak_connect_attempts_per_s": max(tier.plane.series["attempts"], default=0.0),
+        "new_comm_share_pct": 100.0 * joined.share if joined is not None else 0.0,
     }
 
 

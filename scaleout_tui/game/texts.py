@@ -158,6 +158,9 @@ REFUSALS: dict[str, str] = {
     "schedule_passed": "{clock} has already passed",
     "unknown_scenario": "unknown traffic scenario {name!r}",
     "no_traffic_curve": "load tests drive this level: there is no traffic curve to shape",
+    "comm_cannot_shrink": (
+        "comm servers are never removed: {have} are running or booting, so {asked} is too few"
+    ),
 }
 
 
@@ -622,6 +625,54 @@ DEBRIEF.update({
         "background queries refreshed them."
     ),
     "cache_bypassed": "{n} went straight to the database while the cache was down.",
+})
+
+DEBRIEF.update({
+    "ingest_lost": (
+        "{n} of {total} readings never became a row: {dead} were sent on connections that were "
+        "already gone, {refused} found a comm server's backlog full, and {missed} were never sent "
+        "because their device had no connection."
+    ),
+    "ingest_no_loss": "Every one of the {total} readings became a row in the database.",
+    "ingest_storm": (
+        "Connect attempts peaked at {peak:,.0f} a second at {at}; {refused} connects were refused "
+        "({backlog} by a full accept backlog, {rst} by a closed port)."
+    ),
+    "ingest_waves": (
+        "Every device waited the same {base} before it retried, so the devices turned away "
+        "together came back together: waves every {base}, each turned away again by the backlog. "
+        "Exponential backoff with jitter spreads the retries out."
+    ),
+    "ingest_spread": (
+        "The backoff ({backoff}, jitter: {jitter}) spread the retries: the devices cut off "
+        "together did not come back in one instant."
+    ),
+    "ingest_black_hole": (
+        "Least connections sent reconnecting devices to the server that had just died (it had the "
+        "fewest connections) until the checks took it out: {rst} connects hit its closed port."
+    ),
+    "ingest_joined": (
+        "{box} started taking connections at {at}; two minutes later it held {pct:.0f}\u00a0% of "
+        "them (an even share: {fair:.0f}\u00a0%)."
+    ),
+    "ingest_joined_empty": (
+        "An L4 balancer places a connection once, and an open connection stays where it is: "
+        "nobody moved to {box} until a connection ended. A maximum connection age makes devices "
+        "reconnect, and the balancer places them again."
+    ),
+    "ingest_hot": (
+        "{box} peaked at {cpu:.0f}\u00a0% CPU: while a comm server is down the others carry its "
+        "devices. N+1 means one server more than the load needs, in place before the failure."
+    ),
+    "ingest_takeover": (
+        "{node} failed at {at}; {backup} took over the shared address {secs:.1f}\u00a0s later "
+        "(keepalived: three missed adverts and a skew). The pair shares no connection table: "
+        "{n} connections were lost and every device had to reconnect."
+    ),
+    "ingest_no_standby": (
+        "{node} failed at {at} and no standby node took over: for {secs}, until it was repaired, "
+        "no device could connect. A standby node is not capacity, but it cuts that to seconds."
+    ),
 })
 
 OBJECTIVE_LINE = "{label}: {value} (target {op} {target}) — {verdict}"

@@ -218,7 +218,8 @@ def test_metrics_constant() -> None:
                        "writes_lost", "replication_lag_ms_p95", "max_shard_share_pct", "scale_out_events",
                        "scale_in_events", "time_to_first_scale_out_s", "slo_violation_s",
                        "divergent_read_pct", "requests_bypassing_lb", "cache_hit_ratio_pct",
-                       "duplicate_loads", "db_peak_queue")
+                       "duplicate_loads", "db_peak_queue", "messages_lost", "connects_refused",
+                       "peak_connect_attempts_per_s", "new_comm_share_pct")
 
 
 def test_every_metric_is_accepted() -> None:

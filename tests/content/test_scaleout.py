@@ -61,12 +61,12 @@ def test_balanced_fixture_is_valid(level: Level) -> None:
     # a knob for every parameter whose tables it has ([replication] and [sharding] exclude each
     # other, so their knobs are in 97-replicated and 96-sharded; the auto scaling knobs are in the
     # autoscaling fixtures, 95-asg-simple onwards; the [app] knobs are in test_app_keys, the [cache]
-    # knobs in test_cache_keys)
+    # knobs in test_cache_keys, the [ingest] knobs in test_ingest_keys)
     usable = {p for p, rule in RULES.items() if all(getattr(level, t) is not None for t in rule.needs)}
     assert {k.param for k in level.knobs} == usable | {"web.size"}
     assert set(RULES) - usable == {"db.replicas", "db.read_routing", "db.shards", "db.shard_key",
                                    "app.redirect", "app.clone_database"} | {
-        p for p in RULES if p.startswith(("asg.", "cache."))}
+        p for p in RULES if p.startswith(("asg.", "cache.", "ingest."))}
 
 
 def test_the_new_keys_are_optional() -> None:
