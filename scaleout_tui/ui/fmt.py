@@ -31,6 +31,7 @@ _UNITS: dict[str, str] = {
     "slo_violation_s": "seconds",
     "time_to_first_scale_out_s": "seconds",
     "cache_hit_ratio_pct": "pct",
+    "new_comm_share_pct": "pct",
     "db_peak_queue": "count",
     "duplicate_loads": "count",
 }

@@ -273,6 +273,11 @@ BRIEFING_DRILL_DATABASE = ("During the run, break a box yourself (i), the databa
                            "repair it (u): see what the others can still serve, and what is lost:")
 DRILL_HELP_DATABASE = ("Pick a box and a failure, then Inject (i); Repair (u) fixes it. Crash a "
                        "database box to see what the others still serve, and what is lost.")
+#: The ingest level also offers its comm servers and its TCP balancer nodes.
+BRIEFING_DRILL_INGEST = ("During the run, break a box yourself (i), a comm server or a TCP balancer node "
+                         "included, and repair it (u): see where the devices reconnect, and how fast:")
+DRILL_HELP_INGEST = ("Pick a box and a failure, then Inject (i); Repair (u) fixes it. Crash a comm "
+                     "server or the active TCP balancer node to start a reconnect storm.")
 DRILL_TARGET_PROMPT = "which box?"
 DRILL_INJECT = "Inject (i)"
 DRILL_REPAIR = "Repair (u)"

@@ -34,6 +34,7 @@ LEVEL_5 = "05-shared-storage"
 LEVEL_6 = "06-replicas"
 LEVEL_7 = "07-sharding"
 LEVEL_8 = "08-autoscaling"
+LEVEL_9 = "09-ingest"
 LEVEL_10 = "10-cache"
 REPO = Path(__file__).resolve().parents[2]
 #: the screenshot sizes: the minimum and a large terminal

@@ -28,6 +28,7 @@ from tests.ui.conftest import (
     LEVEL_6,
     LEVEL_7,
     LEVEL_8,
+    LEVEL_9,
     LEVEL_10,
     open_level,
     play_at,
@@ -209,6 +210,21 @@ def test_level_8_the_fleet_scheduled_up_for_the_launch_ad(snap_views: Views, hom
 
 
 # ---- the cache tier ---------------------------------------------------------------------------------
+async def scene_level_9_after_the_storm(pilot: Pilot[int]) -> None:
+    play = await play_at(pilot, LEVEL_9, 240.0)
+    ingest = play.session.snapshot().ingest
+    assert ingest is not None and ingest.share[1] < 0.2  # comm-2 came back to almost nothing
+
+
+@pytest.mark.slow
+def test_level_9_a_comm_server_back_from_its_crash_gets_almost_nothing(snap_views: Views, home: Path) -> None:
+    """The starting policy at 04:00: comm-2 crashed at 02:00 (its devices stormed back, most to
+    comm-1), came back at 03:30 and holds 7 % of the connections while comm-1 runs at 100 %; the
+    connects chart has the storm, the comm-server table and the gauges the shares, the log why."""
+    unlock_through(LEVEL_9)
+    assert not snap_views(make_app(manual_clock=True), run_before=scene_level_9_after_the_storm)
+
+
 async def scene_level_10_cold_cache(pilot: Pilot[int]) -> None:
     play = await play_at(pilot, LEVEL_10, 135.0)
     cache = play.session.snapshot().cache

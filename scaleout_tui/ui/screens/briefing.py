@@ -28,7 +28,7 @@ from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.game.preview import preview
 from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import fmt, texts
-from scaleout_tui.ui.failures import is_database_level
+from scaleout_tui.ui.failures import drill_texts
 from scaleout_tui.ui.navigation import BackToMap, StartLevel
 from scaleout_tui.ui.screens.scrolling import SCROLL_BINDINGS, scroll_text
 from scaleout_tui.ui.widgets.charts import SeriesChart
@@ -83,7 +83,7 @@ def briefing_text(level: Level, catalog: Mapping[str, InstanceType]) -> Group:
     if drill:
         # The drill is something to do, like a knob: listed with them, so nobody discovers it late.
         row = Text(texts.DRILL_LABEL, style="bold")
-        drill_text = texts.BRIEFING_DRILL_DATABASE if is_database_level(level) else texts.BRIEFING_DRILL
+        drill_text, _ = drill_texts(level)
         row.append("\n" + drill_text, style="dim")
         for kind in drill:
             row.append(f"\n  – {texts.DRILL_KINDS.get(kind, kind)}: {texts.DRILL_KIND_HELP.get(kind, kind)}")

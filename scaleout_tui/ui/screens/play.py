@@ -226,8 +226,7 @@ class PlayScreen(Screen[None]):
                 yield wide_log
             # "-asg": the scaling history needs its rows too (see scaleout.tcss)
             with Vertical(id="play-right", classes="-asg" if self.has_group else ""):
-                drill_help = (texts.DRILL_HELP_DATABASE if failures.is_database_level(self.level)
-                              else texts.DRILL_HELP)
+                _, drill_help = failures.drill_texts(self.level)
                 policy = PolicyPanel(self.level.knobs, self.session.knobs, self.catalog,
                                      injections=self.injections, targets=self.drill_targets(),
                                      drill_help=drill_help, resettable=not self.read_only, id="policy")
@@ -459,7 +458,7 @@ class PlayScreen(Screen[None]):
             failed = tuple(a + b + c for a, b, c in zip(ing.get("refused", ()), ing.get("backlog_full", ()),
                                                          ing.get("timeouts", ()), strict=True))
             lines = [Series(ing.get("attempts", ()), "cyan", "max", label=texts.SERIES_ATTEMPTS),
-                     Series(failed, "red", "max", "✖", texts.SERIES_FAILED_CONNECTS)]
+                     Series(failed, "red", "max", "▪", texts.SERIES_FAILED_CONNECTS)]
             self.query_one("#chart-connects", SeriesChart).show(ing.get("t", ()), lines, snap.duration,
                                                                 marks=marks, whole=whole)
         if self.has_group:
