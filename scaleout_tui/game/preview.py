@@ -12,6 +12,10 @@ These are *rough but honest* estimates from the level data alone, no simulation 
   which is why the estimate is an upper bound: latency climbs well before it);
 - **capacity** is the sum over the starting web boxes of ``vCPUs × speed / work``, and with a
   separate database box, the smaller of that and the database's own ``vCPUs × speed / db work``;
+- **devices** (a level with an ingest tier): the fleet's readings a second, ``devices / period``;
+  what the comm servers carry, ``Σ vCPUs × speed / message cost``, and with one of them down
+  (the N+1 question: do the others carry the whole fleet?); each reading is also a database
+  write, whose CPU is taken out of the database's capacity for web requests;
 - **cost** is the starting boxes' price per hour (every billed box the engine starts with) times
   the level's duration: a set-up that grows or shrinks during the run costs more or less.
 
@@ -22,19 +26,35 @@ them here (the level 1 hint "each vCPU here serves roughly 30 requests a second;
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from scaleout_tui.content.build import build_config
 from scaleout_tui.content.schema import Level
+from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.config import SimConfig
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.engine.simulation import Simulation
 
 #: points of the drawn curve (plenty for a chart of a few hundred braille columns)
 CURVE_POINTS = 721
+
+
+@dataclass(frozen=True, slots=True)
+class DevicesPreview:
+    """The ingest tier's numbers: the load the devices bring and what the comm servers carry."""
+
+    devices: int
+    readings_per_s: float           # devices / period: every device sends one reading a period
+    comm_servers: int
+    comm_capacity: float            # readings a second all comm servers carry at 100 % busy
+    one_down_capacity: float        # and with one of them down (equal servers)
+
+    @property
+    def survives_one_down(self) -> bool:
+        return self.one_down_capacity >= self.readings_per_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +77,7 @@ class Preview:
     boxes: int                      # billed boxes at the start
     cost_per_hour: float
     cost_evening: float             # cost_per_hour × duration (the set-up unchanged)
+    devices: DevicesPreview | None = None  # a level with a device-ingest tier
 
     @property
     def headroom(self) -> float:
@@ -103,8 +124,12 @@ def preview(level: Level, catalog: Mapping[str, InstanceType],
     db_capacity = None
     # the master and its replicas (reads spread over them; writes do not: an upper bound)
     dbs = [b for b in boxes if b.role in ("db", "replica")]
+    devices = _devices(config, boxes)
     if dbs and db_s > 0:
-        db_capacity = sum(b.itype.vcpus * b.itype.speed for b in dbs) / db_s
+        db_cpu = sum(b.itype.vcpus * b.itype.speed for b in dbs)
+        if devices is not None and config.ingest is not None:  # the readings' writes come first
+            db_cpu = max(db_cpu - devices.readings_per_s * config.ingest.db_write_s, 0.0)
+        db_capacity = db_cpu / db_s
     capacity = web_capacity if db_capacity is None else min(web_capacity, db_capacity)
     rate = sum(b.itype.price_per_hour for b in boxes)
     return Preview(
@@ -117,4 +142,20 @@ def preview(level: Level, catalog: Mapping[str, InstanceType],
         web_type=first.name, web_vcpus=first.vcpus,
         capacity_rps=capacity, db_capacity_rps=db_capacity,
         boxes=len(boxes), cost_per_hour=rate, cost_evening=rate * config.duration_s / 3600.0,
+        devices=devices,
     )
+
+
+def _devices(config: SimConfig, boxes: Sequence[Box]) -> DevicesPreview | None:
+    """The ingest tier's load and capacity, from its spec and the comm boxes the run starts with."""
+    spec = config.ingest
+    if spec is None:
+        return None
+    comm = [b for b in boxes if b.role == "comm"]
+    cost = spec.comm.message_s
+    cpu = [b.itype.vcpus * b.itype.speed for b in comm]
+    capacity = sum(cpu) / cost if cost > 0 else float("inf")
+    one_down = (sum(cpu) - max(cpu)) / cost if cost > 0 and cpu else 0.0
+    n = spec.devices.count
+    return DevicesPreview(devices=n, readings_per_s=n / spec.devices.period_s, comm_servers=len(comm),
+                          comm_capacity=capacity, one_down_capacity=one_down)

@@ -609,6 +609,12 @@ PREVIEW_DB = " (the database box ≈{db}/s)"
 PREVIEW_COST = "Cost of the evening: ≈${cost} ({boxes} at ${rate}/h in all, for {hours} h)"
 #: the noun after a count of boxes, one and many (``game.texts.plural``)
 NOUN_BOX = Plural("{n} box", "{n} boxes")
+NOUN_COMM_SERVER = Plural("{n} comm server", "{n} comm servers")
+#: the ingest level: the devices' load, what the comm servers carry, and with one of them down
+PREVIEW_DEVICES = ("{devices} devices send ≈{readings} readings/s; {servers} carry ≈{carry}/s, "
+                   "≈{one_down}/s with one down: {verdict}")
+PREVIEW_DEVICES_FITS = "the rest carry the fleet"
+PREVIEW_DEVICES_SHORT = "one failure is more than the rest can carry"
 PREVIEW_NOTE = "Rough estimates from the level data: at 100 % CPU, no queueing margin."
 
 

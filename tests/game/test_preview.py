@@ -66,3 +66,24 @@ def test_two_tiers_count_the_database_box(catalog) -> None:  # type: ignore[no-u
     assert p.db_capacity_rps is not None
     assert p.capacity_rps == pytest.approx(min(p.per_box_rps * p.web_boxes, p.db_capacity_rps))
 
+
+
+def test_level_9_devices_by_hand(catalog) -> None:  # type: ignore[no-untyped-def]
+    """8,000 devices every 10 s send 800 readings/s; a reading costs a comm server 3 ms, so two
+    m5.large comm servers (2 vCPUs at speed 1) carry 2 × 2 / 0.003 ≈ 1,333/s and one alone 667/s:
+    short of 800, the N+1 question the level asks. A third server makes one down carry 1,333/s.
+    Each reading is also a 1 ms write on the shards (3 × m5.large), which the database's capacity
+    for web requests gives up first: (6 − 800 × 0.001) / mean db time."""
+    level = load_level(find_level("09-ingest"), catalog)
+    p = preview(level, catalog)
+    d = p.devices
+    assert d is not None
+    assert (d.devices, d.readings_per_s, d.comm_servers) == (8000, 800.0, 2)
+    assert d.comm_capacity == pytest.approx(4 / 0.003) and d.one_down_capacity == pytest.approx(2 / 0.003)
+    assert not d.survives_one_down
+    db_s = 0.9 * 0.004 + 0.1 * 0.005  # the level's mix: pages 4 ms, writes 5 ms at the database
+    assert p.db_capacity_rps == pytest.approx((6 - 0.8) / db_s)
+    three = preview(level, catalog, {"comm_count": "3"}).devices
+    assert three is not None and three.survives_one_down
+    assert three.one_down_capacity == pytest.approx(4 / 0.003)
+    assert preview(load_level(find_level("10-cache"), catalog), catalog).devices is None

@@ -42,6 +42,15 @@ def preview_lines(p: Preview) -> list[Text]:
         Text(texts.PREVIEW_BOX.format(itype=p.web_type, vcpus=p.web_vcpus, per_box=num(p.per_box_rps))),
         Text(texts.PREVIEW_NOTE, style="dim italic"),
     ]
+    d = p.devices
+    if d is not None:  # the ingest level's own question comes second: does N-1 carry the fleet?
+        verdict = (texts.PREVIEW_DEVICES_FITS if d.survives_one_down
+                   else texts.PREVIEW_DEVICES_SHORT)
+        lines.insert(1, Text(texts.PREVIEW_DEVICES.format(
+            devices=num(d.devices), readings=num(d.readings_per_s),
+            servers=plural(d.comm_servers, texts.NOUN_COMM_SERVER), carry=num(d.comm_capacity),
+            one_down=num(d.one_down_capacity), verdict=verdict),
+            style="green" if d.survives_one_down else "yellow"))
     return lines
 
 
