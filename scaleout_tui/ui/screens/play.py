@@ -46,7 +46,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -55,6 +55,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Select
 
 from scaleout_tui.content import injections
@@ -96,6 +97,9 @@ from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
 #: The charts, in the order they take turns to re-plot in the timer's refreshes.
+#: a widget class looked up by :meth:`PlayScreen._present`
+W = TypeVar("W", bound=Widget)
+
 CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-connects", "chart-cpu")
 
 
@@ -526,7 +530,8 @@ class PlayScreen(Screen[None]):
         so the player is asked first."""
         if not self.can_change_knobs():
             return
-        if not self.query_one(PolicyPanel).changed():
+        panel = self._present(PolicyPanel)
+        if panel is None or not panel.changed():
             self.notify(texts.KNOB_RESET_NOTHING)
             return
         if self.session.now <= 0.0:
@@ -597,7 +602,9 @@ class PlayScreen(Screen[None]):
 
     def action_inject(self) -> None:
         """Inject the failure chosen in the drill (key ``i``, the Inject button)."""
-        drill = self.query_one(FailureDrill)
+        drill = self._present(FailureDrill)
+        if drill is None:
+            return
         if drill.target is None:
             self.notify(texts.DRILL_NO_TARGET, severity="warning")
         elif drill.kind is None:
@@ -607,7 +614,10 @@ class PlayScreen(Screen[None]):
 
     def action_repair(self) -> None:
         """Repair the box chosen in the drill (key ``u``, the Repair button)."""
-        target = self.query_one(FailureDrill).target
+        drill = self._present(FailureDrill)
+        if drill is None:
+            return
+        target = drill.target
         if target is None:
             self.notify(texts.DRILL_NO_REPAIR_TARGET, severity="warning")
         else:
@@ -639,7 +649,8 @@ class PlayScreen(Screen[None]):
         if action == "board":
             # PgDn / PgUp scroll the board only while its rule says some of it is hidden; an open
             # drop-down's list keeps them for its own pages.
-            return self.query_one(Overview).overflows() and not self._list_open()
+            overview = self._present(Overview)
+            return overview is not None and overview.overflows() and not self._list_open()
         return True
 
     def _list_open(self) -> bool:
@@ -649,12 +660,23 @@ class PlayScreen(Screen[None]):
         return any(isinstance(w, Select) and w.expanded for w in chain)
 
     # ---- actions ------------------------------------------------------------------------
+    def _present(self, kind: type[W]) -> W | None:
+        """The screen's widget of ``kind``, or None while it is gone: a key queued in a burst can
+        arrive while the screen is composed again (a change of language) or taken down."""
+        found = self.query(kind)
+        return found.first() if found else None
+
+    def _show_clock(self) -> None:
+        bar = self._present(ClockBar)
+        if bar is not None:
+            bar.data = self.clock_data()
+
     def action_toggle_pause(self) -> None:
         if self._ended:
             return
         self.clock.toggle_pause()
         self._last_wall = None
-        self.query_one(ClockBar).data = self.clock_data()
+        self._show_clock()
         # The view refreshes every 250-500 ms of wall time, which at max is minutes of game time:
         # without this, a pause would leave numbers from before on the board. The panels refresh
         # after the next paint, so the pause itself shows at once; the charts catch up in turns
@@ -672,12 +694,14 @@ class PlayScreen(Screen[None]):
     def action_board(self, down: bool) -> None:
         """Scroll the board (diagram and gauges) a page: PgDn / PgUp, wherever the focus is,
         since the focus normally sits in a drop-down of the settings."""
-        self.query_one(Overview).page(down)
+        overview = self._present(Overview)
+        if overview is not None:
+            overview.page(down)
 
     def action_speed(self, index: int) -> None:
         if 0 <= index < len(SPEEDS):
             self.clock.set_speed(index)
-            self.query_one(ClockBar).data = self.clock_data()
+            self._show_clock()
             self._record_speed()
 
     def _record_speed(self) -> None:
