@@ -82,7 +82,7 @@ bench-scale:
 # The ingest tier's engine core: 20,000 devices, 600 simulated seconds with a server stopped, one
 # added and a balancer failover; simulated messages and connect attempts per wall-second (seconds).
 bench-ingest:
-	$(PY) bench/ingest.py
+	$(PY) bench/ingest.py --mode all
 
 # Issue 15's attack re-run as real processes: hostile files, arguments, recordings, access logs,
 # saves, key/paste/resize storms in a pseudo-terminal and browser sessions, each counted as clean,

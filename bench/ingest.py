@@ -13,7 +13,10 @@ are produced, not served (the data plane's ``WorkerBank`` is measured by ``bench
 every reading written to a database of three shards, beside a web tier of two boxes taking
 ``--web-rps`` requests a second; the failures are ``inject.crash`` on ``comm-1`` and ``tcp-lb-1``
 and the fourth server is ``ingest.comm_count`` (it boots for 60 s, so it joins at 360 s).
-``--mode both`` (the default) prints the core's figures, then the engine's.
+``--mode level`` runs level 9 itself (``levels/09-ingest.toml``: 8,000 devices, its scheduled
+comm-server crash and balancer failure, 10 simulated minutes) as the game does, with its starting
+settings and with the reference solution. ``--mode both`` (the default) prints the core's figures,
+then the engine's; ``--mode all`` the level's too.
 
 Prints simulated seconds per wall-second, messages and connect attempts per wall-second, the
 peak connect attempts in one simulated second, and the totals.
@@ -57,13 +60,15 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=600.0)
     ap.add_argument("--tick", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--mode", choices=("core", "engine", "both"), default="both")
+    ap.add_argument("--mode", choices=("core", "engine", "both", "level", "all"), default="both")
     ap.add_argument("--web-rps", type=float, default=100.0)
     a = ap.parse_args()
-    if a.mode in ("core", "both"):
+    if a.mode in ("core", "both", "all"):
         core(a)
-    if a.mode in ("engine", "both"):
+    if a.mode in ("engine", "both", "all"):
         engine(a)
+    if a.mode in ("level", "all"):
+        level(a)
 
 
 def core(a: argparse.Namespace) -> None:
@@ -127,6 +132,37 @@ def engine(a: argparse.Namespace) -> None:
           f"(at {attempts.index(max(attempts)) + 1} s); refused {tot['refused']:,}, "
           f"backlog full {tot['backlog_refused']:,}, timed out {tot['timeouts']:,}")
     print(f"open connections per server at the end: {tier.devices.open_connections().tolist()}")
+
+
+def level(a: argparse.Namespace) -> None:
+    """Level 9 as the game runs it: its own configuration, events and ticks, through a Session."""
+    from scaleout_tui.content import find_level, load_catalog_default, load_level
+    from scaleout_tui.content.paths import solution_path
+    from scaleout_tui.content.policy import load_policy
+    from scaleout_tui.game.session import Session
+
+    catalog = load_catalog_default()
+    lv = load_level(find_level("09-ingest"), catalog)
+    ref = solution_path(lv.id)
+    runs: list[tuple[str, dict[str, str]]] = [("starting settings", {})]
+    if ref is not None:
+        runs.append(("reference solution", dict(load_policy(ref, lv).knobs)))
+    print(f"level 9 ({lv.id}), seed {a.seed}:")
+    for name, knobs in runs:
+        session = Session(lv, catalog, a.seed, knobs=knobs)
+        start = time.perf_counter()
+        while not session.finished:
+            session.advance(60.0)
+        wall = time.perf_counter() - start
+        tier = session.sim.ingest
+        assert tier is not None
+        tot = tier.devices.totals
+        print(f"  {name}: {lv.duration_s:.0f} s simulated in {wall:.2f} s wall "
+              f"({lv.duration_s / wall:.0f} simulated s per wall-s); "
+              f"messages {tot['messages']:,} ({tot['messages'] / wall:,.0f} per wall-s), "
+              f"connect attempts {tot['attempts']:,} ({tot['attempts'] / wall:,.0f} per wall-s), "
+              f"peak {max(tier.plane.series['attempts']):,.0f} attempts/s; "
+              f"{session.result().stars} stars")
 
 
 if __name__ == "__main__":
