@@ -34,23 +34,32 @@ import re
 from dataclasses import dataclass, field, replace
 
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Note, Where
 from scaleout_tui.deploy.proxy import (
     comment,
     common_notes,
     directive,
     head,
+    ingest_head,
+    ingest_idle_comment,
+    ingest_notes,
+    ingest_port_comment,
     lines_text,
     placeholder_address,
     ports,
     seconds,
     server_names,
 )
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "haproxy.cfg"
 BACKEND = "web"
 CHECK = " ".join(("haproxy", "-c", "-f", FILE))
+#: the ingest tier's balancer nodes' own file (level 9), its backend, and its check
+INGEST_FILE = "haproxy-ingest.cfg"
+INGEST_BACKEND = "comm"
+INGEST_CHECK = " ".join(("haproxy", "-c", "-f", INGEST_FILE))
 #: the settings a written haproxy.cfg gives back exactly, whatever the design
 CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "lb.sticky", "health.kind",
                      "health.interval_s", "health.timeout_s", "health.healthy_threshold",
@@ -204,7 +213,101 @@ def write(design: Design) -> Export:
         f"backend {BACKEND}",
         *backend,
     ]
-    return Export({FILE: lines_text(lines)}, tuple(notes))
+    files = {FILE: lines_text(lines)}
+    spec = design.config.ingest
+    if spec is not None:
+        files.update(_ingest(design, spec, notes))
+        notes += ingest_notes(design, "HAProxy")
+    return Export(files, tuple(notes))
+
+
+def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> dict[str, str]:
+    """The ingest tier's L4 balancer as its nodes' own ``haproxy-ingest.cfg`` (``mode tcp``, TLS
+    passed through), and with a standby, each node's ``keepalived.conf``."""
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    idle = ingesttier.idle_s(spec)
+    nodes = list(ingesttier.NODES[: bal.nodes])
+    interval = seconds(bal.check_interval_s)
+    backend = [f"    balance {_BALANCE[bal.algorithm]}",
+               *comment(texts.INGEST_HAPROXY_CHECK.format(interval=interval, rise=bal.rise, fall=bal.fall),
+                        "    "),
+               directive(4, "timeout", "check", seconds(bal.check_timeout_s)),
+               directive(4, "default-server", "inter", interval, "rise", bal.rise, "fall", bal.fall)]
+    backend += [f"    server {name} {ingesttier.comm_address(i)}:{port} check"
+                for i, name in enumerate(ingesttier.comm_names(spec), start=1)]
+    lines = [
+        *ingest_head(design, spec, "HAProxy", INGEST_CHECK, FILE),
+        "",
+        "global",
+        "",
+        "defaults",
+        directive(4, "mode", "tcp"),
+        directive(4, "option", "tcpka"),
+        directive(4, "timeout", "connect", seconds(CONNECT_S)),
+        *ingest_idle_comment(spec, "    "),
+        directive(4, "timeout", "client", seconds(idle)),
+        directive(4, "timeout", "server", seconds(idle)),
+        "",
+        directive(0, "frontend", "devices"),
+        *ingest_port_comment(spec, "    "),
+        f"    bind :{port}",
+        f"    default_backend {INGEST_BACKEND}",
+        "",
+        f"backend {INGEST_BACKEND}",
+        *backend,
+    ]
+    files = {INGEST_FILE: lines_text(lines)}
+    if bal.nodes > 1:
+        for i, node in enumerate(nodes):
+            files[f"keepalived-{node}.conf"] = _keepalived(spec, node, i)
+        notes.append(Note("ingest_keepalived", {
+            "files": ", ".join(f"keepalived-{n}.conf" for n in nodes), "file": INGEST_FILE,
+            "advert": show_number(bal.advert_int_s)}))
+    notes.insert(0, Note("ingest_files", {"file": INGEST_FILE}))
+    return files
+
+
+def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
+    """One node's keepalived.conf (keepalived.conf(5)): a VRRP instance holding the shared
+    address, ``state`` and ``priority`` by node, and a ``vrrp_script`` that gives the address up
+    (weight 0: FAULT) when HAProxy is not running."""
+    bal = spec.balancer
+    primary = i == 0
+    state = "MASTER" if primary and bal.preempt else "BACKUP"
+    role = texts.ROLE_PRIMARY if primary else texts.ROLE_STANDBY
+    check = " ".join(("keepalived", "-t", "-f", f"keepalived-{node}.conf"))
+    lines = [
+        *comment(texts.KEEPALIVED_HEAD.format(node=node, role=role, check=check)),
+        *comment(texts.KEEPALIVED_PLACEHOLDERS),
+        "",
+        "global_defs {",
+        "    enable_script_security",
+        "    script_user root",
+        "}",
+        "",
+        "vrrp_script chk_haproxy {",
+        *comment(texts.KEEPALIVED_SCRIPT, "    "),
+        '    script "/usr/bin/killall -0 haproxy"',
+        "    interval 1",
+        "}",
+        "",
+        "vrrp_instance ingest {",
+        f"    state {state}",
+        "    interface eth0",
+        f"    virtual_router_id {ingesttier.VIRTUAL_ROUTER_ID}",
+        f"    priority {ingesttier.PRIORITIES[i]}",
+        f"    advert_int {show_number(bal.advert_int_s)}",
+        *([] if bal.preempt else ["    nopreempt"]),
+        "    virtual_ipaddress {",
+        "        10.0.9.100",
+        "    }",
+        "    track_script {",
+        "        chk_haproxy",
+        "    }",
+        "}",
+    ]
+    return lines_text(lines)
 
 
 # ---- reading: lines and sections ---------------------------------------------------------------

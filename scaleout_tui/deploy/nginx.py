@@ -43,23 +43,35 @@ import crossplane
 from crossplane.errors import NgxParserBaseException  # type: ignore[import-untyped]
 
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.deploy import haproxy, texts
+from scaleout_tui.deploy import haproxy, ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Note, Where
 from scaleout_tui.deploy.proxy import (
     comment,
     common_notes,
     directive,
     head,
+    ingest_head,
+    ingest_idle_comment,
+    ingest_notes,
+    ingest_port_comment,
     lines_text,
     placeholder_address,
     ports,
     seconds,
     server_names,
 )
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "nginx.conf"
 UPSTREAM = "web"
 CHECK = " ".join(("nginx", "-t", "-p", "./", "-c", FILE, "-e", "stderr"))
+#: the ingest tier's balancer nodes' own file (level 9), its upstream, and its check
+INGEST_FILE = "nginx-ingest.conf"
+INGEST_UPSTREAM = "comm"
+INGEST_CHECK = " ".join(("nginx", "-t", "-p", "./", "-c", INGEST_FILE, "-e", "stderr"))
+#: where Debian and Ubuntu install the stream module (libnginx-mod-stream), loaded by ``-g``
+STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
+INGEST_LOAD = f"-g 'load_module {STREAM_MODULE};'"
 #: the settings a written nginx.conf gives back exactly, whatever the design
 CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "health.kind"})
 
@@ -226,7 +238,63 @@ def write(design: Design) -> Export:
         "    }",
         "}",
     ]
-    return Export({FILE: lines_text(lines)}, tuple(notes))
+    files = {FILE: lines_text(lines)}
+    spec = design.config.ingest
+    if spec is not None:
+        files[INGEST_FILE] = _ingest(design, spec)
+        notes.insert(0, Note("ingest_files", {"file": INGEST_FILE}))
+        notes.append(Note("ingest_nginx_plus", {"interval": show_number(spec.balancer.check_interval_s),
+                                                "rise": spec.balancer.rise, "fall": spec.balancer.fall}))
+        if spec.balancer.nodes > 1:
+            notes.append(Note("ingest_pair", {"file": INGEST_FILE, "format": "nginx",
+                                              "advert": show_number(spec.balancer.advert_int_s)}))
+        notes += ingest_notes(design, "nginx")
+    return Export(files, tuple(notes))
+
+
+def _ingest(design: Design, spec: IngestSpec) -> str:
+    """The ingest tier's L4 balancer as its nodes' own ``nginx-ingest.conf``: a ``stream`` block
+    (ngx_stream_upstream_module, ngx_stream_proxy_module) with TLS passed through (no ``ssl`` on
+    ``listen``), passive checks as the web tier's (``max_fails`` = fall, ``fail_timeout`` =
+    interval × fall), and ``proxy_timeout`` above the devices' message period."""
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    idle = ingesttier.idle_s(spec)
+    window = seconds(bal.check_interval_s * bal.fall)
+    upstream = [*comment(texts.INGEST_NGINX_CHECK.format(fails=bal.fall, window=window,
+                                                         interval=seconds(bal.check_interval_s)), "        ")]
+    if bal.algorithm == "least_conn":
+        upstream.append("        least_conn;")
+    upstream += [f"        server {ingesttier.comm_address(i)}:{port} max_fails={bal.fall}"
+                 f" fail_timeout={window};  # {name}"
+                 for i, name in enumerate(ingesttier.comm_names(spec), start=1)]
+    lines = [
+        *ingest_head(design, spec, "nginx", INGEST_CHECK, FILE),
+        "",
+        *comment(texts.INGEST_NGINX_MODULE.format(load=INGEST_LOAD)),
+        *comment(texts.NGINX_PREFIX),
+        "pid nginx-ingest.pid;",
+        "error_log error.log;",
+        "",
+        "events {}",
+        "",
+        "stream {",
+        f"    upstream {INGEST_UPSTREAM} {{",
+        *upstream,
+        "    }",
+        "",
+        "    server {",
+        *ingest_port_comment(spec, "        "),
+        f"        listen {port};",
+        f"        proxy_pass {INGEST_UPSTREAM};",
+        f"        proxy_connect_timeout {seconds(bal.check_timeout_s)};",
+        *ingest_idle_comment(spec, "        "),
+        f"        proxy_timeout {seconds(idle)};",
+        "        proxy_socket_keepalive on;",
+        "    }",
+        "}",
+    ]
+    return lines_text(lines)
 
 
 # ---- reading -----------------------------------------------------------------------------------
