@@ -63,7 +63,7 @@ INGEST_CHECK = " ".join(("haproxy", "-c", "-f", INGEST_FILE))
 #: the settings a written haproxy.cfg gives back exactly, whatever the design
 CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "lb.sticky", "health.kind",
                      "health.interval_s", "health.timeout_s", "health.healthy_threshold",
-                     "health.unhealthy_threshold", "asg.warmup_s"})
+                     "health.unhealthy_threshold", "asg.warmup_s"}) | ingesttier.BALANCER_SETTINGS
 
 #: the manual's defaults: "inter ... defaults to 2000 ms", "rise ... defaults to 2", "fall ...
 #: defaults to 3"; option httpchk's request without arguments: "OPTIONS /"
@@ -312,13 +312,50 @@ def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
 
 # ---- reading: lines and sections ---------------------------------------------------------------
 def claims(name: str, text: str) -> bool:
-    """HAProxy's: a line at column 0 opening one of its sections."""
+    """HAProxy's: a line at column 0 opening one of its sections; or the keepalived.conf of an
+    HAProxy pair (a ``vrrp_instance`` block), which the ingest export writes beside it."""
     return (
         re.search(
             r"(?m)^(?:(?:backend|frontend|listen)[ \t]+\S|(?:global|defaults)[ \t]*(?:$|#|[ \t]+\S))", text
         )
         is not None
-    )
+    ) or _KEEPALIVED.search(text) is not None
+
+
+_KEEPALIVED = re.compile(r"(?m)^[ \t]*vrrp_instance[ \t]+\S+[ \t]*\{")
+#: keepalived.conf keywords that are a pair's wiring (addresses, names, the node's own state and
+#: priority, the tracking script), passed by in silence; ``advert_int`` is read
+_KEEPALIVED_WIRING = frozenset({"global_defs", "vrrp_script", "vrrp_instance", "state", "interface",
+                                "virtual_router_id", "priority", "virtual_ipaddress", "track_script",
+                                "script", "interval", "weight", "fall", "rise", "enable_script_security",
+                                "script_user", "router_id", "authentication", "auth_type", "auth_pass",
+                                "unicast_src_ip", "unicast_peer", "}", "{"})
+
+
+def _keepalived_unmodelled(key: str, args: list[str]) -> bool:
+    """A keepalived line the game does not model: an advert other than 1 s, or a keyword that is
+    neither wiring nor an address inside a block."""
+    if key == "advert_int":
+        return args != ["1"]
+    return key not in _KEEPALIVED_WIRING and re.fullmatch(r"[0-9a-fA-F.:/]+", key) is None
+
+
+def _read_keepalived(name: str, text: str) -> Imported:
+    """A keepalived.conf: a VRRP instance is the ingest tier's standby pair (``ingest.standby``);
+    an advert interval other than 1 s and ``nopreempt`` are the engine's but no knob's."""
+    found = Imported()
+    lines = [raw.split("#", 1)[0].split("!", 1)[0].split() for raw in text.splitlines()]
+    scripts = {words[1] for words in lines if len(words) > 1 and words[0] == "vrrp_script"}
+    for number, words in enumerate(lines, start=1):
+        if not words or words[0] in scripts:  # a script's name under track_script
+            continue
+        where = Where(name, number)
+        key = words[0]
+        if key == "vrrp_instance" and "ingest.standby" not in found.settings:
+            found.set("ingest.standby", True, where)
+        elif _keepalived_unmodelled(key, words[1:]):
+            found.skip(where, " ".join(words), "not_modelled")
+    return found
 
 
 @dataclass
@@ -433,15 +470,21 @@ class _Backend:
 
 
 def read(name: str, text: str) -> Imported:
+    if _KEEPALIVED.search(text) is not None:
+        return _read_keepalived(name, text)
     found = Imported()
     sections = sections_of(name, text)
-    chosen = _chosen(sections)
+    defaults_of = _defaults_before(sections)
+    ingest = next((s for s in sections if _is_ingest(s, defaults_of.get(id(s)))), None)
+    chosen = _chosen([s for s in sections if s is not ingest])
     defaults: _Section | None = None
     for s in sections:
         if s.kind == "defaults":
             defaults = s
         elif s.kind in OTHER_SECTIONS:
             found.skip(s.where, f"{s.kind} {s.name}".strip(), "section")
+        elif s is ingest:
+            _read_ingest(found, s, defaults)
         elif s.kind in ("backend", "listen") and s is not chosen:
             found.skip(s.where, f"{s.kind} {s.name}", "other_backend", backend=chosen.name if chosen else "")
         elif s.kind in IGNORED_SECTIONS:
@@ -458,6 +501,61 @@ def read(name: str, text: str) -> Imported:
             _settings(found, backend, s)
     found.skipped.sort(key=lambda k: k.where.line)
     return found
+
+
+def _defaults_before(sections: list[_Section]) -> dict[int, _Section]:
+    """Each proxy's ``defaults`` section: the last one above it."""
+    out: dict[int, _Section] = {}
+    last: _Section | None = None
+    for s in sections:
+        if s.kind == "defaults":
+            last = s
+        elif last is not None:
+            out[id(s)] = last
+    return out
+
+
+def _mode(section: _Section, defaults: _Section | None) -> str:
+    for lines in (section.lines, defaults.lines if defaults else []):
+        modes = [line.words[1] for line in lines if line.words[0] == "mode" and len(line.words) > 1]
+        if modes:
+            return modes[-1]
+    return "tcp"  # HAProxy's default mode
+
+
+def _is_ingest(section: _Section, defaults: _Section | None) -> bool:
+    """Level 9's comm servers: a backend in ``mode tcp`` named ``comm`` or with ``comm-N`` servers
+    (as the export writes them)."""
+    if section.kind not in ("backend", "listen") or _mode(section, defaults) != "tcp":
+        return False
+    servers = [line.words[1] for line in section.lines if line.words[0] == "server" and len(line.words) > 1]
+    return section.name == INGEST_BACKEND or any(n.startswith(ingesttier.COMM_PREFIX) for n in servers)
+
+
+def _read_ingest(found: Imported, section: _Section, defaults: _Section | None) -> None:
+    """The ingest tier's backend: ``balance`` as ``ingest.lb_algorithm`` (round robin or least
+    connections), its serving servers as ``ingest.comm_count``, the first one's ``inter`` as the
+    TCP check's interval (rise and fall other than 2 and 3 are reported)."""
+    backend = _Backend()
+    for line in defaults.lines if defaults else []:
+        _backend_line(found, backend, line, in_defaults=True)
+    for line in section.lines:
+        _backend_line(found, backend, line, in_defaults=False)
+    here = section.where
+    algorithm, at = backend.algorithm or (None if backend.unmodelled_balance else "round_robin", here)
+    if algorithm in ("round_robin", "least_conn"):
+        found.set("ingest.lb_algorithm", algorithm, at)
+    elif algorithm is not None:
+        found.skip(at, f"balance {algorithm}", "ingest_balance")
+    found.set("ingest.comm_count", len(backend.servers), here)
+    if not backend.servers:
+        return
+    first = backend.servers[0]
+    where = first.where or here
+    if first.check:
+        found.set("ingest.check_interval_s", first.inter, where)
+    if (first.rise, first.fall) != (ingesttier.RISE, ingesttier.FALL):
+        found.skip(where, first.text or section.name, "ingest_threshold")
 
 
 def _chosen(sections: list[_Section]) -> _Section | None:

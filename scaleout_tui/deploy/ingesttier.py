@@ -47,6 +47,8 @@ IDLE_PERIODS = 3
 #: the comm servers' names and the tcp-lb nodes', as the engine names its boxes
 COMM_PREFIX = "comm-"
 NODES = ("tcp-lb-1", "tcp-lb-2")
+#: the TCP check's thresholds the game models (HAProxy's defaults; the engine's TcpBalancerSpec)
+RISE, FALL = 2, 3
 #: keepalived: the primary's priority and the standby's (keepalived's default, 100)
 PRIORITIES = (101, 100)
 #: the virtual router id of the pair (*assumed*: any 1-255 unique on the LAN; keepalived's sample
@@ -62,6 +64,10 @@ ENV: dict[str, str] = {
     "INGEST_RECONNECT_BASE_SECONDS": "ingest.base_s",
     "INGEST_RECONNECT_CAP_SECONDS": "ingest.cap_s",
 }
+#: the settings a file states through :data:`ENV` (Kubernetes, CloudFormation)
+APP_SETTINGS = frozenset(ENV.values())
+#: the L4 balancer's settings a proxy file states exactly (HAProxy, nginx)
+BALANCER_SETTINGS = frozenset({"ingest.lb_algorithm", "ingest.comm_count", "ingest.check_interval_s"})
 #: what ``INGEST_MAX_CONNECTION_AGE_SECONDS`` says for connections that never retire
 NO_AGE = "0"
 #: the device-side settings: the firmware's, which no balancer holds (said in a note)

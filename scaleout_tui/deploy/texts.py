@@ -313,6 +313,8 @@ CFN_DESCRIPTION = "The level {level}, written by scaleout: web tier, balancer, g
 #: the comment in the UserData script that hands the app its cache settings
 CFN_CACHE_USERDATA = ("The app's cache settings and the cache's address, for its service's "
                       "EnvironmentFile={file}")
+#: the comment in the comm servers' UserData script
+CFN_INGEST_USERDATA = "The comm servers' connection settings, for their service's EnvironmentFile={file}"
 #: the import's errors
 YAML_ERROR = "not valid YAML: {problem}"
 JSON_ERROR = "not valid JSON: {problem}"
@@ -346,6 +348,7 @@ KEEPALIVED_PLACEHOLDERS = "The interface eth0 and the address 10.0.9.100 are pla
 KEEPALIVED_SCRIPT = "HAProxy has stopped: the node gives up the address (FAULT) and the other takes it."
 ROLE_PRIMARY = "primary"
 ROLE_STANDBY = "standby"
+K8S_INGEST_HEADER = "The device-ingest tier of the level {level}, written by scaleout. Check it: {check}"
 K8S_INGEST = ("The comm servers: {pods} of {size}, with TCP probes every {interval} s. The INGEST_ variables "
               "are the comm servers' and the devices' connection settings.")
 K8S_INGEST_SERVICE = "The devices' L4 balancer: TCP port {port}, TLS passed through to the pods."
@@ -388,8 +391,9 @@ NOTES.update({
                             "flow by a hash of its addresses and ports, never by open connections.",
     "cfn_ingest_idle": "A Network Load Balancer closes a TCP flow idle for {idle} s: the devices' reading "
                        "every {period} s keeps theirs open.",
-    "cfn_ingest_env": "The maximum connection age and the reconnect settings are the template's Ingest* "
-                      "parameters, which the comm servers' UserData writes to {file}.",
+    "cfn_ingest_env": "The maximum connection age and the reconnect settings are INGEST_* variables that "
+                      "the comm servers' UserData writes to {file} (docs/deploy.md); the devices' firmware "
+                      "must take the same reconnect settings.",
 })
 
 SKIPPED.update({
