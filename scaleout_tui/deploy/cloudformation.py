@@ -723,7 +723,7 @@ def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: 
     resources["IngestBalancerSecurityGroup"] = {
         "Type": "AWS::EC2::SecurityGroup",
         "Properties": {
-            "GroupDescription": "device ingest balancer",
+            "GroupDescription": "ingest",
             "VpcId": _ref("VpcId"),
             "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
                                       "CidrIp": "0.0.0.0/0"}],
@@ -732,7 +732,7 @@ def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: 
     resources["CommSecurityGroup"] = {
         "Type": "AWS::EC2::SecurityGroup",
         "Properties": {
-            "GroupDescription": "comm servers",
+            "GroupDescription": "comm",
             "VpcId": _ref("VpcId"),
             "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
                                       "SourceSecurityGroupId": _ref("IngestBalancerSecurityGroup")}],
