@@ -127,10 +127,13 @@ class Note:
 
 @dataclass(frozen=True)
 class Export:
-    """What a format writes: file name → text, and the notes for its README."""
+    """What a format writes: file name → text, and the notes for its README; ``checks`` are the
+    commands that check files beyond the format's own :attr:`Format.check` (level 9's ingest
+    files), for the README's check section."""
 
     files: Mapping[str, str]
     notes: tuple[Note, ...] = ()
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -215,10 +215,13 @@ def write(design: Design) -> Export:
     ]
     files = {FILE: lines_text(lines)}
     spec = design.config.ingest
-    if spec is not None:
-        files.update(_ingest(design, spec, notes))
-        notes += ingest_notes(design, "HAProxy")
-    return Export(files, tuple(notes))
+    if spec is None:
+        return Export(files, tuple(notes))
+    files.update(_ingest(design, spec, notes))
+    notes += ingest_notes(design, "HAProxy")
+    pair = sorted(f for f in files if f.startswith("keepalived-"))
+    checks = [INGEST_CHECK, *(" ".join(("keepalived", "-t", "-f", f)) for f in pair)]
+    return Export(files, tuple(notes), tuple(checks))
 
 
 def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> dict[str, str]:
@@ -270,8 +273,10 @@ def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> dict[str, st
 
 def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
     """One node's keepalived.conf (keepalived.conf(5)): a VRRP instance holding the shared
-    address, ``state`` and ``priority`` by node, and a ``vrrp_script`` that gives the address up
-    (weight 0: FAULT) when HAProxy is not running."""
+    address, ``state`` and ``priority`` by node, and a ``vrrp_track_process`` that gives the
+    address up (weight 0: FAULT) when no HAProxy process runs. keepalived watches the process
+    itself (2.0.11+): no script, so nothing to install (``killall`` is psmisc's) and no
+    ``enable_script_security``."""
     bal = spec.balancer
     primary = i == 0
     state = "MASTER" if primary and bal.preempt else "BACKUP"
@@ -281,15 +286,10 @@ def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
         *comment(texts.KEEPALIVED_HEAD.format(node=node, role=role, check=check)),
         *comment(texts.KEEPALIVED_PLACEHOLDERS),
         "",
-        "global_defs {",
-        "    enable_script_security",
-        "    script_user root",
-        "}",
-        "",
-        "vrrp_script chk_haproxy {",
+        "vrrp_track_process chk_haproxy {",
         *comment(texts.KEEPALIVED_SCRIPT, "    "),
-        '    script "/usr/bin/killall -0 haproxy"',
-        "    interval 1",
+        directive(4, "process", "haproxy"),
+        "    weight 0",
         "}",
         "",
         "vrrp_instance ingest {",
@@ -302,7 +302,7 @@ def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
         "    virtual_ipaddress {",
         "        10.0.9.100",
         "    }",
-        "    track_script {",
+        "    track_process {",
         "        chk_haproxy",
         "    }",
         "}",
@@ -325,11 +325,12 @@ def claims(name: str, text: str) -> bool:
 _KEEPALIVED = re.compile(r"(?m)^[ \t]*vrrp_instance[ \t]+\S+[ \t]*\{")
 #: keepalived.conf keywords that are a pair's wiring (addresses, names, the node's own state and
 #: priority, the tracking script), passed by in silence; ``advert_int`` is read
-_KEEPALIVED_WIRING = frozenset({"global_defs", "vrrp_script", "vrrp_instance", "state", "interface",
-                                "virtual_router_id", "priority", "virtual_ipaddress", "track_script",
-                                "script", "interval", "weight", "fall", "rise", "enable_script_security",
-                                "script_user", "router_id", "authentication", "auth_type", "auth_pass",
-                                "unicast_src_ip", "unicast_peer", "}", "{"})
+_KEEPALIVED_WIRING = frozenset({"global_defs", "vrrp_script", "vrrp_track_process", "vrrp_instance", "state",
+                                "interface", "virtual_router_id", "priority", "virtual_ipaddress",
+                                "track_script", "track_process", "script", "process", "param_match",
+                                "quorum", "delay", "interval", "weight", "fall", "rise",
+                                "enable_script_security", "script_user", "router_id", "authentication",
+                                "auth_type", "auth_pass", "unicast_src_ip", "unicast_peer", "}", "{"})
 
 
 def _keepalived_unmodelled(key: str, args: list[str]) -> bool:
@@ -345,9 +346,10 @@ def _read_keepalived(name: str, text: str) -> Imported:
     an advert interval other than 1 s and ``nopreempt`` are the engine's but no knob's."""
     found = Imported()
     lines = [raw.split("#", 1)[0].split("!", 1)[0].split() for raw in text.splitlines()]
-    scripts = {words[1] for words in lines if len(words) > 1 and words[0] == "vrrp_script"}
+    scripts = {words[1] for words in lines
+               if len(words) > 1 and words[0] in ("vrrp_script", "vrrp_track_process")}
     for number, words in enumerate(lines, start=1):
-        if not words or words[0] in scripts:  # a script's name under track_script
+        if not words or words[0] in scripts:  # a tracked script's or process's name
             continue
         where = Where(name, number)
         key = words[0]
@@ -545,8 +547,9 @@ def _read_ingest(found: Imported, section: _Section, defaults: _Section | None) 
     algorithm, at = backend.algorithm or (None if backend.unmodelled_balance else "round_robin", here)
     if algorithm in ("round_robin", "least_conn"):
         found.set("ingest.lb_algorithm", algorithm, at)
-    elif algorithm is not None:
-        found.skip(at, f"balance {algorithm}", "ingest_balance")
+    elif algorithm is not None:  # source (ip_hash), random: the line as written
+        written = next((ln.text for ln in section.lines if ln.where == at), f"balance {algorithm}")
+        found.skip(at, written, "ingest_balance")
     found.set("ingest.comm_count", len(backend.servers), here)
     if not backend.servers:
         return

@@ -399,9 +399,10 @@ def write(design: Design) -> Export:
     for comment, doc in cache:
         parts += ["---", _comment(comment), _dump(doc)]
     files = {FILE: "\n".join(parts)}
-    if config.ingest is not None:
-        files[INGEST_FILE] = _ingest(design, config.ingest, notes)
-    return Export(files, tuple(notes))
+    if config.ingest is None:
+        return Export(files, tuple(notes))
+    files[INGEST_FILE] = _ingest(design, config.ingest, notes)
+    return Export(files, tuple(notes), (INGEST_CHECK,))
 
 
 def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> str:

@@ -250,7 +250,7 @@ def write(design: Design) -> Export:
             notes.append(Note("ingest_pair", {"file": INGEST_FILE, "format": "nginx",
                                               "advert": show_number(spec.balancer.advert_int_s)}))
         notes += ingest_notes(design, "nginx")
-    return Export(files, tuple(notes))
+    return Export(files, tuple(notes), (INGEST_CHECK,) if spec is not None else ())
 
 
 def _ingest(design: Design, spec: IngestSpec) -> str:

@@ -345,7 +345,8 @@ INGEST_NGINX_MODULE = ("stream is a module that nginx.org's packages build in; w
 KEEPALIVED_HEAD = ("keepalived on {node}, the {role} of the TCP balancer pair: it holds the shared address "
                    "while its HAProxy runs. Check it: {check}")
 KEEPALIVED_PLACEHOLDERS = "The interface eth0 and the address 10.0.9.100 are placeholders."
-KEEPALIVED_SCRIPT = "HAProxy has stopped: the node gives up the address (FAULT) and the other takes it."
+KEEPALIVED_SCRIPT = ("When no HAProxy process runs, the node gives up the address (FAULT) and the other "
+                     "takes it.")
 ROLE_PRIMARY = "primary"
 ROLE_STANDBY = "standby"
 K8S_INGEST_HEADER = "The device-ingest tier of the level {level}, written by scaleout. Check it: {check}"

@@ -149,8 +149,9 @@ def test_the_keepalived_pair_is_master_101_and_backup_100() -> None:
         conf = lines(out[f"keepalived-{node}.conf"])
         assert f"state {state}" in conf and f"priority {priority}" in conf
         assert "advert_int 1" in conf and "virtual_router_id 51" in conf
-        assert 'script "/usr/bin/killall -0 haproxy"' in conf and "chk_haproxy" in conf
-        assert "nopreempt" not in conf and "weight" not in " ".join(conf)  # weight 0: FAULT
+        assert "vrrp_track_process chk_haproxy {" in conf and "process haproxy" in conf
+        assert "weight 0" in conf and "track_process {" in conf  # weight 0: FAULT, the address given up
+        assert "nopreempt" not in conf and not [line for line in conf if line.startswith("script")]
     notes = codes("haproxy", REFERENCE)
     assert notes["ingest_keepalived"]["files"] == "keepalived-tcp-lb-1.conf, keepalived-tcp-lb-2.conf"
 
