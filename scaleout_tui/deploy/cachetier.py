@@ -102,7 +102,8 @@ def pod_memory_mib(capacity: int) -> int:
     return max(MIN_POD_MEMORY_MIB, math.ceil(memory_bytes(capacity) / (1 - RESERVED) / 2**20))
 
 
-def _word(value: object) -> str:
+def env_word(value: object) -> str:
+    """A value as an environment variable says it: ``true``/``false``, ``0.2``, ``300``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -117,7 +118,7 @@ def app_env(spec: CacheSpec) -> list[tuple[str, str]]:
         "cache.invalidate": spec.invalidate, "cache.single_flight": spec.single_flight,
         "cache.swr_s": spec.swr_s,
     }
-    return [(var, _word(values[param])) for var, param in ENV.items()]
+    return [(var, env_word(values[param])) for var, param in ENV.items()]
 
 
 def read_value(param: str, text: str) -> Value | None:

@@ -34,7 +34,7 @@ from typing import Any
 from cfn_tools.yaml_loader import CfnYamlLoader
 
 from scaleout_tui.content.knobs import Value
-from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.deploy import cachetier, ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Imported, Where
 from scaleout_tui.deploy.yamlsource import Lines, documents
 from scaleout_tui.engine.autoscaler_spec import ScheduledAction
@@ -473,6 +473,69 @@ def _read_cache(t: _Template, caches: list[str], found: Imported) -> None:
             found.set(param, value, where)
 
 
+def _user_data(t: _Template, logical: str) -> str:
+    """A launch template's UserData script (``Fn::Base64`` of a string or a ``!Sub``), or ``""``."""
+    data = (t.prop(logical, "LaunchTemplateData") or {}).get("UserData")
+    inner = data.get("Fn::Base64") if isinstance(data, dict) else None
+    if isinstance(inner, dict) and isinstance(inner.get("Fn::Sub"), str):
+        inner = inner["Fn::Sub"]
+    return inner if isinstance(inner, str) else ""
+
+
+def _ingest_resources(t: _Template) -> dict[str, str]:
+    """Level 9's ingest tier in a template, by logical id → its role: the launch template whose
+    UserData sets ``INGEST_*`` variables (``template``), the groups launching it (``group``), their
+    target groups (``target``), the listeners forwarding to those and their load balancers.
+    Empty for a template without one."""
+    out: dict[str, str] = {}
+    for lt in t.of_type("AWS::EC2::LaunchTemplate"):
+        if any(f"{var}=" in _user_data(t, lt) for var in ingesttier.ENV):
+            out[lt] = "template"
+    for group in t.of_type("AWS::AutoScaling::AutoScalingGroup"):
+        spec = t.prop(group, "LaunchTemplate") or {}
+        if isinstance(spec, dict) and _ref_of(spec.get("LaunchTemplateId")) in out:
+            out[group] = "group"
+            for arn in t.prop(group, "TargetGroupARNs") or []:
+                if _ref_of(arn) in t.resources:
+                    out[str(_ref_of(arn))] = "target"
+    for listener in t.of_type("AWS::ElasticLoadBalancingV2::Listener"):
+        actions = t.prop(listener, "DefaultActions") or []
+        if any(isinstance(a, dict) and out.get(str(_ref_of(a.get("TargetGroupArn")))) == "target"
+               for a in actions):
+            out[listener] = "listener"
+            balancer = _ref_of(t.prop(listener, "LoadBalancerArn"))
+            if balancer in t.resources:
+                out[str(balancer)] = "balancer"
+    return out if "group" in out.values() else {}
+
+
+def _read_ingest(t: _Template, ingest: dict[str, str], found: Imported) -> None:
+    """The comm servers' count (the group's desired capacity), the TCP check's interval and
+    thresholds (the target group's), and the ``INGEST_*`` settings the UserData writes."""
+    for name in [k for k, role in ingest.items() if role == "group"][:1]:
+        _put(found, "ingest.comm_count", t.maybe_whole(name, "DesiredCapacity"),
+             t.where(name, "DesiredCapacity"))
+    for name in [k for k, role in ingest.items() if role == "target"][:1]:
+        _put(found, "ingest.check_interval_s", t.number(name, "HealthCheckIntervalSeconds", 30.0),
+             t.where(name, "HealthCheckIntervalSeconds"))
+        rise = t.whole(name, "HealthyThresholdCount", 5)
+        fall = t.whole(name, "UnhealthyThresholdCount", 2)
+        if (rise, fall) != (2, 3):
+            found.skip(t.where(name), f"{name} {rise}/{fall}", "ingest_threshold")
+    for name in [k for k, role in ingest.items() if role == "template"][:1]:
+        where = t.lines.at("Resources", name, "Properties", "LaunchTemplateData", "UserData")
+        for line in _user_data(t, name).splitlines():
+            var, eq, value = line.partition("=")
+            if not eq or var.strip() not in ingesttier.ENV:
+                continue
+            param = ingesttier.ENV[var.strip()]
+            read = ingesttier.read_value(param, value)
+            if read is None:
+                found.skip(where, line.strip(), "ingest_value", param=param)
+            else:
+                _put(found, param, read, where)
+
+
 def read(name: str, text: str) -> Imported:
     """The settings template ``name`` states. Raises :class:`ConfigError` for YAML or JSON that does
     not parse, or a file without a ``Resources`` mapping, with the line."""
@@ -486,6 +549,10 @@ def read(name: str, text: str) -> Imported:
         raise ConfigError(Where(name, docs[0][1].first if docs else 0), texts.CFN_NO_RESOURCES)
     found = Imported()
     t = _Template(name, docs[0][0], docs[0][1], found)
+    ingest = _ingest_resources(t)
+    if ingest:
+        _read_ingest(t, ingest, found)
+        t.resources = {k: v for k, v in t.resources.items() if k not in ingest}
     _read_web(t, found)
     _read_balancer(t, found)
     _read_policies(t, found)

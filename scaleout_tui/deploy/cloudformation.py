@@ -59,7 +59,8 @@ import yaml
 from cfn_tools.yaml_loader import CfnYamlLoader
 
 from scaleout_tui.content.catalog import load_catalog_default
-from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.content.decode import show_number
+from scaleout_tui.deploy import cachetier, ingesttier, texts
 from scaleout_tui.deploy.cachetier import REDIS_PORT
 from scaleout_tui.deploy.cfn_templates import ALGORITHM_OF, CACHE_PARAMETERS, read
 from scaleout_tui.deploy.design import Design, Export, Format, Note
@@ -67,6 +68,7 @@ from scaleout_tui.engine.autoscaler_spec import ScalingSpec
 from scaleout_tui.engine.balancer import APP_PORT
 from scaleout_tui.engine.cache import POLICIES
 from scaleout_tui.engine.healthcheck import HealthCheckSpec
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "template.yaml"
 CHECK = f"cfn-lint {FILE}"
@@ -106,6 +108,14 @@ REDIS_FAMILY = "redis7"
 #: where the UserData writes the app's cache settings (the app's service reads it as its
 #: environment: systemd's ``EnvironmentFile=``)
 CACHE_ENV_FILE = "/etc/app/cache.env"
+#: where the comm servers' UserData writes their INGEST_* settings (level 9)
+INGEST_ENV_FILE = "/etc/app/ingest.env"
+#: a Network Load Balancer's TCP idle timeout, in seconds (Elastic Load Balancing user guide,
+#: "Network Load Balancers", Connection idle timeout: 350 s for TCP flows)
+NLB_TCP_IDLE_S = 350
+#: the comm group's grace before ELB checks count (*assumed*: the engine's boot of a minute, and
+#: AWS's default of 300 s would hide a dead new server for five minutes)
+INGEST_GRACE_S = 60
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -701,6 +711,110 @@ def _cache(design: Design, resources: dict[str, Any], parameters: dict[str, Any]
     notes.append(Note("cfn_cache_app", {"file": CACHE_ENV_FILE}))
 
 
+def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: list[Note]) -> None:
+    """Level 9's ingest tier: a Network Load Balancer with a TCP listener on the devices' port (TLS
+    passed through) and a TCP target group checked as the L4 balancer checks (interval and
+    thresholds within the NLB's bounds, noted when clamped), and the comm servers as an Auto
+    Scaling group of their own launch template (desired = ``ingest.comm_count``), whose UserData
+    writes the ``INGEST_*`` settings for the comm servers' service."""
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    size = ingesttier.comm_size(design, spec)
+    resources["IngestBalancerSecurityGroup"] = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "ingest",
+            "VpcId": _ref("VpcId"),
+            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                                      "CidrIp": "0.0.0.0/0"}],
+        },
+    }
+    resources["CommSecurityGroup"] = {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {
+            "GroupDescription": "comm",
+            "VpcId": _ref("VpcId"),
+            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                                      "SourceSecurityGroupId": _ref("IngestBalancerSecurityGroup")}],
+        },
+    }
+    resources["IngestLoadBalancer"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "Properties": {
+            "Type": "network",
+            "Scheme": "internet-facing",
+            "Subnets": _ref("Subnets"),
+            "SecurityGroups": [_ref("IngestBalancerSecurityGroup")],
+        },
+    }
+    resources["IngestTargetGroup"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "Properties": {
+            "Protocol": "TCP",
+            "Port": port,
+            "VpcId": _ref("VpcId"),
+            "TargetType": "instance",
+            "HealthCheckEnabled": True,
+            "HealthCheckProtocol": "TCP",
+            "HealthCheckIntervalSeconds": _clamp("ingest.check_interval_s", bal.check_interval_s, INTERVAL,
+                                                 notes),
+            "HealthyThresholdCount": _clamp("ingest.rise", bal.rise, THRESHOLD, notes),
+            "UnhealthyThresholdCount": _clamp("ingest.fall", bal.fall, THRESHOLD, notes),
+        },
+    }
+    resources["IngestListener"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {
+            "LoadBalancerArn": _ref("IngestLoadBalancer"),
+            "Port": port,
+            "Protocol": "TCP",
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": _ref("IngestTargetGroup")}],
+        },
+    }
+    script = [
+        "#!/bin/bash",
+        f"# {texts.CFN_INGEST_USERDATA.format(file=INGEST_ENV_FILE)}",
+        f"mkdir -p {INGEST_ENV_FILE.rsplit('/', 1)[0]}",
+        f"cat > {INGEST_ENV_FILE} <<'EOF'",
+        *(f"{var}={value}" for var, value in ingesttier.app_env(spec)),
+        "EOF",
+    ]
+    resources["CommLaunchTemplate"] = {
+        "Type": "AWS::EC2::LaunchTemplate",
+        "Properties": {
+            "LaunchTemplateData": {
+                "ImageId": _ref("ImageId"),
+                "InstanceType": size,
+                "SecurityGroupIds": [_ref("CommSecurityGroup")],
+                "UserData": {"Fn::Base64": "\n".join(script) + "\n"},
+            }
+        },
+    }
+    count = str(spec.comm_count)
+    resources["CommGroup"] = {
+        "Type": "AWS::AutoScaling::AutoScalingGroup",
+        "Properties": {
+            "MinSize": count,
+            "MaxSize": count,
+            "DesiredCapacity": count,
+            "LaunchTemplate": {"LaunchTemplateId": _ref("CommLaunchTemplate"),
+                               "Version": _att("CommLaunchTemplate.LatestVersionNumber")},
+            "VPCZoneIdentifier": _ref("Subnets"),
+            "HealthCheckType": "ELB",
+            "HealthCheckGracePeriod": INGEST_GRACE_S,
+            "TargetGroupARNs": [_ref("IngestTargetGroup")],
+        },
+    }
+    notes.append(Note("cfn_ingest", {"count": spec.comm_count, "size": size, "port": port}))
+    notes.append(Note("ingest_port", {"port": port}))
+    notes.append(Note("cfn_ingest_pair" if bal.nodes > 1 else "ingest_single"))
+    if bal.algorithm != "round_robin":
+        notes.append(Note("cfn_ingest_algorithm", {"algorithm": bal.algorithm}))
+    notes.append(Note("cfn_ingest_idle", {"idle": NLB_TCP_IDLE_S,
+                                          "period": show_number(spec.devices.period_s)}))
+    notes.append(Note("cfn_ingest_env", {"file": INGEST_ENV_FILE}))
+
+
 def write(design: Design) -> Export:
     notes: list[Note] = []
     config = design.config
@@ -721,6 +835,8 @@ def write(design: Design) -> Export:
         "ImageId": {"Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", "Default": IMAGE},
     }
     _cache(design, resources, parameters, notes)
+    if config.ingest is not None:
+        _ingest(design, config.ingest, resources, notes)
     template = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": texts.CFN_DESCRIPTION.format(level=design.level.id),
@@ -767,7 +883,8 @@ FORMAT = Format(
     carries=frozenset({
         "web.size", "web.count", "layout", "lb.target_port", "lb.sticky", "asg.min_size", "asg.max_size",
         "asg.desired", "asg.cooldown_s", "asg.warmup_s", "asg.schedule", "session.store", "storage.mode",
-    }) | cachetier.APP_SETTINGS,
+        "ingest.comm_count",
+    }) | cachetier.APP_SETTINGS | ingesttier.APP_SETTINGS,
     write=write,
     claims=claims,
     read=read,

@@ -33,6 +33,19 @@ _SPEC_OF: dict[str, str] = {
 }
 #: the attribute of a spec when it differs from the level's key
 _ATTR_OF: dict[str, str] = {"autoscaling.scheduled": "scheduled"}
+#: the ingest tier's knob parameters → where :class:`~scaleout_tui.engine.ingest.IngestSpec` holds
+#: each (its four specs); ``ingest.standby`` is the balancer's two nodes
+_INGEST_AT: dict[str, tuple[str, ...]] = {
+    "ingest.lb_algorithm": ("balancer", "algorithm"),
+    "ingest.check_interval_s": ("balancer", "check_interval_s"),
+    "ingest.tls": ("comm", "tls"),
+    "ingest.max_age_s": ("comm", "max_age_s"),
+    "ingest.backoff": ("devices", "backoff"),
+    "ingest.jitter": ("devices", "jitter"),
+    "ingest.base_s": ("devices", "base_s"),
+    "ingest.cap_s": ("devices", "cap_s"),
+    "ingest.comm_count": ("comm_count",),
+}
 
 
 @dataclass(frozen=True)
@@ -82,10 +95,25 @@ def settings_of(config: SimConfig) -> dict[str, Value]:
             if config.scaling is None:  # a group's size is its desired count, not a fixed fleet
                 out[param] = fleet.web_count
             continue
+        if rule.table == "ingest":
+            if config.ingest is not None:
+                out[param] = _ingest_value(config, param)
+            continue
         spec = getattr(config, _SPEC_OF[rule.table])
         if spec is not None:
             out[param] = getattr(spec, _ATTR_OF.get(rule.field, rule.key))
     return out
+
+
+def _ingest_value(config: SimConfig, param: str) -> Value:
+    spec = config.ingest
+    assert spec is not None
+    if param == "ingest.standby":
+        return spec.balancer.nodes > 1
+    value: Any = spec
+    for attr in _INGEST_AT[param]:
+        value = getattr(value, attr)
+    return value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -99,10 +127,13 @@ class Note:
 
 @dataclass(frozen=True)
 class Export:
-    """What a format writes: file name → text, and the notes for its README."""
+    """What a format writes: file name → text, and the notes for its README; ``checks`` are the
+    commands that check files beyond the format's own :attr:`Format.check` (level 9's ingest
+    files), for the README's check section."""
 
     files: Mapping[str, str]
     notes: tuple[Note, ...] = ()
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

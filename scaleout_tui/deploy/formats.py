@@ -24,7 +24,7 @@ def export(design: Design, name: str) -> Export:
     """The files of ``design`` in format ``name`` (a key of :data:`FORMATS`), README included."""
     fmt = FORMATS[name]
     out = fmt.write(design)
-    return Export({**out.files, "README.md": readme(design, fmt, out)}, out.notes)
+    return Export({**out.files, "README.md": readme(design, fmt, out)}, out.notes, out.checks)
 
 
 def write_export(design: Design, name: str, folder: str | os.PathLike[str]) -> list[Path]:

@@ -34,27 +34,36 @@ import re
 from dataclasses import dataclass, field, replace
 
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Note, Where
 from scaleout_tui.deploy.proxy import (
     comment,
     common_notes,
     directive,
     head,
+    ingest_head,
+    ingest_idle_comment,
+    ingest_notes,
+    ingest_port_comment,
     lines_text,
     placeholder_address,
     ports,
     seconds,
     server_names,
 )
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "haproxy.cfg"
 BACKEND = "web"
 CHECK = " ".join(("haproxy", "-c", "-f", FILE))
+#: the ingest tier's balancer nodes' own file (level 9), its backend, and its check
+INGEST_FILE = "haproxy-ingest.cfg"
+INGEST_BACKEND = "comm"
+INGEST_CHECK = " ".join(("haproxy", "-c", "-f", INGEST_FILE))
 #: the settings a written haproxy.cfg gives back exactly, whatever the design
 CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "lb.sticky", "health.kind",
                      "health.interval_s", "health.timeout_s", "health.healthy_threshold",
-                     "health.unhealthy_threshold", "asg.warmup_s"})
+                     "health.unhealthy_threshold", "asg.warmup_s"}) | ingesttier.BALANCER_SETTINGS
 
 #: the manual's defaults: "inter ... defaults to 2000 ms", "rise ... defaults to 2", "fall ...
 #: defaults to 3"; option httpchk's request without arguments: "OPTIONS /"
@@ -204,18 +213,151 @@ def write(design: Design) -> Export:
         f"backend {BACKEND}",
         *backend,
     ]
-    return Export({FILE: lines_text(lines)}, tuple(notes))
+    files = {FILE: lines_text(lines)}
+    spec = design.config.ingest
+    if spec is None:
+        return Export(files, tuple(notes))
+    files.update(_ingest(design, spec, notes))
+    notes += ingest_notes(design, "HAProxy")
+    pair = sorted(f for f in files if f.startswith("keepalived-"))
+    checks = [INGEST_CHECK, *(" ".join(("keepalived", "-t", "-f", f)) for f in pair)]
+    return Export(files, tuple(notes), tuple(checks))
+
+
+def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> dict[str, str]:
+    """The ingest tier's L4 balancer as its nodes' own ``haproxy-ingest.cfg`` (``mode tcp``, TLS
+    passed through), and with a standby, each node's ``keepalived.conf``."""
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    idle = ingesttier.idle_s(spec)
+    nodes = list(ingesttier.NODES[: bal.nodes])
+    interval = seconds(bal.check_interval_s)
+    backend = [f"    balance {_BALANCE[bal.algorithm]}",
+               *comment(texts.INGEST_HAPROXY_CHECK.format(interval=interval, rise=bal.rise, fall=bal.fall),
+                        "    "),
+               directive(4, "timeout", "check", seconds(bal.check_timeout_s)),
+               directive(4, "default-server", "inter", interval, "rise", bal.rise, "fall", bal.fall)]
+    backend += [f"    server {name} {ingesttier.comm_address(i)}:{port} check"
+                for i, name in enumerate(ingesttier.comm_names(spec), start=1)]
+    lines = [
+        *ingest_head(design, spec, "HAProxy", INGEST_CHECK, FILE),
+        "",
+        "global",
+        "",
+        "defaults",
+        directive(4, "mode", "tcp"),
+        directive(4, "option", "tcpka"),
+        directive(4, "timeout", "connect", seconds(CONNECT_S)),
+        *ingest_idle_comment(spec, "    "),
+        directive(4, "timeout", "client", seconds(idle)),
+        directive(4, "timeout", "server", seconds(idle)),
+        "",
+        directive(0, "frontend", "devices"),
+        *ingest_port_comment(spec, "    "),
+        f"    bind :{port}",
+        f"    default_backend {INGEST_BACKEND}",
+        "",
+        f"backend {INGEST_BACKEND}",
+        *backend,
+    ]
+    files = {INGEST_FILE: lines_text(lines)}
+    if bal.nodes > 1:
+        for i, node in enumerate(nodes):
+            files[f"keepalived-{node}.conf"] = _keepalived(spec, node, i)
+        notes.append(Note("ingest_keepalived", {
+            "files": ", ".join(f"keepalived-{n}.conf" for n in nodes), "file": INGEST_FILE,
+            "advert": show_number(bal.advert_int_s)}))
+    notes.insert(0, Note("ingest_files", {"file": INGEST_FILE}))
+    return files
+
+
+def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
+    """One node's keepalived.conf (keepalived.conf(5)): a VRRP instance holding the shared
+    address, ``state`` and ``priority`` by node, and a ``vrrp_track_process`` that gives the
+    address up (weight 0: FAULT) when no HAProxy process runs. keepalived watches the process
+    itself (2.0.11+): no script, so nothing to install (``killall`` is psmisc's) and no
+    ``enable_script_security``."""
+    bal = spec.balancer
+    primary = i == 0
+    state = "MASTER" if primary and bal.preempt else "BACKUP"
+    role = texts.ROLE_PRIMARY if primary else texts.ROLE_STANDBY
+    check = " ".join(("keepalived", "-t", "-f", f"keepalived-{node}.conf"))
+    lines = [
+        *comment(texts.KEEPALIVED_HEAD.format(node=node, role=role, check=check)),
+        *comment(texts.KEEPALIVED_PLACEHOLDERS),
+        "",
+        "vrrp_track_process chk_haproxy {",
+        *comment(texts.KEEPALIVED_SCRIPT, "    "),
+        directive(4, "process", "haproxy"),
+        "    weight 0",
+        "}",
+        "",
+        "vrrp_instance ingest {",
+        f"    state {state}",
+        "    interface eth0",
+        f"    virtual_router_id {ingesttier.VIRTUAL_ROUTER_ID}",
+        f"    priority {ingesttier.PRIORITIES[i]}",
+        f"    advert_int {show_number(bal.advert_int_s)}",
+        *([] if bal.preempt else ["    nopreempt"]),
+        "    virtual_ipaddress {",
+        "        10.0.9.100",
+        "    }",
+        "    track_process {",
+        "        chk_haproxy",
+        "    }",
+        "}",
+    ]
+    return lines_text(lines)
 
 
 # ---- reading: lines and sections ---------------------------------------------------------------
 def claims(name: str, text: str) -> bool:
-    """HAProxy's: a line at column 0 opening one of its sections."""
+    """HAProxy's: a line at column 0 opening one of its sections; or the keepalived.conf of an
+    HAProxy pair (a ``vrrp_instance`` block), which the ingest export writes beside it."""
     return (
         re.search(
             r"(?m)^(?:(?:backend|frontend|listen)[ \t]+\S|(?:global|defaults)[ \t]*(?:$|#|[ \t]+\S))", text
         )
         is not None
-    )
+    ) or _KEEPALIVED.search(text) is not None
+
+
+_KEEPALIVED = re.compile(r"(?m)^[ \t]*vrrp_instance[ \t]+\S+[ \t]*\{")
+#: keepalived.conf keywords that are a pair's wiring (addresses, names, the node's own state and
+#: priority, the tracking script), passed by in silence; ``advert_int`` is read
+_KEEPALIVED_WIRING = frozenset({"global_defs", "vrrp_script", "vrrp_track_process", "vrrp_instance", "state",
+                                "interface", "virtual_router_id", "priority", "virtual_ipaddress",
+                                "track_script", "track_process", "script", "process", "param_match",
+                                "quorum", "delay", "interval", "weight", "fall", "rise",
+                                "enable_script_security", "script_user", "router_id", "authentication",
+                                "auth_type", "auth_pass", "unicast_src_ip", "unicast_peer", "}", "{"})
+
+
+def _keepalived_unmodelled(key: str, args: list[str]) -> bool:
+    """A keepalived line the game does not model: an advert other than 1 s, or a keyword that is
+    neither wiring nor an address inside a block."""
+    if key == "advert_int":
+        return args != ["1"]
+    return key not in _KEEPALIVED_WIRING and re.fullmatch(r"[0-9a-fA-F.:/]+", key) is None
+
+
+def _read_keepalived(name: str, text: str) -> Imported:
+    """A keepalived.conf: a VRRP instance is the ingest tier's standby pair (``ingest.standby``);
+    an advert interval other than 1 s and ``nopreempt`` are the engine's but no knob's."""
+    found = Imported()
+    lines = [raw.split("#", 1)[0].split("!", 1)[0].split() for raw in text.splitlines()]
+    scripts = {words[1] for words in lines
+               if len(words) > 1 and words[0] in ("vrrp_script", "vrrp_track_process")}
+    for number, words in enumerate(lines, start=1):
+        if not words or words[0] in scripts:  # a tracked script's or process's name
+            continue
+        where = Where(name, number)
+        key = words[0]
+        if key == "vrrp_instance" and "ingest.standby" not in found.settings:
+            found.set("ingest.standby", True, where)
+        elif _keepalived_unmodelled(key, words[1:]):
+            found.skip(where, " ".join(words), "not_modelled")
+    return found
 
 
 @dataclass
@@ -330,15 +472,21 @@ class _Backend:
 
 
 def read(name: str, text: str) -> Imported:
+    if _KEEPALIVED.search(text) is not None:
+        return _read_keepalived(name, text)
     found = Imported()
     sections = sections_of(name, text)
-    chosen = _chosen(sections)
+    defaults_of = _defaults_before(sections)
+    ingest = next((s for s in sections if _is_ingest(s, defaults_of.get(id(s)))), None)
+    chosen = _chosen([s for s in sections if s is not ingest])
     defaults: _Section | None = None
     for s in sections:
         if s.kind == "defaults":
             defaults = s
         elif s.kind in OTHER_SECTIONS:
             found.skip(s.where, f"{s.kind} {s.name}".strip(), "section")
+        elif s is ingest:
+            _read_ingest(found, s, defaults)
         elif s.kind in ("backend", "listen") and s is not chosen:
             found.skip(s.where, f"{s.kind} {s.name}", "other_backend", backend=chosen.name if chosen else "")
         elif s.kind in IGNORED_SECTIONS:
@@ -355,6 +503,62 @@ def read(name: str, text: str) -> Imported:
             _settings(found, backend, s)
     found.skipped.sort(key=lambda k: k.where.line)
     return found
+
+
+def _defaults_before(sections: list[_Section]) -> dict[int, _Section]:
+    """Each proxy's ``defaults`` section: the last one above it."""
+    out: dict[int, _Section] = {}
+    last: _Section | None = None
+    for s in sections:
+        if s.kind == "defaults":
+            last = s
+        elif last is not None:
+            out[id(s)] = last
+    return out
+
+
+def _mode(section: _Section, defaults: _Section | None) -> str:
+    for lines in (section.lines, defaults.lines if defaults else []):
+        modes = [line.words[1] for line in lines if line.words[0] == "mode" and len(line.words) > 1]
+        if modes:
+            return modes[-1]
+    return "tcp"  # HAProxy's default mode
+
+
+def _is_ingest(section: _Section, defaults: _Section | None) -> bool:
+    """Level 9's comm servers: a backend in ``mode tcp`` named ``comm`` or with ``comm-N`` servers
+    (as the export writes them)."""
+    if section.kind not in ("backend", "listen") or _mode(section, defaults) != "tcp":
+        return False
+    servers = [line.words[1] for line in section.lines if line.words[0] == "server" and len(line.words) > 1]
+    return section.name == INGEST_BACKEND or any(n.startswith(ingesttier.COMM_PREFIX) for n in servers)
+
+
+def _read_ingest(found: Imported, section: _Section, defaults: _Section | None) -> None:
+    """The ingest tier's backend: ``balance`` as ``ingest.lb_algorithm`` (round robin or least
+    connections), its serving servers as ``ingest.comm_count``, the first one's ``inter`` as the
+    TCP check's interval (rise and fall other than 2 and 3 are reported)."""
+    backend = _Backend()
+    for line in defaults.lines if defaults else []:
+        _backend_line(found, backend, line, in_defaults=True)
+    for line in section.lines:
+        _backend_line(found, backend, line, in_defaults=False)
+    here = section.where
+    algorithm, at = backend.algorithm or (None if backend.unmodelled_balance else "round_robin", here)
+    if algorithm in ("round_robin", "least_conn"):
+        found.set("ingest.lb_algorithm", algorithm, at)
+    elif algorithm is not None:  # source (ip_hash), random: the line as written
+        written = next((ln.text for ln in section.lines if ln.where == at), f"balance {algorithm}")
+        found.skip(at, written, "ingest_balance")
+    found.set("ingest.comm_count", len(backend.servers), here)
+    if not backend.servers:
+        return
+    first = backend.servers[0]
+    where = first.where or here
+    if first.check:
+        found.set("ingest.check_interval_s", first.inter, where)
+    if (first.rise, first.fall) != (ingesttier.RISE, ingesttier.FALL):
+        found.skip(where, first.text or section.name, "ingest_threshold")
 
 
 def _chosen(sections: list[_Section]) -> _Section | None:

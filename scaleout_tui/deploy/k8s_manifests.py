@@ -29,9 +29,11 @@ item by item.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.content.knobs import Value
+from scaleout_tui.deploy import cachetier, ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Imported, Where
 from scaleout_tui.deploy.yamlsource import Lines, documents
 from scaleout_tui.engine.autoscaler_spec import HPA_DOWN_POLICIES, HPA_UP_POLICIES, ScalingSpec
@@ -175,6 +177,7 @@ class _Reader:
         self.services: list[_Doc] = []  # sorted out at the end: one may be the cache's
         self.cache: _Doc | None = None
         self.cache_config: _Doc | None = None
+        self.ingest: _Doc | None = None
 
     def add(self, doc: _Doc) -> None:
         kind = doc.get("kind")
@@ -184,6 +187,8 @@ class _Reader:
         slot = {"Deployment": "deployment", "HorizontalPodAutoscaler": "hpa"}.get(str(kind))
         if kind in ("Deployment", "StatefulSet") and _runs_cache(doc):
             slot = "cache"
+        elif kind in ("Deployment", "StatefulSet") and _runs_ingest(doc):
+            slot = "ingest"
         elif kind == "ConfigMap" and isinstance(doc.get("data", CACHE_CONFIG_KEY), str):
             slot = "cache_config"
         if slot is None or getattr(self, slot) is not None:
@@ -197,9 +202,12 @@ class _Reader:
 
     def finish(self) -> Imported:
         cache_service = self._cache_service()
+        ingest_service = self._selecting(self.ingest)
         for service in self.services:
             if service is cache_service:
                 service.consume()  # the cache's address: nothing for the game
+            elif service is ingest_service:
+                service.consume()  # the devices' L4 balancer: its port is not a game setting
             elif self.service is None:
                 self.service = service
             else:
@@ -214,7 +222,10 @@ class _Reader:
             self._cache(self.cache)
         if self.cache_config is not None:
             self._cache_config(self.cache_config)
-        for doc in (self.deployment, self.service, self.hpa, self.cache, self.cache_config, cache_service):
+        if self.ingest is not None:
+            self._ingest(self.ingest)
+        for doc in (self.deployment, self.service, self.hpa, self.cache, self.cache_config, cache_service,
+                    self.ingest, ingest_service):
             if doc is not None:
                 doc.unread(self.found)
         self.found.skipped.sort(key=lambda s: s.where.line)
@@ -235,6 +246,38 @@ class _Reader:
             if self.cache is None and ports == [cachetier.REDIS_PORT]:
                 return doc
         return None
+
+    def _selecting(self, workload: _Doc | None) -> _Doc | None:
+        """The Service whose selector picks ``workload``'s pods."""
+        if workload is None:
+            return None
+        labels = workload.get("spec", "template", "metadata", "labels") or {}
+        for doc in self.services:
+            selector = doc.get("spec", "selector") or {}
+            if (selector and isinstance(selector, dict) and isinstance(labels, dict)
+                    and selector.items() <= labels.items()):
+                return doc
+        return None
+
+    def _ingest(self, doc: _Doc) -> None:
+        """Level 9's comm servers: the replicas are ``ingest.comm_count``, the ``INGEST_*``
+        variables the connection settings, and the readiness probe's period the TCP check's
+        interval (its thresholds other than 2 and 3 are reported). The rest (image, resources,
+        ports, the liveness probe) carries nothing more for the game."""
+        found = self.found
+        found.set("ingest.comm_count", doc.whole(("spec", "replicas"), 1), doc.where("spec", "replicas"))
+        at = ("spec", "template", "spec", "containers", 0)
+        self._env(doc, at, ingesttier.ENV, ingesttier.read_value, "ingest_value")
+        probe = (*at, "readinessProbe")
+        if doc.get(*probe, "tcpSocket") is not None:
+            period = doc.get(*probe, "periodSeconds")
+            found.set("ingest.check_interval_s", doc.number((*probe, "periodSeconds"), 10.0),
+                      doc.where(*probe, "periodSeconds") if period is not None else doc.where(*probe))
+            rise = doc.whole((*probe, "successThreshold"), 1)
+            fall = doc.whole((*probe, "failureThreshold"), 3)
+            if (rise, fall) != (2, 3):
+                found.skip(doc.where(*probe), f"readinessProbe {rise}/{fall}", "ingest_threshold")
+        doc.consume()
 
     def _cache(self, doc: _Doc) -> None:
         """The cache server: one pod is the game's one cache box; anything else is reported. The
@@ -312,15 +355,20 @@ class _Reader:
 
     def _cache_env(self, doc: _Doc, at: tuple[str | int, ...]) -> None:
         """The app's cache settings: its ``CACHE_*`` variables with a literal value."""
+        self._env(doc, at, cachetier.ENV, cachetier.read_value, "cache_value")
+
+    def _env(self, doc: _Doc, at: tuple[str | int, ...], env: Mapping[str, str],
+             read_value: Callable[[str, str], Value | None], reason: str) -> None:
+        """A container's variables of ``env`` (variable → knob parameter) with a literal value,
+        as their parameters; one that does not read is reported (``reason``)."""
         for i, item in enumerate(doc.get(*at, "env") or []):
-            if not isinstance(item, dict) or item.get("name") not in cachetier.ENV:
+            if not isinstance(item, dict) or item.get("name") not in env:
                 continue
             name = str(item["name"])
-            param = cachetier.ENV[name]
-            value = cachetier.read_value(param, str(item.get("value", "")))
+            param = env[name]
+            value = read_value(param, str(item.get("value", "")))
             if value is None or "value" not in item:
-                self.found.skip(doc.where(*at, "env", i), f"{name}={item.get('value')}", "cache_value",
-                                param=param)
+                self.found.skip(doc.where(*at, "env", i), f"{name}={item.get('value')}", reason, param=param)
             else:
                 self.found.set(param, value, doc.where(*at, "env", i))
 
@@ -469,6 +517,12 @@ class _Reader:
             usual = (window, "Max", tuple((p.type, p.value, p.period_s) for p in policies))
             if said != usual:
                 self.found.skip(doc.where(*at), f"behavior.{direction}", "k8s_behavior")
+
+
+def _runs_ingest(doc: _Doc) -> bool:
+    """Whether a workload's first container is a comm server: it has ``INGEST_*`` variables."""
+    env = doc.get("spec", "template", "spec", "containers", 0, "env") or []
+    return isinstance(env, list) and any(isinstance(e, dict) and e.get("name") in ingesttier.ENV for e in env)
 
 
 def _runs_cache(doc: _Doc) -> bool:

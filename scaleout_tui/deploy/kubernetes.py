@@ -43,7 +43,8 @@ from typing import Any
 import yaml
 
 from scaleout_tui import i18n
-from scaleout_tui.deploy import cachetier, texts
+from scaleout_tui.content.catalog import load_catalog_default
+from scaleout_tui.deploy import cachetier, ingesttier, texts
 from scaleout_tui.deploy.cachetier import REDIS_PORT
 from scaleout_tui.deploy.design import Design, Export, Format, Note
 from scaleout_tui.deploy.k8s_manifests import (
@@ -61,11 +62,15 @@ from scaleout_tui.engine.autoscaler_spec import (
     ScalingSpec,
 )
 from scaleout_tui.engine.balancer import APP_PORT
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "web.yaml"
 #: the Kubernetes version the files are written for and checked against
 VERSION = "1.30.0"
 CHECK = f"kubernetes-validate --strict -k {VERSION} {FILE}"
+#: level 9's ingest tier: the comm servers and the devices' Service, and its check
+INGEST_FILE = "ingest.yaml"
+INGEST_CHECK = f"kubernetes-validate --strict -k {VERSION} {INGEST_FILE}"
 #: ``sessionAffinityConfig.clientIP.timeoutSeconds``: at most one day
 MAX_AFFINITY_S = 86_400
 #: the Pods metrics the writer names for the game's metrics (a metrics adapter serves them)
@@ -393,7 +398,76 @@ def write(design: Design) -> Export:
         ]
     for comment, doc in cache:
         parts += ["---", _comment(comment), _dump(doc)]
-    return Export({FILE: "\n".join(parts)}, tuple(notes))
+    files = {FILE: "\n".join(parts)}
+    if config.ingest is None:
+        return Export(files, tuple(notes))
+    files[INGEST_FILE] = _ingest(design, config.ingest, notes)
+    return Export(files, tuple(notes), (INGEST_CHECK,))
+
+
+def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> str:
+    """Level 9's ingest tier as ``ingest.yaml``: the comm servers' Deployment (replicas =
+    ``ingest.comm_count``, the instance type's vCPUs, TCP probes from the L4 balancer's check, the
+    ``INGEST_*`` variables) and a ``LoadBalancer`` Service on the devices' TCP port (TLS passed
+    through to the pods)."""
+    name = ingest_name(design)
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    size = ingesttier.comm_size(design, spec)
+    vcpus = load_catalog_default()[size].vcpus
+    image = f"registry.example.com/{name}:latest"
+    check = {"tcpSocket": {"port": port}}
+    timing = {"periodSeconds": _seconds("ingest.check_interval_s", bal.check_interval_s, notes),
+              "timeoutSeconds": _seconds("ingest.check_timeout_s", bal.check_timeout_s, notes)}
+    container: dict[str, Any] = {
+        "name": "comm",
+        "image": image,
+        "ports": [{"name": "devices", "containerPort": port, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": str(vcpus)}},
+        "env": [{"name": var, "value": value} for var, value in ingesttier.app_env(spec)],
+        "readinessProbe": {**check, **timing, "successThreshold": bal.rise, "failureThreshold": bal.fall},
+        "livenessProbe": {**check, **timing, "successThreshold": 1, "failureThreshold": bal.fall},
+    }
+    labels = {"app": name}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "replicas": spec.comm_count,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"nodeSelector": {INSTANCE_TYPE: size}, "containers": [container]},
+            },
+        },
+    }
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {
+            "type": "LoadBalancer",
+            "selector": labels,
+            "ports": [{"name": "devices", "protocol": "TCP", "port": port, "targetPort": port}],
+        },
+    }
+    notes.append(Note("k8s_ingest", {"count": spec.comm_count, "port": port}))
+    if bal.algorithm != "round_robin":
+        notes.append(Note("k8s_ingest_algorithm", {"algorithm": bal.algorithm}))
+    notes.append(Note("k8s_ingest_probes", {"rise": bal.rise, "fall": bal.fall}))
+    notes.append(Note("k8s_ingest_env"))
+    notes.append(Note("ingest_port", {"port": port}))
+    pods = i18n.plural(spec.comm_count, texts.NOUN_POD)
+    parts = [
+        _comment(texts.K8S_INGEST_HEADER.format(level=design.level.id, check=INGEST_CHECK)),
+        _comment(texts.K8S_INGEST.format(pods=pods, size=size, interval=timing["periodSeconds"])),
+        _dump(deployment),
+        "---",
+        _comment(texts.K8S_INGEST_SERVICE.format(port=port)),
+        _dump(service),
+    ]
+    return "\n".join(parts)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -421,6 +495,11 @@ def _dump(doc: dict[str, Any]) -> str:
 def cache_name(design: Design) -> str:
     """The cache's Deployment, ConfigMap and Service: the name the app's ``CACHE_URL`` resolves."""
     return f"cache-{design.name}"[:63].rstrip("-")
+
+
+def ingest_name(design: Design) -> str:
+    """The comm servers' Deployment and the devices' Service."""
+    return f"comm-{design.name}"[:63].rstrip("-")
 
 
 def resource_name(design: Design) -> str:
@@ -456,7 +535,8 @@ def claims(name: str, text: str) -> bool:
 FORMAT = Format(
     name="kubernetes",
     carries=frozenset({"web.size", "web.count", "asg.desired", "lb.target_port", "health.kind",
-                       "cache.capacity"}) | cachetier.APP_SETTINGS,
+                       "cache.capacity", "ingest.comm_count"})
+    | cachetier.APP_SETTINGS | ingesttier.APP_SETTINGS,
     write=write,
     claims=claims,
     read=read,

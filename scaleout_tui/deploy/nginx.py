@@ -43,25 +43,38 @@ import crossplane
 from crossplane.errors import NgxParserBaseException  # type: ignore[import-untyped]
 
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.deploy import haproxy, texts
+from scaleout_tui.deploy import haproxy, ingesttier, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Export, Format, Imported, Note, Where
 from scaleout_tui.deploy.proxy import (
     comment,
     common_notes,
     directive,
     head,
+    ingest_head,
+    ingest_idle_comment,
+    ingest_notes,
+    ingest_port_comment,
     lines_text,
     placeholder_address,
     ports,
     seconds,
     server_names,
 )
+from scaleout_tui.engine.ingest import IngestSpec
 
 FILE = "nginx.conf"
 UPSTREAM = "web"
 CHECK = " ".join(("nginx", "-t", "-p", "./", "-c", FILE, "-e", "stderr"))
+#: the ingest tier's balancer nodes' own file (level 9), its upstream, and its check
+INGEST_FILE = "nginx-ingest.conf"
+INGEST_UPSTREAM = "comm"
+INGEST_CHECK = " ".join(("nginx", "-t", "-p", "./", "-c", INGEST_FILE, "-e", "stderr"))
+#: where Debian and Ubuntu install the stream module (libnginx-mod-stream), loaded by ``-g``
+STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
+INGEST_LOAD = f"-g 'load_module {STREAM_MODULE};'"
 #: the settings a written nginx.conf gives back exactly, whatever the design
-CARRIES = frozenset({"web.count", "asg.desired", "lb.target_port", "health.kind"})
+CARRIES = (frozenset({"web.count", "asg.desired", "lb.target_port", "health.kind"})
+           | ingesttier.BALANCER_SETTINGS)
 
 #: nginx's own defaults (ngx_http_upstream_module: "max_fails=1", "fail_timeout=10s";
 #: ngx_http_proxy_module: "proxy_connect_timeout 60s"; NGINX Plus health_check: "interval=5",
@@ -226,7 +239,63 @@ def write(design: Design) -> Export:
         "    }",
         "}",
     ]
-    return Export({FILE: lines_text(lines)}, tuple(notes))
+    files = {FILE: lines_text(lines)}
+    spec = design.config.ingest
+    if spec is not None:
+        files[INGEST_FILE] = _ingest(design, spec)
+        notes.insert(0, Note("ingest_files", {"file": INGEST_FILE}))
+        notes.append(Note("ingest_nginx_plus", {"interval": show_number(spec.balancer.check_interval_s),
+                                                "rise": spec.balancer.rise, "fall": spec.balancer.fall}))
+        if spec.balancer.nodes > 1:
+            notes.append(Note("ingest_pair", {"file": INGEST_FILE, "format": "nginx",
+                                              "advert": show_number(spec.balancer.advert_int_s)}))
+        notes += ingest_notes(design, "nginx")
+    return Export(files, tuple(notes), (INGEST_CHECK,) if spec is not None else ())
+
+
+def _ingest(design: Design, spec: IngestSpec) -> str:
+    """The ingest tier's L4 balancer as its nodes' own ``nginx-ingest.conf``: a ``stream`` block
+    (ngx_stream_upstream_module, ngx_stream_proxy_module) with TLS passed through (no ``ssl`` on
+    ``listen``), passive checks as the web tier's (``max_fails`` = fall, ``fail_timeout`` =
+    interval × fall), and ``proxy_timeout`` above the devices' message period."""
+    bal = spec.balancer
+    port = ingesttier.port(spec)
+    idle = ingesttier.idle_s(spec)
+    window = seconds(bal.check_interval_s * bal.fall)
+    upstream = [*comment(texts.INGEST_NGINX_CHECK.format(fails=bal.fall, window=window,
+                                                         interval=seconds(bal.check_interval_s)), "        ")]
+    if bal.algorithm == "least_conn":
+        upstream.append("        least_conn;")
+    upstream += [f"        server {ingesttier.comm_address(i)}:{port} max_fails={bal.fall}"
+                 f" fail_timeout={window};  # {name}"
+                 for i, name in enumerate(ingesttier.comm_names(spec), start=1)]
+    lines = [
+        *ingest_head(design, spec, "nginx", INGEST_CHECK, FILE),
+        "",
+        *comment(texts.INGEST_NGINX_MODULE.format(load=INGEST_LOAD)),
+        *comment(texts.NGINX_PREFIX),
+        "pid nginx-ingest.pid;",
+        "error_log error.log;",
+        "",
+        "events {}",
+        "",
+        "stream {",
+        f"    upstream {INGEST_UPSTREAM} {{",
+        *upstream,
+        "    }",
+        "",
+        "    server {",
+        *ingest_port_comment(spec, "        "),
+        f"        listen {port};",
+        f"        proxy_pass {INGEST_UPSTREAM};",
+        f"        proxy_connect_timeout {seconds(bal.check_timeout_s)};",
+        *ingest_idle_comment(spec, "        "),
+        f"        proxy_timeout {seconds(idle)};",
+        "        proxy_socket_keepalive on;",
+        "    }",
+        "}",
+    ]
+    return lines_text(lines)
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -258,10 +327,10 @@ class _Reading:
 def read(name: str, text: str) -> Imported:
     tree = _parse(name, text)
     r = _Reading(name)
-    upstreams = [s for s in _walk(tree) if s["directive"] == "upstream" and s.get("args")]
-    passes = [
-        (s, chain) for s, chain in _walk_chains(tree) if s["directive"] == "proxy_pass" and s.get("args")
-    ]
+    # the web tier's: what is not inside a stream block (that is the ingest tier's, read apart)
+    web = [(s, chain) for s, chain in _walk_chains(tree) if all(c["directive"] != "stream" for c in chain)]
+    upstreams = [s for s, _ in web if s["directive"] == "upstream" and s.get("args")]
+    passes = [(s, chain) for s, chain in web if s["directive"] == "proxy_pass" and s.get("args")]
     names = [u["args"][0] for u in upstreams]
     # the site's own traffic: an upstream that ``location /`` proxies to, else the first proxied
     proxied = [(_proxied(p["args"][0]), chain) for p, chain in passes if _proxied(p["args"][0]) in names]
@@ -352,6 +421,8 @@ def _read_blocks(
         if d == "upstream":
             if s.get("args", [None])[0] != chosen:
                 r.skip(s, "other_upstream", upstream=chosen)
+        elif d == "stream" and "block" in s:
+            _read_stream(r, s)
         elif d in _OPEN_BLOCKS and "block" in s:
             _read_blocks(r, s["block"], [*chain, id(s)], chosen, scope, scoped)
         elif d in _SCOPED and in_scope:
@@ -364,6 +435,61 @@ def _read_blocks(
                 r.skip(s, "include")
         elif d not in IGNORED:
             r.skip(s, "not_modelled")
+
+
+#: a stream server's directives that tune connections (timeouts, keepalive, buffers): nothing for the game
+_STREAM_IGNORED = frozenset({"listen", "proxy_pass", "proxy_connect_timeout", "proxy_timeout",
+                             "proxy_socket_keepalive", "proxy_buffer_size", "proxy_next_upstream",
+                             "proxy_next_upstream_tries", "proxy_next_upstream_timeout", "access_log",
+                             "error_log", "tcp_nodelay", "resolver", "resolver_timeout", "preread_timeout",
+                             "ssl_preread"})
+
+
+def _read_stream(r: _Reading, stream: Stmt) -> None:
+    """A ``stream`` block: level 9's L4 balancer. Its first upstream with servers is the comm
+    servers: ``least_conn`` or round robin as ``ingest.lb_algorithm``, the serving servers as
+    ``ingest.comm_count``, and the passive check read as the web tier's (interval =
+    ``fail_timeout`` / ``max_fails``; ``max_fails`` other than 3 is reported)."""
+    chosen: Stmt | None = None
+    for s in stream.get("block", []):
+        d = s["directive"]
+        if d == "upstream" and chosen is None and any(c["directive"] == "server" for c in s.get("block", [])):
+            chosen = s
+        elif d == "upstream":
+            r.skip(s, "other_upstream", upstream=chosen["args"][0] if chosen else "")
+        elif d == "server" and "block" in s:
+            for inner in s["block"]:
+                if inner["directive"] not in _STREAM_IGNORED:
+                    r.skip(inner, "not_modelled")
+        elif d not in IGNORED and d not in _STREAM_IGNORED:
+            r.skip(s, "not_modelled")
+    if chosen is None:
+        return
+    found, here = r.found, r.at(chosen)
+    algorithm = "round_robin"
+    servers: list[_Server] = []
+    for s in chosen.get("block", []):
+        d = s["directive"]
+        if d == "server":
+            server = _server(r, s)
+            if server is not None:
+                servers.append(server)
+        elif d == "least_conn":
+            algorithm = d
+            found.set("ingest.lb_algorithm", d, r.at(s))
+        elif d in ("hash", "random", "least_time"):
+            algorithm = ""
+            r.skip(s, "ingest_balance")
+        elif d not in IGNORED:
+            r.skip(s, "not_modelled")
+    if algorithm == "round_robin":
+        found.set("ingest.lb_algorithm", algorithm, here)
+    found.set("ingest.comm_count", len(servers), here)
+    if servers and servers[0].max_fails > 0:
+        first = servers[0]
+        found.set("ingest.check_interval_s", first.fail_timeout / first.max_fails, r.at(first.stmt))
+        if first.max_fails != ingesttier.FALL:
+            r.skip(first.stmt, "ingest_threshold")
 
 
 def _read_upstream(r: _Reading, upstream: Stmt, scoped: dict[str, Stmt]) -> None:

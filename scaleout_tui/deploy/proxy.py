@@ -8,17 +8,21 @@ scaling group, the database and storage behind the servers) are written once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from scaleout_tui.content.decode import show_number
-from scaleout_tui.deploy import texts
+from scaleout_tui.deploy import ingesttier, texts
 from scaleout_tui.deploy.design import Design, Note
 from scaleout_tui.engine.balancer import APP_PORT
+from scaleout_tui.engine.ingest import IngestSpec
 
 #: the knob parameters of the balancer and its check: what a proxy file is about
 _OWN_PREFIXES = ("lb.", "health.", "asg.")
 #: the look-aside cache's parameters: the app's and its Redis's, said in a note of their own
 _CACHE_PREFIX = "cache."
+#: the device-ingest tier's parameters: its own file (or a note), not the web balancer's
+_INGEST_PREFIX = "ingest."
 #: the port a design without a balancer listens on (the HTTP default)
 HTTP_PORT = 80
 
@@ -96,7 +100,7 @@ def common_notes(design: Design, fmt: str) -> list[Note]:
     other = [
         f"{p} = {_show(v)}"
         for p, v in design.settings.items()
-        if not p.startswith((*_OWN_PREFIXES, _CACHE_PREFIX)) and p != "web.count"
+        if not p.startswith((*_OWN_PREFIXES, _CACHE_PREFIX, _INGEST_PREFIX)) and p != "web.count"
     ]
     if other:
         notes.append(Note("proxy_other", {"settings": ", ".join(other)}))
@@ -135,3 +139,42 @@ def head(design: Design, fmt: str, check: str) -> list[str]:
     if design.config.balancer is None:
         out += comment(texts.PROXY_NO_BALANCER)
     return out
+
+
+def ingest_notes(design: Design, fmt: str) -> list[Note]:
+    """The README notes of the ingest tier that no proxy file holds: the port, the comm servers'
+    maximum connection age and the devices' reconnect settings."""
+    spec = design.config.ingest
+    if spec is None:
+        return []
+    notes = [Note("ingest_port", {"port": ingesttier.port(spec)})]
+    if math.isfinite(spec.comm.max_age_s):
+        notes.append(Note("ingest_age", {"format": fmt, "age": show_number(spec.comm.max_age_s),
+                                         "jitter": show_number(spec.comm.age_jitter * 100)}))
+    d = spec.devices
+    notes.append(Note("ingest_client", {"format": fmt, "backoff": d.backoff, "base": show_number(d.base_s),
+                                        "cap": show_number(d.cap_s), "jitter": d.jitter}))
+    if spec.balancer.nodes < 2:
+        notes.append(Note("ingest_single"))
+    return notes
+
+
+def ingest_head(design: Design, spec: IngestSpec, fmt: str, check: str, web: str) -> list[str]:
+    """The comment an ingest file starts with: what it is, for which nodes, how to check it."""
+    nodes = ", ".join(ingesttier.NODES[: spec.balancer.nodes])
+    out = comment(texts.INGEST_HEAD.format(level=design.level.id, format=fmt, nodes=nodes, web=web))
+    out += comment(texts.PROXY_CHECK.format(check=check))
+    return out + comment(texts.INGEST_PLACEHOLDERS)
+
+
+def ingest_port_comment(spec: IngestSpec, indent: str) -> list[str]:
+    """Why the listener has no TLS (passed through), or that the devices speak plain MQTT."""
+    tls = texts.INGEST_TLS if spec.comm.tls else texts.INGEST_PLAIN
+    return comment(tls.format(port=ingesttier.port(spec)), indent)
+
+
+def ingest_idle_comment(spec: IngestSpec, indent: str) -> list[str]:
+    """Why the idle timeout is what it is: above the devices' message period."""
+    idle, period = ingesttier.idle_s(spec), spec.devices.period_s
+    return comment(texts.INGEST_IDLE.format(period=show_number(period), idle=seconds(idle),
+                                            periods=show_number(idle / period)), indent)

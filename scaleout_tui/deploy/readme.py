@@ -27,6 +27,6 @@ def readme(design: Design, fmt: Format, out: Export) -> str:
         notes.append(Note("changes", {"changes": changes}))
     lines += [f"- {note_text(n.code, dict(n.params))}" for n in notes] or [texts.README_NO_NOTES]
     if fmt.check:
-        lines += ["", f"## {texts.README_CHECK}", "", "```sh", fmt.check, "```"]
+        lines += ["", f"## {texts.README_CHECK}", "", "```sh", fmt.check, *out.checks, "```"]
     return "\n".join(lines) + "\n"
 

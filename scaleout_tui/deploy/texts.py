@@ -313,6 +313,8 @@ CFN_DESCRIPTION = "The level {level}, written by scaleout: web tier, balancer, g
 #: the comment in the UserData script that hands the app its cache settings
 CFN_CACHE_USERDATA = ("The app's cache settings and the cache's address, for its service's "
                       "EnvironmentFile={file}")
+#: the comment in the comm servers' UserData script
+CFN_INGEST_USERDATA = "The comm servers' connection settings, for their service's EnvironmentFile={file}"
 #: the import's errors
 YAML_ERROR = "not valid YAML: {problem}"
 JSON_ERROR = "not valid JSON: {problem}"
@@ -321,5 +323,84 @@ BAD_NUMBER = "{field} = {value}: not a number"
 BAD_WHOLE = "{field} = {value}: not a whole number"
 BAD_QUANTITY = "{field} = {value}: not a quantity (such as 3000 or 2500m)"
 CFN_NO_RESOURCES = "not a CloudFormation template: no Resources mapping"
+
+# ---- level 9's device-ingest tier (every format) -------------------------------------------------
+# Comments inside the files the ingest tier adds.
+INGEST_HEAD = ("The device-ingest tier's L4 (TCP) balancer of the level {level}, written by scaleout as "
+               "{format} configuration for its nodes ({nodes}); the web tier's balancer is in {web}.")
+INGEST_PLACEHOLDERS = "The addresses 10.0.9.x are placeholders: put your comm servers' own addresses."
+INGEST_TLS = ("TCP (L4), TLS passed through: the comm servers hold the certificate and end TLS on port "
+              "{port}; the balancer never decrypts.")
+INGEST_PLAIN = "TCP (L4): the devices speak plain MQTT to the comm servers on port {port}."
+INGEST_IDLE = ("Devices send a reading every {period} s and keep the connection for hours: a connection "
+               "may stay silent {idle} ({periods} readings) before the balancer cuts it.")
+INGEST_HAPROXY_CHECK = ("A TCP check every {interval}: connect and close; down after {fall} failures, up "
+                        "after {rise} passes.")
+INGEST_NGINX_CHECK = ("Open-source nginx checks passively: {fails} failed connects within {window} take a "
+                      "comm server out for {window}. An active TCP check every {interval} is NGINX Plus "
+                      "(health_check in the server block).")
+INGEST_NGINX_MODULE = ("stream is a module that nginx.org's packages build in; where it is a dynamic one "
+                       "(Debian, Ubuntu: libnginx-mod-stream), load it first: add {load} to nginx's "
+                       "command line.")
+KEEPALIVED_HEAD = ("keepalived on {node}, the {role} of the TCP balancer pair: it holds the shared address "
+                   "while its HAProxy runs. Check it: {check}")
+KEEPALIVED_PLACEHOLDERS = "The interface eth0 and the address 10.0.9.100 are placeholders."
+KEEPALIVED_SCRIPT = ("When no HAProxy process runs, the node gives up the address (FAULT) and the other "
+                     "takes it.")
+ROLE_PRIMARY = "primary"
+ROLE_STANDBY = "standby"
+K8S_INGEST_HEADER = "The device-ingest tier of the level {level}, written by scaleout. Check it: {check}"
+K8S_INGEST = ("The comm servers: {pods} of {size}, with TCP probes every {interval} s. The INGEST_ variables "
+              "are the comm servers' and the devices' connection settings.")
+K8S_INGEST_SERVICE = "The devices' L4 balancer: TCP port {port}, TLS passed through to the pods."
+
+NOTES.update({
+    "ingest_files": "The device-ingest tier's TCP balancer is {file}: its own nodes (tcp-lb-1, tcp-lb-2), "
+                    "apart from the web tier's balancer.",
+    "ingest_port": "The devices' port {port} is MQTT's (8883 over TLS, 1883 plain): the game has no port; "
+                   "put your own.",
+    "ingest_age": "The comm servers close each connection after about {age} s (±{jitter} %): their own "
+                  "policy (grpc-go's MaxConnectionAge, an MQTT broker's), not the balancer's; no {format} "
+                  "setting holds it.",
+    "ingest_client": "Reconnects ({backoff} backoff from {base} s up to {cap} s, jitter {jitter}) are the "
+                     "devices' own client settings, in their firmware; no {format} setting holds them.",
+    "ingest_keepalived": "The TCP balancer pair is keepalived: {files}, one a node (tcp-lb-1 at "
+                         "priority 101, tcp-lb-2 at 100, an advert every {advert} s), with the same {file} "
+                         "on both.",
+    "ingest_pair": "The TCP balancer pair is two copies of {file} behind a floating address (keepalived / "
+                   "VRRP, priorities 101 and 100, an advert every {advert} s), not {format} configuration.",
+    "ingest_single": "One TCP balancer node, no standby: when it fails, every device is cut off until it "
+                     "is back.",
+    "ingest_nginx_plus": "Active TCP checks every {interval} s (up after {rise} passes, down after {fall} "
+                         "failures) are NGINX Plus only; the file checks passively (max_fails, "
+                         "fail_timeout).",
+    "k8s_ingest": "The comm servers are a Deployment of {count} pods behind a Service of type LoadBalancer "
+                  "on TCP {port}: the cloud's L4 balancer, highly available by itself (no keepalived pair).",
+    "k8s_ingest_algorithm": "ingest.lb_algorithm {algorithm}: a Service cannot choose it. kube-proxy in IPVS "
+                            "mode (--proxy-mode=ipvs --ipvs-scheduler=lc) places connections by least "
+                            "connections for the whole cluster.",
+    "k8s_ingest_env": "The maximum connection age and the reconnect settings are INGEST_* variables of the "
+                      "comm pods (docs/deploy.md); the devices' firmware must take the same reconnect "
+                      "settings.",
+    "k8s_ingest_probes": "The readiness probe passes after {rise} successes and fails after {fall}; the "
+                         "liveness probe passes after one (the API allows no other value).",
+    "cfn_ingest": "The comm servers are an Auto Scaling group of {count} {size} instances behind a Network "
+                  "Load Balancer on TCP {port}; TLS passes through to them.",
+    "cfn_ingest_pair": "The TCP balancer pair needs no resource: a Network Load Balancer runs in every "
+                       "subnet it is given, highly available by itself.",
+    "cfn_ingest_algorithm": "ingest.lb_algorithm {algorithm}: a Network Load Balancer places each TCP "
+                            "flow by a hash of its addresses and ports, never by open connections.",
+    "cfn_ingest_idle": "A Network Load Balancer closes a TCP flow idle for {idle} s: the devices' reading "
+                       "every {period} s keeps theirs open.",
+    "cfn_ingest_env": "The maximum connection age and the reconnect settings are INGEST_* variables that "
+                      "the comm servers' UserData writes to {file} (docs/deploy.md); the devices' firmware "
+                      "must take the same reconnect settings.",
+})
+
+SKIPPED.update({
+    "ingest_balance": "the game's TCP balancer places connections by round robin or least connections",
+    "ingest_threshold": "the game's TCP check is up after 2 passes and down after 3 failures",
+    "ingest_value": "not a value {param} can take",
+})
 
 i18n.translatable(globals())

@@ -110,6 +110,9 @@ class CacheGate:
         self._resp_n = 0
         self._read_db_sum = 0.0
         self._read_n = 0
+        #: background refreshes started in an earlier tick, not yet queued at the database: when
+        #: each reaches it, and its CPU there (see :meth:`_refresh`)
+        self._due: list[tuple[float, float]] = []
         self._at_close = CacheStats()
         self._bypassed_at_close = 0
         self._ops_at_close = 0
@@ -132,6 +135,7 @@ class CacheGate:
         n = batch.rid.size
         spec = self.spec
         work = np.zeros(bank.n)
+        self._queue_due(tables, bank, work)
         # one lookup per request: the legs of a scatter-gather query share their request's id
         rid = batch.rid
         if n > 1 and np.unique(rid).size < n:
@@ -209,14 +213,32 @@ class CacheGate:
         return out
 
     def _refresh(self, rt: F64, tables: Tables, bank: WorkerBank, work: F64) -> None:
-        """Background refreshes: each a query on the master at its time, that no client awaits."""
+        """Background refreshes: each a query on the master at its time, that no client awaits.
+
+        They are queued at the database in the next tick's cache stage, not in this one: this
+        tick's database queries are queued after this stage, and a refresh booked now at its
+        time would hold a worker from then on, so that a query that arrived *before* it would
+        wait for it (with 0.5 s ticks the database's queue read ten times what it was, at the
+        same CPU). Queued a tick later, each refresh starts when a worker is free after the
+        queries of its own tick, which no client notices: nobody awaits a refresh."""
         db = self.world.data.db_box
         if rt.size == 0 or db is None or not tables.accepting[db] or self._read_n == 0:
             return
         demand = self._read_db_sum / self._read_n * float(tables.slow[db] / tables.speed[db])
-        for when in rt.tolist():
-            bank.occupy(db, when + self.spec.get_s, demand)
-        work[db] += demand * rt.size
+        self._due.extend((when + self.spec.get_s, demand) for when in rt.tolist())
+
+    def _queue_due(self, tables: Tables, bank: WorkerBank, work: F64) -> None:
+        """Queue the refreshes of earlier ticks at the database (all earlier than this tick's
+        queries); those whose database is down by now are lost, as a query would be."""
+        if not self._due:
+            return
+        due, self._due = self._due, []
+        db = self.world.data.db_box
+        if db is None or not tables.accepting[db]:
+            return
+        for when, demand in due:
+            bank.occupy(db, when, demand)
+            work[db] += demand
 
     def db_answered(self, t: F64, fin: F64) -> None:
         self._resp_sum += float((fin - t).sum())

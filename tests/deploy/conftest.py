@@ -1,9 +1,9 @@
 """What every format's tests share: the designs to export, and the real checkers.
 
-The designs are every campaign level with its reference solution (``assets/solutions``; level 10
-brings the look-aside cache) and a sample of sandbox settings chosen to reach every branch a
-writer has (each algorithm, check kind and scaling policy, stickiness, shared sessions, object
-storage, replicas, a schedule).
+The designs are every campaign level with its reference solution (``assets/solutions``; level 9
+brings the device-ingest tier, level 10 the look-aside cache) and a sample of sandbox settings
+chosen to reach every branch a writer has (each algorithm, check kind and scaling policy,
+stickiness, shared sessions, object storage, replicas, a schedule).
 
 A checker (``nginx``, ``haproxy``) that is missing skips its tests on a developer's machine, but
 fails them in CI (``CI`` set), where ``.ci/run`` installs it: a green CI always means the real
@@ -26,7 +26,7 @@ from scaleout_tui.content.policy import load_policy
 from scaleout_tui.deploy.design import Design, design_of
 
 CAMPAIGN = ("01-single-server", "02-two-tiers", "03-load-balancer", "04-sessions", "05-shared-storage",
-            "06-replicas", "07-sharding", "08-autoscaling", "10-cache")
+            "06-replicas", "07-sharding", "08-autoscaling", "09-ingest", "10-cache")
 
 #: sandbox settings (knob id → value) that between them reach every branch of every writer
 SANDBOX_SAMPLES: dict[str, dict[str, str]] = {

@@ -16,6 +16,7 @@ from scaleout_tui.deploy import haproxy, nginx, texts
 from scaleout_tui.deploy.design import ConfigError, Design, Where
 from scaleout_tui.deploy.formats import format_of, write_export
 from tests.deploy.conftest import checker, every_design, sandbox_design
+from tests.deploy.test_roundtrip import read_back
 
 DESIGNS = every_design()
 IDS = [name for name, _ in DESIGNS]
@@ -73,7 +74,7 @@ def test_korean_comments_do_not_break_haproxy(
 # ---- the round trip ----------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "design"), DESIGNS, ids=IDS)
 def test_what_haproxy_carries_comes_back_exactly(name: str, design: Design) -> None:
-    found = haproxy.read(haproxy.FILE, cfg(design))
+    found = read_back("haproxy", design)  # haproxy.cfg, and level 9's ingest and keepalived files
     expected = {p: v for p, v in design.settings.items() if p in haproxy.CARRIES}
     assert {p: found.settings.get(p) for p in expected} == expected
     assert found.skipped == []  # a written file has nothing the reader cannot model

@@ -14,7 +14,7 @@ import yaml
 from scaleout_tui import i18n
 from scaleout_tui.deploy import kubernetes, texts
 from scaleout_tui.deploy.cloudformation import FORMAT as CFN
-from scaleout_tui.deploy.design import ConfigError, Design
+from scaleout_tui.deploy.design import ConfigError, Design, Imported
 from scaleout_tui.deploy.formats import export, read_files, write_export
 from tests.deploy.conftest import every_design, sandbox_design
 
@@ -39,17 +39,20 @@ def codes(design: Design) -> set[str]:
 def test_every_design_passes_the_strict_schemas_and_reads_back_what_it_carries(name: str,
                                                                               design: Design) -> None:
     out = export(design, "kubernetes")
-    text = out.files[kubernetes.FILE]
-    docs = list(yaml.safe_load_all(text))
-    for doc in docs:
-        kubernetes_validate.validate(doc, kubernetes.VERSION, strict=True)
-    # the API server's own rule, which the schemas do not state
-    for probe in ("livenessProbe",):
-        probes = [c.get(probe) for d in docs if d["kind"] == "Deployment"
-                  for c in d["spec"]["template"]["spec"]["containers"]]
-        assert all(p is None or p["successThreshold"] == 1 for p in probes)
-    assert kubernetes.claims(kubernetes.FILE, text) and not CFN.claims(kubernetes.FILE, text)
-    found = kubernetes.read(kubernetes.FILE, text)
+    found = Imported()
+    for file, text in out.files.items():  # web.yaml, and level 9's ingest.yaml
+        if file == "README.md":
+            continue
+        docs = list(yaml.safe_load_all(text))
+        for doc in docs:
+            kubernetes_validate.validate(doc, kubernetes.VERSION, strict=True)
+        # the API server's own rule, which the schemas do not state
+        for probe in ("livenessProbe",):
+            probes = [c.get(probe) for d in docs if d["kind"] == "Deployment"
+                      for c in d["spec"]["template"]["spec"]["containers"]]
+            assert all(p is None or p["successThreshold"] == 1 for p in probes)
+        assert kubernetes.claims(file, text) and not CFN.claims(file, text)
+        found.merge(kubernetes.read(file, text))
     expected = {p: v for p, v in design.settings.items() if p in kubernetes.FORMAT.carries}
     assert {p: found.settings.get(p) for p in expected} == expected
     assert found.skipped == []  # the writer writes nothing its reader cannot read

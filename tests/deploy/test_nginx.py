@@ -19,6 +19,7 @@ from scaleout_tui.deploy import haproxy, nginx, texts
 from scaleout_tui.deploy.design import ConfigError, Design
 from scaleout_tui.deploy.formats import export, format_of, write_export
 from tests.deploy.conftest import checker, every_design, sandbox_design
+from tests.deploy.test_roundtrip import read_back
 
 DESIGNS = every_design()
 IDS = [name for name, _ in DESIGNS]
@@ -92,7 +93,7 @@ def test_korean_comments_do_not_break_nginx(
 # ---- the round trip ----------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "design"), DESIGNS, ids=IDS)
 def test_what_nginx_carries_comes_back_exactly(name: str, design: Design) -> None:
-    found = nginx.read(nginx.FILE, conf(design))
+    found = read_back("nginx", design)  # nginx.conf, and level 9's nginx-ingest.conf
     expected = {p: v for p, v in design.settings.items() if p in nginx.CARRIES}
     assert {p: found.settings.get(p) for p in expected} == expected
     assert found.skipped == []  # a written file has nothing the reader cannot model
