@@ -34,6 +34,7 @@ _UNITS: dict[str, str] = {
     "new_comm_share_pct": "pct",
     "db_peak_queue": "count",
     "duplicate_loads": "count",
+    "peak_connect_attempts_per_s": "per_second",
 }
 #: the decimals each unit shows a measured value with (:func:`metric`)
 _PLACES: dict[str, int] = {"pct": 2, "dollars": 2, "dollars_per_hour": 3}
@@ -83,6 +84,7 @@ def metric(name: str, v: float) -> str:
         "dollars_per_hour": texts.DOLLARS_PER_HOUR,
         "rps": texts.RPS,
         "seconds": texts.SECONDS,
+        "per_second": texts.PER_SECOND,
     }.get(unit, texts.COUNT)
     return template.format(v=v)
 

@@ -324,6 +324,8 @@ DOLLARS_PER_HOUR = "${v:,.3f}/h"
 RPS = "{v:,.0f} req/s"
 COUNT = "{v:,.0f}"
 SECONDS = "{v:,.0f} s"
+#: a rate of events other than requests (connect attempts a second)
+PER_SECOND = "{v:,.0f}/s"
 
 # ---- debrief ------------------------------------------------------------------------------------
 DEBRIEF_WON = "Level won"
@@ -558,6 +560,7 @@ TARGET_UNITS: dict[str, str] = {
     "dollars_per_hour": "${n}/h",
     "rps": "{n} req/s",
     "seconds": "{n} s",
+    "per_second": "{n}/s",
     "count": "{n}",
 }
 

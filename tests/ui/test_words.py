@@ -76,6 +76,8 @@ def test_every_metric_has_its_unit() -> None:
             assert shown == "0.50 %", metric
         elif metric.endswith("_ms") or "_ms_" in metric:
             assert shown.endswith(" ms"), metric
+        elif metric.endswith("_per_s"):
+            assert shown.endswith("/s"), metric
         elif metric.endswith("_s"):
             assert shown.endswith(" s"), metric
 
