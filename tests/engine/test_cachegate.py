@@ -16,6 +16,7 @@ import pytest
 from scaleout_tui.engine import Command, KindMix, Simulation, TrafficSpec
 from scaleout_tui.engine.cache import CacheSpec
 from scaleout_tui.engine.failures import ScheduledFailure
+from scaleout_tui.engine.metrics import percentile
 from scaleout_tui.engine.traffic import Arrivals
 from scaleout_tui.engine.zipf import Zipf
 
@@ -182,6 +183,31 @@ def test_cache_aside_serves_stale_reads_after_writes_and_invalidation_or_write_t
         stale[name] = sim.cache.stats.stale_reads
     assert stale["aside"] > 100
     assert stale["invalidate"] == stale["through"] == 0
+
+
+def test_background_refreshes_make_no_query_wait_that_reached_the_database_before_them() -> None:
+    """Stale-while-revalidate answers a read whose entry expired from the cache and refreshes the
+    entry in the background, so a player who turns it on must not see the app slow down. Here
+    (2,000 keys that all fit, TTL 2 s, single flight, 300 reads a second, the database about a
+    third busy) it serves about a thousand refreshes, and the reads are no slower than without.
+
+    Why it could fail: the refreshes are known in the cache stage of a tick, before the database
+    stage queues that tick's queries. Booked at their own times then, they held the database's
+    workers from those times on, and every query of the tick that had arrived earlier waited
+    behind them: the mean read took 68 ms instead of 5 (p95 392 ms), at the same CPU."""
+    kinds = (KindMix("page", 0.95, 0.002, 0.004), KindMix("write", 0.05, 0.002, 0.004))
+    runs = {}
+    for swr in (0.0, 5.0):
+        spec = CacheSpec(keys=2000, capacity=2000, ttl_s=2.0, swr_s=swr, single_flight=True)
+        traffic = TrafficSpec(curve=((0.0, 300.0),), kinds=kinds)
+        sim = Simulation(two_tier(traffic, spec, duration=20.0), seed=3)
+        sim.run()
+        assert sim.cache is not None
+        m = sim.metrics
+        runs[swr] = (m.latency_sum / m.completed, percentile(m.total_hist, 0.95), sim.cache.stats.refreshes)
+    (mean0, p95_0, none), (mean, p95, refreshes) = runs[0.0], runs[5.0]
+    assert none == 0 and refreshes > 500
+    assert mean <= mean0 and p95 <= 1.05 * p95_0
 
 
 # -- (e) determinism ----------------------------------------------------------------------------
