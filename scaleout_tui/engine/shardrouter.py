@@ -146,6 +146,8 @@ class ShardSet:
         for _ in range(spec.shards - 1):
             self.router.add_shard(fleet.add_live_box("db", "db", fleet.db_type).index)
         world.data.db_router = self.router
+        #: shards launched and still booting: asked for, not yet in the router
+        self.booting = 0
 
     def commands(self) -> dict[str, Handler]:
         return {"db.shards": self._shards, "db.shard_key": self._key}
@@ -159,15 +161,19 @@ class ShardSet:
     def _shards(self, value: Value) -> None:
         assert isinstance(value, int)
         router, n = self.router, value
-        if n < router.n:
-            raise CommandError("shards_cannot_merge", have=router.n, asked=n)
-        if n == router.n:
+        # the shards asked for count from the moment they are launched: asking for 3 and then
+        # for 2 while the first two boot must not launch a fourth
+        have = router.n + self.booting
+        if n < have:
+            raise CommandError("shards_cannot_merge", have=have, asked=n)
+        if n == have:
             return
         if self.world.now == 0.0:
             while router.n < n:
                 router.add_shard(self.fleet.add_live_box("db", "db", self.fleet.db_type).index)
             return
-        self.world.env.process(self._add(n - router.n))
+        self.booting += n - have
+        self.world.env.process(self._add(n - have))
 
     def _add(self, k: int) -> Generator[simpy.Event, Any, None]:
         """Boot the new shards, then move chunks to them while every shard pays for it."""
@@ -178,6 +184,7 @@ class ShardSet:
         yield env.timeout(world.timings.boot_s)
         for p in pending:
             fleet.booted(p)
+        self.booting -= k
         before = router.n
         for _ in range(k):
             router.add_shard(fleet.add_live_box("db", "db", fleet.db_type).index)

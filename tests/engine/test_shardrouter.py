@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from scaleout_tui.engine import Simulation
+from scaleout_tui.engine import CommandError, Simulation
 from scaleout_tui.engine.shardrouter import ShardingSpec, ShardRouter, place
 from tests.engine.helpers import db_heavy, knob
 
@@ -63,3 +64,22 @@ def test_adding_a_shard_moves_chunks_at_a_visible_cost():
     assert during > after + 0.5  # the move's reads cost the old shards CPU
     share = sim.shard_router.share()
     assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived
+
+
+def test_shards_asked_for_while_others_boot_count_the_booting_ones():
+    """Asking for 3 shards (from 1) launches two; asking for 2 while they boot is a merge, which
+    is refused with the 3 already asked for, and asking for 3 again launches nothing more: the
+    router ends with 3 shards, not 4 (it counted only the shards in service and launched more)."""
+    spec = ShardingSpec(1, "user_hash", move_s_per_shard=5.0)
+    sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=20.0, boot_s=30.0, duration=60), seed=6)
+    sim.advance(5)
+    sim.apply(knob(sim, "db.shards", 3))
+    sim.advance(5)
+    with pytest.raises(CommandError) as refused:
+        sim.apply(knob(sim, "db.shards", 2))
+    assert refused.value.code == "shards_cannot_merge" and refused.value.params == {"have": 3, "asked": 2}
+    sim.apply(knob(sim, "db.shards", 3))
+    assert [b.name for b in sim.fleet.pending] == ["db-new", "db-new"]
+    sim.advance(30)
+    assert sim.shard_router is not None and sim.shard_router.n == 3
+    assert sum(b.role == "db" for b in sim.boxes) == 3
