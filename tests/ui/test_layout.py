@@ -162,7 +162,10 @@ async def test_the_sandboxs_web_card_shows_each_boxs_cpu(home: Path) -> None:
         play = await open_sandbox(pilot, "flash-crowd", 120.0)
         boxes = play.session.snapshot().boxes
         async for size in each_size(pilot):
-            drawing = str(play.query_one(TopologyView).render())
+            view = play.query_one(TopologyView)
+            # on screen at this size: a hidden view keeps the size it had and draws at it
+            assert view.display and view.region.width > 0, f"at {size[0]}×{size[1]}: {view.region}"
+            drawing = str(view.render())
             assert drawing.count("%") >= len(boxes), f"at {size[0]}×{size[1]}:\n{drawing}"
 
 
@@ -341,7 +344,10 @@ async def test_level_6s_database_card_shows_each_replicas_lag(home: Path) -> Non
         assert len(replicas) == 2
         async for size in each_size(pilot):
             with at(size):
-                drawing = str(play.query_one(TopologyView).render())
+                view = play.query_one(TopologyView)
+                # on screen at this size: a hidden view keeps the size it had and draws at it
+                assert view.display and view.region.width > 0, view.region
+                drawing = str(view.render())
                 assert "…" not in drawing, drawing
                 for box in replicas:
                     line = next((line for line in drawing.splitlines() if box.name in line), None)
