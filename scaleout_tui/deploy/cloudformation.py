@@ -241,21 +241,7 @@ def _balancer(design: Design, resources: dict[str, Any], notes: list[Note]) -> b
         notes.append(Note("cfn_no_check"))
         check = ALB_DEFAULT
     protocol = "TCP" if network else "HTTP"
-    resources["BalancerSecurityGroup"] = {
-        "Type": "AWS::EC2::SecurityGroup",
-        "Properties": {
-            "GroupDescription": "balancer",
-            "VpcId": _ref("VpcId"),
-            "SecurityGroupIngress": [
-                {
-                    "IpProtocol": "tcp",
-                    "FromPort": balancer.listen_port,
-                    "ToPort": balancer.listen_port,
-                    "CidrIp": "0.0.0.0/0",
-                }
-            ],
-        },
-    }
+    resources["BalancerSecurityGroup"] = _security_group("balancer", balancer.listen_port, ANYWHERE)
     resources["LoadBalancer"] = {
         "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "Properties": {
@@ -288,23 +274,34 @@ def _balancer(design: Design, resources: dict[str, Any], notes: list[Note]) -> b
     return network
 
 
-def _web(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
-    config = design.config
-    balancer = config.balancer
-    port = balancer.target_port if balancer is not None else APP_PORT
-    source: dict[str, Any] = (
-        {"SourceSecurityGroupId": _ref("BalancerSecurityGroup")}
-        if balancer is not None
-        else {"CidrIp": "0.0.0.0/0"}
-    )
-    resources["WebSecurityGroup"] = {
+#: a security group's source: the whole internet
+ANYWHERE: dict[str, Any] = {"CidrIp": "0.0.0.0/0"}
+
+
+def _from(group: str) -> dict[str, Any]:
+    """A security group's source: the members of another group of the template."""
+    return {"SourceSecurityGroupId": _ref(group)}
+
+
+def _security_group(description: str, port: int, source: dict[str, Any]) -> dict[str, Any]:
+    """A group in the template's VPC that lets ``source`` reach one TCP port, as every tier's
+    group here does (the balancer's, the web servers', the stores', the ingest tier's)."""
+    return {
         "Type": "AWS::EC2::SecurityGroup",
         "Properties": {
-            "GroupDescription": "web",
+            "GroupDescription": description,
             "VpcId": _ref("VpcId"),
             "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}],
         },
     }
+
+
+def _web(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
+    config = design.config
+    balancer = config.balancer
+    port = balancer.target_port if balancer is not None else APP_PORT
+    source = _from("BalancerSecurityGroup") if balancer is not None else ANYWHERE
+    resources["WebSecurityGroup"] = _security_group("web", port, source)
     resources["LaunchTemplate"] = {
         "Type": "AWS::EC2::LaunchTemplate",
         "Properties": {
@@ -567,15 +564,7 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
         size = config.aux_type or "m5.large"
         catalog = load_catalog_default()
         node = node_type(size, catalog[size].memory_gb if size in catalog else 0.0, 0, notes)
-        resources["SessionSecurityGroup"] = {
-            "Type": "AWS::EC2::SecurityGroup",
-            "Properties": {
-                "GroupDescription": "sessions",
-                "VpcId": _ref("VpcId"),
-                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": REDIS_PORT, "ToPort": REDIS_PORT,
-                                          "SourceSecurityGroupId": _ref("WebSecurityGroup")}],
-            },
-        }
+        resources["SessionSecurityGroup"] = _security_group("sessions", REDIS_PORT, _from("WebSecurityGroup"))
         resources["SessionStore"] = {
             "Type": "AWS::ElastiCache::CacheCluster",
             "Properties": {
@@ -643,15 +632,7 @@ def _cache(design: Design, resources: dict[str, Any], parameters: dict[str, Any]
     catalog = load_catalog_default()
     need = cachetier.memory_bytes(spec.capacity)
     node = node_type(size, catalog[size].memory_gb if size in catalog else 0.0, need, notes)
-    resources["CacheSecurityGroup"] = {
-        "Type": "AWS::EC2::SecurityGroup",
-        "Properties": {
-            "GroupDescription": "cache",
-            "VpcId": _ref("VpcId"),
-            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": REDIS_PORT, "ToPort": REDIS_PORT,
-                                      "SourceSecurityGroupId": _ref("WebSecurityGroup")}],
-        },
-    }
+    resources["CacheSecurityGroup"] = _security_group("cache", REDIS_PORT, _from("WebSecurityGroup"))
     resources["CacheSubnets"] = {
         "Type": "AWS::ElastiCache::SubnetGroup",
         "Properties": {"Description": "cache", "SubnetIds": _ref("Subnets")},
@@ -720,24 +701,8 @@ def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: 
     bal = spec.balancer
     port = ingesttier.port(spec)
     size = ingesttier.comm_size(design, spec)
-    resources["IngestBalancerSecurityGroup"] = {
-        "Type": "AWS::EC2::SecurityGroup",
-        "Properties": {
-            "GroupDescription": "ingest",
-            "VpcId": _ref("VpcId"),
-            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-                                      "CidrIp": "0.0.0.0/0"}],
-        },
-    }
-    resources["CommSecurityGroup"] = {
-        "Type": "AWS::EC2::SecurityGroup",
-        "Properties": {
-            "GroupDescription": "comm",
-            "VpcId": _ref("VpcId"),
-            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-                                      "SourceSecurityGroupId": _ref("IngestBalancerSecurityGroup")}],
-        },
-    }
+    resources["IngestBalancerSecurityGroup"] = _security_group("ingest", port, ANYWHERE)
+    resources["CommSecurityGroup"] = _security_group("comm", port, _from("IngestBalancerSecurityGroup"))
     resources["IngestLoadBalancer"] = {
         "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "Properties": {
