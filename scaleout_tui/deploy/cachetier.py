@@ -23,7 +23,6 @@ specific parameters" and "Managing reserved memory".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.knobs import Value
@@ -137,11 +136,6 @@ def read_value(param: str, text: str) -> Value | None:
         return None
     return number if math.isfinite(number) and number >= 0 else None
 
-
-def read_env(env: Mapping[str, str]) -> dict[str, Value | None]:
-    """The knob parameters the app's environment states (``None`` for a value that does not
-    read), by parameter."""
-    return {ENV[var]: read_value(ENV[var], text) for var, text in env.items() if var in ENV}
 
 
 def box_size(design: Design, spec: CacheSpec) -> str:

@@ -31,7 +31,6 @@ Sources and assumptions:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 from scaleout_tui.content.knobs import Value
 from scaleout_tui.deploy.cachetier import env_word
@@ -113,7 +112,7 @@ def app_env(spec: IngestSpec) -> list[tuple[str, str]]:
     out = []
     for var, param in ENV.items():
         value = values[param]
-        text = NO_AGE if param == "ingest.max_age_s" and math.isinf(float(str(value))) else env_word(value)
+        text = NO_AGE if param == "ingest.max_age_s" and value == math.inf else env_word(value)
         out.append((var, text))
     return out
 
@@ -139,6 +138,3 @@ def read_value(param: str, text: str) -> Value | None:
         return math.inf
     return number
 
-
-def read_env(env: Mapping[str, str]) -> dict[str, Value | None]:
-    return {ENV[var]: read_value(ENV[var], text) for var, text in env.items() if var in ENV}
