@@ -189,6 +189,21 @@ def _service(design: Design, notes: list[Note]) -> dict[str, Any] | None:
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": resource_name(design)}, "spec": spec}
 
 
+def _tcp_service(name: str, kind: str, labels: dict[str, str], port_name: str, port: int) -> dict[str, Any]:
+    """A Service of ``kind`` in front of the pods with ``labels``, on one TCP port (the cache's
+    ClusterIP inside the cluster; the comm servers' LoadBalancer for the devices)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {
+            "type": kind,
+            "selector": labels,
+            "ports": [{"name": port_name, "protocol": "TCP", "port": port, "targetPort": port}],
+        },
+    }
+
+
 def _metric(spec: ScalingSpec, notes: list[Note]) -> dict[str, Any]:
     """The HPA's one metric. Target tracking and the HPA keep the metric at its target; simple
     and step scaling have thresholds instead, and the nearest HPA keeps it at the scale-out one."""
@@ -316,16 +331,7 @@ def _cache(design: Design, notes: list[Note]) -> list[tuple[str, dict[str, Any]]
             },
         },
     }
-    service = {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {"name": name},
-        "spec": {
-            "type": "ClusterIP",
-            "selector": labels,
-            "ports": [{"name": "redis", "protocol": "TCP", "port": REDIS_PORT, "targetPort": REDIS_PORT}],
-        },
-    }
+    service = _tcp_service(name, "ClusterIP", labels, "redis", REDIS_PORT)
     notes.append(Note("k8s_cache", {"image": REDIS_IMAGE}))
     return [
         (texts.K8S_CACHE_CONFIG.format(memory=maxmemory, entries=spec.capacity,
@@ -442,16 +448,7 @@ def _ingest(design: Design, spec: IngestSpec, notes: list[Note]) -> str:
             },
         },
     }
-    service = {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {"name": name},
-        "spec": {
-            "type": "LoadBalancer",
-            "selector": labels,
-            "ports": [{"name": "devices", "protocol": "TCP", "port": port, "targetPort": port}],
-        },
-    }
+    service = _tcp_service(name, "LoadBalancer", labels, "devices", port)
     notes.append(Note("k8s_ingest", {"count": spec.comm_count, "port": port}))
     if bal.algorithm != "round_robin":
         notes.append(Note("k8s_ingest_algorithm", {"algorithm": bal.algorithm}))
