@@ -186,7 +186,7 @@ class PlayScreen(Screen[None]):
         #: scaling history exist on screen (levels without one look exactly as before).
         self.has_group = level.autoscaling is not None
         #: Whether the level has a device-ingest tier: only then the connects chart exists.
-        self.has_ingest = self.session.sim.ingest is not None
+        self.has_ingest = level.ingest is not None
         self._chart_turn = -1
         self._preview: tuple[tuple[tuple[str, str], ...], Preview] | None = None
 

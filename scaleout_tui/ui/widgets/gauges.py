@@ -158,9 +158,8 @@ def gauges_table(data: GaugeData, width: int = 0) -> Table:
     if data.ingest is not None:
         grid.add_row(texts.GAUGE_DEVICES, devices_text(data.ingest))
         grid.add_row(texts.GAUGE_CONNECTS, connects_text(data.ingest))
-        label_w = max(cell_len(str(label)) for label in (
-            texts.GAUGE_RPS, texts.GAUGE_LATENCY, texts.GAUGE_ERRORS, texts.GAUGE_INSTANCES,
-            texts.GAUGE_COST, texts.GAUGE_DEVICES, texts.GAUGE_CONNECTS, texts.GAUGE_SHARES))
+        # the value's column: the width less the widest label of the rows there are, and the gap
+        label_w = max(cell_len(str(label)) for label in (*grid.columns[0].cells, texts.GAUGE_SHARES))
         grid.add_row(texts.GAUGE_SHARES, shares_text(data.ingest, width - label_w - 1 if width else 0))
     return grid
 
