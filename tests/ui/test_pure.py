@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from scaleout_tui.engine.events import LogEntry
-from scaleout_tui.engine.snapshot import BoxView, Services
+from scaleout_tui.engine.snapshot import BoxView, Services, Snapshot
 from scaleout_tui.ui import fmt
 from scaleout_tui.ui.clock import MAX_ELAPSED, GameClock, run_max
 from scaleout_tui.ui.screens.too_small import notice, too_small
@@ -550,7 +550,7 @@ def test_the_ingest_tier_stands_with_the_balancers_and_the_app_servers() -> None
     assert comm == lb + 1 and "web" in columns[comm]
 
 
-def _ingest_with_a_late_server() -> tuple[object, object]:
+def _ingest_with_a_late_server() -> tuple[Snapshot, Snapshot]:
     """3,000 devices on two comm servers; a third is launched at 5 s and joins at 15 s. With no
     max connection age nobody reconnects, so it holds nothing (the engine's own test pins that)."""
     from scaleout_tui.engine import Command, Simulation
