@@ -21,7 +21,7 @@ catalogs:
 	$(PY) -m scaleout_tui.catalogs update
 	$(PY) -m scaleout_tui.catalogs check
 
-.PHONY: catalogs test-levels stress check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-ingest bench-all snapshots-update soak attack
+.PHONY: catalogs slow-list test-levels stress check lint typecheck test test-fast bench bench-quick bench-ui bench-accuracy bench-scale bench-ingest bench-all snapshots-update soak attack
 
 # Runs all three even when one fails, so one run shows every problem; fails if any failed.
 check:
@@ -49,13 +49,23 @@ test:
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure here"; fi; \
 	exit $$rc
 
-# Everything but the tests marked slow: each test that takes over about 3 s of a CI worker (a
-# --durations=0 report tells), so every whole level but level 1 on seed 1, screenshots and Pilot
-# tests after long runs, the SIGKILL save test, the queueing-theory statistics, the fuzzers and
-# the UI's stress tests. A few core paths stay in however long they take: winning level 1, the
-# keys of the play screen, one seed reproducing a run. CI runs them all (`make check`).
+# Everything but the tests marked slow: each test that takes over about 3 s of a CI worker (the
+# measured list tests/slow_tests.txt, which `make slow-list` rewrites), so every whole level but
+# level 1 on seed 1, screenshots and Pilot tests after long runs, the SIGKILL save test, the
+# queueing-theory statistics, the fuzzers and the UI's stress tests. A few core paths, marked
+# `core`, stay in however long they take: winning level 1, the keys of the play screen, one seed
+# reproducing a run. CI runs them all (`make check`).
 test-fast:
 	$(PY) -m pytest -m "not slow" $(DURATIONS) $(PYTEST_ARGS)
+
+# The whole suite as `make test` runs it, every duration printed, then tests/slow_tests.txt
+# rewritten from them (tests/slow_tests.py). The report stays in .slow-list-report.txt.
+# A failed test's duration counts as well; the target still fails with pytest.
+slow-list:
+	@PYTEST_XDIST_AUTO_NUM_WORKERS=$${PYTEST_XDIST_AUTO_NUM_WORKERS:-$(XDIST_WORKERS)} \
+	$(PY) -m pytest --durations=0 -q $(PYTEST_ARGS) > .slow-list-report.txt; rc=$$?; \
+	tail -n 3 .slow-list-report.txt; \
+	$(PY) -m tests.slow_tests .slow-list-report.txt && exit $$rc
 
 bench:
 	$(PY) bench/fastforward.py

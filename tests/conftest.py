@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from scaleout_tui import i18n
+from tests import slow_tests
 
 for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
     os.environ.pop(_name, None)
@@ -32,3 +33,12 @@ def _english_again() -> Iterator[None]:
     yield
     if i18n.active() != i18n.SOURCE:
         i18n.activate(i18n.SOURCE)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test the measured list names (``tests/slow_tests.py`` says why a list);
+    a test marked ``core`` stays in ``make test-fast`` whatever the list says."""
+    listed = slow_tests.load()
+    for item in items:
+        if item.nodeid in listed and item.get_closest_marker("core") is None:
+            item.add_marker(pytest.mark.slow)

@@ -33,7 +33,7 @@ SEEDS = os.environ.get("SCALEOUT_LEVEL_SEEDS")
 
 def _cases(seeds: int) -> list[object]:
     return [pytest.param(level, seed, id=f"{level}-{seed}",
-                         marks=() if (level, seed) == (LEVELS[0], 1) else pytest.mark.slow)
+                         marks=pytest.mark.core if (level, seed) == (LEVELS[0], 1) else pytest.mark.slow)
             for level in LEVELS
             for seed in range(1, seeds + 1)]
 

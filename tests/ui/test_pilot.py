@@ -58,6 +58,7 @@ async def choose(pilot, select: Select[str], value: str) -> None:  # type: ignor
     await pilot.pause()
 
 
+@pytest.mark.core
 @async_test
 async def test_win_level_1_with_the_reference_size_and_unlock_level_2(home: Path) -> None:
     app = make_app(manual_clock=True)
@@ -192,6 +193,7 @@ async def test_escape_asks_before_leaving_a_run(home: Path) -> None:
         assert len(app.screen_stack) == 1
 
 
+@pytest.mark.core
 @async_test
 async def test_keys_pause_speed_restart_and_help(home: Path) -> None:
     app = make_app(manual_clock=True)

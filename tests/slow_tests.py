@@ -1,0 +1,102 @@
+"""Which tests ``make test-fast`` leaves to CI: the measured list in ``tests/slow_tests.txt``.
+
+Why a measured list: the rule for the ``slow`` mark is a figure (a test that takes over about
+3 s of a CI worker), and a figure drifts. A level gets a new gauge, a screen a new widget, and a
+test written at 2 s takes 5 s a year later, with nobody going back to its decorator. Here the
+figure is taken from a real run of the whole suite, as CI runs it, and the list is rewritten from
+it; ``conftest.py`` marks every test named in it ``slow``. Hand-written ``@pytest.mark.slow``
+marks stay where the reason is not the time (statistics, reliability, real terminals).
+
+A test marked ``core`` is never listed: the few paths ``make test-fast`` keeps however long they
+take (winning level 1, the play screen's keys, one seed reproducing a run).
+
+Rewrite the list after a full run that printed every duration::
+
+    make slow-list          # = the suite with --durations=0, then this module on its report
+
+or by hand: ``python -m tests.slow_tests REPORT`` reads a pytest report (``--durations=0``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+LIST = Path(__file__).with_name("slow_tests.txt")
+#: a test whose setup, call and teardown add up to more than this many seconds of a CI worker
+THRESHOLD_S = 3.0
+_LINE = re.compile(r"^(?P<s>\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(?P<id>\S.*?)\s*$")
+
+
+def load(path: Path = LIST) -> frozenset[str]:
+    """The node ids in the list (each line: seconds, then the id; ``#`` starts a comment). No
+    list yet (before the first ``make slow-list``) is an empty one."""
+    ids = set()
+    if not path.exists():
+        return frozenset()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            ids.add(line.split(maxsplit=1)[1])
+    return frozenset(ids)
+
+
+def measured(report: str) -> dict[str, float]:
+    """Seconds per test (setup + call + teardown) from a ``--durations=0`` report."""
+    seconds: dict[str, float] = defaultdict(float)
+    for line in report.splitlines():
+        m = _LINE.match(line)
+        if m:
+            seconds[m["id"]] += float(m["s"])
+    return dict(seconds)
+
+
+def write(seconds: dict[str, float], core: frozenset[str], path: Path = LIST) -> int:
+    """Write the tests over :data:`THRESHOLD_S`, slowest first, leaving out ``core``; returns
+    how many were written."""
+    slow = sorted(((s, i) for i, s in seconds.items() if s > THRESHOLD_S and i not in core),
+                  key=lambda row: (-row[0], row[1]))
+    lines = [
+        "# Tests `make test-fast` leaves to CI: over "
+        f"{THRESHOLD_S:g} s of a CI worker in a full run (see tests/slow_tests.py).",
+        "# seconds  test (setup + call + teardown), slowest first. Rewritten by `make slow-list`.",
+        *(f"{s:7.2f}  {i}" for s, i in slow),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(slow)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m tests.slow_tests REPORT  (a pytest report made with --durations=0)",
+              file=sys.stderr)
+        return 2
+    report = Path(argv[1])
+    try:
+        seconds = measured(report.read_text(encoding="utf-8"))
+    except OSError as e:
+        print(f"{report}: {e.strerror}", file=sys.stderr)
+        return 1
+    if not seconds:
+        print(f"{report}: no durations in it (run pytest with --durations=0)", file=sys.stderr)
+        return 1
+    core = _core_ids()
+    n = write(seconds, core)
+    print(f"{LIST}: {n} tests over {THRESHOLD_S:g} s of {len(seconds)} timed; "
+          f"{len(core)} core tests kept out")
+    return 0
+
+
+def _core_ids() -> frozenset[str]:
+    """The node ids of the tests marked ``core``, from a collection run."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "core",
+                          "-n", "0"], capture_output=True, text=True, check=False)
+    return frozenset(line for line in out.stdout.splitlines() if "::" in line)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
