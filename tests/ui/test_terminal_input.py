@@ -34,6 +34,9 @@ class Terminal:
         env.pop("NO_COLOR", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "scaleout_tui"], stdin=slave, stdout=slave,
                                      stderr=slave, env=env, start_new_session=True)
+        # the game's end of the terminal, kept to ask how much typed input it has not read yet
+        # (closed before the master, so that the reader thread sees the terminal hang up)
+        self._slave = os.dup(slave)
         os.close(slave)
         self.output = bytearray()
         self._reader = threading.Thread(target=self._drain, daemon=True)
@@ -59,10 +62,16 @@ class Terminal:
             time.sleep(0.05)
         return False
 
+    def unread(self) -> int:
+        """Bytes typed into the terminal that the game has not read yet (``FIONREAD`` on its end)."""
+        buf = fcntl.ioctl(self._slave, termios.FIONREAD, b"\0\0\0\0")
+        return int(struct.unpack("i", buf)[0])
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        os.close(self._slave)
         os.close(self.master)
 
 
