@@ -110,6 +110,9 @@ class OpenRequests:
 
         One loop with everything local and the usual case written out in it: it runs once per
         request (1.7 million times in an hour of level 8), where a call costs more than the work.
+        The fewest count is kept as counts move by one (``fewest`` and how many targets hold it),
+        not found again with ``min`` for every request: the same target is chosen, without a scan
+        of every target per request (60 of them in level 8's biggest fleets).
         """
         closing, counts = self._closing, self.counts
         pop, push, replace = heapq.heappop, heapq.heappush, heapq.heapreplace
@@ -122,13 +125,20 @@ class OpenRequests:
         work, after = self._work, self._after
         rtt, t1 = self._rtt_s, self._t1
         out: list[int] = []
+        fewest = min(counts) if counts else 0
+        at_fewest = counts.count(fewest)  # how many targets hold the fewest
         for r, tr in enumerate(t):
             while closing and closing[0][0] <= tr:
-                counts[pop(closing)[1]] -= 1
+                j = pop(closing)[1]
+                c = counts[j] - 1
+                counts[j] = c
+                if c < fewest:
+                    fewest, at_fewest = c, 1
+                elif c == fewest:
+                    at_fewest += 1
             if held is not None and held[r] >= 0:
                 i = held[r]
             else:
-                fewest = min(counts)
                 try:
                     i = counts.index(fewest, start)
                 except ValueError:
@@ -148,7 +158,13 @@ class OpenRequests:
                 if closes is None:
                     continue
                 close = closes
-            counts[i] += 1
+            c = counts[i]
+            counts[i] = c + 1
+            if c == fewest:
+                at_fewest -= 1
+                if not at_fewest:  # it was the last at the fewest: the next count up is the fewest
+                    fewest += 1
+                    at_fewest = counts.count(fewest)
             if close < t1:  # a later close cannot change a count before the tick ends
                 push(closing, (close, i))
         return out, start
