@@ -27,7 +27,11 @@ def mean_response(sim: Simulation) -> float:
 @pytest.mark.parametrize("c,rho,tol", [(1, 0.5, 0.02), (1, 0.8, 0.04), (4, 0.5, 0.015), (4, 0.8, 0.03),
                                        (16, 0.8, 0.02)])
 def test_pooled_mmc_matches_erlang_c(c, rho, tol):
-    mu = 200.0
+    """600,000 requests per point. A fast service (0.5 ms) packs them into 23-600 simulated
+    seconds: the theory depends on rho and c only, and a tick costs the engine about as much as
+    a few hundred requests, so at 5 ms a point took 10 times the ticks (and one server's points
+    were capped at half the requests)."""
+    mu = 2000.0
     lam = rho * c * mu
     sim = Simulation(config(steady(lam, 1 / mu), vcpus=c, duration=min(600_000 / lam, 3000)), seed=2)
     sim.run()
@@ -38,10 +42,11 @@ def test_pooled_mmc_matches_erlang_c(c, rho, tol):
 @pytest.mark.slow
 def test_random_dispatch_to_independent_servers_is_mm1():
     # Random splitting of a Poisson stream gives each server its own Poisson stream:
-    # n independent M/M/1 queues, each with λ/n.
-    mu, n, rho = 100.0, 8, 0.8
+    # n independent M/M/1 queues, each with λ/n. 640,000 requests of 1 ms in 100 s (as above:
+    # the same requests at 10 ms took ten times the ticks).
+    mu, n, rho = 1000.0, 8, 0.8
     lam = rho * mu * n
-    sim = Simulation(config(steady(lam, 1 / mu), vcpus=1, web_count=n, duration=1000), seed=3)
+    sim = Simulation(config(steady(lam, 1 / mu), vcpus=1, web_count=n, duration=100), seed=3)
     sim.run()
     assert mean_response(sim) == pytest.approx(1 / (mu - lam / n), rel=0.04)
 
@@ -60,9 +65,11 @@ def test_pooling_beats_splitting():
 
 @pytest.mark.slow
 def test_p99_wait_matches_erlang_c_tail():
-    c, mu, rho = 4, 200.0, 0.8
+    # 960,000 requests of 0.5 ms in 150 s (see the tests above); the p99, a few ms, lies far
+    # above the histogram's lowest edge (0.1 ms), and its 40 bins a decade are 6 % wide at any scale
+    c, mu, rho = 4, 2000.0, 0.8
     lam = rho * c * mu
-    sim = Simulation(config(steady(lam, 1 / mu, dist="exponential"), vcpus=c, duration=1500), seed=5)
+    sim = Simulation(config(steady(lam, 1 / mu, dist="exponential"), vcpus=c, duration=150), seed=5)
     sim.run()
     # response = wait + service; compare the tail through a simulated convolution of
     # the theoretical wait with exponential service.
