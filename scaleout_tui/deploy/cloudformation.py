@@ -242,36 +242,45 @@ def _balancer(design: Design, resources: dict[str, Any], notes: list[Note]) -> b
         check = ALB_DEFAULT
     protocol = "TCP" if network else "HTTP"
     resources["BalancerSecurityGroup"] = _security_group("balancer", balancer.listen_port, ANYWHERE)
-    resources["LoadBalancer"] = {
+    checks = {**_health(check, notes), "TargetGroupAttributes": _attributes(design, network, notes)}
+    _load_balancer(resources, "", network=network, protocol=protocol, listen_port=balancer.listen_port,
+                   target_port=balancer.target_port, checks=checks)
+    return network
+
+
+def _load_balancer(resources: dict[str, Any], prefix: str, *, network: bool, protocol: str,
+                   listen_port: int, target_port: int, checks: dict[str, Any]) -> None:
+    """A load balancer behind ``{prefix}BalancerSecurityGroup``, its target group (``checks``: the
+    health check and attributes) and a listener forwarding to it, named ``{prefix}LoadBalancer``,
+    ``{prefix}TargetGroup`` and ``{prefix}Listener``: the web tier's and the ingest tier's."""
+    resources[f"{prefix}LoadBalancer"] = {
         "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "Properties": {
             "Type": "network" if network else "application",
             "Scheme": "internet-facing",
             "Subnets": _ref("Subnets"),
-            "SecurityGroups": [_ref("BalancerSecurityGroup")],
+            "SecurityGroups": [_ref(f"{prefix}BalancerSecurityGroup")],
         },
     }
-    resources["TargetGroup"] = {
+    resources[f"{prefix}TargetGroup"] = {
         "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
         "Properties": {
             "Protocol": protocol,
-            "Port": balancer.target_port,
+            "Port": target_port,
             "VpcId": _ref("VpcId"),
             "TargetType": "instance",
-            **_health(check, notes),
-            "TargetGroupAttributes": _attributes(design, network, notes),
+            **checks,
         },
     }
-    resources["Listener"] = {
+    resources[f"{prefix}Listener"] = {
         "Type": "AWS::ElasticLoadBalancingV2::Listener",
         "Properties": {
-            "LoadBalancerArn": _ref("LoadBalancer"),
-            "Port": balancer.listen_port,
+            "LoadBalancerArn": _ref(f"{prefix}LoadBalancer"),
+            "Port": listen_port,
             "Protocol": protocol,
-            "DefaultActions": [{"Type": "forward", "TargetGroupArn": _ref("TargetGroup")}],
+            "DefaultActions": [{"Type": "forward", "TargetGroupArn": _ref(f"{prefix}TargetGroup")}],
         },
     }
-    return network
 
 
 #: a security group's source: the whole internet
@@ -703,39 +712,16 @@ def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: 
     size = ingesttier.comm_size(design, spec)
     resources["IngestBalancerSecurityGroup"] = _security_group("ingest", port, ANYWHERE)
     resources["CommSecurityGroup"] = _security_group("comm", port, _from("IngestBalancerSecurityGroup"))
-    resources["IngestLoadBalancer"] = {
-        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "Properties": {
-            "Type": "network",
-            "Scheme": "internet-facing",
-            "Subnets": _ref("Subnets"),
-            "SecurityGroups": [_ref("IngestBalancerSecurityGroup")],
-        },
+    checks = {
+        "HealthCheckEnabled": True,
+        "HealthCheckProtocol": "TCP",
+        "HealthCheckIntervalSeconds": _clamp("ingest.check_interval_s", bal.check_interval_s, INTERVAL,
+                                             notes),
+        "HealthyThresholdCount": _clamp("ingest.rise", bal.rise, THRESHOLD, notes),
+        "UnhealthyThresholdCount": _clamp("ingest.fall", bal.fall, THRESHOLD, notes),
     }
-    resources["IngestTargetGroup"] = {
-        "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
-        "Properties": {
-            "Protocol": "TCP",
-            "Port": port,
-            "VpcId": _ref("VpcId"),
-            "TargetType": "instance",
-            "HealthCheckEnabled": True,
-            "HealthCheckProtocol": "TCP",
-            "HealthCheckIntervalSeconds": _clamp("ingest.check_interval_s", bal.check_interval_s, INTERVAL,
-                                                 notes),
-            "HealthyThresholdCount": _clamp("ingest.rise", bal.rise, THRESHOLD, notes),
-            "UnhealthyThresholdCount": _clamp("ingest.fall", bal.fall, THRESHOLD, notes),
-        },
-    }
-    resources["IngestListener"] = {
-        "Type": "AWS::ElasticLoadBalancingV2::Listener",
-        "Properties": {
-            "LoadBalancerArn": _ref("IngestLoadBalancer"),
-            "Port": port,
-            "Protocol": "TCP",
-            "DefaultActions": [{"Type": "forward", "TargetGroupArn": _ref("IngestTargetGroup")}],
-        },
-    }
+    _load_balancer(resources, "Ingest", network=True, protocol="TCP", listen_port=port, target_port=port,
+                   checks=checks)
     script = [
         "#!/bin/bash",
         f"# {texts.CFN_INGEST_USERDATA.format(file=INGEST_ENV_FILE)}",
