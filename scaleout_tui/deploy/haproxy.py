@@ -296,7 +296,7 @@ def _keepalived(spec: IngestSpec, node: str, i: int) -> str:
         f"    state {state}",
         "    interface eth0",
         f"    virtual_router_id {ingesttier.VIRTUAL_ROUTER_ID}",
-        f"    priority {ingesttier.PRIORITIES[i]}",
+        f"    priority {bal.priorities[i]}",
         f"    advert_int {show_number(bal.advert_int_s)}",
         *([] if bal.preempt else ["    nopreempt"]),
         "    virtual_ipaddress {",

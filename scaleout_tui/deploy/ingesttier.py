@@ -37,6 +37,7 @@ from scaleout_tui.deploy.cachetier import env_word
 from scaleout_tui.deploy.design import Design
 from scaleout_tui.engine.devices import BACKOFFS, JITTERS
 from scaleout_tui.engine.ingest import IngestSpec
+from scaleout_tui.engine.tcpbalancer import TcpBalancerSpec
 
 #: IANA: ``secure-mqtt`` 8883/tcp, ``mqtt`` 1883/tcp
 TLS_PORT = 8883
@@ -46,10 +47,9 @@ IDLE_PERIODS = 3
 #: the comm servers' names and the tcp-lb nodes', as the engine names its boxes
 COMM_PREFIX = "comm-"
 NODES = ("tcp-lb-1", "tcp-lb-2")
-#: the TCP check's thresholds the game models (HAProxy's defaults; the engine's TcpBalancerSpec)
-RISE, FALL = 2, 3
-#: keepalived: the primary's priority and the standby's (keepalived's default, 100)
-PRIORITIES = (101, 100)
+#: the TCP check's thresholds the game models (HAProxy's defaults), as the engine's balancer
+#: spec holds them: no knob changes them, so an imported file's others are reported
+RISE, FALL = TcpBalancerSpec().rise, TcpBalancerSpec().fall
 #: the virtual router id of the pair (*assumed*: any 1-255 unique on the LAN; keepalived's sample
 #: configuration uses 51)
 VIRTUAL_ROUTER_ID = 51
