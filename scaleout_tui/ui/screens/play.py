@@ -96,10 +96,10 @@ from scaleout_tui.ui.widgets.preview import capacity_guide, plan_series, preview
 from scaleout_tui.ui.widgets.scaling import ScalingHistory
 from scaleout_tui.ui.widgets.topology import ServicesView, TargetsView, TopologyData, TopologyView
 
-#: The charts, in the order they take turns to re-plot in the timer's refreshes.
 #: a widget class looked up by :meth:`PlayScreen._present`
 W = TypeVar("W", bound=Widget)
 
+#: The charts, in the order they take turns to re-plot in the timer's refreshes.
 CHARTS = ("chart-latency", "chart-rps", "chart-capacity", "chart-connects", "chart-cpu")
 
 
