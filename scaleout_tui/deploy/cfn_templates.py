@@ -520,7 +520,7 @@ def _read_ingest(t: _Template, ingest: dict[str, str], found: Imported) -> None:
              t.where(name, "HealthCheckIntervalSeconds"))
         rise = t.whole(name, "HealthyThresholdCount", 5)
         fall = t.whole(name, "UnhealthyThresholdCount", 2)
-        if (rise, fall) != (2, 3):
+        if (rise, fall) != (ingesttier.RISE, ingesttier.FALL):
             found.skip(t.where(name), f"{name} {rise}/{fall}", "ingest_threshold")
     for name in [k for k, role in ingest.items() if role == "template"][:1]:
         where = t.lines.at("Resources", name, "Properties", "LaunchTemplateData", "UserData")

@@ -275,7 +275,7 @@ class _Reader:
                       doc.where(*probe, "periodSeconds") if period is not None else doc.where(*probe))
             rise = doc.whole((*probe, "successThreshold"), 1)
             fall = doc.whole((*probe, "failureThreshold"), 3)
-            if (rise, fall) != (2, 3):
+            if (rise, fall) != (ingesttier.RISE, ingesttier.FALL):
                 found.skip(doc.where(*probe), f"readinessProbe {rise}/{fall}", "ingest_threshold")
         doc.consume()
 
