@@ -56,8 +56,24 @@ from scaleout_tui.traces.command import add_parser as add_trace_parser
 Handler = Callable[[argparse.Namespace], int]
 
 
+#: the exit code of a command ended by Ctrl+C: the shell's own code for "ended by SIGINT"
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code (never raises SystemExit)."""
+    """Run the command line; returns the process exit code (never raises SystemExit).
+
+    Ctrl+C anywhere in it (choosing the language loads the progress module, and a handler imports
+    the game) ends in one line, not a traceback. A grading pool has already stopped its workers
+    (game.grading.run_seeds). How the process then leaves: ``scaleout_tui.__main__.entry``."""
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        _err(texts.INTERRUPTED)
+        return EXIT_INTERRUPTED
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     choose_language(args_list)
     parser = _parser(i18n.active())
@@ -68,11 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except KeyboardInterrupt:
-        # Ctrl+C: one line, not a traceback, and the shell's code for "ended by SIGINT". A
-        # grading pool has already stopped its workers (game.grading.run_seeds).
-        _err(texts.INTERRUPTED)
-        return 130
     except BrokenPipeError:
         # `scaleout levels | head -1`: the reader left. Point stdout at devnull so the interpreter's
         # final flush does not print a second error, and exit like a tool killed by SIGPIPE.

@@ -4,8 +4,9 @@ An output that is an input of the same command (``run --record`` onto the level 
 ``trace import -o`` onto the log) is refused before anything is written, by path or by identity
 (a symlink, a hard link); ``--record`` into a missing folder is refused without creating it; and
 SIGINT ends ``run`` and grading with exit code 130, one line on stderr and no worker left behind.
-The refusals happen before any simulation, so these tests simulate nothing; the Ctrl+C tests run
-the real entry point and interrupt it after about a second.
+The refusals happen before any simulation, so these tests simulate nothing. Two Ctrl+C tests run
+the real entry point and interrupt it after about a second; the others interrupt it at chosen
+places, where an interrupt at the wrong moment used to end the process by SIGINT or crash it.
 """
 
 from __future__ import annotations
@@ -174,3 +175,69 @@ def test_ctrl_c_ends_grading_and_its_workers() -> None:
     while any(_alive(p) for p in seen) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [p for p in seen if _alive(p)]
+
+
+# An interrupt at a chosen place, run as `python -m PROBE` (the flag CPython keeps after a
+# KeyboardInterrupt leaves `exec`'d text changes the exit status only under `-m`). `exec` stands
+# for a dataclass's generated methods, where a real Ctrl+C during the imports lands.
+_PROBE_WHILE_LOADING = '''
+import sys
+
+class Interrupting:
+    """Ctrl+C while the command line itself is being imported."""
+    def find_spec(self, name, path=None, target=None):
+        if name == "scaleout_tui.cli":
+            exec("raise KeyboardInterrupt")
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+from scaleout_tui.__main__ import entry
+sys.argv = ["scaleout", "levels"]
+entry()
+'''
+
+_PROBE_CHOOSING_LANGUAGE = '''
+import sys
+from scaleout_tui import cli
+from scaleout_tui.__main__ import entry
+
+def interrupted(argv):
+    """Ctrl+C while the language is chosen, before any command's handler runs."""
+    exec("raise KeyboardInterrupt")
+
+cli.choose_language = interrupted
+sys.argv = ["scaleout", "levels"]
+entry()
+'''
+
+
+@pytest.mark.parametrize("probe", [_PROBE_WHILE_LOADING, _PROBE_CHOOSING_LANGUAGE],
+                         ids=["loading", "language"])
+def test_ctrl_c_ends_in_one_line_and_130_even_after_exec_d_code(tmp_path: Path, probe: str) -> None:
+    (tmp_path / "ctrl_c_probe.py").write_text(probe)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(tmp_path)])}
+    done = subprocess.run([sys.executable, "-m", "ctrl_c_probe"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "scaleout: interrupted\n", "")
+
+
+def test_datetime_is_loaded_before_msgspec_so_an_early_ctrl_c_cannot_crash_it(tmp_path: Path) -> None:
+    # msgspec takes datetime's C interface at start-up without checking it; interrupted there, it
+    # crashed later (scaleout_tui.__main__.entry). A finder first in line sees each import begin.
+    probe = ("import sys\n"
+             "began = []\n"
+             "class Watch:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        began.append(name)\n"
+             "sys.meta_path.insert(0, Watch())\n"
+             "import atexit\n"
+             "atexit.register(lambda: print(began.index('datetime') < began.index('msgspec')))\n"
+             "from scaleout_tui.__main__ import entry\n"
+             "sys.argv = ['scaleout', 'levels']\n"
+             "entry()\n")
+    (tmp_path / "order_probe.py").write_text(probe)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(tmp_path)])}
+    done = subprocess.run([sys.executable, "-m", "order_probe"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True"
