@@ -19,13 +19,13 @@ from typing import Any
 from scaleout_tui import texts as cli_texts
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.loader import load_level
-from scaleout_tui.content.paths import find_level, sandbox_path
+from scaleout_tui.content.paths import find_level, sandbox_paths
 from scaleout_tui.content.policy import load_policy
 from scaleout_tui.content.schema import Level
 from scaleout_tui.deploy import texts
 from scaleout_tui.deploy.design import ConfigError, Design, design_of
 from scaleout_tui.deploy.formats import FORMATS, export, read_files, write_files
-from scaleout_tui.deploy.policy import adjusted_text, policy_text
+from scaleout_tui.deploy.policy import adjusted_text, best_sandbox, policy_text
 from scaleout_tui.deploy.readme import note_text
 from scaleout_tui.recording.reader import RecordingError, read_recording
 from scaleout_tui.recording.replay import locate_level
@@ -122,7 +122,7 @@ def _import(args: argparse.Namespace) -> int:
     except ConfigError as e:
         _err(e)
         return 1
-    level = load_level(sandbox_path())
+    level = best_sandbox(found, [load_level(p) for p in sandbox_paths()])
     text, adjusted = policy_text(found, level, [str(f) for f in args.files])
     for s in found.skipped:
         reason = texts.SKIPPED.get(s.reason, s.reason).format(**s.params)
@@ -137,5 +137,5 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as e:
         _err(texts.CANNOT_WRITE.format(path=args.output, reason=e.strerror or e))
         return 1
-    _err(texts.WROTE_POLICY.format(path=args.output, level="sandbox"))
+    _err(texts.WROTE_POLICY.format(path=args.output, level=level.id))
     return 0

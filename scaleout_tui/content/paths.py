@@ -82,6 +82,13 @@ def sandbox_path() -> Path:
     return scenarios_dir() / f"{SANDBOX_ID}.toml"
 
 
+def sandbox_paths() -> list[Path]:
+    """Every sandbox's level file (``99-sandbox`` first, then its variants by id, highest first):
+    the places an import can offer the settings it read."""
+    return [sandbox_path(), *(scenarios_dir() / f"{i}.toml" for i in reversed(level_ids(scenarios_dir()))
+                              if is_sandbox(i) and i != SANDBOX_ID)]
+
+
 def find_level(ref: str | os.PathLike[str], directory: Path | None = None) -> Path:
     """The file of a level given by id (``01-single-server``) or by path.
 

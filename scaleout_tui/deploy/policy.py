@@ -1,8 +1,9 @@
-"""Imported settings as a policy file for the sandbox (``scaleout import -o POLICY``).
+"""Imported settings as a policy file for a sandbox (``scaleout import -o POLICY``).
 
-Why the sandbox: it is the one level with every component and every knob, and it plays any
-traffic scenario or the player's own access log, so production settings meet the traffic they
-are meant for (``scaleout run sandbox --policy POLICY --set traffic=mysite``).
+Why a sandbox: it has every component and every knob of its chapter, and it plays any traffic
+scenario or the player's own access log, so production settings meet the traffic they are meant
+for (``scaleout run sandbox --policy POLICY --set traffic=mysite``). Of the sandboxes, the import
+takes the one that plays the most of what it read (:func:`best_sandbox`).
 
 A sandbox knob takes any value its parameter reads (:func:`~scaleout_tui.content.knobs.takes`),
 not only the choices its drop-down lists: HAProxy checks every 2 s by default, an ALB every 30 s,
@@ -118,6 +119,19 @@ def sandbox_knobs(found: Imported, level: Level) -> tuple[dict[str, str], list[A
             knobs[knob.id] = near
     order = [k.id for k in level.knobs]
     return {k: knobs[k] for k in order if k in knobs}, adjusted
+
+
+def best_sandbox(found: Imported, sandboxes: Sequence[Level]) -> Level:
+    """The sandbox that can play the most of what was read: the one that leaves out the fewest
+    settings for want of a knob, the first given on a tie.
+
+    Why not always ``99-sandbox``: it has every component of the first chapter, but the device
+    tier and the cache are chapter two's, with knobs only ``97-sandbox-chapter-two`` has. Files
+    exported from level 9 or 10 would otherwise lose every ingest or cache setting on the way in."""
+    def left_out(level: Level) -> int:
+        return sum(a.reason == "no_knob" for a in sandbox_knobs(found, level)[1])
+
+    return min(sandboxes, key=left_out)
 
 
 def adjusted_text(a: Adjusted) -> str:

@@ -156,7 +156,8 @@ HELP_EXPORT_POLICY = "a policy file of knob values (as scaleout run --policy tak
 HELP_EXPORT_SET = "set one knob, after the policy (repeatable)"
 HELP_EXPORT_TO = "the format: {formats}"
 HELP_EXPORT_OUT = "the folder to write into (made if missing; files of the same names are replaced)"
-HELP_IMPORT = "read nginx, HAProxy, Kubernetes or CloudFormation files as a policy for the sandbox"
+HELP_IMPORT = ("read nginx, HAProxy, Kubernetes or CloudFormation files as a policy for the sandbox that "
+               "plays the most of them")
 HELP_IMPORT_FILES = "configuration files; each one's format is recognised from what it holds"
 HELP_IMPORT_OUT = "write the policy here (default: print it)"
 WROTE = "wrote {path}"

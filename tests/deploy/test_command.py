@@ -57,6 +57,23 @@ def test_export_then_import_plays_the_same_knobs_in_the_sandbox(tmp_path: Path,
     assert {k: knobs.get(k) for k in sets} == sets
 
 
+def test_level_9_files_come_in_to_the_sandbox_with_a_device_tier(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # 99-sandbox has no ingest knobs: offered there, every device-tier setting was left out
+    assert main(["export", "09-ingest", "--policy", str(solution_path("09-ingest")), "--to", "kubernetes",
+                 "-o", str(tmp_path / "k8s")]) == 0
+    policy = tmp_path / "mine.toml"
+    capsys.readouterr()
+    manifests = sorted(str(p) for p in (tmp_path / "k8s").glob("*.yaml"))
+    assert main(["import", *manifests, "-o", str(policy)]) == 0
+    err = capsys.readouterr().err
+    assert f"play it with scaleout run 97-sandbox-chapter-two --policy {policy}" in err
+    assert "no knob" not in err
+    knobs = load_policy(policy, load_level(find_level("97-sandbox-chapter-two"))).knobs
+    # the reference solution's device tier
+    assert (knobs["comm_count"], knobs["max_age"], knobs["backoff"]) == ("3", "120", "exponential")
+
+
 def test_a_recording_exports_the_knobs_its_run_ended_with(tmp_path: Path) -> None:
     level_path = find_level("03-load-balancer")
     level = load_level(level_path)

@@ -10,10 +10,10 @@ from scaleout_tui.content.catalog import load_catalog_default
 from scaleout_tui.content.errors import LevelError
 from scaleout_tui.content.knobs import takes
 from scaleout_tui.content.loader import load_level
-from scaleout_tui.content.paths import find_level, sandbox_path
+from scaleout_tui.content.paths import find_level, sandbox_path, sandbox_paths
 from scaleout_tui.content.policy import loads_policy
 from scaleout_tui.deploy.design import Imported, Where
-from scaleout_tui.deploy.policy import adjusted_text, knob_text, policy_text, sandbox_knobs
+from scaleout_tui.deploy.policy import adjusted_text, best_sandbox, knob_text, policy_text, sandbox_knobs
 from scaleout_tui.engine.autoscaler_spec import ScheduledAction
 
 SANDBOX = load_level(sandbox_path())
@@ -99,3 +99,33 @@ def test_a_fixed_fleets_size_is_the_groups_starting_size_in_the_sandbox() -> Non
     assert knobs == {"desired": "4"} and adjusted == []
     both = imported(web__count=4, asg__desired=4)
     assert sandbox_knobs(both, SANDBOX) == ({"desired": "4"}, [])
+
+
+# ---- which sandbox an import offers the settings to ----------------------------------------------
+SANDBOXES = [load_level(p) for p in sandbox_paths()]
+
+
+def test_the_sandboxes_are_offered_main_one_first() -> None:
+    assert [lv.id for lv in SANDBOXES] == ["99-sandbox", "98-sandbox-shards", "97-sandbox-chapter-two"]
+
+
+@pytest.mark.parametrize(("settings", "chosen"), [
+    # a web tier alone: every sandbox plays it all, and the main one is first
+    ({"health__interval_s": 2.0, "lb__algorithm": "least_conn", "web__count": 4}, "99-sandbox"),
+    # a device tier: only chapter two's sandbox has its knobs
+    ({"lb__algorithm": "round_robin", "ingest__comm_count": 3, "ingest__jitter": "full"},
+     "97-sandbox-chapter-two"),
+    # a cache
+    ({"cache__ttl_s": 60.0, "cache__policy": "cache-aside"}, "97-sandbox-chapter-two"),
+    # shards
+    ({"db__shards": 4}, "98-sandbox-shards"),
+    # replicas and read routing (first chapter) outweigh one ingest setting
+    ({"db__replicas": 2, "db__read_routing": "replicas", "ingest__comm_count": 3}, "99-sandbox"),
+])
+def test_an_import_goes_to_the_sandbox_that_plays_most_of_it(settings: dict[str, object],
+                                                              chosen: str) -> None:
+    found = imported(**settings)
+    best = best_sandbox(found, SANDBOXES)
+    assert best.id == chosen
+    left = {lv.id: sum(a.reason == "no_knob" for a in sandbox_knobs(found, lv)[1]) for lv in SANDBOXES}
+    assert left[chosen] == min(left.values())
