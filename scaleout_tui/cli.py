@@ -42,6 +42,7 @@ from scaleout_tui.content.paths import (
     SANDBOX_ALIAS,
     SANDBOX_ID,
     find_level,
+    is_sandbox,
     level_ids,
     levels_dir,
     same_file,
@@ -620,6 +621,8 @@ def format_report(report: dict[str, Any]) -> list[str]:
     stars = int(report.get("stars") or 0)
     if report.get("incomplete"):
         lines = [texts.RUN_INCOMPLETE.format(level=level, seed=seed)]
+    elif is_sandbox(str(level)):  # nothing to win: "LOST" would tell a player they failed a test
+        lines = [texts.RUN_SANDBOX.format(level=level, seed=seed)]
     elif report.get("won"):
         lines = [texts.RUN_WON.format(level=level, seed=seed,
                                       stars=texts.STAR_ON * stars + texts.STAR_OFF * max(0, 3 - stars))]
@@ -777,9 +780,10 @@ def format_grade(grade: dict[str, Any]) -> list[str]:
     seeds = grade["seeds"]
     shown = f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else \
         ",".join(str(s) for s in seeds)
-    lines = [texts.GRADE_HEAD.format(level=grade["level"], runs=grade["runs"], seeds=shown,
-                                     policy=grade["policy"] or texts.GRADE_NO_POLICY,
-                                     wins=f"{grade['wins']}/{grade['runs']}")]
+    head = texts.GRADE_HEAD_SANDBOX if is_sandbox(str(grade["level"])) else texts.GRADE_HEAD
+    lines = [head.format(level=grade["level"], runs=grade["runs"], seeds=shown,
+                         policy=grade["policy"] or texts.GRADE_NO_POLICY,
+                         wins=f"{grade['wins']}/{grade['runs']}")]
     from scaleout_tui.ui import fmt
 
     rows = [list(texts.GRADE_COLUMNS)]

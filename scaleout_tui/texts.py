@@ -104,6 +104,8 @@ INTERNAL = "unexpected error (a bug in scaleout; please report it): {kind}: {rea
 # ---- command line: the short report of `scaleout run` ------------------------------------------
 RUN_WON = "{level} (seed {seed}): WON  {stars}"
 RUN_LOST = "{level} (seed {seed}): LOST"
+#: a sandbox is free play: its objectives are gauges (as the game's briefing and debrief say)
+RUN_SANDBOX = "{level} (seed {seed}): run over (free play: the targets are gauges, not a test)"
 RUN_INCOMPLETE = ("{level} (seed {seed}): INCOMPLETE (the recording stops before the level's end: "
                   "neither won nor lost)")
 RUN_OBJECTIVE = "  {mark} {label}: {value} (target {op} {target}{stretch})"
@@ -370,6 +372,7 @@ REC_NO_REPORT = "{path}: no final report (the run was stopped early); replayed t
                 "{checks} checksums"
 REC_REPLAYED = "{path}: replayed {commands} commands, {checks} checksums match, the report matches"
 GRADE_HEAD = "{level}: {runs} seeds ({seeds}), policy {policy}: {wins} won"
+GRADE_HEAD_SANDBOX = "{level}: {runs} seeds ({seeds}), policy {policy}: free play, the gauges below"
 GRADE_COLUMNS = ("objective", "target", "median", "worst", "met")
 GRADE_NO_POLICY = "none"
 GRADE_RUN_FAILED = "seed {seed}: {reason}"

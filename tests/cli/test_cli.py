@@ -278,6 +278,17 @@ def test_lost_run_still_exits_zero(fake_headless: list[tuple[Any, ...]], monkeyp
     assert capsys.readouterr().out.startswith("99-good (seed 7): LOST\n")
 
 
+@pytest.mark.parametrize("won", [True, False])
+def test_a_sandbox_run_is_neither_won_nor_lost(won: bool) -> None:
+    # free play: its objectives are gauges, as the game's briefing and debrief say
+    for level in ("99-sandbox", "97-sandbox-chapter-two"):
+        lines = cli.format_report({"level": level, "seed": 2, "won": won, "stars": 3})
+        assert lines[0] == f"{level} (seed 2): run over (free play: the targets are gauges, not a test)"
+    grade = {"level": "99-sandbox", "runs": 2, "seeds": [1, 2], "policy": None, "wins": int(won),
+             "objectives": []}
+    assert cli.format_grade(grade)[0] == "99-sandbox: 2 seeds (1-2), policy none: free play, the gauges below"
+
+
 def test_summary_of_a_sparse_report() -> None:
     lines = cli.format_report({"level": "x", "seed": 1, "won": False})
     assert lines[0] == "x (seed 1): LOST"
