@@ -110,6 +110,18 @@ def env_word(value: object) -> str:
     return str(value)
 
 
+#: the words an environment variable says a switch with (``env_word`` writes the first pair)
+_FLAGS = {"true": True, "1": True, "yes": True, "on": True,
+          "false": False, "0": False, "no": False, "off": False}
+
+
+def env_flag(word: str) -> bool | None:
+    """A switch as an environment variable says it (``true``, ``yes``, ``on``, ``1`` and their
+    opposites, in any case), or ``None`` for a word that is not one. The cache's and the device
+    tier's switches read the same words."""
+    return _FLAGS.get(word.strip().lower())
+
+
 def app_env(spec: CacheSpec) -> list[tuple[str, str]]:
     """The app's cache settings as ``(variable, value)``, in :data:`ENV`'s order."""
     values = {
@@ -127,9 +139,7 @@ def read_value(param: str, text: str) -> Value | None:
     if param == "cache.policy":
         return word if word in POLICIES else None
     if param in ("cache.invalidate", "cache.single_flight"):
-        flag = {"true": True, "1": True, "yes": True, "on": True,
-                "false": False, "0": False, "no": False, "off": False}
-        return flag.get(word.lower())
+        return env_flag(word)
     try:
         number = float(word)
     except ValueError:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 
 from scaleout_tui.content.knobs import Value
-from scaleout_tui.deploy.cachetier import env_word
+from scaleout_tui.deploy.cachetier import env_flag, env_word
 from scaleout_tui.deploy.design import Design
 from scaleout_tui.engine.devices import BACKOFFS, JITTERS
 from scaleout_tui.engine.ingest import IngestSpec
@@ -126,8 +126,7 @@ def read_value(param: str, text: str) -> Value | None:
     if param == "ingest.jitter":
         return word if word in JITTERS else None
     if param == "ingest.tls":
-        flags = {"true": True, "1": True, "on": True, "false": False, "0": False, "off": False}
-        return flags.get(word.lower())
+        return env_flag(word)
     try:
         number = float(word)
     except ValueError:

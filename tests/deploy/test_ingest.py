@@ -22,7 +22,7 @@ from cfn_tools import load_yaml
 
 from scaleout_tui.content.loader import load_level
 from scaleout_tui.content.paths import find_level
-from scaleout_tui.deploy import cloudformation, haproxy, ingesttier, kubernetes, nginx, texts
+from scaleout_tui.deploy import cachetier, cloudformation, haproxy, ingesttier, kubernetes, nginx, texts
 from scaleout_tui.deploy.design import Design, Imported, design_of
 from scaleout_tui.deploy.formats import FORMATS, export, read_files, write_export
 from scaleout_tui.deploy.policy import policy_text
@@ -394,3 +394,11 @@ def test_an_infinite_age_is_zero_in_the_variables_and_reads_back_as_off() -> Non
     assert ingesttier.read_value("ingest.max_age_s", "0") == math.inf
     assert ingesttier.read_value("ingest.max_age_s", "-1") is None
     assert ingesttier.read_value("ingest.tls", "maybe") is None
+
+
+@pytest.mark.parametrize(("word", "value"), [("true", True), ("Yes", True), ("on", True), ("1", True),
+                                             ("false", False), ("NO", False), ("off", False), ("0", False),
+                                             (" yes ", True), ("maybe", None), ("", None)])
+def test_the_device_tier_and_the_cache_read_a_switch_the_same_way(word: str, value: bool | None) -> None:
+    assert ingesttier.read_value("ingest.tls", word) is value
+    assert cachetier.read_value("cache.single_flight", word) is value
