@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
+from scaleout_tui import i18n
 from scaleout_tui.game.headless import run_level
 from scaleout_tui.game.progress import Report
 
@@ -71,7 +72,7 @@ def run_seeds(level_ref: str, seeds: Sequence[int], sets: dict[str, str] | None 
     if jobs <= 1:
         return [_one(w, _within(progress, i, len(work))) for i, w in enumerate(work)]
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_sigint)
+                               initializer=_start_worker, initargs=(i18n.active(),))
     try:
         with _workers_ignore_sigint():
             futures = [pool.submit(_one, w) for w in work]  # each submit starts a worker, to `jobs`
@@ -119,9 +120,13 @@ def _workers_ignore_sigint() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _ignore_sigint() -> None:
-    """A worker's initializer: Ctrl+C is the parent's to handle (see the module's docstring)."""
+def _start_worker(lang: str) -> None:
+    """A worker's initializer: Ctrl+C is the parent's to handle (see the module's docstring), and
+    the worker speaks the parent's language. A spawned worker starts in English, and a report's
+    words (the objectives' labels, the debrief) are written where the level runs: a Korean grade
+    had English rows."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    i18n.activate(lang)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from scaleout_tui import i18n
 from scaleout_tui.cli import main
 from scaleout_tui.content.paths import find_level
 from scaleout_tui.game.grading import parse_seeds, run_seeds, summarize
@@ -53,6 +55,22 @@ def test_the_pool_gives_the_serial_results(short_level_file: Path) -> None:
     assert told[-1] == (4, 4) and [d for d, _ in told] == sorted(d for d, _ in told)
     assert json.dumps(pooled) == json.dumps(serial)
     assert len({r["digest"] for r in serial}) == len(seeds)  # four different nights
+
+
+@pytest.mark.slow  # as above: two spawned workers
+def test_the_pool_speaks_the_parents_language(short_level_file: Path) -> None:
+    # a spawned worker starts in English; the report's words are written where the level runs
+    catalog = i18n.content_catalog_path(find_level("01-single-server"), "ko")
+    (short_level_file.parent / "ko").mkdir()
+    shutil.copy(catalog, i18n.content_catalog_path(short_level_file, "ko"))
+    english = run_seeds(str(short_level_file), [1], {"size": "m5.xlarge"}, None, jobs=1)
+    i18n.activate("ko")
+    serial = run_seeds(str(short_level_file), [1, 2], {"size": "m5.xlarge"}, None, jobs=1)
+    pooled = run_seeds(str(short_level_file), [1, 2], {"size": "m5.xlarge"}, None, jobs=2)
+    assert json.dumps(pooled) == json.dumps(serial)
+    labels = [o["label"] for o in pooled[0]["objectives"]]
+    assert labels != [o["label"] for o in english[0]["objectives"]]
+    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in label) for label in labels), labels  # Hangul
 
 
 def test_the_summary_counts_wins_and_takes_median_and_worst() -> None:
