@@ -192,7 +192,7 @@ class ScaleoutApp(App[int]):
         retranslate_bindings(self)
         self.title, self.sub_title = texts.APP_TITLE, texts.APP_SUBTITLE
         self.content = reread(self.content)
-        by_id = {lv.id: lv for lv in (*self.content.levels, self.content.sandbox) if lv is not None}
+        by_id = {lv.id: lv for lv in (*self.content.levels, *self.content.sandboxes)}
         for screen in self.screen_stack:
             if hasattr(screen, "content"):
                 screen.content = self.content

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scaleout_tui.content import LevelError, level_ids, levels_dir, load_catalog_default, load_level
-from scaleout_tui.content.paths import sandbox_path
+from scaleout_tui.content.paths import SANDBOX_ID, sandbox_paths
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.persistence.progress import Progress
@@ -49,8 +49,14 @@ class Content:
     levels: tuple[Level, ...]
     catalog: Mapping[str, InstanceType]
     errors: tuple[str, ...] = ()
-    #: the sandbox level (every component, any traffic scenario), outside the campaign's order
-    sandbox: Level | None = None
+    #: the sandboxes (free play: every component of a chapter, any traffic), outside the
+    #: campaign's order: ``99-sandbox`` first, then the one with shards and chapter two's
+    sandboxes: tuple[Level, ...] = ()
+
+    @property
+    def sandbox(self) -> Level | None:
+        """The main sandbox (``99-sandbox``), if it loaded."""
+        return next((s for s in self.sandboxes if s.id == SANDBOX_ID), None)
 
     @property
     def ordered_ids(self) -> list[str]:
@@ -83,12 +89,13 @@ def load_content() -> Content:
         except LevelError as e:
             errors.append(str(e))
     levels.sort(key=lambda lv: (lv.order, lv.id))
-    sandbox: Level | None = None
-    try:
-        sandbox = load_level(sandbox_path(), catalog)
-    except LevelError as e:  # the campaign still plays without it
-        errors.append(str(e))
-    return Content(tuple(levels), catalog, tuple(errors), sandbox)
+    sandboxes: list[Level] = []
+    for path in sandbox_paths():
+        try:
+            sandboxes.append(load_level(path, catalog))
+        except LevelError as e:  # the campaign still plays without it
+            errors.append(str(e))
+    return Content(tuple(levels), catalog, tuple(errors), tuple(sandboxes))
 
 
 def reread(content: Content) -> Content:
@@ -100,9 +107,10 @@ def reread(content: Content) -> Content:
     fresh = load_content()
     keep = {lv.id for lv in content.levels}
     levels = tuple(lv for lv in fresh.levels if lv.id in keep)
-    sandbox = fresh.sandbox if content.sandbox is not None else None
+    kept = {s.id for s in content.sandboxes}
+    sandboxes = tuple(s for s in fresh.sandboxes if s.id in kept)
     errors = fresh.errors if content.errors or len(levels) < len(keep) else ()
-    return Content(levels, fresh.catalog, errors, sandbox)
+    return Content(levels, fresh.catalog, errors, sandboxes)
 
 
 def slots(content: Content, progress: Progress, planned: Sequence[str] | None = None) -> list[Slot]:

@@ -481,7 +481,6 @@ CMD_HELP_HELP = "Controls and how the game works (F1)"
 PROGRESS_NOTICE_TITLE = "Saved progress"
 
 # ---- the sandbox on the campaign map (issue 6) ----------------------------------------------------
-MAP_SANDBOX = "Sandbox"
 MAP_SANDBOX_STATUS = "free play"
 
 # ---- recordings, replays and comparisons (issue 6) -----------------------------------------------

@@ -1,4 +1,4 @@
-"""The sandbox from the campaign map: the row is there, it opens, and it runs any scenario.
+"""The sandboxes from the campaign map: the rows are there, they open, and they run any scenario.
 
 The snapshots show the sandbox's play screen two minutes into a flash crowd chosen on the
 paused board (as a player would), at the minimum size and a large one.
@@ -6,12 +6,14 @@ paused board (as a player would), at the minimum size and a large one.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Select
+from textual.widgets import OptionList, Select, Static
 
 from scaleout_tui.engine.traffic import TrafficSource
 from scaleout_tui.ui.app import ScaleoutApp, make_app
@@ -23,9 +25,12 @@ from tests.ui.conftest import async_test
 from tests.ui.views import Views
 
 
-async def open_sandbox(pilot: Pilot[int], scenario: str | None = None, seconds: float = 0.0) -> PlayScreen:
-    """From the map: the last row, its briefing, start; pick ``scenario`` before the clock runs."""
-    await pilot.press("end", "enter")
+async def open_sandbox(pilot: Pilot[int], scenario: str | None = None, seconds: float = 0.0,
+                       option: str = SANDBOX_OPTION) -> PlayScreen:
+    """From the map: the sandbox's row (up from the last), its briefing, start; pick ``scenario``
+    before the clock runs."""
+    rows = pilot.app.screen.query_one("#map-list", OptionList)
+    await pilot.press("end", *["up"] * (rows.option_count - 1 - rows.get_option_index(option)), "enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, BriefingScreen)
     await pilot.press("enter")
@@ -47,8 +52,9 @@ async def test_the_map_opens_the_sandbox_and_it_runs_a_scenario(home: Path) -> N
     app = make_app(manual_clock=True)
     async with app.run_test(size=(100, 30)) as pilot:
         options = app.screen.query_one("#map-list", OptionList)
-        last = options.get_option_at_index(options.option_count - 1)
-        assert last.id == SANDBOX_OPTION
+        rows = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert rows[-3:] == [SANDBOX_OPTION, f"{SANDBOX_OPTION}:98-sandbox-shards",
+                             f"{SANDBOX_OPTION}:97-sandbox-chapter-two"]
         play = await open_sandbox(pilot, "flash-crowd", 120.0)
         assert play.level.id == "99-sandbox"
         assert play.session.now == pytest.approx(120.0)
@@ -91,4 +97,25 @@ async def test_an_imported_value_between_the_choices_shows_in_its_drop_down(home
         play.query_one(PolicyPanel).show_values(play.session.knobs)
         await pilot.pause()
         assert select.value == "10"
+    assert app._exception is None
+
+
+@pytest.mark.slow
+@async_test
+async def test_chapter_two_sandbox_opens_from_the_map_with_the_cache_and_device_knobs(home: Path) -> None:
+    """Free play with the cache and the device tier: before, only ``scaleout run`` reached it."""
+    app = make_app(manual_clock=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one("#map-list", OptionList)
+        await pilot.press("end")
+        await pilot.pause()
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#map-detail", Static).content)
+        assert console.export_text().startswith("Sandbox: cache and devices\n")
+        play = await open_sandbox(pilot, option=f"{SANDBOX_OPTION}:97-sandbox-chapter-two", seconds=30.0)
+        assert options.option_count == len(app.content.levels) + 3
+        assert play.level.id == "97-sandbox-chapter-two"
+        for knob in ("cache_size", "ttl", "comm_count", "backoff"):
+            assert play.query(f"#knob-{knob}"), knob
+        assert play.session.sim.metrics.arrived > 0
     assert app._exception is None

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from scaleout_tui.content.paths import SANDBOX_ID
 from scaleout_tui.game.texts import plural
 from scaleout_tui.persistence.progress import Progress
 from scaleout_tui.ui import fmt, texts
@@ -79,16 +80,21 @@ def slot_detail(slot: Slot, title: str | None = None) -> Group:
     return Group(*parts)
 
 
-#: the option id of the sandbox row, below the campaign's levels
+#: the option id of the main sandbox's row, below the campaign's levels (the others' ids add
+#: their level id: ``sandbox:98-sandbox-shards``)
 SANDBOX_OPTION = "sandbox"
 
 
-def sandbox_prompt() -> Table:
-    """The sandbox's row: its name on the left, "free play" on the right."""
+def sandbox_option_id(level: Level) -> str:
+    return SANDBOX_OPTION if level.id == SANDBOX_ID else f"{SANDBOX_OPTION}:{level.id}"
+
+
+def sandbox_prompt(level: Level) -> Table:
+    """A sandbox's row: its title on the left, "free play" on the right."""
     row = Table.grid(expand=True, padding=(0, 1))
     row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     row.add_column(no_wrap=True, justify="right")
-    row.add_row(Text(texts.MAP_SANDBOX, style="bold"), Text(texts.MAP_SANDBOX_STATUS, style="italic cyan"))
+    row.add_row(Text(level.title, style="bold"), Text(texts.MAP_SANDBOX_STATUS, style="italic cyan"))
     return row
 
 
@@ -149,8 +155,9 @@ class CampaignScreen(Screen[None]):
         lst.clear_options()
         # Rows that cannot be opened stay selectable, so the player can read what comes next.
         lst.add_options([Option(slot_prompt(s), id=str(s.order)) for s in self._slots])
-        if self.content.sandbox is not None:
-            lst.add_option(Option(sandbox_prompt(), id=SANDBOX_OPTION))
+        # the sandboxes: free play, open from the start (chapter two's plays the cache and the
+        # device tier, which only levels 9 and 10 had offered)
+        lst.add_options([Option(sandbox_prompt(s), id=sandbox_option_id(s)) for s in self.content.sandboxes])
         playable = [i for i, s in enumerate(self._slots) if s.playable]
         furthest = playable[-1] if playable else None
         if keep is None or keep >= lst.option_count or furthest != self._furthest:
@@ -173,7 +180,7 @@ class CampaignScreen(Screen[None]):
         sandbox = self._sandbox(index)
         if sandbox is not None:
             sandbox_slot = Slot(sandbox.order, sandbox.title, sandbox, None, True, 0, 0)
-            detail.update(slot_detail(sandbox_slot, texts.MAP_SANDBOX))
+            detail.update(slot_detail(sandbox_slot, sandbox.title))
             return
         if index is None or not 0 <= index < len(self._slots):
             detail.update("")
@@ -193,10 +200,10 @@ class CampaignScreen(Screen[None]):
         self._open(self.query_one("#map-list", OptionList).highlighted)
 
     def _sandbox(self, index: int | None) -> Level | None:
-        """The sandbox level if ``index`` is its row."""
-        if index is None or index != len(self._slots):
+        """The sandbox level if ``index`` is one of their rows (below the campaign's)."""
+        if index is None or not 0 <= index - len(self._slots) < len(self.content.sandboxes):
             return None
-        return self.content.sandbox
+        return self.content.sandboxes[index - len(self._slots)]
 
     def _open(self, index: int | None) -> None:
         sandbox = self._sandbox(index)
