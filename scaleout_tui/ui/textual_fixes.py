@@ -1,4 +1,4 @@
-r"""Eight workarounds for Textual 8.2 and Rich that the tests found; the app applies all eight.
+r"""Nine workarounds for Textual 8.2 and Rich 15 that the tests and play found; the app applies all nine.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -63,6 +63,13 @@ search's worker); the list's visibility then changes nothing.
 dismissed it again, setting its result a second time; and ``Screen.dismiss`` pops whatever screen
 is on top, so it would have closed the run beneath too. :func:`dismiss_only_on_top` makes
 ``dismiss`` of a screen that is no longer on top do nothing.
+
+**The last letter before a wrap, in Korean.** Rich wraps a line at a space and then drops the
+spaces past the width (``Text.rstrip_end``), but it compares the text's length in characters
+with the width in cells. A Hangul syllable is one character and two cells, so a Korean line that
+filled its column exactly kept its trailing space, one cell too wide, and the line was cut with an
+ellipsis: the map's chapter-two sandbox read "거쳐 com…" for "거쳐 comm" and "캐시…" for "캐시:" at
+80×24. :func:`trailing_spaces_in_cells` measures in cells.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ from typing import Any, Literal
 
 import rich._wrap
 import textual._wrap
+from rich import text as rich_text
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
@@ -253,12 +261,31 @@ def dismiss_only_on_top() -> None:
     Screen.dismiss = dismiss  # type: ignore[method-assign]
 
 
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _rstrip_end(self: rich_text.Text, size: int) -> None:
+    """``Text.rstrip_end`` measured in cells: drop trailing whitespace beyond ``size`` cells (each
+    whitespace character is one cell, so dropping ``excess`` of them drops ``excess`` cells)."""
+    excess = self.cell_len - size
+    if excess > 0:
+        trailing = _TRAILING_SPACE.search(self.plain)
+        if trailing is not None:
+            self.right_crop(min(len(trailing.group(0)), excess))
+
+
+def trailing_spaces_in_cells() -> None:
+    """Make Rich's wrap drop a line's trailing spaces by cells, not characters."""
+    rich_text.Text.rstrip_end = _rstrip_end  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
     no-break spaces unbroken, survive undecodable input bytes, resize storms, page keys
-    that come before a list is laid out, a choice in a palette already closed, and a screen
-    dismissed twice."""
+    that come before a list is laid out, a choice in a palette already closed, a screen
+    dismissed twice, and a Korean line's last letter before a wrap."""
     keep_no_break_spaces()
+    trailing_spaces_in_cells()
     lenient_terminal_input()
     screens_follow_the_terminal()
     page_keys_wait_for_layout()

@@ -21,6 +21,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
+from scaleout_tui import i18n
 from scaleout_tui import texts as shared_texts
 from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.engine.snapshot import BoxView
@@ -29,12 +30,13 @@ from scaleout_tui.game.session import ObjectiveResult
 from scaleout_tui.game.texts import clock, describe
 from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.app import make_app
+from scaleout_tui.ui.campaign import load_content
 from scaleout_tui.ui.screens.briefing import BriefingScreen
 from scaleout_tui.ui.screens.debrief import DebriefScreen
 from scaleout_tui.ui.screens.debrief import objectives_table as debrief_objectives
 from scaleout_tui.ui.screens.help import HelpScreen
 from scaleout_tui.ui.screens.play import PlayScreen
-from scaleout_tui.ui.textual_fixes import keep_no_break_spaces
+from scaleout_tui.ui.textual_fixes import keep_no_break_spaces, trailing_spaces_in_cells
 from scaleout_tui.ui.widgets import database
 from scaleout_tui.ui.widgets.charts import Marker, SeriesChart, stack_markers
 from scaleout_tui.ui.widgets.eventlog import EventLog
@@ -180,6 +182,32 @@ def test_a_number_and_its_unit_stay_on_one_line(width: int) -> None:
     for before, after in itertools.pairwise(lines):
         assert not (re.search(r"\d\s*$", before) and re.match(r"(%|s\b|ms\b|CPU)", after)), lines
     assert "96\u00a0%\u00a0CPU" in "".join(lines)
+
+
+def _korean_concepts() -> list[str]:
+    """Every concept line of every level and sandbox, in Korean (as the map's detail lists them)."""
+    i18n.activate("ko")
+    try:
+        content = load_content()
+        return [c for lv in (*content.levels, *content.sandboxes) for c in lv.concepts]
+    finally:
+        i18n.activate(i18n.SOURCE)
+
+
+def test_a_korean_line_that_fills_its_column_keeps_its_last_letter() -> None:
+    """The map read "거쳐 com…" for "거쳐 comm": Rich dropped a wrapped line's trailing space by
+    characters, not cells, so a Hangul line that filled its column was one cell too wide and cut.
+    Every Korean concept, at every width from 16 (or its longest word) to 60, keeps every word
+    whole."""
+    trailing_spaces_in_cells()
+    concepts = _korean_concepts()
+    assert any(re.search("[가-힣]", c) for c in concepts)
+    for concept in concepts:
+        for width in range(max(16, *(cell_len(w) for w in concept.split())), 61):
+            lines = Text(concept).wrap(Console(width=width), width, overflow="ellipsis")
+            shown = [line.plain for line in lines]
+            assert all(cell_len(line) <= width for line in shown), (width, shown)
+            assert " ".join(shown).split() == concept.split(), (width, shown)
 
 
 @async_test
