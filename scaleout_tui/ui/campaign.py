@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scaleout_tui.content import LevelError, level_ids, levels_dir, load_catalog_default, load_level
-from scaleout_tui.content.paths import SANDBOX_ID, sandbox_paths
+from scaleout_tui.content.paths import sandbox_paths
 from scaleout_tui.content.schema import Level
 from scaleout_tui.engine.instance import InstanceType
 from scaleout_tui.persistence.progress import Progress
@@ -52,11 +52,6 @@ class Content:
     #: the sandboxes (free play: every component of a chapter, any traffic), outside the
     #: campaign's order: ``99-sandbox`` first, then the one with shards and chapter two's
     sandboxes: tuple[Level, ...] = ()
-
-    @property
-    def sandbox(self) -> Level | None:
-        """The main sandbox (``99-sandbox``), if it loaded."""
-        return next((s for s in self.sandboxes if s.id == SANDBOX_ID), None)
 
     @property
     def ordered_ids(self) -> list[str]:
@@ -107,8 +102,8 @@ def reread(content: Content) -> Content:
     fresh = load_content()
     keep = {lv.id for lv in content.levels}
     levels = tuple(lv for lv in fresh.levels if lv.id in keep)
-    kept = {s.id for s in content.sandboxes}
-    sandboxes = tuple(s for s in fresh.sandboxes if s.id in kept)
+    keep_sandboxes = {s.id for s in content.sandboxes}
+    sandboxes = tuple(s for s in fresh.sandboxes if s.id in keep_sandboxes)
     errors = fresh.errors if content.errors or len(levels) < len(keep) else ()
     return Content(levels, fresh.catalog, errors, sandboxes)
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Select, Static
 
+from scaleout_tui.content.paths import SANDBOX_ID
 from scaleout_tui.engine.traffic import TrafficSource
 from scaleout_tui.ui.app import ScaleoutApp, make_app
 from scaleout_tui.ui.screens.briefing import BriefingScreen
@@ -83,8 +84,10 @@ async def test_an_imported_value_between_the_choices_shows_in_its_drop_down(home
     app = make_app(manual_clock=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert isinstance(app, ScaleoutApp) and app.content.sandbox is not None
-        await app.push_screen(PlayScreen(app.content.sandbox, app.content.catalog, manual_clock=True,
+        assert isinstance(app, ScaleoutApp)
+        sandbox = next((s for s in app.content.sandboxes if s.id == SANDBOX_ID), None)
+        assert sandbox is not None
+        await app.push_screen(PlayScreen(sandbox, app.content.catalog, manual_clock=True,
                                          knobs={"check_every": "7", "min": "3"}))
         await pilot.pause()
         play = app.screen
