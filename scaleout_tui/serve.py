@@ -35,8 +35,10 @@ differs from textual-serve's defaults, each for a room full of students (issue 1
   and stopped only the shell, and only once the game's output ended, so a game that was busy
   (a 3000×3000 screen) or whose input pipe was full (a flood of keys) outlived its tab, and the
   server, as an orphan of hundreds of MB. The server also cancels a session's handler as soon as
-  its connection drops (aiohttp's ``handler_cancellation``), so a handler stuck writing to a
-  game that does not read still cleans up.
+  its connection drops (aiohttp's ``handler_cancellation``), and the handler never waits for
+  the game to take the tab's input (it is queued, and a flood beyond
+  :data:`MAX_PENDING_KEYS` is dropped): a handler that waited stopped reading the connection,
+  and a tab dropped after a flood went unnoticed until the game had caught up.
 - **Sizes are clamped** to :data:`MAX_COLUMNS` × :data:`MAX_ROWS`, the first size (the
   websocket's query string) and every resize: a real screen never needs more, and the game's
   memory grows with the cell count.
@@ -99,6 +101,9 @@ MAX_COLUMNS = 500
 MAX_ROWS = 200
 #: How long a game that was told to quit may take before it is terminated, and then killed.
 GAME_EXIT_S = 5.0
+#: The most keys kept for a game that is not reading them. A person types a few bytes a second
+#: and a paste is a few kB; past this a tab is flooding, and what does not fit is dropped.
+MAX_PENDING_KEYS = 64 * 1024
 
 #: The bundled Hangul font (``assets/fonts/``, its README says where from): the file, its family
 #: on the page, and the characters the page takes from it. Only characters a terminal draws two
@@ -289,6 +294,14 @@ class GameAppService(AppService):
     terminated, then killed, when the game does not leave by itself. ``stop`` is shielded and
     idempotent: the tab's handler (cancelled when its connection drops) and the server's shutdown
     can both call it, and neither can cut it short.
+
+    Why the tab's input is queued (:meth:`queue_keys`, :meth:`queue_size`, :meth:`queue_focus`)
+    and written by a task of its own: textual-serve's handler waited for the game to take each
+    message before reading the next. A game behind on a flood of keys then held the handler,
+    aiohttp stopped reading the connection, and a tab that dropped went unnoticed until the game
+    had worked through everything sent: 90 s after a 3 s flood, the game running all the while.
+    Now the handler always reads on, so a dropped connection is seen at once; at most
+    :data:`MAX_PENDING_KEYS` of keys wait, and only the latest size and focus.
     """
 
     def __init__(self, *args: Any, lang: str | None = None, **kwargs: Any) -> None:
@@ -296,6 +309,11 @@ class GameAppService(AppService):
         self._stopping: asyncio.Future[None] | None = None
         #: The game's language (its ``--lang``), or None for the game's own choice.
         self.lang = lang
+        self._keys = bytearray()
+        self._size: tuple[int, int] | None = None
+        self._focused: bool | None = None
+        self._input_waiting = asyncio.Event()
+        self._input_task: asyncio.Task[None] | None = None
 
     @property
     def process(self) -> asyncio.subprocess.Process | None:
@@ -318,12 +336,54 @@ class GameAppService(AppService):
         self._stdin = process.stdin
         return process
 
+    async def start(self, width: int, height: int) -> None:
+        await super().start(width, height)
+        self._input_task = asyncio.create_task(self._write_input())
+
+    def queue_keys(self, data: bytes) -> bool:
+        """Queue keys for the game; False when they were dropped (a flood, see the class)."""
+        if len(self._keys) + len(data) > MAX_PENDING_KEYS:
+            return False
+        self._keys += data
+        self._input_waiting.set()
+        return True
+
+    def queue_size(self, width: int, height: int) -> None:
+        """Queue a new terminal size; only the latest is kept (an earlier one is stale)."""
+        self._size = (width, height)
+        self._input_waiting.set()
+
+    def queue_focus(self, focused: bool) -> None:
+        """Queue the tab's focus (True) or blur (False); only the latest is kept."""
+        self._focused = focused
+        self._input_waiting.set()
+
+    async def _write_input(self) -> None:
+        """Write what the tab queued to the game, waiting for the game to take it: the size
+        first (the keys may be meant for the new layout), then the focus, then the keys."""
+        while True:
+            await self._input_waiting.wait()
+            self._input_waiting.clear()
+            size, self._size = self._size, None
+            focused, self._focused = self._focused, None
+            keys, self._keys = bytes(self._keys), bytearray()
+            if size is not None:
+                await self.set_terminal_size(*size)
+            if focused is not None:
+                await (self.focus() if focused else self.blur())
+            if keys:
+                await self.send_bytes(keys)
+
     async def stop(self) -> None:
         if self._stopping is None:
             self._stopping = asyncio.ensure_future(self._stop())
         await asyncio.shield(self._stopping)
 
     async def _stop(self) -> None:
+        writer, self._input_task = self._input_task, None
+        if writer is not None:  # what the game has not taken yet is not for it any more
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         process = self._process
         if process is not None:
@@ -549,7 +609,9 @@ class GameServer(Server):
     async def _relay(self, websocket: web.WebSocketResponse, game: GameAppService) -> None:
         """The tab's messages to the game, as textual-serve's ``_process_messages`` does, but a
         message of the wrong shape is ignored (there it raised, and the traceback went to the
-        teacher's terminal) and a size is clamped."""
+        teacher's terminal), a size is clamped, and nothing here waits for the game (input is
+        queued: :class:`GameAppService`), so a dropped connection is noticed however far behind
+        the game is."""
         async for message in websocket:
             if message.type != WSMsgType.TEXT:
                 continue
@@ -561,17 +623,15 @@ class GameServer(Server):
                 continue
             kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
             if kind == "stdin" and isinstance(data, str):
-                await game.send_bytes(data.encode("utf-8", "replace"))
+                game.queue_keys(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
                 size = terminal_size(data.get("width"), data.get("height"))
                 if size is not None:
-                    await game.set_terminal_size(*size)
+                    game.queue_size(*size)
             elif kind == "ping":
                 await websocket.send_json(["pong", data])
-            elif kind == "blur":
-                await game.blur()
-            elif kind == "focus":
-                await game.focus()
+            elif kind in ("blur", "focus"):
+                game.queue_focus(kind == "focus")
 
     # ---- start and stop -----------------------------------------------------------------------
     def request_exit(self) -> None:

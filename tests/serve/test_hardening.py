@@ -341,21 +341,35 @@ def test_sizes_are_clamped(width: object, height: object, size: tuple[int, int] 
 
 
 class FakeGame:
+    """What the relay may call on a game: only the queues, none of which waits for the game."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
 
-    async def send_bytes(self, data: bytes) -> bool:
+    def queue_keys(self, data: bytes) -> bool:
         self.calls.append(("stdin", data))
         return True
 
-    async def set_terminal_size(self, width: int, height: int) -> None:
+    def queue_size(self, width: int, height: int) -> None:
         self.calls.append(("resize", (width, height)))
 
-    async def blur(self) -> None:
-        self.calls.append(("blur", None))
+    def queue_focus(self, focused: bool) -> None:
+        self.calls.append(("focus", focused))
 
-    async def focus(self) -> None:
-        self.calls.append(("focus", None))
+
+class StuckPipe:
+    """A game's input pipe that takes nothing until ``opened`` is set, as a game far behind on
+    its input: every write is kept, and ``drain`` waits."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.opened = asyncio.Event()
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    async def drain(self) -> None:
+        await self.opened.wait()
 
 
 class FakeSocket:
@@ -367,6 +381,7 @@ class FakeSocket:
         return self
 
     async def __anext__(self) -> aiohttp.WSMessage:
+        await asyncio.sleep(0)  # a message comes from the network: others run meanwhile
         if not self.messages:
             raise StopAsyncIteration
         return self.messages.pop(0)
@@ -381,8 +396,44 @@ def test_the_relay_clamps_sizes_and_ignores_malformed_messages() -> None:
         '["resize", {"width": "wide"}]', '["resize", 7]', '["stdin", "q"]', '["ping", 1]', '["focus"]',
     )
     asyncio.run(serve.GameServer()._relay(socket, game))  # type: ignore[arg-type]
-    assert game.calls == [("resize", (serve.MAX_COLUMNS, serve.MAX_ROWS)), ("stdin", b"q"), ("focus", None)]
+    assert game.calls == [("resize", (serve.MAX_COLUMNS, serve.MAX_ROWS)), ("stdin", b"q"), ("focus", True)]
     assert socket.sent == [["pong", 1]]
+
+
+def test_a_game_behind_on_its_input_does_not_hold_up_the_tab() -> None:
+    """The CI failure of session 30: a 3 s flood of keys, then the tab dropped, and the game
+    lived 37-100 s, because the handler waited on the game's pipe and never saw the drop. Now the
+    relay reads every message at once, at most MAX_PENDING_KEYS of keys wait (the rest are
+    dropped), and the size and focus that wait are only the latest."""
+    async def scene() -> tuple[list[bytes], list[bytes], int]:
+        game = serve.GameAppService("unused", write_bytes=None, write_str=None, close=None,
+                                    download_manager=mock.Mock())
+        pipe = StuckPipe()
+        game._stdin = pipe  # type: ignore[assignment]
+        writer = asyncio.create_task(game._write_input())
+        chunk = "\x1b[A\x1b[B" * 2000  # 12 kB, as the end-to-end flood
+        socket = FakeSocket('["stdin", "q"]', *[json.dumps(["stdin", chunk])] * 200,
+                            '["resize", {"width": 90, "height": 30}]', '["blur"]',
+                            '["resize", {"width": 100, "height": 40}]', '["focus"]')
+        await asyncio.wait_for(serve.GameServer()._relay(socket, game), 5)  # type: ignore[arg-type]
+        stuck = list(pipe.writes)
+        kept = len(game._keys)
+        pipe.opened.set()
+        while game._input_waiting.is_set() or game._keys:
+            await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        writer.cancel()
+        await asyncio.gather(writer, return_exceptions=True)
+        return stuck, pipe.writes[len(stuck):], kept
+
+    stuck, then, kept = asyncio.run(scene())
+    packet = serve.GameAppService.encode_packet
+    assert stuck == [packet(b"D", b"q")]  # the first key went, and the game took nothing since
+    assert kept <= serve.MAX_PENDING_KEYS and kept == 12_000 * (serve.MAX_PENDING_KEYS // 12_000)
+    assert then[0] == packet(b"M", json.dumps({"type": "resize", "width": 100, "height": 40}).encode())
+    assert then[1] == packet(b"M", json.dumps({"type": "focus"}).encode())
+    assert then[2] == packet(b"D", ("\x1b[A\x1b[B" * 2000).encode() * (kept // 12_000))
+    assert len(then) == 3
 
 
 # ---- the command line ------------------------------------------------------------------------------------
