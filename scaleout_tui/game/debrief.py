@@ -306,6 +306,11 @@ def _requests(n: int) -> str:
     return texts.plural(f"{n:,}", texts.NOUN_REQUEST)
 
 
+def _count(n: int) -> str:
+    """A count as it is read, with its thousands grouped (76,248, not 76248)."""
+    return f"{n:,}"
+
+
 def _instances(n: int) -> str:
     return texts.plural(n, texts.NOUN_INSTANCE)
 
@@ -438,7 +443,7 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if store is not None:
         lost = errs["session_lost"]
         if lost and sim.balancers is not None and sim.balancers.spec.sticky:
-            lines.append(d["sessions_sticky"].format(n=lost))
+            lines.append(d["sessions_sticky"].format(n=_count(lost)))
         elif lost:
             lines.append(d["sessions_lost"].format(n=_requests(lost), pct=texts.share(lost, resolved)))
         else:
@@ -449,11 +454,11 @@ def _mechanism_lines(sim: Simulation, resolved: int, result: Result) -> list[str
     if rep is not None:
         lag = max(sim.lag_ms, default=0.0)
         if rep.stale_reads:
-            lines.append(d["stale"].format(n=rep.stale_reads, lag=lag))
+            lines.append(d["stale"].format(n=_count(rep.stale_reads), lag=lag))
         elif rep.replicas and rep.spec.read_routing != "master":
             lines.append(d["no_stale"].format(routing=choice_words("db.read_routing", rep.spec.read_routing)))
         if rep.writes_lost:
-            lines.append(d["writes_lost"].format(n=rep.writes_lost))
+            lines.append(d["writes_lost"].format(n=_count(rep.writes_lost)))
         if lag > 1000:
             lines.append(d["lag"].format(lag=lag / 1000.0))
     asg = sim.autoscaler
@@ -632,15 +637,16 @@ def _clone_lines(sim: Simulation) -> list[str]:
     copies, redirects = sim.copies, sim.redirects
     if copies is not None and sim.clones:
         if copies.divergent_reads or copies.stranded_writes:
-            lines.append(d["divergent"].format(n=copies.divergent_reads,
+            lines.append(d["divergent"].format(n=_count(copies.divergent_reads),
                                                pct=texts.share(copies.divergent_reads, copies.reads or 1),
-                                               boxes=", ".join(sim.clones), stranded=copies.stranded_writes))
+                                               boxes=", ".join(sim.clones),
+                                               stranded=_count(copies.stranded_writes)))
         else:
             lines.append(d["clone_ok"].format(boxes=", ".join(sim.clones)))
     if redirects is not None and any(e.code.startswith("redirect_own_host") for e in sim.log):
         if redirects.pins:
-            lines.append(d["pinned"].format(users=redirects.pins, n=_requests(redirects.bypassed),
-                                            failed=redirects.bypassed_failed))
+            lines.append(d["pinned"].format(users=_count(redirects.pins), n=_requests(redirects.bypassed),
+                                            failed=_count(redirects.bypassed_failed)))
         else:
             lines.append(d["redirect_ok"])
     return lines

@@ -215,7 +215,7 @@ CHECK_REASONS: dict[str, str] = {
     "no_answer": "no answer within {timeout_s:g} s",
     "http_500": "HTTP 500",
     "timed_out": "timed out after {timeout_s:g} s",
-    "http_200": "HTTP 200 in {ms:.0f} ms",
+    "http_200": "HTTP 200 in {ms:,.0f} ms",
 }
 
 
@@ -414,9 +414,9 @@ DEBRIEF: dict[str, str] = {
     "won": "You won with {stars}.",
     "lost": "Not yet: {missed} of {total} objectives missed.",
     "cpu_saturated": (
-        "The {box} box ran at {peak:.0f}\u00a0%\u00a0CPU for {secs:.0f}\u00a0s of the run. Once every "
+        "The {box} box ran at {peak:.0f}\u00a0%\u00a0CPU for {secs:,.0f}\u00a0s of the run. Once every "
         "core is busy, new requests queue: at the worst moment about {queue:.0f} were "
-        "waiting and p95 latency reached {p95_ms:.0f}\u00a0ms."
+        "waiting and p95 latency reached {p95_ms:,.0f}\u00a0ms."
     ),
     "cpu_fine": "CPU peaked at {peak:.0f}\u00a0% on {box}: there was headroom all run.",
     "cpu_tight": "CPU peaked at {peak:.0f}\u00a0% on {box}: little headroom was left at the busiest moment.",
@@ -429,7 +429,7 @@ DEBRIEF: dict[str, str] = {
         "({limit} slots) was full: the box could not keep up."
     ),
     "timeouts": (
-        "{n} ({pct}) timed out after {timeout:.0f}\u00a0s: the server still did "
+        "{n} ({pct}) timed out after {timeout:,.0f}\u00a0s: the server still did "
         "their work, but nobody was waiting for the answer any more."
     ),
     "refused": (
@@ -437,7 +437,7 @@ DEBRIEF: dict[str, str] = {
         "a box that is stopped for a resize, restarting, or crashed."
     ),
     "resize_cost": (
-        "Resizing needs a stop and a start: {down:.0f}\u00a0s of downtime each time. Choose the "
+        "Resizing needs a stop and a start: {down:,.0f}\u00a0s of downtime each time. Choose the "
         "size before the crowd comes, not during it."
     ),
     "reset": "{n} died in flight when a box crashed.",
@@ -446,10 +446,10 @@ DEBRIEF: dict[str, str] = {
         "database box, its failure is everybody's failure (a single point of failure)."
     ),
     "db_failover": (
-        "{n} failed while the master was down: for {secs:.0f}\u00a0s, until a replica was "
+        "{n} failed while the master was down: for {secs:,.0f}\u00a0s, until a replica was "
         "promoted, nothing could write (and reads sent to the master failed too)."
     ),
-    "outage": "The service was effectively down for {secs:.0f}\u00a0s (half or more of requests failing).",
+    "outage": "The service was effectively down for {secs:,.0f}\u00a0s (half or more of requests failing).",
     "cost_high": (
         "It cost ${cost:.2f} (${rate:.3f}/h on average), over the ${target:.2f} budget."
     ),
@@ -483,7 +483,7 @@ DEBRIEF: dict[str, str] = {
 
 DEBRIEF.update({
     "detected": (
-        "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:.0f}\u00a0s "
+        "{box} failed ({kind}) at {at}; the balancer kept sending it requests for {secs:,.0f}\u00a0s "
         "({n}) until failed checks took it out of rotation."
     ),
     "undetected": (
@@ -502,7 +502,7 @@ DEBRIEF.update({
     ),
     "lb_failover": (
         "{n} never got in while the active balancer was down and the passive one took over "
-        "({secs:.0f}\u00a0s)."
+        "({secs:,.0f}\u00a0s)."
     ),
     "http_500": "{n} got a 500 from an app that was up but broken.",
     "sessions_lost": (
@@ -524,12 +524,12 @@ DEBRIEF.update({
     ),
     "not_found_nfs": (
         "{n} downloads answered 404 although the file existed: another box's NFS "
-        "attribute cache ({cache:.0f}\u00a0s) did not show the new file yet."
+        "attribute cache ({cache:,.0f}\u00a0s) did not show the new file yet."
     ),
     "files_ok": "Every download found its file.",
     "stale": (
         "{n} reads returned stale data: a replica had not yet applied the reader's own write "
-        "(worst lag {lag:.0f}\u00a0ms). Reading your own writes from the master for a few seconds "
+        "(worst lag {lag:,.0f}\u00a0ms). Reading your own writes from the master for a few seconds "
         "removes exactly these."
     ),
     "no_stale": "No read was stale (read routing: {routing}).",
@@ -562,7 +562,7 @@ DEBRIEF.update({
     ),
     "divergent": (
         "{boxes} kept a database of its own, so the data split in two: {n} reads ({pct}) "
-        "showed a user data from the other copy (a missing order, an old cart), and {stranded} "
+        "showed a user the other copy's data (a missing order, an old cart), and {stranded} "
         "writes went into a copy the rest of the shop never sees. Nothing failed and no check "
         "turned red. A clone must point at the shared database."
     ),

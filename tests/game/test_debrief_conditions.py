@@ -105,6 +105,20 @@ def test_the_cpu_line_matches_the_peak(peak: float, secs: float, key: str) -> No
     assert ("headroom all run" in line) is (key == "cpu_fine")
 
 
+def test_counts_and_long_times_are_grouped_by_thousands() -> None:
+    """Found playing level 3: "76248 reads" beside "38,669 requests" in one debrief, and "for
+    1276 s ... reached 8887 ms" on level 1. Every count and time reads grouped, in both
+    languages' templates."""
+    clones = fake_sim(clones=["web-4"], log=[SimpleNamespace(code="redirect_own_host")],
+                      copies=SimpleNamespace(divergent_reads=76248, stranded_writes=12444, reads=327_000),
+                      redirects=SimpleNamespace(pins=2255, bypassed=34714, bypassed_failed=9537))
+    text = " ".join(db._clone_lines(clones))
+    assert all(n in text for n in ("76,248", "12,444", "2,255", "34,714", "9,537")), text
+    hot = fake_sim(metrics=SimpleNamespace(series={"p95_ms": [8887.0]}))
+    line = db._cpu_line(hot, Saturation("web-1", 100.0, 1276.0, 511.0))
+    assert "1,276\u00a0s" in line and "8,887\u00a0ms" in line, line
+
+
 def test_the_database_paragraph_only_where_the_database_matters() -> None:
     web = [Saturation("web-1", 60.0, 0.0, 0.0), Saturation("db-1", 30.0, 0.0, 0.0)]
     assert db._database_matters(fake_sim(), web, 30.0) is False
