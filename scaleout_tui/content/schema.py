@@ -169,7 +169,8 @@ class Balancer(_Strict, frozen=True):
     sticky_ttl_s: Annotated[float, Meta(ge=1, le=MAX_TTL_S)] = 86_400.0
     dns_ttl_s: Annotated[float, Meta(ge=0, le=86_400.0)] = 60.0
     count: Annotated[int, Meta(ge=1, le=2)] = 1
-    failover_s: Annotated[float, Meta(ge=0, le=600.0)] = 3.0
+    #: VRRP's takeover with keepalived's defaults: 3 × 1 s + (256 − 100)/256 s (RFC 5798 §6.1)
+    failover_s: Annotated[float, Meta(ge=0, le=600.0)] = 3.609375
     listen_port: Port = 80
     target_port: Port = 8080
 

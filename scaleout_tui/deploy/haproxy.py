@@ -14,7 +14,7 @@ Mapping rules, each from the HAProxy configuration manual (2.6, docs.haproxy.org
   3) are the interval and the healthy and unhealthy thresholds; ``timeout check`` the timeout
   once connected (without it, ``inter`` is the check's whole timeout). They are written on
   ``default-server`` for every design, with or without ``check``, so they come back exactly.
-- ``lb.sticky`` → ``cookie SERVERID insert indirect nocache maxlife <ttl>`` and ``cookie web-N``
+- ``lb.sticky`` → ``cookie SERVERID insert indirect nocache maxidle <ttl>`` and ``cookie web-N``
   on each server (any ``cookie`` persistence reads back as sticky).
 - ``asg.warmup_s`` → ``slowstart`` (a server back up gets a share growing linearly over it):
   the group's warm-up is the player's statement of how long a new server needs, and slowstart
@@ -155,7 +155,7 @@ def write(design: Design) -> Export:
         backend += comment(texts.HAPROXY_STICKY.format(ttl=seconds(bal.sticky_ttl_s)), "    ")
         backend.append(
             directive(
-                4, "cookie", "SERVERID", "insert", "indirect", "nocache", "maxlife", seconds(bal.sticky_ttl_s)
+                4, "cookie", "SERVERID", "insert", "indirect", "nocache", "maxidle", seconds(bal.sticky_ttl_s)
             )
         )
     if bal is not None:
@@ -177,7 +177,7 @@ def write(design: Design) -> Export:
         if kind != "L7":
             notes.append(Note("haproxy_path", {"path": health.path}))
         backend += comment(texts.HAPROXY_TIMEOUT, "    ")
-        backend.append(directive(4, "timeout", "check", seconds(health.timeout_s)))
+        backend.append(directive(4, "timeout", "check", seconds(health.probe_timeout_s)))
         defaults += [
             f"inter {interval}",
             f"rise {health.healthy_threshold}",

@@ -64,7 +64,8 @@ HAPROXY_L4 = "A connection (L4) check every {interval}: a server that accepts th
 HAPROXY_NO_CHECK = ("No health check: no server has 'check'. The check's settings stay on default-server "
                     "for when one is added.")
 HAPROXY_TIMEOUT = "timeout check: how long a check may wait for the answer once connected."
-HAPROXY_STICKY = "Sticky sessions: a cookie names the client's server (for {ttl})."
+HAPROXY_STICKY = ("Sticky sessions: a cookie names the client's server; it lapses after {ttl} without a "
+                  "request.")
 HAPROXY_SLOWSTART = ("slowstart: a server that comes back up gets a share growing over {warmup} (the "
                      "group's warm-up).")
 

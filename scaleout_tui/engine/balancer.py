@@ -18,11 +18,14 @@ Algorithms, as real balancers name them:
 
 Sticky sessions (an ``AWSALB``-style cookie, 86,400 s by default) sit on top of any
 algorithm: a client with a valid cookie goes back to the same target while that target
-is in rotation.
+is in rotation. Each answer renews the cookie, so it lapses only after ``sticky_ttl_s`` without
+a request, not that long after it was first set.
 
 Commands: ``lb.algorithm``, ``lb.sticky``, ``lb.target_port`` and ``lb.count`` (a second node is
 an active/passive pair: when the active node dies the passive one takes over after
-``failover_s``, and until then nothing answers).
+``failover_s``, and until then nothing answers; when the passive node dies, nothing changes for
+clients, as with VRRP, where only the master holds the address). ``failover_s`` defaults to
+VRRP's Master_Down_Interval for keepalived's defaults (:data:`VRRP_TAKEOVER_S`).
 
 When every registered target is unhealthy the balancer *fails open* (as ALB does):
 it routes to all of them rather than to none, on the theory that the health check
@@ -56,6 +59,10 @@ LEAST: frozenset[str] = frozenset({"least_conn", "least_outstanding_requests"})
 #: the open requests on each of the given targets, followed through a tick
 OpenRequestsOf = Callable[[I64], OpenRequests]
 APP_PORT = 8080  # what the web boxes listen on
+#: RFC 5798 §6.1: a backup takes over after 3 × Advertisement_Interval + Skew_Time, where
+#: Skew_Time = (256 − Priority) / 256 × Advertisement_Interval; keepalived's defaults are
+#: ``advert_int 1`` and ``priority 100``: 3 + 156/256 = 3.609375 s
+VRRP_TAKEOVER_S = 3 * 1.0 + (256 - 100) / 256 * 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +72,7 @@ class BalancerSpec:
     sticky_ttl_s: float = 86_400.0
     dns_ttl_s: float = 60.0
     count: int = 1               # balancer nodes: 2 = active/passive pair
-    failover_s: float = 3.0      # VRRP-style takeover by the passive node
+    failover_s: float = VRRP_TAKEOVER_S  # the passive node's takeover, VRRP's own timing
     listen_port: int = 80
     target_port: int = APP_PORT  # a mismatch with the app's port refuses everything
 
@@ -146,6 +153,10 @@ class Balancer:
         has = (self.cookie[user] >= 0) & (self.cookie_until[user] > t)
         valid = has & np.isin(self.cookie[user], targets)
         out = np.where(valid, self.cookie[user], pick)
+        if valid.any():
+            # every answer sets the cookie again, so its lifetime runs from the client's last
+            # request (ALB: "the duration is set with each request"; HAProxy ``maxidle``)
+            np.maximum.at(self.cookie_until, user[valid], t[valid] + self.spec.sticky_ttl_s)
         new = np.flatnonzero(~valid)
         if new.size:
             # a client's first answer sets the cookie; its later requests in the same
@@ -187,6 +198,8 @@ class Balancers:
         self._failover_until = -1.0
         #: the balancer nodes (kept here: scanning the whole fleet every tick grows with it)
         self.nodes: list[Box] = [fleet.add_live_box("lb", "lb", fleet.aux_type) for _ in range(spec.count)]
+        #: the node holding the address (VRRP's master); the others stand by
+        self.active: Box | None = self.nodes[0] if self.nodes else None
         self.balancer = Balancer(spec, world.users, rng)
         world.data.balancer = self.balancer
         world.data.port_ok = spec.target_port == APP_PORT
@@ -212,19 +225,31 @@ class Balancers:
             box = self.fleet.add_live_box("lb", "lb", self.fleet.aux_type)
             self.nodes.append(box)
             lbs.append(box)
-        while len(lbs) > n:
-            self.fleet.set_state(lbs.pop(), "terminated")
+        while len(lbs) > n:  # the operator removes a standby, not the node holding the address
+            gone = next((b for b in reversed(lbs) if b is not self.active), lbs[-1])
+            lbs.remove(gone)
+            self.fleet.set_state(gone, "terminated")
 
     def serving(self, t: float) -> bool:
         """Whether a balancer node answers at ``t``."""
         lbs = [b for b in self.nodes if b.state != "terminated"]
         if not lbs or self.spec.algorithm == "dns":
             return True  # with DNS round robin clients connect straight to the web boxes
-        return any(b.accepting for b in lbs) and t >= self._failover_until
+        active = self.active
+        return active is not None and active.accepting and t >= self._failover_until
 
     def _tick(self, t0: float) -> None:
+        active = self.active
+        if active is None or not active.accepting:
+            # no node holds the address (all were down, or it was stopped): the first one up
+            # takes it; a crash of the active node is handled at once (:meth:`_crashed`)
+            self.active = next((b for b in self.nodes if b.accepting), None)
         self.world.data.lb_up = self.serving(t0)
 
     def _crashed(self, box: Box) -> None:
-        if box.role == "lb":
-            self._failover_until = self.world.now + self.spec.failover_s
+        """The active node died: the next node up takes over after ``failover_s``, and nothing
+        answers meanwhile. A standby's death changes nothing for clients."""
+        if box.role != "lb" or box is not self.active:
+            return
+        self._failover_until = self.world.now + self.spec.failover_s
+        self.active = next((b for b in self.nodes if b is not box and b.accepting), None)

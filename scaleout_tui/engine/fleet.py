@@ -293,7 +293,9 @@ class Fleet:
 
     def drain(self, box: Box) -> Generator[simpy.Event, Any, None]:
         """Deregister ``box`` gracefully: it finishes what it holds for the deregistration delay,
-        then terminates."""
+        then terminates, and whatever it still holds then fails (ALB: a deregistering target that
+        closes its connections gives the client a 5xx; the Classic balancer "forcibly closes
+        connections" when the delay runs out)."""
         delay = self.world.timings.deregistration_delay_s
         # a fleet-level state, not a health verdict: rotation excludes it even with no health
         # check (the check's status only shows it)
@@ -304,6 +306,7 @@ class Fleet:
         self.world.emit("draining", "info", box=box.name, delay_s=delay)
         yield self.env.timeout(delay)
         self.deregister(box)
+        self.world.data.kill_box(box, self.env.now)
         self.set_state(box, "terminated")
         self.world.emit("terminated", "info", box=box.name)
 

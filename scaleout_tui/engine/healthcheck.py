@@ -4,7 +4,8 @@ Every ``interval_s`` the balancer probes each target:
 
 * **L4** (TCP): open a connection to the target port. It passes whenever the process
   listens, even if the application behind it hangs or answers 500 to everything.
-* **L7** (HTTP): ``GET path`` and expect ``200`` within ``timeout_s``. A hung app
+* **L7** (HTTP): ``GET path`` and expect ``200`` within ``timeout_s`` (at most the interval:
+  :attr:`HealthCheckSpec.probe_timeout_s`). A hung app
   (no answer), an erroring app (500) and an overloaded one (too slow) all fail it.
   The probe is a real request: it queues behind the target's other work and costs
   CPU. ``/`` renders the whole home page; a dedicated ``/health`` path answers 200 from
@@ -66,6 +67,17 @@ class HealthCheckSpec:
     @property
     def path_cost_s(self) -> float:
         return PATH_COST_S.get(self.path, PATH_COST_S["/"])
+
+    @property
+    def probe_timeout_s(self) -> float:
+        """How long a probe waits for its answer: ``timeout_s``, but never past the interval.
+
+        Why: in no real balancer does a slow answer push the next probe back. An ALB refuses a
+        timeout that is not shorter than the interval ("Health check interval must be greater
+        than the timeout"); HAProxy without ``timeout check`` gives a check ``inter`` to finish.
+        A level that offers a 2 s interval beside a 5 s timeout therefore probes every 2 s, with
+        a 2 s timeout, rather than every 5 s."""
+        return min(self.timeout_s, self.interval_s)
 
 
 #: an AWS NLB target group's TCP check as created: every 30 s, 10 s timeout, in after 5 passes,
@@ -187,15 +199,16 @@ class HealthChecker:
             return False, "no_listener", {"port": port}, rtt
         if spec.kind == "L4":
             return True, "tcp_ok", {}, rtt
+        timeout = spec.probe_timeout_s
         if box.fault == "hang":
-            return False, "no_answer", {"timeout_s": spec.timeout_s}, spec.timeout_s
+            return False, "no_answer", {"timeout_s": timeout}, timeout
         if box.fault == "error":
             return False, "http_500", {}, 0.002
         demand = spec.path_cost_s * box.slow_factor / box.itype.speed
         took = self.world.data.probe(box, t, demand)
         self.check_work_s += demand
-        if took > spec.timeout_s:
-            return False, "timed_out", {"timeout_s": spec.timeout_s}, spec.timeout_s
+        if took > timeout:
+            return False, "timed_out", {"timeout_s": timeout}, timeout
         return True, "http_200", {"ms": took * 1000}, took
 
     def _record(self, box: Box, passed: bool, reason: str, params: dict[str, float | int]) -> None:

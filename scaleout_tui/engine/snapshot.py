@@ -332,7 +332,7 @@ def services(sim: Simulation) -> Services:
         check_kind=c.kind if c else "",
         check_path=c.path if c else "",
         check_interval_s=c.interval_s if c else 0.0,
-        check_timeout_s=c.timeout_s if c else 0.0,
+        check_timeout_s=c.probe_timeout_s if c else 0.0,
         check_healthy=c.healthy_threshold if c else 0,
         check_unhealthy=c.unhealthy_threshold if c else 0,
         algorithm=lb.algorithm if lb else "",

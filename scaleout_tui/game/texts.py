@@ -502,7 +502,7 @@ DEBRIEF.update({
     ),
     "lb_failover": (
         "{n} never got in while the active balancer was down and the passive one took over "
-        "({secs:,.0f}\u00a0s)."
+        "({secs:,.1f}\u00a0s)."
     ),
     "http_500": "{n} got a 500 from an app that was up but broken.",
     "sessions_lost": (

@@ -154,7 +154,7 @@ def test_an_l4_check_is_plain_check_and_none_is_no_check() -> None:
 
 def test_stickiness_is_an_inserted_cookie_naming_each_server() -> None:
     lines = backend_lines(cfg(sandbox_design({"sticky": "on"})))
-    assert "cookie SERVERID insert indirect nocache maxlife 1d" in lines
+    assert "cookie SERVERID insert indirect nocache maxidle 1d" in lines
     assert "server web-1 10.0.1.1:8080 check cookie web-1" in lines
     assert not any(line.startswith("cookie") for line in backend_lines(cfg(sandbox_design({}))))
 

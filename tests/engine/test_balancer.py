@@ -150,6 +150,22 @@ def test_a_sticky_cookie_outranks_least_connections():
     assert again.tolist() == [0, 1, 0, 1, 1]
 
 
+def test_a_sticky_cookie_lapses_only_after_its_duration_without_a_request():
+    """ALB: "the duration is set with each request", so a client that keeps asking keeps its
+    target; one that pauses longer than the duration is placed afresh. (The audit of session 30
+    found the cookie expiring its duration after it was first set, whatever the client did.)"""
+    b = Balancer(BalancerSpec("round_robin", sticky=True, sticky_ttl_s=20.0), users=4,
+                 rng=np.random.default_rng(0))
+    targets = np.array([0, 1, 2])
+    one = np.array([0])
+    start = int(b.route(np.zeros(1), one, targets, targets, unasked)[0])
+    kept = [int(b.route(np.array([t]), one, targets, targets, unasked)[0]) for t in np.arange(5.0, 61.0, 5.0)]
+    assert kept == [start] * len(kept)  # a request every 5 s for a minute, three durations long
+    for other in (1, 2, 3):  # others take turns meanwhile, so a fresh pick is another target
+        b.route(np.array([61.0]), np.array([other]), targets, targets, unasked)
+    assert int(b.route(np.array([81.5]), one, targets, targets, unasked)[0]) != start  # 20.5 s idle
+
+
 def test_balancer_fails_open_when_every_target_is_unhealthy():
     b = Balancer(BalancerSpec("round_robin"), users=10, rng=np.random.default_rng(0))
     picks = b.route(np.zeros(3), np.zeros(3, np.int64), np.array([], np.int64), np.array([1, 2]), unasked)
@@ -190,6 +206,25 @@ def test_one_balancer_is_a_single_point_of_failure_two_fail_over_in_seconds():
     down_two = two.metrics.total_errors[E["lb_down"]] / 60.0
     assert down_one == pytest.approx(60 * 60 / 60.0, rel=0.1)  # the whole minute
     assert down_two == pytest.approx(3 * 60 / 60.0, rel=0.35)  # only the 3 s takeover
+
+
+def test_only_the_active_balancer_nodes_death_interrupts_service():
+    """VRRP: only the master holds the address, so a backup's death changes nothing for clients,
+    and after a takeover the roles have swapped (the audit of session 30 found every node's
+    death starting a takeover). The takeover itself lasts VRRP's 3 × 1 s + 156/256 s."""
+    def refused(*failures: ScheduledFailure) -> int:
+        sim = Simulation(lb_config(failures=failures, balancer=BalancerSpec(count=2), duration=200), seed=1)
+        sim.run()
+        return int(sim.metrics.total_errors[E["lb_down"]])
+
+    assert BalancerSpec().failover_s == 3.609375
+    assert refused(ScheduledFailure(100.0, "lb-2", 60.0)) == 0  # the standby
+    takeover = refused(ScheduledFailure(100.0, "lb-1", 20.0))  # the active: 60 requests a second
+    assert takeover == pytest.approx(3.609375 * 60, rel=0.3)
+    # lb-2 holds the address now; the repaired lb-1 stands by, and its second death is harmless
+    assert refused(ScheduledFailure(100.0, "lb-1", 20.0), ScheduledFailure(150.0, "lb-1", 20.0)) == takeover
+    both = refused(ScheduledFailure(100.0, "lb-1", 20.0), ScheduledFailure(150.0, "lb-2", 20.0))
+    assert both == pytest.approx(2 * takeover, rel=0.3)
 
 
 def test_dns_clients_keep_a_cached_address_for_the_ttl():

@@ -104,6 +104,41 @@ def test_a_draining_target_gets_no_new_request_whatever_the_health_check(kind):
     assert sim.metrics.total_errors.sum() == 0  # what it held finished; nothing was refused
 
 
+def test_what_a_draining_target_still_holds_when_the_delay_ends_fails_then():
+    """ALB closes what a deregistering target still holds when the delay runs out (a 5xx for
+    the client). Requests of 40 s of work, a 10 s delay from t = 30 s and a client that would
+    wait: everything web-2 would still be working on at 40 s fails at 40 s, as a reset. (The
+    audit of session 30 found such requests answered up to 90 s after the box was gone.)"""
+    sim = Simulation(lb_config(n=2, rate=0.5, app=40.0, timeout_s=1000.0, deregistration_delay_s=10.0,
+                               check=HealthCheckSpec(kind="none"), duration=200), seed=2)
+    sim.advance(30)
+    sim.apply(knob(sim, "web.count", 1))
+    f, web2 = sim.data.flight, sim.fleet.box("web-2").index
+    held = int(((f.box == web2) & (f.done > 40.0)).sum())
+    assert held >= 2
+    sim.advance(170)
+    assert int(sim.metrics.total_errors[E["reset"]]) == held
+    assert [e.t for e in sim.log if e.code == "terminated"] == [pytest.approx(40.0)]
+
+
+def test_a_timeout_longer_than_the_interval_does_not_stretch_the_interval():
+    """Level 3 offers a 2 s interval beside its 5 s timeout. No balancer lets a slow answer push
+    the next probe back (an ALB refuses the pair; HAProxy gives a check ``inter`` to finish), so
+    a probe waits at most 2 s. By hand: web-1 hangs at 100 s; the first probe after that starts
+    within 2 s and fails 2 s later, the next fails 2 s after it: out of rotation 4-6 s after the
+    hang, as the level's hint (interval × threshold) says. (The audit of session 30 measured
+    10.5 s: each probe waited 5 s, and the next began only then.)"""
+    check = HealthCheckSpec(kind="L7", path="/health", interval_s=2, timeout_s=5, healthy_threshold=3,
+                            unhealthy_threshold=2)
+    assert check.probe_timeout_s == 2 and HealthCheckSpec().probe_timeout_s == 5
+    sim = Simulation(lb_config(check=check, failures=(ScheduledFailure(100.0, "web-1", 60.0, kind="hang"),),
+                               duration=110), seed=1)
+    sim.run()
+    out = [e for e in sim.log if e.code == "target_unhealthy" and e.params["box"] == "web-1"]
+    assert len(out) == 1 and 104.0 < out[0].t <= 106.01
+    assert out[0].params["reason"] == "no_answer" and out[0].params["timeout_s"] == 2
+
+
 def test_an_nlb_tcp_check_as_aws_ships_it_takes_a_dead_target_out_in_30_to_60_s():
     """NLB TCP defaults (30 s, 10 s timeout, 2 failures out, 5 passes in): a crash at 200 s is
     seen by the first probe within 30 s and confirmed one interval later, so between 30 and
