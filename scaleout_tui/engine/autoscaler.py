@@ -142,7 +142,10 @@ class AutoScaler:
             env.process(self._every(gen, self.spec.period_s, act))
 
     def reconfigure(self, spec: ScalingSpec) -> None:
-        """New settings: the policy's loop restarts (its alarm history is kept)."""
+        """New settings: the policy's loop restarts (its alarm history is kept). Choosing the HPA
+        creates one: the controller knows nothing of it yet."""
+        if spec.policy == "hpa" and self.spec.policy != "hpa":
+            self.hpa_memory = hpa.Memory()
         self.spec = spec
         self._generation += 1
         self._start_policy()
@@ -166,6 +169,10 @@ class AutoScaler:
         now = self.world.env.now
         warm = self.spec.warmup_s
         return [b for b in self.in_service() if now - self.launched_at.get(b.name, -1e9) >= warm]
+
+    def terminating(self) -> int:
+        """Instances draining on their way out (the deregistration delay)."""
+        return sum(1 for b in self.fleet.boxes if b.serves_web and b.draining and b.state != "terminated")
 
     def warming(self) -> int:
         """Instances booting or within their warm-up: capacity on its way, which step and
@@ -267,7 +274,9 @@ class AutoScaler:
         metric = spec.metric
         if high:
             breach = value - spec.scale_out_at
-            adj = max((a for lo, a in spec.steps if breach >= lo), default=spec.step_out)
+            # the one step whose interval holds the breach (lower bound inclusive): the last
+            # whose lower bound it reaches, the steps being in order
+            adj = next((a for lo, a in reversed(spec.steps) if breach >= lo), spec.step_out)
             # AWS adds the step to the capacity past its warm-up; the desired count already holds
             # the instances warming up, so a breach they cover changes nothing, and a bigger one
             # adds only the difference
@@ -276,8 +285,13 @@ class AutoScaler:
                 self.set_desired(want, "step_out", metric=metric, value=value, breach=breach,
                                  threshold=spec.scale_out_at, adj=adj, **m_of_n)
         elif low and not self.warming():
-            self.set_desired(self.desired - spec.step_in, "step_in", metric=metric, value=value,
-                             threshold=spec.scale_in_at, **m_of_n)
+            # AWS counts instances still terminating as capacity while scaling in ("we don't
+            # remove more instances from the Auto Scaling group than necessary"): while one
+            # drains, a step of 1 asks for nothing more
+            want = self.desired + self.terminating() - spec.step_in
+            if want < self.desired:
+                self.set_desired(want, "step_in", metric=metric, value=value,
+                                 threshold=spec.scale_in_at, **m_of_n)
 
     def _on_target(self, value: float) -> None:
         spec = self.spec
@@ -360,6 +374,7 @@ class AutoScaler:
         spec = self.spec
         now = self.world.env.now
         current = self.desired  # the Deployment's spec.replicas
+        hpa.first_look(self.hpa_memory, now, current)
         pods = self.pods(value)
         if current == 0 or not pods.ready:
             return  # Kubernetes: no metrics for any ready pod, no decision
@@ -416,6 +431,8 @@ class AutoScaler:
             health = self.health.health if self.health else {}
             for b in self.in_service():
                 h = health.get(b.name)
+                # the run starts as the group is created: its first instances are new too, and
+                # graced from 0 s (an overloaded starting fleet is not replaced at once)
                 born = self.launched_at.get(b.name, 0.0)
                 graced = env.now - born >= self.spec.health_check_grace_s
                 if h is not None and h.status == "unhealthy" and graced:

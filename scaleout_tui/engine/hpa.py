@@ -143,6 +143,18 @@ class Memory:
     recommendations: list[tuple[float, int]] = field(default_factory=list)
     ups: list[Event] = field(default_factory=list)
     downs: list[Event] = field(default_factory=list)
+    #: whether the controller has synced this HPA before (see :func:`first_look`)
+    seen: bool = False
+
+
+def first_look(memory: Memory, now: float, current: int) -> None:
+    """The controller's first sync of an HPA records the replica count it finds as a
+    recommendation (``recordInitialRecommendation``), before it reads any metric. So a new HPA
+    over an idle Deployment keeps its replicas until that sample leaves the scale-down window
+    (five minutes by default), rather than dropping to the minimum at its first sync."""
+    if not memory.seen:
+        memory.recommendations.append((now, current))
+        memory.seen = True
 
 
 def normalize(current: int, raw: int, now: float, behavior: HpaBehavior, down_window_s: float, low: int,

@@ -150,6 +150,19 @@ def test_hpa_scales_down_only_after_the_stabilisation_window():
     assert ups and ups[0].t == 15.0
 
 
+def test_a_new_hpa_keeps_its_replicas_for_the_first_scale_down_window():
+    """Kubernetes records the replica count it finds at an HPA's first sync as a recommendation
+    (``recordInitialRecommendation``), so an HPA made over an idle Deployment of 4 holds 4 until
+    that 15 s sample leaves the 300 s window: the first scale-down is at the 315 s sync, not at
+    15 s (what the audit of session 30 found)."""
+    spec = ScalingSpec(min_size=1, max_size=4, desired=4, policy="hpa", target_cpu=60.0)
+    sim = group(spec, traffic=steady(1.0, 0.01), duration=320)
+    sim.run()
+    assert sim.autoscaler is not None
+    changes = [(h.t, h.old, h.new) for h in sim.autoscaler.history]
+    assert changes and changes[0][0] == pytest.approx(315.0) and changes[0][1] == 4 and changes[0][2] < 4
+
+
 def test_hpa_does_not_count_the_load_of_pods_not_ready_yet():
     """2 pods at 80 % CPU, target 50 %. By hand (Kubernetes): at 15 s, ceil(2 × 80/50) = 4
     (the rate limit allows max(2 + 4, 2 × 2) = 6). Until the 2 new pods are ready for a full
@@ -225,6 +238,39 @@ def test_a_failed_instance_is_replaced_after_the_grace_period():
     assert repl and 150.0 <= repl[0].t <= 150.0 + 5.0 + 0.01  # unhealthy at ~70, replaced once past grace
     assert sim.box("web-3").state == "running"
     assert len([b for b in sim.boxes if b.serves_web and b.state == "running"]) == 2
+
+
+def test_a_step_applies_the_one_adjustment_whose_interval_holds_the_breach():
+    """AWS: "the lower bound is inclusive and the upper bound is exclusive": one step applies.
+    Steps of +3 from 0 and +1 from 20 points, and a 50-point breach: +1, not the largest +3
+    (the audit of session 30 found the largest of the steps reached)."""
+    busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
+                       steps=((0.0, 3), (20.0, 1)), boot_min_s=40, boot_max_s=40)
+    sim = group(spec, traffic=busy, duration=61)
+    sim.run()
+    assert sim.autoscaler is not None
+    first = sim.autoscaler.history[0]
+    assert first.t == pytest.approx(60.0) and first.new - first.old == 1
+
+
+def test_a_step_scale_in_waits_while_an_instance_it_removed_still_drains():
+    """AWS counts terminating instances as capacity while scaling in. An idle group of 6, a step
+    of 1 each period and the default 300 s deregistration delay: the next removal waits until
+    the last one has terminated, 300 s later (at 60, 360 and 660 s), where the audit of session
+    30 found one a minute."""
+    spec = ScalingSpec(min_size=1, max_size=6, desired=6, policy="step", scale_out_cpu=50, scale_in_cpu=5,
+                       step_in=1)
+    cfg = config(steady(0.0001, 0.01), vcpus=1, web_count=6, duration=700,
+                 balancer=BalancerSpec("round_robin"),
+                 health=HealthCheckSpec("L7", "/health", interval_s=10, timeout_s=5, healthy_threshold=2,
+                                        unhealthy_threshold=2),
+                 scaling=spec, deregistration_delay_s=300.0, timeout_s=30.0, tick_s=0.5)
+    sim = Simulation(cfg, seed=1)
+    sim.run()
+    assert sim.autoscaler is not None
+    ins = [h.t for h in sim.autoscaler.history if h.cause == "step_in"]
+    assert ins == pytest.approx([60.0, 360.0, 660.0])
 
 
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
