@@ -33,6 +33,16 @@ LAYOUTS: tuple[str, ...] = ("single", "two-tier")
 ROLES: tuple[str, ...] = ("db", "web", "lb", "session", "replica", "cache", "comm", "tcp-lb")
 
 
+@dataclass(slots=True)
+class Launch:
+    """One web box on its way for the group: its placeholder once the launch has begun, and
+    whether the group has since called it off (:meth:`Fleet.cancel_launches`)."""
+
+    pending: Box | None = None
+    cancelled: bool = False
+    process: simpy.Process | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class FleetSpec:
     layout: Layout
@@ -53,6 +63,8 @@ class Fleet:
         self.boxes: list[Box] = []
         #: boxes on their way (booting), not yet in :attr:`boxes`
         self.pending: list[Box] = []
+        #: the group's launches still on their way, oldest first (the group may call them off)
+        self.launches: list[Launch] = []
         #: web boxes registered with the balancer (in rotation or not), by name, in order
         self.registered: dict[str, None] = {}
         #: told of each box registered: ``(box, new_target)``; a new target must pass a check first
@@ -278,12 +290,27 @@ class Fleet:
             self.set_state(web, "running")
         self.world.emit("migrate_done", "good", layout=layout)
 
-    def launch_web(self, role: Role, boot_s: float | None = None) -> Generator[simpy.Event, Any, None]:
-        """Boot a web box; once up it registers and must pass a check before it gets traffic."""
+    def launch_web(self, role: Role, boot_s: float | None = None,
+                   launch: Launch | None = None) -> Generator[simpy.Event, Any, None]:
+        """Boot a web box; once up it registers and must pass a check before it gets traffic.
+        A group's ``launch`` may be called off while it boots: the box is then never billed again
+        and never serves."""
+        if launch is not None and launch.cancelled:
+            return  # called off before it began
         boot = self.world.timings.boot_s if boot_s is None else boot_s
         pending = self.booting("web-new", role, self.web_type)
         self.world.emit("launch", "info", boot_s=boot)
-        yield self.env.timeout(boot)
+        if launch is not None:
+            launch.pending = pending
+        try:
+            yield self.env.timeout(boot)
+        except simpy.Interrupt:
+            self.booted(pending)
+            self.world.emit("launch_cancelled", "info")
+            return
+        finally:
+            if launch is not None and launch in self.launches:
+                self.launches.remove(launch)
         self.booted(pending)
         box = self.add_live_box("web", role, self.web_type)
         for hook in self.launch_hooks:
@@ -325,17 +352,37 @@ class Fleet:
         the launches and drains started: the scaling activity, which completes when they all have
         (a launch once its box is in service, a drain once its box has terminated)."""
         current = len(serving) + self.pending_web()
-        role = self.web_role
-        activity = [self.env.process(self.launch_web(role, boot_time())) for _ in range(n - current)]
+        activity = [self._launch(boot_time()) for _ in range(n - current)]
         if n < current:
-            # newest first: the longest-running boxes keep their warm caches
-            newest = sorted(serving, key=lambda b: -b.index)[: current - n]
+            # what is still booting goes first, so the boxes serving keep serving (Kubernetes
+            # deletes pending pods first; AWS keeps the group at its desired count): draining the
+            # serving boxes for launches still minutes away was an outage
+            excess = current - n - self.cancel_launches(current - n)
+            # then newest first: the longest-running boxes keep their warm caches
+            newest = sorted(serving, key=lambda b: -b.index)[:excess]
             activity += [self.env.process(self.drain(box)) for box in newest]
         return activity
+
+    def _launch(self, boot_s: float) -> simpy.Process:
+        """A launch for the group, which it may call off while the box boots."""
+        launch = Launch()
+        launch.process = self.env.process(self.launch_web(self.web_role, boot_s, launch))
+        self.launches.append(launch)
+        return launch.process
+
+    def cancel_launches(self, most: int) -> int:
+        """Call off up to ``most`` of the group's launches that are booting, newest first;
+        returns how many."""
+        booting = [x for x in self.launches if x.pending is not None and not x.cancelled][::-1][:most]
+        for launch in booting:
+            launch.cancelled = True
+            assert launch.process is not None
+            launch.process.interrupt("cancelled")
+        return len(booting)
 
     def replace(self, box: Box, boot_s: float) -> None:
         """Terminate an unhealthy instance and launch its replacement."""
         self.deregister(box)
         self.set_state(box, "terminated")
         self.world.emit("replaced", "warn", box=box.name)
-        self.env.process(self.launch_web(self.web_role, boot_s))
+        self._launch(boot_s)

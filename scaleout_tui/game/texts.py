@@ -33,6 +33,7 @@ EVENTS: dict[str, str] = {
     "fault_error": "{box}: the app answers 500 to everything; {repair}",
     "fault_slow": "{box}: the app runs {factor:g}× slower; {repair}",
     "launch": "Launching a web box (boot {boot_s:.0f} s)",
+    "launch_cancelled": "A web box still booting was called off: the group needs fewer",
     "launched": "{box} booted; it joins after its first passing check",
     "draining": "{box} draining for {delay_s:.0f} s before it stops",
     "terminated": "{box} terminated",

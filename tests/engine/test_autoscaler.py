@@ -273,6 +273,36 @@ def test_a_step_scale_in_waits_while_an_instance_it_removed_still_drains():
     assert ins == pytest.approx([60.0, 360.0, 660.0])
 
 
+def test_a_smaller_group_calls_off_launches_still_booting_before_it_drains_a_serving_box():
+    """Desired 2 → 6 at 10 s (four launches, 60 s boots), back to 2 at 20 s: the four launches are
+    called off, the two serving boxes keep serving, nothing fails, and the group stays at 2.
+    (The audit of session 30 found both serving boxes drained for launches a minute away: a
+    50 s outage, and a group of 4 for the rest of the run.) Lowering the maximum to 4 instead
+    calls off two launches and keeps the other two."""
+    spec = ScalingSpec(min_size=1, max_size=8, desired=2, policy="none", boot_min_s=60, boot_max_s=60)
+    sim = group(spec, traffic=pages(40.0), duration=200)
+    asg = sim.autoscaler
+    assert asg is not None
+    sim.advance(10)
+    sim.apply(knob(sim, "asg.desired", 6))
+    sim.advance(10)
+    assert sim.fleet.pending_web() == 4
+    sim.apply(knob(sim, "asg.desired", 2))
+    sim.advance(1)
+    assert (len(asg.in_service()), sim.fleet.pending_web(), asg.desired) == (2, 0, 2)
+    assert sum(e.code == "launch_cancelled" for e in sim.log) == 4
+    sim.advance(179)
+    assert len(asg.in_service()) == 2 and int(sim.metrics.total_errors.sum()) == 0
+    capped = group(spec, traffic=pages(40.0), duration=100)
+    capped.advance(10)
+    capped.apply(knob(capped, "asg.desired", 6))
+    capped.advance(10)
+    capped.apply(knob(capped, "asg.max_size", 4))
+    capped.advance(80)
+    assert capped.autoscaler is not None and len(capped.autoscaler.in_service()) == 4
+    assert sum(e.code == "launch_cancelled" for e in capped.log) == 2
+
+
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
     busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
