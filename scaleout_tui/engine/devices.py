@@ -37,8 +37,9 @@ A connect to an address nobody holds (the pair failing over) is a SYN that goes 
 retransmitted after 1, 2, 4 ... s (RFC 6298 initial RTO of 1 s, doubling; Linux
 ``tcp_syn_retries`` = 6) and succeeds with the first one after the takeover, unless the device's
 connect timeout comes first. A connect accepted by the balancer can still fail at the server:
-:meth:`DeviceFleet.settle` takes the data plane's verdict (queue full = accept backlog full, or an
-answer later than the connect timeout).
+:meth:`DeviceFleet.settle` takes the data plane's verdict. A full accept backlog drops the SYN
+silently, and it is retransmitted on the same schedule; an answer later than the connect timeout
+is a failed attempt.
 
 Defaults (sources): ``connect_timeout_s`` and ``ack_timeout_s`` 10 s and a ``fixed`` 10 s
 reconnect with no jitter are the ESP-IDF MQTT client's (``esp_mqtt_client_config_t.network``:
@@ -167,6 +168,7 @@ class DeviceFleet:
         self.attempt = np.zeros(n, dtype=np.int64)
         self.started = np.zeros(n)   # when the current connect attempt sent its first SYN
         self.syn = np.zeros(n, dtype=np.int64)
+        self.syn_opened = np.zeros(n, dtype=np.int64)  # the SYN retransmissions before the last open
         self.opened = np.zeros(n)
         self.now = t
         self.totals = dict.fromkeys(("messages", "lost", "missed", "attempts", "connects", "refused",
@@ -215,22 +217,44 @@ class DeviceFleet:
         return np.bincount(self.server[live], minlength=self.lb.targets)
 
     def settle(self, device: I64, t: F64, accepted: B, finish: F64) -> None:
-        """The data plane's verdict on a tick's connects (device, offered at ``t``): refused by a
-        full accept backlog, or answered after the connect timeout, the device gives up at its
-        timeout and backs off. Its connection is undone."""
-        late = finish - t > self.spec.connect_timeout_s
+        """The data plane's verdict on a tick's connects (device, offered at ``t``); the connection
+        of each bad one is undone.
+
+        * **The accept backlog was full**: Linux drops the SYN without a word (no RST, unless
+          ``tcp_abort_on_overflow``, off by default: "if overflow occurred due to a burst,
+          connection will recover"), and the device's kernel retransmits it 1, 2, 4 ... s after
+          the first (the same schedule as an address nobody holds), until its connect timeout.
+          ``backlog_refused`` counts the dropped SYNs (the kernel's ``ListenDrops``).
+        * **Answered after the connect timeout**: the device gave up at its timeout, and backs off.
+        """
+        spec = self.spec
+        late = finish - t > spec.connect_timeout_s
         bad = ~accepted | np.where(accepted, late, False)
         d = device[bad]
         mine = (self.server[d] >= 0) & (self.opened[d] == t[bad])
+        dropped = ~accepted[bad][mine]
         d = d[mine]
         if d.size == 0:
             return
-        self.totals["backlog_refused"] += int(np.count_nonzero(~accepted[bad][mine]))
-        self.totals["timeouts"] += int(np.count_nonzero(accepted[bad][mine]))
+        self.totals["backlog_refused"] += int(np.count_nonzero(dropped))
+        self.totals["timeouts"] += int(np.count_nonzero(~dropped))
         self.totals["connects"] -= d.size
         self.lb.release(self.node[d], self.epoch[d], self.server[d])
         self.server[d] = -1
-        self._fail(d, self.opened[d] + self.spec.connect_timeout_s, self.attempt[d] + 1)
+        late_d = d[~dropped]
+        self._fail(late_d, self.opened[late_d] + spec.connect_timeout_s, self.attempt[late_d] + 1)
+        syn_d = d[dropped]
+        syn = self.syn_opened[syn_d] + 1
+        first = self.started[syn_d]
+        retry = first + (np.exp2(syn) - 1) * spec.syn_rto_s
+        gives_up = (syn > spec.syn_retries) | (retry >= first + spec.connect_timeout_s)
+        again = syn_d[~gives_up]
+        self.syn[again] = syn[~gives_up]
+        self.due[again] = retry[~gives_up]
+        self.why[again] = TRY
+        done = syn_d[gives_up]
+        self.totals["timeouts"] += done.size
+        self._fail(done, first[gives_up] + spec.connect_timeout_s, self.attempt[done] + 1)
 
     def _ages(self, n: int) -> F64:
         """Lifetimes of ``n`` new connections: the max age jittered, or forever (no age, or 0)."""
@@ -381,6 +405,7 @@ class DeviceFleet:
         self.epoch[d] = self.lb.epoch[max(self.lb.master, 0)]
         self.dead[d] = False
         self.opened[d] = t
+        self.syn_opened[d] = self.syn[d]
         self.syn[d] = 0
         self.why[d] = AGE
         self.totals["connects"] += d.size

@@ -636,13 +636,15 @@ DEBRIEF.update({
     ),
     "ingest_no_loss": "Every one of the {total} readings became a row in the database.",
     "ingest_storm": (
-        "Connect attempts peaked at {peak:,.0f} a second at {at}; {refused} connects were refused "
-        "({backlog} by a full accept backlog, {rst} by a closed port)."
+        "Connect attempts peaked at {peak:,.0f} a second at {at}; {refused} were turned away "
+        "({backlog} SYNs dropped by a full accept backlog, each resent by its device's kernel 1, 2, "
+        "4 ... s after the first; {rst} refused by a closed port)."
     ),
     "ingest_waves": (
-        "Every device waited the same {base} before it retried, so the devices turned away "
-        "together came back together: waves every {base}, each turned away again by the backlog. "
-        "Exponential backoff with jitter spreads the retries out."
+        "Every device waited the same {base} before it retried, so the devices cut off together "
+        "came back together: waves every {base}. A full backlog dropped most of each wave's SYNs; "
+        "the kernels resent them, and those still dropped at the connect timeout gave up and "
+        "waited again. Exponential backoff with jitter spreads the retries out."
     ),
     "ingest_spread": (
         "The backoff ({backoff}, jitter: {jitter}) spread the retries: the devices cut off "

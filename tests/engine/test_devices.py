@@ -153,22 +153,31 @@ def test_a_connect_costs_accept_tls_and_hello_and_tls_off_saves_the_handshake():
     assert costs[False] == {0.00005 + 0.0005}
 
 
-def test_a_full_accept_backlog_refuses_and_the_device_backs_off():
-    """A cold start of 500 devices at once on one server with 1 worker and a queue of 20: the
-    WorkerBank takes 21, refuses the rest; those give up at their connect timeout and back off."""
-    f = fleet(DeviceSpec(count=500, connect_timeout_s=10.0, base_s=10.0), servers=1, connected=False)
+def test_a_full_accept_backlog_drops_the_syn_and_the_kernel_resends_it():
+    """500 devices at once on one server with 1 worker and a queue of 20: the WorkerBank takes
+    21 and Linux drops the other SYNs without a word; the devices' kernels resend them 1, 3 and
+    7 s after the first (RTO 1 s, doubling), 21 getting in each time, and those still dropped
+    give up at the 10 s connect timeout and back off 10 s. (Until the audit of session 30 a
+    dropped SYN was a failed attempt: the device waited its timeout and a backoff, 20 s.)"""
+    f = fleet(DeviceSpec(count=500, period_s=3600.0, connect_timeout_s=10.0, base_s=10.0), servers=1,
+              connected=False)
     bank = WorkerBank([1], [20])
-    tick = f.step(0.0, 0.1)
-    w = tick.work
-    c = w.kind == CONNECT
-    served = bank.offer(w.t[c], w.server[c], w.cost[c])
-    f.settle(w.device[c], w.t[c], served.accepted, served.finish)
-    assert served.accepted.sum() == 21
-    assert f.open_connections().tolist() == [21]
-    assert f.totals["backlog_refused"] == 479 and f.totals["connects"] == 21
-    bad = w.device[c][~served.accepted]
-    assert (f.due[bad] == 0.0 + 10.0 + 10.0).all() and (f.attempt[bad] == 1).all()
-    assert f.lb.conns[0].tolist() == [21]
+    waves: dict[float, tuple[int, int]] = {}
+    for x in ticks(f, 0.0, 12.0):
+        w = x.work
+        c = w.kind == CONNECT
+        if c.any():
+            served = bank.offer(w.t[c], w.server[c], w.cost[c])
+            f.settle(w.device[c], w.t[c], served.accepted, served.finish)
+            for t in np.unique(w.t[c]):
+                at = w.t[c] == t
+                waves[float(t)] = (int(at.sum()), int(served.accepted[at].sum()))
+    assert waves == {0.0: (500, 21), 1.0: (479, 21), 3.0: (458, 21), 7.0: (437, 21)}
+    assert f.open_connections().tolist() == [84] and f.totals["connects"] == 84
+    assert f.totals["backlog_refused"] == 479 + 458 + 437 + 416 and f.totals["timeouts"] == 416
+    waiting = f.server == -1
+    assert waiting.sum() == 416 and (f.due[waiting] == 10.0 + 10.0).all() and (f.attempt[waiting] == 1).all()
+    assert f.lb.conns[0].tolist() == [84]
 
 
 def test_same_seed_same_arrays():
