@@ -355,8 +355,10 @@ def _web(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
     }
     if balancer is not None:
         group["TargetGroupARNs"] = [_ref("TargetGroup")]
-    if spec.warmup_s > 0:
-        group["DefaultInstanceWarmup"] = round(spec.warmup_s)
+    # written even at 0: without it, step and target-tracking policies fall back to the 300 s
+    # default cooldown as their warm-up (PutScalingPolicy, EstimatedInstanceWarmup), which is not
+    # the group that was played
+    group["DefaultInstanceWarmup"] = round(spec.warmup_s)
     resources["WebGroup"] = {"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": group}
 
 
