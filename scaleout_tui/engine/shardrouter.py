@@ -1,14 +1,19 @@
 """Sharding: several masters, each holding part of the data, chosen by a shard key.
 
-* ``user_hash``: hash of the user id. Spreads users, their reads and their inserts
-  evenly; a *range* query ("all orders this week") cannot know where the range lives
-  and goes to every shard (scatter-gather: as slow as the slowest shard, and it loads
-  all of them).
-* ``user_range``: contiguous ranges of user ids. Range queries on the key hit one
-  shard; an even spread needs evenly active users.
+A query goes to one shard only when it names the shard key; otherwise the router asks every
+shard (scatter-gather: as slow as the slowest shard, and it loads all of them), as MongoDB's
+router "performs a broadcast operation for queries that do not include the shard key". The
+reads here name a user: a customer's own orders, or (``range_query_share`` of them) a range of
+user ids, a report over a block of customers.
+
+* ``user_hash``: hash of the user id. Spreads users, their reads and their inserts evenly; a
+  range of user ids is spread over every shard, so a range query asks them all.
+* ``user_range``: contiguous ranges of user ids. A range query hits one shard; an even spread
+  needs evenly active users.
 * ``created_at``: a monotonically increasing key (a timestamp, an auto-increment id).
   Every new record has the highest key so far, so *every insert lands on the shard
-  that owns the top of the range*: one hot shard, however many there are.
+  that owns the top of the range*: one hot shard, however many there are. And a read names
+  a user, not a time: every read asks every shard.
 
 Adding a shard moves chunks to it in the background, like MongoDB's balancer: the
 move reads from the old shards and writes to the new one (load on both) for as long
@@ -99,14 +104,14 @@ class ShardRouter:
         for n in np.unique(n_now).tolist():
             m = n_now == n
             if spec.key == "created_at":
-                # inserts go to the newest range; reads hit records of any age, spread
-                # over the shards in proportion to the data they hold (even at start)
-                shard[m] = np.where(write[m], n - 1, self.rng.integers(0, n, int(m.sum())))
+                # inserts go to the newest range; a read names a user, whose records are of
+                # every age: it cannot be placed, and asks every shard
+                shard[m] = np.where(write[m], n - 1, BROADCAST)
             else:
                 shard[m] = place(user[m], n, spec.key, self.users)
         if spec.range_query_share > 0:
             scan = ~write & (self.rng.random(t.size) < spec.range_query_share)
-            if spec.key == "user_hash":
+            if spec.key != "user_range":  # only ranged user ids keep a range of them together
                 shard[scan] = BROADCAST
         np.add.at(self.inserts, shard[write & (shard >= 0)], 1)
         single = shard >= 0

@@ -36,6 +36,25 @@ def test_range_queries_on_a_hashed_key_ask_every_shard():
     assert (ranged.route(np.zeros(10), np.arange(10), np.zeros(10, bool)) >= 0).all()
 
 
+def test_under_a_time_key_a_read_names_no_key_and_asks_every_shard():
+    """A read names a user, not a time: under ``created_at`` the router cannot place it, and asks
+    every shard, while every insert goes to the newest. A range of user ids is one shard only
+    under ``user_range``. (The audit of session 30 found ``created_at`` reads sent to one random
+    shard, and level 7 teaching that ranged user ids keep "orders this week" on one shard.)"""
+    def routed(key: str, share: float, write: bool) -> np.ndarray:
+        router = ShardRouter(ShardingSpec(3, key, range_query_share=share), users=100,
+                             rng=np.random.default_rng(0))
+        for b in range(3):
+            router.add_shard(b)
+        return router.route(np.zeros(10), np.arange(10), np.full(10, write))
+
+    assert (routed("created_at", 0.0, write=False) == -1).all()
+    assert (routed("created_at", 0.0, write=True) == 2).all()
+    assert (routed("created_at", 1.0, write=False) == -1).all()
+    for key in ("user_hash", "user_range"):
+        assert (routed(key, 0.0, write=False) >= 0).all()  # a customer's own orders: one shard
+
+
 def test_broadcast_queries_load_every_shard_and_wait_for_the_slowest():
     spec = ShardingSpec(3, "user_hash", range_query_share=0.5)
     sim = Simulation(db_heavy(replicas=0, sharding=spec, rate=100.0), seed=5)
