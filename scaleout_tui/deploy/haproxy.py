@@ -3,7 +3,8 @@
 Mapping rules, each from the HAProxy configuration manual (2.6, docs.haproxy.org):
 
 - ``lb.algorithm`` → ``balance``: ``round_robin`` → ``roundrobin``, ``least_conn`` →
-  ``leastconn``, ``ip_hash`` → ``source`` (a hash of the client's address), ``random`` →
+  ``leastconn``, ``ip_hash`` → ``source`` with ``hash-type consistent`` (a hash of the client's
+  address; when a server goes down only its own clients move, as with nginx ``ip_hash``), ``random`` →
   ``random(1)``: plain ``random`` draws 2 servers and takes the less loaded ("The default value
   is 2"), the power of two choices, not the game's random. ``least_outstanding_requests`` has no
   twin: ``leastconn`` is the nearest (noted); ``dns`` is no balancer's method (round robin,
@@ -150,6 +151,9 @@ def write(design: Design) -> Export:
     if algorithm == "random":
         backend += comment(texts.HAPROXY_RANDOM, "    ")
     backend.append(f"    balance {_BALANCE[algorithm]}")
+    if algorithm == "ip_hash":
+        backend += comment(texts.HAPROXY_CONSISTENT, "    ")
+        backend.append(directive(4, "hash-type", "consistent"))
     sticky = bal is not None and bal.sticky
     if bal is not None and bal.sticky:
         backend += comment(texts.HAPROXY_STICKY.format(ttl=seconds(bal.sticky_ttl_s)), "    ")
@@ -594,6 +598,9 @@ def _backend_line(found: Imported, b: _Backend, line: _Line, in_defaults: bool) 
         _balance(found, b, line)
     elif word == "cookie":
         b.sticky = where
+    elif word == "hash-type":
+        if args[:1] != ["consistent"]:  # map-based moves everyone's clients when one server goes
+            found.skip(where, line.text, "not_modelled")
     elif word == "option" and args[:1] == ["httpchk"]:
         b.httpchk = where
         if len(args) == 2:  # option httpchk <uri>

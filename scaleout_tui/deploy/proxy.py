@@ -74,7 +74,8 @@ def common_notes(design: Design, fmt: str) -> list[Note]:
         notes.append(Note("proxy_no_balancer", {"format": fmt}))
     else:
         if spec.count > 1:
-            notes.append(Note("proxy_pair", {"format": fmt, "failover": show_number(spec.failover_s)}))
+            takeover = show_number(round(spec.failover_s, 1))
+            notes.append(Note("proxy_pair", {"format": fmt, "failover": takeover}))
         if spec.algorithm == "dns":
             notes.append(Note("proxy_dns", {"format": fmt, "ttl": show_number(spec.dns_ttl_s)}))
     scaling = design.config.scaling

@@ -10,8 +10,10 @@ Algorithms, as real balancers name them:
 * ``least_outstanding_requests`` (the ALB's name for the same rule): here every request is
   its own connection, so the two are one algorithm under the names the products use;
 * ``random``: uniform choice (HAProxy ``random``);
-* ``ip_hash`` (nginx ``ip_hash``, HAProxy ``source``): a hash of the client picks the
-  target, so a client keeps its target while the set of targets stays the same;
+* ``ip_hash`` (nginx ``ip_hash``): a hash of the client picks one of the registered targets,
+  so a client keeps its target while that target is in rotation; only the clients of a target
+  out of rotation are hashed again, over those in it (nginx: "requests from the same client
+  will always be passed to the same server except when this server is unavailable");
 * ``dns``: no balancer box at all, DNS round robin. Each client resolves the name once
   and caches the answer for the TTL, *including dead addresses*: DNS does not health
   check, so a client holding a dead address keeps failing until its cache expires.
@@ -115,12 +117,12 @@ class Balancer:
             held = self._held(t, user, targets) if self.spec.sticky else None
             pick = self._least(t, targets, open_requests(targets), held)
         else:
-            pick = self._algorithm(user, targets)
+            pick = self._algorithm(user, targets, registered)
         if self.spec.sticky:
             pick = self._sticky(t, user, targets, pick)
         return pick
 
-    def _algorithm(self, user: I64, targets: I64) -> I64:
+    def _algorithm(self, user: I64, targets: I64, registered: I64) -> I64:
         n = user.size
         k = targets.size
         alg = self.spec.algorithm
@@ -131,7 +133,14 @@ class Balancer:
         if alg == "random":
             return targets[self.rng.integers(0, k, n)]
         if alg == "ip_hash":
-            return targets[(_mix(user) % np.uint64(k)).astype(np.int64)]
+            # nginx hashes over the servers it was given, and hashes again only a client whose
+            # server is unavailable: the clients of the healthy servers stay where they were
+            h = _mix(user)
+            pick = registered[(h % np.uint64(registered.size)).astype(np.int64)]
+            away = ~np.isin(pick, targets)
+            if away.any():
+                pick[away] = targets[(_mix(h[away].astype(np.int64)) % np.uint64(k)).astype(np.int64)]
+            return pick
         raise AssertionError(alg)  # the content layer offers only ALGORITHMS
 
     def _least(self, t: F64, targets: I64, open_requests: OpenRequests, held: I64 | None) -> I64:

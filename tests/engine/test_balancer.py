@@ -69,6 +69,23 @@ def test_ip_hash_keeps_a_client_on_one_target_and_least_conn_fills_the_emptiest(
     assert picks.tolist() == [1, 1, 2, 1, 2, 1]
 
 
+def test_ip_hash_moves_only_the_clients_of_a_target_out_of_rotation():
+    """nginx ``ip_hash``: "requests from the same client will always be passed to the same server
+    except when this server is unavailable". Target 1 of three leaves rotation: its clients are
+    hashed again over 0 and 2, and not one client of 0 or 2 moves; back in rotation, every
+    client is where it began. (The audit of session 30 found half the healthy targets' clients
+    moved, as a hash over the targets in rotation does.)"""
+    b = Balancer(BalancerSpec("ip_hash"), users=3000, rng=np.random.default_rng(0))
+    every = np.array([0, 1, 2])
+    users = np.arange(3000)
+    before = b.route(np.zeros(3000), users, every, every, unasked)
+    during = b.route(np.zeros(3000), users, np.array([0, 2]), every, unasked)
+    stayed = before != 1
+    assert (during[stayed] == before[stayed]).all()
+    assert set(during[~stayed].tolist()) == {0, 2} and 1 not in during.tolist()
+    assert (b.route(np.zeros(3000), users, every, every, unasked) == before).all()
+
+
 def test_least_connections_takes_equal_counts_in_turn():
     lc = Balancer(BalancerSpec("least_conn"), users=10, rng=np.random.default_rng(0))
     targets = np.array([0, 1, 2])
