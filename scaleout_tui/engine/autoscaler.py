@@ -251,13 +251,18 @@ class AutoScaler:
     def _every(self, gen: int, period: float,
                act: Callable[[float], None], record: bool = True) -> Generator[simpy.Event, Any, None]:
         """Every ``period`` seconds, read the metric and let ``act`` decide, until the
-        policy is replaced (its generation changes)."""
+        policy is replaced (its generation changes).
+
+        The evaluations keep one grid, multiples of ``period`` from the start: CloudWatch
+        evaluates an alarm on its own schedule, and the HPA controller syncs on its own, whatever
+        the operator edits meanwhile. A loop that restarted its clock at each change let a player
+        who touched a setting every minute starve the policy of evaluations."""
         env = self.world.env
+        first = period - env.now % period
+        yield env.timeout(first if first > 1e-9 else period)
         while self._live(gen):
-            yield env.timeout(period)
-            if not self._live(gen):
-                return
             act(self._datapoint(period) if record else self.metric_value(period))
+            yield env.timeout(period)
 
     def _alarms(self) -> tuple[bool, bool, CauseParams]:
         """(scale-out alarm, scale-in alarm, "M of N") over the last N datapoints."""

@@ -303,6 +303,24 @@ def test_a_smaller_group_calls_off_launches_still_booting_before_it_drains_a_ser
     assert sum(e.code == "launch_cancelled" for e in capped.log) == 2
 
 
+def test_touching_a_setting_does_not_move_the_policys_evaluations():
+    """CloudWatch evaluates an alarm on its own minute, whatever the operator edits. One box at
+    80 % CPU against a 10 % threshold, and the cooldown set again at 55 s and 110 s: the
+    scale-out still comes at the 60 s evaluation. (The audit of session 30 found each change
+    restarting the clock: evaluations at 115 and 170 s, the scale-out at 170 s.)"""
+    spec = ScalingSpec(min_size=1, max_size=4, desired=1, policy="simple", scale_out_cpu=10, scale_in_cpu=5,
+                       cooldown_s=300, boot_min_s=60, boot_max_s=60)
+    sim = group(spec, traffic=pages(80.0), duration=130)
+    sim.advance(55)
+    sim.apply(knob(sim, "asg.cooldown_s", 300))
+    sim.advance(55)
+    sim.apply(knob(sim, "asg.cooldown_s", 300))
+    sim.advance(20)
+    assert sim.autoscaler is not None
+    assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([60.0, 120.0])
+    assert sim.autoscaler.history[0].t == pytest.approx(60.0) and sim.autoscaler.history[0].new == 2
+
+
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
     busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
