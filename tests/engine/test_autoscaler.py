@@ -30,6 +30,14 @@ def group(scaling: ScalingSpec, traffic: TrafficSpec | None = None, load: tuple[
     return Simulation(cfg, seed=kw.pop("seed", 1) if "seed" in kw else 1)
 
 
+def played(sim: Simulation, *steps: tuple[float, str, object]) -> Simulation:
+    """Each step: let ``wait`` seconds run, then set ``param`` to ``value``, as a player would."""
+    for wait, param, value in steps:
+        sim.advance(wait)
+        sim.apply(knob(sim, param, value))
+    return sim
+
+
 def pages(rate: float) -> TrafficSpec:
     """``rate`` requests/s of 10 ms each: ``rate / 100`` vCPUs of demand."""
     return TrafficSpec(curve=((0.0, rate),), kinds=(KindMix("page", 1.0, 0.010),))
@@ -293,11 +301,8 @@ def test_a_smaller_group_calls_off_launches_still_booting_before_it_drains_a_ser
     assert sum(e.code == "launch_cancelled" for e in sim.log) == 4
     sim.advance(179)
     assert len(asg.in_service()) == 2 and int(sim.metrics.total_errors.sum()) == 0
-    capped = group(spec, traffic=pages(40.0), duration=100)
-    capped.advance(10)
-    capped.apply(knob(capped, "asg.desired", 6))
-    capped.advance(10)
-    capped.apply(knob(capped, "asg.max_size", 4))
+    capped = played(group(spec, traffic=pages(40.0), duration=100), (10, "asg.desired", 6),
+                    (10, "asg.max_size", 4))
     capped.advance(80)
     assert capped.autoscaler is not None and len(capped.autoscaler.in_service()) == 4
     assert sum(e.code == "launch_cancelled" for e in capped.log) == 2
@@ -310,11 +315,8 @@ def test_touching_a_setting_does_not_move_the_policys_evaluations():
     restarting the clock: evaluations at 115 and 170 s, the scale-out at 170 s.)"""
     spec = ScalingSpec(min_size=1, max_size=4, desired=1, policy="simple", scale_out_cpu=10, scale_in_cpu=5,
                        cooldown_s=300, boot_min_s=60, boot_max_s=60)
-    sim = group(spec, traffic=pages(80.0), duration=130)
-    sim.advance(55)
-    sim.apply(knob(sim, "asg.cooldown_s", 300))
-    sim.advance(55)
-    sim.apply(knob(sim, "asg.cooldown_s", 300))
+    sim = played(group(spec, traffic=pages(80.0), duration=130), (55, "asg.cooldown_s", 300),
+                 (55, "asg.cooldown_s", 300))
     sim.advance(20)
     assert sim.autoscaler is not None
     assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([60.0, 120.0])
