@@ -85,6 +85,25 @@ def test_adding_a_shard_moves_chunks_at_a_visible_cost():
     assert share[2] > 0.1  # the new shard takes inserts once its chunks arrived
 
 
+def test_mid_move_each_users_queries_switch_shards_once():
+    """A chunk's traffic switches when its migration commits: all of one user's queries go to
+    the old layout until the user's chunk has moved, and to the new one after. (The audit of
+    session 30 found a coin tossed for each query: one user's reads and writes flipping between
+    the old shard and the new.)"""
+    router = ShardRouter(ShardingSpec(3, "user_hash"), users=1000, rng=np.random.default_rng(0))
+    for b in range(4):
+        router.add_shard(b)
+    router.moving, router.moving_from = (0.0, 100.0), 3
+    users = np.arange(1000)
+    trail = np.stack([router.route(np.full(1000, t), users, np.zeros(1000, bool))
+                      for t in np.arange(0.0, 101.0, 5.0)])
+    switches = (trail[1:] != trail[:-1]).sum(axis=0)
+    assert switches.max() == 1  # never back
+    assert (trail[0] == users % 3).all() and (trail[-1] == users % 4).all()
+    moved_by_half = (trail[10] == users % 4) & (users % 3 != users % 4)
+    assert 0.35 < moved_by_half.sum() / (users % 3 != users % 4).sum() < 0.65
+
+
 def test_shards_asked_for_while_others_boot_count_the_booting_ones():
     """Asking for 3 shards (from 1) launches two; asking for 2 while they boot is a merge, which
     is refused with the 3 already asked for, and asking for 3 again launches nothing more: the
