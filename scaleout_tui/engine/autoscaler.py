@@ -72,6 +72,8 @@ from scaleout_tui.engine.world import World
 
 #: a scaling cause's parameters: the reading, the threshold, the rule's numbers
 CauseParams = dict[str, str | float | int]
+#: how often an alarm in ALARM invokes its scaling policy again (a standard-resolution alarm)
+ALARM_REPEAT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +263,20 @@ class AutoScaler:
         first = period - env.now % period
         yield env.timeout(first if first > 1e-9 else period)
         while self._live(gen):
-            act(self._datapoint(period) if record else self.metric_value(period))
-            yield env.timeout(period)
+            value = self._datapoint(period) if record else self.metric_value(period)
+            act(value)
+            # an alarm's policy is invoked again each minute while the alarm stays in its state,
+            # whatever the period ("once each minute when the alarm remains in a new state,
+            # regardless of the configured time period"): after a cooldown a 5-minute alarm
+            # acts at the next minute, not at its next datapoint
+            waited = 0.0
+            while record and period - waited > ALARM_REPEAT_S + 1e-9:
+                yield env.timeout(ALARM_REPEAT_S)
+                waited += ALARM_REPEAT_S
+                if not self._live(gen):
+                    return
+                act(value)
+            yield env.timeout(period - waited)
 
     def _alarms(self) -> tuple[bool, bool, CauseParams]:
         """(scale-out alarm, scale-in alarm, "M of N") over the last N datapoints."""

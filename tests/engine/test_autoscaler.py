@@ -323,6 +323,22 @@ def test_touching_a_setting_does_not_move_the_policys_evaluations():
     assert sim.autoscaler.history[0].t == pytest.approx(60.0) and sim.autoscaler.history[0].new == 2
 
 
+def test_an_alarm_in_alarm_acts_each_minute_whatever_its_period():
+    """AWS: an alarm "invokes an Auto Scaling action once each minute when the alarm remains in a
+    new state, regardless of the configured time period". A 5-minute alarm (EC2 basic
+    monitoring), a 300 s cooldown and 60 s boots: out at 300 s, in service at 360, cooled down
+    at 660, and the alarm, still in ALARM, acts at that minute: 660, 1020, 1380. (The audit of
+    session 30 found the policy acting only at its datapoints: 300, 900, 1500.)"""
+    spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="simple", period_s=300.0, scale_out_cpu=10,
+                       scale_in_cpu=5, cooldown_s=300, boot_min_s=60, boot_max_s=60)
+    sim = group(spec, traffic=pages(80.0), duration=1400, tick_s=0.5)
+    sim.run()
+    assert sim.autoscaler is not None
+    outs = [h.t for h in sim.autoscaler.history if h.cause == "simple_out"]
+    assert outs == pytest.approx([300.0, 660.0, 1020.0, 1380.0])
+    assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([300.0, 600.0, 900.0, 1200.0])
+
+
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
     busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
