@@ -89,6 +89,13 @@ class DeviceSpec:
     syn_rto_s: float = 1.0          # RFC 6298 initial RTO
     syn_retries: int = 6            # Linux tcp_syn_retries
 
+    @property
+    def connect_gives_up_s(self) -> float:
+        """How long after its first SYN a connect that hears nothing ends: the device's timeout,
+        or the kernel's own limit before it, when the last retransmission's wait runs out
+        (1 + 2 + ... + 64 = 127 s for 6 retries of 1 s doubling: connect(2) fails ETIMEDOUT)."""
+        return min(self.connect_timeout_s, (2.0 ** (self.syn_retries + 1) - 1) * self.syn_rto_s)
+
 
 @dataclass(frozen=True, slots=True)
 class CommSpec:
@@ -254,7 +261,7 @@ class DeviceFleet:
         self.why[again] = TRY
         done = syn_d[gives_up]
         self.totals["timeouts"] += done.size
-        self._fail(done, first[gives_up] + spec.connect_timeout_s, self.attempt[done] + 1)
+        self._fail(done, first[gives_up] + spec.connect_gives_up_s, self.attempt[done] + 1)
 
     def _ages(self, n: int) -> F64:
         """Lifetimes of ``n`` new connections: the max age jittered, or forever (no age, or 0)."""
@@ -375,7 +382,7 @@ class DeviceFleet:
             gives_up = (self.syn[d] > spec.syn_retries) | (retry >= self.started[d] + spec.connect_timeout_s)
             self.due[d[~gives_up]] = retry[~gives_up]
             self._record(tries, d[gives_up], -1, TIMED_OUT)
-            self._fail(d[gives_up], self.started[d[gives_up]] + spec.connect_timeout_s,
+            self._fail(d[gives_up], self.started[d[gives_up]] + spec.connect_gives_up_s,
                        self.attempt[d[gives_up]] + 1)
             return
         s = self.lb.pick(d.size, seg.rotation)
@@ -397,7 +404,7 @@ class DeviceFleet:
         self._fail(d[refused], t[refused] + self.lb.spec.rtt_s, self.attempt[d[refused]] + 1)
         silent = cond == tcp.SILENT
         self._record(tries, d[silent], s[silent], TIMED_OUT)
-        self._fail(d[silent], self.started[d[silent]] + spec.connect_timeout_s, self.attempt[d[silent]] + 1)
+        self._fail(d[silent], self.started[d[silent]] + spec.connect_gives_up_s, self.attempt[d[silent]] + 1)
 
     def _open(self, d: I64, t: F64, s: I64) -> None:
         self.server[d] = s

@@ -138,6 +138,21 @@ def test_syn_retransmission_bridges_the_gap_while_nobody_holds_the_address(timeo
         assert (f.due >= 4.5 + 10.0).all()
 
 
+def test_the_kernel_ends_an_unanswered_connect_at_127_s_whatever_the_devices_timeout():
+    """Six SYN retransmissions of 1 s doubling: the kernel's connect(2) fails ETIMEDOUT 1 + 2 + ...
+    + 64 = 127 s after the first SYN, before a device's own 200 s timeout. Nobody holds the
+    address from 0 s on: devices that start at 2 s give up at 129 s and back off 10 s. (The
+    audit of session 30 found them waiting the device's whole timeout.)"""
+    spec = DeviceSpec(count=50, connect_timeout_s=200.0, base_s=10.0)
+    assert spec.connect_gives_up_s == 127.0 and DeviceSpec().connect_gives_up_s == 10.0
+    f = fleet(spec, lb=TcpBalancerSpec(nodes=1), connected=False, t=2.0)
+    f.node_fail(0, 0.0)
+    f.lb.advance(0.0, 2.0)
+    a = attempts(f, 2.0, 130.0, tick=1.0)
+    assert (a["outcome"] == TIMED_OUT).all() and a["t"].size == 50 and (a["t"] == 2.0).all()
+    assert (f.due == 2.0 + 127.0 + 10.0).all()
+
+
 def test_a_connect_costs_accept_tls_and_hello_and_tls_off_saves_the_handshake():
     comm = CommSpec(accept_s=0.00005, hello_s=0.0005, tls_handshake_s=0.0015)
     costs = {}
