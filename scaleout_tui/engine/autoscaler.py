@@ -112,6 +112,8 @@ class AutoScaler:
     limits: list[tuple[float, int, int, str]] = field(default_factory=list)
     datapoints: list[tuple[float, float]] = field(default_factory=list)
     cooldown_until: float = -1.0
+    #: activities a simple policy waits for: its own scaling, and health-check replacements
+    holding: int = 0
     launched_at: dict[str, float] = field(default_factory=dict)
     hpa_memory: hpa.Memory = field(default_factory=hpa.Memory)
     _generation: int = 0
@@ -342,14 +344,19 @@ class AutoScaler:
                                         value=value, threshold=spec.scale_in_at, step=spec.step_in,
                                         cooldown_s=spec.cooldown_s, **m_of_n)
         if activity is not None:
-            # AWS: the cooldown starts once the activity completes; until then nothing else starts
-            self.cooldown_until = math.inf
             self.world.env.process(self._cool_down_after(activity))
 
     def _cool_down_after(self, activity: list[simpy.Process]) -> Generator[simpy.Event, Any, None]:
+        """AWS: a simple policy "must wait for the scaling activity or health check replacement
+        to complete and the cooldown period to expire before responding to additional alarms":
+        nothing starts while any is under way, and the cooldown runs from the last one's end."""
         env = self.world.env
+        self.holding += 1
+        self.cooldown_until = math.inf
         yield simpy.AllOf(env, activity)
-        self.cooldown_until = env.now + self.spec.cooldown_s
+        self.holding -= 1
+        if not self.holding:
+            self.cooldown_until = env.now + self.spec.cooldown_s
 
     # ---- the HPA ------------------------------------------------------------------------
     def pods(self, value: float) -> Pods:
@@ -457,7 +464,9 @@ class AutoScaler:
                 if h is not None and h.status == "unhealthy" and graced:
                     self.history.append(Change(env.now, self.desired, self.desired, "replace_unhealthy",
                                                {"box": b.name}))
-                    self.fleet.replace(b, self.boot_time())
+                    launch = self.fleet.replace(b, self.boot_time())
+                    if self.spec.policy == "simple":
+                        env.process(self._cool_down_after([launch]))
 
     def boot_time(self) -> float:
         return float(self.rng.uniform(self.spec.boot_min_s, self.spec.boot_max_s))

@@ -380,9 +380,10 @@ class Fleet:
             launch.process.interrupt("cancelled")
         return len(booting)
 
-    def replace(self, box: Box, boot_s: float) -> None:
-        """Terminate an unhealthy instance and launch its replacement."""
+    def replace(self, box: Box, boot_s: float) -> simpy.Process:
+        """Terminate an unhealthy instance and launch its replacement (returned: the
+        replacement completes when its box is in service)."""
         self.deregister(box)
         self.set_state(box, "terminated")
         self.world.emit("replaced", "warn", box=box.name)
-        self._launch(boot_s)
+        return self._launch(boot_s)

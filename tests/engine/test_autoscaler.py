@@ -339,6 +339,25 @@ def test_an_alarm_in_alarm_acts_each_minute_whatever_its_period():
     assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([300.0, 600.0, 900.0, 1200.0])
 
 
+def test_a_simple_policy_waits_for_a_health_check_replacement_and_its_cooldown():
+    """AWS: a simple policy "must wait for the scaling activity or health check replacement to
+    complete and the cooldown period to expire before responding to additional alarms". web-1
+    hangs at 10 s and is replaced about 30 s later (no grace); the alarm is in ALARM from the
+    60 s datapoint, but the policy acts only at the first evaluation a cooldown after the
+    replacement came into service. (The audit of session 30 found it scaling at 60 s.)"""
+    spec = ScalingSpec(min_size=2, max_size=4, desired=2, policy="simple", scale_out_cpu=10, scale_in_cpu=1,
+                       cooldown_s=60, health_check_grace_s=0.0, boot_min_s=60, boot_max_s=60)
+    sim = group(spec, traffic=pages(80.0), duration=200,
+                failures=(ScheduledFailure(10.0, "web-1", 10_000.0, kind="hang"),))
+    sim.run()
+    assert sim.autoscaler is not None
+    replaced = [h.t for h in sim.autoscaler.history if h.cause == "replace_unhealthy"]
+    outs = [h.t for h in sim.autoscaler.history if h.cause == "simple_out"]
+    assert len(replaced) == 1 and 20.0 < replaced[0] < 50.0
+    in_service = replaced[0] + 60.0
+    assert outs and outs[0] >= in_service + 60.0 and outs[0] % 60.0 == pytest.approx(0.0)
+
+
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():
     busy = TrafficSpec(curve=((0.0, 200.0),), kinds=(KindMix("page", 1.0, 0.010),))
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="step", scale_out_cpu=50,
