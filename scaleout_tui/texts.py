@@ -258,6 +258,7 @@ ASG_SCALE_IN = "{field} {got} must be below {out_field} ({out}): otherwise one r
 ASG_DATAPOINTS = "must be at most evaluation_periods ({n}) (got {got}): the alarm counts breaching " \
                  "datapoints among the last evaluation_periods"
 ASG_BOOT = "must be at least boot_min_s ({lo}) (got {got})"
+ASG_PERIOD = "CloudWatch alarms take a period of 10, 20 or 30 s or a whole number of minutes (got {got})"
 ASG_STEPS_ORDER = "breach must increase (got {got} after {before})"
 ASG_SCHEDULED_NO_SIZE = "a scheduled action sets at least one of min_size, max_size, desired"
 ASG_SCHEDULED_MIN_ABOVE_MAX = "leaves min_size {lo} above max_size {hi}"

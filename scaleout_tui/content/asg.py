@@ -26,6 +26,9 @@ from scaleout_tui.engine.autoscaler_spec import HpaBehavior, HpaPolicy, HpaRules
 __all__ = ["group_problems", "scaling_spec"]
 
 
+#: the alarm periods CloudWatch takes below a minute (high-resolution metrics); above, whole minutes
+CLOUDWATCH_SHORT_PERIODS = (10.0, 20.0, 30.0)
+
 def scaling_spec(table: Autoscaling) -> ScalingSpec:
     """The engine's spec of an ``[autoscaling]`` table, field by field (no knobs applied)."""
     return ScalingSpec(
@@ -62,6 +65,8 @@ def group_problems(spec: ScalingSpec) -> Iterator[tuple[FieldPath, str]]:
     elif not spec.min_size <= spec.desired <= spec.max_size:
         yield ("desired",), texts.ASG_DESIRED_OUTSIDE.format(got=spec.desired, lo=spec.min_size,
                                                              hi=spec.max_size)
+    if spec.period_s not in CLOUDWATCH_SHORT_PERIODS and spec.period_s % 60:
+        yield ("period_s",), texts.ASG_PERIOD.format(got=show_number(spec.period_s))
     if spec.datapoints_to_alarm > spec.evaluation_periods:
         yield ("datapoints_to_alarm",), texts.ASG_DATAPOINTS.format(n=spec.evaluation_periods,
                                                                     got=spec.datapoints_to_alarm)
