@@ -72,6 +72,7 @@ _CULPRITS: dict[str, tuple[str, ...]] = {
     "desired": ("asg.desired", "asg.min_size", "asg.max_size"),
     "scale_in_cpu": ("asg.scale_in_cpu", "asg.scale_out_cpu"),
     "scheduled": ("asg.schedule", "asg.min_size", "asg.max_size"),
+    "period_s": ("asg.period_s",),
 }
 
 

@@ -27,12 +27,13 @@ Mapping rules and their sources, the CloudFormation resource reference:
   (ALB; ``lb_cookie.duration_seconds`` 1-604800) or ``source_ip`` (NLB), and the ALB's
   ``load_balancing.algorithm.type``: round_robin, least_outstanding_requests, weighted_random.
 - ``AWS::AutoScaling::AutoScalingGroup``: ``Cooldown`` is the default cooldown (300 s),
-  ``HealthCheckGracePeriod`` (300 s with ELB checks), ``DefaultInstanceWarmup`` (unset: none).
+  ``HealthCheckGracePeriod`` (300 s with ELB checks), ``DefaultInstanceWarmup`` (written even at
+  0: unset, step and target-tracking policies fall back to the 300 s default cooldown).
 - ``AWS::AutoScaling::ScalingPolicy``: ``SimpleScaling`` (``ScalingAdjustment``, ``Cooldown``),
   ``StepScaling`` (``StepAdjustments``, bounds relative to the alarm's threshold;
   ``EstimatedInstanceWarmup``), ``TargetTrackingScaling`` (``ASGAverageCPUUtilization``,
   ``ALBRequestCountPerTarget`` with its ``ResourceLabel``, or a customized ``TargetResponseTime``).
-- ``AWS::CloudWatch::Alarm``: ``Period`` 10, 30 or a multiple of 60; the game's alarm is
+- ``AWS::CloudWatch::Alarm``: ``Period`` 10, 20, 30 or a multiple of 60; the game's alarm is
   "at or above" (``GreaterThanOrEqualToThreshold``) out, "at or below" in.
 - ``AWS::AutoScaling::ScheduledAction``: the game's clock has no date, so its 0 s is 00:00 UTC and
   each action is a daily ``Recurrence`` at its minute; a window's end is a second action that

@@ -599,8 +599,7 @@ def _backend_line(found: Imported, b: _Backend, line: _Line, in_defaults: bool) 
     elif word == "cookie":
         b.sticky = where
     elif word == "hash-type":
-        if args[:1] != ["consistent"]:  # map-based moves everyone's clients when one server goes
-            found.skip(where, line.text, "not_modelled")
+        pass  # consistent or map-based: the game's ip_hash is the nearest either way
     elif word == "option" and args[:1] == ["httpchk"]:
         b.httpchk = where
         if len(args) == 2:  # option httpchk <uri>

@@ -58,7 +58,8 @@ NGINX_NEAREST = "The design's {algorithm} is not an nginx method; {instead} is t
 PROXY_DNS_ROUND_ROBIN = "The design balances by DNS, which no balancer does; round robin here."
 HAPROXY_MODE = "mode http: the balancer reads HTTP (cookies, paths), whatever kind of check it runs."
 HAPROXY_CONSISTENT = ("hash-type consistent: a server that goes down moves only its own clients, as "
-                      "nginx's ip_hash does; the default map-based hash moves half of everyone's.")
+                      "nginx's ip_hash does; the default map-based hash moves most of the other "
+                      "servers' clients too.")
 HAPROXY_RANDOM = ("random(1): one random draw, the game's random (plain random draws two and takes the "
                   "less loaded).")
 HAPROXY_L7 = "An HTTP (L7) check: GET {path} every {interval}; a 2xx or 3xx answer passes."

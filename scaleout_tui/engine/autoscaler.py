@@ -114,6 +114,8 @@ class AutoScaler:
     cooldown_until: float = -1.0
     #: activities a simple policy waits for: its own scaling, and health-check replacements
     holding: int = 0
+    #: when the policy's loop last evaluated (a new loop never evaluates the same point twice)
+    _last_eval_t: float = -1.0
     launched_at: dict[str, float] = field(default_factory=dict)
     hpa_memory: hpa.Memory = field(default_factory=hpa.Memory)
     _generation: int = 0
@@ -262,23 +264,28 @@ class AutoScaler:
         the operator edits meanwhile. A loop that restarted its clock at each change let a player
         who touched a setting every minute starve the policy of evaluations."""
         env = self.world.env
-        first = period - env.now % period
-        yield env.timeout(first if first > 1e-9 else period)
+        # an alarm's policy is invoked again each minute while the alarm stays in its state,
+        # whatever the period ("once each minute when the alarm remains in a new state, regardless
+        # of the configured time period"): between two datapoints of a 5-minute alarm the policy
+        # acts on the last one, so after a cooldown it acts at the next minute
+        repeats = record and period > ALARM_REPEAT_S and period % ALARM_REPEAT_S == 0
+        step = ALARM_REPEAT_S if repeats else period
+        # the next point of the grid not evaluated yet: a change made at a grid point arrives
+        # before that point's evaluation (its event is still queued), so that point is still due
+        due = math.ceil(env.now / step - 1e-9) * step
+        if due <= 0.0 or due <= self._last_eval_t + 1e-9:
+            due += step
+        yield env.timeout(due - env.now)
         while self._live(gen):
-            value = self._datapoint(period) if record else self.metric_value(period)
-            act(value)
-            # an alarm's policy is invoked again each minute while the alarm stays in its state,
-            # whatever the period ("once each minute when the alarm remains in a new state,
-            # regardless of the configured time period"): after a cooldown a 5-minute alarm
-            # acts at the next minute, not at its next datapoint
-            waited = 0.0
-            while record and period - waited > ALARM_REPEAT_S + 1e-9:
-                yield env.timeout(ALARM_REPEAT_S)
-                waited += ALARM_REPEAT_S
-                if not self._live(gen):
-                    return
-                act(value)
-            yield env.timeout(period - waited)
+            now = env.now
+            self._last_eval_t = now
+            if not record:
+                act(self.metric_value(period))
+            elif abs(now / period - round(now / period)) < 1e-9:
+                act(self._datapoint(period))
+            elif self.datapoints:
+                act(self.datapoints[-1][1])
+            yield env.timeout(step)
 
     def _alarms(self) -> tuple[bool, bool, CauseParams]:
         """(scale-out alarm, scale-in alarm, "M of N") over the last N datapoints."""

@@ -11,9 +11,11 @@ Algorithms, as real balancers name them:
   its own connection, so the two are one algorithm under the names the products use;
 * ``random``: uniform choice (HAProxy ``random``);
 * ``ip_hash`` (nginx ``ip_hash``): a hash of the client picks one of the registered targets,
-  so a client keeps its target while that target is in rotation; only the clients of a target
-  out of rotation are hashed again, over those in it (nginx: "requests from the same client
-  will always be passed to the same server except when this server is unavailable");
+  so a client keeps its target while that target is in rotation and the registered set stays
+  the same; only the clients of a target out of rotation are hashed again, over those in it
+  (nginx: "requests from the same client will always be passed to the same server except when
+  this server is unavailable"). A target added or drained changes the set, as a changed server
+  list does in nginx, and most clients move;
 * ``dns``: no balancer box at all, DNS round robin. Each client resolves the name once
   and caches the answer for the TTL, *including dead addresses*: DNS does not health
   check, so a client holding a dead address keeps failing until its cache expires.
@@ -139,7 +141,10 @@ class Balancer:
             pick = registered[(h % np.uint64(registered.size)).astype(np.int64)]
             away = ~np.isin(pick, targets)
             if away.any():
-                pick[away] = targets[(_mix(h[away].astype(np.int64)) % np.uint64(k)).astype(np.int64)]
+                # the high bits of a 64-bit product: a second low-bit hash would give the same
+                # answer as the first whenever the count left is a power of two
+                again = (h[away] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)
+                pick[away] = targets[(again % np.uint64(k)).astype(np.int64)]
             return pick
         raise AssertionError(alg)  # the content layer offers only ALGORITHMS
 

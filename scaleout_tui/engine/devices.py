@@ -34,10 +34,11 @@ Backoff And Jitter", AWS Architecture Blog, 2015). Without jitter devices that f
 retry together: the storm comes back in waves.
 
 A connect to an address nobody holds (the pair failing over) is a SYN that goes unanswered: it is
-retransmitted after 1, 2, 4 ... s (RFC 6298 initial RTO of 1 s, doubling; Linux
-``tcp_syn_retries`` = 6) and succeeds with the first one after the takeover, unless the device's
-connect timeout comes first. A connect accepted by the balancer can still fail at the server:
-:meth:`DeviceFleet.settle` takes the data plane's verdict. A full accept backlog drops the SYN
+retransmitted 1, 3, 7 ... s after the first (waits of 1, 2, 4 ... s: RFC 6298's initial RTO of
+1 s, doubling; Linux ``tcp_syn_retries`` = 6) and succeeds with the first one after the
+takeover, unless the device's connect timeout (or the kernel's own 127 s) comes first. A connect
+accepted by the balancer can still fail at the server: :meth:`DeviceFleet.settle` takes the data
+plane's verdict. A full accept backlog drops the SYN
 silently, and it is retransmitted on the same schedule; an answer later than the connect timeout
 is a failed attempt.
 
@@ -229,8 +230,9 @@ class DeviceFleet:
 
         * **The accept backlog was full**: Linux drops the SYN without a word (no RST, unless
           ``tcp_abort_on_overflow``, off by default: "if overflow occurred due to a burst,
-          connection will recover"), and the device's kernel retransmits it 1, 2, 4 ... s after
-          the first (the same schedule as an address nobody holds), until its connect timeout.
+          connection will recover"), and the device's kernel retransmits it 1, 3, 7 ... s after
+          the first (waits of 1, 2, 4 ... s: the same schedule as an address nobody holds),
+          until its connect timeout.
           ``backlog_refused`` counts the dropped SYNs (the kernel's ``ListenDrops``).
         * **Answered after the connect timeout**: the device gave up at its timeout, and backs off.
         """

@@ -295,8 +295,6 @@ class Fleet:
         """Boot a web box; once up it registers and must pass a check before it gets traffic.
         A group's ``launch`` may be called off while it boots: the box is then never billed again
         and never serves."""
-        if launch is not None and launch.cancelled:
-            return  # called off before it began
         boot = self.world.timings.boot_s if boot_s is None else boot_s
         pending = self.booting("web-new", role, self.web_type)
         self.world.emit("launch", "info", boot_s=boot)
@@ -382,7 +380,7 @@ class Fleet:
 
     def replace(self, box: Box, boot_s: float) -> simpy.Process:
         """Terminate an unhealthy instance and launch its replacement (returned: the
-        replacement completes when its box is in service)."""
+        replacement completes when its box has booted and registered)."""
         self.deregister(box)
         self.set_state(box, "terminated")
         self.world.emit("replaced", "warn", box=box.name)

@@ -99,8 +99,9 @@ def newest_comm(sim: Simulation) -> Joined | None:
 def ingest_metrics(sim: Simulation) -> dict[str, float]:
     """The device-ingest tier's numbers (zero without one): readings that never became a row
     (sent on a connection already gone, refused by a full accept backlog, not sent while the device
-    had no connection, or failed at the database), connect attempts refused (a closed port or no
-    server in rotation, or a full backlog), the peak of connect attempts in one second (a reconnect
+    had no connection, or failed at the database), connects turned away (refused by a closed port
+    or no server in rotation, and SYNs dropped by a full backlog, each of which the device's kernel
+    resends: a connect can count more than once), the peak of connect attempts in one second (a reconnect
     storm), and the newest comm server's share of the connections two minutes after it joined."""
     tier = sim.ingest
     if tier is None:

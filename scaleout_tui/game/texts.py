@@ -637,8 +637,8 @@ DEBRIEF.update({
     "ingest_no_loss": "Every one of the {total} readings became a row in the database.",
     "ingest_storm": (
         "Connect attempts peaked at {peak:,.0f} a second at {at}; {refused} were turned away "
-        "({backlog} SYNs dropped by a full accept backlog, each resent by its device's kernel 1, 2, "
-        "4 ... s after the first; {rst} refused by a closed port)."
+        "({backlog} SYNs dropped by a full accept backlog, each resent by its device's kernel 1, 3, "
+        "7 ... s after the first; {rst} refused by a closed port)."
     ),
     "ingest_waves": (
         "Every device waited the same {base} before it retried, so the devices cut off together "

@@ -264,8 +264,8 @@ def test_a_step_applies_the_one_adjustment_whose_interval_holds_the_breach():
 
 def test_a_step_scale_in_waits_while_an_instance_it_removed_still_drains():
     """AWS counts terminating instances as capacity while scaling in. An idle group of 6, a step
-    of 1 each period and the default 300 s deregistration delay: the next removal waits until
-    the last one has terminated, 300 s later (at 60, 360 and 660 s), where the audit of session
+    of 1 each period and a 290 s deregistration delay: the next removal waits until the last one
+    has terminated, at the first evaluation after (60, 360 and 660 s), where the audit of session
     30 found one a minute."""
     spec = ScalingSpec(min_size=1, max_size=6, desired=6, policy="step", scale_out_cpu=50, scale_in_cpu=5,
                        step_in=1)
@@ -273,7 +273,7 @@ def test_a_step_scale_in_waits_while_an_instance_it_removed_still_drains():
                  balancer=BalancerSpec("round_robin"),
                  health=HealthCheckSpec("L7", "/health", interval_s=10, timeout_s=5, healthy_threshold=2,
                                         unhealthy_threshold=2),
-                 scaling=spec, deregistration_delay_s=300.0, timeout_s=30.0, tick_s=0.5)
+                 scaling=spec, deregistration_delay_s=290.0, timeout_s=30.0, tick_s=0.5)
     sim = Simulation(cfg, seed=1)
     sim.run()
     assert sim.autoscaler is not None
@@ -315,12 +315,14 @@ def test_touching_a_setting_does_not_move_the_policys_evaluations():
     restarting the clock: evaluations at 115 and 170 s, the scale-out at 170 s.)"""
     spec = ScalingSpec(min_size=1, max_size=4, desired=1, policy="simple", scale_out_cpu=10, scale_in_cpu=5,
                        cooldown_s=300, boot_min_s=60, boot_max_s=60)
-    sim = played(group(spec, traffic=pages(80.0), duration=130), (55, "asg.cooldown_s", 300),
-                 (55, "asg.cooldown_s", 300))
-    sim.advance(20)
-    assert sim.autoscaler is not None
-    assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([60.0, 120.0])
-    assert sim.autoscaler.history[0].t == pytest.approx(60.0) and sim.autoscaler.history[0].new == 2
+    # off the grid, and on it: a change at 60 s arrives before that minute's evaluation
+    for first, second in ((55, 55), (60, 60)):
+        sim = played(group(spec, traffic=pages(80.0), duration=130), (first, "asg.cooldown_s", 300),
+                     (second, "asg.cooldown_s", 300))
+        sim.advance(130 - first - second)
+        assert sim.autoscaler is not None
+        assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([60.0, 120.0]), first
+        assert sim.autoscaler.history[0].t == pytest.approx(60.0) and sim.autoscaler.history[0].new == 2
 
 
 def test_an_alarm_in_alarm_acts_each_minute_whatever_its_period():
@@ -331,12 +333,15 @@ def test_an_alarm_in_alarm_acts_each_minute_whatever_its_period():
     session 30 found the policy acting only at its datapoints: 300, 900, 1500.)"""
     spec = ScalingSpec(min_size=1, max_size=10, desired=1, policy="simple", period_s=300.0, scale_out_cpu=10,
                        scale_in_cpu=5, cooldown_s=300, boot_min_s=60, boot_max_s=60)
-    sim = group(spec, traffic=pages(80.0), duration=1400, tick_s=0.5)
-    sim.run()
-    assert sim.autoscaler is not None
-    outs = [h.t for h in sim.autoscaler.history if h.cause == "simple_out"]
-    assert outs == pytest.approx([300.0, 660.0, 1020.0, 1380.0])
-    assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([300.0, 600.0, 900.0, 1200.0])
+    for touch in (None, 610.0):  # a setting changed between datapoints keeps the minutes going
+        sim = group(spec, traffic=pages(80.0), duration=1400, tick_s=0.5)
+        if touch is not None:
+            played(sim, (touch, "asg.cooldown_s", 300))
+        sim.run()
+        assert sim.autoscaler is not None
+        outs = [h.t for h in sim.autoscaler.history if h.cause == "simple_out"]
+        assert outs == pytest.approx([300.0, 660.0, 1020.0, 1380.0]), touch
+        assert [t for t, _ in sim.autoscaler.datapoints] == pytest.approx([300.0, 600.0, 900.0, 1200.0])
 
 
 def test_a_simple_policy_waits_for_a_health_check_replacement_and_its_cooldown():
@@ -355,7 +360,7 @@ def test_a_simple_policy_waits_for_a_health_check_replacement_and_its_cooldown()
     outs = [h.t for h in sim.autoscaler.history if h.cause == "simple_out"]
     assert len(replaced) == 1 and 20.0 < replaced[0] < 50.0
     in_service = replaced[0] + 60.0
-    assert outs and outs[0] >= in_service + 60.0 and outs[0] % 60.0 == pytest.approx(0.0)
+    assert outs and outs[0] == pytest.approx(math.ceil((in_service + 60.0) / 60.0) * 60.0)
 
 
 def test_a_step_policy_adds_more_for_a_bigger_breach_without_piling_up():

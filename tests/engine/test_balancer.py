@@ -84,6 +84,10 @@ def test_ip_hash_moves_only_the_clients_of_a_target_out_of_rotation():
     assert (during[stayed] == before[stayed]).all()
     assert set(during[~stayed].tolist()) == {0, 2} and 1 not in during.tolist()
     assert (b.route(np.zeros(3000), users, every, every, unasked) == before).all()
+    # four registered, two out: the displaced clients spread over both left, not onto one
+    four = np.array([0, 1, 2, 3])
+    spread = np.bincount(b.route(np.zeros(3000), users, np.array([0, 2]), four, unasked), minlength=4)
+    assert spread[1] == spread[3] == 0 and 0.45 < spread[0] / 3000 < 0.55
 
 
 def test_least_connections_takes_equal_counts_in_turn():
