@@ -84,7 +84,7 @@ CAUSES: dict[str, str] = {
     "refused": "connection refused (box down)",
     "queue_full": "503: accept queue full",
     "timeout": "client timed out",
-    "reset": "connection reset (box died)",
+    "reset": "connection reset (box gone)",
     "db_down": "500: database unreachable",
     "http_500": "500 from the app",
     "no_target": "503: no target registered",
@@ -441,7 +441,8 @@ DEBRIEF: dict[str, str] = {
         "Resizing needs a stop and a start: {down:,.0f}\u00a0s of downtime each time. Choose the "
         "size before the crowd comes, not during it."
     ),
-    "reset": "{n} died in flight when a box crashed.",
+    "reset": ("{n} died in flight when their box went: it crashed, or it was draining and its "
+              "deregistration delay ran out first."),
     "db_down": (
         "{n} failed with 500 because the database was unreachable: with one "
         "database box, its failure is everybody's failure (a single point of failure)."
