@@ -168,6 +168,9 @@ def test_the_group_states_its_limits_cooldown_grace_and_warmup() -> None:
         "MinSize": "2", "MaxSize": "16", "DesiredCapacity": "4", "Cooldown": "120", "HealthCheckType": "ELB",
         "HealthCheckGracePeriod": 300, "DefaultInstanceWarmup": 60}
     assert group["TargetGroupARNs"] == [{"Ref": "TargetGroup"}]
+    # no warm-up is written as 0: left out, AWS would warm up for the 300 s default cooldown
+    none = sandbox_design({"policy": "step", "warmup": "0"})
+    assert resources(none, "AWS::AutoScaling::AutoScalingGroup")[0]["DefaultInstanceWarmup"] == 0
 
 
 def test_target_tracking_states_its_metric_and_target_value() -> None:
