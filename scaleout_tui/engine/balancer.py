@@ -47,13 +47,13 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
-import numpy.typing as npt
 
 from scaleout_tui.engine.arrays import F64, I64
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import Handler, Value
 from scaleout_tui.engine.connections import OpenRequests
 from scaleout_tui.engine.fleet import Fleet
+from scaleout_tui.engine.rng import key_hash
 from scaleout_tui.engine.world import World
 
 ALGORITHMS: tuple[str, ...] = ("round_robin", "least_conn", "least_outstanding_requests", "random",
@@ -79,11 +79,6 @@ class BalancerSpec:
     failover_s: float = VRRP_TAKEOVER_S  # the passive node's takeover, VRRP's own timing
     listen_port: int = 80
     target_port: int = APP_PORT  # a mismatch with the app's port refuses everything
-
-
-def _mix(user: I64) -> npt.NDArray[np.uint64]:
-    """A fixed integer hash (Knuth's multiplicative) so ``ip_hash`` is deterministic."""
-    return (user.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
 
 
 class Balancer:
@@ -137,7 +132,7 @@ class Balancer:
         if alg == "ip_hash":
             # nginx hashes over the servers it was given, and hashes again only a client whose
             # server is unavailable: the clients of the healthy servers stay where they were
-            h = _mix(user)
+            h = key_hash(user)
             pick = registered[(h % np.uint64(registered.size)).astype(np.int64)]
             away = ~np.isin(pick, targets)
             if away.any():

@@ -33,10 +33,11 @@ LAYOUTS: tuple[str, ...] = ("single", "two-tier")
 ROLES: tuple[str, ...] = ("db", "web", "lb", "session", "replica", "cache", "comm", "tcp-lb")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Launch:
     """One web box on its way for the group: its placeholder once the launch has begun, and
-    whether the group has since called it off (:meth:`Fleet.cancel_launches`)."""
+    whether the group has since called it off (:meth:`Fleet.cancel_launches`). Compared by
+    identity: two launches of one moment are still two."""
 
     pending: Box | None = None
     cancelled: bool = False

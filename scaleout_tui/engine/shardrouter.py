@@ -43,6 +43,7 @@ from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import CommandError, Handler, Value
 from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.requests import BROADCAST, Tables, Transit
+from scaleout_tui.engine.rng import key_hash
 from scaleout_tui.engine.world import World
 
 KEYS: tuple[str, ...] = ("user_hash", "user_range", "created_at")
@@ -70,9 +71,8 @@ def place(keys: I64, shards: int, key: str, users: int) -> I64:
 
 def chunk_point(user: I64) -> F64:
     """Where in a chunk move each key's chunk goes, as a fraction of the move in [0, 1): a fixed
-    multiplicative hash (Knuth's), so one key always moves at the same point."""
-    mixed = (user.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
-    return mixed.astype(np.float64) / 2.0**32
+    hash, so one key always moves at the same point."""
+    return key_hash(user).astype(np.float64) / 2.0**32
 
 
 class ShardRouter:
