@@ -6,7 +6,7 @@ What it models, with the defaults real systems use:
   boot time drawn from 30-90 s, then app warm-up) and join the balancer only after a
   passing health check. Scale-in deregisters an instance, drains it for the
   deregistration delay, then terminates it. Cost runs from boot to termination.
-* **Metrics like a cloud monitor**, aggregated per period (60 s), one of:
+* **Metrics like a cloud monitor** (read by :mod:`autoscaler_metrics`), aggregated per period (60 s), one of:
   - ``cpu``: average CPU % of the in-service instances (ASGAverageCPUUtilization, and
     the HPA's resource metric);
   - ``requests``: requests the balancer sent to each target, per minute
@@ -62,28 +62,19 @@ import numpy as np
 import simpy
 
 from scaleout_tui.engine import hpa
+from scaleout_tui.engine.autoscaler_metrics import Monitor
 from scaleout_tui.engine.autoscaler_spec import METRICS, POLICIES, ScalingSpec, ScheduledAction
 from scaleout_tui.engine.box import Box
 from scaleout_tui.engine.commands import CommandError, Handler, Value
 from scaleout_tui.engine.fleet import Fleet
 from scaleout_tui.engine.healthcheck import HealthChecker
-from scaleout_tui.engine.metrics import Metrics, Window
+from scaleout_tui.engine.metrics import Metrics
 from scaleout_tui.engine.world import World
 
 #: a scaling cause's parameters: the reading, the threshold, the rule's numbers
 CauseParams = dict[str, str | float | int]
 #: how often an alarm in ALARM invokes its scaling policy again (a standard-resolution alarm)
 ALARM_REPEAT_S = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class Pods:
-    """The group's boxes as an HPA sorts its pods: the ready ones' readings, and how many are
-    set aside (not ready) or have no reading yet (missing)."""
-
-    ready: list[float]
-    unready: int
-    missing: int
 
 
 @dataclass(slots=True)
@@ -116,16 +107,16 @@ class AutoScaler:
     holding: int = 0
     #: when the policy's loop last evaluated (a new loop never evaluates the same point twice)
     _last_eval_t: float = -1.0
-    launched_at: dict[str, float] = field(default_factory=dict)
     hpa_memory: hpa.Memory = field(default_factory=hpa.Memory)
     _generation: int = 0
-    _sent_mark: Any = None       # balancer dispatch counts at the last requests reading
-    _sent_at: float = 0.0
     #: one sample per second: desired, in service, booting, and the minimum in force
     samples: dict[str, list[float]] = field(
         default_factory=lambda: {"desired": [], "in_service": [], "pending": [], "min": []})
 
+    monitor: Monitor = field(init=False)
+
     def __post_init__(self) -> None:
+        self.monitor = Monitor(self.world, self.fleet, self.metrics, self.health)
         self.fleet.launch_hooks.append(self._launched)
         self.world.second_hooks.append(self._sample)
 
@@ -163,78 +154,18 @@ class AutoScaler:
     def _live(self, gen: int) -> bool:
         return gen == self._generation
 
-    # ---- the metric ---------------------------------------------------------------
-    def in_service(self) -> list[Box]:
-        registered = self.fleet.registered
-        # ``Box.draining`` is the fleet's own flag: it holds with no health check too
-        return [b for b in self.fleet.boxes if b.serves_web and b.state == "running"
-                and b.name in registered and not b.draining]
-
+    # ---- the metric (read by :mod:`autoscaler_metrics`) --------------------------------
     def _warm(self) -> list[Box]:
-        """In-service instances past the policy's warm-up: the ones the metric counts."""
-        now = self.world.env.now
-        warm = self.spec.warmup_s
-        return [b for b in self.in_service() if now - self.launched_at.get(b.name, -1e9) >= warm]
-
-    def terminating(self) -> int:
-        """Instances draining on their way out (the deregistration delay)."""
-        return sum(1 for b in self.fleet.boxes if b.serves_web and b.draining and b.state != "terminated")
-
-    def warming(self) -> int:
-        """Instances booting or within their warm-up: capacity on its way, which step and
-        target-tracking policies leave out of the current capacity, and which blocks their
-        scale-in."""
-        return len(self.in_service()) - len(self._warm()) + self.fleet.pending_web()
+        return self.monitor.warm(self.spec.warmup_s)
 
     def metric_value(self, span_s: float) -> float:
         """The chosen metric over the last ``span_s``."""
-        metric = self.spec.metric
+        metric, monitor = self.spec.metric, self.monitor
         if metric == "requests":
-            return self.requests_per_target()
+            return monitor.requests_per_target(self.spec.warmup_s)
         if metric == "latency":
-            return self.average_latency_ms(span_s)
-        return self.average_cpu(span_s)
-
-    def requests_per_target(self) -> float:
-        """Requests per warm target per minute since the previous reading (the balancer's
-        own count, like ALBRequestCountPerTarget)."""
-        sent = self.world.data.dispatched
-        now = self.world.env.now
-        # boxes added since the last reading had sent nothing then
-        mark = np.zeros(sent.size, dtype=sent.dtype)
-        if self._sent_mark is not None:
-            mark[: self._sent_mark.size] = self._sent_mark
-        delta = sent - mark
-        elapsed = now - self._sent_at
-        self._sent_mark, self._sent_at = sent.copy(), now
-        boxes = self._warm()
-        if not boxes or elapsed <= 0:
-            return 0.0
-        total = float(sum(int(delta[b.index]) for b in boxes))
-        return total / len(boxes) * 60.0 / elapsed
-
-    def _recent_windows(self, span_s: float) -> list[Window]:
-        """The closed metric windows of the last ``span_s`` (at least one)."""
-        m = self.metrics
-        return m.windows[-max(round(span_s / m.window_s), 1):]
-
-    def average_latency_ms(self, span_s: float) -> float:
-        """Mean response time of the requests completed in the last ``span_s``."""
-        wins = self._recent_windows(span_s)
-        done = sum(w.completed for w in wins)
-        return 1000.0 * sum(w.latency_sum for w in wins) / done if done else 0.0
-
-    def average_cpu(self, span_s: float) -> float:
-        """Average CPU % over the last ``span_s`` of the in-service instances that are
-        past their warm-up."""
-        boxes = self._warm()
-        if not boxes:
-            return 0.0
-        idx = [b.index for b in boxes]
-        wins = self._recent_windows(span_s)
-        busy = sum(float(w.busy[[i for i in idx if i < w.busy.size]].sum()) for w in wins)
-        cap = sum(float(w.capacity[[i for i in idx if i < w.capacity.size]].sum()) for w in wins)
-        return 100.0 * busy / cap if cap > 0 else 0.0
+            return monitor.average_latency_ms(span_s)
+        return monitor.average_cpu(span_s, self.spec.warmup_s)
 
     # ---- decisions ----------------------------------------------------------------
     def set_desired(self, n: int, cause: str, /, **params: str | float | int) -> list[simpy.Process] | None:
@@ -247,7 +178,7 @@ class AutoScaler:
         self.world.emit("scale_out" if n > self.desired else "scale_in", "info", old=self.desired, new=n,
                         cause=cause, **params)
         self.desired = n
-        return self.fleet.resize_to(n, self.in_service(), self.boot_time)
+        return self.fleet.resize_to(n, self.monitor.in_service(), self.boot_time)
 
     def _datapoint(self, period_s: float) -> float:
         value = self.metric_value(period_s)
@@ -312,11 +243,11 @@ class AutoScaler:
             if want > self.desired:
                 self.set_desired(want, "step_out", metric=metric, value=value, breach=breach,
                                  threshold=spec.scale_out_at, adj=adj, **m_of_n)
-        elif low and not self.warming():
+        elif low and not self.monitor.warming(spec.warmup_s):
             # AWS counts instances still terminating as capacity while scaling in ("we don't
             # remove more instances from the Auto Scaling group than necessary"): while one
             # drains, a step of 1 asks for nothing more
-            want = self.desired + self.terminating() - spec.step_in
+            want = self.desired + self.monitor.terminating() - spec.step_in
             if want < self.desired:
                 self.set_desired(want, "step_in", metric=metric, value=value,
                                  threshold=spec.scale_in_at, **m_of_n)
@@ -332,7 +263,7 @@ class AutoScaler:
         if len(vals) >= 3 and all(v > target for v in vals[-3:]) and want > self.desired:
             self.set_desired(want, "target_out", metric=metric, value=value, target=target, want=want)
         elif (len(vals) >= 15 and all(v < 0.9 * target for v in vals[-15:])
-              and want < self.desired and not self.warming()):
+              and want < self.desired and not self.monitor.warming(spec.warmup_s)):
             self.set_desired(want, "target_in", metric=metric, value=value, below=0.9 * target, want=want)
 
     def _on_simple(self, value: float) -> None:
@@ -366,41 +297,6 @@ class AutoScaler:
             self.cooldown_until = env.now + self.spec.cooldown_s
 
     # ---- the HPA ------------------------------------------------------------------------
-    def pods(self, value: float) -> Pods:
-        """The boxes as the HPA's pods (``groupPods``). Booting boxes are pending: not ready.
-        For CPU, a box's reading is its own utilisation over the last sync; a box started less
-        than a sync ago has none yet (missing); within the CPU initialisation period a box counts
-        only once it has been in rotation for a full sync, and after it only if it ever was.
-        Other metrics have one reading for the group (``value``), which every running box shares."""
-        boxes = self.in_service()
-        pending = self.fleet.pending_web()
-        if self.spec.metric != "cpu":
-            return Pods([value] * len(boxes), pending, 0)
-        now = self.world.env.now
-        window = self.spec.sync_s
-        wins = self._recent_windows(window)
-        ready: list[float] = []
-        unready, missing = pending, 0
-        for b in boxes:
-            started = self.launched_at.get(b.name, -math.inf)
-            cap = sum(float(w.capacity[b.index]) for w in wins if b.index < w.capacity.size)
-            if now - started < window or cap <= 0:
-                missing += 1
-                continue
-            h = self.health.health.get(b.name) if self.health else None
-            in_rotation = self.health.in_rotation(b) if self.health else True
-            ready_since = h.since if h is not None else started
-            if now - started < hpa.CPU_INITIALIZATION_S:
-                not_ready = not in_rotation or now < ready_since + window
-            else:
-                not_ready = not in_rotation and h is not None and h.status == "initial"
-            if not_ready:
-                unready += 1
-                continue
-            busy = sum(float(w.busy[b.index]) for w in wins if b.index < w.busy.size)
-            ready.append(100.0 * busy / cap)
-        return Pods(ready, unready, missing)
-
     def _on_hpa(self, value: float) -> None:
         """One sync of the HPA controller (``reconcileAutoscaler``): the replica count from the
         pods' readings, stabilised, then held to the behaviour's rate limits."""
@@ -408,7 +304,7 @@ class AutoScaler:
         now = self.world.env.now
         current = self.desired  # the Deployment's spec.replicas
         hpa.first_look(self.hpa_memory, now, current)
-        pods = self.pods(value)
+        pods = self.monitor.pods(spec.metric, spec.sync_s, value)
         if current == 0 or not pods.ready:
             return  # Kubernetes: no metrics for any ready pod, no decision
         raw = hpa.replicas_for(current, pods.ready, pods.unready, pods.missing, spec.target, spec.tolerance)
@@ -462,11 +358,11 @@ class AutoScaler:
         while True:
             yield env.timeout(5.0)
             health = self.health.health if self.health else {}
-            for b in self.in_service():
+            for b in self.monitor.in_service():
                 h = health.get(b.name)
                 # the run starts as the group is created: its first instances are new too, and
                 # graced from 0 s (an overloaded starting fleet is not replaced at once)
-                born = self.launched_at.get(b.name, 0.0)
+                born = self.monitor.launched_at.get(b.name, 0.0)
                 graced = env.now - born >= self.spec.health_check_grace_s
                 if h is not None and h.status == "unhealthy" and graced:
                     self.history.append(Change(env.now, self.desired, self.desired, "replace_unhealthy",
@@ -482,14 +378,14 @@ class AutoScaler:
     def _launched(self, box: Box) -> None:
         """A box from the launch template: its app starts cold (see ``ScalingSpec.cold_factor``)."""
         now = self.world.env.now
-        self.launched_at[box.name] = now
+        self.monitor.launched_at[box.name] = now
         box.warm_from, box.warm_s, box.cold_factor = now, self.spec.app_warmup_s, self.spec.cold_factor
         self.world.data.touch()
 
     def _sample(self, t: float) -> None:
         cap = self.samples
         cap["desired"].append(float(self.desired))
-        cap["in_service"].append(float(len(self.in_service())))
+        cap["in_service"].append(float(len(self.monitor.in_service())))
         cap["pending"].append(float(self.fleet.pending_web()))
         cap["min"].append(float(self.spec.min_size))
 

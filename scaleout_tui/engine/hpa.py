@@ -2,8 +2,8 @@
 
 Why apart from :mod:`autoscaler`: the HPA's rules are exact integer arithmetic that a person can
 check by hand, and they are easiest to trust when they can be tested with made-up readings, with
-no simulation around them. :class:`~scaleout_tui.engine.autoscaler.AutoScaler` sorts the boxes
-into pods (ready, unready, missing) and keeps the history; these functions decide.
+no simulation around them. :class:`~scaleout_tui.engine.autoscaler_metrics.Monitor` sorts the
+boxes into pods (ready, unready, missing), the autoscaler keeps the history; these functions decide.
 
 What they follow (the controller's ``replica_calculator.go`` and ``horizontal.go``):
 

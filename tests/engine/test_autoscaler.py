@@ -213,9 +213,9 @@ def test_instances_warming_up_do_not_count_towards_the_metric():
     sim.apply(knob(sim, "web.count", 2))
     sim.advance(100)  # the new box launched at 60 and is in service, still warming up
     assert sim.autoscaler is not None
-    assert len(sim.autoscaler.in_service()) == 2
-    sim.autoscaler.launched_at["web-2"] = 60.0
-    only_old = sim.autoscaler.average_cpu(30)
+    assert len(sim.autoscaler.monitor.in_service()) == 2
+    sim.autoscaler.monitor.launched_at["web-2"] = 60.0
+    only_old = sim.autoscaler.monitor.average_cpu(30, sim.autoscaler.spec.warmup_s)
     web1 = sim.box("web-1").index
     wins = sim.metrics.windows[-30:]
     expect = 100 * sum(w.busy[web1] for w in wins) / sum(w.capacity[web1] for w in wins)
@@ -297,14 +297,14 @@ def test_a_smaller_group_calls_off_launches_still_booting_before_it_drains_a_ser
     assert sim.fleet.pending_web() == 4
     sim.apply(knob(sim, "asg.desired", 2))
     sim.advance(1)
-    assert (len(asg.in_service()), sim.fleet.pending_web(), asg.desired) == (2, 0, 2)
+    assert (len(asg.monitor.in_service()), sim.fleet.pending_web(), asg.desired) == (2, 0, 2)
     assert sum(e.code == "launch_cancelled" for e in sim.log) == 4
     sim.advance(179)
-    assert len(asg.in_service()) == 2 and int(sim.metrics.total_errors.sum()) == 0
+    assert len(asg.monitor.in_service()) == 2 and int(sim.metrics.total_errors.sum()) == 0
     capped = played(group(spec, traffic=pages(40.0), duration=100), (10, "asg.desired", 6),
                     (10, "asg.max_size", 4))
     capped.advance(80)
-    assert capped.autoscaler is not None and len(capped.autoscaler.in_service()) == 4
+    assert capped.autoscaler is not None and len(capped.autoscaler.monitor.in_service()) == 4
     assert sum(e.code == "launch_cancelled" for e in capped.log) == 2
 
 
@@ -494,7 +494,7 @@ def test_an_alarm_period_longer_than_the_trimmed_history_still_reads_the_whole_p
     assert len(sim.metrics.windows) == sim.metrics.closed == 200
     wins = sim.metrics.windows[-120:]
     by_hand = 100.0 * sum(float(w.busy[0]) for w in wins) / sum(float(w.capacity[0]) for w in wins)
-    assert sim.autoscaler.average_cpu(120.0) == pytest.approx(by_hand)
+    assert sim.autoscaler.monitor.average_cpu(120.0, sim.autoscaler.spec.warmup_s) == pytest.approx(by_hand)
     assert 15.0 < by_hand < 25.0  # 20 req/s × 10 ms on one vCPU: 20 % busy
 
 

@@ -51,10 +51,11 @@ def test_requests_per_target_counts_only_warm_targets_and_each_period_once():
     sim = group(spec, even(40.0, 60.0, 0.001), duration=60.0)
     asg = sim.autoscaler
     assert asg is not None
+    reading = asg.monitor.requests_per_target
     sim.advance(30.0)
-    assert asg.requests_per_target() == pytest.approx(1200.0)  # 600 a target in 30 s = 1,200/min
+    assert reading(asg.spec.warmup_s) == pytest.approx(1200.0)  # 600 a target in 30 s = 1,200/min
     sim.advance(10.0)
-    assert asg.requests_per_target() == pytest.approx(1200.0)  # only the 10 s since the last reading
+    assert reading(asg.spec.warmup_s) == pytest.approx(1200.0)  # only the 10 s since the last reading
 
 
 def test_a_box_that_joined_since_the_last_reading_counts_from_zero():
@@ -68,10 +69,10 @@ def test_a_box_that_joined_since_the_last_reading_counts_from_zero():
     asg = sim.autoscaler
     assert asg is not None
     sim.advance(5.0)
-    asg.requests_per_target()
+    asg.monitor.requests_per_target(asg.spec.warmup_s)
     sim.advance(115.0)
-    assert len(asg._warm()) == 2
-    assert asg.requests_per_target() == pytest.approx(1200.0, rel=0.005)
+    assert len(asg.monitor.warm(asg.spec.warmup_s)) == 2
+    assert asg.monitor.requests_per_target(asg.spec.warmup_s) == pytest.approx(1200.0, rel=0.005)
 
 
 def test_target_tracking_on_latency_scales_by_the_ratio():
