@@ -478,7 +478,7 @@ DEBRIEF: dict[str, str] = {
         "rendering for the same cores (and the same memory), which made both slower."
     ),
     "split": (
-        "With the database on its own box, the app box spent its cores on pages only; "
+        "With the database on its own box, the web tier spent its cores on pages only; "
         "the database box peaked at {db_cpu:.0f}\u00a0%\u00a0CPU."
     ),
 }
