@@ -16,10 +16,14 @@ and why each piece is here:
   cache with an older version is a *stale read*. ``cache-aside`` writes to the database only,
   so an entry stays stale until it expires, unless ``invalidate`` deletes it on each write;
   ``write-through`` writes the new value into the cache as well (AWS ElastiCache's "lazy
-  loading" and "write-through" strategies). A load reads the version current when it starts,
-  so a write landing while a load is in flight leaves a stale entry behind it, under every
+  loading" and "write-through" strategies). A load reads the version the database holds when
+  its query is served, and stores it when the answer is back: a write committed in between
+  (with its DEL or SET sent before that store) leaves a stale entry behind it, under every
   policy: the race Facebook's memcache leases close (Nishtala et al., "Scaling Memcache at
-  Facebook", NSDI 2013, §3.2.1). It is real, so it is kept.
+  Facebook", NSDI 2013, §3.2.1). It is real, so it is kept; but its window is the query's own
+  service and the hop back (``race_s``), not the load's wait in the database's queue: a write
+  arriving while the read still queues is served after it (FIFO) and its DEL lands after the
+  fill, which it clears.
 * **Stampede**: while the load of key k is in flight, further misses on k are duplicate loads,
   each one more database query, unless ``single_flight`` (request coalescing, Go's
   ``singleflight``, nginx's ``proxy_cache_lock``) makes them wait for the load in flight and
@@ -178,6 +182,9 @@ class LookAsideCache:
         self._entries: OrderedDict[int, float] = OrderedDict()
         self._ver = [0] * spec.keys      # version each entry was loaded with
         self._dbv = [0] * spec.keys      # the database's version of each key
+        self._wt = [-math.inf] * spec.keys  # when each key was last written
+        self._wprev = [0] * spec.keys    # its version before that write
+        self._race_s = 0.0               # the last call's race window (fills landing later use it)
         #: key → when the last load of it started lands: the key is being loaded until then
         self._flying: dict[int, float] = {}
         #: fills to come, (lands at, key, version, FROM_LOAD or FROM_WRITE); at equal times the
@@ -189,11 +196,14 @@ class LookAsideCache:
 
     # -- the per-tick call ------------------------------------------------------------------
 
-    def access(self, t: F64, key: I64, write: B, load_s: float) -> Access:
-        """Apply a tick's requests, ``t`` ascending; loads started now take ``load_s``."""
+    def access(self, t: F64, key: I64, write: B, load_s: float, race_s: float | None = None) -> Access:
+        """Apply a tick's requests, ``t`` ascending; loads started now take ``load_s``, of which
+        the last ``race_s`` (the database's own work on the query and the hop back; ``load_s``
+        when None, a load with no queue) is the window in which a write makes the fill stale."""
         n = int(t.size)
         assert n == 0 or bool(np.all(np.diff(t) >= 0)), "t_not_sorted"
         assert load_s >= 0
+        race = self._race_s = load_s if race_s is None else min(max(race_s, 0.0), load_s)
         out = [HIT] * n
         db = [False] * n
         wait = [0.0] * n
@@ -202,6 +212,7 @@ class LookAsideCache:
         rk: list[int] = []
         spec = self.spec
         d, ver, dbv = self._entries, self._ver, self._dbv
+        wt, wprev = self._wt, self._wprev
         flying, heap = self._flying, self._heap
         swr, single = spec.swr_s, spec.single_flight
         through = spec.policy == "write-through"
@@ -216,6 +227,8 @@ class LookAsideCache:
         for i, (ti, k, w) in enumerate(zip(t.tolist(), key.tolist(), write.tolist(), strict=True)):
             while ti >= due:  # the fills due land first: the same steps as _land, inline for speed
                 at, kk, v, source = pop(heap)
+                if source:  # a load: the version its query read (_read, inline)
+                    v = dbv[kk] if wt[kk] <= at - race else max(v, wprev[kk])
                 if jit > 0.0:
                     ttl = self._ttl()
                 d[kk] = at + ttl
@@ -234,6 +247,7 @@ class LookAsideCache:
                 out[i] = WRITE
                 db[i] = True
                 writes += 1
+                wprev[k], wt[k] = dbv[k], ti
                 v = dbv[k] = dbv[k] + 1
                 if through:
                     push(heap, (ti, k, v, FROM_WRITE))
@@ -278,7 +292,7 @@ class LookAsideCache:
                 dup += 1
             out[i] = MISS
             db[i] = True
-            # a load starts: it reads the version current now and lands load_s later
+            # a load starts; it lands load_s later with the version its query read (see _read)
             at = flying[k] = ti + load_s
             push(heap, (at, k, dbv[k], FROM_LOAD))
             if at < due:
@@ -318,6 +332,8 @@ class LookAsideCache:
         ttl, jit, cap, swr = spec.ttl_s, spec.ttl_jitter, spec.capacity, spec.swr_s
         while heap and heap[0][0] <= t:
             at, k, version, source = heapq.heappop(heap)
+            if source == FROM_LOAD:
+                version = self._read(k, at, version)
             d[k] = at + (self._ttl() if jit > 0.0 else ttl)
             d.move_to_end(k)
             ver[k] = version
@@ -332,6 +348,16 @@ class LookAsideCache:
             if source == FROM_LOAD and flying.get(k) == at:
                 del flying[k]
         return heap[0][0] if heap else math.inf
+
+    def _read(self, k: int, at: float, started: int) -> int:
+        """The version a load of ``k`` landing at ``at`` read: the database's as of ``at −
+        race_s``, when its query was served. ``started`` is the version when the load began (it
+        read no older). Only the key's last write is remembered: with two writes inside the
+        window the fill holds the version between them, stale either way. (The hot loop of
+        :meth:`access` inlines this.)"""
+        if self._wt[k] <= at - self._race_s:
+            return self._dbv[k]
+        return max(started, self._wprev[k])
 
     def _ttl(self) -> float:
         """A fill's TTL with jitter: ttl_s × U(1 − j, 1 + j), uniforms drawn a block at a time."""

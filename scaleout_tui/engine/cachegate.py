@@ -40,6 +40,8 @@ queue, service, the hop back) averaged over the last closed one-second window th
 query. Before the first window closes it is the queries' demand at the database box's speed
 plus one hop: what an idle database takes. So it lags the database's queue by up to a window,
 which the cache's own docstring explains is the price of moving a tick's requests in bulk.
+Of that time only the last part, a read's own work at the database plus the hop back
+(``race_s``), is the window in which a write leaves the fill stale.
 
 Counters per closed window (:attr:`CacheGate.series`, names in :data:`CACHE_SERIES`) and for
 the run (:attr:`CacheGate.stats`, :attr:`CacheGate.bypassed`, :attr:`CacheGate.ops`).
@@ -161,7 +163,7 @@ class CacheGate:
             return leave[leg_of], work
         if self.load_s is None:
             self.load_s = self._idle_load_s(tables, db_s)
-        acc = self.cache.access(t, keys, write, self.load_s)
+        acc = self.cache.access(t, keys, write, self.load_s, self._race_s(tables))
         o = acc.outcome
         # operations per request: a read's GET, plus the SET of the load or refresh it started;
         # a write's DEL or SET if its policy sends one
@@ -193,6 +195,16 @@ class CacheGate:
         batch.demand[legs_answered, DB] = 0.0
         self._refresh(acc.refresh_t, tables, bank, work)
         return leave[leg_of], work
+
+    def _race_s(self, tables: Tables) -> float:
+        """The window in which a write makes a load's fill stale: the database's own work on a
+        read (the mean so far, at the database box's speed now) and the hop back. The load's
+        wait in the queue before it is not part of it (:mod:`cache`)."""
+        db = self.world.data.db_box
+        if db is None or self._read_n == 0:
+            return 0.0
+        scale = float(tables.slow[db] / tables.speed[db])
+        return self._read_db_sum / self._read_n * scale + self.world.timings.rtt_s
 
     def _idle_load_s(self, tables: Tables, db_s: F64) -> float:
         """The load time before any window closed: an idle database's answer to these queries."""

@@ -200,12 +200,13 @@ def test_mean_read_latency_is_the_hit_weighted_mix() -> None:
 # -- 4. Stale reads ---------------------------------------------------------------------------------
 
 
-def timeline(write_at: float = 10.5, **kw: object) -> tuple[Access, CacheStats]:
-    """One key: reads at 0, 1, …, 119 s, one write at ``write_at``, loads of 0.25 s, TTL 60 s."""
+def timeline(write_at: float = 10.5, race_s: float | None = None, **kw: object) -> tuple[Access, CacheStats]:
+    """One key: reads at 0, 1, …, 119 s, one write at ``write_at``, loads of 0.25 s (the last
+    ``race_s`` of it the query's own service and the hop back), TTL 60 s."""
     t = np.sort(np.append(np.arange(120.0), write_at))
     w = t == write_at
     c = cache(keys=1, ttl_s=60.0, **kw)
-    acc = c.access(t, np.zeros(t.size, np.int64), w, 0.25)
+    acc = c.access(t, np.zeros(t.size, np.int64), w, 0.25, race_s)
     return acc, c.stats
 
 
@@ -245,6 +246,19 @@ def test_a_write_during_a_load_leaves_a_stale_entry_even_with_invalidation() -> 
     assert stale_times(acc, 0.125) == [float(x) for x in range(1, 61)]
     assert s.stale_reads == 60
     assert s.invalidations == 0
+
+
+@pytest.mark.parametrize("policy", [{"invalidate": True}, {"policy": "write-through"}])
+def test_a_write_while_the_load_still_queues_leaves_no_stale_entry(policy: dict[str, object]) -> None:
+    """The load started at 0 lands at 0.25, and its query was served in its last 1/16 s: it read
+    the database from 0.1875 on. A write at 0.125 arrived while the query still queued; FIFO serves
+    the write first, so the query reads version 1 and the entry is fresh. A write at 0.21875, inside
+    the query's service, is the race: the fill holds version 0 and the hits up to the TTL are stale.
+    (With the whole load as the window, as the engine had it, the first write was a race too.)"""
+    acc, s = timeline(write_at=0.125, race_s=1 / 16, **policy)
+    assert (s.stale_reads, stale_times(acc, 0.125)) == (0, [])
+    acc, s = timeline(write_at=0.21875, race_s=1 / 16, **policy)
+    assert stale_times(acc, 0.21875) == [float(x) for x in range(1, 61)]
 
 
 # -- 5. Cold cache, jitter, stale-while-revalidate ------------------------------------------------
