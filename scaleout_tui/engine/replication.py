@@ -24,7 +24,7 @@ the price of a longer stretch without writes: the trade-off every failover tool 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -158,12 +158,14 @@ class Replication:
             self.commits[i] = self.commits[i][keep]
             self.finishes[i] = self.finishes[i][keep]
 
-    def best_replica(self, now: float) -> int | None:
-        """The replica with the least unapplied work: the one to promote."""
-        if not self.replicas:
+    def best_replica(self, now: float, running: Callable[[int], bool] = lambda box: True) -> int | None:
+        """The running replica with the least unapplied work: the one to promote. A failover
+        tool promotes only a replica that answers (a crashed one cannot take the writes)."""
+        alive = [i for i, box in enumerate(self.replicas) if running(box)]
+        if not alive:
             return None
-        backlog = [int(np.count_nonzero(f > now)) for f in self.finishes]
-        return self.replicas[int(np.argmin(backlog))]
+        backlog = [int(np.count_nonzero(self.finishes[i] > now)) for i in alive]
+        return self.replicas[alive[int(np.argmin(backlog))]]
 
     def lost_on_promotion(self, box: int, failed_at: float, promoted_at: float) -> int:
         """Writes committed before the master died that ``box`` had not applied when it
@@ -263,8 +265,10 @@ class ReplicaSet:
         rep, env = self.state, self.world.env
         self.world.emit("failover_wait", "warn", box=master.name, failover_s=rep.spec.failover_s)
         yield env.timeout(rep.spec.failover_s)
-        best = rep.best_replica(env.now)
+        boxes = self.fleet.boxes
+        best = rep.best_replica(env.now, lambda i: boxes[i].accepting)
         if best is None:
+            self.world.emit("failover_none", "error", box=master.name)
             return
         lost = rep.lost_on_promotion(best, failed_at, env.now)
         rep.remove_replica(best)

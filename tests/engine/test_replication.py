@@ -109,6 +109,25 @@ def test_master_crash_promotes_a_replica_and_counts_lost_writes():
     assert sum(int(w.errors.sum()) for w in late) == 0
 
 
+def test_failover_promotes_only_a_running_replica():
+    """replica-1 crashes at 50 s (down for 200 s), the master at 60 s: after the 20 s failover time
+    the running replica-2 is promoted, whatever its backlog against the dead one's, and the writes
+    go on. With both replicas down there is no one to promote: the log says so and writes fail."""
+    crash = (ScheduledFailure(50.0, "replica-1", 200.0), ScheduledFailure(60.0, "db", 200.0))
+    sim = Simulation(db_heavy(failures=crash, duration=120), seed=4)
+    sim.run()
+    promoted = [e for e in sim.log if e.code == "promoted"]
+    assert [(e.t, e.params["box"]) for e in promoted] == [(pytest.approx(80.0, abs=0.51), "replica-2")]
+    late = sim.metrics.windows[-20:]
+    assert sum(int(w.errors.sum()) for w in late) == 0
+    both = (ScheduledFailure(50.0, "replica-1", 200.0), ScheduledFailure(50.0, "replica-2", 200.0),
+            ScheduledFailure(60.0, "db", 200.0))
+    sim = Simulation(db_heavy(failures=both, duration=120), seed=4)
+    sim.run()
+    assert [e.code for e in sim.log if e.code in ("promoted", "failover_none")] == ["failover_none"]
+    assert sum(int(w.errors.sum()) for w in sim.metrics.windows[-20:]) > 0
+
+
 def test_a_hung_replica_times_out_the_reads_sent_to_it_and_nothing_else():
     """Issue 13: a hang on a replica acts on the queries routed to it. Reads spread over two
     replicas at 120/s (80 % of 150/s), so about 60/s reach replica-1: from 100 s to 160 s those
