@@ -18,7 +18,10 @@ and ngx_http_proxy_module.html):
   see that many failures); read back, ``interval = fail_timeout / max_fails``. What counts as a
   failed attempt is ``proxy_next_upstream``: errors and timeouts always (an L4 check's
   meaning), 5xx answers only when listed (so an L7 check writes ``http_500 http_502 http_503
-  http_504``). The check's timeout is ``proxy_connect_timeout`` (default 60 s). A design
+  http_504``). The check's timeout is ``proxy_connect_timeout`` (default 60 s), and for an L7
+  check ``proxy_read_timeout`` too: a hung app accepts the connection and never answers, and
+  only a read timeout counts that as a failed attempt (a client that gives up first, with its
+  499, does not). A design
   without a check writes ``max_fails=0``, which "disables the accounting of attempts". Passive
   checks let a server back after ``fail_timeout`` with one good answer: a healthy threshold
   of 1, read as such; a design's own threshold is noted. Active checks (``health_check``) and
@@ -201,6 +204,9 @@ def write(design: Design) -> Export:
                 location += comment(texts.NGINX_L4, "            ")
             location += comment(texts.NGINX_TIMEOUT, "            ")
             location.append(f"            proxy_connect_timeout {seconds(health.timeout_s)};")
+            if health.kind == "L7":
+                location += comment(texts.NGINX_READ_TIMEOUT, "            ")
+                location.append(f"            proxy_read_timeout {seconds(health.timeout_s)};")
             if health.healthy_threshold != 1:
                 notes.append(Note("nginx_healthy", {"healthy": health.healthy_threshold}))
     if design.config.scaling is not None and design.config.scaling.policy != "none":

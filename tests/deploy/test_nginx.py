@@ -172,6 +172,17 @@ def test_the_check_is_max_fails_and_fail_timeout_on_every_server() -> None:
     assert "\n            health_check" not in text
 
 
+def test_an_l7_check_fails_a_hung_app_at_its_timeout_and_an_l4_check_does_not() -> None:
+    """A hung app takes the connection and never answers: only ``proxy_read_timeout`` makes that a
+    failed attempt before the client gives up (its 499 is no failure). nginx's default is 60 s; the
+    design's L7 check fails a probe at its timeout. An L4 check does not see a hang, nor does nginx."""
+    l7 = conf(sandbox_design({"check": "L7", "check_timeout": "5"}))
+    lines = [line.strip() for line in l7.splitlines()]
+    timeouts = [line for line in lines if line.startswith(("proxy_connect", "proxy_read"))]
+    assert timeouts == ["proxy_connect_timeout 5s;", "proxy_read_timeout 5s;"]
+    assert "proxy_read_timeout" not in conf(sandbox_design({"check": "L4"}))
+
+
 def test_an_l4_check_counts_only_errors_and_no_check_turns_accounting_off() -> None:
     l4 = conf(sandbox_design({"check": "L4"}))
     assert "proxy_next_upstream" not in l4 and "health_check" not in l4
