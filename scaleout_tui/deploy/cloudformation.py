@@ -1,8 +1,9 @@
 """The design as an AWS CloudFormation template (``template.yaml``): the format and its writer.
 
 What the template declares, deployable as it stands (``aws cloudformation deploy`` asks only for
-a VPC and two or more of its subnets; the image is the latest Amazon Linux 2023 by its public SSM
-parameter):
+a VPC and two or more of its subnets, and ``--capabilities CAPABILITY_IAM`` when uploads go to a
+bucket; the image is the latest Amazon Linux 2023 by its public SSM parameter). Each data tier
+has a security group that admits the web servers on its port (MySQL 3306, NFS 2049, Redis 6379):
 
 - the web tier: a ``LaunchTemplate`` of the design's size, and either an ``AutoScalingGroup``
   (a design with a group, even one without a policy: a fixed group still has its limits) or, for a
@@ -527,7 +528,17 @@ def _schedule(spec: ScalingSpec, resources: dict[str, Any], notes: list[Note]) -
         before |= {k: v for k, v in sizes.items() if v is not None and k != "DesiredCapacity"}
 
 
+#: MySQL's port, which the database's group opens to the web servers (RDS: the engine's default)
+MYSQL_PORT = 3306
+#: NFS's port, which an EFS mount target must accept from its clients
+NFS_PORT = 2049
+
+
 def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
+    """The database, its replicas, the session store and the uploads' storage. Each is reachable
+    from the web servers only, through a group of its own: an RDS instance without one gets the
+    VPC's default group, which admits none of them; an EFS mount target needs NFS's port open;
+    and an S3 bucket needs the instances to have a role (an instance profile) that may use it."""
     config = design.config
     db = config.fleet.db_type
     replicas = config.replication.replicas if config.replication is not None else 0
@@ -536,6 +547,8 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
             "Type": "AWS::RDS::DBSubnetGroup",
             "Properties": {"DBSubnetGroupDescription": "database", "SubnetIds": _ref("Subnets")},
         }
+        web = _from("WebSecurityGroup")
+        resources["DatabaseSecurityGroup"] = _security_group("database", MYSQL_PORT, web)
         resources["Database"] = {
             "Type": "AWS::RDS::DBInstance",
             "DeletionPolicy": "Snapshot",
@@ -548,6 +561,7 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
                 "ManageMasterUserPassword": True,
                 "StorageEncrypted": True,
                 "DBSubnetGroupName": _ref("DatabaseSubnets"),
+                "VPCSecurityGroups": [_ref("DatabaseSecurityGroup")],
             },
         }
         for i in range(replicas):
@@ -556,6 +570,7 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
                 "Properties": {
                     "SourceDBInstanceIdentifier": _ref("Database"),
                     "DBInstanceClass": f"db.{db.name}",
+                    "VPCSecurityGroups": [_ref("DatabaseSecurityGroup")],
                 },
             }
         if replicas and config.replication is not None:
@@ -594,6 +609,8 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
             "UpdateReplacePolicy": "Retain",
             "Properties": {},
         }
+        _bucket_role(resources)
+        notes.append(Note("cfn_iam"))
     if config.storage is not None and config.storage.mode == "nfs":
         resources["Uploads"] = {
             "Type": "AWS::EFS::FileSystem",
@@ -601,18 +618,48 @@ def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
             "UpdateReplacePolicy": "Retain",
             "Properties": {"Encrypted": True},
         }
+        resources["UploadsSecurityGroup"] = _security_group("uploads", NFS_PORT, _from("WebSecurityGroup"))
         for i in range(2):
             resources[f"UploadsMount{i + 1}"] = {
                 "Type": "AWS::EFS::MountTarget",
                 "Properties": {
                     "FileSystemId": _ref("Uploads"),
                     "SubnetId": _Fn("!Select", [i, _ref("Subnets")]),
-                    "SecurityGroups": [_ref("WebSecurityGroup")],
+                    "SecurityGroups": [_ref("UploadsSecurityGroup")],
                 },
             }
         notes.append(Note("cfn_nfs_cache", {"seconds": f"{config.storage.nfs_cache_s:g}"}))
     if config.app is not None:
         notes.append(Note("cloud_app", {"redirect": config.app.redirect, "clone": config.app.clone_database}))
+
+
+def _bucket_role(resources: dict[str, Any]) -> None:
+    """A role the web servers take (through the launch template's instance profile) that may read
+    and write the uploads bucket's objects, and nothing else."""
+    resources["WebRole"] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                               "Action": "sts:AssumeRole"}],
+            },
+            "Policies": [{
+                "PolicyName": "uploads",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                                   "Resource": _Fn("!Sub", "${Uploads.Arn}/*")}],
+                },
+            }],
+        },
+    }
+    resources["WebInstanceProfile"] = {
+        "Type": "AWS::IAM::InstanceProfile",
+        "Properties": {"Roles": [_ref("WebRole")]},
+    }
+    data = resources["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
+    data["IamInstanceProfile"] = {"Arn": _att("WebInstanceProfile.Arn")}
 
 
 def node_type(size: str, memory_gb: float, need: int, notes: list[Note]) -> str:

@@ -257,6 +257,8 @@ NOTES.update({
     "cfn_schedule_clock": "The game's clock has no date: its 0 s is written as 00:00 UTC, so each "
                           "scheduled action recurs daily at that minute.",
     "cfn_schedule_minute": "Scheduled actions start on whole minutes: {value} s is written as {written} s.",
+    "cfn_iam": "The template creates a role for the web servers (they may read and write the "
+               "uploads bucket): deploy it with --capabilities CAPABILITY_IAM.",
     "cfn_nfs_cache": "The NFS attribute cache ({seconds} s) is a mount option (actimeo) of the "
                      "instances, not in the template.",
     "cfn_image": "The instances boot the latest Amazon Linux 2023 (parameter ImageId); install your "

@@ -248,6 +248,34 @@ def test_the_data_tier_is_rds_with_replicas_a_cache_and_a_bucket_or_efs() -> Non
     assert "cloud_shards" in codes(sharded)
 
 
+def test_the_web_servers_can_reach_each_data_tier() -> None:
+    """An RDS instance without a group of its own gets the VPC's default group, which admits none
+    of the web servers; an EFS mount target must accept NFS (2049) from them; a bucket needs the
+    instances to have a role that may use it. Each data tier admits the web servers' group on
+    its port, and nothing else."""
+    def ingress(tpl: dict[str, Any], group: str) -> list[tuple[int, Any]]:
+        rules = tpl["Resources"][group]["Properties"]["SecurityGroupIngress"]
+        return [(r["FromPort"], r["SourceSecurityGroupId"]) for r in rules]
+
+    web = {"Ref": "WebSecurityGroup"}
+    db = template(sandbox_design({"replicas": "2"}))
+    assert ingress(db, "DatabaseSecurityGroup") == [(3306, web)]
+    for d in (r["Properties"] for r in db["Resources"].values() if r["Type"] == "AWS::RDS::DBInstance"):
+        assert d["VPCSecurityGroups"] == [{"Ref": "DatabaseSecurityGroup"}]
+    nfs = template(sandbox_design({"storage": "nfs"}))
+    assert ingress(nfs, "UploadsSecurityGroup") == [(2049, web)]
+    mounts = [r["Properties"] for r in nfs["Resources"].values() if r["Type"] == "AWS::EFS::MountTarget"]
+    assert [m["SecurityGroups"] for m in mounts] == [[{"Ref": "UploadsSecurityGroup"}]] * 2
+    bucket = sandbox_design({"storage": "object"})
+    tpl = template(bucket)
+    launch = tpl["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
+    assert launch["IamInstanceProfile"] == {"Arn": {"Fn::GetAtt": ["WebInstanceProfile", "Arn"]}}
+    policy = tpl["Resources"]["WebRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+    assert policy["Resource"] == {"Fn::Sub": "${Uploads.Arn}/*"} and "cfn_iam" in codes(bucket)
+    assert "IamInstanceProfile" not in template(sandbox_design({}))["Resources"]["LaunchTemplate"][
+        "Properties"]["LaunchTemplateData"]
+
+
 def test_a_fixed_fleet_is_instances_registered_by_id() -> None:
     design = next(d for n, d in DESIGNS if n == "03-load-balancer")
     assert len(resources(design, "AWS::EC2::Instance")) == 3
