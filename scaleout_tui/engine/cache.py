@@ -56,10 +56,12 @@ Defaults, and where they come from:
 * jitter, single flight, stale-while-revalidate and invalidation are all off by default, as in
   Django's and Rails' caches and nginx (``proxy_cache_lock off``): each is a fix a player adds.
 * ``op_s = 0.00001``: the cache server's CPU per operation (GET, SET or DEL), for the cache box
-  the data plane runs (:mod:`cachegate`). Redis serves about 100,000 simple GETs and SETs per
-  second on one core without pipelining: its own "How fast is Redis?" benchmark (redis.io,
-  ``redis-benchmark``, 50 clients) reports about 110,000 SETs and 81,000 GETs per second, and
-  the redis.io benchmarks page shows the same order for ``-t set,get``. 1 / 100,000 s = 10 µs.
+  the data plane runs (:mod:`cachegate`). Redis serves about 100,000 simple operations a second
+  on one core without pipelining: redis.io's "Redis benchmark" page shows ``redis-benchmark -t
+  set,lpush -n 100000 -q`` at about 74,000 SETs a second (72,000 with ``-r 100000``), and the
+  Redis 2.2 source tree's ``doc/Benchmarks.html`` 110,000 SETs and 81,000 GETs on a 2.5 GHz
+  Xeon. 1 / 100,000 s = 10 µs, the order of both. (The box runs one worker per vCPU, where Redis
+  runs commands on one thread; level 10's cache box peaks near 700 operations a second.)
 * ``box_type = None``: the cache box's instance type, by its catalog name; None takes the
   level's ``aux_type`` (the balancer's and the session store's).
 
