@@ -78,6 +78,12 @@ METRIC_NAMES = {"requests": "http_requests_per_minute", "latency": "http_request
 #: the cache's image: Redis's official one, whose entrypoint runs ``redis-server`` with the
 #: arguments given and which is built with protected mode off (Docker Hub, library/redis)
 REDIS_IMAGE = "redis:7.2"
+#: the liveness probe's failure threshold, as a multiple of the readiness probe's: Kubernetes
+#: advises "the same low-cost HTTP endpoint as for readiness probes, but with a higher
+#: failureThreshold", so that a pod is out of rotation for a while before it is killed. The game's
+#: check only takes a box out of rotation (it never restarts one): an overloaded pod that recovers
+#: within twice its detection time is not restarted.
+LIVENESS_FACTOR = 3
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -128,12 +134,14 @@ def _deployment(design: Design, notes: list[Note]) -> dict[str, Any]:
                 "successThreshold": health.healthy_threshold,
                 "failureThreshold": health.unhealthy_threshold,
             }
+            live_fails = LIVENESS_FACTOR * health.unhealthy_threshold
             container["livenessProbe"] = {
                 **check,
                 **timing,
                 "successThreshold": 1,
-                "failureThreshold": health.unhealthy_threshold,
+                "failureThreshold": live_fails,
             }
+            notes.append(Note("k8s_restart", {"fails": live_fails, "unhealthy": health.unhealthy_threshold}))
             if health.healthy_threshold != 1:
                 notes.append(Note("k8s_liveness", {"healthy": health.healthy_threshold}))
     cache = cachetier.cache_of(design)

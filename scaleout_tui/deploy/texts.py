@@ -204,6 +204,9 @@ NOTES.update({
     "k8s_no_check": "No health check: the pods have no probes, so a Service sends traffic to a pod "
                     "as soon as its container starts.",
     "k8s_whole_seconds": "Probes count whole seconds: {param} = {value} is written as {written}.",
+    "k8s_restart": "The liveness probe restarts a pod after {fails} failed checks in a row, three times "
+                   "the readiness probe's {unhealthy}: a pod leaves the Service first and is restarted "
+                   "only if it stays down. The game never restarts a box.",
     "k8s_liveness": "The liveness probe passes after one success (the API allows no other value); the "
                     "readiness probe waits for {healthy} in a row.",
     "k8s_fixed_group": "asg.policy none: no HorizontalPodAutoscaler, so the Deployment stays at {replicas} "

@@ -73,7 +73,8 @@ def test_the_check_becomes_probes_l7_http_l4_tcp_none_nothing() -> None:
                                    "check_timeout": "2", "healthy": "3", "unhealthy": "5"}))
     assert l7["readinessProbe"] == {"httpGet": {"path": "/health", "port": 8080}, "periodSeconds": 5,
                                     "timeoutSeconds": 2, "successThreshold": 3, "failureThreshold": 5}
-    assert l7["livenessProbe"]["successThreshold"] == 1 and l7["livenessProbe"]["failureThreshold"] == 5
+    # liveness restarts: the same check, three times as patient, so a pod leaves the Service first
+    assert l7["livenessProbe"]["successThreshold"] == 1 and l7["livenessProbe"]["failureThreshold"] == 15
     l4 = container(sandbox_design({"check": "L4", "port": "80"}))
     assert l4["readinessProbe"]["tcpSocket"] == {"port": 80} and "httpGet" not in l4["readinessProbe"]
     none = sandbox_design({"check": "none"})
