@@ -180,6 +180,8 @@ def write(design: Design) -> Export:
             backend += comment(texts.HAPROXY_NO_CHECK, "    ")
         if kind != "L7":
             notes.append(Note("haproxy_path", {"path": health.path}))
+        if kind != "none":
+            notes.append(Note("haproxy_fail_closed"))
         backend += comment(texts.HAPROXY_TIMEOUT, "    ")
         backend.append(directive(4, "timeout", "check", seconds(health.probe_timeout_s)))
         defaults += [

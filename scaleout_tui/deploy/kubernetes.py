@@ -142,6 +142,7 @@ def _deployment(design: Design, notes: list[Note]) -> dict[str, Any]:
                 "failureThreshold": live_fails,
             }
             notes.append(Note("k8s_restart", {"fails": live_fails, "unhealthy": health.unhealthy_threshold}))
+            notes.append(Note("k8s_fail_closed"))
             if health.healthy_threshold != 1:
                 notes.append(Note("k8s_liveness", {"healthy": health.healthy_threshold}))
     cache = cachetier.cache_of(design)

@@ -112,6 +112,10 @@ NOTES.update({
     "haproxy_dereg": "Deregistration delay {delay} s: HAProxy drains a server through its runtime API "
                      "(set server web/web-1 state drain), not a configuration setting.",
     "haproxy_path": "The check's path ({path}) is not in the file: only an HTTP check (L7) sends one.",
+    "haproxy_fail_closed": "When every server fails its check, HAProxy answers 503; the game's balancer, "
+                           "like an ALB, then sends to all of them anyway.",
+    "k8s_fail_closed": "When every pod fails its readiness probe, the Service has no endpoints and "
+                       "refuses; the game's balancer, like an ALB, then sends to all of them anyway.",
 })
 
 SKIPPED.update({

@@ -170,7 +170,10 @@ def test_what_haproxy_cannot_say_is_noted() -> None:
     codes = {n.code for n in haproxy.write(dict(DESIGNS)["08-autoscaling"]).notes}
     assert {"proxy_pair", "proxy_group", "proxy_schedule", "haproxy_dereg"} <= codes
     codes = {n.code for n in haproxy.write(sandbox_design({"check": "L4", "algorithm": "dns"})).notes}
-    assert {"haproxy_path", "proxy_dns", "proxy_other"} <= codes
+    assert {"haproxy_path", "proxy_dns", "proxy_other", "haproxy_fail_closed"} <= codes
+    # every server down: HAProxy answers 503 where the game, as an ALB, fails open; no check, no such moment
+    unchecked = haproxy.write(sandbox_design({"check": "none"}))
+    assert "haproxy_fail_closed" not in {n.code for n in unchecked.notes}
     for _name, design in DESIGNS:
         for note in haproxy.write(design).notes:
             texts.NOTES[note.code].format(**note.params)  # every note has its sentence and fields
