@@ -380,9 +380,9 @@ stars (★★★). Winning a level unlocks the next one.
 - **Break a box** (some levels): crash, hang or slow down a web box yourself and watch
   whether, and how fast, the health checks take it out of rotation; in the database levels,
   crash a database box and watch what still works.
-- **Live**: requests per second in and out, latency percentiles (p95: 95 % of requests were
-  faster than this), errors by cause, instances (the boxes you pay for that do the work, and
-  those still booting; balancer nodes are counted apart) and cost.
+- **Live**: requests per second in and out, latency percentiles (p95: 95 % of the answered
+  requests were faster than this), errors by cause, instances (the boxes you pay for that do
+  the work, and those still booting; balancer nodes are counted apart) and cost.
 - **Charts**: p95 latency and traffic over the simulated time.
 - **Event log**: what happened and when (resizes, crashes, your own changes).
 - **Objectives so far**: each objective on the run so far, green when on track.
