@@ -592,10 +592,14 @@ def _server(r: _Reading, s: Stmt) -> _Server | None:
     if address.startswith("unix:"):
         r.skip(s, "unix_socket")
         return None
-    m = re.search(r":(\d+)$", address)
-    server = _Server(
-        s, int(m.group(1)) if m else 80
-    )  # nginx: "If a port is not specified, the port 80 is used"
+    # nginx: "If a port is not specified, the port 80 is used"; a port that is not one, nginx refuses
+    host, colon, port = address.rpartition(":")
+    number = 80
+    if colon and host and not address.endswith("]"):
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(r.at(s), texts.NGINX_BAD_PORT.format(address=address))
+        number = int(port)
+    server = _Server(s, number)
     weights = []
     for param in args[1:]:
         key, _, value = param.partition("=")

@@ -143,6 +143,7 @@ HAPROXY_SECTION = "'{word}' is not a section (a line at column 0 starts one: {se
 HAPROXY_OUTSIDE = "'{word}' is outside any section"
 HAPROXY_NO_ADDRESS = "the server {name} has no address"
 NGINX_NO_ADDRESS = "a server without an address"
+NGINX_BAD_PORT = "{address}: a port is a number from 1 to 65535"
 HAPROXY_QUOTE = "a quote is not closed"
 HAPROXY_VALUE = "'{keyword}' needs a value"
 

@@ -377,6 +377,8 @@ server {
         ("upstream app {\n    server 10.0.0.1:80 fail_timeout=10x;\n}\n", 2, "10x"),
         ("upstream app {\n    server 10.0.0.1:80 max_fails=many;\n}\n", 2, "many"),
         ("upstream app {\n    server;\n}\n", 2, "address"),
+        ("upstream app {\n    server 10.0.0.1:80;\n    server 10.0.0.2:notaport;\n}\n", 3, "notaport"),
+        ("upstream app {\n    server 10.0.0.1:70000;\n}\n", 2, "65535"),
     ],
 )
 def test_malformed_nginx_is_one_line_naming_file_and_line(text: str, line: int, words: str) -> None:
