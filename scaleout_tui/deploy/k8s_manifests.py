@@ -391,14 +391,16 @@ class _Reader:
         delay = doc.number((*at, "initialDelaySeconds"), 0.0)
         if delay:
             found.skip(doc.where(*at, "initialDelaySeconds"), f"initialDelaySeconds: {delay:g}", "k8s_delay")
+        # the API server defaults a field left at 0 as it defaults one left out (SetDefaults_Probe)
         for field, param in (("periodSeconds", "health.interval_s"), ("timeoutSeconds", "health.timeout_s")):
-            value = doc.number((*at, field), PROBE_DEFAULTS[field])
+            value = doc.number((*at, field), PROBE_DEFAULTS[field]) or PROBE_DEFAULTS[field]
             found.set(param, value, doc.where(*at, field))
         for field, param in (
             ("successThreshold", "health.healthy_threshold"),
             ("failureThreshold", "health.unhealthy_threshold"),
         ):
-            found.set(param, doc.whole((*at, field), PROBE_DEFAULTS[field]), doc.where(*at, field))
+            whole = doc.whole((*at, field), PROBE_DEFAULTS[field]) or PROBE_DEFAULTS[field]
+            found.set(param, whole, doc.where(*at, field))
 
     def _service(self, doc: _Doc) -> None:
         found = self.found

@@ -26,9 +26,16 @@ class Lines:
         self.file = file
         self.first = node.start_mark.line + 1
         self._line: dict[Path, int] = {}
+        self._seen: set[int] = set()
         self._walk(node, ())
 
     def _walk(self, node: yaml.Node, path: Path) -> None:
+        # an alias is the anchored node again: walked once, or a few nested aliases (a "billion
+        # laughs" file) would make the paths exponential; a key under an alias reports the line
+        # of the alias, the deepest key of its path that was walked
+        if id(node) in self._seen:
+            return
+        self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):

@@ -4,6 +4,7 @@ hand-written set of manifests reads with everything the game cannot model listed
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from scaleout_tui.deploy import kubernetes, texts
 from scaleout_tui.deploy.cloudformation import FORMAT as CFN
 from scaleout_tui.deploy.design import ConfigError, Design, Imported
 from scaleout_tui.deploy.formats import export, read_files, write_export
+from scaleout_tui.deploy.yamlsource import Lines
 from tests.deploy.conftest import every_design, sandbox_design
 
 DESIGNS = every_design()
@@ -269,6 +271,29 @@ def test_a_bad_number_is_one_line_too() -> None:
     text = HAND_WRITTEN.replace("maxReplicas: 30", "maxReplicas: lots")
     with pytest.raises(ConfigError, match=r"^shop\.yaml:63: spec\.maxReplicas = lots"):
         kubernetes.read("shop.yaml", text)
+
+
+def test_a_probe_field_left_at_zero_reads_as_the_api_servers_default() -> None:
+    """The API server defaults a probe's 0 as it defaults a missing field (SetDefaults_Probe):
+    period 10 s, timeout 1 s, success 1, failure 3."""
+    text = HAND_WRITTEN
+    for field in ("periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold"):
+        text = re.sub(rf"({field}: )\d+", r"\g<1>0", text)
+    found = kubernetes.read("shop.yaml", text).settings
+    assert (found["health.interval_s"], found["health.timeout_s"], found["health.healthy_threshold"],
+            found["health.unhealthy_threshold"]) == (10.0, 1.0, 1, 3)
+
+
+def test_nested_aliases_are_walked_once_not_once_per_path() -> None:
+    """Seven levels of ten aliases name 10⁷ paths to the same few nodes ("billion laughs"); the
+    reader records where each node's keys are once, so the file reads at once, as it is."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
+    text = "\n".join(["apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web}", *levels,
+                      "spec:", "  replicas: 2", "  bomb: *a6", ""])
+    lines = Lines("bomb.yaml", yaml.compose(text))
+    assert len(lines._line) < 100
+    assert kubernetes.read("bomb.yaml", text).settings["web.count"] == 2
 
 
 def test_claims_only_manifests() -> None:
