@@ -224,13 +224,14 @@ def _read_web(t: _Template, found: Imported) -> None:
                                   ("asg.max_size", "MaxSize", t.maybe_whole(name, "MaxSize")),
                                   ("asg.desired", "DesiredCapacity", desired)):
             _put(found, param, value, t.where(name, key))
-        _put(found, "asg.cooldown_s", t.number(name, "Cooldown", 300.0), t.where(name, "Cooldown"))
-        _put(
-            found,
-            "asg.warmup_s",
-            t.number(name, "DefaultInstanceWarmup", 0.0),
-            t.where(name, "DefaultInstanceWarmup"),
-        )
+        cooldown = t.number(name, "Cooldown", 300.0)
+        _put(found, "asg.cooldown_s", cooldown, t.where(name, "Cooldown"))
+        # AWS: "If default instance warmup is null, then EstimatedInstanceWarmup falls back to the
+        # value of default cooldown" (PutScalingPolicy); a policy's own warm-up is read after this
+        warmup = cooldown  # None when the cooldown is computed at deploy time (reported)
+        if t.prop(name, "DefaultInstanceWarmup") is not None:
+            warmup = t.number(name, "DefaultInstanceWarmup", 0.0)
+        _put(found, "asg.warmup_s", warmup, t.where(name, "DefaultInstanceWarmup"))
         _put(found, "asg.policy", "none", t.where(name))
         _read_schedule(t, name, found)
     for name in groups[1:]:
@@ -349,6 +350,12 @@ def _read_policies(t: _Template, found: Imported) -> None:
     kinds: set[str] = set()
     for name in t.of_type("AWS::AutoScaling::ScalingPolicy"):
         kind = str(t.prop(name, "PolicyType") or "SimpleScaling")
+        # a policy's own warm-up and (simple scaling's) cooldown override the group's
+        if t.prop(name, "EstimatedInstanceWarmup") is not None:
+            _put(found, "asg.warmup_s", t.number(name, "EstimatedInstanceWarmup", 0.0),
+                 t.where(name, "EstimatedInstanceWarmup"))
+        if kind == "SimpleScaling" and t.prop(name, "Cooldown") is not None:
+            _put(found, "asg.cooldown_s", t.number(name, "Cooldown", 300.0), t.where(name, "Cooldown"))
         if kind == "TargetTrackingScaling":
             conf = t.prop(name, "TargetTrackingConfiguration") or {}
             pre = (conf.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")

@@ -380,12 +380,14 @@ def test_a_hand_written_template_reads_with_every_left_out_resource_by_line() ->
     found = cloudformation.read("shop.yaml", HAND_WRITTEN)
     assert found.settings == {
         "web.size": "c5.xlarge", "asg.min_size": 2, "asg.max_size": 12, "asg.desired": 4,
-        "asg.warmup_s": 0.0, "asg.policy": "target", "asg.schedule": (),
+        "asg.policy": "target", "asg.schedule": (),
         "lb.target_port": 8080, "health.kind": "L7", "health.path": "/healthz", "health.interval_s": 15.0,
         "health.timeout_s": 5.0, "health.healthy_threshold": 5, "health.unhealthy_threshold": 2,
         "lb.sticky": True, "lb.algorithm": "round_robin", "asg.metric": "requests",
         "asg.target_requests": 800.0,
         "layout": "single", "session.store": "local", "storage.mode": "local"}
+    # no DefaultInstanceWarmup: AWS takes the cooldown, which a condition chooses here (listed)
+    assert "asg.warmup_s" not in found.settings
     assert str(found.origin["web.size"]) == "shop.yaml:19"
     assert str(found.origin["asg.max_size"]) == "shop.yaml:25"  # a parameter's default
     assert str(found.origin["asg.target_requests"]) == "shop.yaml:43"
@@ -402,6 +404,23 @@ def test_a_hand_written_template_reads_with_every_left_out_resource_by_line() ->
     ]
     for s in found.skipped:
         assert texts.SKIPPED[s.reason].format(**s.params)
+
+
+def test_a_policys_own_warm_up_and_cooldown_override_the_groups_and_the_warm_up_falls_back() -> None:
+    """AWS: a simple policy's Cooldown overrides the group's; a policy's EstimatedInstanceWarmup is
+    its warm-up, and with neither it nor the group's DefaultInstanceWarmup the warm-up is the
+    group's cooldown (PutScalingPolicy), not 0."""
+    def template(policy: str) -> str:
+        return ("Resources:\n  Group:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n"
+                "      MinSize: '1'\n      MaxSize: '4'\n      Cooldown: '120'\n"
+                "  Out:\n    Type: AWS::AutoScaling::ScalingPolicy\n    Properties:\n"
+                "      AutoScalingGroupName: !Ref Group\n      PolicyType: SimpleScaling\n"
+                "      ScalingAdjustment: 1\n" + policy)
+    own = cloudformation.read("t.yaml", template("      Cooldown: '60'\n      EstimatedInstanceWarmup: 90\n"))
+    assert (own.settings["asg.cooldown_s"], own.settings["asg.warmup_s"]) == (60.0, 90.0)
+    assert str(own.origin["asg.warmup_s"]) == "t.yaml:15"
+    group = cloudformation.read("t.yaml", template(""))
+    assert (group.settings["asg.cooldown_s"], group.settings["asg.warmup_s"]) == (120.0, 120.0)
 
 
 def test_json_reads_as_yaml_does() -> None:
