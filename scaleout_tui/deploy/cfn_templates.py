@@ -194,6 +194,11 @@ def _read_unknown_props(t: _Template, found: Imported) -> None:
                 found.skip(t.where(name, key), f"{name}.{key}", "not_modelled")
 
 
+#: the policy types that have a warm-up (EstimatedInstanceWarmup is "valid only if the policy type
+#: is TargetTrackingScaling or StepScaling")
+_WARMED_POLICIES = frozenset({"StepScaling", "TargetTrackingScaling"})
+
+
 def _read_web(t: _Template, found: Imported) -> None:
     templates = t.of_type("AWS::EC2::LaunchTemplate")
     for name in templates[:1]:
@@ -227,10 +232,15 @@ def _read_web(t: _Template, found: Imported) -> None:
         cooldown = t.number(name, "Cooldown", 300.0)
         _put(found, "asg.cooldown_s", cooldown, t.where(name, "Cooldown"))
         # AWS: "If default instance warmup is null, then EstimatedInstanceWarmup falls back to the
-        # value of default cooldown" (PutScalingPolicy); a policy's own warm-up is read after this
-        warmup = cooldown  # None when the cooldown is computed at deploy time (reported)
+        # value of default cooldown" (PutScalingPolicy): for step and target-tracking policies
+        # only; simple scaling has no warm-up. -1 is CloudFormation's null. A policy's own
+        # EstimatedInstanceWarmup is read after this (_read_policies).
+        warmed = {str(t.prop(p, "PolicyType") or "SimpleScaling")
+                  for p in t.of_type("AWS::AutoScaling::ScalingPolicy")} & _WARMED_POLICIES
+        warmup: float | None = cooldown if warmed else 0.0  # None: computed at deploy time (reported)
         if t.prop(name, "DefaultInstanceWarmup") is not None:
-            warmup = t.number(name, "DefaultInstanceWarmup", 0.0)
+            default = t.number(name, "DefaultInstanceWarmup", 0.0)
+            warmup = warmup if default is not None and default < 0 else default
         _put(found, "asg.warmup_s", warmup, t.where(name, "DefaultInstanceWarmup"))
         _put(found, "asg.policy", "none", t.where(name))
         _read_schedule(t, name, found)
@@ -350,8 +360,8 @@ def _read_policies(t: _Template, found: Imported) -> None:
     kinds: set[str] = set()
     for name in t.of_type("AWS::AutoScaling::ScalingPolicy"):
         kind = str(t.prop(name, "PolicyType") or "SimpleScaling")
-        # a policy's own warm-up and (simple scaling's) cooldown override the group's
-        if t.prop(name, "EstimatedInstanceWarmup") is not None:
+        # a policy's own warm-up (step and target tracking) and cooldown (simple) override the group's
+        if kind in _WARMED_POLICIES and t.prop(name, "EstimatedInstanceWarmup") is not None:
             _put(found, "asg.warmup_s", t.number(name, "EstimatedInstanceWarmup", 0.0),
                  t.where(name, "EstimatedInstanceWarmup"))
         if kind == "SimpleScaling" and t.prop(name, "Cooldown") is not None:

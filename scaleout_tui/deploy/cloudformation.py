@@ -536,7 +536,8 @@ NFS_PORT = 2049
 
 def _data(design: Design, resources: dict[str, Any], notes: list[Note]) -> None:
     """The database, its replicas, the session store and the uploads' storage. Each is reachable
-    from the web servers only, through a group of its own: an RDS instance without one gets the
+    from the web servers only (and the database from the comm servers, :func:`_ingest`), through
+    a group of its own: an RDS instance without one gets the
     VPC's default group, which admits none of them; an EFS mount target needs NFS's port open;
     and an S3 bucket needs the instances to have a role (an instance profile) that may use it."""
     config = design.config
@@ -762,6 +763,10 @@ def _ingest(design: Design, spec: IngestSpec, resources: dict[str, Any], notes: 
     size = ingesttier.comm_size(design, spec)
     resources["IngestBalancerSecurityGroup"] = _security_group("ingest", port, ANYWHERE)
     resources["CommSecurityGroup"] = _security_group("comm", port, _from("IngestBalancerSecurityGroup"))
+    database = resources.get("DatabaseSecurityGroup")
+    if database is not None:  # every reading is a write the comm servers make to the database
+        rules = database["Properties"]["SecurityGroupIngress"]
+        rules.append({**rules[0], **_from("CommSecurityGroup")})
     checks = {
         "HealthCheckEnabled": True,
         "HealthCheckProtocol": "TCP",

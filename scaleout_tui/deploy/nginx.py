@@ -595,8 +595,9 @@ def _server(r: _Reading, s: Stmt) -> _Server | None:
     # nginx: "If a port is not specified, the port 80 is used"; a port that is not one, nginx refuses
     host, colon, port = address.rpartition(":")
     number = 80
-    if colon and host and not address.endswith("]"):
-        if not port.isdigit() or not 0 < int(port) < 65536:
+    if colon and not address.endswith("]"):
+        # ASCII digits only (str.isdigit takes "²"), and a host before the colon (":8080" has none)
+        if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
             raise ConfigError(r.at(s), texts.NGINX_BAD_PORT.format(address=address))
         number = int(port)
     server = _Server(s, number)

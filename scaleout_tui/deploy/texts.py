@@ -52,8 +52,9 @@ NGINX_L7 = "An HTTP (L7) check: an answer 500, 502, 503 or 504 counts as a faile
 NGINX_L4 = "A connection (L4) check: only errors and timeouts count as failed attempts (nginx's default)."
 NGINX_TIMEOUT = "The check's timeout: a server that does not accept the connection in time has failed."
 NGINX_READ_TIMEOUT = ("An app that takes the connection but never answers fails the attempt here, as the "
-                      "design's L7 check fails it. nginx's default is 60 s, and a client that gives up "
-                      "first is not a failed attempt: a hung server would stay in rotation.")
+                      "design's L7 check fails a probe. nginx's default is 60 s, and a client that gives up "
+                      "first is not a failed attempt: a hung server would stay in rotation. A request "
+                      "slower than this fails too (504, or tried on the next server).")
 NGINX_PLUS_CHECK = ("Active checks are NGINX Plus only. With Plus (and a zone in the upstream) this "
                     "line runs the design's check:")
 NGINX_PLUS_STICKY = "Sticky cookies are NGINX Plus only. With Plus this line keeps a client on its server:"

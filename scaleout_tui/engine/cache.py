@@ -20,10 +20,11 @@ and why each piece is here:
   its query is served, and stores it when the answer is back: a write committed in between
   (with its DEL or SET sent before that store) leaves a stale entry behind it, under every
   policy: the race Facebook's memcache leases close (Nishtala et al., "Scaling Memcache at
-  Facebook", NSDI 2013, §3.2.1). It is real, so it is kept; but its window is the query's own
-  service and the hop back (``race_s``), not the load's wait in the database's queue: a write
-  arriving while the read still queues is served after it (FIFO) and its DEL lands after the
-  fill, which it clears.
+  Facebook", NSDI 2013, §3.2.1). It is real, so it is kept; but when the write sends a DEL or
+  SET after its commit, the window is the query's own service and the hop back (``race_s``),
+  not the load's wait in the database's queue: a write arriving while the read still queues is
+  served after it (FIFO) and its DEL or SET lands after the fill, which it replaces. Plain
+  cache-aside sends nothing, so there any write after the load began leaves the old value.
 * **Stampede**: while the load of key k is in flight, further misses on k are duplicate loads,
   each one more database query, unless ``single_flight`` (request coalescing, Go's
   ``singleflight``, nginx's ``proxy_cache_lock``) makes them wait for the load in flight and
@@ -205,14 +206,17 @@ class LookAsideCache:
         n = int(t.size)
         assert n == 0 or bool(np.all(np.diff(t) >= 0)), "t_not_sorted"
         assert load_s >= 0
-        race = self._race_s = load_s if race_s is None else min(max(race_s, 0.0), load_s)
+        # without a DEL or SET after the write's commit nothing clears a fill that read the old
+        # value, wherever the write was in the queue: the whole load is the window then
+        spec = self.spec
+        quiet = spec.policy != "write-through" and not spec.invalidate
+        race = self._race_s = load_s if race_s is None or quiet else min(max(race_s, 0.0), load_s)
         out = [HIT] * n
         db = [False] * n
         wait = [0.0] * n
         stale = [False] * n
         rt: list[float] = []
         rk: list[int] = []
-        spec = self.spec
         d, ver, dbv = self._entries, self._ver, self._dbv
         wt, wprev = self._wt, self._wprev
         flying, heap = self._flying, self._heap

@@ -43,7 +43,9 @@ EVENTS: dict[str, str] = {
     "replica_ready": "{box} follows the master",
     "failover_wait": "{box} (master) is down: promoting a replica in {failover_s:.0f} s",
     "promoted": "{box} promoted to master; {lost} writes it had not applied are lost",
-    "failover_none": "{box} (master) is down and no replica is running to promote: every write fails",
+    "failover_none": (
+        "{box} (master) is down and no replica is running to promote: the database answers nothing"
+    ),
     "shard_boot": "Booting {shards} ({boot_s:.0f} s)",
     "chunks_moving": "Moving chunks to {shards} shards over {move_s:.0f} s (extra load on every shard)",
     "chunks_moved": "Chunks balanced over {shards} shards",

@@ -266,6 +266,8 @@ def test_the_web_servers_can_reach_each_data_tier() -> None:
     assert ingress(nfs, "UploadsSecurityGroup") == [(2049, web)]
     mounts = [r["Properties"] for r in nfs["Resources"].values() if r["Type"] == "AWS::EFS::MountTarget"]
     assert [m["SecurityGroups"] for m in mounts] == [[{"Ref": "UploadsSecurityGroup"}]] * 2
+    readings = template(next(d for n, d in DESIGNS if n == "09-ingest"))  # the comm servers write them
+    assert ingress(readings, "DatabaseSecurityGroup") == [(3306, web), (3306, {"Ref": "CommSecurityGroup"})]
     bucket = sandbox_design({"storage": "object"})
     tpl = template(bucket)
     launch = tpl["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
@@ -407,20 +409,22 @@ def test_a_hand_written_template_reads_with_every_left_out_resource_by_line() ->
 
 
 def test_a_policys_own_warm_up_and_cooldown_override_the_groups_and_the_warm_up_falls_back() -> None:
-    """AWS: a simple policy's Cooldown overrides the group's; a policy's EstimatedInstanceWarmup is
-    its warm-up, and with neither it nor the group's DefaultInstanceWarmup the warm-up is the
-    group's cooldown (PutScalingPolicy), not 0."""
-    def template(policy: str) -> str:
+    """AWS: a simple policy's Cooldown overrides the group's; a step or target-tracking policy's
+    EstimatedInstanceWarmup is its warm-up, and without it or the group's DefaultInstanceWarmup
+    (-1 is CloudFormation's null) it is the group's cooldown (PutScalingPolicy). Simple scaling
+    has no warm-up at all."""
+    def template(kind: str, policy: str = "", group: str = "") -> str:
         return ("Resources:\n  Group:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n"
-                "      MinSize: '1'\n      MaxSize: '4'\n      Cooldown: '120'\n"
+                "      MinSize: '1'\n      MaxSize: '4'\n      Cooldown: '120'\n" + group +
                 "  Out:\n    Type: AWS::AutoScaling::ScalingPolicy\n    Properties:\n"
-                "      AutoScalingGroupName: !Ref Group\n      PolicyType: SimpleScaling\n"
-                "      ScalingAdjustment: 1\n" + policy)
-    own = cloudformation.read("t.yaml", template("      Cooldown: '60'\n      EstimatedInstanceWarmup: 90\n"))
-    assert (own.settings["asg.cooldown_s"], own.settings["asg.warmup_s"]) == (60.0, 90.0)
-    assert str(own.origin["asg.warmup_s"]) == "t.yaml:15"
-    group = cloudformation.read("t.yaml", template(""))
-    assert (group.settings["asg.cooldown_s"], group.settings["asg.warmup_s"]) == (120.0, 120.0)
+                f"      AutoScalingGroupName: !Ref Group\n      PolicyType: {kind}\n" + policy)
+    own = cloudformation.read("t.yaml", template("StepScaling", "      EstimatedInstanceWarmup: 90\n"))
+    assert own.settings["asg.warmup_s"] == 90.0 and str(own.origin["asg.warmup_s"]) == "t.yaml:13"
+    for group in ("", "      DefaultInstanceWarmup: -1\n"):
+        fallback = cloudformation.read("t.yaml", template("StepScaling", group=group))
+        assert (fallback.settings["asg.cooldown_s"], fallback.settings["asg.warmup_s"]) == (120.0, 120.0)
+    simple = cloudformation.read("t.yaml", template("SimpleScaling", "      Cooldown: '60'\n"))
+    assert (simple.settings["asg.cooldown_s"], simple.settings["asg.warmup_s"]) == (60.0, 0.0)
 
 
 def test_json_reads_as_yaml_does() -> None:

@@ -276,9 +276,11 @@ def test_a_bad_number_is_one_line_too() -> None:
 def test_a_probe_field_left_at_zero_reads_as_the_api_servers_default() -> None:
     """The API server defaults a probe's 0 as it defaults a missing field (SetDefaults_Probe):
     period 10 s, timeout 1 s, success 1, failure 3."""
-    text = HAND_WRITTEN
+    text = HAND_WRITTEN.replace("          periodSeconds: 5\n", "          periodSeconds: 5\n"
+                                "          timeoutSeconds: 4\n          successThreshold: 2\n")
     for field in ("periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold"):
-        text = re.sub(rf"({field}: )\d+", r"\g<1>0", text)
+        text, n = re.subn(rf"(\n          {field}: )\d+", r"\g<1>0", text)
+        assert n == 1, field  # each of the readiness probe's four fields, and only those, is 0
     found = kubernetes.read("shop.yaml", text).settings
     assert (found["health.interval_s"], found["health.timeout_s"], found["health.healthy_threshold"],
             found["health.unhealthy_threshold"]) == (10.0, 1.0, 1, 3)

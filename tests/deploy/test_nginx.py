@@ -379,6 +379,8 @@ server {
         ("upstream app {\n    server;\n}\n", 2, "address"),
         ("upstream app {\n    server 10.0.0.1:80;\n    server 10.0.0.2:notaport;\n}\n", 3, "notaport"),
         ("upstream app {\n    server 10.0.0.1:70000;\n}\n", 2, "65535"),
+        ("upstream app {\n    server 10.0.0.1:\u00b2;\n}\n", 2, "65535"),
+        ("upstream app {\n    server :8080;\n}\n", 2, ":8080"),
     ],
 )
 def test_malformed_nginx_is_one_line_naming_file_and_line(text: str, line: int, words: str) -> None:

@@ -250,15 +250,19 @@ def test_a_write_during_a_load_leaves_a_stale_entry_even_with_invalidation() -> 
 
 @pytest.mark.parametrize("policy", [{"invalidate": True}, {"policy": "write-through"}])
 def test_a_write_while_the_load_still_queues_leaves_no_stale_entry(policy: dict[str, object]) -> None:
-    """The load started at 0 lands at 0.25, and its query was served in its last 1/16 s: it read
-    the database from 0.1875 on. A write at 0.125 arrived while the query still queued; FIFO serves
-    the write first, so the query reads version 1 and the entry is fresh. A write at 0.21875, inside
-    the query's service, is the race: the fill holds version 0 and the hits up to the TTL are stale.
-    (With the whole load as the window, as the engine had it, the first write was a race too.)"""
+    """The load started at 0 lands at 0.25, and its query was served in its last 1/16 s. A write
+    at 0.125 arrived while the query still queued: FIFO serves the query first, the write commits
+    after it and its DEL or SET reaches the cache after the fill, which it replaces: no stale
+    entry stays (the engine stores the new version). A write at 0.21875, inside the query's
+    service, is the race: the fill holds version 0 and the hits up to the TTL are stale. Plain
+    cache-aside sends nothing after a write, so there the queued write leaves the old value too.
+    (With the whole load as the window, as the engine had it, the first write was a race for all.)"""
     acc, s = timeline(write_at=0.125, race_s=1 / 16, **policy)
     assert (s.stale_reads, stale_times(acc, 0.125)) == (0, [])
     acc, s = timeline(write_at=0.21875, race_s=1 / 16, **policy)
     assert stale_times(acc, 0.21875) == [float(x) for x in range(1, 61)]
+    acc, s = timeline(write_at=0.125, race_s=1 / 16)
+    assert stale_times(acc, 0.125) == [float(x) for x in range(1, 61)]
 
 
 # -- 5. Cold cache, jitter, stale-while-revalidate ------------------------------------------------
