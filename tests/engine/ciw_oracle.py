@@ -32,9 +32,11 @@ the repository root on ``sys.path``, as every bench does): the oracle is test co
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import ciw
@@ -251,8 +253,54 @@ def _service(case: Case) -> ciw.dists.Distribution:
     return ciw.dists.Lognormal(mu, sigma)
 
 
+# ---- Ciw's figures, kept ------------------------------------------------------------------------
+#: Ciw's figures for every :data:`CHECKS` case, as ``python -m tests.engine.ciw_oracle`` wrote
+#: them with the Ciw version it names. Why: Ciw is a per-customer simulator, about 100 µs a
+#: customer, and the checks need a million customers (90 s of a CI worker, three quarters of
+#: the comparisons' time) to reach their power. Both simulators are seeded, so Ciw's answer for
+#: a case is a fixed number, like a closed form, and is kept like one. It stays Ciw's own:
+#: ``test_ciw_oracle.py`` runs one check live and asserts the stored figures are exactly what
+#: Ciw returns, and another that every check is stored under the installed Ciw version.
+STORE = Path(__file__).with_name("ciw_figures.json")
+
+
+def store_key(case: Case, run: Run) -> str:
+    """A case and its run as the store names them: every field, so a changed case misses."""
+    return f"{case!r} {run!r}"
+
+
+@lru_cache(maxsize=1)
+def stored() -> dict[str, Figures]:
+    """The kept figures, when they were made by the installed Ciw; else none (all run live)."""
+    if not STORE.exists():
+        return {}
+    data = json.loads(STORE.read_text(encoding="utf-8"))
+    if data["ciw"] != ciw.__version__:
+        return {}
+    return {key: Figures(**{k: tuple(v) if isinstance(v, list) else v for k, v in f.items()})
+            for key, f in data["figures"].items()}
+
+
+def ciw_figures(case: Case, run: Run, live: bool = False) -> Figures:
+    """Ciw's figures for ``case``: the kept ones when the store has them (and not ``live``),
+    else a run of Ciw."""
+    if not live:
+        kept = stored().get(store_key(case, run))
+        if kept is not None:
+            return kept
+    return run_ciw(case, run)
+
+
+def write_store() -> None:
+    """Run every check in Ciw and keep the figures (after a change to a case or to Ciw)."""
+    figures = {store_key(c.case, c.run): asdict(run_ciw(c.case, c.run)) for c in CHECKS.values()}
+    STORE.write_text(json.dumps({"ciw": ciw.__version__, "figures": figures}, indent=1) + "\n",
+                     encoding="utf-8")
+    stored.cache_clear()
+
+
 @lru_cache(maxsize=32)
-def ciw_figures(case: Case, run: Run) -> Figures:
+def run_ciw(case: Case, run: Run) -> Figures:
     """Run ``case`` in Ciw. Cached: a test parametrised over the engine's tick compares every
     tick length with one Ciw run."""
     n = len(case.boxes)
@@ -367,3 +415,8 @@ def engine_figures(case: Case, run: Run, tick_s: float = 0.1) -> Figures:
     util = sim.metrics.boxes.busy[web] / cap
     f = figures(arrival, response, box, blocked, np.zeros(rid.size), len(case.boxes), case.boxes, run)
     return replace(f, util=tuple(float(u) for u in util))
+
+
+if __name__ == "__main__":
+    write_store()
+    print(f"wrote {STORE} with Ciw {ciw.__version__}: {len(CHECKS)} checks")

@@ -11,7 +11,9 @@ case's ``max_band`` (5-30 % of the mean, wider at rho 0.9 where a run of minutes
 The failure messages print both figures, their errors and the band.
 
 The fast tests check the oracle itself against closed forms (Erlang C, M/M/c/K) and its lognormal
-against the engine's parameters, so a wrong Ciw set-up cannot pass for a wrong engine.
+against the engine's parameters, so a wrong Ciw set-up cannot pass for a wrong engine. Ciw's side
+of each comparison is read from ``ciw_figures.json``, which ``python -m tests.engine.ciw_oracle``
+writes; one test runs a check in Ciw live and asserts the kept figures are exactly its answer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tests.engine.ciw_oracle import (
     ciw_figures,
     engine_figures,
     rows,
+    store_key,
+    stored,
 )
 from tests.engine.reference import erlang_c_response, mmck
 
@@ -62,14 +66,25 @@ def test_ciw_oracle_matches_erlang_c():
     assert f.mean_se < 0.03 * expect  # the check has power
 
 
-def test_ciw_oracle_matches_mmck_blocking():
+def test_ciw_oracle_matches_mmck_blocking_and_its_kept_figures_are_its_own():
     """Ciw's ``queue_capacities`` is the engine's ``queue_limit`` (places to wait, beyond the
-    busy vCPUs): M/M/4 with 4 places offered rho 0.9 blocks 9.66 %, mean response 13.32 ms."""
-    case = Case("M/M/4/8", 360.0, (4,), 0.01, queue=4)
-    f = ciw_figures(case, Run(150.0, 5.0, seed=4))
+    busy vCPUs): M/M/4 with 4 places offered rho 0.9 blocks 9.66 %, mean response 13.32 ms.
+    Run live, the check ``mmck`` also gives exactly the figures kept in ``ciw_figures.json``:
+    the store holds Ciw's answers, not numbers of its own."""
+    check = CHECKS["mmck"]
+    f = ciw_figures(check.case, check.run, live=True)
     blocked, resp = mmck(360.0, 100.0, 4, 8)
     assert abs(f.blocked - blocked) <= Z * f.blocked_se, (f.blocked, f.blocked_se, blocked)
     assert abs(f.mean - resp) <= Z * f.mean_se, (f.mean, f.mean_se, resp)
+    assert stored()[store_key(check.case, check.run)] == f
+
+
+def test_every_check_is_kept_for_the_installed_ciw():
+    """Each comparison reads Ciw's figures from the store; a case changed, added or run under
+    another Ciw version without ``python -m tests.engine.ciw_oracle`` fails here, by name."""
+    missing = [name for name, c in CHECKS.items() if store_key(c.case, c.run) not in stored()]
+    assert not missing, (f"Ciw figures not kept for {missing} (Ciw {ciw.__version__}): "
+                         "run python -m tests.engine.ciw_oracle")
 
 
 def test_ciw_lognormal_has_the_engines_mean_and_cv():
