@@ -25,6 +25,7 @@ from scaleout_tui.deploy.formats import export, read_files, write_export
 from scaleout_tui.deploy.kubernetes import FORMAT as K8S
 from scaleout_tui.engine.autoscaler_spec import ScheduledAction
 from tests.deploy.conftest import every_design, sandbox_design
+from tests.once import shared_folder
 
 DESIGNS = every_design()
 FILE = cloudformation.FILE
@@ -64,13 +65,12 @@ def korean() -> str:
         i18n.activate("en")
 
 
-@pytest.fixture(scope="module")
-def lint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """cfn-lint's findings (errors and warnings) by template name, from one run over them all."""
+def _lint_all(folder: Path) -> None:
+    """cfn-lint over every template, its findings kept in ``found.json`` (tests/once.py: the
+    linter takes seconds to load its schemas, so one worker runs it for all)."""
     from cfnlint.api import lint_by_config
     from cfnlint.config import ManualArgs
 
-    folder = tmp_path_factory.mktemp("cfn")
     texts_by_name = {name: cloudformation.write(d).files[FILE] for name, d in DESIGNS}
     texts_by_name["clamped"] = cloudformation.write(clamped()).files[FILE]
     texts_by_name["korean"] = korean()
@@ -84,7 +84,15 @@ def lint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for match in lint_by_config(ManualArgs(templates=list(paths), regions=["us-east-1"])):
         found[paths[str(Path(match.filename))]].append(f"{match.rule.id} {match.message}")
-    return found
+    (folder / "found.json").write_text(json.dumps(found), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """cfn-lint's findings (errors and warnings) by template name, from one run over them all."""
+    folder = shared_folder(tmp_path_factory, "cfn-lint", _lint_all)
+    found: dict[str, list[str]] = json.loads((folder / "found.json").read_text(encoding="utf-8"))
+    return defaultdict(list, found)
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ The failure messages print both figures, their errors and the band.
 The fast tests check the oracle itself against closed forms (Erlang C, M/M/c/K) and its lognormal
 against the engine's parameters, so a wrong Ciw set-up cannot pass for a wrong engine. Ciw's side
 of each comparison is read from ``ciw_figures.json``, which ``python -m tests.engine.ciw_oracle``
-writes; one test runs a check in Ciw live and asserts the kept figures are exactly its answer.
+writes; one test runs a short case in Ciw live and asserts the kept figures are exactly its answer.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import pytest
 
 from tests.engine.ciw_oracle import (
     CHECKS,
+    PROBE,
     Case,
     Check,
     Figures,
@@ -69,14 +70,13 @@ def test_ciw_oracle_matches_erlang_c():
 def test_ciw_oracle_matches_mmck_blocking_and_its_kept_figures_are_its_own():
     """Ciw's ``queue_capacities`` is the engine's ``queue_limit`` (places to wait, beyond the
     busy vCPUs): M/M/4 with 4 places offered rho 0.9 blocks 9.66 %, mean response 13.32 ms.
-    Run live, the check ``mmck`` also gives exactly the figures kept in ``ciw_figures.json``:
-    the store holds Ciw's answers, not numbers of its own."""
-    check = CHECKS["mmck"]
-    f = ciw_figures(check.case, check.run, live=True)
+    This run is kept in ``ciw_figures.json`` beside the checks, and run live it gives exactly
+    the kept figures: the store holds Ciw's answers, not numbers of its own."""
+    f = ciw_figures(*PROBE, live=True)
     blocked, resp = mmck(360.0, 100.0, 4, 8)
     assert abs(f.blocked - blocked) <= Z * f.blocked_se, (f.blocked, f.blocked_se, blocked)
     assert abs(f.mean - resp) <= Z * f.mean_se, (f.mean, f.mean_se, resp)
-    assert stored()[store_key(check.case, check.run)] == f
+    assert stored()[store_key(*PROBE)] == f
 
 
 def test_every_check_is_kept_for_the_installed_ciw():

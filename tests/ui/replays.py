@@ -13,15 +13,19 @@ from pathlib import Path
 import pytest
 
 from scaleout_tui.recording.headless import run_recorded
+from tests.once import shared_folder
 
 SMALL = {"size": "m5.large"}
 LARGE = {"size": "m5.2xlarge"}
 
 
+def _record(folder: Path) -> None:
+    run_recorded("01-single-server", folder / "small.jsonl", 1, SMALL)
+    run_recorded("01-single-server", folder / "large.jsonl", 1, LARGE)
+
+
 @pytest.fixture(scope="session")
 def level_1_recordings(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("recordings")
-    small, large = folder / "small.jsonl", folder / "large.jsonl"
-    run_recorded("01-single-server", small, 1, SMALL)
-    run_recorded("01-single-server", large, 1, LARGE)
-    return small, large
+    """The two recordings, made once for the whole run (tests/once.py): tests only read them."""
+    folder = shared_folder(tmp_path_factory, "level-1-recordings", _record)
+    return folder / "small.jsonl", folder / "large.jsonl"
