@@ -211,8 +211,30 @@ entry()
 '''
 
 
-@pytest.mark.parametrize("probe", [_PROBE_WHILE_LOADING, _PROBE_CHOOSING_LANGUAGE],
-                         ids=["loading", "language"])
+_PROBE_SWALLOWED = '''
+import os, signal, sys
+from scaleout_tui import cli
+from scaleout_tui.__main__ import entry
+
+def swallowing(argv=None):
+    """A real Ctrl+C inside code that catches every exception (as a SimPy process does) and
+    goes on to finish with 0."""
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs between two bytecodes
+            pass
+    except BaseException:
+        pass
+    return 0
+
+cli.main = swallowing
+sys.argv = ["scaleout", "levels"]
+entry()
+'''
+
+
+@pytest.mark.parametrize("probe", [_PROBE_WHILE_LOADING, _PROBE_CHOOSING_LANGUAGE, _PROBE_SWALLOWED],
+                         ids=["loading", "language", "swallowed"])
 def test_ctrl_c_ends_in_one_line_and_130_even_after_exec_d_code(tmp_path: Path, probe: str) -> None:
     (tmp_path / "ctrl_c_probe.py").write_text(probe)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(tmp_path)])}
