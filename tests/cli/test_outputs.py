@@ -238,8 +238,10 @@ entry()
 def test_ctrl_c_ends_in_one_line_and_130_even_after_exec_d_code(tmp_path: Path, probe: str) -> None:
     (tmp_path / "ctrl_c_probe.py").write_text(probe)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(tmp_path)])}
+    # SIGINT at its default, as a shell starts a command (see _interrupt): CI's test workers
+    # inherit it ignored, and the swallowed probe's real SIGINT then never came
     done = subprocess.run([sys.executable, "-m", "ctrl_c_probe"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, preexec_fn=_sigint_at_default)
     assert (done.returncode, done.stderr, done.stdout) == (130, "scaleout: interrupted\n", "")
 
 
