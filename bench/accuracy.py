@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from scaleout_tui.engine import FleetSpec, InstanceType, KindMix, SimConfig, Simulation, TrafficSpec
 from scaleout_tui.engine.queueing import WorkerBank
-from tests.engine.ciw_oracle import CHECKS, JSQ_TICKS, Figures, ciw_figures, engine_figures, rows
+from tests.engine.ciw_oracle import CHECKS, JSQ_TICKS, Figures, engine_figures, rows, run_ciw
 from tests.engine.reference import mmck
 
 MU = 1000.0  # service rate per worker (1 ms mean service): the unit does not matter, and many
@@ -177,7 +177,7 @@ def ciw_part() -> None:
     for key in ("mgc-0.7", "mgc-0.9", "mixed-lc", "mixed-rr", "mmck", "mgck"):
         check = CHECKS[key]
         t0 = time.perf_counter()
-        ref = ciw_figures(check.case, check.run, live=True)
+        ref = run_ciw(check.case, check.run)
         eng = engine_figures(check.case, check.run, check.tick_s)
         wall = time.perf_counter() - t0
         mean_th = blocked_th = "-"
@@ -197,8 +197,8 @@ def ciw_part() -> None:
     # how much the reference's tie rule matters where boxes differ: the lowest box (the small
     # one) first, against random
     lc = CHECKS["mixed-lc"]
-    order = ciw_figures(replace(lc.case, tie="order"), lc.run, live=True)
-    rnd = ciw_figures(lc.case, lc.run, live=True)
+    order = run_ciw(replace(lc.case, tie="order"), lc.run)
+    rnd = run_ciw(lc.case, lc.run)
     print(f"(Ciw tie rule, 1+4 vCPU least_conn: random {ci(rnd.mean, rnd.mean_se)} ms, "
           f"small box first {ci(order.mean, order.mean_se)} ms, its share {order.share[0] * 100:.1f} %)")
 
@@ -210,7 +210,7 @@ def ciw_part() -> None:
     print("-" * len(head))
     for key in ("jsq-0.5", "jsq-0.8", "jsq-0.9"):
         check = CHECKS[key]
-        ref = ciw_figures(check.case, check.run, live=True)
+        ref = run_ciw(check.case, check.run)
         for tick in JSQ_TICKS:
             t0 = time.perf_counter()
             eng = engine_figures(check.case, check.run, tick)

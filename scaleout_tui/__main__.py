@@ -43,12 +43,14 @@ _interrupted = False
 def _on_ctrl_c(signum: int, frame: object) -> None:
     """Python's own Ctrl+C handler, that also remembers the Ctrl+C.
 
-    Why: a ``KeyboardInterrupt`` raised in code that catches every exception is lost there
-    (SimPy's processes catch ``BaseException`` to fail the process; a library may hold a bare
-    ``except:``), and the command then ran to its end and left with 0 as if no Ctrl+C had come.
-    CI saw that once (``tests/cli/test_outputs.py``, a run of level 5 interrupted after a second
-    ended 0 with its whole report); 250 interrupts at random moments on a loaded machine did not
-    show it again. With the flag, a Ctrl+C that landed anywhere ends the command with 130.
+    Why: the ``KeyboardInterrupt`` is raised in whatever Python code runs when the signal is
+    handled, and code that catches every exception and goes on loses it there (a bare
+    ``except:``, or a C path that clears errors while it calls Python code, such as a dictionary
+    lookup calling a dataclass's ``__hash__``); the command then ran to its end and left with 0
+    as if no Ctrl+C had come. CI saw that once (``tests/cli/test_outputs.py``, a run of level 5
+    interrupted after a second ended 0 with its whole report); 265 interrupts at random moments
+    on a loaded machine did not show it again, so which code lost it is not known. With the
+    flag, a Ctrl+C that landed anywhere ends the command with 130.
     """
     global _interrupted
     _interrupted = True
@@ -69,14 +71,13 @@ def entry() -> NoReturn:
 
         from scaleout_tui.cli import main
 
-        code = main()
-    except KeyboardInterrupt:  # while the command line was still loading
+        code: int | None = main()
+    except KeyboardInterrupt:  # while the command line was still loading: said below
+        code = None
+    # main() said it when it caught the interrupt itself; not when the interrupt came while the
+    # command line loaded, nor when code on the way lost it
+    if code is None or (_interrupted and code != _EXIT_INTERRUPTED):
         from scaleout_tui import texts  # (again, if the interrupt came while it was loading)
-
-        print(texts.INTERRUPTED, file=sys.stderr)
-        code = _EXIT_INTERRUPTED
-    if _interrupted and code != _EXIT_INTERRUPTED:  # the KeyboardInterrupt was lost on its way
-        from scaleout_tui import texts
 
         print(texts.INTERRUPTED, file=sys.stderr)
         code = _EXIT_INTERRUPTED

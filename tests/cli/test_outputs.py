@@ -217,8 +217,7 @@ from scaleout_tui import cli
 from scaleout_tui.__main__ import entry
 
 def swallowing(argv=None):
-    """A real Ctrl+C inside code that catches every exception (as a SimPy process does) and
-    goes on to finish with 0."""
+    """A real Ctrl+C inside code that catches every exception and goes on to finish with 0."""
     try:
         os.kill(os.getpid(), signal.SIGINT)
         for _ in range(1000):  # the handler runs between two bytecodes

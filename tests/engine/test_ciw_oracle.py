@@ -35,6 +35,7 @@ from tests.engine.ciw_oracle import (
     ciw_figures,
     engine_figures,
     rows,
+    run_ciw,
     store_key,
     stored,
 )
@@ -61,7 +62,7 @@ def test_ciw_oracle_matches_erlang_c():
     """The Ciw set-up reproduces M/M/4 at rho 0.7 (closed form 13.57 ms): the oracle's arrival
     rate, service rate, server count and measurement are wired right."""
     case = Case("M/M/4", 280.0, (4,), 0.01)
-    f = ciw_figures(case, Run(150.0, 10.0, seed=3))
+    f = run_ciw(case, Run(150.0, 10.0, seed=3))
     expect = erlang_c_response(280.0, 100.0, 4)
     assert abs(f.mean - expect) <= Z * f.mean_se, (f.mean, f.mean_se, expect)
     assert f.mean_se < 0.03 * expect  # the check has power
@@ -72,7 +73,7 @@ def test_ciw_oracle_matches_mmck_blocking_and_its_kept_figures_are_its_own():
     busy vCPUs): M/M/4 with 4 places offered rho 0.9 blocks 9.66 %, mean response 13.32 ms.
     This run is kept in ``ciw_figures.json`` beside the checks, and run live it gives exactly
     the kept figures: the store holds Ciw's answers, not numbers of its own."""
-    f = ciw_figures(*PROBE, live=True)
+    f = run_ciw(*PROBE)
     blocked, resp = mmck(360.0, 100.0, 4, 8)
     assert abs(f.blocked - blocked) <= Z * f.blocked_se, (f.blocked, f.blocked_se, blocked)
     assert abs(f.mean - resp) <= Z * f.mean_se, (f.mean, f.mean_se, resp)
