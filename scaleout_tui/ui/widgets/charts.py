@@ -27,10 +27,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Grid
+from textual.geometry import Region
+from textual.strip import Strip
+from textual_hires_canvas import Canvas
 from textual_plot import HiResMode, PlotWidget
 from textual_plot.axis_formatter import AxisFormatter
+from textual_plot.plot_widget import Legend
 
 from scaleout_tui.engine.events import LogEntry
 from scaleout_tui.game.texts import clock
@@ -274,6 +280,31 @@ def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     return [float(m) for m in np.arange(first, end + 1e-9, step)]
 
 
+class ChartCanvas(Canvas):
+    """textual-hires-canvas's canvas, working out its base style once per paint, not per line.
+
+    Why: the canvas asks for ``rich_style`` on every line it paints, and Textual computes that
+    anew each time by walking the widget's ancestors (about a quarter of a millisecond). A chart
+    is four canvases of up to 60 lines, four charts to a screen: at 200×60 that walk was most of
+    the cost of painting the charts. Within one paint the style cannot change, so it is taken
+    once, at the start, and every line of that paint gets the same one.
+    """
+
+    _paint_style: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        style = self._paint_style
+        return super().rich_style if style is None else style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint_style = super().rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_style = None
+
+
 class SeriesChart(PlotWidget, can_focus=False):
     """A read-only time chart: x is simulated time in mm:ss, one or more series share the y axis.
 
@@ -287,8 +318,18 @@ class SeriesChart(PlotWidget, can_focus=False):
         self._last: tuple[tuple[object, ...], dict[str, object]] | None = None
         #: what the last redraw drew: the series, guides and markers (tests read it)
         self.drawn: tuple[tuple[Series, ...], tuple[Guide, ...], tuple[Marker, ...]] = ((), (), ())
+        #: inside :meth:`show`: textual-plot's calls only mark the plot for a redraw (see _rerender)
+        self._batching = False
+        self._legend: Text | None = None
         if title:
             self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        """textual-plot's children, with :class:`ChartCanvas` for its canvases (same ids)."""
+        with Grid():
+            for canvas_id in ("margin-top", "margin-left", "plot", "margin-bottom"):
+                yield ChartCanvas(1, 1, id=canvas_id)
+        yield Legend(id="legend")
 
     def on_mount(self) -> None:
         self.margin_top = 0
@@ -302,6 +343,34 @@ class SeriesChart(PlotWidget, can_focus=False):
         and textual-plot's ``query_one(Grid)`` raised ``NoMatches``, ending the game."""
         if self.query(Grid):
             super()._update_margin_sizes()
+
+    def _rerender(self) -> None:
+        """textual-plot's "draw again", which inside :meth:`show` only marks the plot.
+
+        Why: textual-plot draws on its canvases from the chart's own ``render``, so a new plot
+        took two frames. The chart's refresh dirtied its whole region, the frame repainted every
+        canvas from its old drawing, and the drawing done in that ``render`` dirtied the canvases
+        for a second frame that painted them again: each chart was painted twice per refresh, a
+        quarter of a refresh's cost at 200×60. :meth:`show` now draws once at its end, straight
+        onto the canvases (:meth:`_draw_now`), and only they are painted, in one frame.
+        """
+        if self._batching:
+            self._needs_rerender = True
+        else:
+            super()._rerender()
+
+    def _draw_now(self) -> None:
+        """Draw the marked plot onto its canvases now; before its first layout (no canvas size
+        yet) or with a resize pending, leave it to textual-plot's ``render`` as before."""
+        if not self._needs_rerender:
+            return
+        plots = self.query("#plot") if self.is_mounted else None
+        canvas = plots.first(Canvas) if plots else None
+        if canvas is None or canvas._canvas_size is None or self._needs_canvas_resize:
+            self.refresh()
+            return
+        self._render_plot()
+        self._needs_rerender = False
 
     def on_resize(self) -> None:
         """Redraw for the new size even while the game is paused (no refresh would come)."""
@@ -336,6 +405,17 @@ class SeriesChart(PlotWidget, can_focus=False):
         if key == self._key:
             return
         self._key = key
+        self._batching = True
+        try:
+            self._plot(t, series, all_guides, duration_s, ceiling, marks, whole, width)
+        finally:
+            self._batching = False
+        self._draw_now()
+
+    def _plot(self, t: Sequence[float], series: tuple[Series, ...], all_guides: tuple[Guide, ...],
+              duration_s: float, ceiling: float | None, marks: Sequence[Marker], whole: bool,
+              width: int) -> None:
+        """The datasets, limits and ticks of one redraw, and the legend (see :meth:`show`)."""
         self.clear()
         window = duration_s if whole or duration_s <= 600.0 else 600.0
         start = max(0.0, (t[-1] if t else 0.0) - window) if duration_s > window else 0.0
@@ -381,4 +461,7 @@ class SeriesChart(PlotWidget, can_focus=False):
             self.scatter(at, [lv * row_value for lv in level], marker=glyph, marker_style=style)
         self.drawn = (series, all_guides, shown)
         if self.title:
-            self.border_title = legend(self.title, series, all_guides, shown, width - 2)
+            title = legend(self.title, series, all_guides, shown, width - 2)
+            if title != self._legend:  # a new title repaints the whole chart: only when it changes
+                self._legend = title
+                self.border_title = title
