@@ -22,7 +22,7 @@ and under ``NO_COLOR``); the key in brackets goes straight to the setting (:data
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -111,13 +111,20 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         self._drill_help = drill_help
         #: The knob whose drop-down holds the focus (its heading shows the marker).
         self._focused: str | None = None
+        #: The group and the drop-down marked as holding the focus (see mark_focus).
+        self._marked_group: Widget | None = None
+        self._marked_select: Widget | None = None
+        #: each heading's width as last written (a heading as wide as before needs no layout)
+        self._heading_cells: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         for i, knob in enumerate(self._knobs):
             # One group per knob, so a short terminal can show the help of the focused knob
             # only (see on_descendant_focus).
             with Vertical(classes="knob-group"):
-                yield Label(self._heading(knob, i), id=f"label-{knob.id}", classes="knob-label")
+                heading = self._heading(knob, i)
+                self._heading_cells[knob.id] = heading.cell_len
+                yield Label(heading, id=f"label-{knob.id}", classes="knob-label")
                 value = self._values.get(knob.id, knob.default)
                 select: Select[str] = Select(
                     [(choice_label(knob, c, self._catalog), c) for c in self._options(knob, value)],
@@ -153,13 +160,18 @@ class PolicyPanel(VerticalScroll, can_focus=False):
             self.border_title = (texts.PANEL_POLICY_CHANGED if self._resettable
                                  else texts.PANEL_POLICY_CHANGED_REPLAY)
 
-    def _relabel(self) -> None:
+    def _relabel(self, knob_ids: Collection[str] | None = None) -> None:
+        """Write the headings again: of ``knob_ids`` only, or of every knob (``None``)."""
         # A query, not query_one: a focus change can still arrive while the panel is torn down.
         labels = {label.id: label for label in self.query(".knob-label").results(Label)}
         for i, knob in enumerate(self._knobs):
             label = labels.get(f"label-{knob.id}")
-            if label is not None:
-                label.update(self._heading(knob, i))
+            if label is not None and (knob_ids is None or knob.id in knob_ids):
+                heading = self._heading(knob, i)
+                # the same width (the focus mark and its blank are): no need to lay the screen out
+                cells = heading.cell_len
+                label.update(heading, layout=self._heading_cells.get(knob.id) != cells)
+                self._heading_cells[knob.id] = cells
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.mark_focus(event.widget)
@@ -179,18 +191,34 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         Done here rather than with ``:focus-within`` in CSS: Textual re-styles the focused
         group itself but not the help text inside it, so the help would not appear.
         """
-        inside = widget is not None and self in widget.ancestors
-        for group in self.query(".knob-group"):
-            group.set_class(inside and widget in group.walk_children(), "-active")
-        for select in self.query(Select):
-            select.set_class(inside and widget in select.walk_children(with_self=True), "-focus")
-        focused = None
-        if inside and widget is not None:
-            owner = next((n for n in (widget, *widget.ancestors) if isinstance(n, Select)), None)
-            focused = self.knob_of(owner) if owner is not None else None
+        group: Widget | None = None
+        select: Widget | None = None
+        if widget is not None and self in widget.ancestors:
+            # up from the focused widget: the drop-down it is (or is in), then its knob's group
+            for node in (widget, *widget.ancestors):
+                if node is self:
+                    break
+                if select is None and isinstance(node, Select):
+                    select = node
+                if node is not widget and isinstance(node, Widget) and node.has_class("knob-group"):
+                    group = node
+                    break
+        # Only the marks that move are touched: each one re-styles its widget and what it holds,
+        # and re-marking all thirteen drop-downs of level 8 made a key that moves the focus
+        # cost a third of a second at 200×60.
+        marks = ((self._marked_group, group, "-active"), (self._marked_select, select, "-focus"))
+        for old, new, mark in marks:
+            if old is not new:
+                if old is not None:
+                    old.remove_class(mark)
+                if new is not None:
+                    new.add_class(mark)
+        self._marked_group, self._marked_select = group, select
+        focused = self.knob_of(select) if isinstance(select, Select) else None
         if focused != self._focused:
+            moved = {k for k in (self._focused, focused) if k is not None}
             self._focused = focused
-            self._relabel()
+            self._relabel(moved)
 
     @staticmethod
     def knob_of(select: Select[Any]) -> str | None:
