@@ -177,15 +177,18 @@ class CampaignScreen(Screen[None]):
         detail = next(found, None)
         if detail is None:  # a highlight queued before the map's widgets went (a tab closing)
             return
+        # The panel's size is the layout's (1fr each way), not its text's: a new text only
+        # repaints it. (A layout of the whole map for each highlighted row was most of the cost
+        # of moving down the list.)
         sandbox = self._sandbox(index)
         if sandbox is not None:
             sandbox_slot = Slot(sandbox.order, sandbox.title, sandbox, None, True, 0, 0)
-            detail.update(slot_detail(sandbox_slot, sandbox.title))
+            detail.update(slot_detail(sandbox_slot, sandbox.title), layout=False)
             return
         if index is None or not 0 <= index < len(self._slots):
-            detail.update("")
+            detail.update("", layout=False)
             return
-        detail.update(slot_detail(self._slots[index]))
+        detail.update(slot_detail(self._slots[index]), layout=False)
 
     @on(OptionList.OptionHighlighted, "#map-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

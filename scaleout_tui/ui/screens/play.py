@@ -215,11 +215,14 @@ class PlayScreen(Screen[None]):
                 kinds = (("-asg", self.has_group), ("-ingest", self.has_ingest))
                 with Horizontal(id="charts", classes=" ".join(k for k, on in kinds if on)):
                     yield SeriesChart(id="chart-latency", classes="panel", title=texts.CHART_LATENCY)
-                    # Only in a level with an auto scaling group (the stylesheet hides it
-                    # elsewhere): it takes the requests chart's place on a narrow screen.
-                    yield SeriesChart(id="chart-capacity", classes="panel", title=texts.CHART_CAPACITY)
+                    # Only in a level with an auto scaling group: it takes the requests chart's
+                    # place on a narrow screen. Not built at all elsewhere (a chart is seven
+                    # widgets that every layout and every style change would walk for nothing).
+                    if self.has_group:
+                        yield SeriesChart(id="chart-capacity", classes="panel", title=texts.CHART_CAPACITY)
                     # Only in a level with a device-ingest tier, in the same place and way.
-                    yield SeriesChart(id="chart-connects", classes="panel", title=texts.CHART_CONNECTS)
+                    if self.has_ingest:
+                        yield SeriesChart(id="chart-connects", classes="panel", title=texts.CHART_CONNECTS)
                     yield SeriesChart(id="chart-rps", classes="panel", title=texts.CHART_RPS)
                     yield SeriesChart(id="chart-cpu", classes="panel", title=texts.CHART_CPU)
                 # On a large screen (wide and tall) the event log sits under the charts, across
@@ -457,7 +460,7 @@ class PlayScreen(Screen[None]):
             self.query_one("#chart-cpu", SeriesChart).show(
                 t, [Series(s.get("cpu_max_pct", ()), "magenta", "max", label=texts.SERIES_CPU)],
                 snap.duration, ceiling=100.0, marks=marks, whole=whole)
-        if snap.ingest is not None and "chart-connects" in charts:
+        if self.has_ingest and snap.ingest is not None and "chart-connects" in charts:
             ing = snap.ingest.series
             failed = tuple(a + b + c for a, b, c in zip(ing.get("refused", ()), ing.get("backlog_full", ()),
                                                          ing.get("timeouts", ()), strict=True))
