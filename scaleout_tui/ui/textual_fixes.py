@@ -1,4 +1,5 @@
-r"""Nine workarounds for Textual 8.2 and Rich 15 that the tests and play found; the app applies all nine.
+r"""Ten workarounds for Textual 8.2 and Rich 15 that the tests, play and profiles found; the app
+applies nine at start (:func:`install`), and the screens with breakpoints call the tenth.
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -70,6 +71,14 @@ with the width in cells. A Hangul syllable is one character and two cells, so a 
 filled its column exactly kept its trailing space, one cell too wide, and the line was cut with an
 ellipsis: the map's chapter-two sandbox read "거쳐 com…" for "거쳐 comm" and "캐시…" for "캐시:" at
 80×24. :func:`trailing_spaces_in_cells` measures in cells.
+
+**Breakpoints after the first layout.** Textual gives a screen its breakpoint classes (the play
+screen's ``-narrow``, ``-short``...) when it handles a ``Resize``, and a new screen gets its first
+``Resize`` from its own first layout: it was laid out without them, then styled and laid out
+again with them. That cost time (150 ms of opening level 8 at 200×60), and what the first pass
+left could stay: the policy panel wrapped its help for a scrollbar it needed only without the
+classes, and kept the scrollbar. :func:`breakpoints_from_the_start` sets them as the screen
+composes.
 """
 
 from __future__ import annotations
@@ -189,6 +198,29 @@ def screens_follow_the_terminal() -> None:
 
     on_resize.follows_the_terminal = True  # type: ignore[attr-defined]
     Screen._on_resize = on_resize  # type: ignore[method-assign,assignment]
+
+
+# ---- breakpoints -----------------------------------------------------------------------------------
+def breakpoints_from_the_start(screen: Screen[Any]) -> None:
+    """Give a screen the breakpoint classes of the terminal's size before its first layout.
+
+    Why: Textual sets them (``-narrow``, ``-short``...) in the screen's ``Resize`` handler, and a
+    new screen gets its first ``Resize`` from its own first layout. So a screen was laid out
+    and styled once without them, then re-styled and laid out again with them: opening level 8
+    at 200×60 spent about 150 ms on that second pass. Called at the start of ``compose``, the
+    classes are right from the first layout, and the ``Resize`` finds nothing to change.
+    """
+    width, height = screen.app.size
+    wide = (screen.app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None
+            else screen.HORIZONTAL_BREAKPOINTS) or []
+    tall = (screen.app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None
+            else screen.VERTICAL_BREAKPOINTS) or []
+    if not (wide or tall):
+        return
+    classes = dict.fromkeys((name for _, name in (*wide, *tall)), False)
+    for name in (*screen._get_breakpoint_classes(width, wide), *screen._get_breakpoint_classes(height, tall)):
+        classes[name] = True
+    screen.update_classes(classes, animate=False)
 
 
 # ---- page keys -------------------------------------------------------------------------------------

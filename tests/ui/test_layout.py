@@ -488,3 +488,27 @@ def test_the_compare_tables_names_wrap_rather_than_lose_their_end() -> None:
     text = " ".join(" ".join(lines).split())
     assert "Failed" in text and "requests" in text and "Evening's" in text and "cost" in text, lines
     assert all(cell_len(line.rstrip()) <= 37 for line in lines), lines
+
+
+@pytest.mark.parametrize(("size", "classes"), [((80, 24), {"-narrow", "-short"}),
+                                               ((200, 60), {"-wide", "-tall"})])
+@async_test
+async def test_the_play_screen_has_its_breakpoint_classes_from_its_first_layout(
+        home: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], classes: set[str]) -> None:
+    """Textual sets them when the screen first handles a ``Resize``, after its first layout; laid
+    out without them, the policy panel wrapped its help for a scrollbar and kept it
+    (``textual_fixes.breakpoints_from_the_start``)."""
+    from textual.screen import Screen
+
+    first: list[set[str]] = []
+    layout = Screen._refresh_layout
+
+    def recording(screen: Screen[object], *args: object, **kwargs: object) -> None:
+        if isinstance(screen, PlayScreen) and not first:
+            first.append(set(screen.classes))
+        layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", recording)
+    async with make_app(manual_clock=True).run_test(size=size) as pilot:
+        await open_level(pilot, LEVEL_1)
+    assert first and classes <= first[0], first
