@@ -284,10 +284,10 @@ class ChartCanvas(Canvas):
     """textual-hires-canvas's canvas, working out its base style once per paint, not per line.
 
     Why: the canvas asks for ``rich_style`` on every line it paints, and Textual computes that
-    anew each time by walking the widget's ancestors (about a quarter of a millisecond). A chart
-    is four canvases of up to 60 lines, four charts to a screen: at 200×60 that walk was most of
-    the cost of painting the charts. Within one paint the style cannot change, so it is taken
-    once, at the start, and every line of that paint gets the same one.
+    anew each time by walking the widget's ancestors. A chart is four canvases of up to 60 lines,
+    four charts to a screen: at 200×60 that walk was about 60 % of the time spent painting the
+    charts (22 ms of a level-8 refresh, 8.5 ms without it). Within one paint the style cannot
+    change, so it is taken once, at the start, and every line of that paint gets the same one.
     """
 
     _paint_style: Style | None = None

@@ -203,9 +203,9 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 if node is not widget and isinstance(node, Widget) and node.has_class("knob-group"):
                     group = node
                     break
-        # Only the marks that move are touched: each one re-styles its widget and what it holds,
-        # and re-marking all thirteen drop-downs of level 8 made a key that moves the focus
-        # cost a third of a second at 200×60.
+        # Only the marks that move are touched: each one re-styles its widget and what it holds.
+        # Re-marking all thirteen drop-downs of level 8 (and rewriting every heading, with a
+        # layout) was a fifth of what a Tab cost there at 200×60 (145 ms, now 118 ms).
         marks = ((self._marked_group, group, "-active"), (self._marked_select, select, "-focus"))
         for old, new, mark in marks:
             if old is not new:
