@@ -360,11 +360,12 @@ class SeriesChart(PlotWidget, can_focus=False):
             super()._rerender()
 
     def _draw_now(self) -> None:
-        """Draw the marked plot onto its canvases now; before its first layout (no canvas size
-        yet) or with a resize pending, leave it to textual-plot's ``render`` as before."""
+        """Draw the marked plot onto its canvases now; hidden (a narrow screen hides one), before
+        its first layout (no canvas size yet) or with a resize pending, leave it to
+        textual-plot's ``render``, as before: a hidden chart is drawn when it shows."""
         if not self._needs_rerender:
             return
-        plots = self.query("#plot") if self.is_mounted else None
+        plots = self.query("#plot") if self.is_mounted and self.display else None
         canvas = plots.first(Canvas) if plots else None
         if canvas is None or canvas._canvas_size is None or self._needs_canvas_resize:
             self.refresh()
