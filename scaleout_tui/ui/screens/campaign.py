@@ -178,8 +178,7 @@ class CampaignScreen(Screen[None]):
         if detail is None:  # a highlight queued before the map's widgets went (a tab closing)
             return
         # The panel's size is the layout's (1fr each way), not its text's: a new text only
-        # repaints it. (A layout of the whole map for each highlighted row was most of the cost
-        # of moving down the list.)
+        # repaints it (each highlighted row used to lay the whole map out again).
         sandbox = self._sandbox(index)
         if sandbox is not None:
             sandbox_slot = Slot(sandbox.order, sandbox.title, sandbox, None, True, 0, 0)
