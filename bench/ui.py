@@ -17,7 +17,8 @@ Budgets (issue 7):
    next refresh (Textual's compositor rendering the widgets that changed).
 3. **Only what changed redraws; charts throttle in fast-forward**: over the same wall-clock
    window at 1× and at max, how often each chart re-plotted its data, how often each panel's
-   content was rendered again (``render()``: only when its data changed), and how often the
+   content was rendered again (``render()``: only when its data changed; a chart draws on its
+   canvases when it re-plots, so for charts read the re-plots), and how often the
    compositor asked each panel for its lines (``render_lines``, mostly from the panel's cache:
    Textual 8 crops a partial update to the bounding box of everything that changed, so the
    clock bar at the top and a chart at the bottom make it walk the whole screen).
