@@ -1,5 +1,5 @@
 r"""Ten workarounds for Textual 8.2 and Rich 15 that the tests, play and profiles found; the app
-applies nine at start (:func:`install`), and the screens with breakpoints call the tenth.
+applies all ten at start (:func:`install`).
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -77,7 +77,7 @@ screen's ``-narrow``, ``-short``...) when it handles a ``Resize``, and a new scr
 ``Resize`` from its own first layout: it was laid out without them, then styled and laid out
 again with them. That cost time (150 ms of opening level 8 at 200×60), and what the first pass
 left could stay: the policy panel wrapped its help for a scrollbar it needed only without the
-classes, and kept the scrollbar. :func:`breakpoints_from_the_start` sets them as the screen
+classes, and kept the scrollbar. :func:`breakpoints_from_the_start` sets them as each screen
 composes.
 """
 
@@ -201,26 +201,35 @@ def screens_follow_the_terminal() -> None:
 
 
 # ---- breakpoints -----------------------------------------------------------------------------------
-def breakpoints_from_the_start(screen: Screen[Any]) -> None:
-    """Give a screen the breakpoint classes of the terminal's size before its first layout.
-
-    Why: Textual sets them (``-narrow``, ``-short``...) in the screen's ``Resize`` handler, and a
-    new screen gets its first ``Resize`` from its own first layout. So a screen was laid out
-    and styled once without them, then re-styled and laid out again with them: opening level 8
-    at 200×60 spent about 150 ms on that second pass. Called at the start of ``compose``, the
-    classes are right from the first layout, and the ``Resize`` finds nothing to change.
-    """
+def _breakpoint_classes(screen: Screen[Any]) -> dict[str, bool]:
+    """The breakpoint classes Textual's ``Screen._on_resize`` gives ``screen`` at the terminal's
+    size now (each of its breakpoints' names, on or off); none for a screen without any."""
     width, height = screen.app.size
     wide = (screen.app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None
             else screen.HORIZONTAL_BREAKPOINTS) or []
     tall = (screen.app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None
             else screen.VERTICAL_BREAKPOINTS) or []
-    if not (wide or tall):
-        return
     classes = dict.fromkeys((name for _, name in (*wide, *tall)), False)
     for name in (*screen._get_breakpoint_classes(width, wide), *screen._get_breakpoint_classes(height, tall)):
         classes[name] = True
-    screen.update_classes(classes, animate=False)
+    return classes
+
+
+def breakpoints_from_the_start() -> None:
+    """Give every screen the breakpoint classes of the terminal's size as it composes, before
+    its first layout (see the module docstring). Once only."""
+    original = Screen.__dict__["_compose"]
+    if getattr(original, "breakpoints_first", False):
+        return
+
+    async def compose(self: Screen[object]) -> None:
+        classes = _breakpoint_classes(self)
+        if classes:
+            self.update_classes(classes, animate=False)
+        await original(self)
+
+    compose.breakpoints_first = True  # type: ignore[attr-defined]
+    Screen._compose = compose  # type: ignore[method-assign,assignment]
 
 
 # ---- page keys -------------------------------------------------------------------------------------
@@ -315,11 +324,13 @@ def install() -> None:
     """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
     no-break spaces unbroken, survive undecodable input bytes, resize storms, page keys
     that come before a list is laid out, a choice in a palette already closed, a screen
-    dismissed twice, and a Korean line's last letter before a wrap."""
+    dismissed twice, and a Korean line's last letter before a wrap; give screens their
+    breakpoint classes before their first layout."""
     keep_no_break_spaces()
     trailing_spaces_in_cells()
     lenient_terminal_input()
     screens_follow_the_terminal()
+    breakpoints_from_the_start()
     page_keys_wait_for_layout()
     palette_chooses_only_while_open()
     dismiss_only_on_top()

@@ -36,7 +36,6 @@ from scaleout_tui.ui import fmt, texts
 from scaleout_tui.ui.clock import DEFAULT_SPEED, TICK_INTERVAL, GameClock
 from scaleout_tui.ui.screens.scrubbing import ScrubControls
 from scaleout_tui.ui.scrub import Scrubber
-from scaleout_tui.ui.textual_fixes import breakpoints_from_the_start
 from scaleout_tui.ui.widgets.charts import BRAILLE, Series, SeriesChart
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.footer import KeysFooter
@@ -145,7 +144,6 @@ class CompareScreen(ScrubControls):
             run.session.speak(self.level)
 
     def compose(self) -> ComposeResult:
-        breakpoints_from_the_start(self)
         yield ClockBar(id="clockbar")
         a_text, b_text = self.labels()
         runs = Text.assemble((GLYPH_A, STYLE_A), " ", (a_text, STYLE_A), "   ",

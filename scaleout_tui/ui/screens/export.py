@@ -38,7 +38,6 @@ from scaleout_tui.deploy import formats
 from scaleout_tui.deploy.design import design_of
 from scaleout_tui.i18n import plural
 from scaleout_tui.ui import texts
-from scaleout_tui.ui.textual_fixes import breakpoints_from_the_start
 
 
 def default_folder(level: Level, name: str) -> str:
@@ -94,7 +93,6 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.error = ""
 
     def compose(self) -> ComposeResult:
-        breakpoints_from_the_start(self)
         with Vertical(id="export-box") as box:
             box.border_title = texts.EXPORT_TITLE
             yield Static(texts.EXPORT_FORMAT, classes="export-label")

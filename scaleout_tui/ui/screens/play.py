@@ -82,7 +82,6 @@ from scaleout_tui.ui.clock import (
 from scaleout_tui.ui.navigation import BackToMap, ShowDebrief, StartLevel
 from scaleout_tui.ui.screens.confirm import ConfirmScreen
 from scaleout_tui.ui.screens.export import ExportScreen
-from scaleout_tui.ui.textual_fixes import breakpoints_from_the_start
 from scaleout_tui.ui.widgets.charts import Series, SeriesChart, markers
 from scaleout_tui.ui.widgets.clockbar import ClockBar, ClockData
 from scaleout_tui.ui.widgets.database import DatabaseView
@@ -198,7 +197,6 @@ class PlayScreen(Screen[None]):
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        breakpoints_from_the_start(self)
         yield ClockBar(id="clockbar")
         with Horizontal(id="play-body"):
             with Vertical(id="play-left"):
