@@ -114,17 +114,13 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         #: The group and the drop-down marked as holding the focus (see mark_focus).
         self._marked_group: Widget | None = None
         self._marked_select: Widget | None = None
-        #: each heading's width as last written (a heading as wide as before needs no layout)
-        self._heading_cells: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         for i, knob in enumerate(self._knobs):
             # One group per knob, so a short terminal can show the help of the focused knob
             # only (see on_descendant_focus).
             with Vertical(classes="knob-group"):
-                heading = self._heading(knob, i)
-                self._heading_cells[knob.id] = heading.cell_len
-                yield Label(heading, id=f"label-{knob.id}", classes="knob-label")
+                yield Label(self._heading(knob, i), id=f"label-{knob.id}", classes="knob-label")
                 value = self._values.get(knob.id, knob.default)
                 select: Select[str] = Select(
                     [(choice_label(knob, c, self._catalog), c) for c in self._options(knob, value)],
@@ -167,11 +163,10 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         for i, knob in enumerate(self._knobs):
             label = labels.get(f"label-{knob.id}")
             if label is not None and (knob_ids is None or knob.id in knob_ids):
-                heading = self._heading(knob, i)
-                # the same width (the focus mark and its blank are): no need to lay the screen out
-                cells = heading.cell_len
-                label.update(heading, layout=self._heading_cells.get(knob.id) != cells)
-                self._heading_cells[knob.id] = cells
+                heading, shown = self._heading(knob, i), label.content
+                # as wide as the one shown (the focus mark and its blank are): no layout needed
+                same = isinstance(shown, Text) and shown.cell_len == heading.cell_len
+                label.update(heading, layout=not same)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.mark_focus(event.widget)
