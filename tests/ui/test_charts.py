@@ -190,3 +190,31 @@ async def test_the_briefing_of_an_hour_long_level_shows_every_axis_label_apart(h
         labels = re.sub(r"\x1b\[[0-9;]*H", "", axis).split()  # (the render's cursor moves)
         assert labels[0] == "00:00" and labels[-1] == "1:00:00", axis
         assert all(re.fullmatch(r"(1:)?[0-5]0:00", label) for label in labels), axis
+
+
+@pytest.mark.parametrize("duration_s", [600.0, 1800.0, 3600.0])
+@async_test
+async def test_time_axis_labels_never_print_over_each_other_at_any_width(duration_s: float) -> None:
+    """From a chart too narrow for one label to a wide one, the time axis reads as whole
+    labels with a space between them: at 80×24 the chapter-two sandbox puts three charts in
+    a row, and "00:00" and "30:00" printed over each other as "00:030:00"."""
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SeriesChart(id="chart")
+
+    label = re.compile(r"(\d:)?\d\d:\d\d")
+    async with One().run_test(size=(60, 12)) as pilot:
+        chart = pilot.app.query_one(SeriesChart)
+        for width in range(8, 61):
+            chart.styles.width = width
+            await pilot.pause()
+            t = [float(s) for s in range(0, int(duration_s) + 1, 30)]
+            chart.show(t, [Series([1.0] * len(t), "green")], duration_s)
+            await pilot.pause()
+            axis = chart.query_one("#margin-bottom").render_line(0).text
+            words = axis.split()
+            assert all(label.fullmatch(w) for w in words), (width, axis)
+            if width >= 20:  # room for a label: the axis has one
+                assert words, (width, axis)

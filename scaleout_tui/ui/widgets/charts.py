@@ -271,7 +271,14 @@ def nice_ticks(top: float, max_ticks: int) -> list[float]:
 
 def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     """Whole-minute ticks in ``[start, end]`` at a step of 1, 2, 5, 10, 15, 30 or 60 minutes,
-    at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other."""
+    at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other.
+
+    Room for one label gives the first whole minute alone, and room for none no tick: three
+    charts in a row at 80 columns have room for one, and the start and the end printed over each
+    other there ("00:030:00")."""
+    if max_ticks < 2:
+        first = float(math.ceil(start - 1e-9))
+        return [first] if max_ticks == 1 and first <= end + 1e-9 else []
     span = max(end - start, 1e-9)
     for step in (1, 2, 5, 10, 15, 30, 60):
         if span / step + 1 <= max(max_ticks, 2):
