@@ -4,6 +4,7 @@ with a setting while paused."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -12,22 +13,24 @@ from rich.cells import cell_len
 from textual.widgets import Select
 
 from scaleout_tui.engine.events import LogEntry
-from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.widgets.charts import (
     BRAILLE,
+    LABEL_GAP,
     MARKER_STYLES,
+    MIN_LABEL_GAP,
     ClockFormatter,
     Guide,
     Marker,
     Series,
     SeriesChart,
+    axis_ticks,
     clock_ticks,
+    label_cells,
     legend,
     marker_of,
     markers,
-    tick_spacing,
 )
 from scaleout_tui.ui.widgets.eventlog import EventLog, entry_text
 from tests.ui.conftest import (
@@ -165,16 +168,29 @@ def test_the_preview_counts_boxes_in_words_and_prices_the_whole_set_up() -> None
         "Cost of the evening: ≈$0.53 (5 boxes at $1.06/h in all, for 0.5 h)"
 
 
-def test_hour_long_axes_leave_room_between_their_labels() -> None:
-    """An h:mm:ss label is 7 cells and the last is pushed against the frame: at every width the
-    gap from the second-to-last label (centred on its tick) to the last one stays at least 2 cells.
-    With the 7 cells per label that fit mm:ss, "55:00" and "1:00:00" ran together at 120 columns."""
-    for cells in range(30, 200):
-        ticks = clock_ticks(0.0, 3600.0, cells // tick_spacing(3600.0))
-        assert ticks[-1] == 3600.0
-        second_last_right = ticks[-2] / 3600.0 * cells + cell_len(clock(ticks[-2])) / 2
-        assert cells - cell_len(clock(3600.0)) - second_last_right >= 2, cells
-    assert tick_spacing(1800.0) == 7  # runs under an hour keep their mm:ss spacing
+def test_the_time_axis_has_as_many_labels_as_fit_apart() -> None:
+    """Where textual-plot writes each label (the first hangs into the margin, the last ends on
+    the frame): at every width the labels chosen keep MIN_LABEL_GAP blank cells between them
+    (LABEL_GAP on average) and stay in the chart, and a finer step would not. At the width of
+    three charts in a row at 80 columns (22 cells) a whole run shows 00:00 and 30:00."""
+    for end in (600.0, 1800.0, 3600.0):
+        for width in range(8, 200):
+            ticks = axis_ticks(0.0, end, width, 7)
+            cells = label_cells(ticks, 0.0, end, width, 7)
+            assert all(a >= 0 and b < width for a, b in cells), (end, width, cells)
+            gaps = [n[0] - c[1] - 1 for c, n in itertools.pairwise(cells)]
+            assert all(g >= MIN_LABEL_GAP for g in gaps), (end, width, cells)
+            assert sum(gaps) >= LABEL_GAP * len(gaps), (end, width, cells)
+            denser = [t for t in clock_ticks(0.0, end, len(ticks) + 1) if t not in ticks]
+            if len(ticks) >= 2 and denser:  # a finer step would have printed labels too close
+                more = label_cells(clock_ticks(0.0, end, len(ticks) + 1), 0.0, end, width, 7)
+                closer = [n[0] - c[1] - 1 for c, n in itertools.pairwise(more)]
+                assert min(closer) < MIN_LABEL_GAP or sum(closer) < LABEL_GAP * len(closer) or \
+                    any(a < 0 or b >= width for a, b in more), (end, width, ticks)
+    assert axis_ticks(0.0, 1800.0, 22, 7) == [0.0, 1800.0]
+    assert axis_ticks(1440.0, 2040.0, 22, 7) == [1800.0]  # the roundest minute of 24:00-34:00
+    assert axis_ticks(560.0, 1160.0, 45, 7) == [600.0, 900.0]
+    assert axis_ticks(0.0, 1800.0, 9, 7) == []
 
 
 @async_test
@@ -192,11 +208,14 @@ async def test_the_briefing_of_an_hour_long_level_shows_every_axis_label_apart(h
         assert all(re.fullmatch(r"(1:)?[0-5]0:00", label) for label in labels), axis
 
 
-@pytest.mark.parametrize("duration_s", [600.0, 1800.0, 3600.0])
+@pytest.mark.parametrize(("duration_s", "whole"), [(600.0, False), (1800.0, False), (1800.0, True),
+                                                   (3600.0, True)])
 @async_test
-async def test_time_axis_labels_never_print_over_each_other_at_any_width(duration_s: float) -> None:
+async def test_time_axis_labels_never_print_over_each_other_at_any_width(duration_s: float,
+                                                                         whole: bool) -> None:
     """From a chart too narrow for one label to a wide one, the time axis reads as whole
-    labels with a space between them: at 80×24 the chapter-two sandbox puts three charts in
+    labels with at least MIN_LABEL_GAP blank cells between them (what :func:`axis_ticks`
+    computes, checked here on what textual-plot draws): at 80×24 the chapter-two sandbox puts three charts in
     a row, and "00:00" and "30:00" printed over each other as "00:030:00"."""
     from textual.app import App, ComposeResult
 
@@ -211,10 +230,12 @@ async def test_time_axis_labels_never_print_over_each_other_at_any_width(duratio
             chart.styles.width = width
             await pilot.pause()
             t = [float(s) for s in range(0, int(duration_s) + 1, 30)]
-            chart.show(t, [Series([1.0] * len(t), "green")], duration_s)
+            chart.show(t, [Series([1.0] * len(t), "green")], duration_s, whole=whole)
             await pilot.pause()
             axis = chart.query_one("#margin-bottom").render_line(0).text
             words = axis.split()
             assert all(label.fullmatch(w) for w in words), (width, axis)
+            spans = [m.span() for m in re.finditer(r"\S+", axis)]
+            assert all(b[0] - a[1] >= MIN_LABEL_GAP for a, b in itertools.pairwise(spans)), (width, axis)
             if width >= 20:  # room for a label: the axis has one
                 assert words, (width, axis)

@@ -21,6 +21,7 @@ horizontal reference line, so "am I under 300 ms?" is read off the chart directl
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -203,13 +204,57 @@ def clock_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     return [m * 60.0 for m in minute_ticks(start / 60.0, end / 60.0, max_ticks)]
 
 
-def tick_spacing(end: float) -> int:
-    """Cells per time-axis label: a mm:ss label takes 5 cells and keeps two between it and the
-    next. An h:mm:ss label (a run of an hour or more) takes 7, and the last one is pushed left
-    against the frame rather than centred on its tick, so it needs two more ("55:001:00:00" ran
-    together at 120 columns)."""
-    label = cell_len(clock(end))
-    return 7 if label <= 5 else label + 4
+#: blank cells between two time-axis labels: never fewer than MIN_LABEL_GAP, and LABEL_GAP on
+#: average (two everywhere read as crowded: "10:00  12:00  14:00"; three everywhere is more than
+#: rounding allows where a label lands on a cell, and threw away a step that read well)
+MIN_LABEL_GAP = 2
+LABEL_GAP = 3
+
+
+def label_cells(ticks: Sequence[float], start: float, end: float, width: int,
+                margin: int) -> list[tuple[int, int]]:
+    """The first and last cell of each tick's label on the time axis of a chart ``width`` cells
+    wide with a ``margin``-cell left margin, where textual-plot writes them.
+
+    Its rules (textual-plot 0.x, textual-hires-canvas): a tick maps to a column of the plot
+    canvas between 1 and its width - 1 (rounded down); the label of the first tick is centred one
+    column left of it, the last one ends on it, the others are centred (an even length one cell
+    right of centre), and the canvas starts after the margin.
+    """
+    plot = width - margin
+    out = []
+    for tick in ticks:
+        label = cell_len(clock(tick))
+        col = math.floor(1 + (tick - start) / (end - start) * (plot - 2)) if end > start else 1
+        if tick == start:
+            col -= 1
+        if tick == end:
+            first = col - (label - 1)
+        else:
+            first = col - label // 2 + (1 if label % 2 == 0 else 0)
+        out.append((margin + first, margin + first + label - 1))
+    return out
+
+
+def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]:
+    """The most whole-minute ticks whose labels fit the axis apart (:data:`MIN_LABEL_GAP` blank
+    cells between two at least, :data:`LABEL_GAP` on average) and inside the chart; one label,
+    the roundest minute, where two do not fit; none where not even one does.
+
+    Why exact rather than a number of cells per label: the first label hangs into the margin and
+    the last one is pushed against the frame, so a flat 7 cells per label was wrong both ways.
+    Three charts in a row at 80 columns had room for "00:00" and "30:00", and showed both; a
+    narrower chart was allowed two as well, and printed them over each other ("00:030:00").
+    """
+    for count in range(max((width - margin) // 4, 2), 0, -1):
+        ticks = clock_ticks(start, end, count)
+        cells = label_cells(ticks, start, end, width, margin)
+        inside = all(a >= 0 and b < width for a, b in cells)
+        gaps = [nxt[0] - cur[1] - 1 for cur, nxt in itertools.pairwise(cells)]
+        apart = not gaps or (min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps))
+        if ticks and inside and apart:
+            return ticks
+    return []
 
 
 class ClockFormatter(AxisFormatter):
@@ -272,16 +317,18 @@ def nice_ticks(top: float, max_ticks: int) -> list[float]:
 def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     """Whole-minute ticks in ``[start, end]`` at a step of 1, 2, 5, 10, 15, 30 or 60 minutes,
     at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other.
-
-    Room for one label gives the first whole minute alone, and room for none no tick: three
-    charts in a row at 80 columns have room for one, and the start and the end printed over each
-    other there ("00:030:00")."""
+    Room for one gives the roundest minute in the span (00:00 of a whole run, 30:00 of the
+    ten minutes from 24:00), and room for none no tick."""
+    steps = (1, 2, 5, 10, 15, 30, 60)
     if max_ticks < 2:
-        first = float(math.ceil(start - 1e-9))
-        return [first] if max_ticks == 1 and first <= end + 1e-9 else []
+        for step in reversed(steps):
+            first = math.ceil(start / step - 1e-9) * step
+            if max_ticks == 1 and first <= end + 1e-9:
+                return [float(first)]
+        return []
     span = max(end - start, 1e-9)
-    for step in (1, 2, 5, 10, 15, 30, 60):
-        if span / step + 1 <= max(max_ticks, 2):
+    for step in steps:
+        if span / step + 1 <= max_ticks:
             break
     first = math.ceil(start / step - 1e-9) * step
     return [float(m) for m in np.arange(first, end + 1e-9, step)]
@@ -429,7 +476,8 @@ class SeriesChart(PlotWidget, can_focus=False):
         start = max(0.0, (t[-1] if t else 0.0) - window) if duration_s > window else 0.0
         end = start + window if duration_s > 0 else 1.0
         self.set_xlimits(start, end)
-        self.set_xticks(clock_ticks(start, end, (width - self.margin_left - 2) // tick_spacing(end)))
+        # the chart's true width: the 10 cells ``width`` is at least are for binning the data
+        self.set_xticks(axis_ticks(start, end, self.size.width, self.margin_left))
         # Braille gives two dots per cell across the plot area (the width minus the margin).
         columns = max(width - self.margin_left - 2, 2)
         top = 0.0
