@@ -94,7 +94,7 @@ def loads_level(text: str, path: str = "<level>", catalog: Mapping[str, Instance
                 stem: str | None = None) -> Level:
     """Like :func:`load_level`, from text in memory; ``stem`` (if given) must equal the id."""
     src = Source(path, text)
-    level = with_library_choices(load_struct(src, Level, "level"))
+    level = with_library_choices(_level_struct(src))
     problems = validate_level(level, _catalog(catalog), src, stem=stem)
     if problems:
         raise problems[0]
@@ -122,7 +122,7 @@ def _check_file(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType
                 localized: bool = True) -> tuple[Level | None, list[LevelError]]:
     try:
         src = read_text(path)
-        level = with_library_choices(load_struct(src, Level, "level"))
+        level = with_library_choices(_level_struct(src))
         cat = _catalog(catalog)
     except LevelError as e:
         return None, [e]
@@ -132,6 +132,26 @@ def _check_file(path: str | os.PathLike[str], catalog: Mapping[str, InstanceType
     level = _with_series_path(level, src)
     # in the language the game speaks now (the checks above ran on the English, the source)
     return (localize(level, catalog_for(path)) if localized else level), problems
+
+
+#: Level files already parsed, by their text. The map, each game started and most UI tests read
+#: the same dozen files, and parsing the TOML was half the time of loading them (about 30 ms of
+#: 60 for the campaign). A :class:`Level` is frozen and holds only tuples, so one parse can be
+#: shared; the checks after it still run on every load (they read the catalog and other files).
+_PARSED: dict[str, Level] = {}
+#: a fuzzer feeds thousands of texts: the oldest parse goes once this many are kept
+_PARSED_MAX = 64
+
+
+def _level_struct(src: Source) -> Level:
+    """``load_struct(src, Level)``, parsed once per text (see :data:`_PARSED`)."""
+    level = _PARSED.get(src.text)
+    if level is None:
+        level = load_struct(src, Level, "level")
+        if len(_PARSED) >= _PARSED_MAX:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[src.text] = level
+    return level
 
 
 def _base(src: Source) -> Path:
