@@ -1,5 +1,5 @@
-r"""Ten workarounds for Textual 8.2 and Rich 15 that the tests, play and profiles found; the app
-applies all ten at start (:func:`install`).
+r"""Eleven workarounds for Textual 8.2 and Rich 15 that the tests, play and profiles found; the app
+applies all eleven at start (:func:`install`).
 
 **NO_COLOR.** With ``NO_COLOR`` set, Textual turns every colour grey with its ``Monochrome``
 line filter, which has two traps the game fell into:
@@ -79,6 +79,13 @@ again with them. That cost time (150 ms of opening level 8 at 200×60), and what
 left could stay: the policy panel wrapped its help for a scrollbar it needed only without the
 classes, and kept the scrollbar. :func:`breakpoints_from_the_start` sets them as each screen
 composes.
+
+**Seven caches for every line.** Textual's ``Strip`` (one line of a widget's rendering) creates
+seven small caches when it is made (for its crops, styles, filters...), and a frame makes
+thousands of strips, most of which never use one. Making them was a third of the time spent
+creating strips, which was itself about 5 % of the test suite's CPU, and their garbage ran the
+collector more often: a full repaint of level 8's play screen at 200×60 took 122-143 ms instead
+of 141-253 ms. :func:`lazy_line_caches` makes each cache on its first use.
 """
 
 from __future__ import annotations
@@ -99,10 +106,12 @@ from rich.style import Style
 from textual import events
 from textual._styles_cache import StylesCache
 from textual.await_complete import AwaitComplete
+from textual.cache import FIFOCache
 from textual.color import Color
 from textual.command import CommandList, CommandPalette
 from textual.filter import LineFilter, Monochrome
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.style import Style as TextualStyle
 from textual.widgets import OptionList
 
@@ -320,12 +329,53 @@ def trailing_spaces_in_cells() -> None:
     rich_text.Text.rstrip_end = _rstrip_end  # type: ignore[method-assign]
 
 
+# ---- seven caches for every line ---------------------------------------------------------------------
+def lazy_line_caches() -> bool:
+    """Let each :class:`Strip` make its caches on first use; whether it was installed.
+
+    The caches and their sizes are read from a strip made by Textual's own ``__init__``, and the
+    lazy one is installed only if it leaves every other attribute exactly as Textual's does: a
+    Textual that changes ``Strip`` keeps its own until this is looked at again.
+    """
+    if "__getattr__" in Strip.__dict__:
+        return "_lazy_caches" in Strip.__dict__
+    probe = Strip([Segment("probe")], 5)
+    sizes = {name: getattr(probe, name)._maxsize for name in Strip.__slots__
+             if isinstance(getattr(probe, name, None), FIFOCache)}
+    textual_init = Strip.__init__
+
+    def __init__(self: Strip, segments: Any, cell_length: int | None = None) -> None:
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    def __getattr__(self: Strip, name: str) -> FIFOCache[Any, Any]:
+        size = sizes.get(name)
+        if size is None:
+            raise AttributeError(name)
+        cache: FIFOCache[Any, Any] = FIFOCache(size)
+        object.__setattr__(self, name, cache)
+        return cache
+
+    lazy = object.__new__(Strip)
+    __init__(lazy, [Segment("probe")], 5)
+    others = [name for name in Strip.__slots__ if name not in sizes]
+    if not sizes or any(getattr(lazy, n, lazy) != getattr(probe, n, probe) for n in others):
+        return False
+    Strip.__init__ = __init__  # type: ignore[method-assign]
+    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    Strip._lazy_caches = textual_init  # type: ignore[attr-defined]
+    return True
+
+
 def install() -> None:
     """Swap in the instance-free cache (once; harmless if Textual has changed the method), keep
     no-break spaces unbroken, survive undecodable input bytes, resize storms, page keys
     that come before a list is laid out, a choice in a palette already closed, a screen
     dismissed twice, and a Korean line's last letter before a wrap; give screens their
-    breakpoint classes before their first layout."""
+    breakpoint classes before their first layout, and lines their caches when they need them."""
     keep_no_break_spaces()
     trailing_spaces_in_cells()
     lenient_terminal_input()
@@ -334,6 +384,7 @@ def install() -> None:
     page_keys_wait_for_layout()
     palette_chooses_only_while_open()
     dismiss_only_on_top()
+    lazy_line_caches()
     current = StylesCache.__dict__.get("get_inner_outer")
     if hasattr(current, "cache_info"):  # Textual's own lru_cache-wrapped method
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[assignment,method-assign]
