@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from textual.widgets import Select
 
 from scaleout_tui.engine.events import LogEntry
+from scaleout_tui.game.texts import clock
 from scaleout_tui.ui import texts
 from scaleout_tui.ui.app import make_app
 from scaleout_tui.ui.widgets.charts import (
@@ -208,34 +209,35 @@ async def test_the_briefing_of_an_hour_long_level_shows_every_axis_label_apart(h
         assert all(re.fullmatch(r"(1:)?[0-5]0:00", label) for label in labels), axis
 
 
-@pytest.mark.parametrize(("duration_s", "whole"), [(600.0, False), (1800.0, False), (1800.0, True),
-                                                   (3600.0, True)])
 @async_test
-async def test_time_axis_labels_never_print_over_each_other_at_any_width(duration_s: float,
-                                                                         whole: bool) -> None:
-    """From a chart too narrow for one label to a wide one, the time axis reads as whole
-    labels with at least MIN_LABEL_GAP blank cells between them (what :func:`axis_ticks`
-    computes, checked here on what textual-plot draws): at 80×24 the chapter-two sandbox puts three charts in
-    a row, and "00:00" and "30:00" printed over each other as "00:030:00"."""
+async def test_time_axis_labels_are_drawn_where_axis_ticks_expects_them() -> None:
+    """What textual-plot draws agrees with :func:`label_cells`, the model :func:`axis_ticks`
+    chooses by: at each width where the number of labels changes (and the width before it),
+    for 10-, 30- and 60-minute axes, whole or the last ten minutes, the axis reads exactly the
+    chosen labels, whole, at least MIN_LABEL_GAP cells apart. At 80×24 the chapter-two sandbox
+    puts three charts in a row, and "00:00" and "30:00" printed over each other as "00:030:00"."""
     from textual.app import App, ComposeResult
 
     class One(App[None]):
         def compose(self) -> ComposeResult:
             yield SeriesChart(id="chart")
 
-    label = re.compile(r"(\d:)?\d\d:\d\d")
-    async with One().run_test(size=(60, 12)) as pilot:
+    async with One().run_test(size=(120, 12)) as pilot:
         chart = pilot.app.query_one(SeriesChart)
-        for width in range(8, 61):
-            chart.styles.width = width
-            await pilot.pause()
+        for duration_s, whole in ((600.0, False), (1800.0, False), (1800.0, True), (3600.0, True)):
             t = [float(s) for s in range(0, int(duration_s) + 1, 30)]
-            chart.show(t, [Series([1.0] * len(t), "green")], duration_s, whole=whole)
-            await pilot.pause()
-            axis = chart.query_one("#margin-bottom").render_line(0).text
-            words = axis.split()
-            assert all(label.fullmatch(w) for w in words), (width, axis)
-            spans = [m.span() for m in re.finditer(r"\S+", axis)]
-            assert all(b[0] - a[1] >= MIN_LABEL_GAP for a, b in itertools.pairwise(spans)), (width, axis)
-            if width >= 20:  # room for a label: the axis has one
-                assert words, (width, axis)
+            window = duration_s if whole or duration_s <= 600.0 else 600.0
+            start, end = (t[-1] - window, t[-1]) if duration_s > window else (0.0, window)
+            counts = {w: len(axis_ticks(start, end, w, 7)) for w in range(7, 121)}
+            widths = sorted({x for w in range(8, 121) if counts[w] != counts[w - 1] for x in (w - 1, w)})
+            assert len(widths) >= 6, widths
+            for width in widths:
+                chart.styles.width = width
+                await pilot.pause()
+                chart.show(t, [Series([1.0] * len(t), "green")], duration_s, whole=whole)
+                await pilot.pause()
+                axis = chart.query_one("#margin-bottom").render_line(0).text
+                expected = [clock(x) for x in axis_ticks(start, end, width, chart.margin_left)]
+                assert axis.split() == expected, (duration_s, width, axis)
+                spans = [m.span() for m in re.finditer(r"\S+", axis)]
+                assert all(b[0] - a[1] >= MIN_LABEL_GAP for a, b in itertools.pairwise(spans)), (width, axis)
