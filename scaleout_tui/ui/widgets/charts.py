@@ -216,10 +216,10 @@ def label_cells(ticks: Sequence[float], start: float, end: float, width: int,
     """The first and last cell of each tick's label on the time axis of a chart ``width`` cells
     wide with a ``margin``-cell left margin, where textual-plot writes them.
 
-    Its rules (textual-plot 0.x, textual-hires-canvas): a tick maps to a column of the plot
-    canvas between 1 and its width - 1 (rounded down); the label of the first tick is centred one
-    column left of it, the last one ends on it, the others are centred (an even length one cell
-    right of centre), and the canvas starts after the margin.
+    Their rules (textual-plot 0.10 and textual-hires-canvas, as pinned): a tick maps to a
+    column of the plot canvas between 1 and its width - 1 (rounded down); the label of the first
+    tick is centred one column left of it, the last one ends on it, the others are centred (an
+    even length one cell right of centre), and the canvas starts after the margin.
     """
     plot = width - margin
     out = []
@@ -246,7 +246,8 @@ def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]
     Three charts in a row at 80 columns had room for "00:00" and "30:00", and showed both; a
     narrower chart was allowed two as well, and printed them over each other ("00:030:00").
     """
-    for count in range(max((width - margin) // 4, 2), 0, -1):
+    # a label is 5 cells or more and keeps 2 from the next; the first hangs into the margin
+    for count in range((width - margin) // 7 + 2, 0, -1):
         ticks = clock_ticks(start, end, count)
         cells = label_cells(ticks, start, end, width, margin)
         inside = all(a >= 0 and b < width for a, b in cells)
@@ -320,10 +321,12 @@ def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     Room for one gives the roundest minute in the span (00:00 of a whole run, 30:00 of the
     ten minutes from 24:00), and room for none no tick."""
     steps = (1, 2, 5, 10, 15, 30, 60)
-    if max_ticks < 2:
+    if max_ticks < 1:
+        return []
+    if max_ticks == 1:
         for step in reversed(steps):
             first = math.ceil(start / step - 1e-9) * step
-            if max_ticks == 1 and first <= end + 1e-9:
+            if first <= end + 1e-9:
                 return [float(first)]
         return []
     span = max(end - start, 1e-9)
