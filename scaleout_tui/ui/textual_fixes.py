@@ -84,8 +84,9 @@ composes.
 seven small caches when it is made (for its crops, styles, filters...), and a frame makes
 thousands of strips, most of which never use one. Making them was most of the cost of a strip
 (2.6 µs a strip with them, 0.45 µs without), and making strips was about 5 % of the test suite's
-CPU: a full repaint of level 8's play screen at 200×60 took 122-143 ms instead
-of 141-253 ms. :func:`lazy_line_caches` makes each cache on its first use.
+CPU: a full repaint of level 8's play screen at 200×60 took 116-130 ms instead
+of 137-227 ms (the least and the median of 25, in two runs). :func:`lazy_line_caches` makes each
+cache on its first read.
 """
 
 from __future__ import annotations
@@ -330,6 +331,35 @@ def trailing_spaces_in_cells() -> None:
 
 
 # ---- seven caches for every line ---------------------------------------------------------------------
+class _LazyCache:
+    """One of a Strip's cache attributes, made on first read.
+
+    A descriptor per cache rather than a ``__getattr__`` on the class: that hook would slow every
+    other attribute read of every strip (about 3×, and Python 3.11 stops specialising them)."""
+
+    __slots__ = ("member", "size")
+
+    def __init__(self, member: Any, size: int) -> None:
+        self.member = member  # the slot's own descriptor, which holds the value
+        self.size = size
+
+    def __get__(self, obj: Strip | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return self.member.__get__(obj, owner)
+        except AttributeError:
+            cache: FIFOCache[Any, Any] = FIFOCache(self.size)
+            self.member.__set__(obj, cache)
+            return cache
+
+    def __set__(self, obj: Strip, value: Any) -> None:
+        self.member.__set__(obj, value)
+
+    def __delete__(self, obj: Strip) -> None:
+        self.member.__delete__(obj)
+
+
 def lazy_line_caches() -> bool:
     """Let each :class:`Strip` make its caches on first use; whether it was installed.
 
@@ -337,8 +367,8 @@ def lazy_line_caches() -> bool:
     lazy one is installed only if it leaves every other attribute exactly as Textual's does: a
     Textual that changes ``Strip`` keeps its own until this is looked at again.
     """
-    if "__getattr__" in Strip.__dict__:
-        return "_lazy_caches" in Strip.__dict__
+    if "_textual_init" in Strip.__dict__:
+        return True
     probe = Strip([Segment("probe")], 5)
     sizes = {name: getattr(probe, name)._maxsize for name in Strip.__slots__
              if isinstance(getattr(probe, name, None), FIFOCache)}
@@ -351,22 +381,15 @@ def lazy_line_caches() -> bool:
         self._link_ids = None
         self._cell_count = None
 
-    def __getattr__(self: Strip, name: str) -> FIFOCache[Any, Any]:
-        size = sizes.get(name)
-        if size is None:
-            raise AttributeError(name)
-        cache: FIFOCache[Any, Any] = FIFOCache(size)
-        object.__setattr__(self, name, cache)
-        return cache
-
     lazy = object.__new__(Strip)
     __init__(lazy, [Segment("probe")], 5)
     others = [name for name in Strip.__slots__ if name not in sizes]
     if not sizes or any(getattr(lazy, n, lazy) != getattr(probe, n, probe) for n in others):
         return False
+    for name, size in sizes.items():
+        setattr(Strip, name, _LazyCache(Strip.__dict__[name], size))
     Strip.__init__ = __init__  # type: ignore[method-assign]
-    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
-    Strip._lazy_caches = textual_init  # type: ignore[attr-defined]
+    Strip._textual_init = textual_init  # type: ignore[attr-defined]
     return True
 
 

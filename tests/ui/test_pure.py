@@ -612,7 +612,7 @@ def test_the_comm_table_lists_each_servers_connections_share_and_work() -> None:
 def test_a_line_makes_its_caches_when_it_first_uses_them_with_textuals_sizes() -> None:
     """``textual_fixes.lazy_line_caches``: a new Strip holds none of its seven caches; each one
     appears on first use, the size Textual's own ``__init__`` gives it, and the line renders the
-    same."""
+    same. (Installing it here, as every app does at start, lasts for the rest of the worker.)"""
     from rich.segment import Segment
     from textual.cache import FIFOCache
     from textual.strip import Strip
@@ -620,7 +620,7 @@ def test_a_line_makes_its_caches_when_it_first_uses_them_with_textuals_sizes() -
     from scaleout_tui.ui import textual_fixes
 
     assert textual_fixes.lazy_line_caches()
-    textual_init = Strip._lazy_caches  # type: ignore[attr-defined]
+    textual_init = Strip._textual_init  # type: ignore[attr-defined]
     eager = object.__new__(Strip)
     textual_init(eager, [Segment("hello world")], 11)
     caches = {n: getattr(eager, n)._maxsize for n in Strip.__slots__
@@ -629,8 +629,8 @@ def test_a_line_makes_its_caches_when_it_first_uses_them_with_textuals_sizes() -
     line = Strip([Segment("hello world")], 11)
     for name in caches:
         with pytest.raises(AttributeError):
-            object.__getattribute__(line, name)  # not made yet
+            Strip.__dict__[name].member.__get__(line)  # the slot itself: not made yet
     assert line.crop(0, 5).text == eager.crop(0, 5).text == "hello"
-    assert object.__getattribute__(line, "_crop_cache")._maxsize == caches["_crop_cache"]
+    assert Strip.__dict__["_crop_cache"].member.__get__(line)._maxsize == caches["_crop_cache"]
     assert {n: getattr(line, n)._maxsize for n in caches} == caches
     assert line.divide([3, 11])[1].text == "lo world"
