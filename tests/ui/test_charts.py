@@ -169,29 +169,44 @@ def test_the_preview_counts_boxes_in_words_and_prices_the_whole_set_up() -> None
         "Cost of the evening: ≈$0.53 (5 boxes at $1.06/h in all, for 0.5 h)"
 
 
+def _gaps(cells: list[tuple[int, int]]) -> list[int]:
+    return [n[0] - c[1] - 1 for c, n in itertools.pairwise(cells)]
+
+
 def test_the_time_axis_has_as_many_labels_as_fit_apart() -> None:
     """Where textual-plot writes each label (the first hangs into the margin, the last ends on
-    the frame): at every width the labels chosen keep MIN_LABEL_GAP blank cells between them
-    (LABEL_GAP on average) and stay in the chart, and a finer step would not. At the width of
-    three charts in a row at 80 columns (22 cells) a whole run shows 00:00 and 30:00."""
-    for end in (600.0, 1800.0, 3600.0):
-        for width in range(8, 200):
-            ticks = axis_ticks(0.0, end, width, 7)
-            cells = label_cells(ticks, 0.0, end, width, 7)
-            assert all(a >= 0 and b < width for a, b in cells), (end, width, cells)
-            gaps = [n[0] - c[1] - 1 for c, n in itertools.pairwise(cells)]
-            assert all(g >= MIN_LABEL_GAP for g in gaps), (end, width, cells)
-            assert sum(gaps) >= LABEL_GAP * len(gaps), (end, width, cells)
-            denser = [t for t in clock_ticks(0.0, end, len(ticks) + 1) if t not in ticks]
-            if len(ticks) >= 2 and denser:  # a finer step would have printed labels too close
-                more = label_cells(clock_ticks(0.0, end, len(ticks) + 1), 0.0, end, width, 7)
-                closer = [n[0] - c[1] - 1 for c, n in itertools.pairwise(more)]
-                assert min(closer) < MIN_LABEL_GAP or sum(closer) < LABEL_GAP * len(closer) or \
-                    any(a < 0 or b >= width for a, b in more), (end, width, ticks)
+    the frame): for whole runs and for the last ten minutes as a run goes on, at every width the
+    labels chosen stay in the chart, MIN_LABEL_GAP blank cells apart (LABEL_GAP on average), and
+    the next finer step would not fit so. From 22 cells (three charts in a row at 80 columns) an
+    axis always has a label: a minute whose label would cross the frame is left out, not the
+    whole step (00:01-10:01 once read bare, its 10:00 two cells too far right)."""
+    windows = [(0.0, 600.0), (0.0, 1800.0), (0.0, 3600.0)]
+    windows += [(end - 600.0, end) for end in map(float, range(601, 3601, 37))]
+    for start, end in windows:
+        for width in range(8, 130):
+            ticks = axis_ticks(start, end, width, 7)
+            cells = label_cells(ticks, start, end, width, 7)
+            assert all(a >= 0 and b < width for a, b in cells), (start, end, width, cells)
+            gaps = _gaps(cells)
+            assert all(g >= MIN_LABEL_GAP for g in gaps), (start, end, width, cells)
+            assert sum(gaps) >= LABEL_GAP * len(gaps), (start, end, width, cells)
+            assert ticks or width < 22, (start, end, width)
+            if len(ticks) < 2:
+                continue
+            step = round((ticks[1] - ticks[0]) / 60.0)
+            finer = [m for m in (1, 2, 5, 10, 15, 30, 60) if m < step]
+            if finer:
+                minutes = [m * 60.0 for m in range(0, int(end // 60) + 1, finer[-1]) if m * 60.0 >= start]
+                more = [c for c in label_cells(minutes, start, end, width, 7) if c[0] >= 0 and c[1] < width]
+                closer = _gaps(more)
+                assert len(more) < 2 or min(closer) < MIN_LABEL_GAP or \
+                    sum(closer) < LABEL_GAP * len(closer), (start, end, width, ticks)
     assert axis_ticks(0.0, 1800.0, 22, 7) == [0.0, 1800.0]
     assert axis_ticks(1440.0, 2040.0, 22, 7) == [1800.0]  # the roundest minute of 24:00-34:00
     assert axis_ticks(560.0, 1160.0, 45, 7) == [600.0, 900.0]
-    assert axis_ticks(0.0, 1800.0, 9, 7) == []
+    assert axis_ticks(1.0, 601.0, 80, 7) == [120.0, 240.0, 360.0, 480.0]
+    assert axis_ticks(0.0, 1800.0, 9, 7) == [1800.0]  # only the last label fits, against the frame
+    assert axis_ticks(0.0, 1800.0, 4, 2) == []
 
 
 @async_test
@@ -213,9 +228,10 @@ async def test_the_briefing_of_an_hour_long_level_shows_every_axis_label_apart(h
 async def test_time_axis_labels_are_drawn_where_axis_ticks_expects_them() -> None:
     """What textual-plot draws agrees with :func:`label_cells`, the model :func:`axis_ticks`
     chooses by: at each width where the number of labels changes (and the width before it),
-    for 10-, 30- and 60-minute axes, whole or the last ten minutes, the axis reads exactly the
-    chosen labels, whole, at least MIN_LABEL_GAP cells apart. At 80×24 the chapter-two sandbox
-    puts three charts in a row, and "00:00" and "30:00" printed over each other as "00:030:00"."""
+    for 10-, 30- and 60-minute axes, whole or the last ten minutes (ending on a whole minute or
+    not), the axis reads exactly the chosen labels, whole, at least MIN_LABEL_GAP cells apart.
+    At 80×24 the chapter-two sandbox puts three charts in a row, and "00:00" and "30:00" printed
+    over each other as "00:030:00"."""
     from textual.app import App, ComposeResult
 
     class One(App[None]):
@@ -224,8 +240,9 @@ async def test_time_axis_labels_are_drawn_where_axis_ticks_expects_them() -> Non
 
     async with One().run_test(size=(120, 12)) as pilot:
         chart = pilot.app.query_one(SeriesChart)
-        for duration_s, whole in ((600.0, False), (1800.0, False), (1800.0, True), (3600.0, True)):
-            t = [float(s) for s in range(0, int(duration_s) + 1, 30)]
+        for duration_s, whole, now in ((600.0, False, 600), (1800.0, False, 1800), (1800.0, True, 1800),
+                                       (3600.0, True, 3600), (1800.0, False, 601), (1800.0, False, 1259)):
+            t = [*map(float, range(0, now, 30)), float(now)]
             window = duration_s if whole or duration_s <= 600.0 else 600.0
             start, end = (t[-1] - window, t[-1]) if duration_s > window else (0.0, window)
             counts = {w: len(axis_ticks(start, end, w, 7)) for w in range(7, 121)}

@@ -214,48 +214,69 @@ LABEL_GAP = 3
 def label_cells(ticks: Sequence[float], start: float, end: float, width: int,
                 margin: int) -> list[tuple[int, int]]:
     """The first and last cell of each tick's label on the time axis of a chart ``width`` cells
-    wide with a ``margin``-cell left margin, where textual-plot writes them.
+    wide with a ``margin``-cell left margin, where textual-plot writes them (a tick outside
+    ``[start, end]``, which it does not write, gets ``(-1, -1)``).
 
-    Their rules (textual-plot 0.10 and textual-hires-canvas, as pinned): a tick maps to a
-    column of the plot canvas between 1 and its width - 1 (rounded down); the label of the first
-    tick is centred one column left of it, the last one ends on it, the others are centred (an
-    even length one cell right of centre), and the canvas starts after the margin.
+    Their rules (textual-plot 0.10 and textual-hires-canvas, as pinned, in their arithmetic): a
+    tick maps to a column of the plot canvas between 1 and its width - 1 (rounded down); the
+    label of the first tick is centred one column left of it, the last one ends on it, the others
+    are centred (an even length one cell right of centre), and the canvas starts after the margin.
     """
     plot = width - margin
     out = []
     for tick in ticks:
+        if not start <= tick <= end or end <= start:
+            out.append((-1, -1))
+            continue
         label = cell_len(clock(tick))
-        col = math.floor(1 + (tick - start) / (end - start) * (plot - 2)) if end > start else 1
+        col = math.floor(1 + (tick - start) * (plot - 2) / (end - start))
         if tick == start:
             col -= 1
-        if tick == end:
+        elif tick == end:
             first = col - (label - 1)
-        else:
-            first = col - label // 2 + (1 if label % 2 == 0 else 0)
+            out.append((margin + first, margin + first + label - 1))
+            continue
+        first = col - label // 2 + (1 if label % 2 == 0 else 0)
         out.append((margin + first, margin + first + label - 1))
     return out
 
 
+def _fits(ticks: Sequence[float], start: float, end: float, width: int, margin: int) -> list[float]:
+    """``ticks`` without those whose label would not be whole inside the chart (textual-plot
+    centres a minute just short of the end, and its label runs past the frame)."""
+    cells = label_cells(ticks, start, end, width, margin)
+    return [t for t, (a, b) in zip(ticks, cells, strict=True) if a >= 0 and b < width]
+
+
 def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]:
     """The most whole-minute ticks whose labels fit the axis apart (:data:`MIN_LABEL_GAP` blank
-    cells between two at least, :data:`LABEL_GAP` on average) and inside the chart; one label,
-    the roundest minute, where two do not fit; none where not even one does.
+    cells between two at least, :data:`LABEL_GAP` on average) and inside the chart; where two do
+    not fit, the roundest minute whose label does; none where not even one does.
 
     Why exact rather than a number of cells per label: the first label hangs into the margin and
     the last one is pushed against the frame, so a flat 7 cells per label was wrong both ways.
     Three charts in a row at 80 columns had room for "00:00" and "30:00", and showed both; a
     narrower chart was allowed two as well, and printed them over each other ("00:030:00").
+    A minute whose label would cross the frame is left out, not the step: the last ten minutes
+    from 00:01 to 10:01 read 02:00 ... 08:00, where rejecting the step had left the axis bare.
     """
     # a label is 5 cells or more and keeps 2 from the next; the first hangs into the margin
-    for count in range((width - margin) // 7 + 2, 0, -1):
-        ticks = clock_ticks(start, end, count)
+    for count in range((width - margin) // 7 + 2, 1, -1):
+        ticks = _fits(clock_ticks(start, end, count), start, end, width, margin)
         cells = label_cells(ticks, start, end, width, margin)
-        inside = all(a >= 0 and b < width for a, b in cells)
         gaps = [nxt[0] - cur[1] - 1 for cur, nxt in itertools.pairwise(cells)]
-        apart = not gaps or (min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps))
-        if ticks and inside and apart:
+        if len(ticks) >= 2 and min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps):
             return ticks
-    return []
+    minutes = [m * 60.0 for m in range(math.ceil(start / 60.0 - 1e-9), math.floor(end / 60.0 + 1e-9) + 1)]
+    fitting = _fits(minutes, start, end, width, margin)
+    return [max(fitting, key=_roundness)] if fitting else []
+
+
+def _roundness(t: float) -> tuple[int, float]:
+    """How round a whole minute is (the largest of 60, 30, 15, 10, 5, 2, 1 minutes it is a
+    multiple of), the earlier first among equals."""
+    minute = round(t / 60.0)
+    return next(step for step in (60, 30, 15, 10, 5, 2, 1) if minute % step == 0), -t
 
 
 class ClockFormatter(AxisFormatter):
