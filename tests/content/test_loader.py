@@ -260,3 +260,23 @@ def test_a_number_too_big_for_a_float_is_out_of_range() -> None:
         loads_level(MINIMAL.replace("duration_s = 120", "duration_s = " + "9" * 400))
     assert info.value.field == "duration_s"
     assert "out of range" in info.value.message
+
+
+def test_a_level_text_is_parsed_once_and_a_broken_one_every_time() -> None:
+    """``loader._level_struct``: the same text gives the same parsed Level (shared, it is frozen),
+    a changed text a new one, a broken text its error on every load (never kept), and only the
+    newest ``_PARSED_MAX`` texts stay."""
+    from scaleout_tui.content import loader
+
+    first = loader._level_struct(Source("a.toml", MINIMAL))
+    assert loader._level_struct(Source("b.toml", MINIMAL)) is first
+    changed = loader._level_struct(Source("a.toml", MINIMAL.replace('"Minimal"', '"Minimal too"')))
+    assert changed is not first and changed.title == "Minimal too"
+    broken = MINIMAL.replace("duration_s = 120", "duration_s = ")
+    for _ in range(2):
+        with pytest.raises(LevelError, match=r"broken\.toml"):
+            loader._level_struct(Source("broken.toml", broken))
+    assert broken not in loader._PARSED
+    for i in range(loader._PARSED_MAX):
+        loader._level_struct(Source("x.toml", MINIMAL.replace('"Minimal"', f'"Minimal {i}"')))
+    assert len(loader._PARSED) == loader._PARSED_MAX and MINIMAL not in loader._PARSED
