@@ -230,22 +230,20 @@ def label_cells(ticks: Sequence[float], start: float, end: float, width: int,
             continue
         label = cell_len(clock(tick))
         col = math.floor(1 + (tick - start) * (plot - 2) / (end - start))
-        if tick == start:
-            col -= 1
-        elif tick == end:
+        if tick == end:
             first = col - (label - 1)
-            out.append((margin + first, margin + first + label - 1))
-            continue
-        first = col - label // 2 + (1 if label % 2 == 0 else 0)
+        else:
+            first = col - (1 if tick == start else 0) - label // 2 + (1 if label % 2 == 0 else 0)
         out.append((margin + first, margin + first + label - 1))
     return out
 
 
-def _fits(ticks: Sequence[float], start: float, end: float, width: int, margin: int) -> list[float]:
-    """``ticks`` without those whose label would not be whole inside the chart (textual-plot
-    centres a minute just short of the end, and its label runs past the frame)."""
+def _placed(ticks: Sequence[float], start: float, end: float, width: int,
+            margin: int) -> list[tuple[float, tuple[int, int]]]:
+    """Each tick whose label is whole inside the chart, with its cells (textual-plot centres a
+    minute just short of the end, and its label runs past the frame)."""
     cells = label_cells(ticks, start, end, width, margin)
-    return [t for t, (a, b) in zip(ticks, cells, strict=True) if a >= 0 and b < width]
+    return [(t, c) for t, c in zip(ticks, cells, strict=True) if c[0] >= 0 and c[1] < width]
 
 
 def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]:
@@ -262,13 +260,12 @@ def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]
     """
     # a label is 5 cells or more and keeps 2 from the next; the first hangs into the margin
     for count in range((width - margin) // 7 + 2, 1, -1):
-        ticks = _fits(clock_ticks(start, end, count), start, end, width, margin)
-        cells = label_cells(ticks, start, end, width, margin)
-        gaps = [nxt[0] - cur[1] - 1 for cur, nxt in itertools.pairwise(cells)]
-        if len(ticks) >= 2 and min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps):
-            return ticks
+        placed = _placed(clock_ticks(start, end, count), start, end, width, margin)
+        gaps = [nxt[0] - cur[1] - 1 for (_, cur), (_, nxt) in itertools.pairwise(placed)]
+        if len(placed) >= 2 and min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps):
+            return [t for t, _ in placed]
     minutes = [m * 60.0 for m in range(math.ceil(start / 60.0 - 1e-9), math.floor(end / 60.0 + 1e-9) + 1)]
-    fitting = _fits(minutes, start, end, width, margin)
+    fitting = [t for t, _ in _placed(minutes, start, end, width, margin)]
     return [max(fitting, key=_roundness)] if fitting else []
 
 
@@ -338,21 +335,10 @@ def nice_ticks(top: float, max_ticks: int) -> list[float]:
 
 def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     """Whole-minute ticks in ``[start, end]`` at a step of 1, 2, 5, 10, 15, 30 or 60 minutes,
-    at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other.
-    Room for one gives the roundest minute in the span (00:00 of a whole run, 30:00 of the
-    ten minutes from 24:00), and room for none no tick."""
-    steps = (1, 2, 5, 10, 15, 30, 60)
-    if max_ticks < 1:
-        return []
-    if max_ticks == 1:
-        for step in reversed(steps):
-            first = math.ceil(start / step - 1e-9) * step
-            if first <= end + 1e-9:
-                return [float(first)]
-        return []
+    at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other."""
     span = max(end - start, 1e-9)
-    for step in steps:
-        if span / step + 1 <= max_ticks:
+    for step in (1, 2, 5, 10, 15, 30, 60):
+        if span / step + 1 <= max(max_ticks, 2):
             break
     first = math.ceil(start / step - 1e-9) * step
     return [float(m) for m in np.arange(first, end + 1e-9, step)]

@@ -113,7 +113,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         self._focused: str | None = None
         #: The group and the drop-down marked as holding the focus (see mark_focus).
         self._marked_group: Widget | None = None
-        self._marked_select: Widget | None = None
+        self._marked_select: Select[Any] | None = None
 
     def compose(self) -> ComposeResult:
         for i, knob in enumerate(self._knobs):
@@ -187,7 +187,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
         group itself but not the help text inside it, so the help would not appear.
         """
         group: Widget | None = None
-        select: Widget | None = None
+        select: Select[Any] | None = None
         if widget is not None and self in widget.ancestors:
             # up from the focused widget: the drop-down it is (or is in), then its knob's group
             for node in (widget, *widget.ancestors):
@@ -209,7 +209,7 @@ class PolicyPanel(VerticalScroll, can_focus=False):
                 if new is not None:
                     new.add_class(mark)
         self._marked_group, self._marked_select = group, select
-        focused = self.knob_of(select) if isinstance(select, Select) else None
+        focused = self.knob_of(select) if select is not None else None
         if focused != self._focused:
             moved = {k for k in (self._focused, focused) if k is not None}
             self._focused = focused
