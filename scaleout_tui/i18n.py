@@ -196,9 +196,34 @@ def active() -> str:
     return _active
 
 
+def lookup(catalog: gettext.NullTranslations, message: str) -> str:
+    """``message`` from ``catalog`` (itself when untranslated), found also where the catalog
+    holds it only as the singular of a plural entry.
+
+    Why: gettext tools keep one entry per msgid, so a message the game shows alone ("{n} s", an
+    objective's target) and also counts (``Plural("{n} s", ...)``) is written once, as a plural.
+    Python's ``gettext()`` reads plural entries only since bpo-18319 (in 3.11.7, not in Debian
+    12's 3.11.2), and without that Korean screens showed "≤ 30 s" among Korean words. Looking in
+    the plural entry here gives every supported Python the same words."""
+    if not message:
+        return message
+    found = catalog.gettext(message)
+    if found != message:
+        return found
+    return catalog.ngettext(message, message, 1)
+
+
+def lookup_in_context(catalog: gettext.NullTranslations, context: str, message: str) -> str:
+    """:func:`lookup` for a message with a context (:class:`Ctx`)."""
+    found = catalog.pgettext(context, message)
+    if found != message:
+        return found
+    return catalog.npgettext(context, message, message, 1)
+
+
 def gettext_(message: str) -> str:
     """``message`` in the active language (itself when untranslated, or in English)."""
-    return _catalog.gettext(message) if message else message
+    return lookup(_catalog, message)
 
 
 def ngettext(one: str, many: str, n: int) -> str:
@@ -231,7 +256,7 @@ def _translate(value: Any) -> Any:
     if isinstance(value, Plural):
         return value
     if isinstance(value, Ctx):
-        return _catalog.pgettext(value.context, value.text)
+        return lookup_in_context(_catalog, value.context, value.text)
     if isinstance(value, tuple):
         return tuple(_translate(v) for v in value)
     if isinstance(value, dict):

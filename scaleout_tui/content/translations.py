@@ -78,10 +78,6 @@ def catalog_for(source: str | os.PathLike[str], lang: str | None = None) -> gett
         return gettext.NullTranslations()
 
 
-def _say(catalog: gettext.NullTranslations, text: str) -> str:
-    return catalog.gettext(text) if text else text
-
-
 def _replace(obj: Any, **changes: Any) -> Any:
     changed = {k: v for k, v in changes.items() if v != getattr(obj, k)}
     return msgspec.structs.replace(obj, **changed) if changed else obj
@@ -93,7 +89,7 @@ def localize(level: Level, catalog: gettext.NullTranslations) -> Level:
         return level
 
     def t(text: str) -> str:
-        return _say(catalog, text)
+        return i18n.lookup(catalog, text)
 
     localized: Level = _replace(
         level,

@@ -4,6 +4,7 @@ command line."""
 
 from __future__ import annotations
 
+import gettext
 import json
 from pathlib import Path
 
@@ -162,3 +163,41 @@ def test_one_english_word_two_meanings_two_translations() -> None:
     assert ui.TARGETS_HEAD[0] == ui.COMPARE_COLUMNS[1] == "target"
     i18n.activate("ko")
     assert ui.TARGETS_HEAD[0] != ui.COMPARE_COLUMNS[1]
+
+
+# ---- every supported Python finds the same words ---------------------------------------------
+def _python_before_bpo_18319(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the standard library's singular lookups read singular entries only, as Python's
+    ``gettext`` did before bpo-18319 (Debian 12's Python 3.11.2 still does)."""
+    def exact(self: gettext.GNUTranslations, key: str, message: str) -> str | None:
+        found = self._catalog.get(key)  # type: ignore[attr-defined]
+        return found if isinstance(found, str) else None
+
+    def gettext_(self: gettext.GNUTranslations, message: str) -> str:
+        found = exact(self, message, message)
+        return found if found is not None else message
+
+    def pgettext(self: gettext.GNUTranslations, context: str, message: str) -> str:
+        found = exact(self, self.CONTEXT % (context, message), message)  # type: ignore[attr-defined]
+        return found if found is not None else message
+
+    monkeypatch.setattr(gettext.GNUTranslations, "gettext", gettext_)
+    monkeypatch.setattr(gettext.GNUTranslations, "pgettext", pgettext)
+
+
+def test_a_message_the_catalog_keeps_as_a_plural_is_translated_alone_on_any_python(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message shown alone and also counted ("{n} s": an objective's target, and a count of
+    seconds) is one plural entry in the catalog. On Python 3.11.2 Korean screens showed
+    "≤ 30 s" among Korean words; each such message must come out translated either way."""
+    _python_before_bpo_18319(monkeypatch)
+    i18n.activate("ko")
+    catalog = i18n.translations("ko")
+    entries: dict[object, str] = catalog._catalog  # type: ignore[attr-defined]
+    only_plural = {key[0] for key in entries if isinstance(key, tuple)} - set(entries)
+    shown_alone = {m for _, _, value in i18n.originals() for m in i18n.messages(value)
+                   if isinstance(m, str)} & only_plural
+    assert "{n} s" in shown_alone  # the case that was seen; others may join it
+    for message in shown_alone:
+        assert i18n.gettext_(message) == entries[(message, 0)], message
+    assert ui_texts.TARGET_UNITS["seconds"].format(n=30) == "30초"
