@@ -33,6 +33,7 @@ async def test_restarting_a_level_releases_the_old_screens(home: Path) -> None:
     app = make_app(manual_clock=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_level(pilot, LEVEL_1)
+        one_screen = len(list(app.screen.walk_children()))
         counts = []
         for _ in range(4):
             play = app.screen
@@ -43,6 +44,8 @@ async def test_restarting_a_level_releases_the_old_screens(home: Path) -> None:
             del play
             await pilot.pause()
             counts.append(_alive())
-        caches, widgets = counts[-1]
-        assert caches <= widgets, counts
-        assert counts[-1][0] <= counts[1][0], f"style caches grow run after run: {counts}"
+        assert all(caches <= widgets for caches, widgets in counts), counts
+        # an old screen kept alive would add a whole screen's widgets and caches each run; the
+        # count moves by a few between samples (a footer's keys, a notice in passing)
+        grown = counts[-1][0] - min(caches for caches, _ in counts)
+        assert grown < one_screen // 2, f"style caches grow run after run: {counts} ({one_screen} a screen)"
