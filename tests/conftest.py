@@ -37,8 +37,10 @@ def _english_again() -> Iterator[None]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark ``slow`` every test the measured list names (``tests/slow_tests.py`` says why a list);
-    a test marked ``core`` stays in ``make test-fast`` whatever the list says."""
+    a test marked ``core`` stays in ``make test-fast`` whatever the list says. Then run the
+    listed tests first, the longest first (``slow_tests.longest_first`` says why)."""
     listed = slow_tests.load()
     for item in items:
         if item.nodeid in listed and item.get_closest_marker("core") is None:
             item.add_marker(pytest.mark.slow)
+    items[:] = slow_tests.longest_first(items, listed)

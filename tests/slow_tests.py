@@ -24,23 +24,54 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 LIST = Path(__file__).with_name("slow_tests.txt")
 #: a test whose setup, call and teardown add up to more than this many seconds of a CI worker
 THRESHOLD_S = 3.0
 _LINE = re.compile(r"^(?P<s>\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(?P<id>\S.*?)\s*$")
 
 
-def load(path: Path = LIST) -> frozenset[str]:
-    """The node ids in the list (each line: seconds, then the id; ``#`` starts a comment). No
-    list yet (before the first ``make slow-list``) is an empty one."""
-    ids = set()
+def load(path: Path = LIST) -> dict[str, float]:
+    """The node ids in the list with their measured seconds (each line: seconds, then the id;
+    ``#`` starts a comment). No list yet (before the first ``make slow-list``) is an empty one."""
+    seconds: dict[str, float] = {}
     if not path.exists():
-        return frozenset()
+        return seconds
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
-            ids.add(line.split(maxsplit=1)[1])
-    return frozenset(ids)
+            s, nodeid = line.split(maxsplit=1)
+            seconds[nodeid] = float(s)
+    return seconds
+
+
+#: fixture scopes wider than a test but narrower than the run: a test using one stays with its module
+_SHARED_SCOPES = frozenset({"class", "module", "package"})
+
+
+def longest_first(items: list[pytest.Item], seconds: dict[str, float]) -> list[pytest.Item]:
+    """``items`` with the listed tests first, the longest first; the others as collected.
+
+    Why: pytest-xdist shares the suite out in collection order, and the suite is collected
+    folder by folder, so its longest tests (real terminals, whole levels: the ``ui`` folder is
+    last) began in its last minutes, and the run ended with one or two workers on long tests and
+    the rest idle (two cores 60-80 % busy for the last minute, session 35). Starting the longest
+    work first is the classic way for parallel workers to finish together. A listed test that
+    uses a class- or module-wide fixture keeps its place, so the fixture is still made once a
+    worker, not once before and once after the move.
+    """
+    def movable(item: pytest.Item) -> bool:
+        if item.nodeid not in seconds:
+            return False
+        info = getattr(item, "_fixtureinfo", None)  # pytest's; absent on non-function items
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        return not any(d.scope in _SHARED_SCOPES for group in defs for d in group)
+
+    first = [item for item in items if movable(item)]
+    moved = {id(item) for item in first}
+    first.sort(key=lambda item: -seconds[item.nodeid])  # stable: equal times keep their order
+    return first + [item for item in items if id(item) not in moved]
 
 
 def measured(report: str) -> dict[str, float]:
