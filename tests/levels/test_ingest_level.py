@@ -1,17 +1,16 @@
 """Level 9, the device-ingest tier: its start loses and its reference solution wins, and each lesson
 metric moves the right way between them (seeds 1-10 were checked by hand with ``scaleout run``;
-two seeds here keep the test to a few runs of ten simulated minutes)."""
+two seeds here keep the test to a few runs of ten simulated minutes; seed 1's two runs are the ones
+``test_campaign_levels`` grades, made once: :mod:`tests.levels.runs`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scaleout_tui.game.headless import run_level
-
-SOLUTION = Path(__file__).resolve().parents[2] / "assets" / "solutions" / "09-ingest.toml"
+from scaleout_tui.content.paths import solution_path
+from tests.levels.runs import level_report
 
 
 def values(report: dict[str, Any]) -> dict[str, float]:
@@ -20,9 +19,9 @@ def values(report: dict[str, Any]) -> dict[str, float]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 7])
-def test_the_start_loses_and_the_reference_wins(seed: int) -> None:
-    start = run_level("09-ingest", seed)
-    ref = run_level("09-ingest", seed, policy_path=SOLUTION)
+def test_the_start_loses_and_the_reference_wins(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
+    start = level_report(tmp_path_factory, "09-ingest", seed)
+    ref = level_report(tmp_path_factory, "09-ingest", seed, solution_path("09-ingest"))
     assert not start["won"] and ref["won"] and ref["stars"] == 3
     a, b = values(start), values(ref)
     assert a["messages_lost"] > 2 * b["messages_lost"]  # N+1 and quick, spread reconnects
