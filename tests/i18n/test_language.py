@@ -201,3 +201,4 @@ def test_a_message_the_catalog_keeps_as_a_plural_is_translated_alone_on_any_pyth
     for message in shown_alone:
         assert i18n.gettext_(message) == entries[(message, 0)], message
     assert ui_texts.TARGET_UNITS["seconds"].format(n=30) == "30초"
+    assert ui_texts.TARGETS_HEAD[0] != ui_texts.COMPARE_COLUMNS[1]  # messages with a context too
