@@ -257,8 +257,8 @@ class Terminal:
 
     def __init__(self, home: Path) -> None:
         # Bytecode as an installed game has it (``pip install`` compiles every module): cached
-        # under the bench's folder, and written even where PYTHONDONTWRITEBYTECODE is set (CI
-        # sets it, and so may a shell). Without it each start compiled the game's modules
+        # under the bench's folder, and written even where PYTHONDONTWRITEBYTECODE is set (a
+        # shell may set it). Without it each start compiled the game's modules
         # from source, about a quarter of a second more than a player waits.
         env = {**os.environ, "SCALEOUT_HOME": str(home), "TERM": "xterm-256color",
                "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1]),

@@ -53,13 +53,16 @@ _SHARED_SCOPES = frozenset({"class", "module", "package"})
 def longest_first(items: list[pytest.Item], seconds: dict[str, float]) -> list[pytest.Item]:
     """``items`` with the listed tests first, the longest first; the others as collected.
 
-    Why: pytest-xdist shares the suite out in collection order, and the suite is collected
-    folder by folder, so its longest tests (real terminals, whole levels: the ``ui`` folder is
-    last) began in its last minutes, and the run ended with one or two workers on long tests and
-    the rest idle (two cores 60-80 % busy for the last minute, session 35). Starting the longest
-    work first is the classic way for parallel workers to finish together. A listed test that
-    uses a class- or module-wide fixture keeps its place, so the fixture is still made once a
-    worker, not once before and once after the move.
+    Why: the suite runs on pytest-xdist's ``worksteal`` scheduler, which gives each worker one
+    contiguous block of the collection, and a worker that runs dry takes the back half of the
+    longest queue left. Collected folder by folder, the longest tests (real terminals, storms:
+    ``tests/ui`` comes last) sat inside the last block, where they were often taken late, and a
+    run ended with two cores 60-80 % busy for its last minute (``/proc/stat`` every 2 s,
+    session 35). Listed first, they start at once at the head of the first block, while the
+    others steal its tail, the short tests: the last minute of the next run was 85-100 % busy
+    but for its final seconds (476 s -> 467 s of ``make check``, within this machine's noise).
+    A listed test that uses a class- or module-wide fixture keeps its place, so the fixture is
+    still made once a worker, not once before and once after the move.
     """
     def movable(item: pytest.Item) -> bool:
         if item.nodeid not in seconds:

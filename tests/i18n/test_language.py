@@ -5,6 +5,7 @@ command line."""
 from __future__ import annotations
 
 import gettext
+import io
 import json
 from pathlib import Path
 
@@ -201,4 +202,24 @@ def test_a_message_the_catalog_keeps_as_a_plural_is_translated_alone_on_any_pyth
     for message in shown_alone:
         assert i18n.gettext_(message) == entries[(message, 0)], message
     assert ui_texts.TARGET_UNITS["seconds"].format(n=30) == "30초"
-    assert ui_texts.TARGETS_HEAD[0] != ui_texts.COMPARE_COLUMNS[1]  # messages with a context too
+
+
+def test_a_message_with_a_context_kept_as_a_plural_is_translated_alone_too(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The game's catalog has no such entry yet; a translator may write one (a context for a
+    counted word), and it must come out as the plain one does."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="ko")
+    catalog.add(("{n} box", "{n} boxes"), ("상자 {n}개",), context="count")
+    catalog.add(("{n} box", "{n} boxes"), ("서버 {n}대",))
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    translations = gettext.GNUTranslations(buf)
+    _python_before_bpo_18319(monkeypatch)
+    assert translations.pgettext("count", "{n} box") == "{n} box"  # the old lookup misses it
+    assert i18n.lookup_in_context(translations, "count", "{n} box") == "상자 {n}개"
+    assert i18n.lookup(translations, "{n} box") == "서버 {n}대"
+    assert i18n.lookup(translations, "{n} crate") == "{n} crate"  # untranslated stays English

@@ -17,7 +17,7 @@ from scaleout_tui.game.headless import run_level
 from tests.levels.runs import level_report
 
 LEVELS = level_ids()
-#: A whole level is one of the suite's longest runs (2-10 s of CPU each). ``make test-fast`` keeps
+#: A whole level is one of the suite's longest runs (2-14 s of CPU each). ``make test-fast`` keeps
 #: one of them, level 1 on seed 1, as the smoke test of the whole path (load, run, grade); CI runs
 #: every level's reference solution on seeds 1-3 (the seeds the engine's reference reports use) and
 #: every starting set-up on seed 1, marked slow.
@@ -90,8 +90,9 @@ def test_the_tutorials_experiment_ships_as_a_scenario():
     ({}, "slo"),                                  # a naive policy reacts too late for the ad
 ])
 def test_autoscaling_level_punishes_fixed_fleets_and_late_reaction(sets, fails, tmp_path_factory):
-    """On seed 1, so the naive policy's run is the starting set-up's above, made once. (Seeds 1
-    and 2 miss by the same margins: SLO 515-542 minutes against 120, cost $7.49 against $3.)"""
+    """On seed 1, so the naive policy's run is the starting set-up's above, made once; level 8's
+    losing set-ups run on seed 1 only (seeds 1 and 2 miss by the same margins: SLO 515-542
+    minutes against 120, cost $7.49 against $3; ``make test-levels`` loses the start on seeds 1-10)."""
     report = level_report(tmp_path_factory, "08-autoscaling", 1, sets=sets)
     missed = {o["id"] for o in report["objectives"] if not o["met"]}
     assert report["won"] is False and fails in missed

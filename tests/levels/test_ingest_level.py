@@ -20,8 +20,10 @@ def values(report: dict[str, Any]) -> dict[str, float]:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 7])
 def test_the_start_loses_and_the_reference_wins(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
+    solution = solution_path("09-ingest")
+    assert solution is not None
     start = level_report(tmp_path_factory, "09-ingest", seed)
-    ref = level_report(tmp_path_factory, "09-ingest", seed, solution_path("09-ingest"))
+    ref = level_report(tmp_path_factory, "09-ingest", seed, solution)
     assert not start["won"] and ref["won"] and ref["stars"] == 3
     a, b = values(start), values(ref)
     assert a["messages_lost"] > 2 * b["messages_lost"]  # N+1 and quick, spread reconnects
