@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -199,6 +200,10 @@ def _entry(before: Text, glyph: str, style: str, label: str) -> Text:
     return piece
 
 
+#: the steps a time axis counts in, in minutes: labels a reader adds up without thinking
+MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60)
+
+
 def clock_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     """Ticks in seconds on whole minutes (:func:`minute_ticks`), for mm:ss labels."""
     return [m * 60.0 for m in minute_ticks(start / 60.0, end / 60.0, max_ticks)]
@@ -264,8 +269,8 @@ def axis_ticks(start: float, end: float, width: int, margin: int) -> list[float]
         gaps = [nxt[0] - cur[1] - 1 for (_, cur), (_, nxt) in itertools.pairwise(placed)]
         if len(placed) >= 2 and min(gaps) >= MIN_LABEL_GAP and sum(gaps) >= LABEL_GAP * len(gaps):
             return [t for t, _ in placed]
-    minutes = [m * 60.0 for m in range(math.ceil(start / 60.0 - 1e-9), math.floor(end / 60.0 + 1e-9) + 1)]
-    fitting = [t for t, _ in _placed(minutes, start, end, width, margin)]
+    every_minute = clock_ticks(start, end, sys.maxsize)  # no limit: a tick on each minute
+    fitting = [t for t, _ in _placed(every_minute, start, end, width, margin)]
     return [max(fitting, key=_roundness)] if fitting else []
 
 
@@ -273,7 +278,7 @@ def _roundness(t: float) -> tuple[int, float]:
     """How round a whole minute is (the largest of 60, 30, 15, 10, 5, 2, 1 minutes it is a
     multiple of), the earlier first among equals."""
     minute = round(t / 60.0)
-    return next(step for step in (60, 30, 15, 10, 5, 2, 1) if minute % step == 0), -t
+    return next(step for step in reversed(MINUTE_STEPS) if minute % step == 0), -t
 
 
 class ClockFormatter(AxisFormatter):
@@ -337,7 +342,7 @@ def minute_ticks(start: float, end: float, max_ticks: int) -> list[float]:
     """Whole-minute ticks in ``[start, end]`` at a step of 1, 2, 5, 10, 15, 30 or 60 minutes,
     at most ``max_ticks`` of them, so labels like "10" and "12" never run into each other."""
     span = max(end - start, 1e-9)
-    for step in (1, 2, 5, 10, 15, 30, 60):
+    for step in MINUTE_STEPS:
         if span / step + 1 <= max(max_ticks, 2):
             break
     first = math.ceil(start / step - 1e-9) * step
