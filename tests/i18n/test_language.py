@@ -170,17 +170,16 @@ def test_one_english_word_two_meanings_two_translations() -> None:
 def _python_before_bpo_18319(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the standard library's singular lookups read singular entries only, as Python's
     ``gettext`` did before bpo-18319 (Debian 12's Python 3.11.2 still does)."""
-    def exact(self: gettext.GNUTranslations, key: str, message: str) -> str | None:
+    def exact(self: gettext.GNUTranslations, key: str, message: str) -> str:
+        """The singular entry ``key``, else ``message`` untranslated."""
         found = self._catalog.get(key)  # type: ignore[attr-defined]
-        return found if isinstance(found, str) else None
+        return found if isinstance(found, str) else message
 
     def gettext_(self: gettext.GNUTranslations, message: str) -> str:
-        found = exact(self, message, message)
-        return found if found is not None else message
+        return exact(self, message, message)
 
     def pgettext(self: gettext.GNUTranslations, context: str, message: str) -> str:
-        found = exact(self, self.CONTEXT % (context, message), message)  # type: ignore[attr-defined]
-        return found if found is not None else message
+        return exact(self, self.CONTEXT % (context, message), message)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(gettext.GNUTranslations, "gettext", gettext_)
     monkeypatch.setattr(gettext.GNUTranslations, "pgettext", pgettext)
